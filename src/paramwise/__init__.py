@@ -1,0 +1,57 @@
+"""paramwise: count, explain and check the parameters of neural networks, layer by layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+from .errors import Diagnostic, InputError, Location, ParamwiseError  # noqa: E402
+from .frontends import ReadOptions  # noqa: E402
+from .infer import infer  # noqa: E402
+from .ir import Graph, Layer, Weight  # noqa: E402
+from .report import Report, Row  # noqa: E402
+
+__all__ = [
+    "Diagnostic", "Graph", "InputError", "Layer", "Location", "ParamwiseError", "ReadOptions", "Report", "Row",
+    "Weight", "infer", "read", "summary", "__version__",
+]
+
+
+def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None = None, **options: Any) -> Report:
+    """Read a model file (source, saved model or checkpoint) and return its Report. Nothing is executed."""
+    from .frontends import read_path
+
+    found, chosen = read_path(path, ReadOptions(model=model, bindings=bindings or {}, **options))
+    pick = found[chosen]
+    if pick.graph is None:
+        assert pick.error is not None
+        raise pick.error
+    return infer(pick.graph)
+
+
+def summary(obj: Any, **options: Any) -> Report:
+    """The Report of a live model (a built keras.Model or a torch nn.Module) or of a file path.
+
+    The model is never changed: no build, no hooks left behind, nothing moved between devices.
+    """
+    import importlib
+    import os
+
+    if isinstance(obj, (str, os.PathLike)):
+        return read(os.fspath(obj), **options)
+    module = type(obj).__module__.split(".")[0]
+    for base in type(obj).__mro__:
+        root = base.__module__.split(".")[0]
+        if root in ("torch", "keras", "tf_keras", "tensorflow"):
+            module = root
+            break
+    frontend = {"torch": "torch_live", "keras": "keras_live", "tf_keras": "keras_live", "tensorflow": "keras_live"}.get(module)
+    if frontend is None:
+        raise ParamwiseError(
+            f"summary() takes a keras.Model, a torch.nn.Module or a file path; got {type(obj).__name__}",
+            hint="pass the model object itself",
+        )
+    reader = importlib.import_module(f".frontends.{frontend}", __name__)
+    report: Report = reader.summarize(obj, **options)
+    return report

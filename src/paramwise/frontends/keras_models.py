@@ -1,0 +1,391 @@
+"""Keras models while a source file is interpreted: Sequential, functional `Model(inputs, outputs)`,
+and subclassed `keras.Model` / `keras.layers.Layer` (layers tracked in `__init__`, wired by tracing `call`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InputError, Location
+from ..ir import Call, Graph, Layer, Shape, TensorRef
+from .keras_objects import InputLayerValue, KTensor, LayerObj, Session, collect_tensors, snake_case
+from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
+
+NO_OPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "summary", "count_params",
+          "get_config", "to_json", "get_weights", "set_weights", "train_on_batch", "predict_on_batch"}
+
+
+class Method(HostValue):
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.fn(args, kwargs, ctx)
+
+
+class ModelBase:
+    """What every Keras model has: a name, a graph of recorded calls, and use as a layer."""
+
+    session: Session
+    name: str
+    type_name: str
+    location: Location
+    trainable: bool = True
+    layer_obj: LayerObj | None = None
+
+    def input_tensors(self) -> list[KTensor]:
+        raise NotImplementedError
+
+    def output_tensors(self) -> list[KTensor]:
+        raise NotImplementedError
+
+    def row_layers(self) -> list[LayerObj]:
+        """The layers Keras lists in `model.layers`, in Keras' order."""
+        raise NotImplementedError
+
+    def is_built(self) -> bool:
+        return bool(self.output_tensors())
+
+    def ensure_built(self, shape: Shape, ctx: Context) -> None:
+        pass
+
+    def to_graph(self) -> Graph:
+        if not self.is_built():
+            raise InputError(
+                f"model '{self.name}' has no input shape, so its layers cannot be sized",
+                hint=self.unbuilt_hint(),
+                location=self.location,
+            )
+        calls = reachable(self.session, self.input_tensors(), self.output_tensors())
+        order = [obj for obj in self.row_layers()]
+        for index in calls:
+            obj = self.session.calls[index].layer
+            if obj not in order:
+                order.append(obj)
+        position = {id(obj): i for i, obj in enumerate(order)}
+        renumber = {old: new for new, old in enumerate(calls)}
+        ir_calls = []
+        for old in calls:
+            rec = self.session.calls[old]
+            inputs = tuple(TensorRef(renumber[t.call], t.index) for t in rec.inputs if t.call in renumber)
+            ir_calls.append(Call(position[id(rec.layer)], inputs, rec.location, len(rec.shapes)))
+        layers = []
+        for obj in order:
+            layer = obj.to_layer()
+            if not self.trainable and layer.trainable:
+                layer = Layer(layer.name, layer.type, layer.kind, layer.location, False, hidden=layer.hidden)
+            layers.append(layer)
+        return Graph(
+            framework="keras",
+            name=self.name,
+            layers=tuple(layers),
+            calls=tuple(ir_calls),
+            inputs=tuple(TensorRef(renumber[t.ref.call], t.ref.index) for t in self.input_tensors()),
+            outputs=tuple(TensorRef(renumber[t.ref.call], t.ref.index) for t in self.output_tensors()),
+            source=self.session.filename,
+            location=self.location,
+            meta={"model_type": self.type_name},
+        )
+
+    def unbuilt_hint(self) -> str:
+        return "add input_shape=(...) to the first layer, or start the model with keras.Input(shape=(...))"
+
+    def as_layer(self) -> LayerObj:
+        if self.layer_obj is None:
+            self.layer_obj = LayerObj(self.session, self.type_name, None, self.name, self.location)
+            self.layer_obj.model = self
+        self.layer_obj.trainable = self.trainable
+        return self.layer_obj
+
+    def common_attr(self, name: str, ctx: Context) -> Any:
+        if name in NO_OPS:
+            return Method(lambda a, k, c: Opaque(f"{self.name}.{name}()"))
+        if name == "name":
+            return self.name
+        if name == "trainable":
+            return self.trainable
+        if name == "layers":
+            return [obj.model if obj.model is not None else obj for obj in self.row_layers()]
+        if name in ("input", "inputs"):
+            ins = self.input_tensors()
+            return ins[0] if name == "input" and len(ins) == 1 else ins
+        if name in ("output", "outputs"):
+            outs = self.output_tensors()
+            return outs[0] if name == "output" and len(outs) == 1 else outs
+        if name == "build":
+            return Method(lambda a, k, c: self.build_from(a[0] if a else k.get("input_shape"), c))
+        return Opaque(f"{self.name}.{name}")
+
+    def build_from(self, shape: Any, ctx: Context) -> None:
+        if isinstance(shape, (list, tuple)):
+            self.ensure_built(tuple(shape), ctx)
+
+    def call_as_layer(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.as_layer().py_call(args, kwargs, ctx)
+
+    def set_trainable(self, value: Any) -> None:
+        self.trainable = bool(value)
+
+
+def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -> list[int]:
+    """Indices of the calls between `inputs` and `outputs`, in the order they were made."""
+    stop = {t.ref.call for t in inputs}
+    seen: set[int] = set()
+    stack = [t.ref.call for t in outputs]
+    while stack:
+        index = stack.pop()
+        if index in seen:
+            continue
+        seen.add(index)
+        if index not in stop:
+            stack.extend(t.call for t in session.calls[index].inputs)
+    return sorted(seen)
+
+
+class SequentialObj(HostValue, ModelBase):
+    """`keras.Sequential([...])`: layers chained in order once the input shape is known."""
+
+    type_name = "Sequential"
+
+    def __init__(self, session: Session, items: list[Any], name: str | None, ctx: Context) -> None:
+        self.session = session
+        self.name = name or session.auto_name("sequential")
+        self.location = ctx.location
+        self.items: list[Any] = []
+        self.input: KTensor | None = None
+        self.output: KTensor | None = None
+        self.trainable = True
+        self.layer_obj = None
+        session.models.append(self)
+        for item in items:
+            self.add(item, ctx)
+
+    def __repr__(self) -> str:
+        return f"<Sequential {self.name}>"
+
+    def add(self, item: Any, ctx: Context) -> None:
+        if isinstance(item, (KTensor, InputLayerValue)):
+            tensor = item if isinstance(item, KTensor) else item.tensor
+            self.ensure_built(tensor.shape_of(), ctx)
+            return
+        layer = as_layer_obj(item, ctx)
+        self.items.append(layer)
+        if self.output is None and len(self.items) == 1 and layer.input_shape is not None:
+            self.ensure_built(layer.input_shape, ctx)
+        elif self.output is not None:
+            self.output = self._apply(layer, self.output, ctx)
+
+    def _apply(self, layer: LayerObj, x: KTensor, ctx: Context) -> KTensor:
+        result = layer.py_call([x], {}, Context(ctx.interp, ctx.node))
+        if isinstance(result, list):
+            raise ctx.error(f"layer '{layer.name}' returns {len(result)} tensors; a Sequential model needs one")
+        return result
+
+    def ensure_built(self, shape: Shape, ctx: Context) -> None:
+        if self.output is not None:
+            return
+        self.input = self.session.make_input(tuple(shape), None, ctx, hidden=True)
+        x = self.input
+        for layer in self.items:
+            location = Context(ctx.interp, ctx.node)
+            x = self._apply(layer, x, location)
+        self.output = x
+
+    def input_tensors(self) -> list[KTensor]:
+        return [self.input] if self.input is not None else []
+
+    def output_tensors(self) -> list[KTensor]:
+        return [self.output] if self.output is not None else []
+
+    def row_layers(self) -> list[LayerObj]:
+        return list(self.items)
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "add":
+            return Method(lambda a, k, c: self.add(a[0] if a else k["layer"], c))
+        if name == "pop":
+            return Method(lambda a, k, c: self.items.pop())
+        return self.common_attr(name, ctx)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        if name == "trainable":
+            self.set_trainable(value)
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.call_as_layer(args, kwargs, ctx)
+
+
+def as_layer_obj(item: Any, ctx: Context) -> LayerObj:
+    if isinstance(item, LayerObj):
+        return item
+    if isinstance(item, ModelBase):
+        return item.as_layer()
+    if isinstance(item, Instance) and isinstance(item.host, SubclassState):
+        return item.host.as_layer()
+    raise ctx.error(f"a Sequential model takes layers; got {item!r}", hint="check the list passed to Sequential")
+
+
+class FunctionalObj(HostValue, ModelBase):
+    """`keras.Model(inputs, outputs)`: the layers between the inputs and the outputs."""
+
+    type_name = "Functional"
+
+    def __init__(self, session: Session, inputs: Any, outputs: Any, name: str | None, ctx: Context) -> None:
+        self.session = session
+        self.name = name or session.auto_name("functional")
+        self.location = ctx.location
+        self.inputs = collect_tensors([inputs], {})
+        self.outputs = collect_tensors([outputs], {})
+        self.trainable = True
+        self.layer_obj = None
+        if not self.inputs or not self.outputs:
+            raise ctx.error("Model(inputs, outputs) needs the input and output tensors", hint="e.g. keras.Model(inputs, outputs)")
+        session.models.append(self)
+
+    def __repr__(self) -> str:
+        return f"<Functional {self.name}>"
+
+    def input_tensors(self) -> list[KTensor]:
+        return self.inputs
+
+    def output_tensors(self) -> list[KTensor]:
+        return self.outputs
+
+    def row_layers(self) -> list[LayerObj]:
+        return []
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        return self.common_attr(name, ctx)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        if name == "trainable":
+            self.set_trainable(value)
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.call_as_layer(args, kwargs, ctx)
+
+
+class SequentialClass(HostValue):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        items = args[0] if args else kwargs.get("layers") or []
+        return SequentialObj(self.session, list(items), kwargs.get("name"), ctx)
+
+
+class SubclassState(ModelBase):
+    """A user class derived from keras.Model or keras.layers.Layer: layers tracked as attributes are set."""
+
+    def __init__(self, session: Session, instance: Instance, is_layer: bool, ctx: Context) -> None:
+        self.session = session
+        self.instance = instance
+        self.type_name = instance.cls.name
+        self.name = session.auto_name(snake_case(instance.cls.name))
+        self.location = ctx.location
+        self.tracked: list[LayerObj] = []
+        self.input: list[KTensor] = []
+        self.output: list[KTensor] = []
+        self.functional: FunctionalObj | None = None
+        self.trainable = True
+        self.layer_obj = None
+        self.is_layer = is_layer
+        if not is_layer:
+            session.models.append(instance)
+
+    def track(self, value: Any) -> None:
+        items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
+        for item in items:
+            obj = None
+            if isinstance(item, LayerObj):
+                obj = item
+            elif isinstance(item, ModelBase):
+                obj = item.as_layer()
+            elif isinstance(item, Instance) and isinstance(item.host, SubclassState):
+                obj = item.host.as_layer()
+            if obj is not None and obj not in self.tracked:
+                self.tracked.append(obj)
+
+    def input_tensors(self) -> list[KTensor]:
+        return self.functional.inputs if self.functional else self.input
+
+    def output_tensors(self) -> list[KTensor]:
+        return self.functional.outputs if self.functional else self.output
+
+    def row_layers(self) -> list[LayerObj]:
+        return [] if self.functional else list(self.tracked)
+
+    def unbuilt_hint(self) -> str:
+        return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
+
+    def ensure_built(self, shape: Shape, ctx: Context) -> None:
+        if self.output or self.functional:
+            return
+        x = self.session.make_input(tuple(shape), None, ctx, hidden=True)
+        self.trace([x], ctx)
+
+    def trace(self, inputs: list[KTensor], ctx: Context) -> None:
+        found, method = self.instance.cls.lookup("call")
+        if not found or not isinstance(method, Function):
+            raise ctx.error(f"class {self.instance.cls.name} has no call() method to follow")
+        self.input = inputs
+        result = ctx.call(BoundMethod(method, self.instance), list(inputs))
+        self.output = collect_tensors([result], {})
+        if not self.output:
+            raise ctx.error(f"{self.instance.cls.name}.call() did not return a tensor paramwise could follow")
+
+
+class ModelClass(HostValue):
+    """`keras.Model` (functional when called with inputs and outputs) and `keras.layers.Layer` as bases."""
+
+    def __init__(self, session: Session, is_layer: bool = False) -> None:
+        self.session = session
+        self.is_layer = is_layer
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        inputs = args[0] if args else kwargs.get("inputs")
+        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+        return FunctionalObj(self.session, inputs, outputs, kwargs.get("name"), ctx)
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = SubclassState(self.session, instance, self.is_layer, ctx)
+
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        state: SubclassState = instance.host
+        if kwargs.get("name"):
+            state.name = str(kwargs["name"])
+        inputs = args[0] if args else kwargs.get("inputs")
+        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+        if inputs is not None and outputs is not None:
+            state.functional = FunctionalObj(self.session, inputs, outputs, state.name, ctx)
+            self.session.models.remove(state.functional)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        if name == "trainable":
+            instance.host.set_trainable(value)
+        else:
+            instance.host.track(value)
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        state: SubclassState = instance.host
+        if name == "add_weight":
+            ctx.warn("custom_weights", f"{instance.cls.name} creates weights with add_weight(); they are not counted")
+            return Method(lambda a, k, c: Opaque("weight"))
+        return state.common_attr(name, ctx)
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        state: SubclassState = instance.host
+        tensors = collect_tensors(args, kwargs)
+        if not tensors:
+            return Opaque(f"{state.name}()")
+        if not state.is_built():
+            state.ensure_built(tensors[0].shape_of(), ctx)
+        return state.call_as_layer(args, kwargs, ctx)
+
+
+def model_of(value: Any) -> ModelBase | None:
+    """The model behind a value the file bound to a name, if it is one."""
+    if isinstance(value, ModelBase):
+        return value
+    if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
+        return value.host
+    return None

@@ -1,0 +1,294 @@
+"""Stand-ins for Keras objects while a source file is interpreted: layers, tensors, inputs, merges.
+
+Each records what the code builds; nothing of Keras runs (or needs to be installed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import kinds
+from ..errors import InputError, KindError, Location
+from ..infer import apply_call
+from ..ir import Layer, Shape, TensorRef
+from ..kinds.core import Input, Submodel, Unknown
+from .pyeval import Context, HostValue, Instance, Interpreter, Opaque
+
+KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
+STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",
+               "kernel_initializer", "bias_initializer", "mode", "dtype"}
+STRING_VALUES = {"same", "valid", "causal", "relu", "softmax", "sigmoid", "tanh", "linear", "elu", "selu", "gelu",
+                 "swish", "silu", "softplus", "channels_last", "channels_first", "concat", "sum", "mul", "ave",
+                 "nearest", "bilinear", "he_uniform", "he_normal", "glorot_uniform", "zeros", "ones", "float32"}
+TENSOR_KWARGS = ("inputs", "query", "value", "key", "initial_state")
+ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "swish", "elu", "selu", "leaky_relu",
+                         "relu6", "softplus", "exp", "log", "sqrt", "abs", "square", "dropout", "identity",
+                         "cast", "stop_gradient", "l2_normalize", "normalize", "log_softmax", "hard_sigmoid"}
+
+
+def snake_case(name: str) -> str:
+    """Keras' own `to_snake_case`: Conv2D -> conv2d, PReLU -> p_re_lu, MaxPooling2D -> max_pooling2d."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+@dataclass
+class CallRecord:
+    layer: LayerObj
+    inputs: list[TensorRef]
+    location: Location
+    shapes: list[Shape]
+
+
+class Session:
+    """Everything the file built: layers, calls and models, with Keras' global auto-naming."""
+
+    def __init__(self, filename: str, interp: Interpreter) -> None:
+        self.filename = filename
+        self.interp = interp
+        self.counters: dict[str, int] = {}
+        self.calls: list[CallRecord] = []
+        self.models: list[Any] = []
+
+    def auto_name(self, base: str) -> str:
+        n = self.counters.get(base, 0)
+        self.counters[base] = n + 1
+        return base if n == 0 else f"{base}_{n}"
+
+    def record(self, layer: LayerObj, inputs: list[KTensor], ctx: Context) -> list[KTensor]:
+        """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
+        shapes = [t.shape_of() for t in inputs]
+        ir_layer = layer.to_layer()
+        try:
+            out = apply_call(ir_layer, shapes, ctx.location)
+        except InputError as e:
+            raise InputError(e.message, e.hint, ctx.location) from e
+        outs = out if isinstance(out, list) else [out]
+        index = len(self.calls)
+        self.calls.append(CallRecord(layer, [t.ref for t in inputs], ctx.location, outs))
+        layer.calls.append(index)
+        tensors = [KTensor(self, TensorRef(index, i)) for i in range(len(outs))]
+        return tensors if isinstance(out, list) else tensors[:1]
+
+    def make_input(self, shape: Shape, name: str | None, ctx: Context, hidden: bool = False) -> KTensor:
+        layer = LayerObj(self, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), name or self.auto_name("input_layer"), ctx.location)
+        layer.hidden = hidden
+        return self.record(layer, [], ctx)[0]
+
+
+class KTensor(HostValue):
+    """A symbolic tensor: the output of a recorded call."""
+
+    def __init__(self, session: Session, ref: TensorRef) -> None:
+        self.session = session
+        self.ref = ref
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape_of()}>"
+
+    def shape_of(self) -> Shape:
+        return self.session.calls[self.ref.call].shapes[self.ref.index]
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "shape":
+            return tuple(self.shape_of())
+        if name == "ndim":
+            return len(self.shape_of())
+        return Opaque(f"tensor.{name}")
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return Opaque("tensor slice")
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        """`x + y`, `x * 2`: element-wise, so the shape is the (broadcast) shape of the tensor operand."""
+        tensors = [v for v in (left, right) if isinstance(v, KTensor)]
+        if len(tensors) == 1:
+            return tensors[0]
+        layer = LayerObj(self.session, "Add", kinds.make("keras", "Add", [], {})[0], self.session.auto_name("add"), ctx.location)
+        layer.hidden = True
+        return self.session.record(layer, tensors, ctx)[0]
+
+
+class LayerObj(HostValue):
+    """One Keras layer object: its kind, its name and the calls made of it."""
+
+    def __init__(self, session: Session, type_name: str, kind: Any, name: str, location: Location) -> None:
+        self.session = session
+        self.type_name = type_name
+        self.kind = kind
+        self.name = name
+        self.location = location
+        self.trainable = True
+        self.calls: list[int] = []
+        self.hidden = False
+        self.input_shape: Shape | None = None  # from input_shape= / input_dim= on a Sequential's first layer
+        self.model: Any = None  # for a model used as a layer
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.name}>"
+
+    def to_layer(self) -> Layer:
+        kind = self.kind
+        if self.model is not None:
+            kind = Submodel("keras", self.type_name, {"graph": self.model.to_graph()})
+        return Layer(self.name, self.type_name, kind, self.location, self.trainable, hidden=self.hidden)
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        tensors = collect_tensors(args, kwargs)
+        if not tensors:
+            raise ctx.error(f"{self.type_name} '{self.name}' was called without a tensor", hint="call a layer on the output of keras.Input(...) or another layer")
+        if self.model is not None:
+            self.model.ensure_built(tensors[0].shape_of(), ctx)
+        outs = self.session.record(self, tensors, ctx)
+        return outs[0] if len(outs) == 1 else outs
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "trainable":
+            return self.trainable
+        if name == "name":
+            return self.name
+        if name == "output" and self.calls:
+            return KTensor(self.session, TensorRef(self.calls[0], 0))
+        if name == "output_shape" and self.calls:
+            return tuple(self.session.calls[self.calls[0]].shapes[0])
+        return Opaque(f"{self.name}.{name}")
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        if name == "trainable":
+            self.trainable = bool(value)
+
+
+def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
+    out: list[KTensor] = []
+    for value in [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        out.extend(v for v in items if isinstance(v, KTensor))
+    return out
+
+
+class LayerClass(HostValue):
+    """`keras.layers.Conv2D` and friends: calling one makes a LayerObj."""
+
+    def __init__(self, session: Session, type_name: str) -> None:
+        self.session = session
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"<class {self.type_name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        kwargs = dict(kwargs)
+        for key, value in list(kwargs.items()):
+            kwargs[key] = unquoted(key, value, ctx)
+        args = [unquoted("", a, ctx) for a in args]
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        input_shape = _input_shape(kwargs)
+        for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
+            kwargs.pop(key, None)
+        kind = self.make_kind(args, kwargs, ctx)
+        layer = LayerObj(self.session, self.type_name, kind, str(name) if name else self.session.auto_name(snake_case(self.type_name)), ctx.location)
+        layer.trainable = bool(trainable)
+        layer.input_shape = input_shape
+        return layer
+
+    def make_kind(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        found = kinds.lookup("keras", self.type_name)
+        if found is None:
+            guess = kinds.suggest("keras", self.type_name)
+            ctx.warn(
+                "unknown_layer",
+                f"unknown layer {self.type_name}: its parameters are counted as '?'",
+                hint=f"did you mean {guess}?" if guess else "paramwise does not know this layer yet",
+            )
+            return Unknown("keras", self.type_name, {})
+        try:
+            kind, extra = kinds.make("keras", self.type_name, args, kwargs)
+        except KindError as e:
+            raise ctx.error(f"{self.type_name}: {e.message}", e.hint) from e
+        signature = [p for p, _ in found[0].signatures.get("keras", ())]
+        for key in extra:
+            import difflib
+
+            close = difflib.get_close_matches(key, signature, n=1, cutoff=0.8)
+            if close and close[0] != key:
+                ctx.warn("unknown_argument", f"{self.type_name} has no argument '{key}'", hint=f"did you mean {close[0]}=?")
+        return kind
+
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        pass
+
+
+def _input_shape(kwargs: dict[str, Any]) -> Shape | None:
+    if kwargs.get("batch_input_shape") is not None:
+        return tuple(kwargs["batch_input_shape"])
+    if kwargs.get("input_shape") is not None:
+        return (kwargs.get("batch_size"), *tuple(kwargs["input_shape"]))
+    if kwargs.get("input_dim") is not None:
+        length = kwargs.get("input_length")
+        return (None, length, kwargs["input_dim"]) if length is not None else (None, kwargs["input_dim"])
+    return None
+
+
+def unquoted(key: str, value: Any, ctx: Context) -> Any:
+    """A bare name where Keras wants a string (`name=Conv1`, `padding=same`) becomes that string."""
+    symbol_name = getattr(value, "name", None) if getattr(value, "is_Symbol", False) else None
+    if symbol_name is not None and (key in STRING_ARGS or symbol_name in STRING_VALUES):
+        ctx.interp.forget_symbol(symbol_name)
+        ctx.warn("pasted_text", f"'{symbol_name}' is not quoted; read it as the string '{symbol_name}'")
+        return symbol_name
+    return value
+
+
+class InputFunction(HostValue):
+    """`keras.Input(shape=...)` and `keras.layers.InputLayer(...)`."""
+
+    def __init__(self, session: Session, as_layer: bool) -> None:
+        self.session = session
+        self.as_layer = as_layer
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        shape = args[0] if args else kwargs.get("shape", kwargs.get("input_shape"))
+        batch_shape = kwargs.get("batch_shape", kwargs.get("batch_input_shape"))
+        if batch_shape is not None:
+            full = tuple(batch_shape)
+        elif shape is not None:
+            full = (kwargs.get("batch_size"), *(tuple(shape) if isinstance(shape, (list, tuple)) else (shape,)))
+        else:
+            raise ctx.error("Input needs a shape", hint="e.g. keras.Input(shape=(28, 28, 1))")
+        name = unquoted("name", kwargs.get("name"), ctx)
+        tensor = self.session.make_input(full, name, ctx)
+        if self.as_layer:
+            return InputLayerValue(tensor)
+        return tensor
+
+
+class InputLayerValue(HostValue):
+    """`InputLayer(...)` inside a Sequential list."""
+
+    def __init__(self, tensor: KTensor) -> None:
+        self.tensor = tensor
+
+
+class MergeFunction(HostValue):
+    """`layers.add([a, b])`, `layers.concatenate([...], axis=-1)`: make the layer and call it at once."""
+
+    def __init__(self, session: Session, type_name: str) -> None:
+        self.session = session
+        self.type_name = type_name
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        tensors = args[0] if args else kwargs.pop("inputs")
+        layer = LayerClass(self.session, self.type_name).py_call(list(args[1:]), kwargs, ctx)
+        return layer.py_call([tensors], {}, ctx)
+
+
+class Passthrough(HostValue):
+    """An element-wise function (`tf.nn.relu`, `keras.ops.relu` ...): the tensor keeps its shape."""
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        tensors = collect_tensors(args, {"x": kwargs.get("x")} if "x" in kwargs else {})
+        return tensors[0] if tensors else Opaque("function result")

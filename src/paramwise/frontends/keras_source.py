@@ -1,0 +1,193 @@
+"""Keras models read from Python source, statically: the file is parsed and interpreted by `pyeval`,
+with Keras' classes stood in for by `HostValue`s that record layers and calls. Nothing is executed.
+
+Handles every import style (`import keras`, `from tensorflow import keras`, `tf.keras.layers.X`,
+`from keras.layers import Dense` ...), Sequential (list or `.add`), the functional API, models used as
+layers, subclassed `keras.Model`/`keras.layers.Layer` with layers built in `__init__` and wired in `call`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .. import kinds
+from ..errors import Diagnostic, InputError
+from ..kinds.merge import MERGE_FUNCTIONS
+from . import Found, ReadOptions
+from .keras_models import ModelClass, SequentialClass, model_of
+from .keras_objects import (
+    ELEMENTWISE_FUNCTIONS,
+    KERAS_ROOTS,
+    InputFunction,
+    LayerClass,
+    MergeFunction,
+    Passthrough,
+    Session,
+)
+from .pyeval import Context, Function, HostValue, Interpreter, Opaque
+from .repair import parse_source
+
+# names that pasted code uses without importing them
+IMPLIED_IMPORTS = {
+    "tf": "tensorflow", "keras": "keras", "layers": "keras.layers", "models": "keras.models", "K": "keras.backend",
+    "Sequential": "keras.models.Sequential", "Model": "keras.models.Model", "Input": "keras.layers.Input",
+}
+IMPORT_PATTERN = re.compile(r"^\s*(import|from)\s+(keras|tensorflow|tf_keras)\b", re.M)
+
+
+def sniff(path: str, head: bytes) -> bool:
+    """A Python file that imports Keras or TensorFlow (or uses `keras.`/`layers.` with no torch import)."""
+    if not path.endswith(".py") and path != "-" and not path.endswith(".txt"):
+        return False
+    text = head.decode("utf-8", "replace")
+    if IMPORT_PATTERN.search(text):
+        return True
+    return "torch" not in text and bool(re.search(r"\b(Sequential|layers\.|Conv2D|Dense\()", text))
+
+
+class Module(HostValue):
+    """A Keras or TensorFlow namespace: `keras`, `keras.layers`, `tf.keras.models` ..."""
+
+    def __init__(self, session: Session, path: str) -> None:
+        self.session = session
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<module {self.path}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        value = resolve(self.session, f"{self.path}.{name}")
+        return value if value is not None else Opaque(f"{self.path}.{name}")
+
+
+def resolve(session: Session, dotted: str) -> Any:
+    """What a dotted Keras/TensorFlow name means here; None for names outside Keras."""
+    parts = dotted.split(".")
+    if parts[0] not in KERAS_ROOTS:
+        return None
+    parts = ["keras"] + [p for p in parts if p not in KERAS_ROOTS + ("python", "src", "api", "_v2", "v2", "compat", "v1")]
+    last = parts[-1]
+    scope = parts[1:-1]
+    if len(parts) == 1:
+        return Module(session, "keras")
+    if last in ("Sequential",) and set(scope) <= {"models", "engine", "sequential"}:
+        return SequentialClass(session)
+    if last in ("Model", "Functional") and set(scope) <= {"models", "engine", "training", "functional"}:
+        return ModelClass(session)
+    if last == "Input" and set(scope) <= {"layers", "engine", "input_layer"}:
+        return InputFunction(session, as_layer=False)
+    if last == "InputLayer":
+        return InputFunction(session, as_layer=True)
+    if last == "Layer" and set(scope) <= {"layers", "engine", "base_layer"}:
+        return ModelClass(session, is_layer=True)
+    if scope and scope[0] == "layers" or (not scope and last[:1].isupper() and kinds.lookup("keras", last)):
+        if last in MERGE_FUNCTIONS:
+            return MergeFunction(session, MERGE_FUNCTIONS[last])
+        if last[:1].isupper():
+            return LayerClass(session, last)
+    if last in ELEMENTWISE_FUNCTIONS and scope and scope[-1] in ("nn", "ops", "activations", "math", "backend"):
+        return Passthrough()
+    if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications"):
+        return Module(session, f"keras.{last}")
+    if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn"):
+        return Module(session, ".".join(parts))
+    return None
+
+
+def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
+    """All the models the file builds, and the index of the one to show."""
+    tree, text, warnings = parse_source(path, text)
+    session_box: list[Session] = []
+
+    def modules(name: str) -> Any:
+        return resolve(session_box[0], name)
+
+    def undefined(name: str, ctx: Context) -> Any:
+        if name in options.bindings:
+            return options.bindings[name]
+        implied = IMPLIED_IMPORTS.get(name) or (f"keras.layers.{name}" if kinds.lookup("keras", name) else None)
+        if implied is not None:
+            ctx.warn("missing_import", f"'{name}' is used but never imported; read it as {implied}", hint=f"add the import of {implied}")
+            return resolve(session, implied)
+        return ctx.interp.make_symbol(name, ctx.node)
+
+    interp = Interpreter(path, text, modules, undefined)
+    session = Session(path, interp)
+    session_box.append(session)
+    interp.run_module(tree)
+    found = collect_models(interp, session)
+    if not found:
+        found = call_builders(interp, session)
+    if not found:
+        raise InputError(
+            f"{path}: no Keras model found",
+            hint="build one with keras.Sequential([...]) or keras.Model(inputs, outputs) and assign it, e.g. model = ...",
+        )
+    chosen = choose(found, options)
+    extra = warnings + interp.warnings + symbol_warnings(interp)
+    return [found_model(name, model, extra) for name, model in found], chosen
+
+
+def collect_models(interp: Interpreter, session: Session) -> list[tuple[str, Any]]:
+    named: dict[int, str] = {}
+    for var, value in interp.globals.vars.items():
+        model = model_of(value)
+        if model is not None and id(model) not in named:
+            named[id(model)] = var
+    out = []
+    for value in session.models:
+        model = model_of(value)
+        if model is not None and id(model) in named:
+            out.append((named[id(model)], model))
+    for value in session.models:
+        model = model_of(value)
+        if model is not None and id(model) not in named and model.is_built() and not nested_in(model, out):
+            out.append((model.name, model))
+    return out
+
+
+def nested_in(model: Any, found: list[tuple[str, Any]]) -> bool:
+    return any(other.layer_obj is not None and model.layer_obj is other.layer_obj for _, other in found)
+
+
+def call_builders(interp: Interpreter, session: Session) -> list[tuple[str, Any]]:
+    """No model at module level: call the file's functions that need no arguments, as a user would."""
+    for name, value in list(interp.globals.vars.items()):
+        if isinstance(value, Function) and not value.node.args.args and "model" in name.lower():
+            interp.call(value, [], {}, value.node)
+    return [(m.name, m) for m in (model_of(v) for v in session.models) if m is not None]
+
+
+def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:
+    names = [name for name, _ in found]
+    if options.model is not None:
+        for i, (name, model) in enumerate(found):
+            if options.model in (name, model.name):
+                return i
+        raise InputError(f"no model named '{options.model}'", hint=f"models found: {', '.join(names)}")
+    if "model" in names:
+        return names.index("model")
+    return len(found) - 1
+
+
+def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            "unknown_size",
+            f"'{name}' is not defined; it is read as an unknown size, and counts that depend on it are formulas in it",
+            location,
+            hint=f"bind it with --set {name}=VALUE",
+        )
+        for name, location in interp.symbols.items()
+    ]
+
+
+def found_model(name: str, model: Any, warnings: list[Diagnostic]) -> Found:
+    """Build the model's graph; an unbuilt model is kept with its error (shown only if it is chosen)."""
+    try:
+        graph = model.to_graph()
+    except InputError as e:
+        return Found(name, None, e)
+    return Found(name, replace(graph, warnings=tuple(warnings) + graph.warnings))

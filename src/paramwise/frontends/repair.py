@@ -1,0 +1,195 @@
+"""Parse Python source, recovering the damage that copying code from a web page does.
+
+Curly quotes, non-breaking spaces, a missing comma between list items, a function body pasted without its
+indentation, a bracket never closed: each is repaired in the text (so columns stay right) and reported
+as a warning with its line:col. Anything else is a syntax error with a caret and a hint.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import re
+import tokenize
+
+from ..errors import Diagnostic, InputError, Location
+
+QUOTES = {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'}
+SPACES = {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2212": "-", "\u00d7": "*", "\u2013": "-"}
+MAX_REPAIRS = 100
+
+
+def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
+    """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
+    warnings: list[Diagnostic] = []
+    text = _replace_characters(filename, text, warnings)
+    original_lines = text.splitlines()
+    for _ in range(MAX_REPAIRS):
+        try:
+            return ast.parse(text, filename=filename), text, warnings
+        except SyntaxError as e:
+            repaired = _repair(filename, text, e, warnings)
+            if repaired is None:
+                raise _syntax_error(filename, text, original_lines, e) from e
+            text = repaired
+    raise InputError(f"{filename}: too many syntax errors to repair", hint="check that this is Python code")
+
+
+def _replace_characters(filename: str, text: str, warnings: list[Diagnostic]) -> str:
+    lines = text.splitlines(keepends=True)
+    out = []
+    table = {**QUOTES, **SPACES}
+    for number, line in enumerate(lines, 1):
+        cols = [i for i, ch in enumerate(line) if ch in table]
+        if cols:
+            found = sorted({line[i] for i in cols})
+            what = "curly quotes" if all(ch in QUOTES for ch in found) else "characters " + " ".join(found)
+            fixed = "".join(table.get(ch, ch) for ch in line)
+            warnings.append(
+                Diagnostic("pasted_text", f"replaced {what} on line {number} with plain ones", Location(filename, number, cols[0] + 1, line))
+            )
+            line = fixed
+        out.append(line)
+    return "".join(out)
+
+
+def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]) -> str | None:
+    msg = e.msg or ""
+    lines = text.splitlines()
+    if msg.startswith("expected an indented block") and e.lineno:
+        return _indent_body(filename, lines, e.lineno, warnings)
+    if "Perhaps you forgot a comma" in msg and e.lineno and e.end_lineno:
+        return _insert_comma(filename, lines, e, warnings)
+    match = re.match(r"'([(\[{])' was never closed", msg)
+    if match and e.lineno and e.offset:
+        return _close_bracket(filename, lines, e.lineno, e.offset, match.group(1), warnings)
+    return None
+
+
+def _indent_body(filename: str, lines: list[str], start: int, warnings: list[Diagnostic]) -> str:
+    """A def pasted without indentation: indent up to its `return` (or the next top-level def)."""
+    end = start - 1
+    while end < len(lines):
+        stripped = lines[end]
+        if end > start - 1 and re.match(r"(def|class|@)\b", stripped):
+            break
+        end += 1
+        if re.match(r"return\b", stripped):
+            break
+    for i in range(start - 1, end):
+        if lines[i].strip():
+            lines[i] = "    " + lines[i]
+    warnings.append(
+        Diagnostic(
+            "pasted_text",
+            f"the body of the function above line {start} had no indentation; indented lines {start}-{end}",
+            Location(filename, start, 1, lines[start - 1].strip()),
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _insert_comma(filename: str, lines: list[str], e: SyntaxError, warnings: list[Diagnostic]) -> str | None:
+    """Find, between the two expressions Python points at, the first place one ends and the next starts."""
+    region = "\n".join(lines[(e.lineno or 1) - 1 : e.end_lineno])
+    first_col = (e.offset or 1) - 1
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(region[first_col:] if "\n" not in region[:first_col] else region).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        tokens = _tokens_until_error(region[first_col:])
+    depth = 0
+    previous: tokenize.TokenInfo | None = None
+    for tok in tokens:
+        if tok.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        starts_value = tok.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) and not keyword.iskeyword(tok.string)
+        if depth == 0 and previous is not None and starts_value and _ends_value(previous):
+            line = (e.lineno or 1) + previous.end[0] - 1
+            col = previous.end[1] + (first_col if previous.end[0] == 1 else 0)
+            text = lines[line - 1]
+            lines[line - 1] = text[:col] + "," + text[col:]
+            warnings.append(
+                Diagnostic("pasted_text", "inserted a missing comma between two items", Location(filename, line, col + 1, text))
+            )
+            return "\n".join(lines) + "\n"
+        if tok.string in "([{":
+            depth += 1
+        elif tok.string in ")]}":
+            depth -= 1
+        previous = tok
+    return None
+
+
+def _tokens_until_error(text: str) -> list[tokenize.TokenInfo]:
+    out = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            out.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return out
+
+
+def _ends_value(tok: tokenize.TokenInfo) -> bool:
+    if tok.type == tokenize.NAME:
+        return not keyword.iskeyword(tok.string) or tok.string in ("None", "True", "False")
+    return tok.type in (tokenize.NUMBER, tokenize.STRING) or tok.string in ")]}"
+
+
+def _close_bracket(
+    filename: str, lines: list[str], line_no: int, offset: int, opener: str, warnings: list[Diagnostic]
+) -> str | None:
+    """Close a bracket at the end of the last line before the next statement starts."""
+    closer = {"(": ")", "[": "]", "{": "}"}[opener]
+    indent = len(lines[line_no - 1]) - len(lines[line_no - 1].lstrip())
+    depth = 0
+    last = None
+    for i in range(line_no - 1, len(lines)):
+        text = lines[i] if i != line_no - 1 else " " * (offset - 1) + lines[i][offset - 1 :]
+        depth += _bracket_balance(text)
+        if depth <= 1 and i >= line_no - 1 and text.strip():
+            last = i
+            nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+            if nxt is None or (len(lines[nxt]) - len(lines[nxt].lstrip()) <= indent and depth == 1 and i > line_no - 1):
+                break
+    if last is None:
+        return None
+    lines[last] = lines[last].rstrip() + closer
+    warnings.append(
+        Diagnostic(
+            "pasted_text",
+            f"the {opener!r} opened at line {line_no} was never closed; closed it at the end of line {last + 1}",
+            Location(filename, line_no, offset, lines[line_no - 1]),
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _bracket_balance(text: str) -> int:
+    balance, quote = 0, ""
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            break
+        elif ch in "([{":
+            balance += 1
+        elif ch in ")]}":
+            balance -= 1
+    return balance
+
+
+def _syntax_error(filename: str, text: str, original: list[str], e: SyntaxError) -> InputError:
+    line = e.lineno or 0
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "paramwise reads Python source; check the line above"
+    if "unterminated string" in (e.msg or ""):
+        hint = "close the string with the same quote it opens with"
+    elif "never closed" in (e.msg or ""):
+        hint = "add the missing closing bracket"
+    return InputError(f"syntax error: {e.msg}", hint=hint, location=Location(filename, line, e.offset or 1, source))

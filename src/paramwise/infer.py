@@ -1,0 +1,237 @@
+"""The only walker: follows a Graph's calls, checks each layer's input, asks its kind for the output
+shape and the weights, deduplicates shared weights, and builds the Report.
+
+Kinds raise location-free errors; this module adds the layer and where it is in the user's input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .errors import Diagnostic, InputError, KindError, Location
+from .formula import Dim, Expr, add, evaluate, render, render_count, simplify
+from .ir import Graph, Layer, Shape, TensorRef, Weight
+from .kinds.core import Submodel, Unknown
+from .report import Report, Row
+
+
+@dataclass
+class _State:
+    shapes: dict[TensorRef, Shape] = field(default_factory=dict)
+    first_inputs: dict[int, list[Shape]] = field(default_factory=dict)
+    outputs: dict[int, list[Shape | list[Shape]]] = field(default_factory=dict)
+    sources: dict[int, list[str]] = field(default_factory=dict)
+
+
+def infer(graph: Graph, *, input_shapes: list[Shape] | None = None) -> Report:
+    """Walk `graph` and return its Report. `input_shapes` replaces the shapes of the graph's inputs."""
+    state = _State()
+    overrides = dict(zip(graph.inputs, input_shapes or []))
+    for index, call in enumerate(graph.calls):
+        layer = graph.layers[call.layer]
+        ins = [state.shapes[t] for t in call.inputs]
+        ref = TensorRef(index, 0)
+        out = overrides[ref] if ref in overrides else apply_call(layer, ins, call.location)
+        outs = out if isinstance(out, list) else [out]
+        for i, shape in enumerate(outs):
+            state.shapes[TensorRef(index, i)] = shape
+        state.first_inputs.setdefault(call.layer, ins)
+        state.outputs.setdefault(call.layer, []).append(out)
+        state.sources.setdefault(call.layer, []).extend(graph.layers[graph.calls[t.call].layer].name for t in call.inputs)
+    warnings = list(graph.warnings)
+    rows: list[Row] = []
+    for index, layer in enumerate(graph.layers):
+        if layer.hidden:
+            continue
+        rows.extend(_rows_for(layer, index, state, warnings))
+    return _report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs])
+
+
+def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:
+    """One layer applied to input shapes: the input contract, then the output-shape rule."""
+    kind = layer.kind
+    low, high = kind.n_inputs
+    try:
+        if len(ins) < low or (high is not None and len(ins) > high):
+            want = f"{low}" if low == high else f"at least {low}" if high is None else f"{low} to {high}"
+            raise KindError(f"takes {want} input tensor(s); got {len(ins)}")
+        kind.check(ins)
+        return kind.output_shape(ins)
+    except KindError as e:
+        raise _located(e, layer, location) from e
+
+
+def _located(e: KindError, layer: Layer, location: Location | None) -> InputError:
+    return InputError(f"{layer.type} '{layer.name}' {e.message}", hint=e.hint, location=location or layer.location)
+
+
+def _weights(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) -> list[Weight] | None:
+    if isinstance(layer.kind, Unknown):
+        return None
+    ins = state.first_inputs.get(index)
+    try:
+        weights = layer.kind.weights(ins)
+    except KindError as e:
+        if ins is None:
+            warnings.append(Diagnostic("count_unknown", f"{layer.type} '{layer.name}': {e.message}", layer.location, e.hint))
+            return None
+        raise _located(e, layer, layer.location) from e
+    return [_freeze(w, layer) for w in weights]
+
+
+def _freeze(w: Weight, layer: Layer) -> Weight:
+    if w.trainable and (not layer.trainable or w.name in layer.frozen):
+        return replace(w, trainable=False)
+    return w
+
+
+def _rows_for(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) -> list[Row]:
+    weights = _weights(layer, index, state, warnings)
+    outs = state.outputs.get(index)
+    out_shape: Shape | list[Shape] | None = None
+    if outs:
+        out_shape = outs[0] if len(outs) == 1 else [o for o in outs if not isinstance(o, list)]
+    row = _row(layer, weights, out_shape, state.sources.get(index, []), len(outs or []), warnings)
+    rows = [row]
+    if isinstance(layer.kind, Submodel):
+        inner = infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))
+        for r in inner.rows:
+            rows.append(replace(r, depth=r.depth + 1 + layer.depth, parent=r.parent or layer.name))
+    return rows
+
+
+def _row(
+    layer: Layer,
+    weights: list[Weight] | None,
+    out_shape: Shape | list[Shape] | None,
+    sources: list[str],
+    calls: int,
+    warnings: list[Diagnostic],
+) -> Row:
+    kind = layer.kind
+    if weights is None:
+        return Row(
+            name=layer.name, type=layer.type, kind=kind.kind_name, output_shape=out_shape, params=None,
+            trainable_params=None, non_trainable_params=None, buffers=None, weight_objects=(),
+            formula="?", formula_letters="?", explanation="unknown layer: its count is not known", why=kind.why(),
+            location=layer.location, depth=layer.depth, parent=layer.parent, connected_to=tuple(dict.fromkeys(sources)),
+            calls=calls,
+        )
+    params = [w for w in weights if not w.is_buffer]
+    expr = _formula(layer, weights, params, warnings)
+    return Row(
+        name=layer.name,
+        type=layer.type,
+        kind=kind.kind_name,
+        output_shape=out_shape,
+        params=_sum(w.count for w in params),
+        trainable_params=_sum(w.count for w in params if w.trainable),
+        non_trainable_params=_sum(w.count for w in params if not w.trainable),
+        buffers=_sum(w.count for w in weights if w.is_buffer),
+        weight_objects=tuple(weights),
+        formula=render(expr) if expr is not None else "0",
+        formula_letters=render(expr, "letters") if expr is not None else "0",
+        explanation=explain(weights, expr),
+        why=kind.why(),
+        note=kind.note(),
+        location=layer.location,
+        depth=layer.depth,
+        parent=layer.parent,
+        connected_to=tuple(dict.fromkeys(sources)),
+        calls=calls,
+    )
+
+
+def _formula(layer: Layer, weights: list[Weight], params: list[Weight], warnings: list[Diagnostic]) -> Expr | None:
+    if not params:
+        return None
+    plain = add(*(w.term() for w in params))
+    if isinstance(layer.kind, Submodel):
+        return plain
+    factored = layer.kind.formula(weights)
+    if factored is None:
+        return plain
+    if simplify(evaluate(factored) - evaluate(plain)) != 0:
+        warnings.append(Diagnostic("formula_mismatch", f"{layer.name}: formula {render(factored)} != {render(plain)}"))
+        return plain
+    return factored
+
+
+def explain(weights: list[Weight], expr: Expr | None) -> str:
+    """`kernel 3×3×3×32 = 864, bias 32 → (3·3·3 + 1)·32 = 896`."""
+    if expr is None:
+        return "no parameters"
+    parts = []
+    for w in weights:
+        dims = "×".join(render_count(d) if isinstance(d, int) else str(d) for d in w.shape) or "1"
+        label = f"{w.name} {dims}"
+        if len(w.shape) > 1:
+            label += f" = {render_count(w.count)}"
+        if w.is_buffer:
+            label += " (buffer)"
+        elif not w.trainable:
+            label += " (non-trainable)"
+        parts.append(label)
+    return f"{', '.join(parts)} → {render(expr, 'pretty')} = {render_count(evaluate(expr))}"
+
+
+def _sum(values: Any) -> Dim:
+    total: Dim = 0
+    for v in values:
+        total = total + v
+    return simplify(total)
+
+
+def _report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape]) -> Report:
+    rows = _tie_rows(graph, rows)
+    top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
+    known = [r for r in top if r.params is not None]
+    params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
+    total_bytes = _sum(w.count * w.bytes_per_value for w in params)
+    symbols = sorted({str(s) for r in rows for s in getattr(r.params, "free_symbols", ())})
+    return Report(
+        framework=graph.framework,
+        model=graph.name,
+        source=graph.source,
+        rows=tuple(rows),
+        total=_sum(r.params for r in known),
+        trainable=_sum(r.trainable_params for r in known),
+        non_trainable=_sum(r.non_trainable_params for r in known),
+        buffers=_sum(r.buffers for r in known),
+        total_bytes=total_bytes,
+        warnings=tuple(warnings),
+        output_shapes=outs,
+        input_shapes=ins,
+        symbols=tuple(symbols),
+        meta=dict(graph.meta),
+    )
+
+
+def _tie_rows(graph: Graph, rows: list[Row]) -> list[Row]:
+    """Remove tied weights from the counts of the row that does not own them."""
+    ties = {layer.name: layer.tied for layer in graph.layers if layer.tied}
+    if not ties:
+        return rows
+    out = []
+    for r in rows:
+        tied = ties.get(r.name)
+        if not tied:
+            out.append(r)
+            continue
+        shared_names = {w for w, _ in tied}
+        kept = [w for w in r.weight_objects if w.name not in shared_names and not w.is_buffer]
+        expr = add(*(w.term() for w in kept)) if kept else None
+        out.append(
+            replace(
+                r,
+                shared=tied,
+                formula=render(expr) if expr is not None else "0",
+                formula_letters=render(expr, "letters") if expr is not None else "0",
+                params=_sum(w.count for w in kept),
+                trainable_params=_sum(w.count for w in kept if w.trainable),
+                non_trainable_params=_sum(w.count for w in kept if not w.trainable),
+                explanation=r.explanation + "; " + ", ".join(f"{w} shared with {o} (counted there)" for w, o in tied),
+            )
+        )
+    return out

@@ -1,0 +1,90 @@
+"""The intermediate representation every frontend produces and `infer` walks.
+
+A `Graph` is a list of layers (one row each, in the order the model defines them) and a list of calls
+(applications of a layer to tensors). A Keras layer called twice is one layer with two calls, so its
+weights are counted once. PyTorch module trees use `path` names (`layer1.0.conv1`) and `depth`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import Diagnostic, Location
+from .formula import Dim, Factor, prod, simplify
+
+if TYPE_CHECKING:
+    from .kinds.base import Kind
+
+Shape = tuple[Dim, ...]
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One tensor a layer creates: its name in the framework, its dims (with glossary letters)."""
+
+    name: str
+    dims: tuple[Factor, ...]
+    trainable: bool = True
+    is_buffer: bool = False  # PyTorch buffers: reported apart, never counted as parameters
+    bytes_per_value: int = 4
+
+    @property
+    def shape(self) -> tuple[Dim, ...]:
+        return tuple(d.value for d in self.dims)
+
+    @property
+    def count(self) -> Dim:
+        n: Dim = 1
+        for d in self.dims:
+            n = n * d.value
+        return simplify(n)
+
+    def term(self) -> Any:
+        return prod(*self.dims) if self.dims else Factor(1, "1")
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Output `index` of call number `call`."""
+
+    call: int
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Call:
+    layer: int
+    inputs: tuple[TensorRef, ...]
+    location: Location | None = None
+    n_outputs: int = 1
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    type: str  # the framework's class name, e.g. Conv2D or Conv2d
+    kind: Kind
+    location: Location | None = None
+    trainable: bool = True
+    depth: int = 0
+    parent: str | None = None  # name of the enclosing row (nested models, PyTorch containers)
+    frozen: frozenset[str] = frozenset()  # weight names frozen one by one (requires_grad=False)
+    tied: tuple[tuple[str, str], ...] = ()  # (weight name, "other_layer.weight") for shared tensors
+    stored: tuple[tuple[str, tuple[int, ...]], ...] | None = None  # real tensors, where a file holds them
+    hidden: bool = False  # plumbing with no row of its own (Sequential's implicit input, `x + y` ops)
+
+
+@dataclass(frozen=True)
+class Graph:
+    framework: str  # "keras" or "torch"
+    name: str
+    layers: tuple[Layer, ...]
+    calls: tuple[Call, ...] = ()
+    inputs: tuple[TensorRef, ...] = ()
+    outputs: tuple[TensorRef, ...] = ()
+    source: str = ""
+    location: Location | None = None
+    warnings: tuple[Diagnostic, ...] = ()
+    symbols: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)

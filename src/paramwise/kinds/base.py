@@ -1,0 +1,153 @@
+"""The base of every layer kind, and the shape helpers kinds share."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..formula import Dim, Expr, Factor, add, const, prod
+from ..ir import Shape, Weight
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+Signature = tuple[tuple[str, Any], ...]
+
+
+class Kind:
+    """A layer with no parameters."""
+
+    # "framework:ClassName" -> attributes that spelling fixes (e.g. {"rank": 2, "data_format": ...})
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {}
+    # framework -> ordered (parameter, default) pairs, as the framework's constructor takes them
+    signatures: ClassVar[dict[str, Signature]] = {}
+    n_inputs: ClassVar[tuple[int, int | None]] = (1, 1)
+
+    def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
+        self.framework = framework
+        self.type_name = type_name
+        self.attrs = attrs
+        self.setup()
+
+    def __getattr__(self, name: str) -> Any:
+        attrs = self.__dict__.get("attrs")
+        if attrs is not None and name in attrs:
+            return attrs[name]
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.type_name}, {self.attrs})"
+
+    # -- hooks a kind overrides -------------------------------------------------------------
+    def setup(self) -> None:
+        """Normalise attributes after binding (e.g. kernel_size=3 -> (3, 3))."""
+
+    def check(self, inputs: list[Shape]) -> None:
+        """The input contract: raise KindError with what was expected and a hint."""
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        return inputs[0]
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return []
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """A factored formula; None means the plain sum of the weights' products."""
+        return None
+
+    def note(self) -> str:
+        """One line on where frameworks disagree about this layer (empty when they agree)."""
+        return ""
+
+    @classmethod
+    def why(cls) -> str:
+        """The first paragraph of the docstring: what the weights are for, for people."""
+        doc = (cls.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+    @property
+    def kind_name(self) -> str:
+        return type(self).__name__
+
+
+# -- helpers shared by kinds ------------------------------------------------------------------
+
+
+def tuple_of(value: Any, rank: int, what: str) -> tuple[Any, ...]:
+    """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`."""
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1 and rank > 1:
+            return tuple(value) * rank
+        if len(value) != rank:
+            raise KindError(f"{what} must have {rank} values; got {tuple(value)}")
+        return tuple(value)
+    return (value,) * rank
+
+
+def conv_length(size: Dim, k: Dim, stride: Dim, padding: Any, dilation: Dim = 1) -> Dim:
+    """Output length of a convolution or pooling window along one axis.
+
+    `padding` is "valid", "same", "causal" (Keras) or an int of zeros on each side (PyTorch).
+    """
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return -(-size // stride)
+    pad = 0 if padding == "valid" else padding
+    return (size + 2 * pad - dilation * (k - 1) - 1) // stride + 1
+
+
+def known_positive(value: Dim) -> bool:
+    """False only when `value` is a known int below 1 (symbols are given the benefit of the doubt)."""
+    return not (isinstance(value, int) and value < 1)
+
+
+def expect_rank(inputs: list[Shape], rank: int, layout: str, hint: str = "") -> None:
+    shape = inputs[0]
+    if len(shape) != rank:
+        raise KindError(
+            f"expects a {rank}-D input {layout}; got {shape_text(shape)}",
+            hint=hint,
+        )
+
+
+def expect_min_rank(inputs: list[Shape], rank: int, hint: str = "") -> None:
+    shape = inputs[0]
+    if len(shape) < rank:
+        raise KindError(f"expects an input of rank {rank} or more; got {shape_text(shape)}", hint=hint)
+
+
+def shape_text(shape: Shape) -> str:
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def last_dim(inputs: list[Shape] | None, what: str = "the last axis") -> Dim:
+    if not inputs or not inputs[0]:
+        raise KindError(f"needs an input shape to know {what}", hint="give the model an input shape")
+    d = inputs[0][-1]
+    if d is None:
+        raise KindError(f"needs a known size for {what}; got {shape_text(inputs[0])}")
+    return d
+
+
+def weight_plus_bias(kernel: Weight, bias: Weight | None) -> Expr:
+    """`(a·b·c + 1)·n` when the bias has one entry per kernel output column `n`."""
+    if bias is None:
+        return kernel.term()
+    if len(bias.dims) == 1 and kernel.dims and kernel.dims[-1].value == bias.dims[0].value:
+        inner = prod(*kernel.dims[:-1]) if len(kernel.dims) > 1 else const(1)
+        return prod(add(inner, const(1)), bias.dims[0])
+    if len(bias.dims) == 1 and kernel.dims and kernel.dims[0].value == bias.dims[0].value:  # PyTorch layout
+        inner = prod(*kernel.dims[1:]) if len(kernel.dims) > 1 else const(1)
+        return prod(add(inner, const(1)), bias.dims[0])
+    return add(kernel.term(), bias.term())
+
+
+def factor(value: Dim, letter: str) -> Factor:
+    return Factor(value, letter)

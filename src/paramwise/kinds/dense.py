@@ -1,0 +1,49 @@
+"""Fully connected layers."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..formula import Expr
+from ..ir import Shape, Weight
+from .base import REQUIRED, Kind, expect_min_rank, factor, last_dim, weight_plus_bias
+
+
+class Dense(Kind):
+    """A fully connected layer: every output unit has one weight per input feature, plus one bias.
+
+    Keras applies Dense to the last axis of any input: (batch, ..., d_in) -> (batch, ..., units).
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Dense": {}, "torch:Linear": {}}
+    signatures = {
+        "keras": (("units", REQUIRED), ("activation", None), ("use_bias", True)),
+        "torch": (("in_features", REQUIRED), ("out_features", REQUIRED), ("bias", True)),
+    }
+
+    def setup(self) -> None:
+        if self.framework == "torch":
+            self.attrs.update(units=self.out_features, d_in=self.in_features, use_bias=bool(self.bias))
+
+    def check(self, inputs: list[Shape]) -> None:
+        expect_min_rank(inputs, 2, hint="give the model an input shape with a feature axis, e.g. (None, 784)")
+        d_in = self.attrs.get("d_in")
+        if d_in is not None and isinstance(inputs[0][-1], int) and inputs[0][-1] != d_in:
+            from ..errors import KindError
+
+            raise KindError(f"expects {d_in} input features; got {inputs[0][-1]}")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        return inputs[0][:-1] + (self.units,)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        units = factor(self.units, "units")
+        if self.framework == "torch":
+            kernel = Weight("weight", (units, factor(self.d_in, "d_in")))
+            return [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
+        d_in = factor(last_dim(inputs, "the feature axis"), "d_in")
+        kernel = Weight("kernel", (d_in, units))
+        return [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)

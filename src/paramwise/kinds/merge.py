@@ -1,0 +1,92 @@
+"""Merge layers: combine several tensors into one. No parameters."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..ir import Shape
+from .base import Kind, shape_text
+
+
+def broadcast(shapes: list[Shape]) -> Shape:
+    """NumPy broadcasting of shapes, with None for unknown sizes (Keras' merge rule)."""
+    rank = max(len(s) for s in shapes)
+    out: list[Any] = []
+    for axis in range(rank):
+        sizes = [s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0]
+        known = {d for d in sizes if d is not None and d != 1}
+        if len(known) > 1:
+            raise KindError(
+                f"needs inputs of the same shape; got {', '.join(shape_text(s) for s in shapes)}",
+                hint="make the shapes match, e.g. with a Dense or Conv layer of matching width",
+            )
+        out.append(known.pop() if known else (None if None in sizes else 1))
+    return tuple(out)
+
+
+class ElementwiseMerge(Kind):
+    """An element-wise merge (add, subtract, multiply, average, maximum, minimum): no parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        f"keras:{n}": {} for n in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+    }
+    signatures = {"keras": ()}
+    n_inputs = (1, None)
+
+    def check(self, inputs: list[Shape]) -> None:
+        if len(inputs) < 2:
+            raise KindError(f"needs at least 2 inputs; got {len(inputs)}", hint="pass a list: Add()([a, b])")
+        if self.type_name == "Subtract" and len(inputs) != 2:
+            raise KindError(f"needs exactly 2 inputs; got {len(inputs)}")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        return broadcast(inputs)
+
+
+class Concatenate(Kind):
+    """Concatenate: joins tensors along one axis (the last by default). No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Concatenate": {}}
+    signatures = {"keras": (("axis", -1),)}
+    n_inputs = (1, None)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        rank = len(inputs[0])
+        if any(len(s) != rank for s in inputs):
+            raise KindError(f"needs inputs of the same rank; got {', '.join(shape_text(s) for s in inputs)}")
+        axis = self.axis % rank
+        out = list(inputs[0])
+        for i in range(rank):
+            if i == axis:
+                sizes = [s[i] for s in inputs]
+                out[i] = None if None in sizes else sum(sizes)
+            elif len({s[i] for s in inputs if s[i] is not None}) > 1:
+                raise KindError(
+                    f"needs the same size on every axis except axis {self.axis}; got {', '.join(shape_text(s) for s in inputs)}"
+                )
+        return tuple(out)
+
+
+class Dot(Kind):
+    """Dot: the dot product of two tensors along the given axes. No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Dot": {}}
+    signatures = {"keras": (("axes", -1), ("normalize", False))}
+    n_inputs = (2, 2)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        a, b = inputs
+        axes = self.axes if isinstance(self.axes, (list, tuple)) else (self.axes, self.axes)
+        ax, bx = axes[0] % len(a), axes[1] % len(b)
+        if a[ax] is not None and b[bx] is not None and a[ax] != b[bx]:
+            raise KindError(f"needs equal sizes on the dot axes; got {a[ax]} and {b[bx]}")
+        rest = [d for i, d in enumerate(a) if i != ax] + [d for i, d in enumerate(b) if i not in (0, bx)]
+        return tuple(rest) if len(rest) > 1 else (rest[0], 1)
+
+
+# functional spellings in keras.layers: layers.add([a, b]) makes an Add layer and calls it
+MERGE_FUNCTIONS = {
+    "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average", "maximum": "Maximum",
+    "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
+}

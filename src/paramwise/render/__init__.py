@@ -1,0 +1,31 @@
+"""Renderers: pure functions of a Report (table, json, markdown, html)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class View:
+    """What a renderer shows: `depth` limits nested rows (None: all), `explain` adds the why per layer."""
+
+    depth: int | None = None
+    explain: bool = False
+    width: int | None = None
+
+
+def visible_rows(report, view: View):  # type: ignore[no-untyped-def]
+    limit = view.depth
+    return [r for r in report.rows if limit is None or r.depth <= limit]
+
+
+def is_graph(report) -> bool:  # type: ignore[no-untyped-def]
+    """True when some layer has several inputs or feeds from a layer other than the previous one."""
+    previous = None
+    for r in report.rows:
+        if r.depth:
+            continue
+        if len(r.connected_to) > 1 or (previous is not None and r.connected_to and r.connected_to[0] != previous):
+            return True
+        previous = r.name
+    return False

@@ -1,0 +1,32 @@
+"""A self-contained HTML table (notebooks' `_repr_html_`); no external assets."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..report import Report, bytes_text, shape_text
+from . import View, visible_rows
+from .table import count_text
+
+
+def render_html(report: Report, view: View | None = None) -> str:
+    view = view or View()
+    body = []
+    for r in visible_rows(report, view):
+        pad = r.depth * 1.2
+        body.append(
+            "<tr>"
+            f"<td style='padding-left:{pad}em'>{escape(r.name)} ({escape(r.type)})</td>"
+            f"<td><code>{escape(shape_text(r.output_shape))}</code></td>"
+            f"<td style='text-align:right'>{escape(count_text(r.params))}</td>"
+            f"<td>{escape(r.explanation if r.params else '')}</td>"
+            "</tr>"
+        )
+    return (
+        f"<div class='paramwise'><b>Model: {escape(report.model)}</b>"
+        "<table><thead><tr><th>Layer (type)</th><th>Output Shape</th><th>Param #</th><th>Arithmetic</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<p>Total params: {escape(count_text(report.total))} ({escape(bytes_text(report.total_bytes))})<br>"
+        f"Trainable params: {escape(count_text(report.trainable))}<br>"
+        f"Non-trainable params: {escape(count_text(report.non_trainable))}</p></div>"
+    )

@@ -1,0 +1,162 @@
+"""The Report: what `infer` found, ready for any renderer. Versioned JSON lives here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Diagnostic, Location
+from .formula import Dim, json_count, render_count
+from .ir import Shape, Weight
+
+SCHEMA = "paramwise/1"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer (or module) of the summary."""
+
+    name: str
+    type: str
+    kind: str
+    output_shape: Shape | list[Shape] | None
+    params: Dim  # None when unknown
+    trainable_params: Dim
+    non_trainable_params: Dim
+    buffers: Dim
+    weight_objects: tuple[Weight, ...]
+    formula: str  # numbers: (3*3*3 + 1)*32
+    formula_letters: str  # (k_h*k_w*c_in + 1)*filters
+    explanation: str
+    why: str
+    note: str = ""
+    location: Location | None = None
+    depth: int = 0
+    parent: str | None = None
+    connected_to: tuple[str, ...] = ()
+    shared: tuple[tuple[str, str], ...] = ()  # (weight, owner) counted in another row
+    calls: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "kind": self.kind,
+            "output_shape": shape_json(self.output_shape),
+            "params": json_or_none(self.params),
+            "trainable_params": json_or_none(self.trainable_params),
+            "non_trainable_params": json_or_none(self.non_trainable_params),
+            "buffers": json_or_none(self.buffers),
+            "weights": [weight_json(w, self.shared) for w in self.weight_objects],
+            "formula": self.formula,
+            "formula_letters": self.formula_letters,
+            "explanation": self.explanation,
+            "note": self.note or None,
+            "location": {"line": self.location.line, "col": self.location.col} if self.location and self.location.line else None,
+            "depth": self.depth,
+            "parent": self.parent,
+            "connected_to": list(self.connected_to),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    framework: str
+    model: str
+    source: str
+    rows: tuple[Row, ...]
+    total: Dim
+    trainable: Dim
+    non_trainable: Dim
+    buffers: Dim
+    total_bytes: Dim
+    warnings: tuple[Diagnostic, ...] = ()
+    output_shapes: list[Shape] = field(default_factory=list)
+    input_shapes: list[Shape] = field(default_factory=list)
+    symbols: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def layers(self) -> tuple[Row, ...]:
+        return self.rows
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "framework": self.framework,
+            "model": self.model,
+            "source": self.source,
+            "total": json_or_none(self.total),
+            "trainable": json_or_none(self.trainable),
+            "non_trainable": json_or_none(self.non_trainable),
+            "buffers": json_or_none(self.buffers),
+            "total_bytes": json_or_none(self.total_bytes),
+            "symbols": list(self.symbols),
+            "layers": [r.to_json() for r in self.rows],
+            "warnings": [w.to_json() for w in self.warnings],
+        }
+
+    def __str__(self) -> str:
+        from .render.table import render_text
+
+        return render_text(self)
+
+    def __rich__(self) -> Any:
+        from .render.table import render_renderables
+
+        from rich.console import Group
+
+        return Group(*render_renderables(self))
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_html
+
+        return render_html(self)
+
+
+def json_or_none(value: Dim) -> int | str | None:
+    return None if value is None else json_count(value)
+
+
+def shape_json(shape: Shape | list[Shape] | None) -> Any:
+    if shape is None:
+        return None
+    if isinstance(shape, list):
+        return [shape_json(s) for s in shape]
+    return [d if d is None or isinstance(d, int) else str(d) for d in shape]
+
+
+def weight_json(w: Weight, shared: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    owner = dict(shared).get(w.name)
+    return {
+        "name": w.name,
+        "shape": shape_json(w.shape),
+        "count": json_count(w.count),
+        "trainable": w.trainable,
+        "buffer": w.is_buffer,
+        "shared_with": owner,
+    }
+
+
+def shape_text(shape: Shape | list[Shape] | None) -> str:
+    if shape is None:
+        return "?"
+    if isinstance(shape, list):
+        return ", ".join(shape_text(s) for s in shape)
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def bytes_text(n: Dim) -> str:
+    """Keras' own rounding: 3.50 KB, 2.07 MB (powers of 1024)."""
+    if not isinstance(n, int):
+        return f"{n} B"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.2f} {unit}" if unit != "B" else f"{n} B"
+        size /= 1024
+    return f"{n} B"
+
+
+__all__ = ["Report", "Row", "SCHEMA", "render_count", "shape_text", "bytes_text"]
