@@ -1,0 +1,54 @@
+"""Shared test helpers: the invariants every report must satisfy, and golden files."""
+
+from __future__ import annotations
+
+import ast
+import json
+import operator
+from pathlib import Path
+
+from paramwise.formula import simplify
+from paramwise.report import Report
+
+ROOT = Path(__file__).resolve().parent
+CASES = ROOT / "cases"
+GOLDEN = ROOT / "golden"
+
+
+def eval_formula(text: str) -> int:
+    """Evaluate a formula of integers, +, * and parentheses (the JSON `formula` contract) safely."""
+    ops = {ast.Add: operator.add, ast.Mult: operator.mul, ast.Sub: operator.sub}
+
+    def walk(node: ast.AST) -> int:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            return ops[type(node.op)](walk(node.left), walk(node.right))
+        raise AssertionError(f"formula has something other than integers, + and *: {ast.dump(node)}")
+
+    return walk(ast.parse(text, mode="eval"))
+
+
+def check_invariants(report: Report) -> None:
+    """Rows add up to the totals; every formula evaluates to its row's count; the JSON round-trips."""
+    top = [r for r in report.rows if r.depth == 0]
+    known = [r for r in top if r.params is not None]
+    assert simplify(sum((r.params for r in known), 0) - report.total) == 0
+    assert simplify(report.trainable + report.non_trainable - report.total) == 0
+    for r in report.rows:
+        if isinstance(r.params, int) and r.formula not in ("?",):
+            assert eval_formula(r.formula) == r.params, (r.name, r.formula, r.params)
+    assert not [w for w in report.warnings if w.code == "formula_mismatch"]
+    data = json.loads(json.dumps(report.to_json()))
+    assert data["schema"] == "paramwise/1"
+    for key in ("framework", "model", "total", "trainable", "non_trainable", "layers", "warnings"):
+        assert key in data
+
+
+def golden(name: str, text: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update or not path.exists():
+        path.write_text(text)
+    assert text == path.read_text(), f"output differs from {path}; rerun with --update-goldens if intended"
