@@ -8,7 +8,7 @@ Values are ints, or sympy expressions when a size is unknown (a symbol such as `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 Dim = Any  # int, a sympy expression, or None (the batch axis)
 
@@ -29,7 +29,7 @@ class Prod:
     factors: tuple[Expr, ...]
 
 
-Expr = Union[Factor, Sum, Prod]
+Expr = Factor | Sum | Prod
 
 
 def const(n: int) -> Factor:

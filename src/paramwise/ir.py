@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, Location
-from .formula import Dim, Factor, prod, simplify
+from .formula import Dim, Expr, Factor, prod, simplify
 
 if TYPE_CHECKING:
     from .kinds.base import Kind
@@ -40,7 +40,7 @@ class Weight:
             n = n * d.value
         return simplify(n)
 
-    def term(self) -> Any:
+    def term(self) -> Expr:
         return prod(*self.dims) if self.dims else Factor(1, "1")
 
 

@@ -102,9 +102,9 @@ class Report:
         return render_text(self)
 
     def __rich__(self) -> Any:
-        from .render.table import render_renderables
-
         from rich.console import Group
+
+        from .render.table import render_renderables
 
         return Group(*render_renderables(self))
 
