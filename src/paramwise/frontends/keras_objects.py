@@ -209,6 +209,8 @@ class LayerClass(HostValue):
             kind, extra = kinds.make("keras", self.type_name, args, kwargs)
         except KindError as e:
             raise ctx.error(f"{self.type_name}: {e.message}", e.hint) from e
+        if kind.caveat():
+            ctx.warn("approximate_layer", f"{self.type_name}: {kind.caveat()}")
         signature = [p for p, _ in found[0].signatures.get("keras", ())]
         for key in extra:
             import difflib

@@ -62,7 +62,8 @@ def bind(
     cls: type[Kind], framework: str, type_name: str, args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Bind constructor arguments to the kind's signature: (attributes, unused keyword arguments)."""
-    signature = cls.signatures.get(framework, ())
+    # a spelling may take its arguments in its own order (keras:Conv3DTranspose), else the framework's
+    signature = cls.signatures.get(f"{framework}:{type_name}", cls.signatures.get(framework, ()))
     if len(args) > len(signature):
         raise KindError(
             f"{type_name} takes at most {len(signature)} positional arguments; got {len(args)}",

@@ -64,6 +64,10 @@ class Kind:
         """One line on where frameworks disagree about this layer (empty when they agree)."""
         return ""
 
+    def caveat(self) -> str:
+        """A warning a frontend shows where the layer is made, e.g. an output shape it cannot know ('' if none)."""
+        return ""
+
     @classmethod
     def why(cls) -> str:
         """The first paragraph of the docstring: what the weights are for, for people."""
