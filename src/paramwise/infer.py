@@ -93,6 +93,7 @@ def _rows_for(layer: Layer, index: int, state: _State, warnings: list[Diagnostic
     if outs:
         out_shape = outs[0] if len(outs) == 1 else [o for o in outs if not isinstance(o, list)]
     row = _row(layer, weights, out_shape, state.sources.get(index, []), len(outs or []), warnings)
+    row = replace(row, input_shapes=tuple(state.first_inputs.get(index, ())))
     rows = [row]
     if isinstance(layer.kind, Submodel):
         inner = infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))

@@ -36,6 +36,7 @@ class Row:
     connected_to: tuple[str, ...] = ()
     shared: tuple[tuple[str, str], ...] = ()  # (weight, owner) counted in another row
     calls: int = 1
+    input_shapes: tuple[Shape, ...] = ()  # the shapes of its first call's inputs
 
     def to_json(self) -> dict[str, Any]:
         return {
