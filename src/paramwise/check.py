@@ -1,0 +1,391 @@
+"""`paramwise check`: find the mistake in a hand count.
+
+A claim is per layer (`288,0,540800,1000`), a list of running totals, or one total. Claims are aligned
+with the model's layers (numbers may skip the layers that have no parameters), then every difference
+is explained by recomputing the layer under each catalogued mistake (mistakes.py) and keeping the one
+that gives the number the person wrote. Running totals are also checked for addition slips.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import InputError
+from .ir import Graph, Layer
+from .mistakes import LayerContext, Variant, corrected, is_bias, layer_variants, pretty, shape_variants
+from .report import Report, Row
+
+MODES = ("layers", "running", "total")
+SKIP_COST, MISMATCH_COST = 1000, 1
+MAX_STATES = 20000
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a difference: how much a mistake took away (positive) or added (negative)."""
+
+    code: str
+    amount: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One layer of the check."""
+
+    row: Row
+    claimed: int | None  # what the person counted for this layer (None: not counted)
+    mistakes: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()
+    running: int | None = None  # the running total written after this layer
+
+    @property
+    def true(self) -> int:
+        value: int = self.row.params
+        return value
+
+    @property
+    def difference(self) -> int:
+        return (self.claimed or 0) - self.true
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "name": self.row.name, "type": self.row.type, "claimed": self.claimed, "true": self.true,
+            "difference": self.difference, "mistakes": list(self.mistakes), "corrected": corrected(self.row),
+            "explanation": list(self.lines),
+        }
+        if self.running is not None:
+            out["running_claimed"] = self.running
+        return out
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    report: Report
+    mode: str
+    claims: tuple[int, ...]
+    claimed_total: int
+    alignment: str
+    findings: tuple[Finding, ...]
+    summary: tuple[str, ...] = ()
+    pitfalls: tuple[Any, ...] = field(default_factory=tuple)
+
+    @property
+    def correct(self) -> bool:
+        return self.claimed_total == self.report.total and all(not f.mistakes for f in self.findings)
+
+
+# -- reading claims -----------------------------------------------------------------------------------------------
+
+
+def parse_claims(text: str) -> list[int]:
+    """`288,540988,541988` (commas, spaces or semicolons between numbers; `_` inside one)."""
+    items = [t for t in text.replace(";", ",").replace(" ", ",").split(",") if t.strip()]
+    out = []
+    for item in items:
+        cleaned = item.strip().replace("_", "")
+        if not cleaned.lstrip("-").isdigit():
+            raise InputError(f"a claim must be whole numbers; got {item.strip()!r}", hint="e.g. --claim 288,0,540800,1000")
+        out.append(int(cleaned))
+    if not out:
+        raise InputError("the claim is empty", hint="e.g. --claim 288,0,540800,1000 or --claim-total 541988")
+    return out
+
+
+def claim_rows(report: Report) -> list[Row]:
+    """The rows a person counts: top-level layers, without input placeholders."""
+    return [r for r in report.rows if r.depth == 0 and r.kind != "Input"]
+
+
+def numeric(report: Report) -> None:
+    if not isinstance(report.total, int) or any(r.params is None for r in claim_rows(report)):
+        names = ", ".join(report.symbols) or "unknown layers"
+        raise InputError(
+            f"the model's count is not a number (it depends on {names}), so a claim cannot be checked",
+            hint="bind the sizes with --set NAME=VALUE",
+        )
+
+
+# -- alignment --------------------------------------------------------------------------------------------------
+
+
+def align(values: list[int], rows: list[Row]) -> list[int]:
+    """The row index for each per-layer value, in order. Rows may be skipped (free when they have no
+    parameters); a zero claimed for a layer with parameters, or a number for one without, costs a little."""
+    m, n = len(values), len(rows)
+    if m > n:
+        raise InputError(
+            f"you gave {m} numbers but the model has {n} layers ({', '.join(r.name for r in rows)})",
+            hint="give one number per layer, or --claim-total for the whole model",
+        )
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(m + 1)]
+    best[0][0] = 0
+    for j in range(1, n + 1):
+        best[0][j] = best[0][j - 1] + (SKIP_COST if rows[j - 1].params else 0)
+    for i in range(1, m + 1):
+        for j in range(i, n + 1):
+            skip = best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0)
+            take = best[i - 1][j - 1] + (MISMATCH_COST if (values[i - 1] == 0) != (rows[j - 1].params == 0) else 0)
+            best[i][j] = min(skip, take)
+    return _trace(best, values, rows)
+
+
+def _trace(best: list[list[float]], values: list[int], rows: list[Row]) -> list[int]:
+    i, j, out = len(values), len(rows), []
+    while i > 0:
+        take = best[i - 1][j - 1] + (MISMATCH_COST if (values[i - 1] == 0) != (rows[j - 1].params == 0) else 0)
+        if best[i][j] == take:
+            out.append(j - 1)
+            i -= 1
+        j -= 1
+    return out[::-1]
+
+
+def alignment_text(mode: str, values: list[int], rows: list[Row], picked: list[int]) -> str:
+    what = {"layers": "per-layer counts", "running": "running totals"}[mode]
+    if len(picked) == len(rows):
+        return f"Your {len(values)} {what} were read one per layer."
+    skipped = [r for i, r in enumerate(rows) if i not in picked]
+    free = [r.name for r in skipped if not r.params]
+    counted = [r.name for r in skipped if r.params]
+    text = f"Your {len(values)} {what} were aligned with {', '.join(rows[i].name for i in picked)}"
+    if free:
+        text += f"; {', '.join(free)} {'has' if len(free) == 1 else 'have'} no parameters and {'was' if len(free) == 1 else 'were'} skipped"
+    if counted:
+        text += f"; {', '.join(counted)} {'has' if len(counted) == 1 else 'have'} parameters but no number of yours"
+    return text + "."
+
+
+# -- per-layer diagnosis ------------------------------------------------------------------------------------------
+
+
+class Explainer:
+    """Recomputes layers under each mistake; the graph-wide size mistakes are computed once, on demand."""
+
+    def __init__(self, graph: Graph, report: Report) -> None:
+        self.graph, self.report = graph, report
+        self.layers: dict[str, Layer] = {layer.name: layer for layer in graph.layers if not layer.hidden}
+        self._shapes: dict[str, list[Variant]] | None = None
+
+    def variants(self, row: Row) -> list[Variant]:
+        local = layer_variants(LayerContext(row, self._kind(row)))
+        return local + self.shape_mistakes().get(row.name, [])
+
+    def _kind(self, row: Row) -> Any:
+        layer = self.layers.get(row.name)
+        return layer.kind if layer is not None else None
+
+    def shape_mistakes(self) -> dict[str, list[Variant]]:
+        if self._shapes is None:
+            self._shapes = shape_variants(self.graph, self.report)
+        return self._shapes
+
+    def candidates(self, row: Row) -> list[tuple[int, Variant | None]]:
+        """(value, variant) for the right count (variant None) and every mistake's count."""
+        out: list[tuple[int, Variant | None]] = [(row.params, None)]
+        out += [(v.value, v) for v in self.variants(row) if isinstance(v.value, int)]
+        return out
+
+
+def parts_of(row: Row, variant: Variant) -> tuple[Part, ...]:
+    """Split a variant's difference between its mistakes (missing biases first)."""
+    total = row.params - variant.value
+    if len(variant.codes) == 1:
+        return (Part(variant.codes[0], total, _label(variant.codes[0], row)),)
+    biases = sum(w.count for w in row.weight_objects if is_bias(w) and not w.is_buffer)
+    return (Part("missing_bias", biases, _label("missing_bias", row)),
+            Part(variant.codes[1], total - biases, _label(variant.codes[1], row)))
+
+
+def _label(code: str, row: Row) -> str:
+    return {"missing_bias": f"{row.name} biases", "addition_slip": f"addition slip after {row.name}"}.get(
+        code, f"{row.name}: {code}"
+    )
+
+
+def best_match(value: int, row: Row, explainer: Explainer, prefer: set[str]) -> Variant | None:
+    matches = [v for val, v in explainer.candidates(row) if v is not None and val == value]
+    if not matches:
+        return None
+    return min(matches, key=lambda v: (len(v.codes), -len(prefer & set(v.codes)), _order(v.codes)))
+
+
+def _order(codes: tuple[str, ...]) -> list[int]:
+    from .mistakes import CATALOGUE
+
+    names = list(CATALOGUE)
+    return [names.index(c) for c in codes]
+
+
+def diagnose_layer(row: Row, claimed: int | None, explainer: Explainer, prefer: set[str]) -> Finding:
+    if claimed is None:
+        if not row.params:
+            return Finding(row, None)
+        line = f"{row.name}: not in your count; it has {corrected(row)}"
+        return Finding(row, None, ("unexplained",), (line,), (Part("unexplained", row.params, f"{row.name} not counted"),))
+    if claimed == row.params:
+        return Finding(row, claimed)
+    if row.params == 0:
+        line = f"{row.name} ({row.type}) has no parameters: {row.why}"
+        return Finding(row, claimed, ("params_on_parameterless_layer",), (line,),
+                       (Part("params_on_parameterless_layer", -claimed, f"{row.name} has none"),))
+    match = best_match(claimed, row, explainer, prefer)
+    if match is None:
+        line = f"{row.name}: no catalogued mistake gives {pretty(claimed)}; the count is {corrected(row)}"
+        return Finding(row, claimed, ("unexplained",), (line,), (Part("unexplained", row.params - claimed, f"{row.name} unexplained"),))
+    return Finding(row, claimed, match.codes, (f"{row.name}: {match.text}",), parts_of(row, match))
+
+
+# -- running totals -----------------------------------------------------------------------------------------------
+
+
+def is_digit_slip(slip: int) -> bool:
+    """A slip of one digit: ±d·10^k (a dropped carry, a misread digit)."""
+    if slip == 0:
+        return False
+    n = abs(slip)
+    while n % 10 == 0:
+        n //= 10
+    return n < 10
+
+
+def diagnose_running(running: list[int], rows: list[Row], picked: list[int], explainer: Explainer) -> list[Finding]:
+    per_layer = [running[0]] + [b - a for a, b in zip(running, running[1:])]
+    exact = {i: diagnose_layer(rows[j], per_layer[i], explainer, set()) for i, j in enumerate(picked)}
+    prefer = {c for f in exact.values() for c in f.mistakes if c != "unexplained"}
+    findings: dict[int, Finding] = {}
+    for i, j in enumerate(picked):
+        finding = exact[i]
+        if "unexplained" in finding.mistakes:
+            slipped = _slip(rows[j], running[i - 1] if i else 0, running[i], explainer, prefer)
+            finding = slipped or finding
+        findings[j] = Finding(finding.row, finding.claimed, finding.mistakes, finding.lines, finding.parts, running[i])
+    return [findings.get(j) or diagnose_layer(r, None, explainer, prefer) for j, r in enumerate(rows)]
+
+
+def _slip(row: Row, before: int, after: int, explainer: Explainer, prefer: set[str]) -> Finding | None:
+    options = []
+    for value, variant in explainer.candidates(row):
+        slip = after - (before + value)
+        if is_digit_slip(slip):
+            codes = variant.codes if variant else ()
+            options.append((-len(prefer & set(codes)), abs(slip), len(codes), value, variant, slip))
+    if not options:
+        return None
+    _, _, _, value, variant, slip = min(options, key=lambda o: o[:4])
+    line = (f"{row.name}: running total {pretty(before)} + {pretty(value)} = {pretty(before + value)}, "
+            f"but you wrote {pretty(after)}: {pretty(abs(slip))} {'lost' if slip < 0 else 'gained'} in the addition")
+    parts = parts_of(row, variant) if variant else ()
+    lines = ((f"{row.name}: {variant.text}",) if variant else ()) + (line,)
+    codes = (variant.codes if variant else ()) + ("addition_slip",)
+    slip_part = Part("addition_slip", -slip, _label("addition_slip", row))
+    return Finding(row, after - before, codes, lines, parts + (slip_part,))
+
+
+# -- a total only -------------------------------------------------------------------------------------------------
+
+
+def diagnose_total(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str]]:
+    """Choose per layer the right count or one mistake so that the layers add up to the claim."""
+    options = [[(r.params, None)] + [(v, var) for v, var in explainer.candidates(r)[1:]][:8] for r in rows]
+    states: dict[int, tuple[Variant | None, ...]] = {0: ()}
+    for opts in options:
+        nxt: dict[int, tuple[Variant | None, ...]] = {}
+        for total, chosen in states.items():
+            for value, variant in opts:
+                key, pick = total + value, chosen + (variant,)
+                if key not in nxt or _score(pick) < _score(nxt[key]):
+                    nxt[key] = pick
+        states = dict(list(nxt.items())[:MAX_STATES])
+    if claim in states:
+        return [_total_finding(r, v) for r, v in zip(rows, states[claim])], []
+    return _uniform(claim, rows, explainer)
+
+
+def _score(pick: tuple[Variant | None, ...]) -> tuple[int, int]:
+    codes = {c for v in pick if v is not None for c in v.codes}
+    return len(codes), sum(v is not None for v in pick)
+
+
+def _total_finding(row: Row, variant: Variant | None) -> Finding:
+    if variant is None:
+        return Finding(row, row.params)
+    return Finding(row, variant.value, variant.codes, (f"{row.name}: {variant.text}",), parts_of(row, variant))
+
+
+def _uniform(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str]]:
+    """No exact combination: the one mistake made everywhere that comes closest, and what is left."""
+    best: tuple[int, list[Finding]] | None = None
+    codes = {c for r in rows for _, v in explainer.candidates(r) if v is not None and len(v.codes) == 1 for c in v.codes}
+    for code in sorted(codes):
+        picks = [next((v for _, v in explainer.candidates(r) if v is not None and v.codes == (code,)), None) for r in rows]
+        findings = [_total_finding(r, v) for r, v in zip(rows, picks)]
+        left = claim - sum(f.claimed or 0 for f in findings)
+        if best is None or abs(left) < abs(best[0]):
+            best = (left, findings)
+    if best is None or abs(best[0]) >= abs(claim - sum(r.params for r in rows)):
+        left = claim - sum(r.params for r in rows)
+        return [Finding(r, r.params) for r in rows], [_left_text(left, nothing=True)]
+    return best[1], [_left_text(best[0], nothing=False)]
+
+
+def _left_text(left: int, nothing: bool) -> str:
+    head = "No catalogued mistake explains the difference" if nothing else f"{pretty(abs(left))} is still unexplained"
+    if is_digit_slip(left):
+        return f"{head}: {pretty(abs(left))} looks like an addition slip; give your running totals with --running to check"
+    return head + "."
+
+
+# -- the whole check ----------------------------------------------------------------------------------------------
+
+
+def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnosis:
+    if mode not in MODES:
+        raise InputError(f"unknown claim mode {mode!r}", hint=f"one of {', '.join(MODES)}")
+    numeric(report)
+    rows = claim_rows(report)
+    explainer = Explainer(graph, report)
+    extra: list[str] = []
+    if mode == "total":
+        findings, extra = diagnose_total(claims[0], rows, explainer)
+        alignment, total = "You gave the total only; each layer's part was worked out from it.", claims[0]
+    else:
+        per_layer = claims if mode == "layers" else [claims[0]] + [b - a for a, b in zip(claims, claims[1:])]
+        picked = align(per_layer, rows)
+        alignment = alignment_text(mode, claims, rows, picked)
+        if mode == "running":
+            findings, total = diagnose_running(claims, rows, picked, explainer), claims[-1]
+        else:
+            claimed = dict(zip(picked, claims))
+            findings = [diagnose_layer(r, claimed.get(j), explainer, set()) for j, r in enumerate(rows)]
+            findings = _prefer_consistent(findings, explainer)
+            total = sum(claims)
+    from .pitfalls import find_pitfalls
+
+    summary = tuple(total_lines(total, report.total, findings) + extra)
+    return Diagnosis(report, mode, tuple(claims), total, alignment, tuple(findings), summary, tuple(find_pitfalls(report)))
+
+
+def _prefer_consistent(findings: list[Finding], explainer: Explainer) -> list[Finding]:
+    prefer = {c for f in findings for c in f.mistakes if c != "unexplained"}
+    return [diagnose_layer(f.row, f.claimed, explainer, prefer) if f.mistakes else f for f in findings]
+
+
+def total_lines(claimed: int, true: int, findings: list[Finding]) -> list[str]:
+    diff = claimed - true
+    if diff == 0 and all(not f.mistakes for f in findings):
+        return [f"Your count {pretty(claimed)} is right."]
+    if diff == 0:
+        return [f"Your total {pretty(claimed)} is right, but some layers are not (the mistakes cancel out)."]
+    side = "short of" if diff < 0 else "more than"
+    lines = [f"Your total {pretty(claimed)} is {pretty(abs(diff))} {side} {pretty(true)}."]
+    parts = [p for f in findings for p in f.parts]
+    if parts:
+        sign = 1 if diff < 0 else -1
+        terms = " + ".join(pretty(p.amount * sign) for p in parts)
+        explained = sum(p.amount for p in parts) * sign
+        lines.append(f"  {terms} = {pretty(explained)}: " + ", ".join(f"{p.label} {pretty(p.amount * sign)}" for p in parts))
+    return lines

@@ -1,0 +1,214 @@
+"""`--as keras|torch`: the same architecture counted in the other framework's conventions.
+
+Each layer's kind is mapped to the other framework's spelling and constructor arguments (one small
+function per kind family, in TABLE), built through the kinds registry, and asked for its weights with
+its input shape moved to the other layout (Keras is channels-last, PyTorch channels-first). The
+conventions themselves (a second LSTM bias, BatchNorm statistics as buffers ...) stay attributes of
+the kinds; this module only translates arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import kinds
+from .errors import ParamwiseError
+from .formula import Dim, add, render, render_count, simplify
+from .ir import Graph, Layer, Shape, Weight
+from .kinds.base import Kind
+from .report import Report, Row
+
+Spelled = tuple[str, list[Any], dict[str, Any]]  # (type name, positional args, keyword args)
+OTHER = {"keras": "torch", "torch": "keras"}
+FRAMEWORK_NAMES = {"keras": "Keras", "torch": "PyTorch"}
+
+
+def channels_last(shape: Shape) -> Shape:
+    """(batch, c, h, w) -> (batch, h, w, c); shapes of rank 2 are the same in both layouts."""
+    return shape if len(shape) < 3 else (shape[0], *shape[2:], shape[1])
+
+
+def channels_first(shape: Shape) -> Shape:
+    return shape if len(shape) < 3 else (shape[0], shape[-1], *shape[1:-1])
+
+
+def to_target_layout(kind: Kind, shape: Shape) -> Shape:
+    """Spatial layers move the channel axis; sequence and dense layers keep (batch, ..., features)."""
+    if not kind.attrs.get("rank") and kind.kind_name != "BatchNorm":
+        return shape
+    return channels_first(shape) if kind.framework == "keras" else channels_last(shape)
+
+
+def _dense(kind: Kind, shape: Shape) -> Spelled:
+    if kind.framework == "keras":
+        return "Linear", [], {"in_features": shape[-1], "out_features": kind.units, "bias": kind.use_bias}
+    return "Dense", [kind.units], {"use_bias": kind.use_bias}
+
+
+def _conv(kind: Kind, shape: Shape) -> Spelled:
+    rank = kind.rank
+    if kind.framework == "keras":
+        c_in = shape[-1] if kind.data_format == "channels_last" else shape[1]
+        padding: Any = "same" if kind.padding == "same" else 0
+        return f"Conv{rank}d", [], {
+            "in_channels": c_in, "out_channels": kind.filters, "kernel_size": kind.kernel_size,
+            "stride": kind.strides, "padding": padding, "dilation": kind.dilation_rate, "groups": kind.groups,
+            "bias": kind.use_bias,
+        }
+    pad = kind.padding
+    padding = pad if isinstance(pad, str) else ("valid" if not any(pad) else "same")
+    return f"Conv{rank}D", [kind.filters, kind.kernel_size], {
+        "strides": kind.strides, "padding": padding, "dilation_rate": kind.dilation_rate, "groups": kind.groups,
+        "use_bias": kind.use_bias,
+    }
+
+
+def _batch_norm(kind: Kind, shape: Shape) -> Spelled:
+    if kind.framework == "keras":
+        channels = shape[kind.axis]
+        rank = {2: 1, 3: 1, 4: 2, 5: 3}.get(len(shape), 2)
+        affine = bool(kind.use_scale or kind.use_center)
+        return f"BatchNorm{rank}d", [channels], {"affine": affine}
+    return "BatchNormalization", [], {"axis": -1, "center": kind.use_center, "scale": kind.use_scale}
+
+
+def _layer_norm(kind: Kind, shape: Shape) -> Spelled:
+    if kind.framework == "keras":
+        return "LayerNorm", [shape[-1]], {"elementwise_affine": bool(kind.use_scale), "bias": bool(kind.use_center)}
+    return "LayerNormalization", [], {"axis": -1, "center": kind.use_center, "scale": kind.use_scale}
+
+
+# kind name -> its translator; the recurrent and embedding families register theirs below when present
+TABLE: dict[str, Callable[[Kind, Shape], Spelled]] = {
+    "Dense": _dense,
+    "Conv": _conv,
+    "BatchNorm": _batch_norm,
+    "LayerNorm": _layer_norm,
+}
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One layer in both frameworks' conventions."""
+
+    row: Row
+    target_type: str
+    count: Dim  # parameters in the target framework (None when not known)
+    buffers: Dim
+    formula_letters: str
+    note: str
+
+    @property
+    def differs(self) -> bool:
+        return self.count is None or simplify(self.count - (self.row.params or 0)) != 0
+
+
+def convert_kind(kind: Kind, shape: Shape) -> tuple[Kind, Shape] | None:
+    """The same layer in the other framework, and its input shape there (None: no translation known)."""
+    translate = TABLE.get(kind.kind_name)
+    if translate is None:
+        return None
+    type_name, args, kw = translate(kind, shape)
+    target, _ = kinds.make(OTHER[kind.framework], type_name, args, kw)
+    return target, to_target_layout(kind, shape)
+
+
+def target_weights(kind: Kind, shapes: list[Shape]) -> tuple[Kind, list[Weight]] | None:
+    if not shapes:
+        return None
+    converted = convert_kind(kind, shapes[0])
+    if converted is None:
+        return None
+    target, shape = converted
+    target.check([shape])
+    return target, target.weights([shape])
+
+
+def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
+    """The layer's count in the other framework's conventions (with and without its buffers), for `check`."""
+    try:
+        found = target_weights(kind, shapes)
+    except (ParamwiseError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return []
+    if found is None:
+        return []
+    target, weights = found
+    name = FRAMEWORK_NAMES[target.framework]
+    params = _sum(w.count for w in weights if not w.is_buffer)
+    out = [(params, f"that is the {name} count ({target.type_name}: {_names(weights, False)})")]
+    buffers = [w for w in weights if w.is_buffer]
+    if buffers:
+        with_buffers = simplify(params + _sum(w.count for w in buffers))
+        out.append((with_buffers, f"that is the {name} count with its buffers ({_names(weights, True)})"))
+    return out
+
+
+def _names(weights: list[Weight], buffers: bool) -> str:
+    return ", ".join(w.name for w in weights if w.is_buffer == buffers)
+
+
+def _sum(values: Any) -> Dim:
+    total: Dim = 0
+    for v in values:
+        total = total + v
+    return simplify(total)
+
+
+def convert_report(graph: Graph, report: Report) -> list[Converted]:
+    """Every top-level row of `report` counted in the other framework's conventions."""
+    layers = {layer.name: layer for layer in graph.layers if not layer.hidden}
+    return [_convert_row(row, layers.get(row.name)) for row in report.rows if row.depth == 0]
+
+
+def _convert_row(row: Row, layer: Layer | None) -> Converted:
+    if not row.weight_objects and row.params == 0:
+        return Converted(row, "-", 0, 0, "0", "")
+    if layer is None:
+        return Converted(row, "?", None, None, "?", "no translation known")
+    try:
+        found = target_weights(layer.kind, list(row.input_shapes))
+    except ParamwiseError as e:
+        return Converted(row, "?", None, None, "?", f"cannot translate: {e.message}")
+    if found is None:
+        return Converted(row, "?", None, None, "?", f"no {OTHER[layer.kind.framework]} translation known for {row.type}")
+    target, weights = found
+    params = [w for w in weights if not w.is_buffer]
+    letters = _letters(target, weights, params)
+    note = target.note() or layer.kind.note()
+    return Converted(row, target.type_name, _sum(w.count for w in params), _sum(w.count for w in weights if w.is_buffer), letters, note)
+
+
+def _letters(kind: Kind, weights: list[Weight], params: list[Weight]) -> str:
+    """The target's formula in letters: its factored form where the kind has one, else the sum of products."""
+    if not params:
+        return "0"
+    expr = kind.formula(weights) or add(*(w.term() for w in params))
+    return render(expr, "letters")
+
+
+def render_conversion(report: Report, converted: list[Converted]) -> str:
+    source, target = report.framework, OTHER[report.framework]
+    lines = [f'Model "{report.model}" counted in {FRAMEWORK_NAMES[target]} conventions (read as {FRAMEWORK_NAMES[source]}):', ""]
+    width = max((len(c.row.name) for c in converted), default=4)
+    for c in converted:
+        a, b = _count(c.row.params), _count(c.count)
+        extra = f" (+ {_count(c.buffers)} in buffers)" if c.buffers else ""
+        mark = "  differs" if c.differs else ""
+        lines.append(f"  {c.row.name:<{width}}  {c.row.type} -> {c.target_type}: {a} -> {b}{extra}{mark}")
+        if c.differs and c.count is not None:
+            lines.append(f"  {'':<{width}}    {source}: {c.row.formula_letters} ; {target}: {c.formula_letters}")
+        if c.differs and c.note:
+            lines.append(f"  {'':<{width}}    {c.note}")
+    known = [c.count for c in converted]
+    total = None if any(k is None for k in known) else _sum(known)
+    buffers = _sum(c.buffers or 0 for c in converted)
+    lines.append("")
+    lines.append(f"  Total: {FRAMEWORK_NAMES[source]} {_count(report.total)} -> {FRAMEWORK_NAMES[target]} {_count(total)}"
+                 + (f" (+ {_count(buffers)} in buffers)" if buffers else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _count(value: Dim) -> str:
+    return "?" if value is None else render_count(value)
