@@ -22,6 +22,10 @@ def install_tensorflow_alias() -> None:
     tf = types.ModuleType("tensorflow")
     tf._paramwise_alias = True  # type: ignore[attr-defined]
     tf.keras = keras  # type: ignore[attr-defined]
+    # Keras' serializer (used by Bidirectional to copy its layer) asks `isinstance(obj, tf.TensorShape)`
+    # etc. whenever a module named tensorflow imports: give it classes nothing is an instance of.
+    for type_name in ("TensorShape", "DType", "TypeSpec", "TensorSpec"):
+        setattr(tf, type_name, type(type_name, (), {}))
     sys.modules["tensorflow"] = tf
     sys.modules["tensorflow.keras"] = keras
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "activations", "regularizers", "initializers", "backend", "ops"):
