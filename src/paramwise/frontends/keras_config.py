@@ -1,0 +1,94 @@
+"""Values in Keras configurations, converted to what kinds take: tuples stored as lists, dtype policies
+stored as dicts, `__tuple__` wrappers, wrapped layers as nested `{"class_name", "config"}` entries.
+Initializers, regularizers and constraints stay dicts; kinds do not take them and they are ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..ir import Shape
+from .keras_objects import snake_case
+
+__all__ = ["CODE_LAYERS", "TENSOR_KWARGS", "TF_OPS", "is_operation", "input_shape_of", "is_custom", "is_model", "layer_kwargs", "snake_case"]
+
+# layers that wrap Python code: never run, counted from stored tensors where a file has them
+CODE_LAYERS = frozenset({"Lambda"})
+# tf.keras 2.x layers that stand for a TensorFlow function called on a tensor (`x * 2`, `tf.reshape`)
+TF_OPS = frozenset({"TFOpLambda", "SlicingOpLambda"})
+# keyword arguments of a call that carry input tensors (the same ones the source reader follows)
+TENSOR_KWARGS = ("inputs", "query", "value", "key", "initial_state")
+# keys every layer config carries that no kind takes as an argument
+LAYER_KEYS = frozenset({"name", "trainable", "dtype", "batch_input_shape", "batch_shape", "input_shape",
+                        "batch_size", "input_dim", "input_length"})
+DTYPE_POLICIES = frozenset({"DTypePolicy", "Policy", "FloatDTypePolicy", "QuantizedDTypePolicy",
+                            "QuantizedFloat8DTypePolicy", "DTypePolicyMap"})
+KERAS_MODULES = ("keras", "tf_keras", "tensorflow")
+
+
+def is_model(entry: Any) -> bool:
+    """A Sequential or functional model: its config lists its layers."""
+    cfg = entry.get("config") if isinstance(entry, dict) else None
+    return isinstance(cfg, dict) and isinstance(cfg.get("layers"), list)
+
+
+def is_operation(entry: dict[str, Any]) -> bool:
+    """A function, not a layer: Keras 3 `keras.src.ops.*` nodes and tf.keras `TFOpLambda`."""
+    module = str(entry.get("module") or "")
+    return module.startswith(("keras.src.ops", "keras.ops")) or entry.get("class_name") in TF_OPS
+
+
+def is_custom(entry: dict[str, Any]) -> bool:
+    """A layer class the user defined (its module is not Keras', or it is registered under a package)."""
+    module = entry.get("module")
+    if isinstance(module, str) and module and not module.startswith(KERAS_MODULES):
+        return True
+    registered = entry.get("registered_name")
+    return ">" in str(entry.get("class_name", "")) or (isinstance(registered, str) and ">" in registered)
+
+
+def input_shape_of(cfg: dict[str, Any], strict: bool = False) -> Shape | None:
+    """The batch shape an InputLayer (or a first layer's `batch_input_shape`) fixes."""
+    for key in ("batch_shape", "batch_input_shape"):
+        if isinstance(cfg.get(key), list):
+            return tuple(plain(cfg[key]))
+    if isinstance(cfg.get("input_shape"), list):
+        return (cfg.get("batch_size"), *plain(cfg["input_shape"]))
+    if not strict and isinstance(cfg.get("shape"), list):
+        return (cfg.get("batch_size"), *plain(cfg["shape"]))
+    return None
+
+
+def layer_kwargs(cfg: dict[str, Any], wrapped: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    """A layer's config as keyword arguments for its kind; `wrapped` turns a nested layer entry into a kind."""
+    out: dict[str, Any] = {}
+    for key, value in cfg.items():
+        if key in LAYER_KEYS:
+            continue
+        if isinstance(value, dict) and isinstance(value.get("config"), dict) and is_layer_entry(value):
+            out[key] = wrapped(value)
+        else:
+            out[key] = plain(value)
+    return out
+
+
+def is_layer_entry(value: dict[str, Any]) -> bool:
+    module = str(value.get("module") or "")
+    if module.startswith(("keras.layers", "keras.src.layers", "tf_keras.layers")):
+        return True
+    return not module and "name" in value["config"] and "trainable" in value["config"]
+
+
+def plain(value: Any) -> Any:
+    """Lists become tuples, dtype policies their name, `__tuple__` wrappers tuples."""
+    if isinstance(value, list):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        name = value.get("class_name")
+        inner = value.get("config")
+        if name == "__tuple__" and isinstance(inner, dict):
+            return tuple(plain(v) for v in inner.get("value", []))
+        if name in DTYPE_POLICIES and isinstance(inner, dict):
+            return inner.get("name")
+        return {k: plain(v) for k, v in value.items()}
+    return value
