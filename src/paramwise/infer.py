@@ -6,6 +6,7 @@ Kinds raise location-free errors; this module adds the layer and where it is in 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -77,7 +78,25 @@ def _weights(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]
             warnings.append(Diagnostic("count_unknown", f"{layer.type} '{layer.name}': {e.message}", layer.location, e.hint))
             return None
         raise _located(e, layer, layer.location) from e
+    if layer.stored is not None:
+        _compare_stored(layer, weights, warnings)
     return [_freeze(w, layer) for w in weights]
+
+
+def _compare_stored(layer: Layer, weights: list[Weight], warnings: list[Diagnostic]) -> None:
+    """Where a file stores the layer's tensors, warn when they differ from what the formula creates."""
+    ours = sorted(tuple(w.shape) for w in weights if not w.is_buffer)
+    theirs = sorted(tuple(shape) for _, shape in layer.stored or ())
+    if not all(isinstance(d, int) for shape in ours for d in shape) or ours == theirs:
+        return
+    count = sum(math.prod(s) for s in theirs)
+    warnings.append(Diagnostic(
+        "stored_mismatch",
+        f"{layer.type} '{layer.name}': the file stores {len(theirs)} tensor(s) {theirs} ({count:,} values); "
+        f"the formula gives {ours}",
+        layer.location,
+        "the table shows the formula's count; the file may come from another framework version or a custom layer",
+    ))
 
 
 def _freeze(w: Weight, layer: Layer) -> Weight:

@@ -14,6 +14,7 @@ from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input
 FRONTENDS = ["keras_source"]
+FRONTENDS += ["keras_archive", "keras_h5", "keras_json"]  # .keras zip, legacy .h5, to_json() files
 
 
 @dataclass(frozen=True)
