@@ -190,7 +190,9 @@ class LayerClass(HostValue):
         for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
             kwargs.pop(key, None)
         kind = self.make_kind(args, kwargs, ctx)
-        layer = LayerObj(self.session, self.type_name, kind, str(name) if name else self.session.auto_name(snake_case(self.type_name)), ctx.location)
+        # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
+        base = snake_case(kind.attrs.get("keras_class") or self.type_name)
+        layer = LayerObj(self.session, self.type_name, kind, str(name) if name else self.session.auto_name(base), ctx.location)
         layer.trainable = bool(trainable)
         layer.input_shape = input_shape
         return layer

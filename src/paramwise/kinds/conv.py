@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr
+from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, conv_length, expect_rank, factor, known_positive, shape_text, tuple_of, weight_plus_bias
+from .base import (
+    REQUIRED,
+    Kind,
+    conv_length,
+    expect_rank,
+    factor,
+    known_positive,
+    shape_text,
+    tuple_of,
+    weight_plus_bias,
+)
 
 KERAS_CONV = (
     ("filters", REQUIRED),
@@ -43,24 +53,66 @@ def layout(rank: int, data_format: str) -> str:
 
 def normalize_conv(kind: Kind) -> None:
     """Map both frameworks' arguments onto one set: filters, kernel_size, strides, padding, dilation..."""
-    a, rank = kind.attrs, kind.attrs["rank"]
+    a = kind.attrs
     if kind.framework == "torch":
         a.update(filters=a["out_channels"], c_in=a["in_channels"], strides=a["stride"], use_bias=bool(a["bias"]))
         a["dilation_rate"] = a["dilation"]
+    normalize_window(kind)
+
+
+def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "causal")) -> None:
+    """kernel_size, strides, dilation_rate as tuples; padding as a Keras word or PyTorch per-axis ints."""
+    a, rank = kind.attrs, kind.attrs["rank"]
+    if kind.framework == "torch":
         a["data_format"] = "channels_first"
         pad = a["padding"]
-        a["padding"] = pad if isinstance(pad, str) else tuple_of(pad, rank, "padding")
+        a["padding"] = pad.lower() if isinstance(pad, str) else tuple_of(pad, rank, "padding")
     else:
-        a["data_format"] = a.get("data_format") or "channels_last"
+        a["data_format"] = str(a.get("data_format") or "channels_last").lower()
         pad = str(a["padding"]).lower()
-        if pad not in ("valid", "same", "causal") or (pad == "causal" and rank != 1):
-            raise KindError(
-                f"padding must be 'valid' or 'same'{' or causal' if rank == 1 else ''}; got {a['padding']!r}"
-            )
+        allowed = [p for p in paddings if p != "causal" or rank == 1]
+        if pad not in allowed:
+            words = " or ".join(repr(p) for p in allowed)
+            raise KindError(f"padding must be {words}; got {a['padding']!r}")
         a["padding"] = pad
     a["kernel_size"] = tuple_of(a["kernel_size"], rank, "kernel_size")
     a["strides"] = tuple_of(a["strides"], rank, "strides")
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate")
+
+
+def check_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> Any:
+    """The input contract every convolution shares: rank, a known channel axis. Returns c_in."""
+    rank = kind.rank
+    if kind.framework == "torch" and len(inputs[0]) == rank + 1:
+        inputs = [(None, *inputs[0])]  # PyTorch accepts an unbatched input
+    hint = f"add a channel axis, e.g. keras.Input({hint_shape})" if len(inputs[0]) == rank + 1 else ""
+    expect_rank(inputs, rank + 2, layout(rank, kind.data_format), hint=hint)
+    c_in, _ = split_channels(kind, inputs[0])
+    if c_in is None:
+        raise KindError(f"needs a known number of input channels; got {shape_text(inputs[0])}")
+    expected = kind.attrs.get("c_in")
+    if expected is not None and isinstance(c_in, int) and isinstance(expected, int) and c_in != expected:
+        raise KindError(
+            f"expects {expected} input channels; got {c_in} in {shape_text(inputs[0])}",
+            hint=f"set in_channels={c_in}, or feed it a tensor with {expected} channels",
+        )
+    return c_in
+
+
+def kernel_factors(kernel_size: tuple[Any, ...]) -> tuple[Factor, ...]:
+    """The window's sizes with their glossary letters: k (1-D), k_h, k_w (2-D), k_d, k_h, k_w (3-D)."""
+    letters = ["k"] if len(kernel_size) == 1 else ["k_d", "k_h", "k_w"][3 - len(kernel_size):]
+    return tuple(factor(k, letter) for k, letter in zip(kernel_size, letters))
+
+
+def per_filter(kernel: Weight, bias: Weight | None) -> Expr:
+    """`(k_h·k_w·c_in + 1)·filters`: every filter's window plus its bias, whatever the kernel's layout."""
+    index = next((i for i, d in enumerate(kernel.dims) if d.letter == "filters"), None)
+    if bias is None or index is None:
+        return weight_plus_bias(kernel, bias)
+    rest = [d for i, d in enumerate(kernel.dims) if i != index]
+    inner = prod(*rest) if rest else const(1)
+    return prod(add(inner, const(1)), kernel.dims[index])
 
 
 def split_channels(kind: Kind, shape: Shape) -> tuple[Any, tuple[Any, ...]]:
@@ -104,9 +156,9 @@ class Conv(Kind):
         "keras:Conv1D": {"rank": 1},
         "keras:Conv2D": {"rank": 2},
         "keras:Conv3D": {"rank": 3},
-        "keras:Convolution1D": {"rank": 1},
-        "keras:Convolution2D": {"rank": 2},
-        "keras:Convolution3D": {"rank": 3},
+        "keras:Convolution1D": {"rank": 1, "keras_class": "Conv1D"},
+        "keras:Convolution2D": {"rank": 2, "keras_class": "Conv2D"},
+        "keras:Convolution3D": {"rank": 3, "keras_class": "Conv3D"},
         "torch:Conv1d": {"rank": 1},
         "torch:Conv2d": {"rank": 2},
         "torch:Conv3d": {"rank": 3},
@@ -115,20 +167,11 @@ class Conv(Kind):
 
     def setup(self) -> None:
         normalize_conv(self)
+        if isinstance(self.filters, int) and isinstance(self.groups, int) and self.filters % self.groups:
+            raise KindError(f"filters ({self.filters}) must be divisible by groups ({self.groups})")
 
     def check(self, inputs: list[Shape]) -> None:
-        rank = self.rank
-        if self.framework == "torch" and len(inputs[0]) == rank + 1:
-            return  # PyTorch accepts an unbatched input
-        expect_rank(
-            inputs,
-            rank + 2,
-            layout(rank, self.data_format),
-            hint="add a channel axis, e.g. keras.Input((28, 28, 1))" if len(inputs[0]) == rank + 1 else "",
-        )
-        c_in, _ = split_channels(self, inputs[0])
-        if c_in is None:
-            raise KindError(f"needs a known number of input channels; got {shape_text(inputs[0])}")
+        c_in = check_channels(self, inputs, "(28, 28, 1)")
         if isinstance(c_in, int) and c_in % self.groups:
             raise KindError(f"input channels ({c_in}) must be divisible by groups ({self.groups})")
 
@@ -147,8 +190,7 @@ class Conv(Kind):
             if not inputs:
                 raise KindError("needs an input shape to know its input channels")
             c_in, _ = split_channels(self, inputs[0])
-        letters = ["k"] if self.rank == 1 else ["k_d", "k_h", "k_w"][3 - self.rank:]
-        ks = tuple(factor(k, letter) for k, letter in zip(self.kernel_size, letters))
+        ks = kernel_factors(self.kernel_size)
         depth = factor(c_in // self.groups, "c_in/groups" if self.groups > 1 else "c_in")
         filters = factor(self.filters, "filters")
         dims = (filters, depth, *ks) if self.framework == "torch" else (*ks, depth, filters)
@@ -159,4 +201,4 @@ class Conv(Kind):
         return out
 
     def formula(self, weights: list[Weight]) -> Expr | None:
-        return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)
+        return per_filter(weights[0], weights[1] if len(weights) > 1 else None)

@@ -6,22 +6,36 @@ from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..ir import Shape
-from .base import Kind, shape_text
+from .base import REQUIRED, Kind, shape_text
 
 
 def broadcast(shapes: list[Shape]) -> Shape:
-    """NumPy broadcasting of shapes, with None for unknown sizes (Keras' merge rule)."""
-    rank = max(len(s) for s in shapes)
-    out: list[Any] = []
-    for axis in range(rank):
-        sizes = [s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0]
-        known = {d for d in sizes if d is not None and d != 1}
-        if len(known) > 1:
+    """Keras' merge rule: the batch axis, then the other axes broadcast from the right (None stays unknown)."""
+    out: tuple[Any, ...] = tuple(shapes[0][1:])
+    for shape in shapes[1:]:
+        out = pair(out, tuple(shape[1:]), shapes)
+    batches = {s[0] for s in shapes if s} - {None}
+    return (batches.pop() if len(batches) == 1 else None, *out)
+
+
+def pair(a: tuple[Any, ...], b: tuple[Any, ...], shapes: list[Shape]) -> tuple[Any, ...]:
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return a
+    out = list(a[: len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b) :], b):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1 or j == 1:
+            out.append(j if i == 1 else i)
+        elif i != j:
             raise KindError(
                 f"needs inputs of the same shape; got {', '.join(shape_text(s) for s in shapes)}",
                 hint="make the shapes match, e.g. with a Dense or Conv layer of matching width",
             )
-        out.append(known.pop() if known else (None if None in sizes else 1))
+        else:
+            out.append(i)
     return tuple(out)
 
 
@@ -72,7 +86,7 @@ class Dot(Kind):
     """Dot: the dot product of two tensors along the given axes. No parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Dot": {}}
-    signatures = {"keras": (("axes", -1), ("normalize", False))}
+    signatures = {"keras": (("axes", REQUIRED), ("normalize", False))}
     n_inputs = (2, 2)
 
     def output_shape(self, inputs: list[Shape]) -> Shape:

@@ -1,4 +1,4 @@
-"""Pooling: windows that take a max or an average. No parameters."""
+"""Pooling: windows that take a max, an average or a p-norm. No parameters."""
 
 from __future__ import annotations
 
@@ -6,75 +6,74 @@ from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..ir import Shape
-from .base import Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
+from .base import REQUIRED, Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
 from .conv import join_channels, layout, split_channels
 
-KERAS_POOL = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None))
-TORCH_POOL = (("kernel_size", None), ("stride", None), ("padding", 0), ("dilation", 1), ("return_indices", False), ("ceil_mode", False))
-TORCH_AVG = (("kernel_size", None), ("stride", None), ("padding", 0), ("ceil_mode", False), ("count_include_pad", True))
+KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None))
+KERAS_AVG = (("pool_size", REQUIRED), *KERAS_MAX[1:])
+TORCH_MAX = (
+    ("kernel_size", REQUIRED), ("stride", None), ("padding", 0), ("dilation", 1), ("return_indices", False),
+    ("ceil_mode", False),
+)
+TORCH_AVG_1D = (("kernel_size", REQUIRED), ("stride", None), ("padding", 0), ("ceil_mode", False), ("count_include_pad", True))
+TORCH_AVG = (*TORCH_AVG_1D, ("divisor_override", None))
+TORCH_LP = (("norm_type", REQUIRED), ("kernel_size", REQUIRED), ("stride", None), ("ceil_mode", False))
 
 
-def _spell(prefix: str, names: dict[str, str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for rank in (1, 2, 3):
-        for framework, pattern in names.items():
-            out[f"{framework}:{pattern.format(rank=rank)}"] = {"rank": rank, "op": prefix}
+def torch_length(n: Any, k: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> Any:
+    """PyTorch's pooling length, with ceil_mode's rule that the last window must start inside the input."""
+    if n is None:
+        return None
+    span = n + 2 * pad - dilation * (k - 1) - 1
+    out = (-(-span // stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and isinstance(out, int) and (out - 1) * stride >= n + pad:
+        out -= 1
     return out
 
 
 class Pool(Kind):
-    """A pooling window (max or average) slid over the spatial axes: it has no parameters.
+    """A pooling window slid over the spatial axes: it has no parameters.
 
     Output size per axis: floor((n - pool) / stride) + 1 with 'valid' padding, ceil(n / stride) with 'same'.
     """
-
-    spellings: ClassVar[dict[str, dict[str, Any]]] = {
-        **_spell("max", {"keras": "MaxPooling{rank}D", "torch": "MaxPool{rank}d"}),
-        **_spell("average", {"keras": "AveragePooling{rank}D", "torch": "AvgPool{rank}d"}),
-        **{f"keras:MaxPool{r}D": {"rank": r, "op": "max"} for r in (1, 2, 3)},
-        **{f"keras:AvgPool{r}D": {"rank": r, "op": "average"} for r in (1, 2, 3)},
-    }
-    signatures = {"keras": KERAS_POOL, "torch": TORCH_POOL}
 
     def setup(self) -> None:
         a, rank = self.attrs, self.attrs["rank"]
         if self.framework == "torch":
             a["pool_size"] = tuple_of(a["kernel_size"], rank, "kernel_size")
-            stride = a["stride"] if a["stride"] is not None else a["kernel_size"]
+            stride = a["stride"] if a["stride"] not in (None, [], ()) else a["kernel_size"]
             a["strides"] = tuple_of(stride, rank, "stride")
-            a["padding"] = tuple_of(a["padding"], rank, "padding")
+            a["padding"] = tuple_of(a.get("padding", 0), rank, "padding")
             a["dilation"] = tuple_of(a.get("dilation", 1), rank, "dilation")
             a["data_format"] = "channels_first"
+            for k, p in zip(a["pool_size"], a["padding"]):
+                if isinstance(k, int) and isinstance(p, int) and p > k // 2:
+                    raise KindError(f"padding should be at most half the kernel size; got padding={p}, kernel_size={k}")
         else:
             a["pool_size"] = tuple_of(a["pool_size"], rank, "pool_size")
             a["strides"] = tuple_of(a["strides"] if a["strides"] is not None else a["pool_size"], rank, "strides")
             a["padding"] = str(a["padding"]).lower()
-            a["data_format"] = a["data_format"] or "channels_last"
+            if a["padding"] not in ("valid", "same"):
+                raise KindError(f"padding must be 'valid' or 'same'; got {a['padding']!r}")
+            a["data_format"] = str(a["data_format"] or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
         if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
-            return
+            return  # PyTorch accepts an unbatched input
         expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
 
-    def output_shape(self, inputs: list[Shape]) -> Shape:
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         shape = inputs[0]
         if self.framework == "torch" and len(shape) == self.rank + 1:
-            return self.output_shape([(None, *shape)])[1:]
+            out = self.output_shape([(None, *shape)])
+            return [s[1:] for s in out] if isinstance(out, list) else out[1:]
         channels, spatial = split_channels(self, shape)
-        out = []
-        for i, n in enumerate(spatial):
-            out.append(self._length(n, i, shape))
-        return join_channels(self, shape[0], channels, tuple(out))
+        result = join_channels(self, shape[0], channels, tuple(self._length(n, i, shape) for i, n in enumerate(spatial)))
+        return [result, result] if self.attrs.get("return_indices") else result
 
     def _length(self, n: Any, i: int, shape: Shape) -> Any:
         if self.framework == "torch":
-            pad, dil = self.padding[i], self.dilation[i]
-            if n is None:
-                return None
-            span = n + 2 * pad - dil * (self.pool_size[i] - 1) - 1
-            out = (-(-span // self.strides[i]) if self.ceil_mode else span // self.strides[i]) + 1
-            if self.ceil_mode and isinstance(out, int) and (out - 1) * self.strides[i] >= n + pad:
-                out -= 1
+            out = torch_length(n, self.pool_size[i], self.strides[i], self.padding[i], self.dilation[i], bool(self.ceil_mode))
         else:
             out = conv_length(n, self.pool_size[i], self.strides[i], self.padding)
         if out is not None and not known_positive(out):
@@ -85,19 +84,64 @@ class Pool(Kind):
         return out
 
 
+def _spell(pattern: str, framework: str, keras_class: str = "") -> dict[str, dict[str, Any]]:
+    """Spellings for ranks 1-3; an alias records the class Keras names its layers after (MaxPool2D: MaxPooling2D)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in (1, 2, 3):
+        fixed: dict[str, Any] = {"rank": r}
+        if keras_class:
+            fixed["keras_class"] = keras_class.format(r=r)
+        out[f"{framework}:{pattern.format(r=r)}"] = fixed
+    return out
+
+
+class MaxPool(Pool):
+    """Max pooling: the largest value in each window. No parameters.
+
+    Output size per axis: floor((n - pool) / stride) + 1 with 'valid' padding, ceil(n / stride) with 'same'.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **_spell("MaxPooling{r}D", "keras"), **_spell("MaxPool{r}D", "keras", "MaxPooling{r}D"), **_spell("MaxPool{r}d", "torch"),
+    }
+    signatures = {"keras": KERAS_MAX, "torch": TORCH_MAX}
+
+
+class AvgPool(Pool):
+    """Average pooling: the mean of each window. No parameters.
+
+    Output size per axis: floor((n - pool) / stride) + 1 with 'valid' padding, ceil(n / stride) with 'same'.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **_spell("AveragePooling{r}D", "keras"), **_spell("AvgPool{r}D", "keras", "AveragePooling{r}D"), **_spell("AvgPool{r}d", "torch"),
+    }
+    signatures = {"keras": KERAS_AVG, "torch": TORCH_AVG, "torch:AvgPool1d": TORCH_AVG_1D}
+
+
+class LPPool(Pool):
+    """Power-average pooling: the p-norm of each window (PyTorch LPPool). No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {f"torch:LPPool{r}d": {"rank": r} for r in (1, 2, 3)}
+    signatures = {"torch": TORCH_LP}
+
+
 class GlobalPool(Kind):
     """Global pooling: one max or average per channel over all spatial positions. No parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         **{f"keras:GlobalMaxPooling{r}D": {"rank": r, "op": "max"} for r in (1, 2, 3)},
         **{f"keras:GlobalAveragePooling{r}D": {"rank": r, "op": "average"} for r in (1, 2, 3)},
-        **{f"keras:GlobalMaxPool{r}D": {"rank": r, "op": "max"} for r in (1, 2, 3)},
-        **{f"keras:GlobalAvgPool{r}D": {"rank": r, "op": "average"} for r in (1, 2, 3)},
+        **{f"keras:GlobalMaxPool{r}D": {"rank": r, "op": "max", "keras_class": f"GlobalMaxPooling{r}D"} for r in (1, 2, 3)},
+        **{
+            f"keras:GlobalAvgPool{r}D": {"rank": r, "op": "average", "keras_class": f"GlobalAveragePooling{r}D"}
+            for r in (1, 2, 3)
+        },
     }
     signatures = {"keras": (("data_format", None), ("keepdims", False))}
 
     def setup(self) -> None:
-        self.attrs["data_format"] = self.attrs["data_format"] or "channels_last"
+        self.attrs["data_format"] = str(self.attrs["data_format"] or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
         expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
@@ -108,3 +152,39 @@ class GlobalPool(Kind):
         if self.keepdims:
             return join_channels(self, shape[0], channels, (1,) * len(spatial))
         return (shape[0], channels)
+
+
+class AdaptivePool(Kind):
+    """Adaptive pooling: windows sized so the output has exactly `output_size` positions per axis. No parameters.
+
+    PyTorch accepts None in output_size to keep that axis's input size.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **_spell("AdaptiveAveragePooling{r}D", "keras"), **_spell("AdaptiveMaxPooling{r}D", "keras"),
+        **_spell("AdaptiveAvgPool{r}d", "torch"), **_spell("AdaptiveMaxPool{r}d", "torch"),
+    }
+    signatures = {
+        "keras": (("output_size", REQUIRED), ("data_format", None)),
+        "torch": (("output_size", REQUIRED), ("return_indices", False)),
+    }
+
+    def setup(self) -> None:
+        a = self.attrs
+        a["output_size"] = tuple_of(a["output_size"], a["rank"], "output_size")
+        a["data_format"] = "channels_first" if self.framework == "torch" else str(a["data_format"] or "channels_last").lower()
+
+    def check(self, inputs: list[Shape]) -> None:
+        if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
+            return
+        expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        shape = inputs[0]
+        if self.framework == "torch" and len(shape) == self.rank + 1:
+            out = self.output_shape([(None, *shape)])
+            return [s[1:] for s in out] if isinstance(out, list) else out[1:]
+        channels, spatial = split_channels(self, shape)
+        sizes = tuple(n if size is None else size for size, n in zip(self.output_size, spatial))
+        result = join_channels(self, shape[0], channels, sizes)
+        return [result, result] if self.attrs.get("return_indices") else result

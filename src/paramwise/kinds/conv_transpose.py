@@ -1,0 +1,148 @@
+"""Transposed convolutions (1-D, 2-D, 3-D): the upsampling mirror of a convolution."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..formula import Expr
+from ..ir import Shape, Weight
+from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
+from .conv import check_channels, join_channels, kernel_factors, normalize_window, per_filter, split_channels
+
+KERAS_TRANSPOSE = (
+    ("filters", REQUIRED),
+    ("kernel_size", REQUIRED),
+    ("strides", 1),
+    ("padding", "valid"),
+    ("output_padding", None),
+    ("data_format", None),
+    ("dilation_rate", 1),
+    ("activation", None),
+    ("use_bias", True),
+)
+# Conv3DTranspose takes data_format before output_padding
+KERAS_TRANSPOSE_3D = (*KERAS_TRANSPOSE[:4], KERAS_TRANSPOSE[5], KERAS_TRANSPOSE[4], *KERAS_TRANSPOSE[6:])
+TORCH_TRANSPOSE = (
+    ("in_channels", REQUIRED),
+    ("out_channels", REQUIRED),
+    ("kernel_size", REQUIRED),
+    ("stride", 1),
+    ("padding", 0),
+    ("output_padding", 0),
+    ("groups", 1),
+    ("bias", True),
+    ("dilation", 1),
+    ("padding_mode", "zeros"),
+)
+
+
+def keras_length(n: Any, k: int, stride: int, padding: str, output_padding: int | None, dilation: int) -> Any:
+    """Keras' rule: `(n - 1)·stride + k` ('valid'), `n·stride` ('same'), adjusted by output_padding."""
+    if n is None:
+        return None
+    span = (k - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        return (n - 1) * stride + span + extra
+    if output_padding is None:
+        return n * stride
+    return (n - 1) * stride + span % 2 + output_padding
+
+
+def torch_length(n: Any, k: int, stride: int, padding: int, output_padding: int, dilation: int) -> Any:
+    """PyTorch's rule: `(n - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1`."""
+    if n is None:
+        return None
+    return (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+
+
+class ConvTranspose(Kind):
+    """A transposed convolution: each input channel spreads a k×k window of weights onto every filter, plus one bias per filter.
+
+    Keras stores the kernel as (k..., filters, c_in); PyTorch as (c_in, filters/groups, k...).
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **{f"keras:Conv{r}DTranspose": {"rank": r} for r in (1, 2, 3)},
+        **{f"keras:Convolution{r}DTranspose": {"rank": r, "keras_class": f"Conv{r}DTranspose"} for r in (1, 2, 3)},
+        **{f"torch:ConvTranspose{r}d": {"rank": r} for r in (1, 2, 3)},
+    }
+    signatures = {
+        "keras": KERAS_TRANSPOSE,
+        "keras:Conv3DTranspose": KERAS_TRANSPOSE_3D,
+        "keras:Convolution3DTranspose": KERAS_TRANSPOSE_3D,
+        "torch": TORCH_TRANSPOSE,
+    }
+
+    def setup(self) -> None:
+        a, rank = self.attrs, self.attrs["rank"]
+        if self.framework == "torch":
+            a.update(filters=a["out_channels"], c_in=a["in_channels"], strides=a["stride"], use_bias=bool(a["bias"]))
+            a["dilation_rate"] = a["dilation"]
+            if isinstance(a["padding"], str):
+                raise KindError(f"padding must be an int or a tuple of ints; got {a['padding']!r}")
+        else:
+            a["groups"] = 1
+        normalize_window(self, ("valid", "same"))
+        if a["output_padding"] is not None:
+            a["output_padding"] = tuple_of(a["output_padding"], rank, "output_padding")
+            for op, s, d in zip(a["output_padding"], a["strides"], a["dilation_rate"]):
+                if op >= max(s, d) if self.framework == "torch" else op >= s:
+                    raise KindError(
+                        f"output_padding must be smaller than strides; got output_padding={a['output_padding']}, "
+                        f"strides={a['strides']}"
+                    )
+        if isinstance(self.filters, int) and self.filters % self.groups:
+            raise KindError(f"out_channels ({self.filters}) must be divisible by groups ({self.groups})")
+
+    def check(self, inputs: list[Shape]) -> None:
+        c_in = check_channels(self, inputs, "(16, 16, 8)")
+        if isinstance(c_in, int) and c_in % self.groups:
+            raise KindError(f"input channels ({c_in}) must be divisible by groups ({self.groups})")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        shape = inputs[0]
+        if self.framework == "torch" and len(shape) == self.rank + 1:
+            return self.output_shape([(None, *shape)])[1:]
+        _, spatial = split_channels(self, shape)
+        out = tuple(self._length(n, i) for i, n in enumerate(spatial))
+        for n in out:
+            if n is not None and not known_positive(n):
+                raise KindError(f"the output would have size {n} for the input {shape_text(shape)}", hint="use less padding")
+        return join_channels(self, shape[0], self.filters, out)
+
+    def _length(self, n: Any, i: int) -> Any:
+        k, s, d = self.kernel_size[i], self.strides[i], self.dilation_rate[i]
+        op = self.output_padding[i] if self.output_padding is not None else None
+        if self.framework == "torch":
+            return torch_length(n, k, s, self.padding[i], op or 0, d)
+        return keras_length(n, k, s, self.padding, op, d)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if self.framework == "torch":
+            c_in = self.c_in
+        else:
+            if not inputs:
+                raise KindError("needs an input shape to know its input channels")
+            c_in, _ = split_channels(self, inputs[0])
+        ks = kernel_factors(self.kernel_size)
+        filters = factor(self.filters, "filters")
+        if self.framework == "torch":
+            per_group = factor(self.filters // self.groups, "filters/groups" if self.groups > 1 else "filters")
+            dims = (factor(c_in, "c_in"), per_group, *ks)
+        else:
+            dims = (*ks, filters, factor(c_in, "c_in"))
+        out = [Weight("weight" if self.framework == "torch" else "kernel", dims)]
+        if self.use_bias:
+            out.append(Weight("bias", (filters,)))
+        return out
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        if self.groups > 1:
+            return None
+        return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def note(self) -> str:
+        return "Keras stores the kernel as (k..., filters, c_in), PyTorch as (c_in, filters/groups, k...)"
+

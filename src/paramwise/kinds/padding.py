@@ -1,0 +1,212 @@
+"""Layers that grow or shrink the spatial axes without weights: padding, cropping, upsampling, pixel shuffle."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..ir import Shape
+from .base import REQUIRED, Kind, expect_min_rank, expect_rank, known_positive, shape_text, tuple_of
+from .conv import join_channels, layout, split_channels
+
+PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
+
+
+def keras_pairs(value: Any, rank: int, what: str) -> tuple[tuple[Any, Any], ...]:
+    """Keras' padding/cropping forms: `1`, `(1, 2)` (one per axis; 1-D: before, after) or `((1, 1), (2, 2))`."""
+    if rank == 1:
+        pair = tuple_of(value, 2, what)
+        return ((pair[0], pair[1]),)
+    if not isinstance(value, (list, tuple)):
+        return ((value, value),) * rank
+    if len(value) != rank:
+        raise KindError(f"{what} must have {rank} entries; got {tuple(value)}")
+    return tuple(tuple_of(v, 2, what) if isinstance(v, (list, tuple)) else (v, v) for v in value)
+
+
+def torch_pairs(value: Any, rank: int) -> tuple[tuple[Any, Any], ...]:
+    """PyTorch's form: `1`, or (left, right, top, bottom, front, back) starting from the last axis."""
+    flat = tuple_of(value, 2 * rank, "padding")
+    pairs = [(flat[2 * i], flat[2 * i + 1]) for i in range(rank)]
+    return tuple(reversed(pairs))  # first spatial axis first
+
+
+def grow(n: Any, before: Any, after: Any) -> Any:
+    return None if n is None else n + before + after
+
+
+class SpatialLayer(Kind):
+    """Shared plumbing: a Keras layer with data_format, or a PyTorch module acting on the last `rank` axes."""
+
+    def setup(self) -> None:
+        if self.framework == "torch":
+            self.attrs["data_format"] = "channels_first"
+        else:
+            self.attrs["data_format"] = str(self.attrs.get("data_format") or "channels_last").lower()
+
+    def check(self, inputs: list[Shape]) -> None:
+        if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
+            return  # PyTorch accepts an unbatched input
+        expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
+
+    def spatial_rank(self, shape: Shape) -> int:
+        rank: int = self.rank
+        return rank
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        shape = inputs[0]
+        if self.framework == "torch":
+            rank = self.spatial_rank(shape)
+            lead, spatial = shape[: len(shape) - rank], shape[len(shape) - rank :]
+            return (*lead, *self.resize(tuple(spatial), shape))
+        channels, spatial = split_channels(self, shape)
+        return join_channels(self, shape[0], channels, self.resize(tuple(spatial), shape))
+
+    def resize(self, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
+        return spatial
+
+
+class Pad(SpatialLayer):
+    """Padding: adds rows and columns (zeros, a constant, a reflection or a copy of the edge) around the spatial axes. No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **{f"keras:ZeroPadding{r}D": {"rank": r} for r in (1, 2, 3)},
+        **{f"torch:{name}{r}d": {"rank": r} for name in PADS for r in (1, 2, 3)},
+    }
+    signatures = {
+        "keras": (("padding", 1), ("data_format", None)),
+        "keras:ZeroPadding2D": (("padding", (1, 1)), ("data_format", None)),
+        "keras:ZeroPadding3D": (("padding", ((1, 1), (1, 1), (1, 1))), ("data_format", None)),
+        "torch": (("padding", 0),),
+        **{f"torch:ConstantPad{r}d": (("padding", 0), ("value", 0.0)) for r in (1, 2, 3)},
+    }
+
+    def setup(self) -> None:
+        super().setup()
+        rank = self.attrs["rank"]
+        pad = self.attrs["padding"]
+        self.attrs["pairs"] = torch_pairs(pad, rank) if self.framework == "torch" else keras_pairs(pad, rank, "padding")
+
+    def resize(self, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
+        out = tuple(grow(n, a, b) for n, (a, b) in zip(spatial, self.pairs))
+        if any(n is not None and not known_positive(n) for n in out):
+            raise KindError(f"padding {self.attrs['padding']} leaves nothing of the input {shape_text(shape)}")
+        return out
+
+
+class Crop(SpatialLayer):
+    """Cropping: removes rows and columns from the edges of the spatial axes. No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {f"keras:Cropping{r}D": {"rank": r} for r in (1, 2, 3)}
+    signatures = {
+        "keras": (("cropping", ((1, 1), (1, 1), (1, 1))), ("data_format", None)),
+        "keras:Cropping1D": (("cropping", (1, 1)),),
+        "keras:Cropping2D": (("cropping", ((0, 0), (0, 0))), ("data_format", None)),
+    }
+
+    def setup(self) -> None:
+        super().setup()
+        self.attrs["pairs"] = keras_pairs(self.attrs["cropping"], self.attrs["rank"], "cropping")
+
+    def resize(self, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
+        out = tuple(grow(n, -a, -b) for n, (a, b) in zip(spatial, self.pairs))
+        if any(n is not None and not known_positive(n) for n in out):
+            raise KindError(
+                f"cropping {self.attrs['cropping']} removes all of the input {shape_text(shape)}",
+                hint="crop less than the input's size on each axis",
+            )
+        return out
+
+
+class Upsample(SpatialLayer):
+    """Upsampling: repeats (or interpolates) each position `size` times per spatial axis. No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **{f"keras:UpSampling{r}D": {"rank": r} for r in (1, 2, 3)},
+        "torch:Upsample": {"rank": None},
+        "torch:UpsamplingNearest2d": {"rank": 2},
+        "torch:UpsamplingBilinear2d": {"rank": 2},
+    }
+    signatures = {
+        "keras": (("size", 2),),
+        "keras:UpSampling2D": (("size", (2, 2)), ("data_format", None), ("interpolation", "nearest")),
+        "keras:UpSampling3D": (("size", (2, 2, 2)), ("data_format", None)),
+        "torch": (("size", None), ("scale_factor", None), ("mode", "nearest"), ("align_corners", None),
+                  ("recompute_scale_factor", None)),
+        "torch:UpsamplingNearest2d": (("size", None), ("scale_factor", None)),
+        "torch:UpsamplingBilinear2d": (("size", None), ("scale_factor", None)),
+    }
+
+    def setup(self) -> None:
+        super().setup()
+        if self.framework == "torch" and (self.attrs["size"] is None) == (self.attrs["scale_factor"] is None):
+            raise KindError("needs exactly one of size and scale_factor", hint="e.g. Upsample(scale_factor=2)")
+
+    def check(self, inputs: list[Shape]) -> None:
+        if self.framework == "torch":
+            rank = self.rank or len(inputs[0]) - 2
+            if rank < 1 or (self.rank is not None and len(inputs[0]) != self.rank + 2):
+                raise KindError(f"expects a batched input (batch, c, ...); got {shape_text(inputs[0])}")
+            return
+        super().check(inputs)
+
+    def spatial_rank(self, shape: Shape) -> int:
+        return self.rank if self.rank is not None else len(shape) - 2  # Upsample: every axis after (batch, c)
+
+    def resize(self, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
+        rank = len(spatial)
+        if self.framework == "torch" and self.size is not None:
+            return tuple_of(self.size, rank, "size")
+        factors = tuple_of(self.scale_factor if self.framework == "torch" else self.size, rank, "scale_factor")
+        return tuple(scaled(n, f) for n, f in zip(spatial, factors))
+
+
+def scaled(n: Any, f: Any) -> Any:
+    """floor(n·f), as PyTorch computes an interpolated size."""
+    if n is None:
+        return None
+    if isinstance(f, int) or not isinstance(n, int):
+        return n * f
+    return math.floor(n * f)
+
+
+class PixelShuffle(Kind):
+    """Pixel shuffle: moves channels into space, (*, c·r², h, w) -> (*, c, h·r, w·r); unshuffle does the reverse. No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "torch:PixelShuffle": {"inverse": False},
+        "torch:PixelUnshuffle": {"inverse": True},
+    }
+    signatures = {
+        "torch:PixelShuffle": (("upscale_factor", REQUIRED),),
+        "torch:PixelUnshuffle": (("downscale_factor", REQUIRED),),
+    }
+
+    def check(self, inputs: list[Shape]) -> None:
+        expect_min_rank(inputs, 3, hint="give it a (c, h, w) or (batch, c, h, w) input")
+        r = self.factor
+        c, h, w = inputs[0][-3:]
+        if not self.inverse and isinstance(c, int) and c % (r * r):
+            raise KindError(f"input channels ({c}) must be divisible by upscale_factor² ({r * r})")
+        if self.inverse and any(isinstance(n, int) and n % r for n in (h, w)):
+            raise KindError(f"height and width ({h}, {w}) must be divisible by downscale_factor ({r})")
+
+    @property
+    def factor(self) -> Any:
+        return self.downscale_factor if self.inverse else self.upscale_factor
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        *lead, c, h, w = inputs[0]
+        r = self.factor
+        if self.inverse:
+            return (*lead, mul(c, r * r), div(h, r), div(w, r))
+        return (*lead, div(c, r * r), mul(h, r), mul(w, r))
+
+
+def mul(n: Any, r: Any) -> Any:
+    return None if n is None else n * r
+
+
+def div(n: Any, r: Any) -> Any:
+    return None if n is None else n // r

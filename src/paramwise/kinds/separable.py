@@ -1,0 +1,121 @@
+"""Depthwise and depthwise-separable convolutions (Keras). PyTorch writes these as Conv2d with groups=c_in."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..formula import Expr, add, const, prod
+from ..ir import Shape, Weight
+from .base import REQUIRED, Kind, factor
+from .conv import check_channels, join_channels, kernel_factors, normalize_window, spatial_out, split_channels
+
+KERAS_DEPTHWISE = (
+    ("kernel_size", REQUIRED),
+    ("strides", 1),
+    ("padding", "valid"),
+    ("depth_multiplier", 1),
+    ("data_format", None),
+    ("dilation_rate", 1),
+    ("activation", None),
+    ("use_bias", True),
+)
+KERAS_SEPARABLE = (
+    ("filters", REQUIRED),
+    ("kernel_size", REQUIRED),
+    ("strides", 1),
+    ("padding", "valid"),
+    ("data_format", None),
+    ("dilation_rate", 1),
+    ("depth_multiplier", 1),
+    ("activation", None),
+    ("use_bias", True),
+)
+
+
+def input_channels(kind: Kind, inputs: list[Shape] | None) -> Any:
+    if not inputs:
+        raise KindError("needs an input shape to know its input channels", hint="give the model an input shape")
+    c_in, _ = split_channels(kind, inputs[0])
+    return c_in
+
+
+class DepthwiseConv(Kind):
+    """A depthwise convolution: each input channel gets its own depth_multiplier k×k windows, plus one bias per output channel.
+
+    Output channels are c_in·depth_multiplier. Keras stores the kernel as (k..., c_in, depth_multiplier).
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {f"keras:DepthwiseConv{r}D": {"rank": r} for r in (1, 2)}
+    signatures = {"keras": KERAS_DEPTHWISE}
+
+    def setup(self) -> None:
+        normalize_window(self)
+
+    def check(self, inputs: list[Shape]) -> None:
+        check_channels(self, inputs, "(28, 28, 1)")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        shape = inputs[0]
+        c_in, spatial = split_channels(self, shape)
+        return join_channels(self, shape[0], c_in * self.depth_multiplier, spatial_out(self, spatial, shape))
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        c_in = factor(input_channels(self, inputs), "c_in")
+        multiplier = factor(self.depth_multiplier, "depth_multiplier")
+        out = [Weight("kernel", (*kernel_factors(self.kernel_size), c_in, multiplier))]
+        if self.use_bias:
+            out.append(Weight("bias", (factor(c_in.value * multiplier.value, "c_in·depth_multiplier"),)))
+        return out
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        *ks, c_in, multiplier = weights[0].dims
+        if len(weights) == 1:
+            return None
+        return prod(add(prod(*ks), const(1)), c_in, multiplier)
+
+
+class SeparableConv(Kind):
+    """A separable convolution: a depthwise k×k window per input channel, then a 1×1 convolution mixing channels into filters, plus one bias per filter.
+
+    Keras stores depthwise_kernel (k..., c_in, depth_multiplier) and pointwise_kernel (1..., c_in·depth_multiplier, filters).
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        **{f"keras:SeparableConv{r}D": {"rank": r} for r in (1, 2)},
+        **{f"keras:SeparableConvolution{r}D": {"rank": r, "keras_class": f"SeparableConv{r}D"} for r in (1, 2)},
+    }
+    signatures = {"keras": KERAS_SEPARABLE}
+
+    def setup(self) -> None:
+        normalize_window(self)
+
+    def check(self, inputs: list[Shape]) -> None:
+        check_channels(self, inputs, "(28, 28, 1)")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        shape = inputs[0]
+        _, spatial = split_channels(self, shape)
+        return join_channels(self, shape[0], self.filters, spatial_out(self, spatial, shape))
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        c_in = factor(input_channels(self, inputs), "c_in")
+        multiplier = factor(self.depth_multiplier, "depth_multiplier")
+        filters = factor(self.filters, "filters")
+        ones = tuple(factor(1, "1") for _ in range(self.rank))
+        mixed = factor(c_in.value * multiplier.value, "c_in·depth_multiplier")
+        out = [
+            Weight("depthwise_kernel", (*kernel_factors(self.kernel_size), c_in, multiplier)),
+            Weight("pointwise_kernel", (*ones, mixed, filters)),
+        ]
+        if self.use_bias:
+            out.append(Weight("bias", (filters,)))
+        return out
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        *ks, c_in, multiplier = weights[0].dims
+        filters = weights[1].dims[-1]
+        pointwise = prod(c_in, multiplier, filters)
+        if len(weights) > 2:
+            pointwise = prod(add(prod(c_in, multiplier), const(1)), filters)
+        return add(prod(*ks, c_in, multiplier), pointwise)
