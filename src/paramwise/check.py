@@ -136,6 +136,9 @@ def align(values: list[int], rows: list[Row]) -> list[int]:
 def _trace(best: list[list[float]], values: list[int], rows: list[Row]) -> list[int]:
     i, j, out = len(values), len(rows), []
     while i > 0:
+        if j - 1 >= i and best[i][j] == best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0):
+            j -= 1
+            continue
         take = best[i - 1][j - 1] + (MISMATCH_COST if (values[i - 1] == 0) != (rows[j - 1].params == 0) else 0)
         if best[i][j] == take:
             out.append(j - 1)
@@ -288,7 +291,7 @@ def _slip(row: Row, before: int, after: int, explainer: Explainer, prefer: set[s
 # -- a total only -------------------------------------------------------------------------------------------------
 
 
-def diagnose_total(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str]]:
+def diagnose_total(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str], list[Part]]:
     """Choose per layer the right count or one mistake so that the layers add up to the claim."""
     options = [[(r.params, None)] + [(v, var) for v, var in explainer.candidates(r)[1:]][:8] for r in rows]
     states: dict[int, tuple[Variant | None, ...]] = {0: ()}
@@ -301,7 +304,7 @@ def diagnose_total(claim: int, rows: list[Row], explainer: Explainer) -> tuple[l
                     nxt[key] = pick
         states = dict(list(nxt.items())[:MAX_STATES])
     if claim in states:
-        return [_total_finding(r, v) for r, v in zip(rows, states[claim])], []
+        return [_total_finding(r, v) for r, v in zip(rows, states[claim])], [], []
     return _uniform(claim, rows, explainer)
 
 
@@ -316,20 +319,26 @@ def _total_finding(row: Row, variant: Variant | None) -> Finding:
     return Finding(row, variant.value, variant.codes, (f"{row.name}: {variant.text}",), parts_of(row, variant))
 
 
-def _uniform(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str]]:
-    """No exact combination: the one mistake made everywhere that comes closest, and what is left."""
-    best: tuple[int, list[Finding]] | None = None
+def _uniform(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str], list[Part]]:
+    """No exact combination: the one mistake made in the most layers (then the closest), and what is left."""
+    best: tuple[tuple[int, bool, int], list[Finding]] | None = None
     codes = {c for r in rows for _, v in explainer.candidates(r) if v is not None and len(v.codes) == 1 for c in v.codes}
     for code in sorted(codes):
         picks = [next((v for _, v in explainer.candidates(r) if v is not None and v.codes == (code,)), None) for r in rows]
         findings = [_total_finding(r, v) for r, v in zip(rows, picks)]
         left = claim - sum(f.claimed or 0 for f in findings)
-        if best is None or abs(left) < abs(best[0]):
-            best = (left, findings)
-    if best is None or abs(best[0]) >= abs(claim - sum(r.params for r in rows)):
-        left = claim - sum(r.params for r in rows)
-        return [Finding(r, r.params) for r in rows], [_left_text(left, nothing=True)]
-    return best[1], [_left_text(best[0], nothing=False)]
+        score = (-sum(p is not None for p in picks), not is_digit_slip(left), abs(left))
+        if best is None or score < best[0]:
+            best = (score, findings)
+    plain = claim - sum(r.params for r in rows)
+    if best is None or abs(best[0][2]) >= abs(plain):
+        findings = [Finding(r, r.params) for r in rows]
+    else:
+        findings = best[1]
+    left = claim - sum(f.claimed or 0 for f in findings)
+    label = "left over (an addition slip?)" if is_digit_slip(left) else "left over, unexplained"
+    nothing = best is None or findings is not best[1]
+    return findings, [_left_text(left, nothing)], [Part("unexplained", -left, label)]
 
 
 def _left_text(left: int, nothing: bool) -> str:
@@ -349,8 +358,9 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
     rows = claim_rows(report)
     explainer = Explainer(graph, report)
     extra: list[str] = []
+    left: list[Part] = []
     if mode == "total":
-        findings, extra = diagnose_total(claims[0], rows, explainer)
+        findings, extra, left = diagnose_total(claims[0], rows, explainer)
         alignment, total = "You gave the total only; each layer's part was worked out from it.", claims[0]
     else:
         per_layer = claims if mode == "layers" else [claims[0]] + [b - a for a, b in zip(claims, claims[1:])]
@@ -365,8 +375,15 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
             total = sum(claims)
     from .pitfalls import find_pitfalls
 
-    summary = tuple(total_lines(total, report.total, findings) + extra)
-    return Diagnosis(report, mode, tuple(claims), total, alignment, tuple(findings), summary, tuple(find_pitfalls(report)))
+    pitfalls = find_pitfalls(report)
+    summary = tuple(total_lines(total, report.total, findings, left) + extra + related(findings, pitfalls))
+    return Diagnosis(report, mode, tuple(claims), total, alignment, tuple(findings), summary, tuple(pitfalls))
+
+
+def related(findings: list[Finding], pitfalls: list[Any]) -> list[str]:
+    """Pitfalls about a layer no mistake explains often are the explanation: say so beside the sums."""
+    unexplained = [f.row.name for f in findings if "unexplained" in f.mistakes]
+    return [f"Note: {p.message}" for p in pitfalls if any(p.message.startswith(name + " ") for name in unexplained)]
 
 
 def _prefer_consistent(findings: list[Finding], explainer: Explainer) -> list[Finding]:
@@ -374,7 +391,7 @@ def _prefer_consistent(findings: list[Finding], explainer: Explainer) -> list[Fi
     return [diagnose_layer(f.row, f.claimed, explainer, prefer) if f.mistakes else f for f in findings]
 
 
-def total_lines(claimed: int, true: int, findings: list[Finding]) -> list[str]:
+def total_lines(claimed: int, true: int, findings: list[Finding], left: list[Part]) -> list[str]:
     diff = claimed - true
     if diff == 0 and all(not f.mistakes for f in findings):
         return [f"Your count {pretty(claimed)} is right."]
@@ -382,10 +399,10 @@ def total_lines(claimed: int, true: int, findings: list[Finding]) -> list[str]:
         return [f"Your total {pretty(claimed)} is right, but some layers are not (the mistakes cancel out)."]
     side = "short of" if diff < 0 else "more than"
     lines = [f"Your total {pretty(claimed)} is {pretty(abs(diff))} {side} {pretty(true)}."]
-    parts = [p for f in findings for p in f.parts]
+    parts = [p for f in findings for p in f.parts] + left
     if parts:
         sign = 1 if diff < 0 else -1
-        terms = " + ".join(pretty(p.amount * sign) for p in parts)
-        explained = sum(p.amount for p in parts) * sign
-        lines.append(f"  {terms} = {pretty(explained)}: " + ", ".join(f"{p.label} {pretty(p.amount * sign)}" for p in parts))
+        amounts = [p.amount * sign for p in parts]
+        terms = pretty(amounts[0]) + "".join(f" {'+' if a >= 0 else '-'} {pretty(abs(a))}" for a in amounts[1:])
+        lines.append(f"  {terms} = {pretty(sum(amounts))}: " + ", ".join(f"{p.label} {pretty(a)}" for p, a in zip(parts, amounts)))
     return lines

@@ -212,3 +212,21 @@ def render_conversion(report: Report, converted: list[Converted]) -> str:
 
 def _count(value: Dim) -> str:
     return "?" if value is None else render_count(value)
+
+
+def run_as(args: Any) -> int:
+    """The `--as keras|torch` view of the summary command."""
+    import sys
+
+    from .check_cli import load
+    from .cli import print_warnings
+
+    graph, report = load(args)
+    if args.as_framework == report.framework:
+        raise ParamwiseError(
+            f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
+            hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
+        )
+    sys.stdout.write(render_conversion(report, convert_report(graph, report)))
+    print_warnings(report.warnings, args.quiet)
+    return 0

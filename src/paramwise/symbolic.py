@@ -1,0 +1,171 @@
+"""`--symbolic NAME[,NAME]`: the model's count as a simplified formula in named hyperparameters.
+
+Names a file leaves undefined are already sympy symbols (the frontends read them as unknown sizes).
+A name the file defines as a whole-number constant (`H = 64`) is left out of the reading, so it too
+becomes a symbol: the line is blanked in the text handed to the frontend (lines and columns stay put),
+and nothing else changes. Sizes that appear in shapes but not in the count are shown not to matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, InputError
+from .formula import Dim, render_count, simplify
+from .frontends import Found, ReadOptions, pick
+from .infer import infer
+from .report import Report, Row
+
+
+def free_constants(text: str, names: list[str]) -> tuple[str, list[str]]:
+    """Blank the lines `NAME = <whole number>` for each name; returns the text and the names freed."""
+    freed: list[str] = []
+    lines = text.splitlines(keepends=True)
+    for name in names:
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*(:\s*int\s*)?=\s*[0-9][0-9_]*\s*(#.*)?$")
+        for i, line in enumerate(lines):
+            if pattern.match(line.rstrip("\r\n")):
+                lines[i] = "\n"
+                freed.append(name)
+    return "".join(lines), sorted(set(freed))
+
+
+def read_symbolic(path: str, names: list[str], options: ReadOptions, stdin_text: str | None = None) -> Report:
+    """Read a source file with `names` left free; the Report's counts are formulas in them."""
+    if path == "-":
+        text, name = stdin_text or "", "<stdin>"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"{path}: no such file", hint="check the path")
+        text, name = p.read_text(encoding="utf-8", errors="replace"), path
+    bindings = {k: v for k, v in options.bindings.items() if k not in names}
+    options = replace(options, bindings=bindings)
+    text, freed = free_constants(text, names)
+    module = pick(path, text.encode()[:65536], options)
+    if getattr(module, "BINARY", False):
+        raise InputError(f"{path}: --symbolic needs model source code", hint="give the .py file that builds the model")
+    found, chosen = module.read(name, text, options)
+    graph = _graph(found[chosen])
+    expected = {f"'{n}' is not defined" for n in freed}
+    kept = tuple(w for w in graph.warnings if not any(w.message.startswith(e) for e in expected))
+    return infer(replace(graph, warnings=kept))
+
+
+def _graph(found: Found) -> Any:
+    if found.graph is None:
+        assert found.error is not None
+        raise found.error
+    return found.graph
+
+
+@dataclass(frozen=True)
+class SymbolicCount:
+    report: Report
+    names: tuple[str, ...]  # the names asked for (or all free ones)
+    irrelevant: tuple[str, ...]  # free names the count does not depend on
+
+
+def symbols_of(value: Any) -> set[str]:
+    return {str(s) for s in getattr(value, "free_symbols", ())}
+
+
+def summarize(report: Report, names: list[str]) -> SymbolicCount:
+    in_count = symbols_of(report.total)
+    in_shapes: set[str] = set()
+    for row in report.rows:
+        for shape in [row.output_shape, *row.input_shapes]:
+            for d in _dims(shape):
+                in_shapes |= symbols_of(d)
+    everything = sorted(in_count | in_shapes | set(names))
+    return SymbolicCount(report, tuple(names or everything), tuple(n for n in everything if n not in in_count))
+
+
+def _dims(shape: Any) -> list[Any]:
+    if shape is None:
+        return []
+    if isinstance(shape, list):
+        return [d for s in shape for d in _dims(s)]
+    return list(shape)
+
+
+def formula_text(value: Dim) -> str:
+    """`795·H + 10` for people (sympy's `795*H + 10`), powers as `H^2`."""
+    if value is None:
+        return "?"
+    if isinstance(value, int):
+        return render_count(value)
+    import sympy
+
+    expanded = simplify(value)
+    shortest = min((str(expanded), str(sympy.factor(expanded))), key=len)
+    return people(shortest)
+
+
+def people(text: str) -> str:
+    return text.replace("**", "^").replace("*", "·")
+
+
+def render_symbolic(s: SymbolicCount) -> str:
+    report = s.report
+    free = sorted(symbols_of(report.total))
+    lines = [f'Model "{report.model}": {formula_text(report.total)} parameters'
+             + (f" (in {', '.join(free)})" if free else " (a number: it depends on none of the names)")]
+    if report.non_trainable and report.non_trainable != 0:
+        lines.append(f"  trainable {formula_text(report.trainable)}, non-trainable {formula_text(report.non_trainable)}")
+    lines.append("")
+    rows = [r for r in report.rows if r.depth == 0 and r.params != 0]
+    width = max((len(f"{r.name} ({r.type})") for r in rows), default=0)
+    for r in rows:
+        lines.append(f"  {f'{r.name} ({r.type})':<{width}}  {_layer_text(r)}")
+    for name in s.irrelevant:
+        lines.append("")
+        lines.append(f"{name} does not change the count: it sets sizes in the shapes, but no weight depends on it.")
+    missing = [n for n in s.names if n not in symbols_of(report.total) and n not in s.irrelevant]
+    for name in missing:
+        lines.append(f"{name} is not a size in this model (not found as an undefined name or a whole-number constant).")
+    return "\n".join(lines) + "\n"
+
+
+def _layer_text(row: Row) -> str:
+    formula = people(row.formula)
+    value = formula_text(row.params)
+    return value if formula in (value, "?") else f"{formula} = {value}"
+
+
+def warnings_for(report: Report) -> list[Diagnostic]:
+    return list(report.warnings)
+
+
+def run_symbolic(args: Any) -> int:
+    """The `--symbolic` view of the summary command."""
+    import sys
+
+    from .cli import print_warnings, read_options
+
+    names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
+    stdin_text = sys.stdin.read() if args.path == "-" else None
+    report = read_symbolic(args.path, names, read_options(args), stdin_text)
+    summary = summarize(report, names)
+    if args.format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_symbolic(summary))
+    print_warnings(report.warnings, args.quiet)
+    return 0
+
+
+def symbolic_json(s: SymbolicCount) -> dict[str, Any]:
+    r = s.report
+    return {
+        "model": r.model,
+        "symbols": sorted(symbols_of(r.total)),
+        "total": str(simplify(r.total)) if not isinstance(r.total, int) else r.total,
+        "irrelevant": list(s.irrelevant),
+        "layers": [{"name": row.name, "formula": row.formula, "params": str(row.params)} for row in r.rows if row.depth == 0],
+    }
