@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output form (default: table)")
     p.add_argument("--list", action="store_true", help="list every model found in the input, with its total")
     p.add_argument("--explain", action="store_true", help="per layer: the formula in letters and why the weights exist")
+    p.add_argument("--as", dest="as_framework", choices=["keras", "torch"], help="count the same layers in this framework's conventions")
+    p.add_argument("--symbolic", metavar="NAME[,NAME]", nargs="?", const="", help="the count as a formula in these names (none: every free name)")
     p.add_argument("--depth", type=int, default=None, help="show nested rows down to this depth (0: top level only)")
     p.add_argument("--expand", action="store_true", help="open every nested model (same as a large --depth)")
     p.add_argument("--width", type=int, default=None, help="table width in characters")
@@ -152,11 +154,22 @@ def list_models(found: list[Found]) -> str:
 
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.symbolic is not None:
+        from .symbolic import run_symbolic
+
+        return run_symbolic(args)
+    if args.as_framework:
+        from .convert import run_as
+
+        return run_as(args)
     report, found = load_report(args)
     if args.list:
         sys.stdout.write(list_models(found))
         return EXIT_OK
     view = View(depth=None if args.expand else (args.depth if args.depth is not None else 0), explain=args.explain, width=args.width)
+    from .pitfalls import with_pitfalls
+
+    report = with_pitfalls(report)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
     print_warnings(report.warnings, args.quiet)
