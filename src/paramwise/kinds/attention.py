@@ -1,0 +1,204 @@
+"""Attention layers: Keras MultiHeadAttention, Attention and AdditiveAttention; PyTorch MultiheadAttention."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..formula import Expr, Factor, add, const, prod
+from ..ir import Shape, Weight
+from .base import REQUIRED, Kind, factor, shape_text
+from .signatures import signature
+
+
+def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
+    """`d + 1` with a bias, `d` without."""
+    return add(*dims, const(1)) if use_bias else prod(*dims)
+
+
+class MultiHeadAttention(Kind):
+    """Multi-head attention: query, key and value projections of heads×key_dim (value_dim) each, and an
+    output projection back to the query's width. Called as mha(query, value) or mha(query, value, key)."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:MultiHeadAttention": {}}
+    signatures = {
+        "keras": signature(
+            "num_heads key_dim value_dim dropout use_bias output_shape attention_axes sliding_window "
+            "flash_attention kernel_initializer bias_initializer kernel_regularizer bias_regularizer "
+            "activity_regularizer kernel_constraint bias_constraint use_gate seed",
+            num_heads=REQUIRED, key_dim=REQUIRED, dropout=0.0, use_bias=True, use_gate=False,
+        ),
+    }
+    n_inputs = (2, 3)
+
+    def setup(self) -> None:
+        a = self.attrs
+        a["value_dim"] = a["value_dim"] or a["key_dim"]
+        out = a["output_shape"]
+        a["output_dims"] = (out,) if isinstance(out, int) else tuple(out) if out else None
+
+    def check(self, inputs: list[Shape]) -> None:
+        value = inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        if tuple(value[1:-1]) != tuple(key[1:-1]):
+            raise KindError(
+                f"needs value and key equal on every axis but the last; got value {shape_text(value)}, key {shape_text(key)}"
+            )
+        for shape in inputs:
+            if shape[-1] is None:
+                raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        query = inputs[0]
+        return (*query[:-1], *self.output_dims) if self.output_dims else query
+
+    def projection(self, name: str, width: Factor, size: Factor) -> list[Weight]:
+        heads = factor(self.num_heads, "heads")
+        out = [Weight(f"{name}/kernel", (width, heads, size))]
+        return out + ([Weight(f"{name}/bias", (heads, size))] if self.use_bias else [])
+
+    def out_dims(self, query: Shape) -> tuple[Factor, ...]:
+        if self.output_dims:
+            return tuple(factor(d, "d_out") for d in self.output_dims)
+        return (factor(query[-1], "d_q"),)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if not inputs or len(inputs) < 2:
+            raise KindError("needs the query and value shapes", hint="call it as mha(query, value)")
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        key_dim, value_dim = factor(self.key_dim, "key_dim"), factor(self.value_dim, "value_dim")
+        out = self.projection("query", factor(query[-1], "d_q"), key_dim)
+        out += self.projection("key", factor(key[-1], "d_k"), key_dim)
+        if self.use_gate:
+            out += self.projection("gate", factor(query[-1], "d_q"), value_dim)
+        out += self.projection("value", factor(value[-1], "d_v"), value_dim)
+        dims = self.out_dims(query)
+        out.append(Weight("attention_output/kernel", (factor(self.num_heads, "heads"), value_dim, *dims)))
+        return out + ([Weight("attention_output/bias", dims)] if self.use_bias else [])
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """(d_q + 1)·heads·key_dim + (d_k + 1)·heads·key_dim + (d_v + 1)·heads·value_dim + (heads·value_dim + 1)·d_out."""
+        terms = []
+        for w in weights:
+            if w.name.endswith("/kernel") and not w.name.startswith("attention_output"):
+                terms.append(prod(plus_bias([w.dims[0]], self.use_bias), *w.dims[1:]))
+        output = next(w for w in weights if w.name == "attention_output/kernel")
+        terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
+        return add(*terms)
+
+    def note(self) -> str:
+        return (
+            "Keras keeps per-head kernels (d, heads, key_dim) with per-head biases; PyTorch packs q, k, v into one "
+            "in_proj_weight (3·E, E) and requires key_dim = E / heads"
+        )
+
+
+class Attention(Kind):
+    """Dot-product attention between a query and a value sequence: no weights unless use_scale (one
+    learned scalar) or score_mode="concat" (one more). Called on [query, value] or [query, value, key]."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Attention": {"additive": False}}
+    signatures = {"keras": signature("use_scale score_mode dropout seed", use_scale=False, score_mode="dot", dropout=0.0)}
+    n_inputs = (2, 3)
+
+    def check(self, inputs: list[Shape]) -> None:
+        if len(inputs) < 2:
+            raise KindError("needs a list of inputs [query, value] or [query, value, key]", hint="call it as Attention()([query, value])")
+        if not self.additive and self.score_mode not in ("dot", "concat"):
+            raise KindError(f"score_mode must be 'dot' or 'concat'; got {self.score_mode!r}")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        return (*inputs[0][:-1], inputs[1][-1])
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if self.additive:
+            if not self.use_scale:
+                return []
+            if not inputs:
+                raise KindError("needs the query shape to size its scale")
+            return [Weight("scale", (factor(inputs[0][-1], "d"),))]
+        out = [Weight("scale", ())] if self.use_scale else []
+        return out + ([Weight("concat_score_weight", ())] if self.score_mode == "concat" else [])
+
+
+class AdditiveAttention(Attention):
+    """Additive (Bahdanau) attention: scores are a learned, scaled sum of tanh(query + key); use_scale
+    (the default) learns one scale per feature. Called on [query, value] or [query, value, key]."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:AdditiveAttention": {"additive": True}}
+    signatures = {"keras": signature("use_scale dropout", use_scale=True, dropout=0.0)}
+
+
+class MultiheadAttention(Kind):
+    """PyTorch multi-head attention: query, key and value projections of width E (packed into one
+    in_proj_weight when kdim = vdim = E), and an output projection out_proj. forward(query, key, value)
+    returns (attn_output, attn_weights)."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:MultiheadAttention": {}}
+    signatures = {
+        "torch": signature(
+            "embed_dim num_heads dropout bias add_bias_kv add_zero_attn kdim vdim batch_first device dtype",
+            embed_dim=REQUIRED, num_heads=REQUIRED, dropout=0.0, bias=True, add_bias_kv=False,
+            add_zero_attn=False, batch_first=False,
+        ),
+    }
+    n_inputs = (3, 3)
+
+    def setup(self) -> None:
+        a = self.attrs
+        a["kdim"] = a["kdim"] if a["kdim"] is not None else a["embed_dim"]
+        a["vdim"] = a["vdim"] if a["vdim"] is not None else a["embed_dim"]
+        a["packed"] = a["kdim"] == a["embed_dim"] and a["vdim"] == a["embed_dim"]
+        e, h = a["embed_dim"], a["num_heads"]
+        if isinstance(e, int) and isinstance(h, int) and (h < 1 or e % h):
+            raise KindError(f"embed_dim ({e}) must be divisible by num_heads ({h})", hint="choose num_heads dividing embed_dim")
+
+    def check(self, inputs: list[Shape]) -> None:
+        for shape, want, what in zip(inputs, (self.embed_dim, self.kdim, self.vdim), ("query", "key", "value")):
+            if len(shape) not in (2, 3):
+                raise KindError(f"expects a 3-D {what} (seq, batch, E) or 2-D (seq, E); got {shape_text(shape)}")
+            if isinstance(shape[-1], int) and shape[-1] != want:
+                raise KindError(f"expects {what} features of size {want}; got {shape_text(shape)}")
+
+    def output_shape(self, inputs: list[Shape]) -> list[Shape]:
+        query, key = inputs[0], inputs[1]
+        seq_axis = 1 if self.batch_first and len(query) == 3 else 0
+        target, source = query[seq_axis], key[seq_axis]
+        extra = int(bool(self.add_bias_kv)) + int(bool(self.add_zero_attn))
+        if isinstance(source, int):
+            source += extra
+        if len(query) == 2:
+            return [query, (target, source)]
+        batch = query[1 - seq_axis]
+        return [query, (batch, target, source)]
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        e = factor(self.embed_dim, "E")
+        if self.packed:
+            out = [Weight("in_proj_weight", (factor(3 * self.embed_dim, "3·E"), e))]
+        else:
+            out = [
+                Weight("q_proj_weight", (e, e)),
+                Weight("k_proj_weight", (e, factor(self.kdim, "kdim"))),
+                Weight("v_proj_weight", (e, factor(self.vdim, "vdim"))),
+            ]
+        if self.bias:
+            out.append(Weight("in_proj_bias", (factor(3 * self.embed_dim, "3·E"),)))
+        if self.add_bias_kv:
+            out += [Weight("bias_k", (const(1), const(1), e)), Weight("bias_v", (const(1), const(1), e))]
+        out.append(Weight("out_proj.weight", (e, e)))
+        return out + ([Weight("out_proj.bias", (e,))] if self.bias else [])
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """4·(E + 1)·E for the usual packed layer with biases."""
+        if not self.packed or self.add_bias_kv:
+            return None
+        e = factor(self.embed_dim, "E")
+        return prod(const(4), plus_bias([e], bool(self.bias)), e)
+
+    def note(self) -> str:
+        return (
+            "PyTorch packs q, k, v into in_proj_weight (3·E, E) with one in_proj_bias; Keras' MultiHeadAttention has "
+            "separate query/key/value kernels (d, heads, key_dim)"
+        )
