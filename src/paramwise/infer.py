@@ -204,7 +204,7 @@ def _sum(values: Any) -> Dim:
 
 
 def _report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape]) -> Report:
-    rows = _tie_rows(graph, rows)
+    rows = _sum_children(graph, _tie_rows(graph, rows))
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -255,3 +255,43 @@ def _tie_rows(graph: Graph, rows: list[Row]) -> list[Row]:
             )
         )
     return out
+
+
+def _sum_children(graph: Graph, rows: list[Row]) -> list[Row]:
+    """Rows of container kinds (PyTorch modules holding modules) count what the rows under them count."""
+    containers = {layer.name for layer in graph.layers if getattr(layer.kind, "sums_children", False)}
+    if not containers:
+        return rows
+    done: dict[str, Row] = {}
+    for r in reversed(rows):
+        if r.name in containers:
+            r = _container_row(r, [done.get(c.name, c) for c in rows if c.parent == r.name])
+        done[r.name] = r
+    return [done[r.name] for r in rows]
+
+
+def _container_row(r: Row, children: list[Row]) -> Row:
+    known = [c for c in children if c.params is not None]
+    counted = [c for c in known if c.params != 0]
+    weights = tuple(
+        replace(w, name=_child_weight_name(c.name[len(r.name) + 1:], w.name))
+        for c in known for w in c.weight_objects if w.name not in dict(c.shared)
+    )
+    params = _sum(c.params for c in known)
+    missing = len(children) - len(known)
+    return replace(
+        r,
+        params=params,
+        trainable_params=_sum(c.trainable_params for c in known),
+        non_trainable_params=_sum(c.non_trainable_params for c in known),
+        buffers=_sum(c.buffers for c in known),
+        weight_objects=weights,
+        formula=" + ".join(str(c.params) for c in counted) or "0",
+        formula_letters=" + ".join(c.name[len(r.name) + 1:] for c in counted) or "0",
+        explanation=f"sum of its modules: {' + '.join(render_count(c.params) for c in counted) or '0'} = "
+        f"{render_count(params)}" + (f" ({missing} unknown, not counted)" if missing else ""),
+    )
+
+
+def _child_weight_name(child: str, weight: str) -> str:
+    return child if child == weight else f"{child}.{weight}"

@@ -15,6 +15,8 @@ from ..ir import Graph
 # tried in order; the first whose sniff() says yes reads the input
 FRONTENDS = ["keras_source"]
 FRONTENDS += ["keras_archive", "keras_h5", "keras_json"]  # .keras zip, legacy .h5, to_json() files
+FRONTENDS[:0] = ["checkpoint"]  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
+FRONTENDS += ["torch_source"]  # .py files that import torch
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,12 @@ def read_path(path: str, options: ReadOptions, stdin_text: str | None = None) ->
             raise InputError(f"{path}: no such file", hint="check the path")
         if p.is_dir():
             raise InputError(f"{path}: is a directory", hint="give the model file itself")
+        with p.open("rb") as f:
+            head = f.read(65536)
+        module = pick(path, head, options)
+        if getattr(module, "READS_PATH", False):  # reads only what it needs (a 100 GB checkpoint's header)
+            found: tuple[list[Found], int] = module.read_file(path, options)
+            return found
         data = p.read_bytes()
         name = path
     module = pick(path if path != "-" else "-", data[:65536], options)

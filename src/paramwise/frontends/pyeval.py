@@ -442,7 +442,9 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value, scope)
             key = self.eval(target.slice, scope)
-            if isinstance(obj, (list, dict)):
+            if isinstance(obj, HostValue) and hasattr(obj, "py_setitem"):
+                obj.py_setitem(key, value, Context(self, target))
+            elif isinstance(obj, (list, dict)):
                 try:
                     obj[key] = value
                 except (IndexError, TypeError, KeyError) as e:
@@ -733,6 +735,8 @@ class Interpreter:
                 return obj
         if isinstance(obj, dict) and name in obj:
             return obj[name]
+        if getattr(obj, "is_Symbol", False):
+            return Opaque(f"{self.undefined_object(str(obj), node).what}.{name}")
         raise self.error(f"{_describe(obj)} has no attribute '{name}' that paramwise can read", node)
 
     def instance_getattr(self, obj: Instance, name: str, ctx: Context) -> Any:
@@ -818,7 +822,15 @@ class Interpreter:
             return Opaque(f"{func.what}()")
         if callable(func) and getattr(func, "__self__", None) is not None:
             return self.call_safe(func, args, kwargs, node)  # a whitelisted method of plain data
+        if getattr(func, "is_Symbol", False):
+            return self.undefined_object(str(func), node)
         raise ctx.error(f"{_describe(func)} is not callable")
+
+    def undefined_object(self, name: str, node: ast.AST | None) -> Opaque:
+        """An undefined name that is called or has attributes is a thing (`SGD(...)`, `np.shape`), not a size."""
+        self.forget_symbol(name)
+        self.warn("undefined_name", f"'{name}' is not defined; what the code does with it is skipped", hint=f"import or define {name}", node=node)
+        return Opaque(name)
 
     def call_safe(self, func: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
         try:
@@ -864,6 +876,8 @@ class Interpreter:
                 if isinstance(value, SAFE_BUILTINS[t.name]):
                     return True
             if isinstance(t, ClassValue) and isinstance(value, Instance) and t in list(value.cls.mro()):
+                return True
+            if isinstance(t, HostValue) and hasattr(t, "py_instancecheck") and t.py_instancecheck(value):
                 return True
         return False
 

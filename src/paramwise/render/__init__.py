@@ -21,6 +21,8 @@ def visible_rows(report, view: View):  # type: ignore[no-untyped-def]
 
 def is_graph(report) -> bool:  # type: ignore[no-untyped-def]
     """True when some layer has several inputs or feeds from a layer other than the previous one."""
+    if report.framework == "torch":  # modules are listed in definition order, not call order
+        return False
     previous = None
     for r in report.rows:
         if r.depth:

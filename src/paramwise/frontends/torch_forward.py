@@ -1,0 +1,346 @@
+"""Following a module's `forward` statically: tensors are shapes, module calls are recorded as graph calls,
+tensor operations (view, permute, cat, +, indexing ...) get their shape from the rules in `torch_ops`.
+
+Anything the reader cannot follow raises `TraceStop`; the reader then keeps the counts (which never depend on
+the forward) and shows `?` for the shapes it did not reach, with one warning.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import kinds
+from ..errors import InputError, KindError
+from ..infer import apply_call
+from ..ir import Call, Layer, Shape, TensorRef
+from ..kinds.core import Unknown
+from ..kinds.torch_extra import TensorOp
+from . import torch_ops as ops
+from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from .torch_objects import Method, ParamValue, node_of, sequence
+
+TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
+
+
+class TraceStop(Exception):
+    def __init__(self, message: str, node: ast.AST | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+@dataclass
+class Tracer:
+    """The calls recorded while `forward` is followed, against the graph's layer list."""
+
+    layers: list[Layer]
+    index: dict[int, int]  # id(module value) -> its layer
+    calls: list[Call] = field(default_factory=list)
+    shapes: list[list[Shape]] = field(default_factory=list)
+
+    def record(self, layer: int, inputs: list[TTensor], ctx: Context) -> list[Shape]:
+        refs = tuple(self.ref_of(t, ctx) for t in inputs)
+        try:
+            out = apply_call(self.layers[layer], [t.shape for t in inputs], ctx.location)
+        except InputError as e:
+            raise TraceStop(e.message, ctx.node) from e
+        outs = out if isinstance(out, list) else [out]
+        self.calls.append(Call(layer, refs, ctx.location, len(outs)))
+        self.shapes.append(outs)
+        return outs
+
+    def ref_of(self, t: TTensor, ctx: Context) -> TensorRef:
+        """A tensor made in forward (torch.arange, a parameter) enters the graph as a hidden constant."""
+        if t.ref is None:
+            t.ref = self.op("tensor", [], t.shape, ctx).ref
+        assert t.ref is not None
+        return t.ref
+
+    def hidden(self, name: str, kind: Any, ctx: Context) -> int:
+        self.layers.append(Layer(name, kind.type_name, kind, ctx.location, hidden=True))
+        return len(self.layers) - 1
+
+    def op(self, name: str, inputs: list[TTensor], result: Shape, ctx: Context) -> TTensor:
+        kind = TensorOp("torch", name, {"op": name, "result": result})
+        index = self.hidden(name, kind, ctx)
+        self.record(index, inputs, ctx)
+        return TTensor(result, TensorRef(len(self.calls) - 1, 0), self)
+
+
+def tracer_of(ctx: Context) -> Tracer | None:
+    tracer: Tracer | None = getattr(ctx.interp, "torch_tracer", None)
+    return tracer
+
+
+class TTensor(HostValue):
+    """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
+
+    def __init__(self, shape: Shape, ref: TensorRef | None = None, tracer: Tracer | None = None) -> None:
+        self.shape = tuple(shape)
+        self.ref = ref
+        self.tracer = tracer
+
+    def __repr__(self) -> str:
+        return f"<tensor {self.shape}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        return tensor_attr(self, name, ctx)
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return index_tensor(self, key, ctx)
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        return binop(op, left, right, ctx)
+
+
+def constant(shape: Shape) -> TTensor:
+    return TTensor(shape)
+
+
+def shape_of(value: Any) -> Shape | None:
+    if isinstance(value, TTensor):
+        return value.shape
+    if isinstance(value, ParamValue):
+        return tuple(value.shape)
+    return None
+
+
+def as_tensor(value: Any) -> TTensor | None:
+    if isinstance(value, TTensor):
+        return value
+    if isinstance(value, ParamValue):
+        return TTensor(tuple(value.shape))
+    return None
+
+
+def result(name: str, inputs: list[Any], shape: Shape, ctx: Context) -> TTensor:
+    """A new tensor of `shape` from `inputs`: recorded when it depends on the traced input."""
+    tensors = [t for t in (as_tensor(v) for v in inputs) if t is not None]
+    tracer = tracer_of(ctx)
+    if tracer is None or not any(t.ref is not None for t in tensors):
+        return TTensor(shape)
+    return tracer.op(name, tensors, shape, ctx)
+
+
+def apply_rule(name: str, tensor: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`x.view(...)`, `torch.flatten(x, 1)` ...: the rule gives shapes; the result keeps the structure."""
+    t = as_tensor(tensor)
+    assert t is not None
+    try:
+        out = ops.RULES[name](t.shape, args, kwargs)
+    except ops.OpError as e:
+        raise TraceStop(f"{name}: {e}", ctx.node) from e
+    if out is ops.SAME:
+        return tensor if isinstance(tensor, TTensor) else t
+    if isinstance(out, list):
+        return tuple(result(name, [t], s, ctx) for s in out)
+    if isinstance(out, ops.Pair):
+        return (result(name, [t], out.first, ctx), result(name, [t], out.second, ctx))
+    if name in ops.VALUES:
+        return out
+    return result(name, [t, *args], out, ctx)
+
+
+def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
+    shape = shape_of(value)
+    assert shape is not None
+    if name == "shape":
+        return tuple(shape)
+    if name == "ndim":
+        return len(shape)
+    if name in ("T", "mT"):
+        return apply_rule("transpose" if name == "mT" else "t", value, [-2, -1] if name == "mT" else [], {}, ctx)
+    if name in ("dtype", "device", "is_cuda", "grad", "requires_grad"):
+        return Opaque(f"tensor.{name}")
+    if name in ops.RULES or name in ops.METHOD_ALIASES:
+        rule = ops.METHOD_ALIASES.get(name, name)
+        return Method(lambda a, k, c: apply_rule(rule, value, a, k, c))
+    if name in ("matmul", "bmm", "mm", "add", "sub", "mul", "div", "pow", "masked_fill", "expand_as", "type_as",
+                "view_as", "reshape_as", "where", "maximum", "minimum"):
+        return Method(lambda a, k, c: torch_function(name, [value, *a], k, c))
+    raise TraceStop(f"tensor.{name} is not followed", ctx.node)
+
+
+def index_tensor(value: Any, key: Any, ctx: Context) -> Any:
+    shape = shape_of(value)
+    assert shape is not None
+    if isinstance(key, (TTensor, ParamValue)) or (isinstance(key, tuple) and any(shape_of(k) is not None for k in key)):
+        raise TraceStop("indexing a tensor with a tensor is not followed", ctx.node)
+    try:
+        out = ops.index_shape(shape, key)
+    except ops.OpError as e:
+        raise TraceStop(f"indexing: {e}", ctx.node) from e
+    return result("getitem", [value], out, ctx)
+
+
+def binop(op: type, left: Any, right: Any, ctx: Context) -> Any:
+    ls, rs = shape_of(left), shape_of(right)
+    try:
+        if op is ast.MatMult:
+            shape = ops.matmul_shape(ls or (), rs or ())
+        else:
+            shape = ops.broadcast(ls if ls is not None else (), rs if rs is not None else ())
+    except ops.OpError as e:
+        raise TraceStop(f"{e}", ctx.node) from e
+    tensors = [v for v in (left, right) if shape_of(v) is not None]
+    if len(tensors) == 1 and isinstance(tensors[0], TTensor) and tensors[0].shape == shape:
+        return tensors[0]
+    return result("arithmetic", tensors, shape, ctx)
+
+
+def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`torch.cat`, `torch.flatten`, `F.relu`, `F.max_pool2d` ... applied to traced tensors."""
+    if name in ops.CREATORS:
+        return TTensor(ops.CREATORS[name](args, kwargs))
+    if name in ops.LIKE:
+        shape = shape_of(args[0]) if args else None
+        if shape is None:
+            raise TraceStop(f"torch.{name} needs a tensor", ctx.node)
+        return TTensor(shape)
+    if name in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
+        items = list(args[0]) if args else list(kwargs.get("tensors", []))
+        shapes = [shape_of(t) for t in items]
+        if not items or any(s is None for s in shapes):
+            raise TraceStop(f"torch.{name} of values paramwise cannot read", ctx.node)
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
+        try:
+            shape = ops.cat_shape(name, [s for s in shapes if s is not None], dim)
+        except ops.OpError as e:
+            raise TraceStop(f"torch.{name}: {e}", ctx.node) from e
+        return result(name, items, shape, ctx)
+    if name in ops.BINARY:
+        a, b = (args + [kwargs.get("other")])[:2]
+        return binop(ops.BINARY[name], a, b, ctx)
+    if name == "where":
+        return result("where", args, ops.broadcast(*(shape_of(a) or () for a in args[:3])), ctx)
+    if name in ops.FUNCTIONAL_MODULES:
+        return functional_module(name, args, kwargs, ctx)
+    if name in ops.LOSSES:
+        return result(name, args[:1], (), ctx)
+    if name == "linear":
+        x, w = shape_of(args[0]), shape_of(args[1] if len(args) > 1 else kwargs.get("weight"))
+        if x is None or w is None:
+            raise TraceStop("F.linear of values paramwise cannot read", ctx.node)
+        return result("linear", args[:1], x[:-1] + (w[0],), ctx)
+    if name == "scaled_dot_product_attention":
+        q, v = shape_of(args[0]), shape_of(args[2] if len(args) > 2 else kwargs.get("value"))
+        if q is None or v is None:
+            raise TraceStop("scaled_dot_product_attention of values paramwise cannot read", ctx.node)
+        return result(name, args[:3], q[:-1] + v[-1:], ctx)
+    if not args or shape_of(args[0]) is None:
+        raise TraceStop(f"torch.{name} is not followed", ctx.node)
+    rule = ops.METHOD_ALIASES.get(name, name)
+    if rule not in ops.RULES:
+        raise TraceStop(f"torch.{name} is not followed", ctx.node)
+    return apply_rule(rule, args[0], list(args[1:]), kwargs, ctx)
+
+
+def functional_module(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`F.max_pool2d(x, 2)` is `nn.MaxPool2d(2)(x)`: the module kind gives the shape rule."""
+    type_name, params = ops.FUNCTIONAL_MODULES[name]
+    bound = dict(zip(params, args[1:]))
+    bound.update({k: v for k, v in kwargs.items() if k in params})
+    x = args[0] if args else kwargs.get("input")
+    t = as_tensor(x)
+    if t is None:
+        raise TraceStop(f"F.{name} of a value paramwise cannot read", ctx.node)
+    if kinds.lookup("torch", type_name) is None:
+        raise TraceStop(f"F.{name} is not followed (no kind for nn.{type_name})", ctx.node)
+    try:
+        kind, _ = kinds.make("torch", type_name, [], bound)
+        kind.check([t.shape])
+        out = kind.output_shape([t.shape])
+    except KindError as e:
+        raise TraceStop(f"F.{name}: {e.message}", ctx.node) from e
+    if isinstance(out, list):
+        raise TraceStop(f"F.{name} with several results is not followed", ctx.node)
+    tracer = tracer_of(ctx)
+    if tracer is None or t.ref is None:
+        return TTensor(out)
+    index = tracer.hidden(name, kind, ctx)
+    outs = tracer.record(index, [t], ctx)
+    return TTensor(outs[0], TensorRef(len(tracer.calls) - 1, 0), tracer)
+
+
+# -- module calls -----------------------------------------------------------------------------------
+
+
+def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`self.conv1(x)`: a built-in module is one recorded call; the file's own modules run `forward`."""
+    tracer = tracer_of(ctx)
+    node = node_of(module)
+    if tracer is None or node is None:
+        return Opaque(f"{node.type_name if node else 'module'} output")
+    forward = instance_forward(module)
+    if forward is not None:
+        out = ctx.call(forward, args, kwargs)
+        return container_call(tracer, module, out, ctx)
+    if node.behavior == "sequential":
+        x: Any = args[0] if args else None
+        for child in sequence(node):
+            x = ctx.call(child, [x], {})
+        return container_call(tracer, module, x, ctx)
+    if node.kind is None:
+        raise TraceStop(f"{node.type_name} is not callable (it has no forward)", ctx.node)
+    if isinstance(node.kind, Unknown):
+        raise TraceStop(f"the forward passes through nn.{node.type_name}, which paramwise does not know", ctx.node)
+    return leaf_call(tracer, module, node, args, kwargs, ctx)
+
+
+def instance_forward(module: Any) -> BoundMethod | None:
+    if not isinstance(module, Instance):
+        return None
+    found, fn = module.cls.lookup("forward")
+    return BoundMethod(fn, module) if found and isinstance(fn, Function) else None
+
+
+def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
+    tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
+    if not tensors:
+        raise TraceStop(f"{node.type_name} was called without a tensor paramwise can follow", ctx.node)
+    index = tracer.index.get(id(module))
+    if index is None:
+        index = tracer.hidden(node.type_name, node.kind, ctx)
+    outs = tracer.record(index, tensors, ctx)
+    call = len(tracer.calls) - 1
+    made = [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)]
+    return ops.structure(node.type_name, made)
+
+
+def container_call(tracer: Tracer, module: Any, out: Any, ctx: Context) -> Any:
+    """Record a call of a container row whose inputs are the tensors its forward returned."""
+    index = tracer.index.get(id(module))
+    tensors = [t for t in flatten([out]) if isinstance(t, TTensor)]
+    if index is None or not tensors:
+        return out
+    outs = tracer.record(index, tensors, ctx)
+    call = len(tracer.calls) - 1
+    made = iter([TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)])
+    return rebuild(out, made)
+
+
+def flatten(values: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            out.extend(flatten(v))
+        elif isinstance(v, dict):
+            out.extend(flatten(list(v.values())))
+        else:
+            out.append(v)
+    return out
+
+
+def rebuild(value: Any, made: Any) -> Any:
+    if isinstance(value, TTensor):
+        return next(made)
+    if isinstance(value, tuple):
+        return tuple(rebuild(v, made) for v in value)
+    if isinstance(value, list):
+        return [rebuild(v, made) for v in value]
+    if isinstance(value, dict):
+        return {k: rebuild(v, made) for k, v in value.items()}
+    return value

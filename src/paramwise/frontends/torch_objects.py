@@ -1,0 +1,436 @@
+"""Stand-ins for PyTorch modules and parameters while a source file is interpreted.
+
+Every module (a built-in like nn.Conv2d, a container, or an instance of the file's own nn.Module subclass)
+has a `Node`: its children, bare parameters and buffers in registration order, as `torch.nn.Module` keeps
+them in `_modules`, `_parameters` and `_buffers`. Parameters are `ParamRef`s, so tying
+(`self.head.weight = self.embed.weight`) and freezing (`p.requires_grad = False`) act on one shared object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import kinds
+from ..errors import KindError, Location
+from ..kinds.base import Kind
+from ..kinds.core import Unknown
+from .pyeval import Context, HostValue, Instance, Opaque
+
+CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
+              "ParameterList": "plist", "ParameterDict": "pdict"}
+IDENTITY_METHODS = {"train", "eval", "to", "cuda", "cpu", "float", "double", "half", "bfloat16", "apply",
+                    "zero_grad", "share_memory", "type", "requires_grad_"}
+
+
+@dataclass(eq=False)
+class ParamRef:
+    """One parameter tensor; several modules may hold the same one (tied weights)."""
+
+    shape: tuple[Any, ...]
+    requires_grad: bool = True
+
+
+@dataclass(eq=False)
+class Node:
+    type_name: str
+    location: Location | None
+    behavior: str = "module"  # module | sequential | list | dict | plist | pdict | leaf
+    kind: Kind | None = None
+    children: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, ParamRef] = field(default_factory=dict)
+    buffers: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    slots: dict[str, ParamRef] = field(default_factory=dict)  # a built-in module's own weights
+
+    def leaf_params(self) -> dict[str, ParamRef]:
+        """The weights of a built-in module, by their PyTorch names (empty while their size is unknown)."""
+        if self.kind is None or isinstance(self.kind, Unknown) or self.slots:
+            return self.slots
+        try:
+            weights = self.kind.weights(None)
+        except (KindError, TypeError, ValueError):
+            return self.slots
+        for w in weights:
+            if not w.is_buffer:
+                self.slots[w.name] = ParamRef(tuple(w.shape))
+        return self.slots
+
+
+def node_of(value: Any) -> Node | None:
+    if isinstance(value, ModuleObj):
+        return value.node
+    if isinstance(value, Instance) and isinstance(value.host, Node):
+        return value.host
+    return None
+
+
+def is_module(value: Any) -> bool:
+    return node_of(value) is not None
+
+
+class ParamValue(HostValue):
+    """An nn.Parameter (or a module's weight) seen by the code: shape, requires_grad, in-place init no-ops."""
+
+    def __init__(self, ref: ParamRef) -> None:
+        self.ref = ref
+
+    def __repr__(self) -> str:
+        return f"<Parameter {self.ref.shape}>"
+
+    @property
+    def shape(self) -> tuple[Any, ...]:
+        return self.ref.shape
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "requires_grad":
+            return self.ref.requires_grad
+        if name in ("data", "weight"):
+            return self
+        if name == "requires_grad_":
+            return Method(lambda a, k, c: self._set_grad(a[0] if a else k.get("requires_grad", True)))
+        from .torch_forward import tensor_attr
+
+        return tensor_attr(self, name, ctx)
+
+    def _set_grad(self, flag: Any) -> ParamValue:
+        self.ref.requires_grad = bool(flag)
+        return self
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        if name == "requires_grad":
+            self.ref.requires_grad = bool(value)
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        from .torch_forward import index_tensor
+
+        return index_tensor(self, key, ctx)
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        from .torch_forward import binop
+
+        return binop(op, left, right, ctx)
+
+
+class Method(HostValue):
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.fn(args, kwargs, ctx)
+
+
+def walk(value: Any, prefix: str = "", seen: set[int] | None = None) -> Iterator[tuple[str, Any]]:
+    """`named_modules()`: (dotted name, module), each module once, parents before children."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield prefix, value
+    node = node_of(value)
+    assert node is not None
+    for name, child in node.children.items():
+        if is_module(child):
+            yield from walk(child, f"{prefix}.{name}" if prefix else name, seen)
+
+
+def own_params(node: Node) -> list[tuple[str, ParamRef]]:
+    return list(node.params.items()) + list(node.leaf_params().items())
+
+
+def named_parameters(value: Any) -> list[tuple[str, ParamRef]]:
+    """`named_parameters()` with PyTorch's remove_duplicate: a tied tensor under its first name only."""
+    out: list[tuple[str, ParamRef]] = []
+    seen: set[int] = set()
+    for path, module in walk(value):
+        node = node_of(module)
+        assert node is not None
+        for name, ref in own_params(node):
+            if id(ref) not in seen:
+                seen.add(id(ref))
+                out.append((f"{path}.{name}" if path else name, ref))
+    return out
+
+
+def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
+    """The nn.Module methods and attributes model code uses; Opaque for the rest."""
+    if name in ("parameters", "named_parameters"):
+        items = [(n, ParamValue(r)) for n, r in named_parameters(value)]
+        return Method(lambda a, k, c: [p for _, p in items] if name == "parameters" else items)
+    if name in ("modules", "named_modules"):
+        mods = list(walk(value))
+        return Method(lambda a, k, c: [m for _, m in mods] if name == "modules" else mods)
+    if name in ("children", "named_children"):
+        kids = [(n, m) for n, m in node.children.items() if is_module(m)]
+        return Method(lambda a, k, c: [m for _, m in kids] if name == "children" else kids)
+    if name in ("buffers", "named_buffers"):
+        return Method(lambda a, k, c: [])
+    if name == "requires_grad_":
+        return Method(lambda a, k, c: set_requires_grad(value, a[0] if a else k.get("requires_grad", True)))
+    if name in IDENTITY_METHODS:
+        return Method(lambda a, k, c: value)
+    if name in ("add_module", "register_module"):
+        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"]))
+    if name == "register_buffer":
+        return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor")))
+    if name == "register_parameter":
+        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param")))
+    if name == "training":
+        return True
+    if name in node.buffers:
+        from .torch_forward import constant
+
+        return constant(node.buffers[name])
+    if node.kind is not None:
+        params = node.leaf_params()
+        if name in params:
+            return ParamValue(params[name])
+        if name in node.kind.attrs:
+            return node.kind.attrs[name]
+    if name in node.children:
+        return node.children[name]
+    if name in node.params:
+        return ParamValue(node.params[name])
+    return Opaque(f"{node.type_name}.{name}")
+
+
+def set_requires_grad(value: Any, flag: Any) -> Any:
+    for _, ref in named_parameters(value):
+        ref.requires_grad = bool(flag)
+    return value
+
+
+def register(node: Node, name: Any, value: Any) -> None:
+    """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
+    name = str(name)
+    if is_module(value):
+        node.params.pop(name, None)
+        node.children[name] = value
+    elif isinstance(value, ParamValue):
+        node.children.pop(name, None)
+        if node.kind is not None and name in node.leaf_params():
+            node.slots[name] = value.ref
+        else:
+            node.params[name] = value.ref
+    elif value is None and name in node.children:
+        node.children[name] = None
+    elif name in node.buffers:
+        add_buffer(node, name, value)
+
+
+def add_buffer(node: Node, name: Any, tensor: Any) -> None:
+    from .torch_forward import shape_of
+
+    shape = shape_of(tensor)
+    if shape is not None:
+        node.buffers[str(name)] = shape
+    elif tensor is None:
+        node.buffers.pop(str(name), None)
+
+
+def add_items(node: Node, items: list[Any], ctx: Context) -> None:
+    """Positional modules of nn.Sequential/ModuleList, or one (Ordered)dict of named ones."""
+    if len(items) == 1 and isinstance(items[0], dict):
+        for key, value in items[0].items():
+            add_child(node, str(key), value, ctx)
+        return
+    if len(items) == 1 and isinstance(items[0], (list, tuple)) and node.behavior != "sequential":
+        items = list(items[0])
+    for value in items:
+        add_child(node, str(len(node.children) + len(node.params)), value, ctx)
+
+
+def add_child(node: Node, name: str, value: Any, ctx: Context) -> None:
+    if isinstance(value, ParamValue):
+        node.params[name] = value.ref
+    elif is_module(value):
+        node.children[name] = value
+    elif isinstance(value, Opaque):
+        ctx.warn("unknown_module", f"{node.type_name} item '{name}' is not a module paramwise can read ({value.what})")
+    else:
+        raise ctx.error(f"{node.type_name} holds modules; item '{name}' is {type(value).__name__}",
+                        hint="pass nn.Module objects, e.g. nn.Sequential(nn.Linear(4, 2), nn.ReLU())")
+
+
+def item(node: Node, key: Any, ctx: Context) -> Any:
+    """`seq[0]`, `seq[-1]`, `seq[1:]`, `moduledict["name"]`."""
+    if node.behavior in ("dict", "pdict"):
+        value = node.children.get(str(key)) or (ParamValue(node.params[str(key)]) if str(key) in node.params else None)
+        if value is None:
+            raise ctx.error(f"{node.type_name} has no key {key!r}", hint=f"keys: {', '.join(node.children)}")
+        return value
+    values = sequence(node)
+    if isinstance(key, slice):
+        sliced = ModuleObj(Node(node.type_name, ctx.location, node.behavior))
+        for v in values[key]:
+            add_child(sliced.node, str(len(sliced.node.children)), v, ctx)
+        return sliced
+    if isinstance(key, int) and -len(values) <= key < len(values):
+        return values[key]
+    raise ctx.error(f"index {key!r} is out of range for a {node.type_name} of {len(values)} items")
+
+
+def sequence(node: Node) -> list[Any]:
+    if node.behavior == "plist":
+        return [ParamValue(r) for r in node.params.values()]
+    return [v for v in node.children.values() if v is not None]
+
+
+def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
+    """list/dict methods of ModuleList, ModuleDict, Sequential and ParameterList."""
+    if name == "__iter__":
+        if node.behavior in ("dict", "pdict"):
+            return list(node.children) + list(node.params)
+        return sequence(node)
+    if name in ("append", "add"):
+        return Method(lambda a, k, c: (add_items(node, [a[0]], c), value)[1])
+    if name == "extend":
+        return Method(lambda a, k, c: (add_items(node, list(a[0]) if not isinstance(a[0], dict) else [a[0]], c), value)[1])
+    if name == "insert":
+        return Method(lambda a, k, c: insert(node, a[0], a[1], c))
+    if name in ("keys", "values", "items") and node.behavior in ("dict", "pdict"):
+        pairs = list(node.children.items()) + [(n, ParamValue(r)) for n, r in node.params.items()]
+        pick = {"keys": lambda: [n for n, _ in pairs], "values": lambda: [v for _, v in pairs], "items": lambda: pairs}
+        return Method(lambda a, k, c: pick[name]())
+    if name == "update" and node.behavior in ("dict", "pdict"):
+        return Method(lambda a, k, c: add_items(node, [dict(a[0]) if a else k], c))
+    return None
+
+
+def insert(node: Node, index: int, value: Any, ctx: Context) -> None:
+    values = sequence(node)
+    values.insert(index, value)
+    node.children.clear()
+    for v in values:
+        add_child(node, str(len(node.children)), v, ctx)
+
+
+def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
+    """The kind of a built-in module; an unknown one becomes a `?` row with one warning."""
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
+    found = kinds.lookup("torch", type_name)
+    if found is None:
+        guess = kinds.suggest("torch", type_name)
+        ctx.warn(
+            "unknown_layer",
+            f"unknown module nn.{type_name}: its parameters are counted as '?'",
+            hint=f"did you mean {guess}?" if guess else "paramwise does not know this module yet",
+        )
+        return Unknown("torch", type_name, {})
+    try:
+        kind, extra = kinds.make("torch", type_name, args, kwargs)
+    except KindError as e:
+        raise ctx.error(f"nn.{type_name}: {e.message}", e.hint) from e
+    if extra:
+        names = [p for p, _ in found[0].signatures.get("torch", ())]
+        ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{next(iter(extra))}'",
+                 hint=f"its arguments: {', '.join(names)}")
+    return kind
+
+
+class ModuleObj(HostValue):
+    """A built-in module object: nn.Conv2d(...), nn.Sequential(...), nn.ModuleList(...) ..."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+    def __repr__(self) -> str:
+        return f"<{self.node.type_name}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        found = container_api(self, self.node, name, ctx)
+        return found if found is not None else module_api(self, self.node, name, ctx)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        register(self.node, name, value)
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return item(self.node, key, ctx)
+
+    def py_setitem(self, key: Any, value: Any, ctx: Context) -> None:
+        if self.node.behavior in ("dict", "pdict"):
+            add_child(self.node, str(key), value, ctx)
+        elif isinstance(key, int):
+            names = [n for n, v in self.node.children.items() if v is not None]
+            self.node.children[names[key]] = value
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        from .torch_forward import call_module
+
+        return call_module(self, args, kwargs, ctx)
+
+
+class ModuleClass(HostValue):
+    """`nn.Conv2d`, `nn.Sequential`, `nn.Module`: call one to make a module; derive a class from one."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        self.behavior = CONTAINERS.get(type_name, "leaf")
+
+    def __repr__(self) -> str:
+        return f"<class nn.{self.type_name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        node = Node(self.type_name, ctx.location, self.behavior)
+        self.fill(node, args, kwargs, ctx)
+        return ModuleObj(node)
+
+    def fill(self, node: Node, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        if self.behavior == "leaf":
+            node.kind = make_leaf_kind(self.type_name, args, kwargs, ctx)
+        elif self.behavior != "module":
+            add_items(node, list(args) + ([kwargs["modules"]] if "modules" in kwargs else []), ctx)
+
+    def py_instancecheck(self, value: Any) -> bool:
+        if isinstance(value, Instance):
+            return any(base is self for base in value.cls.mro())
+        node = node_of(value)
+        return node is not None and (self.type_name == "Module" or node.type_name == self.type_name)
+
+    # -- a class of the file derives from this one ------------------------------------------------
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = Node(instance.cls.name, ctx.location, self.behavior)
+
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        node = node_of(instance)
+        if node is not None:
+            self.fill(node, args, kwargs, ctx)
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        node = node_of(instance)
+        if node is None:
+            raise AttributeError(name)
+        found = container_api(instance, node, name, ctx)
+        return found if found is not None else module_api(instance, node, name, ctx)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        node = node_of(instance)
+        if node is not None:
+            register(node, name, value)
+            if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
+                instance.attrs.pop(name, None)
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        from .torch_forward import call_module
+
+        return call_module(instance, args, kwargs, ctx)
+
+
+class ParameterClass(HostValue):
+    """`nn.Parameter(tensor, requires_grad=True)`."""
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        from .torch_forward import shape_of
+
+        data = args[0] if args else kwargs.get("data")
+        shape = shape_of(data)
+        if shape is None:
+            if isinstance(data, ParamValue):
+                return data
+            raise ctx.error("nn.Parameter needs a tensor whose shape paramwise can read",
+                            hint="e.g. nn.Parameter(torch.zeros(1, 1, dim))")
+        grad = args[1] if len(args) > 1 else kwargs.get("requires_grad", True)
+        return ParamValue(ParamRef(shape, bool(grad)))
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, ParamValue)

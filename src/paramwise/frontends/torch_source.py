@@ -1,0 +1,273 @@
+"""PyTorch models read from Python source, statically: the file is parsed and interpreted by `pyeval`, with
+`torch`, `torch.nn` and `torch.nn.functional` stood in for by `HostValue`s. Nothing is executed or imported.
+
+The model is the module a module-level name holds (`model = Net(...)`, `--model NAME`), or the class named by
+`--class Net --args ...`. Rows are its modules as `named_modules()` names them; with an input shape, `forward`
+is followed for output shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .. import kinds
+from ..errors import Diagnostic, InputError
+from ..ir import Call, Graph, Layer, TensorRef
+from ..kinds.core import Input
+from ..kinds.torch_extra import Buffer, Container, Parameter
+from . import Found, ReadOptions
+from .keras_source import symbol_warnings
+from .pyeval import ClassValue, Context, Function, HostValue, Instance, Interpreter, Opaque
+from .repair import parse_source
+from .torch_forward import TENSOR_KWARGS, Tracer, TraceStop, TTensor, flatten, torch_function
+from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
+
+IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
+IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
+NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed")
+
+
+def sniff(path: str, head: bytes) -> bool:
+    if not (path.endswith((".py", ".txt")) or path == "-"):
+        return False
+    return bool(IMPORT_PATTERN.search(head.decode("utf-8", "replace")))
+
+
+class TorchNamespace(HostValue):
+    """`torch`, `torch.nn`, `torch.nn.functional` ...: attributes resolve to stand-ins."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<module {self.path}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        value = resolve(f"{self.path}.{name}")
+        return value if value is not None else Opaque(f"{self.path}.{name}")
+
+
+class TorchFunction(HostValue):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return torch_function(self.name, args, kwargs, ctx)
+
+
+class OrderedDictClass(HostValue):
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        out: dict[Any, Any] = {}
+        for key, value in (args[0].items() if args and isinstance(args[0], dict) else (args[0] if args else [])):
+            out[key] = value
+        out.update(kwargs)
+        return out
+
+
+def resolve(dotted: str) -> Any:
+    """What a dotted torch name means here; None for names outside torch."""
+    parts = dotted.split(".")
+    if parts[0] == "collections" and parts[-1] == "OrderedDict":
+        return OrderedDictClass()
+    if parts[0] != "torch":
+        return None
+    if any(dotted == m or dotted.startswith(m + ".") for m in NO_OP_MODULES):
+        return TorchNamespace(dotted) if len(parts) <= 3 else Opaque(dotted)
+    scope = [p for p in parts[1:-1] if p not in ("modules", "parameter", "container", "module")]
+    last = parts[-1]
+    if len(parts) == 1 or (not scope and last in ("nn",)) or scope == ["nn"] and last == "functional":
+        return TorchNamespace(dotted)
+    if last == "Parameter" and scope[:1] == ["nn"]:
+        return ParameterClass()
+    if scope[:1] == ["nn"] and len(scope) <= 2 and last[:1].isupper():
+        return ModuleClass(last)
+    if scope in ([], ["nn", "functional"], ["functional"]) and not last[:1].isupper() or last in ("Tensor", "FloatTensor", "LongTensor"):
+        return TorchFunction(last)
+    return None
+
+
+def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
+    tree, text, warnings = parse_source(path, text)
+
+    def undefined(name: str, ctx: Context) -> Any:
+        if name in options.bindings:
+            return options.bindings[name]
+        if name == "__name__":
+            return "__main__"
+        if name in IMPLIED:
+            ctx.warn("missing_import", f"'{name}' is used but never imported; read it as {IMPLIED[name]}",
+                     hint=f"add the import of {IMPLIED[name]}")
+            return resolve(IMPLIED[name])
+        if kinds.lookup("torch", name):
+            return ModuleClass(name)
+        return ctx.interp.make_symbol(name, ctx.node)
+
+    interp = Interpreter(path, text, resolve, undefined)
+    interp.run_module(tree)
+    found = find_models(interp, options)
+    chosen = choose(found, options)
+    graphs = [build_graph(interp, name, value, path, options.input_shape if i == chosen else None)
+              for i, (name, value) in enumerate(found)]
+    extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
+    out = [Found(name, replace(graph, warnings=extra + graph.warnings)) for (name, _), graph in zip(found, graphs)]
+    return out, chosen
+
+
+def find_models(interp: Interpreter, options: ReadOptions) -> list[tuple[str, Any]]:
+    if options.class_name:
+        return [(options.class_name, construct(interp, options))]
+    found: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for name, value in interp.globals.vars.items():
+        if node_of(value) is not None and id(value) not in seen:
+            seen.add(id(value))
+            found.append((name, value))
+    if found:
+        return found
+    for name, value in reversed(list(interp.globals.vars.items())):
+        if is_module_class(value) and not required_args(value):
+            return [(name, interp.call(value, [], {}, value.node))]
+    classes = [n for n, v in interp.globals.vars.items() if is_module_class(v)]
+    raise InputError(
+        f"{interp.filename}: no PyTorch model found",
+        hint=f"build one at module level (model = {classes[-1]}(...)) or name it: --class {classes[-1]} --args ..."
+        if classes else "define an nn.Module subclass and create it, e.g. model = Net()",
+    )
+
+
+def is_module_class(value: Any) -> bool:
+    return isinstance(value, ClassValue) and isinstance(value.host_base(), ModuleClass)
+
+
+def required_args(cls: ClassValue) -> list[str]:
+    found, init = cls.lookup("__init__")
+    if not found or not isinstance(init, Function):
+        return []
+    spec = init.node.args
+    positional = [a.arg for a in spec.posonlyargs + spec.args][1:]
+    return positional[: len(positional) - len(spec.defaults)] if len(spec.defaults) < len(positional) else []
+
+
+def construct(interp: Interpreter, options: ReadOptions) -> Any:
+    cls = interp.globals.vars.get(options.class_name or "")
+    if not isinstance(cls, ClassValue):
+        classes = [n for n, v in interp.globals.vars.items() if is_module_class(v)]
+        raise InputError(f"no class named '{options.class_name}' in {interp.filename}",
+                         hint=f"classes found: {', '.join(classes) or 'none'}")
+    raw = options.class_args
+    if len(raw) == 2 and isinstance(raw[0], tuple) and isinstance(raw[1], dict):
+        args, kwargs = list(raw[0]), dict(raw[1])
+    else:
+        args, kwargs = list(raw), {}
+    return interp.call(cls, args, kwargs, cls.node)
+
+
+def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:
+    names = [n for n, _ in found]
+    if options.model is not None:
+        if options.model not in names:
+            raise InputError(f"no model named '{options.model}'", hint=f"models found: {', '.join(names)}")
+        return names.index(options.model)
+    if "model" in names:
+        return names.index("model")
+    roots = [i for i, (_, v) in enumerate(found) if not any(v is not w and contains(w, v) for _, w in found)]
+    return roots[-1] if roots else len(found) - 1
+
+
+def contains(outer: Any, inner: Any) -> bool:
+    return any(m is inner for _, m in walk(outer))
+
+
+# -- the graph -------------------------------------------------------------------------------------------
+
+
+def build_graph(interp: Interpreter, name: str, root: Any, path: str, input_shape: Any) -> Graph:
+    layers, index = module_layers(root, name)
+    graph = Graph(framework="torch", name=node_of(root).type_name,  # type: ignore[union-attr] layers=tuple(layers), source=path,
+                  location=node_of(root).location if node_of(root) else None,  # type: ignore[union-attr]
+                  meta={"model_type": node_of(root).type_name})  # type: ignore[union-attr]
+    if input_shape is None:
+        return graph
+    return trace(interp, graph, root, index, tuple(input_shape))
+
+
+def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int]]:
+    """One layer per module in `named_modules()` order, plus rows for bare parameters and buffers."""
+    owners: dict[int, str] = {}
+    layers: list[Layer] = []
+    index: dict[int, int] = {}
+    for path, module in walk(root):
+        node = node_of(module)
+        assert node is not None
+        full = {n: f"{path}.{n}" if path else n for n, _ in own_params(node)}
+        for n, ref in own_params(node):
+            owners.setdefault(id(ref), full[n])
+        ties = tuple((n, owners[id(ref)]) for n, ref in own_params(node) if owners[id(ref)] != full[n])
+        if path or node.kind is not None:
+            index[id(module)] = len(layers)
+            layers.append(module_layer(node, path or root_name, ties))
+        layers.extend(parameter_layers(node, path, ties))
+    return layers, index
+
+
+def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> Layer:
+    depth = path.count(".")
+    parent = path.rsplit(".", 1)[0] if "." in path else None
+    kind = node.kind if node.kind is not None else Container("torch", node.type_name, {})
+    frozen = frozenset(n for n, ref in node.leaf_params().items() if not ref.requires_grad)
+    leaf_ties = tuple(t for t in ties if t[0] in node.slots)
+    return Layer(path, node.type_name, kind, node.location, depth=depth, parent=parent, frozen=frozen, tied=leaf_ties)
+
+
+def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> list[Layer]:
+    out = []
+    depth = path.count(".") + 1 if path else 0
+    parent = path or None
+    for name, ref in node.params.items():
+        tied = tuple(t for t in ties if t[0] == name)
+        out.append(bare_layer(Parameter("torch", "Parameter", {"name": name, "shape": ref.shape,
+                                                                "requires_grad": ref.requires_grad}),
+                              f"{path}.{name}" if path else name, node, depth, parent, tied))
+    for name, shape in node.buffers.items():
+        out.append(bare_layer(Buffer("torch", "Buffer", {"name": name, "shape": shape}),
+                              f"{path}.{name}" if path else name, node, depth, parent, ()))
+    return out
+
+
+def bare_layer(kind: Any, name: str, node: Node, depth: int, parent: str | None, tied: Any) -> Layer:
+    return Layer(name, kind.type_name, kind, node.location, depth=depth, parent=parent, tied=tied)
+
+
+def trace(interp: Interpreter, graph: Graph, root: Any, index: dict[int, int], shape: tuple[Any, ...]) -> Graph:
+    """Follow `forward` on an input of `shape`; on anything it cannot follow, keep what it reached and warn."""
+    layers = list(graph.layers)
+    tracer = Tracer(layers, index)
+    ctx = Context(interp, graph.location and None)
+    source = Input("torch", "Input", {"shape": shape})
+    tracer.record(tracer.hidden("input", source, ctx), [], ctx)
+    x = TTensor(shape, TensorRef(0, 0), tracer)
+    setattr(interp, "torch_tracer", tracer)
+    warnings: list[Diagnostic] = []
+    outputs: tuple[TensorRef, ...] = ()
+    try:
+        out = interp.call(root, [x], {}, None)
+        outputs = tuple(t.ref for t in flatten([out]) if isinstance(t, TTensor) and t.ref is not None)
+    except (TraceStop, InputError) as e:
+        location = interp.location(e.node) if isinstance(e, TraceStop) else e.location
+        warnings.append(Diagnostic(
+            "forward_not_followed",
+            f"the forward could not be followed ({e.message}); output shapes after this point are shown as ?",
+            location, "counts do not depend on the forward and are exact",
+        ))
+    finally:
+        setattr(interp, "torch_tracer", None)
+    return replace(graph, layers=tuple(tracer.layers), calls=tuple(tracer.calls), inputs=(TensorRef(0, 0),),
+                   outputs=outputs, warnings=graph.warnings + tuple(warnings))
+
+
+__all__ = ["sniff", "read", "resolve", "ParamRef", "Call", "TENSOR_KWARGS"]

@@ -1,0 +1,112 @@
+"""PyTorch rows that are not layers: bare parameters, buffers, containers, tensor operations in `forward`,
+and the lazy modules that take their input size from the first call."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..errors import KindError
+from ..formula import Factor
+from ..ir import Shape, Weight
+from .base import REQUIRED, Kind, factor, last_dim, shape_text
+from .conv import TORCH_CONV, Conv
+from .dense import Dense
+
+
+def tensor_dims(shape: tuple[Any, ...]) -> tuple[Factor, ...]:
+    return tuple(Factor(d, "") for d in shape)
+
+
+class Parameter(Kind):
+    """A bare nn.Parameter held by a module (a class token, a positional embedding, a scale): counted as it is."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Parameter": {}}
+    signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED), ("requires_grad", True))}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return [Weight(self.name, tensor_dims(tuple(self.shape)), bool(self.requires_grad),
+                       bytes_per_value=self.attrs.get("bytes_per_value", 4))]
+
+
+class Buffer(Kind):
+    """A tensor registered with register_buffer: saved in the state dict, never trained, not a parameter."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Buffer": {}}
+    signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED))}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return [Weight(self.name, tensor_dims(tuple(self.shape)), False, is_buffer=True,
+                       bytes_per_value=self.attrs.get("bytes_per_value", 4))]
+
+
+class Container(Kind):
+    """A module that holds other modules (a user nn.Module, nn.Sequential, nn.ModuleList, nn.ModuleDict):
+    its count is the sum of the modules and parameters it holds."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "torch:Module": {}, "torch:Sequential": {}, "torch:ModuleList": {}, "torch:ModuleDict": {},
+        "torch:ParameterList": {}, "torch:ParameterDict": {},
+    }
+    signatures = {"torch": ()}
+    n_inputs = (0, None)
+    sums_children: ClassVar[bool] = True
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        # a container's call takes the tensors its forward returned, so its output is those tensors
+        return inputs[0] if len(inputs) == 1 else list(inputs)
+
+
+class TensorOp(Kind):
+    """A tensor operation in forward (view, permute, cat, +, indexing ...): no parameters.
+
+    Its result shape was followed from the source when the forward was read.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:TensorOp": {}}
+    signatures = {"torch": (("op", REQUIRED), ("result", REQUIRED))}
+    n_inputs = (0, None)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        result: Shape | list[Shape] = self.result
+        return list(result) if isinstance(result, list) else tuple(result)
+
+
+class LazyDense(Dense):
+    """A fully connected layer whose input size is taken from its first input (nn.LazyLinear)."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:LazyLinear": {}}
+    signatures = {"torch": (("out_features", REQUIRED), ("bias", True))}
+
+    def setup(self) -> None:
+        self.attrs.update(units=self.out_features, d_in=None, use_bias=bool(self.bias))
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        units = factor(self.units, "units")
+        kernel = Weight("weight", (units, factor(last_dim(inputs, "in_features (a lazy module)"), "d_in")))
+        return [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
+
+    def note(self) -> str:
+        return "a lazy module: PyTorch creates its weights on the first forward call"
+
+
+class LazyConv(Conv):
+    """A convolution whose input channels are taken from its first input (nn.LazyConv1d/2d/3d)."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {f"torch:LazyConv{r}d": {"rank": r} for r in (1, 2, 3)}
+    signatures = {"torch": TORCH_CONV[1:]}
+
+    def setup(self) -> None:
+        self.attrs["in_channels"] = None
+        super().setup()
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if not inputs or len(inputs[0]) < 2 or inputs[0][-self.rank - 1] is None:
+            raise KindError(f"needs an input shape to know in_channels (a lazy module); got "
+                            f"{shape_text(inputs[0]) if inputs else 'no input'}", hint="give --input-shape")
+        self.attrs["c_in"] = inputs[0][-self.rank - 1]
+        return super().weights(inputs)
+
+    def note(self) -> str:
+        return "a lazy module: PyTorch creates its weights on the first forward call"
