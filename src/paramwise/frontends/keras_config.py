@@ -19,8 +19,8 @@ TF_OPS = frozenset({"TFOpLambda", "SlicingOpLambda"})
 # keyword arguments of a call that carry input tensors (the same ones the source reader follows)
 TENSOR_KWARGS = ("inputs", "query", "value", "key", "initial_state")
 # keys every layer config carries that no kind takes as an argument
-LAYER_KEYS = frozenset({"name", "trainable", "dtype", "batch_input_shape", "batch_shape", "input_shape",
-                        "batch_size", "input_dim", "input_length"})
+# (others the kind's signature does not take are ignored when it binds them)
+LAYER_KEYS = frozenset({"name", "trainable", "dtype", "batch_input_shape", "batch_shape"})
 DTYPE_POLICIES = frozenset({"DTypePolicy", "Policy", "FloatDTypePolicy", "QuantizedDTypePolicy",
                             "QuantizedFloat8DTypePolicy", "DTypePolicyMap"})
 KERAS_MODULES = ("keras", "tf_keras", "tensorflow")
@@ -35,7 +35,12 @@ def is_model(entry: Any) -> bool:
 def is_operation(entry: dict[str, Any]) -> bool:
     """A function, not a layer: Keras 3 `keras.src.ops.*` nodes and tf.keras `TFOpLambda`."""
     module = str(entry.get("module") or "")
-    return module.startswith(("keras.src.ops", "keras.ops")) or entry.get("class_name") in TF_OPS
+    if module.startswith(("keras.src.ops", "keras.ops")) or entry.get("class_name") in TF_OPS:
+        return True
+    # legacy .h5 files drop `module`; an operation's config holds only its name, a layer's also `trainable`
+    nodes = entry.get("inbound_nodes") or []
+    cfg = entry.get("config")
+    return not module and isinstance(cfg, dict) and "trainable" not in cfg and bool(nodes) and isinstance(nodes[0], dict)
 
 
 def is_custom(entry: dict[str, Any]) -> bool:

@@ -239,7 +239,7 @@ class ConfigReader:
         if type_name == "InputLayer":
             return Input("keras", "InputLayer", {"shape": input_shape_of(cfg) or ()})
         custom = is_custom(entry)
-        if type_name in CODE_LAYERS or custom or kinds.lookup("keras", type_name) is None:
+        if custom or kinds.lookup("keras", type_name) is None:
             return self.opaque(type_name, name, path, sub, trainable, custom)
         try:
             kind, _ = kinds.make("keras", type_name, [], layer_kwargs(cfg, self.wrapped))
@@ -250,10 +250,13 @@ class ConfigReader:
             self.warn("approximate_layer", f"{type_name} '{name}': {kind.caveat()}", path)
         return kind
 
-    def wrapped(self, entry: dict[str, Any]) -> Kind:
-        """A layer inside a wrapper's config (Bidirectional, TimeDistributed): its kind."""
+    def wrapped(self, entry: dict[str, Any]) -> Layer:
+        """A layer inside a wrapper's config (Bidirectional, TimeDistributed, RNN's cell), as a Layer."""
         type_name = str(entry.get("class_name"))
-        return self.kind(entry, type_name, str((entry.get("config") or {}).get("name", type_name)), "", None, True)
+        cfg = entry.get("config") or {}
+        name = str(cfg.get("name") or snake_case(type_name))
+        trainable = cfg.get("trainable", True) is not False
+        return Layer(name, type_name, self.kind(entry, type_name, name, "", None, trainable), trainable=trainable)
 
     def opaque(self, type_name: str, name: str, path: str, sub: StoredTree | None, trainable: bool, custom: bool) -> Kind:
         what = "holds code, which paramwise never runs" if type_name in CODE_LAYERS else (
