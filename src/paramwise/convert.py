@@ -80,13 +80,42 @@ def _layer_norm(kind: Kind, shape: Shape) -> Spelled:
     return "LayerNormalization", [], {"axis": -1, "center": kind.use_center, "scale": kind.use_scale}
 
 
-# kind name -> its translator; the recurrent and embedding families register theirs below when present
+RECURRENT = {"LSTM": ("LSTM", "LSTM"), "GRU": ("GRU", "GRU"), "SimpleRNN": ("SimpleRNN", "RNN")}  # kind: (keras, torch)
+
+
+def _recurrent(kind: Kind, shape: Shape) -> Spelled:
+    keras_name, torch_name = RECURRENT[kind.kind_name]
+    if kind.framework == "keras":
+        return torch_name, [shape[-1], kind.units], {"bias": kind.use_bias, "batch_first": True}
+    if kind.num_layers != 1 or kind.directions != 1 or kind.proj_size:
+        raise ParamwiseError("a stacked, bidirectional or projected PyTorch layer is several Keras layers")
+    return keras_name, [kind.units], {"use_bias": kind.use_bias}
+
+
+def _bidirectional(kind: Kind, shape: Shape) -> Spelled:
+    forward = kind.sides[0][0]
+    name, args, kw = _recurrent(forward, shape)
+    return name, args, {**kw, "bidirectional": True}
+
+
+def _embedding(kind: Kind, shape: Shape) -> Spelled:
+    return "Embedding", [kind.vocab, kind.width], {}
+
+
+# kind name -> its translator to the other framework's spelling and arguments
 TABLE: dict[str, Callable[[Kind, Shape], Spelled]] = {
     "Dense": _dense,
     "Conv": _conv,
     "BatchNorm": _batch_norm,
     "LayerNorm": _layer_norm,
+    "LSTM": _recurrent,
+    "GRU": _recurrent,
+    "SimpleRNN": _recurrent,
+    "Bidirectional": _bidirectional,
+    "Embedding": _embedding,
 }
+# attributes that switch a convention inside one framework (Keras GRU's reset_after)
+TOGGLES = ("reset_after",)
 
 
 @dataclass(frozen=True)
@@ -126,14 +155,33 @@ def target_weights(kind: Kind, shapes: list[Shape]) -> tuple[Kind, list[Weight]]
     return target, target.weights([shape])
 
 
+def rebuild(kind: Kind, **changes: Any) -> Kind:
+    """The same spelling built again with some attributes changed (setup() runs again)."""
+    found = kinds.lookup(kind.framework, kind.type_name)
+    fixed = found[1] if found else {}
+    return type(kind)(kind.framework, kind.type_name, {**kind.attrs, **changes, **fixed})
+
+
+def toggled_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
+    out = []
+    for name in TOGGLES:
+        if isinstance(kind.attrs.get(name), bool):
+            other = rebuild(kind, **{name: not kind.attrs[name]})
+            count = _sum(w.count for w in other.weights(shapes) if not w.is_buffer)
+            out.append((count, f"that is the count with {name}={not kind.attrs[name]} ({other.note()})"))
+    return out
+
+
 def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
-    """The layer's count in the other framework's conventions (with and without its buffers), for `check`."""
+    """The layer's count in the other framework's conventions (with and without its buffers), and with a
+    convention switched inside its own framework, for `check`."""
     try:
+        toggled = toggled_variants(kind, shapes)
         found = target_weights(kind, shapes)
     except (ParamwiseError, KeyError, TypeError, ValueError, IndexError, AttributeError):
         return []
     if found is None:
-        return []
+        return toggled
     target, weights = found
     name = FRAMEWORK_NAMES[target.framework]
     params = _sum(w.count for w in weights if not w.is_buffer)
@@ -142,7 +190,7 @@ def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]
     if buffers:
         with_buffers = simplify(params + _sum(w.count for w in buffers))
         out.append((with_buffers, f"that is the {name} count with its buffers ({_names(weights, True)})"))
-    return out
+    return out + toggled
 
 
 def _names(weights: list[Weight], buffers: bool) -> str:

@@ -80,6 +80,8 @@ def is_bias(w: Weight) -> bool:
 
 def corrected(row: Row) -> str:
     """The right arithmetic: `(3·3·1 + 1)·32 = 320`."""
+    if not row.params:
+        return "no parameters"
     return row.explanation.split(" → ")[-1] if " → " in row.explanation else f"{row.formula} = {pretty(row.params)}"
 
 

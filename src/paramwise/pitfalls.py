@@ -122,7 +122,7 @@ def channels_in_wrong_place(rows: list[Row], by_name: dict[str, Row]) -> Iterato
         first, last = shape[1], shape[-1]
         if c_in == last and first in (1, 3, 4) and last > 4 and last not in (first,):
             other = "channels-first"
-            fix = f"keras.Input({shape_text((*shape[2:], first))[1:-1]}) or data_format='channels_first'"
+            fix = f"keras.Input({shape_text((*shape[2:], first))}) or data_format='channels_first'"
         elif c_in == first and last in (1, 3, 4) and first > 4:
             other = "channels-last"
             fix = "a tensor laid out (batch, c, h, w), e.g. x.permute(0, 3, 1, 2)"
