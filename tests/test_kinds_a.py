@@ -1,0 +1,138 @@
+"""Keras spellings of the family-A kinds over grids of options, checked layer by layer against real Keras.
+
+The case files in tests/cases/keras/a_*.py check whole models through the source reader; these sweep the
+argument combinations (strides x padding x output_padding x dilation ...) that are too many for files.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from paramwise import kinds
+from paramwise.errors import KindError
+
+keras = pytest.importorskip("keras")
+pytest.importorskip("torch")
+
+# (layer, positional args, keyword args, input shape without the batch axis)
+Case = tuple[str, tuple[Any, ...], dict[str, Any], tuple[Any, ...]]
+
+
+def transpose_cases() -> list[Case]:
+    out: list[Case] = []
+    grid = itertools.product((1, 2, 3), (1, 2, 3), ("valid", "same"), (None, 0, 1, 2), (1, 2))
+    for k, s, pad, op, dil in grid:
+        if (op is not None and op >= s) or (s > 1 and dil > 1):
+            continue  # Keras refuses these
+        out.append(("Conv1DTranspose", (3, k), {"strides": s, "padding": pad, "output_padding": op, "dilation_rate": dil}, (7, 2)))
+    out.append(("Conv2DTranspose", (4, (2, 3)), {"strides": (2, 3), "output_padding": (1, 2)}, (5, 4, 3)))
+    out.append(("Conv2DTranspose", (4, 3), {"data_format": "channels_first", "strides": 2, "padding": "same"}, (3, 5, 4)))
+    out.append(("Conv3DTranspose", (2, 3, 2, "same", "channels_last", 1), {}, (3, 4, 5, 2)))  # data_format 5th
+    return out
+
+
+def conv_cases() -> list[Case]:
+    out: list[Case] = []
+    for k, s, pad, dil in itertools.product((1, 3), (1, 2), ("valid", "same", "causal"), (1, 2)):
+        if s > 1 and dil > 1:
+            continue
+        out.append(("Conv1D", (4, k), {"strides": s, "padding": pad, "dilation_rate": dil}, (11, 2)))
+    out += [
+        ("Conv2D", (6, 3), {"groups": 3, "data_format": "channels_first"}, (6, 9, 8)),
+        ("Conv3D", (4, (1, 2, 3)), {"strides": (1, 2, 1), "padding": "same", "use_bias": False}, (4, 5, 6, 2)),
+        ("DepthwiseConv1D", (3,), {"depth_multiplier": 2, "strides": 2}, (9, 3)),
+        ("DepthwiseConv2D", (3, 1, "same", 3, "channels_first"), {}, (2, 6, 7)),
+        ("SeparableConv1D", (5, 3), {"depth_multiplier": 2, "padding": "same", "dilation_rate": 2}, (10, 3)),
+        ("SeparableConv2D", (5, (3, 2)), {"strides": 2, "data_format": "channels_first", "use_bias": False}, (3, 9, 9)),
+    ]
+    return out
+
+
+def pool_cases() -> list[Case]:
+    out: list[Case] = []
+    for name, pool, s, pad in itertools.product(("MaxPooling1D", "AveragePooling1D"), (2, 3), (None, 1, 2), ("valid", "same")):
+        out.append((name, (pool,), {"strides": s, "padding": pad}, (10, 2)))
+    out += [
+        ("MaxPooling3D", (), {"data_format": "channels_first"}, (2, 4, 5, 6)),
+        ("GlobalMaxPooling2D", (), {"keepdims": True, "data_format": "channels_first"}, (3, 4, 5)),
+        ("AdaptiveAveragePooling3D", ((2, 3, 1),), {}, (4, 6, 5, 2)),
+        ("AdaptiveMaxPooling2D", (3,), {"data_format": "channels_first"}, (2, 7, 8)),
+    ]
+    return out
+
+
+def shape_cases() -> list[Case]:
+    return [
+        ("ZeroPadding1D", ((0, 2),), {}, (5, 3)),
+        ("ZeroPadding2D", ((2, 0),), {"data_format": "channels_first"}, (3, 4, 5)),
+        ("ZeroPadding3D", (((1, 0), (0, 2), (3, 1)),), {}, (2, 3, 4, 1)),
+        ("Cropping1D", (1,), {}, (5, 3)),
+        ("Cropping2D", ((1, 2),), {}, (6, 7, 2)),
+        ("Cropping3D", (1,), {"data_format": "channels_first"}, (2, 4, 5, 6)),
+        ("UpSampling1D", (4,), {}, (3, 2)),
+        ("UpSampling2D", (3,), {"data_format": "channels_first"}, (2, 3, 4)),
+        ("UpSampling3D", ((1, 2, 3),), {"data_format": "channels_first"}, (2, 3, 4, 5)),
+        ("Reshape", ((-1, 3),), {}, (4, 6)),
+        ("Reshape", ((2, -1, 2),), {}, (None, 4)),
+        ("Permute", ((3, 1, 2),), {}, (2, 3, 4)),
+        ("RepeatVector", (5,), {}, (3,)),
+        ("Flatten", (), {}, (2, 3, 4)),
+        ("PReLU", (), {"shared_axes": [2, 3]}, (2, 3, 4)),
+        ("PReLU", (), {}, (3,)),
+        ("Normalization", (), {"axis": (1, 3)}, (2, 3, 4)),
+        ("Normalization", (), {"axis": None}, (2, 3)),
+        ("Resizing", (5, 6), {"data_format": "channels_first"}, (3, 8, 8)),
+        ("CenterCrop", (2, 3), {}, (8, 8, 3)),
+        ("Lambda", (abs,), {"output_shape": (7,)}, (3,)),
+    ]
+
+
+CASES = transpose_cases() + conv_cases() + pool_cases() + shape_cases()
+
+
+def case_id(case: Case) -> str:
+    name, args, kwargs, shape = case
+    parts = [str(a) for a in args] + [f"{k}={v}" for k, v in kwargs.items()]
+    return f"{name}({','.join(parts)}){list(shape)}".replace(" ", "")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_matches_keras(case: Case) -> None:
+    name, args, kwargs, shape = case
+    layer = getattr(keras.layers, name)(*args, **kwargs)
+    output = layer(keras.Input(shape))
+    kind, extra = kinds.make("keras", name, list(args), dict(kwargs))
+    assert extra == {}
+    full = (None, *shape)
+    kind.check([full])
+    assert tuple(kind.output_shape([full])) == tuple(output.shape)
+    ours = [(w.name, tuple(w.shape), w.trainable) for w in kind.weights([full])]
+    theirs = [(w.name, tuple(w.shape), w.trainable) for w in layer.weights]
+    assert ours == theirs
+
+
+INVALID: list[Case] = [
+    ("Conv2D", (4, 3), {"padding": "causal"}, (8, 8, 3)),
+    ("Conv2DTranspose", (4, 3), {"strides": 2, "output_padding": 2}, (8, 8, 3)),
+    ("Conv2D", (4, 5), {}, (3, 3, 3)),
+    ("Conv2D", (4, 3), {"groups": 2}, (8, 8, 3)),
+    ("MaxPooling2D", (5,), {}, (3, 3, 3)),
+    ("Reshape", ((5, -1),), {}, (4, 3)),
+    ("Permute", ((1, 1),), {}, (4, 3)),
+    ("Cropping1D", ((3, 3),), {}, (5, 2)),
+    ("RepeatVector", (3,), {}, (4, 2)),
+]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[case_id(c) for c in INVALID])
+def test_refuses_what_keras_refuses(case: Case) -> None:
+    name, args, kwargs, shape = case
+    with pytest.raises((ValueError, TypeError)):
+        getattr(keras.layers, name)(*args, **kwargs)(keras.Input(shape))
+    with pytest.raises(KindError):
+        kind, _ = kinds.make("keras", name, list(args), dict(kwargs))
+        kind.check([(None, *shape)])
+        kind.output_shape([(None, *shape)])
