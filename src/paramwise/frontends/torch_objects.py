@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import kinds
 from ..errors import KindError, Location
+from ..ir import Layer
 from ..kinds.base import Kind
 from ..kinds.core import Unknown
 from .pyeval import Context, HostValue, Instance, Opaque
@@ -336,6 +337,11 @@ class ModuleObj(HostValue):
 
     def __repr__(self) -> str:
         return f"<{self.node.type_name}>"
+
+    def to_layer(self) -> Layer:
+        """How a module passed to another's constructor (nn.TransformerEncoder(layer, 6)) is read."""
+        kind = self.node.kind if self.node.kind is not None else Unknown("torch", self.node.type_name, {})
+        return Layer(self.node.type_name.lower(), self.node.type_name, kind, self.node.location)
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
         found = container_api(self, self.node, name, ctx)

@@ -187,10 +187,11 @@ def contains(outer: Any, inner: Any) -> bool:
 
 
 def build_graph(interp: Interpreter, name: str, root: Any, path: str, input_shape: Any) -> Graph:
-    layers, index = module_layers(root, name)
-    graph = Graph(framework="torch", name=node_of(root).type_name,  # type: ignore[union-attr] layers=tuple(layers), source=path,
-                  location=node_of(root).location if node_of(root) else None,  # type: ignore[union-attr]
-                  meta={"model_type": node_of(root).type_name})  # type: ignore[union-attr]
+    node = node_of(root)
+    assert node is not None
+    layers, index = module_layers(root, node.type_name)
+    graph = Graph(framework="torch", name=node.type_name, layers=tuple(layers), source=path, location=node.location,
+                  meta={"model_type": node.type_name, "variable": name})
     if input_shape is None:
         return graph
     return trace(interp, graph, root, index, tuple(input_shape))
