@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import Expr, const, prod
 from ..ir import Shape, Weight
 from .base import Kind, factor, shape_text
 
@@ -89,3 +90,8 @@ class PReLU(Kind):
         if any(d is None for d in dims):
             raise KindError(f"needs known sizes for alpha; got {shape_text(inputs[0])}", hint="share the unknown axes with shared_axes")
         return [Weight("alpha", tuple(factor(d, "1" if d == 1 else f"d{i + 1}") for i, d in enumerate(dims)))]
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """One slope per position not shared: the sizes other than 1 (`8`, not `1·1·8`)."""
+        sizes = [d for d in weights[0].dims if d.value != 1]
+        return prod(*sizes) if sizes else const(1)

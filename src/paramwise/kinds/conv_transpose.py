@@ -91,7 +91,8 @@ class ConvTranspose(Kind):
                 if op >= max(s, d) if self.framework == "torch" else op >= s:
                     raise KindError(
                         f"output_padding must be smaller than strides; got output_padding={a['output_padding']}, "
-                        f"strides={a['strides']}"
+                        f"strides={a['strides']}",
+                        hint="use an output_padding below the stride on every axis, e.g. output_padding=1 with strides=2",
                     )
         if isinstance(self.filters, int) and self.filters % self.groups:
             raise KindError(f"out_channels ({self.filters}) must be divisible by groups ({self.groups})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, add, const, prod
+from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor
 from .conv import check_channels, join_channels, kernel_factors, normalize_window, spatial_out, split_channels
@@ -72,7 +72,7 @@ class DepthwiseConv(Kind):
         *ks, c_in, multiplier = weights[0].dims
         if len(weights) == 1:
             return None
-        return prod(add(prod(*ks), const(1)), c_in, multiplier)
+        return prod(add(prod(*ks), const(1)), *channels(c_in, multiplier))
 
 
 class SeparableConv(Kind):
@@ -115,7 +115,13 @@ class SeparableConv(Kind):
     def formula(self, weights: list[Weight]) -> Expr | None:
         *ks, c_in, multiplier = weights[0].dims
         filters = weights[1].dims[-1]
-        pointwise = prod(c_in, multiplier, filters)
+        mixed = channels(c_in, multiplier)
+        pointwise = prod(*mixed, filters)
         if len(weights) > 2:
-            pointwise = prod(add(prod(c_in, multiplier), const(1)), filters)
-        return add(prod(*ks, c_in, multiplier), pointwise)
+            pointwise = prod(add(prod(*mixed), const(1)), filters)
+        return add(prod(*ks, *mixed), pointwise)
+
+
+def channels(c_in: Factor, multiplier: Factor) -> tuple[Factor, ...]:
+    """c_in·depth_multiplier, written as just c_in when the multiplier is 1."""
+    return (c_in,) if multiplier.value == 1 else (c_in, multiplier)
