@@ -93,6 +93,7 @@ class Report:
             "buffers": json_or_none(self.buffers),
             "total_bytes": json_or_none(self.total_bytes),
             "symbols": list(self.symbols),
+            **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
             "layers": [r.to_json() for r in self.rows],
             "warnings": [w.to_json() for w in self.warnings],
         }

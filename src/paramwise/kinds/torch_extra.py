@@ -110,3 +110,19 @@ class LazyConv(Conv):
 
     def note(self) -> str:
         return "a lazy module: PyTorch creates its weights on the first forward call"
+
+
+class StoredTensors(Kind):
+    """A module known only by the tensors a checkpoint stores for it: its count is their sizes.
+
+    A checkpoint holds no module classes, so there is no formula to check the tensors against.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:StoredTensors": {}}
+    signatures = {"torch": (("tensors", REQUIRED),)}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        tensors: tuple[tuple[str, tuple[int, ...], int, bool], ...] = self.tensors
+        return [Weight(name, tensor_dims(shape), not is_buffer, is_buffer=is_buffer, bytes_per_value=size)
+                for name, shape, size, is_buffer in tensors]

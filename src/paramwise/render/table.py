@@ -69,6 +69,8 @@ def totals(report: Report) -> Text:
     text.append(f" Non-trainable params: {count_text(report.non_trainable)}\n")
     if report.buffers:
         text.append(f" Buffers: {count_text(report.buffers)}\n")
+    for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
+        text.append(f" {dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})\n")
     if report.symbols:
         text.append(f" Symbols: {', '.join(report.symbols)} (bind with --set NAME=VALUE)\n")
     return text
