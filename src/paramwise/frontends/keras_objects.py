@@ -142,6 +142,9 @@ class LayerObj(HostValue):
             raise ctx.error(f"{self.type_name} '{self.name}' was called without a tensor", hint="call a layer on the output of keras.Input(...) or another layer")
         if self.model is not None:
             self.model.ensure_built(tensors[0].shape_of(), ctx)
+        if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
+            for base in self.kind.attrs.get("sublayer_names", ()):
+                self.session.auto_name(base)
         outs = self.session.record(self, tensors, ctx)
         return outs[0] if len(outs) == 1 else outs
 
@@ -186,9 +189,12 @@ class LayerClass(HostValue):
         args = [unquoted("", a, ctx) for a in args]
         name = kwargs.pop("name", None)
         trainable = kwargs.pop("trainable", True)
-        input_shape = _input_shape(kwargs)
+        found = kinds.lookup("keras", self.type_name)
+        own = {p for p, _ in found[0].signatures.get("keras", ())} if found else set()  # Embedding's input_dim
+        input_shape = _input_shape({k: v for k, v in kwargs.items() if k not in own})
         for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
-            kwargs.pop(key, None)
+            if key not in own:
+                kwargs.pop(key, None)
         kind = self.make_kind(args, kwargs, ctx)
         # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)

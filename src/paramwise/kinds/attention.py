@@ -20,7 +20,8 @@ class MultiHeadAttention(Kind):
     """Multi-head attention: query, key and value projections of heads×key_dim (value_dim) each, and an
     output projection back to the query's width. Called as mha(query, value) or mha(query, value, key)."""
 
-    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:MultiHeadAttention": {}}
+    # Keras builds a Softmax and a Dropout on the first call, which take those auto-names
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:MultiHeadAttention": {"sublayer_names": ("softmax", "dropout")}}
     signatures = {
         "keras": signature(
             "num_heads key_dim value_dim dropout use_bias output_shape attention_axes sliding_window "
