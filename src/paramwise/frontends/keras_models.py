@@ -3,6 +3,7 @@ and subclassed `keras.Model` / `keras.layers.Layer` (layers tracked in `__init__
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError, Location
@@ -31,6 +32,7 @@ class ModelBase:
     location: Location
     trainable: bool = True
     layer_obj: LayerObj | None = None
+    shows_inputs = False  # a functional model lists its InputLayers; Sequential and subclassed models do not
 
     def input_tensors(self) -> list[KTensor]:
         raise NotImplementedError
@@ -69,10 +71,13 @@ class ModelBase:
             inputs = tuple(TensorRef(renumber[t.call], t.index) for t in rec.inputs if t.call in renumber)
             ir_calls.append(Call(position[id(rec.layer)], inputs, rec.location, len(rec.shapes)))
         layers = []
+        shown_inputs = {id(self.session.calls[t.ref.call].layer) for t in self.input_tensors()} if self.shows_inputs else set()
         for obj in order:
             layer = obj.to_layer()
+            if id(obj) in shown_inputs and layer.hidden:  # Sequential's implicit input reused by Model(inputs, ...)
+                layer = replace(layer, hidden=False)
             if not self.trainable and layer.trainable:
-                layer = Layer(layer.name, layer.type, layer.kind, layer.location, False, hidden=layer.hidden)
+                layer = replace(layer, trainable=False)
             layers.append(layer)
         return Graph(
             framework="keras",
@@ -165,7 +170,12 @@ class SequentialObj(HostValue, ModelBase):
     def add(self, item: Any, ctx: Context) -> None:
         if isinstance(item, (KTensor, InputLayerValue)):
             tensor = item if isinstance(item, KTensor) else item.tensor
-            self.ensure_built(tensor.shape_of(), ctx)
+            record = self.session.calls[tensor.ref.call]
+            if self.output is None and not record.inputs:  # keras.Input(...) becomes this model's input layer
+                record.layer.hidden = True
+                self.connect(tensor, ctx)
+            else:
+                self.ensure_built(tensor.shape_of(), ctx)
             return
         layer = as_layer_obj(item, ctx)
         self.items.append(layer)
@@ -183,8 +193,11 @@ class SequentialObj(HostValue, ModelBase):
     def ensure_built(self, shape: Shape, ctx: Context) -> None:
         if self.output is not None:
             return
-        self.input = self.session.make_input(tuple(shape), None, ctx, hidden=True)
-        x = self.input
+        self.connect(self.session.make_input(tuple(shape), None, ctx, hidden=True), ctx)
+
+    def connect(self, tensor: KTensor, ctx: Context) -> None:
+        """Chain the layers added so far from the model's input tensor."""
+        self.input = x = tensor
         for layer in self.items:
             location = Context(ctx.interp, ctx.node)
             x = self._apply(layer, x, location)
@@ -228,6 +241,7 @@ class FunctionalObj(HostValue, ModelBase):
     """`keras.Model(inputs, outputs)`: the layers between the inputs and the outputs."""
 
     type_name = "Functional"
+    shows_inputs = True
 
     def __init__(self, session: Session, inputs: Any, outputs: Any, name: str | None, ctx: Context) -> None:
         self.session = session

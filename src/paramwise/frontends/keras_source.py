@@ -26,7 +26,7 @@ from .keras_objects import (
     Passthrough,
     Session,
 )
-from .pyeval import Context, Function, HostValue, Interpreter, Opaque
+from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
 from .repair import parse_source
 
 # names that pasted code uses without importing them
@@ -117,14 +117,14 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
     session = Session(path, interp)
     session_box.append(session)
     interp.run_module(tree)
-    found = collect_models(interp, session)
-    if not found:
-        found = call_builders(interp, session)
+    found = collect_models(interp, session) or call_builders(interp, session, options)
     if not found:
         raise InputError(
             f"{path}: no Keras model found",
             hint="build one with keras.Sequential([...]) or keras.Model(inputs, outputs) and assign it, e.g. model = ...",
         )
+    if options.input_shape is not None:
+        build_unbuilt(found, options.input_shape, Context(interp, None))
     chosen = choose(found, options)
     extra = warnings + interp.warnings + symbol_warnings(interp)
     return [found_model(name, model, extra) for name, model in found], chosen
@@ -148,16 +148,68 @@ def collect_models(interp: Interpreter, session: Session) -> list[tuple[str, Any
     return out
 
 
+def build_unbuilt(found: list[tuple[str, Any]], shape: tuple[Any, ...], ctx: Context) -> None:
+    """`--input-shape 28,28,1`: build the models the file never gives an input shape (no batch axis)."""
+    for _, model in found:
+        if not model.is_built():
+            model.ensure_built((None, *shape), ctx)
+
+
 def nested_in(model: Any, found: list[tuple[str, Any]]) -> bool:
     return any(other.layer_obj is not None and model.layer_obj is other.layer_obj for _, other in found)
 
 
-def call_builders(interp: Interpreter, session: Session) -> list[tuple[str, Any]]:
-    """No model at module level: call the file's functions that need no arguments, as a user would."""
-    for name, value in list(interp.globals.vars.items()):
-        if isinstance(value, Function) and not value.node.args.args and "model" in name.lower():
-            interp.call(value, [], {}, value.node)
-    return [(m.name, m) for m in (model_of(v) for v in session.models) if m is not None]
+def call_builders(interp: Interpreter, session: Session, options: ReadOptions) -> list[tuple[str, Any]]:
+    """No model at module level: call what the file defines and never calls, as a user would.
+
+    Functions that need no arguments come first (those named like a model first of all), then model classes
+    whose constructor needs no arguments. A builder that fails is skipped; if nothing builds, its error is shown.
+    """
+    first_error: InputError | None = None
+    for name, value in builders(interp, options):
+        before = len(session.models)
+        try:
+            result = interp.call(value, [], {}, getattr(value, "node", None))
+        except InputError as e:
+            first_error = first_error or e
+            continue
+        models = [m for m in (model_of(v) for v in session.models[before:]) if m is not None]
+        chosen = model_of(result)
+        if chosen is not None:
+            return [(name, chosen)]
+        if models:
+            return [(name, models[-1])]
+    if first_error is not None:
+        raise first_error
+    return []
+
+
+def builders(interp: Interpreter, options: ReadOptions) -> list[tuple[str, Function | ClassValue]]:
+    functions: list[tuple[str, Function | ClassValue]] = []
+    classes: list[tuple[str, Function | ClassValue]] = []
+    for name, value in interp.globals.vars.items():
+        if options.model is not None and name != options.model:
+            continue
+        if isinstance(value, Function) and required_arguments(value, skip=0) == 0:
+            functions.append((name, value))
+        elif isinstance(value, ClassValue) and is_model_class(value):
+            found, init = value.lookup("__init__")
+            if not found or (isinstance(init, Function) and required_arguments(init, skip=1) == 0):
+                classes.append((name, value))
+    functions.sort(key=lambda item: "model" not in item[0].lower())
+    return functions + classes[::-1]
+
+
+def is_model_class(cls: ClassValue) -> bool:
+    host = cls.host_base()
+    return isinstance(host, ModelClass) and not host.is_layer
+
+
+def required_arguments(func: Function, skip: int) -> int:
+    spec = func.node.args
+    positional = spec.posonlyargs + spec.args
+    kwonly = sum(1 for d in spec.kw_defaults if d is None)
+    return max(len(positional) - skip - len(spec.defaults), 0) + kwonly
 
 
 def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:

@@ -14,16 +14,16 @@ import re
 import tokenize
 
 from ..errors import Diagnostic, InputError, Location
+from .paste import clean_paste
 
-QUOTES = {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'}
-SPACES = {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2212": "-", "\u00d7": "*", "\u2013": "-"}
-MAX_REPAIRS = 100
+MAX_REPAIRS = 300
+PROSE_MARKERS = re.compile(r"^\s*(\*\*|#{1,6}\s|[-*•]\s|\d+\.\s|>\s|\$\\)")
+RULE = re.compile(r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3,}")
 
 
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
     """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
-    warnings: list[Diagnostic] = []
-    text = _replace_characters(filename, text, warnings)
+    text, warnings = clean_paste(filename, text)
     original_lines = text.splitlines()
     for _ in range(MAX_REPAIRS):
         try:
@@ -36,27 +36,15 @@ def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagno
     raise InputError(f"{filename}: too many syntax errors to repair", hint="check that this is Python code")
 
 
-def _replace_characters(filename: str, text: str, warnings: list[Diagnostic]) -> str:
-    lines = text.splitlines(keepends=True)
-    out = []
-    table = {**QUOTES, **SPACES}
-    for number, line in enumerate(lines, 1):
-        cols = [i for i, ch in enumerate(line) if ch in table]
-        if cols:
-            found = sorted({line[i] for i in cols})
-            what = "curly quotes" if all(ch in QUOTES for ch in found) else "characters " + " ".join(found)
-            fixed = "".join(table.get(ch, ch) for ch in line)
-            warnings.append(
-                Diagnostic("pasted_text", f"replaced {what} on line {number} with plain ones", Location(filename, number, cols[0] + 1, line))
-            )
-            line = fixed
-        out.append(line)
-    return "".join(out)
-
-
 def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]) -> str | None:
     msg = e.msg or ""
     lines = text.splitlines()
+    if isinstance(e, TabError) or msg.startswith("inconsistent use of tabs"):
+        return _expand_tabs(filename, lines, e.lineno or 1, warnings)
+    if msg.startswith("Missing parentheses in call to 'print'") and e.lineno:
+        return _print_call(filename, lines, e.lineno, warnings)
+    if e.lineno and 0 < e.lineno <= len(lines) and _is_prose(lines[e.lineno - 1]):
+        return _comment_prose(filename, lines, e.lineno, warnings)
     if msg.startswith("expected an indented block") and e.lineno:
         return _indent_body(filename, lines, e.lineno, warnings)
     if "Perhaps you forgot a comma" in msg and e.lineno and e.end_lineno:
@@ -65,6 +53,75 @@ def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]
     if match and e.lineno and e.offset:
         return _close_bracket(filename, lines, e.lineno, e.offset, match.group(1), warnings)
     return None
+
+
+def _expand_tabs(filename: str, lines: list[str], line: int, warnings: list[Diagnostic]) -> str:
+    """Tabs and spaces mixed in indentation: read a leading tab as 4 spaces, as most editors show it."""
+    out = []
+    for text in lines:
+        body = text.lstrip(" \t")
+        out.append(text[: len(text) - len(body)].expandtabs(4) + body)
+    warnings.append(Diagnostic("pasted_text", "indentation mixes tabs and spaces; read each tab as 4 spaces", Location(filename, line, 1)))
+    return "\n".join(out) + "\n"
+
+
+def _print_call(filename: str, lines: list[str], line: int, warnings: list[Diagnostic]) -> str | None:
+    """Python 2's `print x` statement becomes `print(x)`."""
+    text = lines[line - 1]
+    match = re.match(r"^(\s*)print\s+(.*?)\s*$", text)
+    if match is None:
+        return None
+    lines[line - 1] = f"{match.group(1)}print({match.group(2)})"
+    warnings.append(Diagnostic("pasted_text", "Python 2 print statement; read it as print(...)", Location(filename, line, len(match.group(1)) + 1, text)))
+    return "\n".join(lines) + "\n"
+
+
+def _is_prose(text: str) -> bool:
+    """A line of an article or a printed summary table that was copied along with the code."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    if RULE.match(stripped) or PROSE_MARKERS.match(stripped):
+        return True
+    words = re.findall(r"[A-Za-z]{2,}", stripped)
+    plain = sum(ch.isalpha() or ch.isspace() for ch in stripped)
+    if _parses(stripped):
+        return False
+    no_code = not any(ch in "=()[]{}" for ch in stripped)
+    sentence = any(
+        sum(not keyword.iskeyword(w) for w in run.split()) >= 2
+        for run in re.findall(r"[A-Za-z']{2,}(?: [A-Za-z']{2,}){2,}", stripped)
+    )
+    full_stop = bool(re.search(r"[\w)]\.$|[?!]$", stripped))
+    return bool(words) and (no_code or sentence or full_stop or (len(words) >= 3 and plain >= 0.75 * len(stripped)))
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text + "\n    pass" if text.endswith(":") else text)
+    except SyntaxError:
+        return False
+    return True
+
+
+def _comment_prose(filename: str, lines: list[str], line: int, warnings: list[Diagnostic]) -> str:
+    """Read the prose line (and the prose lines right after it) as comments."""
+    end = line
+    while end < len(lines) and (_is_prose(lines[end]) or not lines[end].strip()):
+        end += 1
+    while end > line and not lines[end - 1].strip():
+        end -= 1
+    original = lines[line - 1]
+    for i in range(line - 1, end):
+        if lines[i].strip():
+            indent = len(lines[i]) - len(lines[i].lstrip())
+            lines[i] = lines[i][:indent] + "# " + lines[i][indent:]
+    span = f"line {line}" if end == line else f"lines {line}-{end}"
+    warnings.append(
+        Diagnostic("pasted_text", f"{span}: text that is not code (prose or printed output); read as comments",
+                   Location(filename, line, 1, original))
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _indent_body(filename: str, lines: list[str], start: int, warnings: list[Diagnostic]) -> str:
