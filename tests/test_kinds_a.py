@@ -136,3 +136,28 @@ def test_refuses_what_keras_refuses(case: Case) -> None:
         kind, _ = kinds.make("keras", name, list(args), dict(kwargs))
         kind.check([(None, *shape)])
         kind.output_shape([(None, *shape)])
+
+
+def test_lambda_warns_that_its_shape_is_assumed(tmp_path: Any) -> None:
+    import paramwise
+
+    path = tmp_path / "lambda_model.py"
+    path.write_text(
+        "import keras\nfrom keras import layers\n\n"
+        "inputs = keras.Input((4,))\n"
+        "x = layers.Lambda(lambda t: t * 2)(inputs)\n"
+        "y = layers.Lambda(lambda t: t[:, :2], output_shape=(2,))(x)\n"
+        "model = keras.Model(inputs, y)\n"
+    )
+    report = paramwise.read(str(path))
+    caveats = [w for w in report.warnings if w.code == "approximate_layer"]
+    assert len(caveats) == 1 and caveats[0].location is not None and caveats[0].location.line == 5
+    assert report.output_shapes == [(None, 2)]
+
+
+def test_aliases_are_named_after_their_keras_class() -> None:
+    for alias, canonical in [("MaxPool2D", "MaxPooling2D"), ("GlobalAvgPool1D", "GlobalAveragePooling1D"),
+                             ("Convolution2DTranspose", "Conv2DTranspose"), ("SeparableConvolution1D", "SeparableConv1D")]:
+        assert getattr(keras.layers, alias) is getattr(keras.layers, canonical)
+        kind, _ = kinds.make("keras", alias, [3, 2] if "Conv" in alias else [], {})
+        assert kind.attrs["keras_class"] == canonical

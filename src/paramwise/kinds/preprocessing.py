@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import Expr, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, shape_text
 
@@ -55,6 +56,13 @@ class Normalization(Kind):
         shape = inputs[0]
         dims = tuple(factor(shape[a], "d" if len(self.axis) == 1 else f"d{a}") for a in self.kept(shape))
         return [Weight("mean", dims, trainable=False), Weight("variance", dims, trainable=False), Weight("count", (), trainable=False)]
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """`2·d + 1`: a mean and a variance per kept position, and one count."""
+        if not weights:
+            return None
+        dims = weights[0].dims
+        return add(prod(const(2), *dims), const(1)) if dims else const(3)
 
     def note(self) -> str:
         return "Keras counts mean, variance and count as non-trainable parameters"
