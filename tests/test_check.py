@@ -19,7 +19,6 @@ from paramwise import kinds
 from paramwise.check import check, is_digit_slip, parse_claims
 from paramwise.check_cli import load
 from paramwise.cli import main
-from paramwise.errors import InputError
 from paramwise.frontends import ReadOptions, read_path
 from paramwise.infer import infer
 from paramwise.mistakes import CATALOGUE
@@ -121,10 +120,7 @@ def test_seed_total_only_names_the_biases_and_the_leftover() -> None:
 def test_pasted_seed_without_flatten_has_the_keras_count() -> None:
     model = build(CHECK / "mnist_no_flatten.py")
     pasted = CHECK / "mnist_pasted.txt"
-    try:
-        found, chosen = read_path(str(pasted), ReadOptions())
-    except InputError as e:  # the pasted text has no imports and a deprecated optimizer argument
-        pytest.xfail(f"the pasted text is not read yet: {e.message}")
+    found, chosen = read_path(str(pasted), ReadOptions())  # no imports, a deprecated optimizer argument
     graph = found[chosen].graph
     assert graph is not None
     report = infer(graph)

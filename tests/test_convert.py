@@ -104,3 +104,41 @@ def test_pytorch_layers_in_keras() -> None:
         target, target_shape = converted
         count = sum(w.count for w in target.weights([target_shape]) if not w.is_buffer)
         assert count == keras_count(real, target_shape), name
+
+
+def test_stacked_bidirectional_pytorch_lstm_in_keras() -> None:
+    import keras
+
+    from paramwise.convert import target_weights
+
+    if kinds.lookup("torch", "LSTM") is None:
+        pytest.skip("no recurrent kinds")
+    d_in, hidden, steps = 10, 20, 5
+    kind, _ = kinds.make("torch", "LSTM", [d_in, hidden], {"num_layers": 2, "bidirectional": True, "batch_first": True})
+    found = target_weights(kind, [])
+    assert found is not None
+    count = sum(w.count for w in found[1] if not w.is_buffer)
+    real = keras.Sequential([
+        keras.Input((steps, d_in)),
+        keras.layers.Bidirectional(keras.layers.LSTM(hidden, return_sequences=True)),
+        keras.layers.Bidirectional(keras.layers.LSTM(hidden)),
+    ])
+    assert count == real.count_params()
+    assert count != params(nn.LSTM(d_in, hidden, num_layers=2, bidirectional=True))
+
+
+def test_pytorch_source_in_keras() -> None:
+    path = CASES / "torch" / "lenet_functional.py"
+    if not path.exists():
+        pytest.skip("no PyTorch cases")
+    got = torch_counts(str(path))
+    import keras
+
+    real = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(6, 5, name="conv1"), keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(16, 5, name="conv2"), keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+        keras.layers.Dense(120, name="fc1"), keras.layers.Dense(84, name="fc2"), keras.layers.Dense(10, name="fc3"),
+    ])
+    for name in ("conv1", "conv2", "fc1", "fc2", "fc3"):
+        assert got[name][0] == real.get_layer(name).count_params(), name

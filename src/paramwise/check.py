@@ -95,7 +95,11 @@ def parse_claims(text: str) -> list[int]:
 
 
 def claim_rows(report: Report) -> list[Row]:
-    """The rows a person counts: top-level layers, without input placeholders."""
+    """The rows a person counts, without input placeholders: Keras' top-level layers (a nested model is
+    one row), PyTorch's leaf modules (containers only add up their children)."""
+    if report.framework == "torch":
+        parents = {r.parent for r in report.rows}
+        return [r for r in report.rows if r.name not in parents and r.kind != "Input"]
     return [r for r in report.rows if r.depth == 0 and r.kind != "Input"]
 
 

@@ -10,12 +10,12 @@ the kinds; this module only translates arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import kinds
 from .errors import ParamwiseError
-from .formula import Dim, add, render, render_count, simplify
+from .formula import Dim, add, evaluate, render, render_count, simplify
 from .ir import Graph, Layer, Shape, Weight
 from .kinds.base import Kind
 from .report import Report, Row
@@ -87,9 +87,20 @@ def _recurrent(kind: Kind, shape: Shape) -> Spelled:
     keras_name, torch_name = RECURRENT[kind.kind_name]
     if kind.framework == "keras":
         return torch_name, [shape[-1], kind.units], {"bias": kind.use_bias, "batch_first": True}
-    if kind.num_layers != 1 or kind.directions != 1 or kind.proj_size:
-        raise ParamwiseError("a stacked, bidirectional or projected PyTorch layer is several Keras layers")
     return keras_name, [kind.units], {"use_bias": kind.use_bias}
+
+
+def keras_stack(kind: Kind) -> list[tuple[Kind, Shape, int]]:
+    """A stacked or bidirectional PyTorch recurrent layer as Keras layers: (layer, its input, copies)."""
+    if kind.proj_size:
+        raise ParamwiseError("Keras has no recurrent layer with a projection (proj_size)")
+    keras_name = RECURRENT[kind.kind_name][0]
+    out = []
+    for index in range(kind.num_layers):
+        d_in = kind.d_in if index == 0 else kind.directions * kind.units
+        layer, _ = kinds.make("keras", keras_name, [kind.units], {"use_bias": kind.use_bias})
+        out.append((layer, (None, None, d_in), kind.directions))
+    return out
 
 
 def _bidirectional(kind: Kind, shape: Shape) -> Spelled:
@@ -144,10 +155,32 @@ def convert_kind(kind: Kind, shape: Shape) -> tuple[Kind, Shape] | None:
     return target, to_target_layout(kind, shape)
 
 
+def known_input(kind: Kind) -> Shape | None:
+    """An input shape from the layer's own arguments, for PyTorch layers read without a forward pass:
+    in_features, in_channels, num_features, input_size and the like (unknown axes are None)."""
+    a = kind.attrs
+    if kind.kind_name in RECURRENT and a.get("d_in") is not None:
+        return (None, None, a["d_in"])
+    if a.get("d_in") is not None:
+        return (None, a["d_in"])
+    if a.get("c_in") is not None and a.get("rank"):
+        return (None, a["c_in"], *([None] * a["rank"]))
+    if a.get("num_features") is not None:
+        return (None, a["num_features"], *([None] * (max(a.get("ranks", (4,))) - 2)))
+    if kind.kind_name == "Embedding":
+        return (None, None)
+    return None
+
+
 def target_weights(kind: Kind, shapes: list[Shape]) -> tuple[Kind, list[Weight]] | None:
-    if not shapes:
+    shape = shapes[0] if shapes and all(d is not None for d in shapes[0][1:]) else known_input(kind)
+    if shape is None and shapes:
+        shape = shapes[0]
+    if shape is None:
         return None
-    converted = convert_kind(kind, shapes[0])
+    if kind.framework == "torch" and kind.kind_name in RECURRENT and (kind.num_layers > 1 or kind.directions > 1):
+        return stacked_weights(kind)
+    converted = convert_kind(kind, shape)
     if converted is None:
         return None
     target, shape = converted
@@ -170,6 +203,16 @@ def toggled_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
             count = _sum(w.count for w in other.weights(shapes) if not w.is_buffer)
             out.append((count, f"that is the count with {name}={not kind.attrs[name]} ({other.note()})"))
     return out
+
+
+def stacked_weights(kind: Kind) -> tuple[Kind, list[Weight]]:
+    weights: list[Weight] = []
+    stack = keras_stack(kind)
+    for index, (layer, shape, copies) in enumerate(stack):
+        for copy in range(copies):
+            side = f"layer{index}/" + ("backward/" if copy else "")
+            weights += [replace(w, name=side + w.name) for w in layer.weights([shape])]
+    return stack[0][0], weights
 
 
 def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
@@ -206,8 +249,10 @@ def _sum(values: Any) -> Dim:
 
 def convert_report(graph: Graph, report: Report) -> list[Converted]:
     """Every top-level row of `report` counted in the other framework's conventions."""
+    from .check import claim_rows
+
     layers = {layer.name: layer for layer in graph.layers if not layer.hidden}
-    return [_convert_row(row, layers.get(row.name)) for row in report.rows if row.depth == 0]
+    return [_convert_row(row, layers.get(row.name)) for row in claim_rows(report)]
 
 
 def _convert_row(row: Row, layer: Layer | None) -> Converted:
@@ -232,7 +277,10 @@ def _letters(kind: Kind, weights: list[Weight], params: list[Weight]) -> str:
     """The target's formula in letters: its factored form where the kind has one, else the sum of products."""
     if not params:
         return "0"
-    expr = kind.formula(weights) or add(*(w.term() for w in params))
+    plain = add(*(w.term() for w in params))
+    expr = kind.formula(weights)
+    if expr is None or simplify(evaluate(expr) - evaluate(plain)) != 0:
+        expr = plain  # a stack of layers has no one factored formula
     return render(expr, "letters")
 
 

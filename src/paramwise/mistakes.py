@@ -134,8 +134,12 @@ def missing_kernel_depth(ctx: LayerContext) -> list[Variant]:
         if len(spatial) < 2:
             continue
         for f in dict.fromkeys(spatial):
-            out += _drop_factor(ctx, lambda g, f=f: g is f, "missing_kernel_depth", _window_text, only=w)
+            out += _drop_factor(ctx, _same_factor(f), "missing_kernel_depth", _window_text, only=w)
     return _dedupe(out)
+
+
+def _same_factor(f: Factor) -> Callable[[Factor], bool]:
+    return lambda g: g is f
 
 
 def _window_text(w: Weight, f: Factor) -> str:

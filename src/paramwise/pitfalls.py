@@ -105,8 +105,9 @@ def dominant_layer(report: Report, rows: list[Row], by_name: dict[str, Row]) -> 
     hint = ""
     feeder = next(_upstream(top, by_name), None)
     if feeder is not None and feeder.kind == "Flatten" and feeder.input_shapes:
-        before = feeder.input_shapes[0]
-        message += f": it takes the {render_count(_input(top)[-1]) if _input(top) else '?'} values Flatten makes of {shape_text(before)}"
+        before, shape = feeder.input_shapes[0], _input(top)
+        width = render_count(shape[-1]) if shape else "?"
+        message += f": it takes the {width} values Flatten makes of {shape_text(before)}"
         hint = "pooling, a strided convolution or global pooling before Flatten shrinks it most"
     yield Diagnostic("dominant_layer", message, top.location, hint)
 
