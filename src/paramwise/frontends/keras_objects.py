@@ -107,7 +107,8 @@ class KTensor(HostValue):
         tensors = [v for v in (left, right) if isinstance(v, KTensor)]
         if len(tensors) == 1:
             return tensors[0]
-        layer = LayerObj(self.session, "Add", kinds.make("keras", "Add", [], {})[0], self.session.auto_name("add"), ctx.location)
+        kind = kinds.make("keras", "BroadcastOp", [], {})[0]  # keras.ops broadcasting, not the Add layer's
+        layer = LayerObj(self.session, "Add", kind, self.session.auto_name("add"), ctx.location)
         layer.hidden = True
         return self.session.record(layer, tensors, ctx)[0]
 

@@ -58,6 +58,43 @@ class ElementwiseMerge(Kind):
         return broadcast(inputs)
 
 
+class Broadcast(Kind):
+    """An element-wise tensor operation written in code (`x + y`, `keras.ops.multiply`): no parameters.
+
+    Keras ops broadcast more loosely than merge layers: an unknown size against a known one gives the known one.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:BroadcastOp": {}}
+    signatures = {"keras": ()}
+    n_inputs = (1, None)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        out: tuple[Any, ...] = inputs[0]
+        for shape in inputs[1:]:
+            out = broadcast_op(out, shape, inputs)
+        return out
+
+
+def broadcast_op(a: Shape, b: Shape, shapes: list[Shape]) -> Shape:
+    """keras.ops' `broadcast_shapes`: numpy rules, where None meets a size it takes that size."""
+    rank = max(len(a), len(b))
+    a, b = (1,) * (rank - len(a)) + tuple(a), (1,) * (rank - len(b)) + tuple(b)
+    out: list[Any] = []
+    for i, j in zip(a, b):
+        if i == 1:
+            out.append(j)
+        elif i is None:
+            out.append(None if j == 1 else j)
+        elif j == 1 or j is None or i == j:
+            out.append(i)
+        else:
+            raise KindError(
+                f"cannot broadcast {', '.join(shape_text(s) for s in shapes)}",
+                hint="make the sizes equal, or 1 where one tensor should be repeated",
+            )
+    return tuple(out)
+
+
 class Concatenate(Kind):
     """Concatenate: joins tensors along one axis (the last by default). No parameters."""
 
