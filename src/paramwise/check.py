@@ -266,7 +266,8 @@ def diagnose_running(running: list[int], rows: list[Row], picked: list[int], exp
     findings: dict[int, Finding] = {}
     for i, j in enumerate(picked):
         finding = exact[i]
-        if "unexplained" in finding.mistakes:
+        negative = "params_on_parameterless_layer" in finding.mistakes and per_layer[i] < 0
+        if "unexplained" in finding.mistakes or negative:
             slipped = _slip(rows[j], running[i - 1] if i else 0, running[i], explainer, prefer)
             finding = slipped or finding
         findings[j] = Finding(finding.row, finding.claimed, finding.mistakes, finding.lines, finding.parts, running[i])
@@ -404,7 +405,7 @@ def total_lines(claimed: int, true: int, findings: list[Finding], left: list[Par
     side = "short of" if diff < 0 else "more than"
     lines = [f"Your total {pretty(claimed)} is {pretty(abs(diff))} {side} {pretty(true)}."]
     parts = [p for f in findings for p in f.parts] + left
-    if parts:
+    if parts and parts != left:
         sign = 1 if diff < 0 else -1
         amounts = [p.amount * sign for p in parts]
         terms = pretty(amounts[0]) + "".join(f" {'+' if a >= 0 else '-'} {pretty(abs(a))}" for a in amounts[1:])
