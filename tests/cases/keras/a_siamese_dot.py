@@ -8,8 +8,8 @@ encoder = keras.Sequential([
     layers.Dropout(0.1),
     layers.Dense(8),
 ], name="encoder")
-left = keras.Input((20,), name="left")
-right = keras.Input((20,), name="right")
+left = keras.Input((20,))
+right = keras.Input((20,))
 sim = layers.Dot(axes=1, normalize=True)([encoder(left), encoder(right)])
 out = layers.Dense(1, activation="sigmoid")(sim)
 model = keras.Model([left, right], out)
