@@ -51,3 +51,38 @@ def test_notes_say_where_frameworks_disagree() -> None:
     lstm = next(r for r in report.rows if r.type == "LSTM")
     assert "two bias vectors per gate" in lstm.note
     assert lstm.formula == "4*(12 + 64 + 1)*64"
+
+
+ERRORS = [
+    (
+        "keras.Sequential([keras.Input((20,)), layers.LSTM(8)])",
+        "LSTM 'lstm' expects a 3-D input (batch, seq, d_in); got (None, 20)",
+        "add a time axis, e.g. keras.Input((timesteps, 20))",
+    ),
+    (
+        "keras.Model(x := keras.Input((5, 4)), layers.Bidirectional(layers.Dense(3))(x))",
+        "Bidirectional: wraps a recurrent layer (LSTM, GRU, SimpleRNN, RNN, ConvLSTM); got Dense",
+        "Bidirectional(LSTM(64))",
+    ),
+    (
+        "keras.Model(x := keras.Input((5, 6)), layers.GroupNormalization(groups=4)(x))",
+        "the number of channels (6) must be divisible by the number of groups (4)",
+        "choose a number of groups",
+    ),
+    (
+        "keras.Model(x := keras.Input((5, 6)), layers.MultiHeadAttention(2, 3)(x, keras.Input((4, 6)), keras.Input((5, 6))))",
+        "needs value and key equal on every axis but the last",
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize("code, message, hint", ERRORS, ids=["lstm_2d", "bidirectional_dense", "groups", "mha_key"])
+def test_errors_name_the_layer_and_the_fix(tmp_path: Path, code: str, message: str, hint: str) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(f"import keras\nfrom keras import layers\n\nmodel = {code}\n")
+    with pytest.raises(paramwise.ParamwiseError) as info:
+        paramwise.read(str(path))
+    assert message in info.value.message
+    assert hint in info.value.hint
+    assert info.value.location is not None and info.value.location.line == 4

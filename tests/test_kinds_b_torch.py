@@ -13,8 +13,8 @@ import pytest
 from paramwise import kinds
 from paramwise.errors import KindError
 from paramwise.formula import evaluate
-from paramwise.ir import Call, Graph, Layer, TensorRef
 from paramwise.infer import infer
+from paramwise.ir import Call, Graph, Layer, TensorRef
 from paramwise.kinds.core import Input
 
 torch = pytest.importorskip("torch")

@@ -92,7 +92,7 @@ class Recurrent(Kind):
     has_cell_state: ClassVar[bool] = False
     is_cell: ClassVar[bool] = False
     cell_name: ClassVar[str] = "simple_rnn_cell"
-    n_inputs = (1, None)  # the sequence, then any initial states
+    n_inputs: ClassVar[tuple[int, int | None]] = (1, None)  # the sequence, then any initial states
 
     def setup(self) -> None:
         a = self.attrs
@@ -180,7 +180,9 @@ class Recurrent(Kind):
     # -- the Kind interface -----------------------------------------------------------------
     def check(self, inputs: list[Shape]) -> None:
         if self.framework == "keras":
-            expect_rank(inputs, 3, "(batch, seq, d_in)", hint="a recurrent layer reads sequences: (batch, seq, d_in)")
+            d = inputs[0][-1] if len(inputs[0]) == 2 else "d_in"
+            hint = f"a recurrent layer reads sequences: add a time axis, e.g. keras.Input((timesteps, {d}))"
+            expect_rank(inputs, 3, "(batch, seq, d_in)", hint=hint)
             last_dim(inputs, "the feature axis")
         self.check_features(inputs[0])
 

@@ -74,7 +74,7 @@ class TransformerEncoderLayer(Composite):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:TransformerEncoderLayer": {}}
     signatures = {"torch": signature(LAYER_ARGS, **LAYER_DEFAULTS)}
-    n_inputs = (1, 3)
+    n_inputs: ClassVar[tuple[int, int | None]] = (1, 3)
     norms = 2
     attentions: ClassVar[tuple[str, ...]] = ("self_attn",)
 
@@ -118,7 +118,7 @@ class TransformerEncoder(Composite):
             encoder_layer=REQUIRED, num_layers=REQUIRED, enable_nested_tensor=True, mask_check=True,
         ),
     }
-    n_inputs = (1, 3)
+    n_inputs: ClassVar[tuple[int, int | None]] = (1, 3)
 
     def setup(self) -> None:
         layer, _, _ = unwrap(self.attrs[self.stack_of], self.stack_of)

@@ -133,7 +133,8 @@ class TimeDistributed(Kind):
         return prefixed(self.inner.weights(steps), self.prefix, self.inner_trainable)
 
     def formula(self, weights: list[Weight]) -> Expr | None:
-        return self.inner.formula(unprefixed(weights, self.prefix))
+        inner: Kind = self.inner
+        return inner.formula(unprefixed(weights, self.prefix))
 
 
 class RNN(Kind):
