@@ -228,6 +228,32 @@ def test_framework_convention_pytorch_lstm_count() -> None:
     assert "framework_convention" in finding(d, lstm.name).mistakes
 
 
+def test_framework_convention_keras_lstm_count_for_a_pytorch_model() -> None:
+    import keras
+
+    path = CHECK / "torch_lstm.py"
+    d0 = diagnose(path, [0, 0])
+    lstm, head = (f.row for f in d0.findings)
+    d_in = lstm.input_shapes[0][-1] if lstm.input_shapes else next(w.dims[1].value for w in lstm.weight_objects)
+    real = keras.Sequential([keras.Input((None, d_in)), keras.layers.LSTM(lstm.weight_objects[1].shape[1])])
+    d = diagnose(path, [real.count_params(), head.params])
+    assert finding(d, "lstm").mistakes == ("framework_convention",)
+    assert "Keras count" in finding(d, "lstm").lines[0]
+
+
+def test_framework_convention_gru_reset_after() -> None:
+    import keras
+
+    path = CHECK / "gru_reset_before.py"
+    model = build(path)
+    true = counts(model)
+    gru = model.layers[0]
+    other = keras.Sequential([keras.Input(tuple(gru.input.shape[1:])), keras.layers.GRU(gru.units, reset_after=True)])
+    d = diagnose(path, [other.count_params()] + true[1:])
+    assert finding(d, "gru").mistakes == ("framework_convention",)
+    assert "reset_after=True" in finding(d, "gru").lines[0]
+
+
 def test_bidirectional_not_doubled() -> None:
     if kinds.lookup("keras", "Bidirectional") is None:
         pytest.skip("no Bidirectional kind yet")

@@ -207,10 +207,22 @@ def parts_of(row: Row, variant: Variant) -> tuple[Part, ...]:
             Part(variant.codes[1], total - biases, _label(variant.codes[1], row)))
 
 
+LABELS = {
+    "missing_bias": "{} biases",
+    "addition_slip": "addition slip after {}",
+    "missing_input_channels": "{} input channels",
+    "missing_kernel_depth": "{} kernel window",
+    "spatial_instead_of_channels": "{} image size for channels",
+    "wrong_flatten_size": "{} flattened size",
+    "framework_convention": "{} in the other convention",
+    "bidirectional_not_doubled": "{} second direction",
+    "embedding_swapped": "{} sequence length for vocabulary",
+    "shared_counted_twice": "{} shared weights counted again",
+}
+
+
 def _label(code: str, row: Row) -> str:
-    return {"missing_bias": f"{row.name} biases", "addition_slip": f"addition slip after {row.name}"}.get(
-        code, f"{row.name}: {code}"
-    )
+    return LABELS.get(code, "{}: " + code).format(row.name)
 
 
 def best_match(value: int, row: Row, explainer: Explainer, prefer: set[str]) -> Variant | None:

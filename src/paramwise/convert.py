@@ -233,7 +233,7 @@ def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]
     if buffers:
         with_buffers = simplify(params + _sum(w.count for w in buffers))
         out.append((with_buffers, f"that is the {name} count with its buffers ({_names(weights, True)})"))
-    return out + toggled
+    return toggled + out
 
 
 def _names(weights: list[Weight], buffers: bool) -> str:
