@@ -165,6 +165,8 @@ INVALID: list[Case] = [
     ("PReLU", (3,), {}, (2, 6, 4)),
     ("Unflatten", (1, (3, 4)), {}, (3, 10)),
     ("GLU", (), {}, (2, 5)),
+    ("Conv2d", (3, 6, 3), {"stride": 2, "padding": "same"}, (1, 3, 8, 8)),
+    ("Conv1d", (3, 6, 3), {"padding": "full"}, (1, 3, 8)),
 ]
 
 

@@ -66,6 +66,8 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
     if kind.framework == "torch":
         a["data_format"] = "channels_first"
         pad = a["padding"]
+        if isinstance(pad, str) and pad.lower() not in ("valid", "same"):
+            raise KindError(f"padding must be 'valid', 'same' or a number; got {pad!r}")
         a["padding"] = pad.lower() if isinstance(pad, str) else tuple_of(pad, rank, "padding")
     else:
         a["data_format"] = str(a.get("data_format") or "channels_last").lower()
@@ -167,6 +169,11 @@ class Conv(Kind):
 
     def setup(self) -> None:
         normalize_conv(self)
+        if self.framework == "torch" and self.padding == "same" and any(s != 1 for s in self.strides):
+            raise KindError(
+                f"padding='same' is not supported with strides {self.strides}",
+                hint="give the padding as a number instead, e.g. padding=kernel_size // 2",
+            )
         if isinstance(self.filters, int) and isinstance(self.groups, int) and self.filters % self.groups:
             raise KindError(f"filters ({self.filters}) must be divisible by groups ({self.groups})")
 
