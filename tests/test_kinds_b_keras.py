@@ -86,3 +86,27 @@ def test_errors_name_the_layer_and_the_fix(tmp_path: Path, code: str, message: s
     assert message in info.value.message
     assert hint in info.value.hint
     assert info.value.location is not None and info.value.location.line == 4
+
+
+@pytest.mark.parametrize(
+    "query, value, options",
+    [
+        ((2, 6, 10), (2, 9, 10), {}),
+        ((2, 5, 3, 8), (2, 7, 3, 8), {}),
+        ((2, 5, 3, 8), (2, 5, 4, 8), {"attention_axes": (2,)}),
+        ((2, 5, 3, 8), (2, 7, 3, 8), {"attention_axes": 1, "output_shape": (2, 4)}),
+    ],
+)
+def test_attention_scores_match_a_real_call(query: tuple[int, ...], value: tuple[int, ...], options: dict[str, Any]) -> None:
+    """Keras' symbolic scores are (batch, heads, T, T) even for cross-attention; a real call gives (batch, heads, T, S)."""
+    import numpy as np
+    from keras import layers
+
+    from paramwise import kinds
+
+    layer = layers.MultiHeadAttention(2, 4, **options)
+    out, scores = layer(np.zeros(query, "float32"), np.zeros(value, "float32"), return_attention_scores=True)
+    kind = kinds.make("keras", "MultiHeadAttention", [2, 4], dict(options))[0]
+    kind.attrs["return_attention_scores"] = True
+    assert kind.output_shape([query, value]) == [tuple(out.shape), tuple(scores.shape)]
+    assert [w.shape for w in kind.weights([query, value])] == [tuple(w.shape) for w in layer.weights]

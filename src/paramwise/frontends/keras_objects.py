@@ -146,6 +146,8 @@ class LayerObj(HostValue):
         if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
             for base in self.kind.attrs.get("sublayer_names", ()):
                 self.session.auto_name(base)
+        for option in self.kind.attrs.get("call_options", ()) if self.kind is not None else ():
+            self.kind.attrs[option] = kwargs.get(option) is True  # e.g. return_attention_scores=True: two outputs
         outs = self.session.record(self, tensors, ctx)
         return outs[0] if len(outs) == 1 else outs
 
@@ -217,7 +219,8 @@ class LayerClass(HostValue):
         try:
             kind, extra = kinds.make("keras", self.type_name, args, kwargs)
         except KindError as e:
-            raise ctx.error(f"{self.type_name}: {e.message}", e.hint) from e
+            message = e.message if e.message.startswith(self.type_name) else f"{self.type_name}: {e.message}"
+            raise ctx.error(message, e.hint) from e
         if kind.caveat():
             ctx.warn("approximate_layer", f"{self.type_name}: {kind.caveat()}")
         signature = [p for p, _ in found[0].signatures.get("keras", ())]

@@ -20,8 +20,11 @@ class MultiHeadAttention(Kind):
     """Multi-head attention: query, key and value projections of heads×key_dim (value_dim) each, and an
     output projection back to the query's width. Called as mha(query, value) or mha(query, value, key)."""
 
-    # Keras builds a Softmax and a Dropout on the first call, which take those auto-names
-    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:MultiHeadAttention": {"sublayer_names": ("softmax", "dropout")}}
+    # Keras builds a Softmax and a Dropout on the first call, which take those auto-names; a call with
+    # return_attention_scores=True returns the scores too (the frontend sets that option per call)
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "keras:MultiHeadAttention": {"sublayer_names": ("softmax", "dropout"), "call_options": ("return_attention_scores",)},
+    }
     signatures = {
         "keras": signature(
             "num_heads key_dim value_dim dropout use_bias output_shape attention_axes sliding_window "
@@ -49,9 +52,18 @@ class MultiHeadAttention(Kind):
             if shape[-1] is None:
                 raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
 
-    def output_shape(self, inputs: list[Shape]) -> Shape:
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         query = inputs[0]
-        return (*query[:-1], *self.output_dims) if self.output_dims else query
+        out = (*query[:-1], *self.output_dims) if self.output_dims else query
+        return [out, self.scores_shape(query, inputs[1])] if self.attrs.get("return_attention_scores") is True else out
+
+    def scores_shape(self, query: Shape, value: Shape) -> Shape:
+        """(batch, <other axes>, heads, <query attention axes>, <key attention axes>): (batch, heads, T, S)."""
+        rank = len(query)
+        axes = self.attention_axes if self.attention_axes is not None else tuple(range(1, rank - 1))
+        axes = tuple(a % rank for a in ((axes,) if isinstance(axes, int) else axes))
+        others = tuple(query[i] for i in range(1, rank - 1) if i not in axes)
+        return (query[0], *others, self.num_heads, *(query[a] for a in axes), *(value[a] for a in axes))
 
     def projection(self, name: str, width: Factor, size: Factor) -> list[Weight]:
         heads = factor(self.num_heads, "heads")
@@ -99,7 +111,9 @@ class Attention(Kind):
     """Dot-product attention between a query and a value sequence: no weights unless use_scale (one
     learned scalar) or score_mode="concat" (one more). Called on [query, value] or [query, value, key]."""
 
-    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Attention": {"additive": False}}
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "keras:Attention": {"additive": False, "call_options": ("return_attention_scores",)},
+    }
     signatures = {"keras": signature("use_scale score_mode dropout seed", use_scale=False, score_mode="dot", dropout=0.0)}
     n_inputs = (2, 3)
 
@@ -109,8 +123,11 @@ class Attention(Kind):
         if not self.additive and self.score_mode not in ("dot", "concat"):
             raise KindError(f"score_mode must be 'dot' or 'concat'; got {self.score_mode!r}")
 
-    def output_shape(self, inputs: list[Shape]) -> Shape:
-        return (*inputs[0][:-1], inputs[1][-1])
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        out = (*inputs[0][:-1], inputs[1][-1])
+        if self.attrs.get("return_attention_scores") is True:
+            return [out, (*inputs[0][:-1], inputs[1][-2])]  # scores (batch, Tq, Tv)
+        return out
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         if self.additive:
@@ -127,7 +144,9 @@ class AdditiveAttention(Attention):
     """Additive (Bahdanau) attention: scores are a learned, scaled sum of tanh(query + key); use_scale
     (the default) learns one scale per feature. Called on [query, value] or [query, value, key]."""
 
-    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:AdditiveAttention": {"additive": True}}
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "keras:AdditiveAttention": {"additive": True, "call_options": ("return_attention_scores",)},
+    }
     signatures = {"keras": signature("use_scale dropout", use_scale=True, dropout=0.0)}
 
 
