@@ -47,6 +47,8 @@ def compare(report: Any, model: Any) -> list[str]:
     rows = {r.name: r for r in report.rows}
     owners = owned(model)
     leaves = {r.name for r in rows.values() if r.kind != "Container"}
+    if report.model in leaves:  # the model itself is one built-in module (nn.Transformer(...)): one row
+        return problems
     for name, module in model.named_modules():
         if not name:
             continue

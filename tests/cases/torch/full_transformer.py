@@ -1,0 +1,3 @@
+import torch.nn as nn
+
+model = nn.Transformer(d_model=32, nhead=4, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=64)
