@@ -15,7 +15,9 @@ from .ir import Shape
 from .report import Report, Row, shape_text
 
 DOMINANT_SHARE = 0.8
+LARGE_SHARE, LARGE_TOTAL, MIN_TOTAL = 0.95, 100_000, 1_000
 SPATIAL_KINDS = ("Conv", "Pool", "SeparableConv", "DepthwiseConv", "ConvTranspose")
+IMAGE_SIDE = 8  # the spatial sides of an image worth a layout warning
 FLATTENING_KINDS = ("Flatten", "GlobalPool", "Reshape")
 
 
@@ -92,24 +94,43 @@ def _flat_count(row: Row, shape: Shape) -> str | None:
 
 
 def dominant_layer(report: Report, rows: list[Row], by_name: dict[str, Row]) -> Iterator[Diagnostic]:
-    """One layer with most of the parameters: usually a Dense after a Flatten of a large feature map."""
-    counted = [r for r in rows if isinstance(r.params, int) and r.params > 0]
+    """One layer with most of the parameters. Said when something usually shrinks it: a layer fed by a
+    Flatten of a feature map (80% or more), or a Dense layer with 95% or more of a large model. Embedding
+    tables and recurrent layers that dominate are normal and not warned about."""
+    counted = [r for r in _counted_rows(report) if isinstance(r.params, int) and r.params > 0]
     total = report.total
-    if len(counted) < 3 or not isinstance(total, int) or total <= 0:
+    if len(counted) < 3 or not isinstance(total, int) or total < MIN_TOTAL:
         return
     top = max(counted, key=lambda r: r.params)
     share = top.params / total
-    if share < DOMINANT_SHARE:
+    flatten = _flatten_before(top, by_name)
+    large_dense = top.kind == "Dense" and share >= LARGE_SHARE and total >= LARGE_TOTAL
+    if share < DOMINANT_SHARE or (flatten is None and not large_dense):
         return
     message = f"{top.name} holds {math.floor(share * 1000) / 10}% of the parameters ({render_count(top.params)} of {render_count(total)})"
-    hint = ""
-    feeder = next(_upstream(top, by_name), None)
-    if feeder is not None and feeder.kind == "Flatten" and feeder.input_shapes:
-        before, shape = feeder.input_shapes[0], _input(top)
-        width = render_count(shape[-1]) if shape else "?"
-        message += f": it takes the {width} values Flatten makes of {shape_text(before)}"
+    hint = "a smaller input to it (fewer features, a bottleneck layer) shrinks it most"
+    flat = flatten.output_shape if flatten is not None else None
+    if flatten is not None and flatten.input_shapes and isinstance(flat, tuple) and isinstance(flat[-1], int):
+        message += f": it takes the {render_count(flat[-1])} values Flatten makes of {shape_text(flatten.input_shapes[0])}"
         hint = "pooling, a strided convolution or global pooling before Flatten shrinks it most"
     yield Diagnostic("dominant_layer", message, top.location, hint)
+
+
+def _counted_rows(report: Report) -> list[Row]:
+    from .check import claim_rows
+
+    return claim_rows(report)
+
+
+def _flatten_before(row: Row, by_name: dict[str, Row]) -> Row | None:
+    """The Flatten of a feature map that feeds `row`, through layers without parameters (Dropout ...)."""
+    for up in _upstream(row, by_name):
+        if up.kind == "Flatten":
+            before = up.input_shapes[0] if up.input_shapes else ()
+            return up if len(before) >= 4 else None
+        if up.params:
+            return None
+    return None
 
 
 def channels_in_wrong_place(rows: list[Row], by_name: dict[str, Row]) -> Iterator[Diagnostic]:
@@ -118,10 +139,12 @@ def channels_in_wrong_place(rows: list[Row], by_name: dict[str, Row]) -> Iterato
     for row in rows:
         shape = _input(row)
         c_in = _channels(row)
-        if shape is None or c_in is None or len(shape) < 4 or not _numeric(shape):
+        if shape is None or c_in is None or len(shape) < 4 or not _numeric(shape) or not _reads_model_input(row, by_name):
             continue
         first, last = shape[1], shape[-1]
-        if c_in == last and first in (1, 3, 4) and last > 4 and last not in (first,):
+        if min(shape[2:-1]) < IMAGE_SIDE:
+            continue
+        if c_in == last and first in (1, 3, 4) and last >= IMAGE_SIDE:
             other = "channels-first"
             fix = f"keras.Input({shape_text((*shape[2:], first))}) or data_format='channels_first'"
         elif c_in == first and last in (1, 3, 4) and first > 4:
@@ -134,6 +157,12 @@ def channels_in_wrong_place(rows: list[Row], by_name: dict[str, Row]) -> Iterato
             f"(an axis of {first if other == 'channels-first' else last}), so it is silently read in the other layout"
         )
         yield Diagnostic("channels_layout", message, row.location, f"if so, use {fix}")
+
+
+def _reads_model_input(row: Row, by_name: dict[str, Row]) -> bool:
+    """The layer reads the model's input directly (an image as it was given, not a feature map)."""
+    sources = [by_name.get(name) for name in row.connected_to]
+    return bool(sources) and all(s is None or s.kind == "Input" for s in sources)
 
 
 def _channels(row: Row) -> int | None:
