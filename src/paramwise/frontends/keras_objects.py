@@ -199,6 +199,8 @@ class LayerClass(HostValue):
             if key not in own:
                 kwargs.pop(key, None)
         kind = self.make_kind(args, kwargs, ctx)
+        for attr, sub in dict(kind.attrs.get("named_at_init", {})).items():  # RNN([cells]) makes a StackedRNNCells
+            kind.attrs[attr] = self.session.auto_name(sub)
         # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)
         layer = LayerObj(self.session, self.type_name, kind, str(name) if name else self.session.auto_name(base), ctx.location)

@@ -137,6 +137,26 @@ class TimeDistributed(Kind):
         return inner.formula(unprefixed(weights, self.prefix))
 
 
+def unwrap_cells(items: list[Any] | tuple[Any, ...], prefix: str) -> list[tuple[Kind, str, bool]]:
+    """(cell kind, weight-name prefix, trainable) of each recurrent cell given."""
+    cells = [unwrap(item, "RNN's cell") for item in items]
+    for kind, _, _ in cells:
+        if not getattr(kind, "is_cell", False):
+            raise KindError(f"takes a recurrent cell (LSTMCell, GRUCell, SimpleRNNCell); got {kind.kind_name}")
+    return [(kind, f"{prefix}{name}/", trainable) for kind, name, trainable in cells]
+
+
+class StackedRNNCells(Kind):
+    """A stack of recurrent cells used as one cell by RNN: each cell reads the previous cell's output."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:StackedRNNCells": {}}
+    signatures = {"keras": signature("cells", cells=REQUIRED)}
+    is_cell = True
+
+    def setup(self) -> None:
+        self.attrs["cells"] = unwrap_cells(self.attrs["cells"], "")
+
+
 class RNN(Kind):
     """A recurrent layer built from a cell (or a list of cells, stacked): the cells' weights, applied at
     every step of the sequence. (batch, seq, d_in) -> (batch, units of the last cell)."""
@@ -151,13 +171,15 @@ class RNN(Kind):
     n_inputs = (1, None)
 
     def setup(self) -> None:
-        items = self.cell if isinstance(self.cell, (list, tuple)) else [self.cell]
-        cells = [unwrap(item, "RNN's cell") for item in items]
-        for kind, _, _ in cells:
-            if not getattr(kind, "is_cell", False):
-                raise KindError(f"takes a recurrent cell (LSTMCell, GRUCell, SimpleRNNCell); got {kind.kind_name}")
-        stacked = "stacked_rnn_cells/" if isinstance(self.cell, (list, tuple)) else ""
-        self.attrs["cells"] = [(kind, f"{stacked}{name}/", trainable) for kind, name, trainable in cells]
+        if isinstance(self.cell, (list, tuple)):  # Keras stacks a list in a StackedRNNCells, auto-named
+            self.attrs.setdefault("named_at_init", {"stack_name": "stacked_rnn_cells"})
+            self.attrs["cells"] = unwrap_cells(self.cell, "")
+            return
+        kind, name, trainable = unwrap(self.cell, "RNN's cell")
+        if isinstance(kind, StackedRNNCells):
+            self.attrs["cells"] = [(k, f"{name}/{p}", t and trainable) for k, p, t in kind.cells]
+        else:
+            self.attrs["cells"] = unwrap_cells([self.cell], "")
 
     def check(self, inputs: list[Shape]) -> None:
         if len(inputs[0]) < 3:
@@ -175,7 +197,8 @@ class RNN(Kind):
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         out: list[Weight] = []
         shape = inputs[0] if inputs else None
+        stack = f"{self.attrs.get('stack_name', 'stacked_rnn_cells')}/" if "named_at_init" in self.attrs else ""
         for kind, prefix, trainable in self.cells:
-            out += prefixed(kind.weights([shape] if shape else None), prefix, trainable)
+            out += prefixed(kind.weights([shape] if shape else None), stack + prefix, trainable)
             shape = (None, None, kind.units)
         return out
