@@ -8,6 +8,7 @@ that gives the number the person wrote. Running totals are also checked for addi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from .mistakes import LayerContext, Variant, corrected, is_bias, layer_variants,
 from .report import Report, Row
 
 MODES = ("layers", "running", "total")
-SKIP_COST, MISMATCH_COST = 1000, 1
+SKIP_COST, MISMATCH_COST, UNKNOWN_COST = 1000, 2, 1
 MAX_STATES = 20000
 
 
@@ -115,9 +116,11 @@ def numeric(report: Report) -> None:
 # -- alignment --------------------------------------------------------------------------------------------------
 
 
-def align(values: list[int], rows: list[Row]) -> list[int]:
+def align(values: list[int], rows: list[Row], explainer: Explainer | None = None) -> list[int]:
     """The row index for each per-layer value, in order. Rows may be skipped (free when they have no
-    parameters); a zero claimed for a layer with parameters, or a number for one without, costs a little."""
+    parameters); a zero claimed for a layer with parameters, or a number for one without, costs a little,
+    and so does a number that is neither the layer's count nor its count under a catalogued mistake."""
+    cost = _cost_function(explainer)
     m, n = len(values), len(rows)
     if m > n:
         raise InputError(
@@ -132,18 +135,29 @@ def align(values: list[int], rows: list[Row]) -> list[int]:
     for i in range(1, m + 1):
         for j in range(i, n + 1):
             skip = best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0)
-            take = best[i - 1][j - 1] + (MISMATCH_COST if (values[i - 1] == 0) != (rows[j - 1].params == 0) else 0)
+            take = best[i - 1][j - 1] + cost(values[i - 1], rows[j - 1])
             best[i][j] = min(skip, take)
-    return _trace(best, values, rows)
+    return _trace(best, values, rows, cost)
 
 
-def _trace(best: list[list[float]], values: list[int], rows: list[Row]) -> list[int]:
+def _cost_function(explainer: Explainer | None) -> Callable[[int, Row], int]:
+    def cost(value: int, row: Row) -> int:
+        mismatch = MISMATCH_COST if (value == 0) != (row.params == 0) else 0
+        if explainer is None or value == row.params:
+            return mismatch
+        known = any(v == value for v, _ in explainer.candidates(row))
+        return mismatch + (0 if known else UNKNOWN_COST)
+
+    return cost
+
+
+def _trace(best: list[list[float]], values: list[int], rows: list[Row], cost: Callable[[int, Row], int]) -> list[int]:
     i, j, out = len(values), len(rows), []
     while i > 0:
         if j - 1 >= i and best[i][j] == best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0):
             j -= 1
             continue
-        take = best[i - 1][j - 1] + (MISMATCH_COST if (values[i - 1] == 0) != (rows[j - 1].params == 0) else 0)
+        take = best[i - 1][j - 1] + cost(values[i - 1], rows[j - 1])
         if best[i][j] == take:
             out.append(j - 1)
             i -= 1
@@ -176,6 +190,7 @@ class Explainer:
         self.graph, self.report = graph, report
         self.layers: dict[str, Layer] = {layer.name: layer for layer in graph.layers if not layer.hidden}
         self._shapes: dict[str, list[Variant]] | None = None
+        self._candidates: dict[str, list[tuple[int, Variant | None]]] = {}
 
     def variants(self, row: Row) -> list[Variant]:
         local = layer_variants(LayerContext(row, self._kind(row)))
@@ -192,9 +207,11 @@ class Explainer:
 
     def candidates(self, row: Row) -> list[tuple[int, Variant | None]]:
         """(value, variant) for the right count (variant None) and every mistake's count."""
-        out: list[tuple[int, Variant | None]] = [(row.params, None)]
-        out += [(v.value, v) for v in self.variants(row) if isinstance(v.value, int)]
-        return out
+        if row.name not in self._candidates:
+            out: list[tuple[int, Variant | None]] = [(row.params, None)]
+            out += [(v.value, v) for v in self.variants(row) if isinstance(v.value, int)]
+            self._candidates[row.name] = out
+        return self._candidates[row.name]
 
 
 def parts_of(row: Row, variant: Variant) -> tuple[Part, ...]:
@@ -381,7 +398,7 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
         alignment, total = "You gave the total only; each layer's part was worked out from it.", claims[0]
     else:
         per_layer = claims if mode == "layers" else [claims[0]] + [b - a for a, b in zip(claims, claims[1:])]
-        picked = align(per_layer, rows)
+        picked = align(per_layer, rows, explainer)
         alignment = alignment_text(mode, claims, rows, picked)
         if mode == "running":
             findings, total = diagnose_running(claims, rows, picked, explainer), claims[-1]
