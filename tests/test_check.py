@@ -344,3 +344,15 @@ def test_load_keeps_graph_and_report() -> None:
 
     graph, report = load(Args())
     assert len(graph.layers) >= len(report.rows)
+
+
+def test_a_layer_left_out_is_found_by_alignment() -> None:
+    model = build(MNIST)
+    with_params = [(layer.name, layer.count_params()) for layer in model.layers if layer.count_params()]
+    for left_out in range(len(with_params)):
+        claims = [count for i, (_, count) in enumerate(with_params) if i != left_out]
+        d = diagnose(MNIST, claims)
+        name = with_params[left_out][0]
+        assert finding(d, name).claimed is None
+        assert finding(d, name).mistakes == ("unexplained",)
+        assert f"{name} has parameters but no number of yours" in d.alignment
