@@ -10,7 +10,15 @@ from .base import REQUIRED, Kind, shape_text
 
 
 def broadcast(shapes: list[Shape]) -> Shape:
-    """Keras' merge rule: the batch axis, then the other axes broadcast from the right (None stays unknown)."""
+    """keras.ops broadcasting of several shapes (`x + y` in code): see `broadcast_op`."""
+    out: Shape = shapes[0]
+    for shape in shapes[1:]:
+        out = broadcast_op(out, shape, shapes)
+    return out
+
+
+def merge_shape(shapes: list[Shape]) -> Shape:
+    """Keras' merge-layer rule: the batch axis, then the other axes broadcast from the right (None stays unknown)."""
     out: tuple[Any, ...] = tuple(shapes[0][1:])
     for shape in shapes[1:]:
         out = pair(out, tuple(shape[1:]), shapes)
@@ -55,7 +63,7 @@ class ElementwiseMerge(Kind):
             raise KindError(f"needs exactly 2 inputs; got {len(inputs)}")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
-        return broadcast(inputs)
+        return merge_shape(inputs)
 
 
 class Broadcast(Kind):
@@ -69,10 +77,7 @@ class Broadcast(Kind):
     n_inputs = (1, None)
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
-        out: tuple[Any, ...] = inputs[0]
-        for shape in inputs[1:]:
-            out = broadcast_op(out, shape, inputs)
-        return out
+        return broadcast(inputs)
 
 
 def broadcast_op(a: Shape, b: Shape, shapes: list[Shape]) -> Shape:
