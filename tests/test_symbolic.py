@@ -77,3 +77,17 @@ def test_cli_symbolic(capsys: pytest.CaptureFixture[str]) -> None:
     assert str(report.total).replace("*", "·") in out
     assert main([str(GAP), "--symbolic", "--quiet"]) == 0
     assert "IMG does not change the count" in capsys.readouterr().out
+
+
+def test_pytorch_width_formula_matches_torch(tmp_path: Path) -> None:
+    import runpy
+
+    pytest.importorskip("torch")
+    path = CHECK / "torch_mlp_width.py"
+    report = read_symbolic(str(path), ["H"], ReadOptions())
+    assert {str(s) for s in report.total.free_symbols} == {"H"}
+    for h in (3, 50):
+        bound = with_values(path, tmp_path, H=h)
+        model = runpy.run_path(str(bound))["model"]
+        real = sum(p.numel() for p in model.parameters())
+        assert substitute(report.total, H=h) == paramwise.read(str(bound)).total == real
