@@ -46,8 +46,8 @@ def is_operation(entry: dict[str, Any]) -> bool:
 def is_custom(entry: dict[str, Any]) -> bool:
     """A layer class the user defined (its module is not Keras', or it is registered under a package)."""
     module = entry.get("module")
-    if isinstance(module, str) and module and not module.startswith(KERAS_MODULES):
-        return True
+    if isinstance(module, str) and module:
+        return not module.startswith(KERAS_MODULES)  # Keras' own (applications register theirs as Custom>)
     registered = entry.get("registered_name")
     return ">" in str(entry.get("class_name", "")) or (isinstance(registered, str) and ">" in registered)
 
@@ -72,6 +72,8 @@ def layer_kwargs(cfg: dict[str, Any], wrapped: Callable[[dict[str, Any]], Any]) 
             continue
         if isinstance(value, dict) and isinstance(value.get("config"), dict) and is_layer_entry(value):
             out[key] = wrapped(value)
+        elif key == "axis" and isinstance(value, list) and len(value) == 1:
+            out[key] = value[0]  # tf.keras 2.x stores BatchNormalization(axis=-1) as [3]
         else:
             out[key] = plain(value)
     return out

@@ -297,8 +297,8 @@ def node_refs(node: Any) -> list[Ref]:
             if key in kwargs:
                 collect_history(kwargs[key], found)
         return found
-    refs: list[Ref] = []  # tf.keras 2.x: [[layer, node, tensor, kwargs], ...]
-    for item in node:
+    refs: list[Ref] = []  # tf.keras 2.x: [[layer, node, tensor, kwargs], ...]; TFOpLambda: one entry, unwrapped
+    for item in [node] if node and isinstance(node[0], str) else node:
         refs.append((str(item[0]), int(item[1]), int(item[2])))
         extra = item[3] if len(item) > 3 and isinstance(item[3], dict) else {}
         for value in extra.values():
