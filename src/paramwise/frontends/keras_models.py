@@ -58,11 +58,7 @@ class ModelBase:
                 location=self.location,
             )
         calls = reachable(self.session, self.input_tensors(), self.output_tensors())
-        order = [obj for obj in self.row_layers()]
-        for index in calls:
-            obj = self.session.calls[index].layer
-            if obj not in order:
-                order.append(obj)
+        order = self.ordered_layers(calls)
         position = {id(obj): i for i, obj in enumerate(order)}
         renumber = {old: new for new, old in enumerate(calls)}
         ir_calls = []
@@ -91,6 +87,17 @@ class ModelBase:
             meta={"model_type": self.type_name},
         )
 
+    def ordered_layers(self, calls: list[int] | None = None) -> list[LayerObj]:
+        """The model's layers in Keras' order: its own list first, then the layers its graph calls."""
+        if calls is None:
+            calls = reachable(self.session, self.input_tensors(), self.output_tensors()) if self.is_built() else []
+        order = list(self.row_layers())
+        for index in calls:
+            obj = self.session.calls[index].layer
+            if obj not in order:
+                order.append(obj)
+        return order
+
     def unbuilt_hint(self) -> str:
         return "add input_shape=(...) to the first layer, or start the model with keras.Input(shape=(...))"
 
@@ -109,7 +116,8 @@ class ModelBase:
         if name == "trainable":
             return self.trainable
         if name == "layers":
-            return [obj.model if obj.model is not None else obj for obj in self.row_layers()]
+            shown = [obj for obj in self.ordered_layers() if not obj.hidden or (self.shows_inputs and obj.type_name == "InputLayer")]
+            return [obj.model if obj.model is not None else obj for obj in shown]
         if name in ("input", "inputs"):
             ins = self.input_tensors()
             return ins[0] if name == "input" and len(ins) == 1 else ins
@@ -185,7 +193,10 @@ class SequentialObj(HostValue, ModelBase):
             self.output = self._apply(layer, self.output, ctx)
 
     def _apply(self, layer: LayerObj, x: KTensor, ctx: Context) -> KTensor:
-        result = layer.py_call([x], {}, Context(ctx.interp, ctx.node))
+        try:
+            result = layer.py_call([x], {}, Context(ctx.interp, ctx.node))
+        except InputError as e:  # point at the layer itself, not at the add() or Sequential() holding it
+            raise InputError(e.message, e.hint, layer.location) from e
         if isinstance(result, list):
             raise ctx.error(f"layer '{layer.name}' returns {len(result)} tensors; a Sequential model needs one")
         return result

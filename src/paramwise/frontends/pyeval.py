@@ -233,6 +233,7 @@ class Interpreter:
         self.globals = Scope(None, "module")
         self.current: ast.AST | None = None
         self.symbols: dict[str, Location] = {}  # undefined names read as unknown sizes, where first seen
+        self.loops: list[ast.AST] = []  # the loops being run, outermost first (named by the step-budget error)
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""
@@ -265,7 +266,7 @@ class Interpreter:
         if self.steps > MAX_STEPS:
             raise self.error(
                 f"the model code takes more than {MAX_STEPS:,} steps to evaluate; stopped",
-                node,
+                self.loops[0] if self.loops else node,  # the outermost loop still running
                 hint="paramwise reads code without running it; a loop this long is probably not building a model",
             )
 
@@ -334,6 +335,13 @@ class Interpreter:
             self.exec_block(node.orelse, scope)
 
     def stmt_For(self, node: ast.For, scope: Scope) -> None:
+        self.loops.append(node)
+        try:
+            self.run_for(node, scope)
+        finally:
+            self.loops.pop()
+
+    def run_for(self, node: ast.For, scope: Scope) -> None:
         broke = False
         for item in self.iterate(self.eval(node.iter, scope), node.iter):
             self.tick(node)
@@ -349,6 +357,13 @@ class Interpreter:
             self.exec_block(node.orelse, scope)
 
     def stmt_While(self, node: ast.While, scope: Scope) -> None:
+        self.loops.append(node)
+        try:
+            self.run_while(node, scope)
+        finally:
+            self.loops.pop()
+
+    def run_while(self, node: ast.While, scope: Scope) -> None:
         while self.truth(self.eval(node.test, scope), node.test):
             self.tick(node)
             try:

@@ -24,14 +24,17 @@ RULE = re.compile(r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
     """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
     text, warnings = clean_paste(filename, text)
-    original_lines = text.splitlines()
+    first: tuple[str, SyntaxError] | None = None
     for _ in range(MAX_REPAIRS):
         try:
             return ast.parse(text, filename=filename), text, warnings
         except SyntaxError as e:
+            first = first or (text, e)
             repaired = _repair(filename, text, e, warnings)
             if repaired is None:
-                raise _syntax_error(filename, text, original_lines, e) from e
+                # a guess that led nowhere (e.g. closing a bracket) must not hide the real first error
+                shown_text, shown = first if _is_guess(first[1]) else (text, e)
+                raise _syntax_error(filename, shown_text, shown) from e
             text = repaired
     raise InputError(f"{filename}: too many syntax errors to repair", hint="check that this is Python code")
 
@@ -79,7 +82,7 @@ def _print_call(filename: str, lines: list[str], line: int, warnings: list[Diagn
 def _is_prose(text: str) -> bool:
     """A line of an article or a printed summary table that was copied along with the code."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("#"):
+    if not stripped or stripped.startswith("#") or keyword.iskeyword(stripped.split()[0].rstrip(":")):
         return False
     if RULE.match(stripped) or PROSE_MARKERS.match(stripped):
         return True
@@ -240,7 +243,12 @@ def _bracket_balance(text: str) -> int:
     return balance
 
 
-def _syntax_error(filename: str, text: str, original: list[str], e: SyntaxError) -> InputError:
+def _is_guess(e: SyntaxError) -> bool:
+    msg = e.msg or ""
+    return "never closed" in msg or "Perhaps you forgot a comma" in msg
+
+
+def _syntax_error(filename: str, text: str, e: SyntaxError) -> InputError:
     line = e.lineno or 0
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
