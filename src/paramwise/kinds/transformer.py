@@ -11,9 +11,9 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, add, const, prod
+from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, shape_text
+from .base import REQUIRED, Kind, factor, shape_text
 from .signatures import signature
 from .wrappers import unwrap
 
@@ -88,6 +88,17 @@ class TransformerEncoderLayer(Composite):
 
     def check(self, inputs: list[Shape]) -> None:
         self.check_width(inputs[0])
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """attentions·4·(E + 1)·E + (E + 1)·ff + (ff + 1)·E + norms·2·E (without the + 1s and 2s when bias=False)."""
+        e, ff, bias = factor(self.d_model, "E"), factor(self.dim_feedforward, "ff"), bool(self.bias)
+
+        def plus_one(f: Factor) -> Expr:
+            return add(f, const(1)) if bias else f
+
+        attention = prod(const(4 * len(self.attentions)), plus_one(e), e)
+        norms = prod(const(self.norms * (2 if bias else 1)), e)
+        return add(attention, prod(plus_one(e), ff), prod(plus_one(ff), e), norms)
 
     def note(self) -> str:
         return "Keras has no transformer layer; its MultiHeadAttention, Dense and LayerNormalization give the same count with separate q/k/v kernels"
