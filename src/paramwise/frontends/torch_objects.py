@@ -231,6 +231,8 @@ def add_buffer(node: Node, name: Any, tensor: Any) -> None:
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:
     """Positional modules of nn.Sequential/ModuleList, or one (Ordered)dict of named ones."""
+    if len(items) == 1 and isinstance(items[0], (list, tuple)) and node.behavior in ("dict", "pdict"):
+        items = [{k: v for k, v in items[0]}]  # ModuleDict([["name", module], ...])
     if len(items) == 1 and isinstance(items[0], dict):
         for key, value in items[0].items():
             add_child(node, str(key), value, ctx)

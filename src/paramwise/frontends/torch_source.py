@@ -69,9 +69,50 @@ class OrderedDictClass(HostValue):
         return out
 
 
+class MathNamespace(HostValue):
+    """`math` and `numpy`'s arithmetic on plain numbers (np.prod(img_shape), math.ceil(...))."""
+
+    FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "exp", "gcd", "isqrt", "sum", "round"}
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        import math
+
+        if name in ("pi", "e", "inf"):
+            return getattr(math, name)
+        if name in self.FUNCTIONS:
+            return MathFunction(name)
+        return Opaque(f"{self.path}.{name}")
+
+
+class MathFunction(HostValue):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        import math
+
+        flat = list(args[0]) if args and isinstance(args[0], (list, tuple)) else list(args)
+        if not flat or not all(isinstance(a, (int, float)) for a in flat) or kwargs:
+            return Opaque(f"{self.name}()")
+        if self.name == "prod":
+            return math.prod(flat)
+        if self.name == "sum":
+            return sum(flat)
+        if self.name in ("ceil", "floor", "isqrt"):
+            return int(getattr(math, self.name)(flat[0]))
+        if self.name == "round":
+            return round(flat[0])
+        return getattr(math, self.name)(*flat)
+
+
 def resolve(dotted: str) -> Any:
     """What a dotted torch name means here; None for names outside torch."""
     parts = dotted.split(".")
+    if parts[0] in ("math", "numpy") and len(parts) <= 2:
+        return MathNamespace(parts[0]) if len(parts) == 1 else MathNamespace(parts[0]).py_getattr(parts[1], None)  # type: ignore[arg-type]
     if parts[0] == "collections" and parts[-1] == "OrderedDict":
         return OrderedDictClass()
     if parts[0] != "torch":
@@ -219,17 +260,25 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
 def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> Layer:
     depth = path.count(".")
     parent = path.rsplit(".", 1)[0] if "." in path else None
-    kind = node.kind if node.kind is not None else Container("torch", node.type_name, {})
+    kind = node.kind if node.kind is not None and not has_extras(node) else Container("torch", node.type_name, {})
     frozen = frozenset(n for n, ref in node.leaf_params().items() if not ref.requires_grad)
     leaf_ties = tuple(t for t in ties if t[0] in node.slots)
     return Layer(path, node.type_name, kind, node.location, depth=depth, parent=parent, frozen=frozen, tied=leaf_ties)
+
+
+def has_extras(node: Node) -> bool:
+    """A subclass of a built-in module that adds parameters, buffers or modules: a container of its tensors."""
+    return bool(node.params or node.buffers or node.children)
 
 
 def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> list[Layer]:
     out = []
     depth = path.count(".") + 1 if path else 0
     parent = path or None
-    for name, ref in node.params.items():
+    params = dict(node.params)
+    if node.kind is not None and has_extras(node):
+        params = {**node.leaf_params(), **params}
+    for name, ref in params.items():
         tied = tuple(t for t in ties if t[0] == name)
         out.append(bare_layer(Parameter("torch", "Parameter", {"name": name, "shape": ref.shape,
                                                                 "requires_grad": ref.requires_grad}),
