@@ -356,3 +356,15 @@ def test_a_layer_left_out_is_found_by_alignment() -> None:
         assert finding(d, name).claimed is None
         assert finding(d, name).mistakes == ("unexplained",)
         assert f"{name} has parameters but no number of yours" in d.alignment
+
+
+@pytest.mark.parametrize("case", ["lstm.py", "gru_reset_before.py"])
+def test_missing_bias_per_gate(case: str) -> None:
+    path = CHECK / case
+    model = build(path)
+    true = counts(model)
+    recurrent = model.layers[0]
+    d = diagnose(path, [true[0] - bias_size(recurrent)] + true[1:])
+    f = finding(d, recurrent.name)
+    assert f.mistakes == ("missing_bias",)
+    assert "each gate of each unit" in f.lines[0]

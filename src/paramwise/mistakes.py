@@ -102,21 +102,25 @@ def missing_bias(ctx: LayerContext) -> list[Variant]:
         return []
     value = simplify(ctx.row.params - _sum(b.count for b in biases))
     shown = " + ".join(dims_text(w) for w in weights)
-    owners = " + ".join(_owner_text(b) for b in biases)
-    text = (
-        f"you have {pretty(value)} = {shown} weights; {owners} also has a bias: {corrected(ctx.row)}"
-    )
+    text = f"you have {pretty(value)} = {shown} weights; {_bias_text(biases)}: {corrected(ctx.row)}"
     return [Variant(("missing_bias",), value, text)]
 
 
-def _owner_text(bias: Weight) -> str:
-    letter = bias.dims[-1].letter if bias.dims else ""
-    n = pretty(bias.count)
-    if len(bias.dims) == 1 and letter in ("filters", "units"):
-        return f"each of the {n} {letter}"
-    if len(bias.dims) == 1 and letter:
-        return f"each of the {n} outputs ({letter})"
-    return f"each of the {dims_text(bias, False)} = {n} gate units ({bias.name})"
+def _bias_text(biases: list[Weight]) -> str:
+    """`each of the 32 filters also has a bias`, `each gate of each unit (4·32 = 128) also has 2 biases`."""
+    last = biases[0].dims[-1] if biases[0].dims else Factor(1, "")
+    if any(not b.dims or b.dims[-1].value != last.value for b in biases):
+        return "the layer also has its biases (" + ", ".join(f"{b.name} {pretty(b.count)}" for b in biases) + ")"
+    copies = sum(b.count for b in biases) // last.value if isinstance(last.value, int) and last.value else len(biases)
+    gates, _, unit = last.letter.partition("·")
+    if unit and gates.isdigit() and isinstance(last.value, int):
+        who = f"each gate of each unit ({gates}·{last.value // int(gates)} = {pretty(last.value)})"
+    elif last.letter in ("filters", "units"):
+        who = f"each of the {pretty(last.value)} {last.letter}"
+    else:
+        who = f"each of the {pretty(last.value)} outputs"
+    names = ", ".join(b.name.rsplit("/", 1)[-1] for b in biases)
+    return f"{who} also has a bias" if copies == 1 else f"{who} also has {copies} biases ({names})"
 
 
 def missing_input_channels(ctx: LayerContext) -> list[Variant]:
