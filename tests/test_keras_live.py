@@ -15,6 +15,7 @@ keras = pytest.importorskip("keras")
 pytest.importorskip("torch")
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
+
 from keras_oracle import compare  # noqa: E402
 
 
