@@ -7,6 +7,7 @@ argument combinations (strides x padding x output_padding x dilation ...) that a
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -161,3 +162,25 @@ def test_aliases_are_named_after_their_keras_class() -> None:
         assert getattr(keras.layers, alias) is getattr(keras.layers, canonical)
         kind, _ = kinds.make("keras", alias, [3, 2] if "Conv" in alias else [], {})
         assert kind.attrs["keras_class"] == canonical
+
+
+A_CASES = sorted((Path(__file__).parent / "cases" / "keras").glob("a_*.py"))
+
+
+@pytest.mark.parametrize("path", A_CASES, ids=[p.stem for p in A_CASES])
+def test_case_files_read_back_from_keras_json(path: Path, tmp_path: Path) -> None:
+    """The same kinds, reached through a model's to_json() instead of its source."""
+    import warnings
+
+    import paramwise
+    from helpers import check_invariants
+    from keras_oracle import build, compare
+
+    model = build(path)
+    target = tmp_path / "model.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        target.write_text(model.to_json())
+    report = paramwise.read(str(target))
+    check_invariants(report)
+    assert compare(report, model) == []
