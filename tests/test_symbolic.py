@@ -91,3 +91,11 @@ def test_pytorch_width_formula_matches_torch(tmp_path: Path) -> None:
         model = runpy.run_path(str(bound))["model"]
         real = sum(p.numel() for p in model.parameters())
         assert substitute(report.total, H=h) == paramwise.read(str(bound)).total == real
+
+
+def test_pasted_lesson_image_size_does_not_matter() -> None:
+    """The first seed as pasted: img_SIZE is never defined, and global pooling makes it irrelevant."""
+    path = CASES.parent.parent / "examples" / "cnn_lesson_pasted.txt"
+    report = read_symbolic(str(path), [], ReadOptions())
+    assert summarize(report, []).irrelevant == ("img_SIZE",)
+    assert report.total == build(CASES.parent.parent / "examples" / "cnn_lesson.py").count_params()
