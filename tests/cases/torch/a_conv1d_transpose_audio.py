@@ -1,5 +1,4 @@
 # A 1-D encoder/decoder for audio: strided Conv1d down, ConvTranspose1d up with output_padding, pads and pools.
-import torch
 from torch import nn
 
 model = nn.Sequential(

@@ -1,5 +1,4 @@
 # A DCGAN-style generator: ConvTranspose2d upsampling, PReLU per channel, PixelShuffle and padding.
-import torch
 from torch import nn
 
 

@@ -1,5 +1,4 @@
 # ESPCN-style super-resolution: PReLU with one slope, reflection padding and PixelShuffle upscaling.
-import torch
 from torch import nn
 
 

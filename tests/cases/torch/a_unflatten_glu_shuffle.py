@@ -1,5 +1,4 @@
 # Unflatten after a Linear, GLU gating, ChannelShuffle, PixelUnshuffle and circular padding.
-import torch
 from torch import nn
 
 model = nn.Sequential(
