@@ -5,6 +5,7 @@ Each records what the code builds; nothing of Keras runs (or needs to be install
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -254,7 +255,8 @@ def unquoted(key: str, value: Any, ctx: Context) -> Any:
     symbol_name = getattr(value, "name", None) if getattr(value, "is_Symbol", False) else None
     if symbol_name is not None and (key in STRING_ARGS or symbol_name in STRING_VALUES):
         ctx.interp.forget_symbol(symbol_name)
-        ctx.warn("pasted_text", f"'{symbol_name}' is not quoted; read it as the string '{symbol_name}'")
+        where = next((n for n in ast.walk(ctx.node) if isinstance(n, ast.Name) and n.id == symbol_name), None) if ctx.node else None
+        ctx.warn("pasted_text", f"'{symbol_name}' is not quoted; read it as the string '{symbol_name}'", node=where)
         return symbol_name
     return value
 

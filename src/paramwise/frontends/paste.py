@@ -22,6 +22,7 @@ LOOKALIKES = {
 FENCE = re.compile(r"^\s*(```|~~~)")
 PROMPT = re.compile(r"^(>>> ?|\.\.\. ?|In \[\d*\]: ?|\s*\.\.\.: ?)")
 OUTPUT = re.compile(r"^Out\[\d*\]:")
+RULER = re.compile(r"^\s*([_=\-─━]{5,}|[┏┡└├┃│].*)\s*$")  # the frame of a printed model.summary() table
 NUMBERED = re.compile(r"^\s*(\d+)[.:|)]?(?:\t| |$)")
 
 Step = Callable[[str, list[str]], tuple[list[str], Diagnostic | None]]
@@ -32,7 +33,7 @@ def clean_paste(filename: str, text: str) -> tuple[str, list[Diagnostic]]:
     lines = text.splitlines()
     warnings: list[Diagnostic] = []
     lines = replace_characters(filename, lines, warnings)
-    steps: list[Step] = [keep_fenced_code, strip_prompts, strip_line_numbers, dedent]
+    steps: list[Step] = [keep_fenced_code, strip_prompts, strip_line_numbers, drop_rulers, dedent]
     for step in steps:
         lines, warning = step(filename, lines)
         if warning is not None:
@@ -107,6 +108,15 @@ def strip_line_numbers(filename: str, lines: list[str]) -> tuple[list[str], Diag
     return out, _warning(filename, hits[0][0] + 1, "removed the line numbers copied with the code")
 
 
+def drop_rulers(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
+    """The `_____` and `=====` lines of a printed summary (`____` alone would even read as a name)."""
+    hits = [i for i, line in enumerate(lines) if RULER.match(line)]
+    if not hits:
+        return lines, None
+    out = ["" if i in hits else line for i, line in enumerate(lines)]
+    return out, _warning(filename, hits[0] + 1, "removed the ruler lines of a printed table")
+
+
 def dedent(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """Code copied from inside a function or a list item: every line starts with the same extra indent."""
     indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
@@ -115,7 +125,7 @@ def dedent(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | Non
     cut = min(indents)
     first = next(i for i, line in enumerate(lines) if line.strip())
     out = [line[cut:] if line.strip() else "" for line in lines]
-    return out, _warning(filename, first + 1, f"every line was indented by {cut} characters; removed that indent")
+    return out, _warning(filename, first + 1, f"every line was indented by {cut} character{'s' if cut > 1 else ''}; removed that indent")
 
 
 def _warning(filename: str, line: int, message: str) -> Diagnostic:

@@ -19,6 +19,8 @@ from .paste import clean_paste
 MAX_REPAIRS = 300
 PROSE_MARKERS = re.compile(r"^\s*(\*\*|#{1,6}\s|[-*•]\s|\d+\.\s|>\s|\$\\)")
 RULE = re.compile(r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3,}")
+# lines of a printed model.summary() copied with the code
+SUMMARY = re.compile(r"^\s*(Model: |Layer \(type\)|Total params:|Trainable params:|Non-trainable params:|[\w.]+ \([\w.]+\)\s{2,})")
 
 
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
@@ -46,8 +48,6 @@ def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]
         return _expand_tabs(filename, lines, e.lineno or 1, warnings)
     if msg.startswith("Missing parentheses in call to 'print'") and e.lineno:
         return _print_call(filename, lines, e.lineno, warnings)
-    if e.lineno and 0 < e.lineno <= len(lines) and _is_prose(lines[e.lineno - 1]):
-        return _comment_prose(filename, lines, e.lineno, warnings)
     if msg.startswith("expected an indented block") and e.lineno:
         return _indent_body(filename, lines, e.lineno, warnings)
     if "Perhaps you forgot a comma" in msg and e.lineno and e.end_lineno:
@@ -55,6 +55,8 @@ def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]
     match = re.match(r"'([(\[{])' was never closed", msg)
     if match and e.lineno and e.offset:
         return _close_bracket(filename, lines, e.lineno, e.offset, match.group(1), warnings)
+    if e.lineno and 0 < e.lineno <= len(lines) and _is_prose(lines[e.lineno - 1]):
+        return _comment_prose(filename, lines, e.lineno, warnings)
     return None
 
 
@@ -84,7 +86,7 @@ def _is_prose(text: str) -> bool:
     stripped = text.strip()
     if not stripped or stripped.startswith("#") or keyword.iskeyword(stripped.split()[0].rstrip(":")):
         return False
-    if RULE.match(stripped) or PROSE_MARKERS.match(stripped):
+    if RULE.match(stripped) or PROSE_MARKERS.match(stripped) or SUMMARY.match(stripped):
         return True
     words = re.findall(r"[A-Za-z]{2,}", stripped)
     plain = sum(ch.isalpha() or ch.isspace() for ch in stripped)
@@ -96,7 +98,8 @@ def _is_prose(text: str) -> bool:
         for run in re.findall(r"[A-Za-z']{2,}(?: [A-Za-z']{2,}){2,}", stripped)
     )
     full_stop = bool(re.search(r"[\w)]\.$|[?!]$", stripped))
-    return bool(words) and (no_code or sentence or full_stop or (len(words) >= 3 and plain >= 0.75 * len(stripped)))
+    wordy = len(words) >= 3 and plain >= 0.75 * len(stripped) and "=" not in stripped and not stripped.endswith(tuple("([{,:"))
+    return bool(words) and (no_code or sentence or full_stop or wordy)
 
 
 def _parses(text: str) -> bool:
