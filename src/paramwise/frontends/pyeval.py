@@ -739,6 +739,8 @@ class Interpreter:
         if isinstance(obj, ClassValue):
             found, value = obj.lookup(name)
             if found:
+                if isinstance(value, Function) and "classmethod" in value.decorators:
+                    return BoundMethod(value, obj)
                 return value
             host = obj.host_base()
             return host.py_getattr(name, ctx) if host is not None else Opaque(name)
@@ -906,9 +908,22 @@ class Interpreter:
             self.call_function(init, [instance, *args], kwargs, ctx.node)
         elif host is not None:
             host.py_instance_init(instance, args, kwargs, ctx)
+        elif any(_dotted(d) == "dataclass" for d in cls.node.decorator_list):
+            self.init_dataclass(cls, instance, args, kwargs, ctx)
         if host is not None and hasattr(host, "py_after_init"):
             host.py_after_init(instance, ctx)
         return instance
+
+    def init_dataclass(self, cls: ClassValue, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        """A @dataclass's generated __init__: its annotated fields, in order, with their defaults."""
+        fields = [s.target.id for s in cls.node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+        for name, value in zip(fields, args):
+            instance.attrs[name] = value
+        for name in fields[len(args):]:
+            if name in kwargs:
+                instance.attrs[name] = kwargs[name]
+            elif name not in cls.namespace:
+                raise ctx.error(f"{cls.name}() is missing the field '{name}'")
 
     def call_function(self, func: Function, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
         self.depth += 1

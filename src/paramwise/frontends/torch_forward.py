@@ -45,7 +45,7 @@ class Tracer:
         try:
             out = apply_call(self.layers[layer], [t.shape for t in inputs], ctx.location)
         except InputError as e:
-            raise TraceStop(e.message, ctx.node) from e
+            return fail(e.message, ctx)
         outs = out if isinstance(out, list) else [out]
         self.calls.append(Call(layer, refs, ctx.location, len(outs)))
         self.shapes.append(outs)
@@ -67,6 +67,13 @@ class Tracer:
         index = self.hidden(name, kind, ctx)
         self.record(index, inputs, ctx)
         return TTensor(result, TensorRef(len(self.calls) - 1, 0), self)
+
+
+def fail(message: str, ctx: Context) -> Any:
+    """While `forward` is followed, stop there; while the model is built, the value is just not known."""
+    if tracer_of(ctx) is not None:
+        raise TraceStop(message, ctx.node)
+    return Opaque(message)
 
 
 def tracer_of(ctx: Context) -> Tracer | None:
@@ -131,7 +138,7 @@ def apply_rule(name: str, tensor: Any, args: list[Any], kwargs: dict[str, Any], 
     try:
         out = ops.RULES[name](t.shape, args, kwargs)
     except ops.OpError as e:
-        raise TraceStop(f"{name}: {e}", ctx.node) from e
+        return fail(f"{name}: {e}", ctx)
     if out is ops.SAME:
         return tensor if isinstance(tensor, TTensor) else t
     if isinstance(out, list):
@@ -160,18 +167,18 @@ def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
     if name in ("matmul", "bmm", "mm", "add", "sub", "mul", "div", "pow", "masked_fill", "expand_as", "type_as",
                 "view_as", "reshape_as", "where", "maximum", "minimum"):
         return Method(lambda a, k, c: torch_function(name, [value, *a], k, c))
-    raise TraceStop(f"tensor.{name} is not followed", ctx.node)
+    return fail(f"tensor.{name} is not followed", ctx)
 
 
 def index_tensor(value: Any, key: Any, ctx: Context) -> Any:
     shape = shape_of(value)
     assert shape is not None
     if isinstance(key, (TTensor, ParamValue)) or (isinstance(key, tuple) and any(shape_of(k) is not None for k in key)):
-        raise TraceStop("indexing a tensor with a tensor is not followed", ctx.node)
+        return fail("indexing a tensor with a tensor is not followed", ctx)
     try:
         out = ops.index_shape(shape, key)
     except ops.OpError as e:
-        raise TraceStop(f"indexing: {e}", ctx.node) from e
+        return fail(f"indexing: {e}", ctx)
     return result("getitem", [value], out, ctx)
 
 
@@ -183,7 +190,7 @@ def binop(op: type, left: Any, right: Any, ctx: Context) -> Any:
         else:
             shape = ops.broadcast(ls if ls is not None else (), rs if rs is not None else ())
     except ops.OpError as e:
-        raise TraceStop(f"{e}", ctx.node) from e
+        return fail(f"{e}", ctx)
     tensors = [v for v in (left, right) if shape_of(v) is not None]
     if len(tensors) == 1 and isinstance(tensors[0], TTensor) and tensors[0].shape == shape:
         return tensors[0]
@@ -197,18 +204,18 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if name in ops.LIKE:
         shape = shape_of(args[0]) if args else None
         if shape is None:
-            raise TraceStop(f"torch.{name} needs a tensor", ctx.node)
+            return fail(f"torch.{name} needs a tensor", ctx)
         return TTensor(shape)
     if name in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
         items = list(args[0]) if args else list(kwargs.get("tensors", []))
         shapes = [shape_of(t) for t in items]
         if not items or any(s is None for s in shapes):
-            raise TraceStop(f"torch.{name} of values paramwise cannot read", ctx.node)
+            return fail(f"torch.{name} of values paramwise cannot read", ctx)
         dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
         try:
             shape = ops.cat_shape(name, [s for s in shapes if s is not None], dim)
         except ops.OpError as e:
-            raise TraceStop(f"torch.{name}: {e}", ctx.node) from e
+            return fail(f"torch.{name}: {e}", ctx)
         return result(name, items, shape, ctx)
     if name in ops.BINARY:
         a, b = (args + [kwargs.get("other")])[:2]
@@ -222,18 +229,18 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if name == "linear":
         x, w = shape_of(args[0]), shape_of(args[1] if len(args) > 1 else kwargs.get("weight"))
         if x is None or w is None:
-            raise TraceStop("F.linear of values paramwise cannot read", ctx.node)
+            return fail("F.linear of values paramwise cannot read", ctx)
         return result("linear", args[:1], x[:-1] + (w[0],), ctx)
     if name == "scaled_dot_product_attention":
         q, v = shape_of(args[0]), shape_of(args[2] if len(args) > 2 else kwargs.get("value"))
         if q is None or v is None:
-            raise TraceStop("scaled_dot_product_attention of values paramwise cannot read", ctx.node)
+            return fail("scaled_dot_product_attention of values paramwise cannot read", ctx)
         return result(name, args[:3], q[:-1] + v[-1:], ctx)
     if not args or shape_of(args[0]) is None:
-        raise TraceStop(f"torch.{name} is not followed", ctx.node)
+        return fail(f"torch.{name} is not followed", ctx)
     rule = ops.METHOD_ALIASES.get(name, name)
     if rule not in ops.RULES:
-        raise TraceStop(f"torch.{name} is not followed", ctx.node)
+        return fail(f"torch.{name} is not followed", ctx)
     return apply_rule(rule, args[0], list(args[1:]), kwargs, ctx)
 
 
@@ -245,17 +252,17 @@ def functional_module(name: str, args: list[Any], kwargs: dict[str, Any], ctx: C
     x = args[0] if args else kwargs.get("input")
     t = as_tensor(x)
     if t is None:
-        raise TraceStop(f"F.{name} of a value paramwise cannot read", ctx.node)
+        return fail(f"F.{name} of a value paramwise cannot read", ctx)
     if kinds.lookup("torch", type_name) is None:
-        raise TraceStop(f"F.{name} is not followed (no kind for nn.{type_name})", ctx.node)
+        return fail(f"F.{name} is not followed (no kind for nn.{type_name})", ctx)
     try:
         kind, _ = kinds.make("torch", type_name, [], bound)
         kind.check([t.shape])
         out = kind.output_shape([t.shape])
     except KindError as e:
-        raise TraceStop(f"F.{name}: {e.message}", ctx.node) from e
+        return fail(f"F.{name}: {e.message}", ctx)
     if isinstance(out, list):
-        raise TraceStop(f"F.{name} with several results is not followed", ctx.node)
+        return fail(f"F.{name} with several results is not followed", ctx)
     tracer = tracer_of(ctx)
     if tracer is None or t.ref is None:
         return TTensor(out)
@@ -283,9 +290,9 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
             x = ctx.call(child, [x], {})
         return container_call(tracer, module, x, ctx)
     if node.kind is None:
-        raise TraceStop(f"{node.type_name} is not callable (it has no forward)", ctx.node)
+        return fail(f"{node.type_name} is not callable (it has no forward)", ctx)
     if isinstance(node.kind, Unknown):
-        raise TraceStop(f"the forward passes through nn.{node.type_name}, which paramwise does not know", ctx.node)
+        return fail(f"the forward passes through nn.{node.type_name}, which paramwise does not know", ctx)
     return leaf_call(tracer, module, node, args, kwargs, ctx)
 
 
@@ -300,7 +307,7 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
     values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
     tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
     if not tensors:
-        raise TraceStop(f"{node.type_name} was called without a tensor paramwise can follow", ctx.node)
+        return fail(f"{node.type_name} was called without a tensor paramwise can follow", ctx)
     index = tracer.index.get(id(module))
     if index is None:
         index = tracer.hidden(node.type_name, node.kind, ctx)

@@ -249,7 +249,8 @@ ELEMENTWISE = (
     "instance_norm local_response_norm rms_norm contiguous clone detach float half double long int bool to type "
     "cuda cpu requires_grad_ masked_fill masked_fill_ fill_ zero_ normal_ uniform_ add_ mul_ sub_ div_ "
     "tril triu flip roll cumsum cumprod nan_to_num logit pow sigmoid_ exp_ abs_ cos_ sin_ "
-    "softmin threshold rrelu prelu selu_ elu_ leaky_relu_ hardtanh_ relu6_ dropout_ type_as"
+    "softmin threshold rrelu prelu selu_ elu_ leaky_relu_ hardtanh_ relu6_ dropout_ type_as copy_ kaiming_normal_ "
+    "xavier_uniform_ trunc_normal_ fill_diagonal_ clamp_ sqrt_ float_ detach_"
 ).split()
 RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     **{name: same for name in ELEMENTWISE},
