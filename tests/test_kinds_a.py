@@ -125,6 +125,10 @@ INVALID: list[Case] = [
     ("Permute", ((1, 1),), {}, (4, 3)),
     ("Cropping1D", ((3, 3),), {}, (5, 2)),
     ("RepeatVector", (3,), {}, (4, 2)),
+    ("SeparableConv1D", (4, 3), {"padding": "causal"}, (10, 2)),
+    ("DepthwiseConv1D", (3,), {"padding": "causal"}, (10, 2)),
+    ("Conv1DTranspose", (4, 3), {"padding": "causal"}, (10, 2)),
+    ("Conv2D", (4, 3), {"padding": (1, 1)}, (10, 10, 2)),
 ]
 
 

@@ -50,7 +50,7 @@ class DepthwiseConv(Kind):
     signatures = {"keras": KERAS_DEPTHWISE}
 
     def setup(self) -> None:
-        normalize_window(self)
+        normalize_window(self, ("valid", "same"))  # Keras allows 'causal' only for Conv1D
 
     def check(self, inputs: list[Shape]) -> None:
         check_channels(self, inputs, "(28, 28, 1)")
@@ -88,7 +88,7 @@ class SeparableConv(Kind):
     signatures = {"keras": KERAS_SEPARABLE}
 
     def setup(self) -> None:
-        normalize_window(self)
+        normalize_window(self, ("valid", "same"))  # Keras allows 'causal' only for Conv1D
 
     def check(self, inputs: list[Shape]) -> None:
         check_channels(self, inputs, "(28, 28, 1)")
