@@ -1,0 +1,141 @@
+"""The command line: options, formats, model choice, bindings and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from helpers import CASES, ROOT
+from paramwise.cli import build_parser, main
+
+REPO = ROOT.parent
+LESSON_PASTE = REPO / "examples" / "cnn_lesson_pasted.txt"
+TWO_MODELS = CASES / "keras" / "s_model_as_layer.py"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def schema() -> dict[str, object]:
+    data: dict[str, object] = json.loads(resources.files("paramwise").joinpath("schema.json").read_text())
+    return data
+
+
+def test_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    options = [s for action in build_parser()._actions for s in action.option_strings if s.startswith("--")]
+    assert len(options) > 10
+    for option in options:
+        assert option in text, option
+    assert "exit codes" in text
+
+
+def test_table_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(REPO / "examples" / "mnist_cnn.py")], capsys)
+    assert code == 0
+    assert "Total params: 542,230" in out
+    assert "(3·3·1 + 1)·32 = 320" in out
+
+
+def test_json_format_follows_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    code, out, _ = run([str(REPO / "examples" / "mnist_cnn.py"), "--format", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.validate(data, schema())
+    assert data["total"] == 542230 and data["layers"][0]["output_shape"][0] is None
+
+
+def test_symbolic_counts_are_strings_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    path = CASES / "pasted" / "undefined_classes.txt"
+    code, out, _ = run([str(path), "--format", "json", "--quiet"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.validate(data, schema())
+    assert isinstance(data["total"], str) and "num_classes" in data["total"]
+    assert data["symbols"] == ["n_features", "num_classes"]
+
+
+def test_markdown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(REPO / "examples" / "mnist_cnn.py"), "--format", "markdown"], capsys)
+    assert code == 0
+    assert out.lstrip().startswith(("|", "#", "**"))
+    assert "542,230" in out
+
+
+def test_list_shows_every_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(TWO_MODELS), "--list"], capsys)
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["encoder", "head", "model"]
+    assert "parameters" in lines[0]
+
+
+def test_model_option_picks_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(TWO_MODELS), "--model", "head"], capsys)
+    assert code == 0
+    assert 'Model: "head"' in out
+
+
+def test_unknown_model_name_is_exit_2_with_the_names(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([str(TWO_MODELS), "--model", "decoder"], capsys)
+    assert code == 2 and out == ""
+    assert "error: no model named 'decoder'" in err
+    assert "hint: models found: encoder, head, model" in err
+
+
+def test_set_binds_an_undefined_size(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([str(LESSON_PASTE), "--set", "img_SIZE=64"], capsys)
+    assert code == 0
+    assert "(None, 64, 64, 32)" in out and "(None, 32, 32, 128)" in out
+    assert "Total params: 128,952" in out
+    assert "is not defined" not in err
+
+
+def test_set_needs_name_equals_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([str(LESSON_PASTE), "--set", "img_SIZE"], capsys)
+    assert code == 2
+    assert "--set needs NAME=VALUE" in err
+
+
+def test_quiet_hides_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([str(LESSON_PASTE), "--quiet"], capsys)
+    assert code == 0 and err == ""
+    code, _, err = run([str(LESSON_PASTE)], capsys)
+    assert "warning: replaced curly quotes on line 5" in err
+
+
+def test_input_shape_builds_a_model_the_file_never_builds(capsys: pytest.CaptureFixture[str]) -> None:
+    path = CASES / "wild" / "wzmiaomiao_official_demo_model.py"
+    code, _, err = run([str(path)], capsys)
+    assert code == 2 and "has no input shape" in err
+    code, out, _ = run([str(path), "--input-shape", "28,28,1"], capsys)
+    assert code == 0
+    assert "(None, 26, 26, 32)" in out
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(LESSON_PASTE.read_text()))
+    code, out, _ = run(["-", "--quiet"], capsys)
+    assert code == 0 and "128,952" in out
+
+
+def test_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run([str(REPO / "examples" / "mnist_cnn.py")], capsys)[0] == 0
+    assert run([str(tmp_path / "missing.py")], capsys)[0] == 2
+    assert run([str(CASES / "errors" / "no_input_shape.py")], capsys)[0] == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--format", "yaml", str(REPO / "examples" / "mnist_cnn.py")])
+    assert exit_info.value.code == 2
+    capsys.readouterr()
