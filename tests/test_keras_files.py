@@ -288,3 +288,12 @@ def test_cli_json_of_a_keras_archive(tmp_path: Path, capsys: pytest.CaptureFixtu
     data = json.loads(capsys.readouterr().out)
     assert data["total"] == model.count_params()
     assert [row["name"] for row in data["layers"]] == [layer.name for layer in model.layers]
+
+
+def test_cli_reads_a_json_config_from_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    keras.backend.clear_session()
+    model = shared_nested()
+    monkeypatch.setattr("sys.stdin", io.StringIO(model.to_json()))
+    assert main(["-", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == model.count_params()

@@ -14,7 +14,7 @@ from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input
 FRONTENDS = ["keras_source"]
-FRONTENDS += ["keras_archive", "keras_h5", "keras_json"]  # .keras zip, legacy .h5, to_json() files
+FRONTENDS[:0] = ["keras_archive", "keras_h5", "keras_json"]  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
 FRONTENDS[:0] = ["checkpoint"]  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
 FRONTENDS += ["torch_source"]  # .py files that import torch
 
