@@ -145,5 +145,7 @@ class ConvTranspose(Kind):
         return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
 
     def note(self) -> str:
-        return "Keras stores the kernel as (k..., filters, c_in), PyTorch as (c_in, filters/groups, k...)"
+        if self.framework == "torch":
+            return "weight is (c_in, filters/groups, k...): in before out, the reverse of Conv"
+        return "kernel is (k..., filters, c_in): out before in, the reverse of Conv"
 
