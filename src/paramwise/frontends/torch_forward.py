@@ -8,6 +8,7 @@ the forward) and shows `?` for the shapes it did not reach, with one warning.
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..ir import Call, Layer, Shape, TensorRef
 from ..kinds.core import Unknown
 from ..kinds.torch_extra import TensorOp
 from . import torch_ops as ops
-from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque
 from .torch_objects import Method, ParamValue, node_of, sequence
 
 TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
@@ -45,8 +46,8 @@ class Tracer:
         try:
             out = apply_call(self.layers[layer], [t.shape for t in inputs], ctx.location)
         except InputError as e:
-            return fail(e.message, ctx)
-        outs = out if isinstance(out, list) else [out]
+            raise TraceStop(e.message, ctx.node) from e
+        outs: list[Shape] = out if isinstance(out, list) else [out]
         self.calls.append(Call(layer, refs, ctx.location, len(outs)))
         self.shapes.append(outs)
         return outs
@@ -76,9 +77,12 @@ def fail(message: str, ctx: Context) -> Any:
     return Opaque(message)
 
 
+TRACERS: weakref.WeakKeyDictionary[Interpreter, Tracer] = weakref.WeakKeyDictionary()
+
+
 def tracer_of(ctx: Context) -> Tracer | None:
-    tracer: Tracer | None = getattr(ctx.interp, "torch_tracer", None)
-    return tracer
+    """The tracer following `forward` for this interpreter (None while the model is being built)."""
+    return TRACERS.get(ctx.interp)
 
 
 class TTensor(HostValue):

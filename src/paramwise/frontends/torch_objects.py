@@ -285,16 +285,24 @@ def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         if node.behavior in ("dict", "pdict"):
             return list(node.children) + list(node.params)
         return sequence(node)
-    if name in ("append", "add"):
-        return Method(lambda a, k, c: (add_items(node, [a[0]], c), value)[1])
-    if name == "extend":
-        return Method(lambda a, k, c: (add_items(node, list(a[0]) if not isinstance(a[0], dict) else [a[0]], c), value)[1])
-    if name == "insert":
-        return Method(lambda a, k, c: insert(node, a[0], a[1], c))
+    def append(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        add_items(node, [a[0]], c)
+        return value
+
+    def extend(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        add_items(node, list(a[0]) if not isinstance(a[0], dict) else [a[0]], c)
+        return value
+
+    def put(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        insert(node, a[0], a[1], c)
+        return None
+
+    if name in ("append", "add", "extend", "insert"):
+        return Method({"append": append, "add": append, "extend": extend, "insert": put}[name])
     if name in ("keys", "values", "items") and node.behavior in ("dict", "pdict"):
         pairs = list(node.children.items()) + [(n, ParamValue(r)) for n, r in node.params.items()]
-        pick = {"keys": lambda: [n for n, _ in pairs], "values": lambda: [v for _, v in pairs], "items": lambda: pairs}
-        return Method(lambda a, k, c: pick[name]())
+        index = {"keys": 0, "values": 1}.get(name)
+        return Method(lambda a, k, c: pairs if index is None else [pair[index] for pair in pairs])
     if name == "update" and node.behavior in ("dict", "pdict"):
         return Method(lambda a, k, c: add_items(node, [dict(a[0]) if a else k], c))
     return None

@@ -19,9 +19,9 @@ from ..kinds.core import Input
 from ..kinds.torch_extra import Buffer, Container, Parameter
 from . import Found, ReadOptions
 from .keras_source import symbol_warnings
-from .pyeval import ClassValue, Context, Function, HostValue, Instance, Interpreter, Opaque
+from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
 from .repair import parse_source
-from .torch_forward import TENSOR_KWARGS, Tracer, TraceStop, TTensor, flatten, torch_function
+from .torch_forward import TENSOR_KWARGS, TRACERS, Tracer, TraceStop, TTensor, flatten, torch_function
 from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
@@ -297,11 +297,11 @@ def trace(interp: Interpreter, graph: Graph, root: Any, index: dict[int, int], s
     """Follow `forward` on an input of `shape`; on anything it cannot follow, keep what it reached and warn."""
     layers = list(graph.layers)
     tracer = Tracer(layers, index)
-    ctx = Context(interp, graph.location and None)
+    ctx = Context(interp, None)
     source = Input("torch", "Input", {"shape": shape})
     tracer.record(tracer.hidden("input", source, ctx), [], ctx)
     x = TTensor(shape, TensorRef(0, 0), tracer)
-    setattr(interp, "torch_tracer", tracer)
+    TRACERS[interp] = tracer
     warnings: list[Diagnostic] = []
     outputs: tuple[TensorRef, ...] = ()
     try:
@@ -315,7 +315,7 @@ def trace(interp: Interpreter, graph: Graph, root: Any, index: dict[int, int], s
             location, "counts do not depend on the forward and are exact",
         ))
     finally:
-        setattr(interp, "torch_tracer", None)
+        TRACERS.pop(interp, None)
     return replace(graph, layers=tuple(tracer.layers), calls=tuple(tracer.calls), inputs=(TensorRef(0, 0),),
                    outputs=outputs, warnings=graph.warnings + tuple(warnings))
 
