@@ -166,9 +166,13 @@ def scaled(n: Any, f: Any) -> Any:
     """floor(n·f), as PyTorch computes an interpolated size."""
     if n is None:
         return None
-    if isinstance(f, int) or not isinstance(n, int):
+    if isinstance(f, int):
         return n * f
-    return math.floor(n * f)
+    if isinstance(n, int):
+        return math.floor(n * f)
+    import sympy  # a symbolic size: keep the floor in the formula
+
+    return sympy.floor(n * sympy.nsimplify(f))
 
 
 class PixelShuffle(Kind):
