@@ -106,7 +106,18 @@ def sequential_built() -> Any:
     return model
 
 
+def deep_nesting() -> Any:
+    """A functional model inside a functional model inside a Sequential, each level with its own layers."""
+    leaf = keras.Sequential([layers.Input((6,)), layers.Dense(5, name="leaf_dense")], name="leaf")
+    mid_in = keras.Input((6,))
+    mid = keras.Model(mid_in, layers.Dense(4, name="mid_dense")(leaf(mid_in)), name="mid")
+    top_in = keras.Input((6,))
+    top = keras.Model(top_in, layers.LayerNormalization()(mid(top_in)), name="top")
+    return keras.Sequential([layers.Input((6,)), top, layers.Dense(2)], name="deep_nesting")
+
+
 MODELS: dict[str, Callable[[], Any]] = {
+    "deep_nesting": deep_nesting,
     "shared_nested": shared_nested,
     "recurrent_and_attention": recurrent_and_attention,
     "cnn_with_ops": cnn_with_ops,
