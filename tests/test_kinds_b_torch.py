@@ -118,6 +118,16 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], list[tuple[int, ...]] | 
     ("Bilinear", (3, 4, 5), {"bias": False}, [(6, 2, 3), (6, 2, 4)]),
 ]
 
+RECURRENT_GRID = [
+    (name, (5, 7), {"num_layers": layers, "bidirectional": both, "bias": bias, "batch_first": first}, [(2, 3, 5)])
+    for name in ("RNN", "LSTM", "GRU")
+    for layers in (1, 2)
+    for both in (False, True)
+    for bias in (True, False)
+    for first in (False, True)
+]
+CASES += RECURRENT_GRID
+
 
 def case_id(case: tuple[Any, ...]) -> str:
     name, args, kwargs, _ = case

@@ -90,6 +90,8 @@ class BatchNorm(Kind):
             a.update(use_scale=bool(a["affine"]), use_center=bool(a["affine"]) and bool(a["bias"]))
             a.update(track=bool(a["track_running_stats"]), renorm=False)
         else:
+            if not isinstance(a["axis"], int):
+                raise KindError(f"axis must be one integer; got {a['axis']!r}", hint="BatchNormalization normalizes one axis, e.g. axis=-1")
             a.update(use_scale=bool(a["scale"]), use_center=bool(a["center"]), track=True)
             a["renorm"] = bool(a["renorm"])
 
