@@ -368,3 +368,13 @@ def test_missing_bias_per_gate(case: str) -> None:
     f = finding(d, recurrent.name)
     assert f.mistakes == ("missing_bias",)
     assert "each gate of each unit" in f.lines[0]
+
+
+def test_total_only_one_layer_or_nothing() -> None:
+    model = build(MNIST)
+    last = model.layers[-1]
+    d = diagnose(MNIST, [model.count_params() - bias_size(last)], "total")
+    assert [(f.row.name, f.mistakes) for f in d.findings if f.mistakes] == [(last.name, ("missing_bias",))]
+    d = diagnose(MNIST, [model.count_params() - 7], "total")
+    assert all(not f.mistakes for f in d.findings)
+    assert "No catalogued mistake explains the difference." in d.summary

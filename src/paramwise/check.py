@@ -18,7 +18,6 @@ from .mistakes import LayerContext, Variant, corrected, is_bias, layer_variants,
 from .report import Report, Row
 
 MODES = ("layers", "running", "total")
-MAX_STATES = 20000
 
 
 @dataclass(frozen=True)
@@ -258,25 +257,44 @@ def _slip(row: Row, before: int, after: int, explainer: Explainer, prefer: set[s
 
 
 def diagnose_total(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str], list[Part]]:
-    """Choose per layer the right count or one mistake so that the layers add up to the claim."""
-    options = [[(r.params, None)] + [(v, var) for v, var in explainer.candidates(r)[1:]][:8] for r in rows]
-    states: dict[int, tuple[Variant | None, ...]] = {0: ()}
-    for opts in options:
-        nxt: dict[int, tuple[Variant | None, ...]] = {}
-        for total, chosen in states.items():
-            for value, variant in opts:
-                key, pick = total + value, chosen + (variant,)
-                if key not in nxt or _score(pick) < _score(nxt[key]):
-                    nxt[key] = pick
-        states = dict(list(nxt.items())[:MAX_STATES])
-    if claim in states:
-        return [_total_finding(r, v) for r, v in zip(rows, states[claim])], [], []
+    """Explain a total the way people make mistakes: one mistake made in every layer it applies to, or one
+    mistake in one layer, or both; else the closest systematic mistake and what is left over."""
+    systematic = {code: _everywhere(code, rows, explainer) for code in _codes(rows, explainer)}
+    for picks in systematic.values():
+        if sum(_value(r, v) for r, v in zip(rows, picks)) == claim:
+            return [_total_finding(r, v) for r, v in zip(rows, picks)], [], []
+    nothing: list[Variant | None] = [None] * len(rows)
+    base = [nothing, *systematic.values()]
+    for picks in base:
+        found = _one_more(claim, rows, picks, explainer)
+        if found is not None:
+            return [_total_finding(r, v) for r, v in zip(rows, found)], [], []
     return _uniform(claim, rows, explainer)
 
 
-def _score(pick: tuple[Variant | None, ...]) -> tuple[int, int]:
-    codes = {c for v in pick if v is not None for c in v.codes}
-    return len(codes), sum(v is not None for v in pick)
+def _codes(rows: list[Row], explainer: Explainer) -> list[str]:
+    found = {c for r in rows for _, v in explainer.candidates(r) if v is not None and len(v.codes) == 1 for c in v.codes}
+    return sorted(found, key=lambda c: _order((c,)))
+
+
+def _everywhere(code: str, rows: list[Row], explainer: Explainer) -> list[Variant | None]:
+    return [next((v for _, v in explainer.candidates(r) if v is not None and v.codes == (code,)), None) for r in rows]
+
+
+def _value(row: Row, variant: Variant | None) -> int:
+    return row.params if variant is None else int(variant.value)
+
+
+def _one_more(claim: int, rows: list[Row], picks: list[Variant | None], explainer: Explainer) -> list[Variant | None] | None:
+    """`picks` with one more layer changed (to any of its mistakes) so that the layers add up to the claim."""
+    total = sum(_value(r, v) for r, v in zip(rows, picks))
+    for i, row in enumerate(rows):
+        if picks[i] is not None:
+            continue
+        for value, variant in explainer.candidates(row)[1:]:
+            if total - row.params + value == claim:
+                return picks[:i] + [variant] + picks[i + 1:]
+    return None
 
 
 def _total_finding(row: Row, variant: Variant | None) -> Finding:
@@ -286,25 +304,22 @@ def _total_finding(row: Row, variant: Variant | None) -> Finding:
 
 
 def _uniform(claim: int, rows: list[Row], explainer: Explainer) -> tuple[list[Finding], list[str], list[Part]]:
-    """No exact combination: the one mistake made in the most layers (then the closest), and what is left."""
+    """No exact explanation: the mistake made in the most layers that explains most of the difference (at
+    least half, on the same side), and what is left; or nothing, said plainly."""
+    plain = claim - sum(r.params for r in rows)
     best: tuple[tuple[int, bool, int], list[Finding]] | None = None
-    codes = {c for r in rows for _, v in explainer.candidates(r) if v is not None and len(v.codes) == 1 for c in v.codes}
-    for code in sorted(codes):
-        picks = [next((v for _, v in explainer.candidates(r) if v is not None and v.codes == (code,)), None) for r in rows]
-        findings = [_total_finding(r, v) for r, v in zip(rows, picks)]
-        left = claim - sum(f.claimed or 0 for f in findings)
+    for code in _codes(rows, explainer):
+        picks = _everywhere(code, rows, explainer)
+        left = claim - sum(_value(r, v) for r, v in zip(rows, picks))
+        if abs(left) * 2 > abs(plain) or left * plain < 0:
+            continue
         score = (-sum(p is not None for p in picks), not is_digit_slip(left), abs(left))
         if best is None or score < best[0]:
-            best = (score, findings)
-    plain = claim - sum(r.params for r in rows)
-    if best is None or abs(best[0][2]) >= abs(plain):
-        findings = [Finding(r, r.params) for r in rows]
-    else:
-        findings = best[1]
+            best = (score, [_total_finding(r, v) for r, v in zip(rows, picks)])
+    findings = best[1] if best is not None else [Finding(r, r.params) for r in rows]
     left = claim - sum(f.claimed or 0 for f in findings)
     label = "left over (an addition slip?)" if is_digit_slip(left) else "left over, unexplained"
-    nothing = best is None or findings is not best[1]
-    return findings, [_left_text(left, nothing)], [Part("unexplained", -left, label)]
+    return findings, [_left_text(left, best is None)], [Part("unexplained", -left, label)]
 
 
 def _left_text(left: int, nothing: bool) -> str:

@@ -308,8 +308,8 @@ def shape_variants(graph: Graph, report: Report) -> dict[str, list[Variant]]:
             layers[index] = replace(layer, kind=kind)
             try:
                 wrong = infer(replace(graph, layers=tuple(layers)))
-            except ParamwiseError:
-                continue
+            except (ParamwiseError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError):
+                continue  # the size mistake makes a model that does not build: not a candidate
             _collect(out, true_rows, wrong, layer.name, desc)
     return out
 
