@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError, Location
-from ..ir import Call, Graph, Layer, Shape, TensorRef
+from ..ir import Call, Graph, Shape, TensorRef
 from .keras_objects import InputLayerValue, KTensor, LayerObj, Session, collect_tensors, snake_case
 from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
 
@@ -199,6 +199,7 @@ class SequentialObj(HostValue, ModelBase):
             raise InputError(e.message, e.hint, layer.location) from e
         if isinstance(result, list):
             raise ctx.error(f"layer '{layer.name}' returns {len(result)} tensors; a Sequential model needs one")
+        assert isinstance(result, KTensor)
         return result
 
     def ensure_built(self, shape: Shape, ctx: Context) -> None:
