@@ -110,3 +110,14 @@ def test_attention_scores_match_a_real_call(query: tuple[int, ...], value: tuple
     kind.attrs["return_attention_scores"] = True
     assert kind.output_shape([query, value]) == [tuple(out.shape), tuple(scores.shape)]
     assert [w.shape for w in kind.weights([query, value])] == [tuple(w.shape) for w in layer.weights]
+
+
+@pytest.mark.parametrize("path", B_CASES, ids=[p.stem for p in B_CASES])
+def test_keras_json_of_the_case_reads_the_same(tmp_path: Path, path: Path) -> None:
+    """The model's `to_json()` (nested layer configs: Bidirectional, TimeDistributed, RNN cells) reads the same."""
+    from keras_oracle import compare
+
+    model = build(path)
+    saved = tmp_path / f"{path.stem}.json"
+    saved.write_text(model.to_json())
+    assert compare(paramwise.read(str(saved)), model) == []

@@ -72,6 +72,10 @@ def layer_kwargs(cfg: dict[str, Any], wrapped: Callable[[dict[str, Any]], Any]) 
             continue
         if isinstance(value, dict) and isinstance(value.get("config"), dict) and is_layer_entry(value):
             out[key] = wrapped(value)
+        elif isinstance(value, list) and value and all(
+            isinstance(v, dict) and isinstance(v.get("config"), dict) and is_layer_entry(v) for v in value
+        ):
+            out[key] = [wrapped(v) for v in value]  # StackedRNNCells(cells=[...])
         elif key == "axis" and isinstance(value, list) and len(value) == 1:
             out[key] = value[0]  # tf.keras 2.x stores BatchNormalization(axis=-1) as [3]
         else:

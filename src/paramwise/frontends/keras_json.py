@@ -154,6 +154,8 @@ class ConfigReader:
         call_of = {key: i for i, key in enumerate(order)}
         keys = StoredKeys()
         layers = [self.layer(e, f"{path}config.layers[{i}]", stored, keys) for i, e in enumerate(entries)]
+        for layer, entry in zip(layers, entries):
+            set_call_options(layer.kind, entry)
 
         def ref(r: Ref, at: str) -> TensorRef:
             if r[0] not in position:
@@ -285,6 +287,14 @@ class StoredKeys:
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
         return base if n == 0 else f"{base}_{n}"
+
+
+def set_call_options(kind: Kind, entry: dict[str, Any]) -> None:
+    """Call keywords a kind reads from its (first) recorded call, e.g. return_attention_scores=True."""
+    nodes = entry.get("inbound_nodes") or []
+    first = nodes[0] if nodes and isinstance(nodes[0], dict) else {}
+    for option in kind.attrs.get("call_options", ()):
+        kind.attrs[option] = (first.get("kwargs") or {}).get(option) is True
 
 
 def node_refs(node: Any) -> list[Ref]:
