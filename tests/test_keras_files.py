@@ -308,3 +308,16 @@ def test_cli_reads_a_json_config_from_stdin(tmp_path: Path, capsys: pytest.Captu
     monkeypatch.setattr("sys.stdin", io.StringIO(model.to_json()))
     assert main(["-", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == model.count_params()
+
+
+def test_keras_archive_without_h5py_still_reads_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    keras.backend.clear_session()
+    model = sequential_built()
+    path = write(model, tmp_path, "keras")
+    monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
+    report = paramwise.read(str(path))
+    assert report.total == model.count_params()
+    note = [w for w in report.warnings if w.code == "weights_not_read"]
+    assert note and note[0].hint == "pip install 'paramwise[h5]'"
