@@ -124,6 +124,8 @@ class ConfigReader:
                 )
             shape = ()  # nested: the outer call gives the shape
         keys = StoredKeys()
+        if cfg["layers"] and cfg["layers"][0].get("class_name") == "InputLayer":
+            keys.next("InputLayer")  # Keras 3 keeps a Sequential's InputLayer among the weight file's groups
         layers = [Layer(input_name, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), hidden=True)]
         for i, e in items:
             layers.append(self.layer(e, f"{path}config.layers[{i}]", stored, keys))
