@@ -50,3 +50,125 @@ def test_output_shapes_match_torch(path: Path) -> None:
 
 def test_there_are_enough_cases() -> None:
     assert len(TORCH_CASES) >= 80
+
+
+# -- reader features, checked on small files written here (counts still from real torch) ----------------
+
+NET = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, width, depth=2):
+        super().__init__()
+        self.stem = nn.Linear(8, width)
+        self.blocks = nn.ModuleList([nn.Linear(width, width) for _ in range(depth)])
+        self.norm = nn.BatchNorm1d(width)
+        self.head = nn.Linear(width, 8)
+        self.head.weight = self.stem.weight if width == 8 else self.head.weight
+
+    def forward(self, x):
+        x = self.stem(x)
+        for b in self.blocks:
+            x = torch.relu(b(x))
+        return self.head(self.norm(x))
+
+
+small = Net(8, depth=1)
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "net.py") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def run_file(path: Path) -> dict[str, object]:
+    import runpy
+
+    return runpy.run_path(str(path), run_name="__case__")
+
+
+def test_class_and_args(tmp_path: Path) -> None:
+    path = write(tmp_path, NET)
+    report = paramwise.read(str(path), class_name="Net", class_args=((16,), {"depth": 3}))
+    model = run_file(path)["Net"](16, depth=3)  # type: ignore[operator]
+    assert compare(report, model) == []
+    assert [r.name for r in report.rows if r.parent == "blocks"] == ["blocks.0", "blocks.1", "blocks.2"]
+
+
+def test_model_by_name_and_tied_weights(tmp_path: Path) -> None:
+    path = write(tmp_path, NET + "big = Net(32)\n")
+    report = paramwise.read(str(path), model="small")
+    assert compare(report, run_file(path)["small"]) == []
+    head = next(r for r in report.rows if r.name == "head")
+    assert head.shared == (("weight", "stem.weight"),)
+    assert "shared with stem.weight" in head.explanation
+    assert paramwise.read(str(path)).meta["variable"] == "big"
+
+
+def test_note_shown_for_torch_rows(tmp_path: Path) -> None:
+    report = paramwise.read(str(write(tmp_path, NET)))
+    norm = next(r for r in report.rows if r.name == "norm")
+    assert norm.note and "buffers" in norm.note
+    assert norm.note in " ".join(str(report).split())
+
+
+def test_forward_not_followed_keeps_counts(tmp_path: Path) -> None:
+    text = NET.replace("x = self.stem(x)", "x = self.stem(x)\n        x = torch.einsum('bi->bi', x)")
+    path = write(tmp_path, text)
+    report = paramwise.read(str(path), input_shape=(2, 8))
+    assert compare(report, run_file(path)["small"]) == []
+    warnings = [w for w in report.warnings if w.code == "forward_not_followed"]
+    assert len(warnings) == 1 and "einsum" in warnings[0].message and warnings[0].location.line == 17
+    rows = {r.name: r for r in report.rows}
+    assert rows["stem"].output_shape == (2, 8) and rows["head"].output_shape is None
+
+
+def test_unknown_module_is_a_question_mark(tmp_path: Path) -> None:
+    text = "import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(3, 4), nn.Lineer(4, 2))\n"
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert report.rows[0].params == 16 and report.rows[1].params is None
+    (warning,) = [w for w in report.warnings if w.code == "unknown_layer"]
+    assert "did you mean Linear" in warning.hint and warning.location.line == 2
+
+
+def test_undefined_size_is_a_symbol(tmp_path: Path) -> None:
+    text = "import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(n_in, 10))\n"
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert str(report.total) == "10*n_in + 10"
+    assert paramwise.read(str(write(tmp_path, text)), bindings={"n_in": 5}).total == 60
+
+
+def test_nothing_is_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"import os\nimport torch.nn as nn\nos.system('touch {marker}')\nopen('{marker}', 'w')\nmodel = nn.Linear(2, 2)\n"
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert report.total == 6 and not marker.exists()
+
+
+def test_no_model_found(tmp_path: Path) -> None:
+    text = "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+    with pytest.raises(paramwise.InputError) as e:
+        paramwise.read(str(write(tmp_path, text)))
+    assert "--class Net" in e.value.hint
+
+
+def test_depth_shows_nested_rows(tmp_path: Path) -> None:
+    from paramwise.cli import main
+
+    path = write(tmp_path, NET)
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([str(path), "--depth", "1", "--input-shape", "2,8"]) == 0
+    text = out.getvalue()
+    assert "blocks.0 (Linear)" in text and "(2, 8)" in text
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main([str(path)])
+    assert "blocks.0" not in out.getvalue() and "blocks (ModuleList)" in out.getvalue()
