@@ -251,7 +251,7 @@ def _tie_rows(graph: Graph, rows: list[Row]) -> list[Row]:
                 params=_sum(w.count for w in kept),
                 trainable_params=_sum(w.count for w in kept if w.trainable),
                 non_trainable_params=_sum(w.count for w in kept if not w.trainable),
-                explanation=r.explanation + "; " + ", ".join(f"{w} shared with {o} (counted there)" for w, o in tied),
+                explanation=explain(kept, expr) + "; " + ", ".join(f"{w} shared with {o} (counted there)" for w, o in tied),
             )
         )
     return out
@@ -288,7 +288,7 @@ def _container_row(r: Row, children: list[Row]) -> Row:
         weight_objects=weights,
         formula=" + ".join(str(c.params) for c in counted) or "0",
         formula_letters=" + ".join(c.name[len(r.name) + 1:] for c in counted) or "0",
-        explanation=f"sum of its modules: {' + '.join(render_count(c.params) for c in counted) or '0'} = "
+        explanation=f"sum of its modules: {' + '.join(f'{c.name[len(r.name) + 1:]} ({render_count(c.params)})' for c in counted) or '0'} = "
         f"{render_count(params)}" + (f" ({missing} unknown, not counted)" if missing else ""),
     )
 

@@ -47,7 +47,7 @@ def arithmetic(rows: list[Row], view: View) -> Text:
     text.append("Arithmetic\n", style="bold")
     width = max((len(f"{r.name} ({r.type})") + 2 * r.depth for r in rows), default=0)
     for r in rows:
-        if r.params == 0 and not r.buffers and not view.explain:
+        if r.params == 0 and not r.buffers and not r.shared and not view.explain:
             continue
         label = ("  " * r.depth + f"{r.name} ({r.type})").ljust(width)
         text.append(f"  {label}  {r.explanation}\n")
