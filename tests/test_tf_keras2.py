@@ -78,7 +78,14 @@ def sequential_with_input_layer() -> Any:
     return tf_keras.Sequential([tf_keras.Input((5,)), layers.Dense(4), layers.Dense(1)], name="sequential_with_input")
 
 
+def attention_scores() -> Any:
+    query = tf_keras.Input((4, 8), name="query")
+    out, scores = layers.MultiHeadAttention(num_heads=2, key_dim=4)(query, query, return_attention_scores=True)
+    return tf_keras.Model(query, [layers.Dense(3)(out), scores], name="attention_scores")
+
+
 MODELS: dict[str, Callable[[], Any]] = {
+    "attention_scores": attention_scores,
     "functional_graph": functional_graph,
     "sequence_model": sequence_model,
     "sequential_cnn": sequential_cnn,

@@ -294,9 +294,17 @@ class StoredKeys:
 def set_call_options(kind: Kind, entry: dict[str, Any]) -> None:
     """Call keywords a kind reads from its (first) recorded call, e.g. return_attention_scores=True."""
     nodes = entry.get("inbound_nodes") or []
-    first = nodes[0] if nodes and isinstance(nodes[0], dict) else {}
+    kwargs = call_kwargs(nodes[0]) if nodes else {}
     for option in kind.attrs.get("call_options", ()):
-        kind.attrs[option] = (first.get("kwargs") or {}).get(option) is True
+        kind.attrs[option] = kwargs.get(option) is True
+
+
+def call_kwargs(node: Any) -> dict[str, Any]:
+    """The keyword arguments of a recorded call: Keras 3 `kwargs`, tf.keras 2.x the first entry's dict."""
+    if isinstance(node, dict):
+        return dict(node.get("kwargs") or {})
+    entry = node if node and isinstance(node[0], str) else node[0] if node else []
+    return dict(entry[3]) if isinstance(entry, list) and len(entry) > 3 and isinstance(entry[3], dict) else {}
 
 
 def node_refs(node: Any) -> list[Ref]:
