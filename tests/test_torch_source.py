@@ -172,3 +172,10 @@ def test_depth_shows_nested_rows(tmp_path: Path) -> None:
     with contextlib.redirect_stdout(out):
         main([str(path)])
     assert "blocks.0" not in out.getvalue() and "blocks (ModuleList)" in out.getvalue()
+
+
+def test_example_input_in_the_file(tmp_path: Path) -> None:
+    text = NET.replace("small = Net(8, depth=1)", "small = Net(8, depth=1)\nout = small(torch.randn(4, 8))")
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert {r.name: r.output_shape for r in report.rows}["head"] == (4, 8)
+    assert any(w.code == "example_input" for w in report.warnings)

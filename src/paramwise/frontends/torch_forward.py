@@ -78,6 +78,8 @@ def fail(message: str, ctx: Context) -> Any:
 
 
 TRACERS: weakref.WeakKeyDictionary[Interpreter, Tracer] = weakref.WeakKeyDictionary()
+# the first input shape the file itself calls each module with: id(module) -> shape
+EXAMPLES: weakref.WeakKeyDictionary[Interpreter, dict[int, Shape]] = weakref.WeakKeyDictionary()
 
 
 def tracer_of(ctx: Context) -> Tracer | None:
@@ -283,6 +285,9 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
     tracer = tracer_of(ctx)
     node = node_of(module)
     if tracer is None or node is None:
+        example = as_tensor(args[0]) if args else None
+        if example is not None and node is not None:  # `model(torch.randn(1, 3, 224, 224))` in the file
+            EXAMPLES.setdefault(ctx.interp, {}).setdefault(id(module), example.shape)
         return Opaque(f"{node.type_name if node else 'module'} output")
     forward = instance_forward(module)
     if forward is not None:

@@ -21,7 +21,7 @@ from . import Found, ReadOptions
 from .keras_source import symbol_warnings
 from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
 from .repair import parse_source
-from .torch_forward import TENSOR_KWARGS, TRACERS, Tracer, TraceStop, TTensor, flatten, torch_function
+from .torch_forward import EXAMPLES, TENSOR_KWARGS, TRACERS, Tracer, TraceStop, TTensor, flatten, torch_function
 from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
@@ -152,11 +152,23 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
     interp.run_module(tree)
     found = find_models(interp, options)
     chosen = choose(found, options)
-    graphs = [build_graph(interp, name, value, path, options.input_shape if i == chosen else None)
+    shape = options.input_shape or example_shape(interp, found[chosen][1])
+    graphs = [build_graph(interp, name, value, path, shape if i == chosen else None)
               for i, (name, value) in enumerate(found)]
     extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
+    if shape is not None and options.input_shape is None:
+        extra += (Diagnostic("example_input", f"output shapes are for the input the file calls the model with, "
+                             f"{tuple(shape)}", hint="give --input-shape for another"),)
     out = [Found(name, replace(graph, warnings=extra + graph.warnings)) for (name, _), graph in zip(found, graphs)]
     return out, chosen
+
+
+def example_shape(interp: Interpreter, model: Any) -> tuple[Any, ...] | None:
+    """With no --input-shape, the shape the file itself calls the model with (`model(torch.randn(1, 3, 32, 32))`)."""
+    shape = EXAMPLES.get(interp, {}).get(id(model))
+    if shape is not None and all(isinstance(d, int) for d in shape):
+        return tuple(shape)
+    return None
 
 
 def find_models(interp: Interpreter, options: ReadOptions) -> list[tuple[str, Any]]:
