@@ -140,3 +140,14 @@ def test_damaged_header(tmp_path: Path) -> None:
     with pytest.raises(paramwise.InputError) as e:
         paramwise.read(str(path))
     assert "header claims" in e.value.message
+
+
+def test_missing_torch_names_the_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    path = tmp_path / "model.pt"
+    torch.save(net().state_dict(), path)
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if torch were not installed
+    with pytest.raises(paramwise.ParamwiseError) as e:
+        paramwise.read(str(path))
+    assert e.value.exit_code == 3 and "pip install torch" in e.value.hint
