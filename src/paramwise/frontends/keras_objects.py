@@ -23,6 +23,7 @@ STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "in
 STRING_VALUES = {"same", "valid", "causal", "relu", "softmax", "sigmoid", "tanh", "linear", "elu", "selu", "gelu",
                  "swish", "silu", "softplus", "channels_last", "channels_first", "concat", "sum", "mul", "ave",
                  "nearest", "bilinear", "he_uniform", "he_normal", "glorot_uniform", "zeros", "ones", "float32"}
+CONSTANT_FUNCTIONS = {"ones", "zeros", "normal", "uniform", "truncated_normal", "full", "empty"}  # take a shape
 TENSOR_KWARGS = ("inputs", "query", "value", "key", "initial_state")
 ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "swish", "elu", "selu", "leaky_relu",
                          "relu6", "softplus", "exp", "log", "sqrt", "abs", "square", "dropout", "identity",
@@ -310,3 +311,19 @@ class Passthrough(HostValue):
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         tensors = collect_tensors(args, {"x": kwargs.get("x")} if "x" in kwargs else {})
         return tensors[0] if tensors else Opaque("function result")
+
+
+class ConstantFunction(HostValue):
+    """`tf.ones((1, 4))`, `keras.ops.zeros(...)`, `tf.random.normal(shape=...)`: data of a known shape.
+
+    Calling a model on it builds the model for that shape, batch axis included, as Keras does.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        shape = args[0] if args else kwargs.get("shape")
+        if not isinstance(shape, (list, tuple)) or not all(d is None or isinstance(d, int) for d in shape):
+            return Opaque("tensor")
+        return self.session.make_input(tuple(shape), "data", ctx, hidden=True)

@@ -18,7 +18,9 @@ from ..kinds.merge import MERGE_FUNCTIONS
 from . import Found, ReadOptions
 from .keras_models import ModelClass, SequentialClass, model_of
 from .keras_objects import (
+    CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
+    ConstantFunction,
     KERAS_ROOTS,
     InputFunction,
     LayerClass,
@@ -87,6 +89,8 @@ def resolve(session: Session, dotted: str) -> Any:
             return MergeFunction(session, MERGE_FUNCTIONS[last])
         if last[:1].isupper():
             return LayerClass(session, last)
+    if last in CONSTANT_FUNCTIONS and (not scope or scope[-1] in ("ops", "random", "numpy")):
+        return ConstantFunction(session)
     if last in ELEMENTWISE_FUNCTIONS and scope and scope[-1] in ("nn", "ops", "activations", "math", "backend"):
         return Passthrough()
     if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications"):
