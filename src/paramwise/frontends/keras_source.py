@@ -20,8 +20,8 @@ from .keras_models import ModelClass, SequentialClass, model_of
 from .keras_objects import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
-    ConstantFunction,
     KERAS_ROOTS,
+    ConstantFunction,
     InputFunction,
     LayerClass,
     MergeFunction,
