@@ -1,8 +1,11 @@
 """Parse Python source, recovering the damage that copying code from a web page does.
 
-Curly quotes, non-breaking spaces, a missing comma between list items, a function body pasted without its
-indentation, a bracket never closed: each is repaired in the text (so columns stay right) and reported
-as a warning with its line:col. Anything else is a syntax error with a caret and a hint.
+`paste.clean_paste` first removes what surrounds pasted code (look-alike characters, fences, prompts,
+line numbers, rulers, a common indent). Then each syntax error is repaired where a repair is clear: a
+missing comma between list items, a function body pasted without its indentation, a bracket never
+closed, tabs mixed with spaces, a Python 2 `print`, prose or a printed summary around the code (read as
+comments). Line numbers never move; each repair is a warning with its line:col in the repaired line it
+shows. Anything else is a syntax error with a caret and a hint.
 """
 
 from __future__ import annotations
