@@ -15,6 +15,7 @@ import io
 import keyword
 import re
 import tokenize
+from dataclasses import replace
 
 from ..errors import Diagnostic, InputError, Location
 from .paste import clean_paste
@@ -29,10 +30,11 @@ SUMMARY = re.compile(r"^\s*(Model: |Layer \(type\)|Total params:|Trainable param
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
     """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
     text, warnings = clean_paste(filename, text)
+    cleaned = text.splitlines()
     first: tuple[str, SyntaxError] | None = None
     for _ in range(MAX_REPAIRS):
         try:
-            return ast.parse(text, filename=filename), text, warnings
+            tree = ast.parse(text, filename=filename)
         except SyntaxError as e:
             first = first or (text, e)
             repaired = _repair(filename, text, e, warnings)
@@ -41,7 +43,42 @@ def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagno
                 shown_text, shown = first if _is_guess(first[1]) else (text, e)
                 raise _syntax_error(filename, shown_text, shown) from e
             text = repaired
+            continue
+        return tree, *_restore_columns(tree, cleaned, text.splitlines(), warnings)
     raise InputError(f"{filename}: too many syntax errors to repair", hint="check that this is Python code")
+
+
+def _restore_columns(
+    tree: ast.Module, cleaned: list[str], final: list[str], warnings: list[Diagnostic]
+) -> tuple[str, list[Diagnostic]]:
+    """Columns of the text the user pasted, on lines a repair indented (a function body pasted flat).
+
+    Returns the text to show in messages: those lines as pasted, every other line as repaired.
+    """
+    shifts: dict[int, int] = {}
+    display = final[:]
+    for number, (before, after) in enumerate(zip(cleaned, final), 1):
+        delta = (len(after) - len(after.lstrip())) - (len(before) - len(before.lstrip()))
+        if delta > 0 and before.strip() and after.strip().startswith(before.strip()[:8]):
+            shifts[number] = delta
+            display[number - 1] = before
+    for node in ast.walk(tree):
+        line, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if line in shifts:
+            node.col_offset = max(node.col_offset - shifts[line], 0)  # type: ignore[attr-defined]
+        if end in shifts and getattr(node, "end_col_offset", None) is not None:
+            node.end_col_offset = max(node.end_col_offset - shifts[end], 0)  # type: ignore[attr-defined]
+    out = []
+    for w in warnings:
+        loc = w.location
+        if loc is not None and loc.line in shifts and _indent(loc.source_line) == _indent(final[loc.line - 1]):
+            w = replace(w, location=replace(loc, col=max(loc.col - shifts[loc.line], 1), source_line=display[loc.line - 1]))
+        out.append(w)
+    return "\n".join(display) + "\n", out
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]) -> str | None:
