@@ -216,7 +216,8 @@ class LayerClass(HostValue):
             guess = kinds.suggest("keras", self.type_name)
             ctx.warn(
                 "unknown_layer",
-                f"unknown layer {self.type_name}: its parameters are counted as '?'",
+                f"unknown layer {self.type_name}: its parameters are counted as '?' (and left out of the total); "
+                "the layers after it assume it keeps the shape of its input",
                 hint=f"did you mean {guess}?" if guess else "paramwise does not know this layer yet",
             )
             return Unknown("keras", self.type_name, {})
