@@ -21,7 +21,16 @@ from . import Found, ReadOptions
 from .keras_source import symbol_warnings
 from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
 from .repair import parse_source
-from .torch_forward import EXAMPLES, TENSOR_KWARGS, TRACERS, Tracer, TraceStop, TTensor, flatten, torch_function
+from .torch_forward import (
+    EXAMPLES,
+    TENSOR_KWARGS,
+    TRACERS,
+    Tracer,
+    TraceStop,
+    TTensor,
+    flatten,
+    torch_function,
+)
 from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)

@@ -1,3 +1,4 @@
+# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 import torch
 import torch.nn as nn
 
