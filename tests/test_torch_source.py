@@ -179,3 +179,13 @@ def test_example_input_in_the_file(tmp_path: Path) -> None:
     report = paramwise.read(str(write(tmp_path, text)))
     assert {r.name: r.output_shape for r in report.rows}["head"] == (4, 8)
     assert any(w.code == "example_input" for w in report.warnings)
+
+
+def test_modules_it_cannot_read_are_named(tmp_path: Path) -> None:
+    text = ("import torch.nn as nn\nimport torchvision\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.backbone = torchvision.models.resnet18()\n"
+            "        self.device = 'cpu'\n        self.head = nn.Linear(4, 2)\n\nmodel = Net()\n")
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert report.total == 10
+    (warning,) = [w for w in report.warnings if w.code == "unread_module"]
+    assert "'backbone'" in warning.message and warning.location.line == 7

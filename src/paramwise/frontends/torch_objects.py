@@ -201,6 +201,13 @@ def set_requires_grad(value: Any, flag: Any) -> Any:
     return value
 
 
+def warn_unread(name: str, value: Any, ctx: Context) -> None:
+    """`self.fc = weight_norm(nn.Linear(...))`, `self.backbone = torchvision.models.resnet18()`: not counted."""
+    if isinstance(value, Opaque) and any(k in value.what for k in ("torch.nn", "module ", "torchvision", "timm")):
+        ctx.warn("unread_module", f"'{name}' is set to {value.what}, which paramwise cannot read; its parameters "
+                 "are not counted", hint="summarize the live module instead: paramwise.summary(model)")
+
+
 def register(node: Node, name: Any, value: Any) -> None:
     """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
     name = str(name)
@@ -358,6 +365,7 @@ class ModuleObj(HostValue):
         return found if found is not None else module_api(self, self.node, name, ctx)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        warn_unread(name, value, ctx)
         register(self.node, name, value)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
@@ -422,6 +430,7 @@ class ModuleClass(HostValue):
     def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
         node = node_of(instance)
         if node is not None:
+            warn_unread(name, value, ctx)
             register(node, name, value)
             if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
                 instance.attrs.pop(name, None)
