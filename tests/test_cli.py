@@ -117,7 +117,7 @@ def test_quiet_hides_warnings(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_input_shape_builds_a_model_the_file_never_builds(capsys: pytest.CaptureFixture[str]) -> None:
-    path = CASES / "wild" / "wzmiaomiao_official_demo_model.py"
+    path = CASES / "unbuilt" / "subclassed_never_built.py"
     code, _, err = run([str(path)], capsys)
     assert code == 2 and "has no input shape" in err
     code, out, _ = run([str(path), "--input-shape", "28,28,1"], capsys)

@@ -14,8 +14,9 @@ from helpers import CASES, check_invariants
 from paramwise.errors import InputError
 from paramwise.frontends import ReadOptions
 from paramwise.frontends.keras_source import read as read_source
+from wild_cases import WILD
 
-KERAS_CASES = sorted((CASES / "keras").glob("*.py")) + sorted((CASES / "wild").glob("*.py"))
+KERAS_CASES = sorted((CASES / "keras").glob("*.py")) + sorted(WILD.glob("*.py"))
 
 
 def found_names(text: str, **options: object) -> tuple[list[str], str]:
@@ -113,7 +114,7 @@ def test_json_of_every_case_follows_the_schema(path: Path) -> None:
     schema = json.loads(resources.files("paramwise").joinpath("schema.json").read_text())
     from wild_cases import load_case, read_case
 
-    report = read_case(load_case(path)) if path.parent.name == "wild" else paramwise.read(str(path))
+    report = read_case(load_case(path)) if path.parent == WILD else paramwise.read(str(path))
     check_invariants(report)
     jsonschema.validate(json.loads(json.dumps(report.to_json())), schema)
     if any(shape and shape[0] is not None for shape in report.input_shapes):

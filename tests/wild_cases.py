@@ -1,5 +1,8 @@
-"""Keras model code collected from public tutorials, docs and Q&A pages (tests/cases/wild/), and how to
-compare paramwise's static reading of each with the model real Keras builds from it.
+"""Keras model code collected from public tutorials, docs and Q&A pages, and how to compare paramwise's
+static reading of each with the model real Keras builds from it.
+
+Third-party code is not committed here: point PARAMWISE_WILD_DIR at a folder of such files to run these
+tests and benchmarks/wild_agreement.py; without it they are skipped.
 
 A case file is the text as published (trimmed to the model-building part). Header comments say what the
 text leaves out: `# model: NAME` (the variable to show), `# input-shape: 28,28,1` (a subclassed model the
@@ -10,12 +13,13 @@ When the text cannot run as it is, `twins/<name>.py` is a minimal runnable copy 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-WILD = Path(__file__).resolve().parent / "cases" / "wild"
+WILD = Path(os.environ.get("PARAMWISE_WILD_DIR", "/nonexistent-wild-cases"))
 
 
 @dataclass(frozen=True)
