@@ -1,15 +1,17 @@
 """tf.keras 2.x as the oracle: models built with tf-keras (the Keras 2 API on TensorFlow), written as
-`to_json()` text (the 2.x format: inbound nodes as [layer, node, tensor, kwargs] lists, batch_input_shape,
-TFOpLambda layers for TensorFlow functions) and as legacy full-model .h5 files, then read by paramwise and
-compared with the model (total, trainable, every layer's count, weight shapes and output shape).
+`to_json()` text and legacy full-model .h5 files, then read by paramwise and compared with Keras' own figures
+(total, trainable, every layer's count, weight shapes and output shapes).
 
-Needs `pip install tensorflow-cpu tf-keras`; skipped when they are not installed."""
+TensorFlow does not live in the test environment (tf-keras would downgrade its h5py): tests/tf_keras2_oracle.py
+runs once under the Python named by PARAMWISE_TF_PYTHON, writes the files and a manifest of the figures, and the
+tests here compare paramwise's reading of each file with that manifest. Skipped when the variable is unset."""
 
 from __future__ import annotations
 
+import json
 import os
-import warnings
-from collections.abc import Callable
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,108 +19,93 @@ import pytest
 
 import paramwise
 from helpers import check_invariants
+from keras_oracle import compare_figures
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-tf = pytest.importorskip("tensorflow", reason="tensorflow is not installed (pip install tensorflow-cpu tf-keras)")
-tf_keras = pytest.importorskip("tf_keras", reason="tf-keras is not installed (pip install tensorflow-cpu tf-keras)")
-from keras_oracle import compare  # noqa: E402
-
-layers = tf_keras.layers
-
-
-def write(model: Any, folder: Path, fmt: str) -> Path:
-    path = folder / f"{model.name}.{fmt}"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if fmt == "json":
-            path.write_text(model.to_json())
-        else:
-            model.save(path)
-    return path
+HERE = Path(__file__).parent
+SCRIPT = HERE / "tf_keras2_oracle.py"
+VARIABLE = "PARAMWISE_TF_PYTHON"
+INSTALL = 'python3 -m venv .venv-tf && .venv-tf/bin/pip install "tensorflow-cpu==2.21.0" "tf-keras==2.21.0" h5py'
+HINT = f"set {VARIABLE} to a Python with tensorflow and tf-keras ({INSTALL}; export {VARIABLE}=$PWD/.venv-tf/bin/python)"
+HAND_BUILT = ["attention_scores", "batchnorm_list_axis", "functional_graph", "sequence_model", "sequential_cnn",
+              "sequential_with_input_layer"]
+# tf.keras 2.x BatchNormalization accepts a list `axis` (weights shaped like the input, 1 on the other axes);
+# paramwise reads BatchNormalization with one integer axis (the Keras 3 rule) and shows that layer as '?'.
+LIST_AXIS = pytest.mark.xfail(strict=True, reason="BatchNormalization with a list axis (tf.keras 2.x) is not read yet")
+FILE_CASES = [pytest.param(name, marks=LIST_AXIS) if name == "batchnorm_list_axis" else name for name in HAND_BUILT]
+APPLICATIONS = ["NASNetMobile", "NASNetLarge", "MobileNetV3Small", "ConvNeXtTiny", "InceptionResNetV2"]
+BAD_WARNINGS = ("unknown_layer", "unreadable_layer", "stored_mismatch")
 
 
-def functional_graph() -> Any:
-    """Shared layer, nested Sequential and nested functional model (node 0 is its own), TF functions."""
-    f_in = tf_keras.Input((8,))
-    fun = tf_keras.Model(f_in, layers.Dense(8, name="fun_dense")(f_in), name="fun")
-    inner = tf_keras.Sequential([layers.Dense(4, input_shape=(8,)), layers.BatchNormalization()], name="inner")
-    a, b = tf_keras.Input((8,), name="a"), tf_keras.Input((8,), name="b")
-    shared = layers.Dense(8, name="shared")
-    x = layers.Add()([shared(a), shared(b)])
-    x = fun(fun(x)) * 2.0  # a TFOpLambda layer
-    y = inner(tf.nn.relu(x))
-    z = layers.Concatenate()([y, layers.Dense(3, name="head")(y)])
-    return tf_keras.Model([a, b], [z, y], name="functional_graph")
+def tf_python() -> str:
+    """The TensorFlow interpreter from the environment, or skip saying how to get one."""
+    python = os.environ.get(VARIABLE, "")
+    if not python:
+        pytest.skip(f"{VARIABLE} is not set: {HINT}")
+    probe = [python, "-c", "import tensorflow, tf_keras"]
+    try:
+        subprocess.run(probe, check=True, capture_output=True, timeout=300, env=oracle_env())
+    except (OSError, subprocess.SubprocessError) as error:
+        pytest.skip(f"{VARIABLE}={python} cannot import tensorflow and tf_keras ({type(error).__name__}): {HINT}")
+    return python
 
 
-def sequence_model() -> Any:
-    tokens = tf_keras.Input((12,), name="tokens")
-    x = layers.Embedding(100, 16)(tokens)
-    x = layers.Bidirectional(layers.LSTM(8, return_sequences=True))(x)
-    x = layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x)  # `value` is a kwargs tensor in 2.x files
-    x = layers.LayerNormalization()(x)
-    x = layers.TimeDistributed(layers.Dense(5))(x)
-    x = layers.GRU(6)(x)
-    return tf_keras.Model(tokens, layers.Dense(2)(x), name="sequence_model")
+def oracle_env() -> dict[str, str]:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    env.pop("PYTHONPATH", None)
+    return env
 
 
-def sequential_cnn() -> Any:
-    return tf_keras.Sequential([
-        layers.Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),  # batch_input_shape on the first layer
-        layers.MaxPooling2D(),
-        layers.SeparableConv2D(16, 3),
-        layers.DepthwiseConv2D(3, padding="same"),
-        layers.Flatten(),
-        layers.Dropout(0.2),
-        layers.Dense(10, activation="softmax"),
-    ], name="sequential_cnn")
+@pytest.fixture(scope="session")
+def oracle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """Run the oracle script once: the folder it wrote and its manifest."""
+    python = tf_python()
+    folder = tmp_path_factory.mktemp("tf_keras2")
+    done = subprocess.run([python, str(SCRIPT), str(folder)], capture_output=True, text=True, timeout=1800,
+                          env=oracle_env())
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-4000:])
+        pytest.fail(f"{SCRIPT.name} failed under {python} (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return folder, json.loads((folder / "manifest.json").read_text())
 
 
-def sequential_with_input_layer() -> Any:
-    return tf_keras.Sequential([tf_keras.Input((5,)), layers.Dense(4), layers.Dense(1)], name="sequential_with_input")
+def entry(oracle: tuple[Path, dict[str, Any]], name: str) -> dict[str, Any]:
+    folder, manifest = oracle
+    assert name in manifest, f"{SCRIPT.name} wrote no {name}: it has {sorted(manifest)}"
+    return manifest[name]
 
 
-def attention_scores() -> Any:
-    query = tf_keras.Input((4, 8), name="query")
-    out, scores = layers.MultiHeadAttention(num_heads=2, key_dim=4)(query, query, return_attention_scores=True)
-    return tf_keras.Model(query, [layers.Dense(3)(out), scores], name="attention_scores")
+def read(oracle: tuple[Path, dict[str, Any]], name: str, fmt: str) -> paramwise.Report:
+    assert f"{name}.{fmt}" in entry(oracle, name)["files"]
+    return paramwise.read(str(oracle[0] / f"{name}.{fmt}"))
 
 
-MODELS: dict[str, Callable[[], Any]] = {
-    "attention_scores": attention_scores,
-    "functional_graph": functional_graph,
-    "sequence_model": sequence_model,
-    "sequential_cnn": sequential_cnn,
-    "sequential_with_input_layer": sequential_with_input_layer,
-}
+def test_the_oracle_wrote_every_model(oracle: tuple[Path, dict[str, Any]]) -> None:
+    assert sorted(oracle[1]) == sorted(HAND_BUILT + APPLICATIONS)
 
 
 @pytest.mark.parametrize("fmt", ["json", "h5"])
-@pytest.mark.parametrize("name", MODELS)
-def test_tf_keras_files_match(name: str, fmt: str, tmp_path: Path) -> None:
-    tf_keras.backend.clear_session()
-    model = MODELS[name]()
-    report = paramwise.read(str(write(model, tmp_path, fmt)))
+@pytest.mark.parametrize("name", FILE_CASES)
+def test_tf_keras_files_match(oracle: tuple[Path, dict[str, Any]], name: str, fmt: str) -> None:
+    report = read(oracle, name, fmt)
     check_invariants(report)
-    assert compare(report, model) == []
-    bad = [w for w in report.warnings if w.code in ("unknown_layer", "unreadable_layer", "stored_mismatch")]
-    assert bad == []
+    assert compare_figures(report, entry(oracle, name)["figures"]) == []
+    assert [w for w in report.warnings if w.code in BAD_WARNINGS] == []
 
 
-def test_tf_keras_live_model() -> None:
-    tf_keras.backend.clear_session()
-    model = functional_graph()
-    before = (model.built, len(model.variables), model.optimizer)
-    report = paramwise.summary(model)
-    assert report.total == model.count_params()
-    assert not [w for w in report.warnings if w.code in ("live_mismatch", "stored_mismatch")]
-    assert (model.built, len(model.variables), model.optimizer) == before
+def test_tf_keras_model_with_shared_and_nested_layers(oracle: tuple[Path, dict[str, Any]]) -> None:
+    """The graph the live-model check used: a shared layer, nested models, TF functions (TFOpLambda)."""
+    figures = entry(oracle, "functional_graph")["figures"]
+    names = [layer["name"] for layer in figures["layers"]]
+    assert {"shared", "fun", "inner", "head"} <= set(names)
+    assert any(name.startswith("tf.") for name in names), names  # TFOpLambda layers keep the TF function's name
+    for fmt in ("json", "h5"):
+        report = read(oracle, "functional_graph", fmt)
+        assert report.total == figures["count_params"]
+        assert not [w for w in report.warnings if w.code in ("live_mismatch", "stored_mismatch")]
 
 
-@pytest.mark.parametrize("name", ["NASNetMobile", "NASNetLarge", "MobileNetV3Small", "ConvNeXtTiny", "InceptionResNetV2"])
-def test_tf_keras_applications(name: str, tmp_path: Path) -> None:
-    tf_keras.backend.clear_session()
-    model = getattr(tf_keras.applications, name)(weights=None)
-    report = paramwise.read(str(write(model, tmp_path, "json")))
+@pytest.mark.parametrize("name", APPLICATIONS)
+def test_tf_keras_applications(oracle: tuple[Path, dict[str, Any]], name: str) -> None:
+    report = read(oracle, name, "json")
     check_invariants(report)
-    assert compare(report, model) == []
+    assert compare_figures(report, entry(oracle, name)["figures"]) == []
