@@ -20,7 +20,8 @@ from ..kinds.core import Unknown
 from ..kinds.torch_extra import TensorOp
 from . import torch_ops as ops
 from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque
-from .torch_objects import Method, ParamValue, node_of, sequence
+from .torch_containers import sequence
+from .torch_objects import Method, ParamValue, node_of
 
 TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
 

@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # A 1-D encoder/decoder for audio: strided Conv1d down, ConvTranspose1d up with output_padding, pads and pools.
 from torch import nn
 

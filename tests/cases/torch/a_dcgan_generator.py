@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # A DCGAN-style generator: ConvTranspose2d upsampling, PReLU per channel, PixelShuffle and padding.
 from torch import nn
 

@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # Every PyTorch pooling module: max/avg with ceil_mode and padding, LPPool, adaptive pooling.
 import torch
 from torch import nn

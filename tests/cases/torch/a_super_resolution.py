@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # ESPCN-style super-resolution: PReLU with one slope, reflection padding and PixelShuffle upscaling.
 from torch import nn
 

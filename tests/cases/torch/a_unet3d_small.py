@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # A small 3-D U-Net: Conv3d, MaxPool3d, ConvTranspose3d, ZeroPad3d and skip concatenation.
 import torch
 from torch import nn

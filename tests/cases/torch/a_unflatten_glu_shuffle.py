@@ -1,4 +1,3 @@
-# ruff: noqa  (written in the styles found in tutorials and answers, kept as they are)
 # Unflatten after a Linear, GLU gating, ChannelShuffle, PixelUnshuffle and circular padding.
 from torch import nn
 

@@ -1,0 +1,98 @@
+"""The list and dict side of PyTorch containers while a source file is interpreted: nn.Sequential,
+nn.ModuleList, nn.ModuleDict and nn.ParameterList items, indexing, slicing, append/extend/insert, keys/items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pyeval import Context, Opaque
+from .torch_objects import Method, Node, ParamValue, is_module
+
+
+def add_items(node: Node, items: list[Any], ctx: Context) -> None:
+    """Positional modules of nn.Sequential/ModuleList, or one (Ordered)dict of named ones."""
+    if len(items) == 1 and isinstance(items[0], (list, tuple)) and node.behavior in ("dict", "pdict"):
+        items = [{k: v for k, v in items[0]}]  # ModuleDict([["name", module], ...])
+    if len(items) == 1 and isinstance(items[0], dict):
+        for key, value in items[0].items():
+            add_child(node, str(key), value, ctx)
+        return
+    if len(items) == 1 and isinstance(items[0], (list, tuple)) and node.behavior != "sequential":
+        items = list(items[0])
+    for value in items:
+        add_child(node, str(len(node.children) + len(node.params)), value, ctx)
+
+
+def add_child(node: Node, name: str, value: Any, ctx: Context) -> None:
+    if isinstance(value, ParamValue):
+        node.params[name] = value.ref
+    elif is_module(value):
+        node.children[name] = value
+    elif isinstance(value, Opaque):
+        ctx.warn("unknown_module", f"{node.type_name} item '{name}' is not a module paramwise can read ({value.what})")
+    else:
+        raise ctx.error(f"{node.type_name} holds modules; item '{name}' is {type(value).__name__}",
+                        hint="pass nn.Module objects, e.g. nn.Sequential(nn.Linear(4, 2), nn.ReLU())")
+
+
+def item(node: Node, key: Any, ctx: Context) -> Any:
+    """`seq[0]`, `seq[-1]`, `seq[1:]`, `moduledict["name"]`."""
+    if node.behavior in ("dict", "pdict"):
+        value = node.children.get(str(key)) or (ParamValue(node.params[str(key)]) if str(key) in node.params else None)
+        if value is None:
+            raise ctx.error(f"{node.type_name} has no key {key!r}", hint=f"keys: {', '.join(node.children)}")
+        return value
+    values = sequence(node)
+    if isinstance(key, slice):
+        from .torch_objects import ModuleObj
+
+        sliced = ModuleObj(Node(node.type_name, ctx.location, node.behavior))
+        for v in values[key]:
+            add_child(sliced.node, str(len(sliced.node.children)), v, ctx)
+        return sliced
+    if isinstance(key, int) and -len(values) <= key < len(values):
+        return values[key]
+    raise ctx.error(f"index {key!r} is out of range for a {node.type_name} of {len(values)} items")
+
+
+def sequence(node: Node) -> list[Any]:
+    if node.behavior == "plist":
+        return [ParamValue(r) for r in node.params.values()]
+    return [v for v in node.children.values() if v is not None]
+
+
+def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
+    """list/dict methods of ModuleList, ModuleDict, Sequential and ParameterList."""
+    if name == "__iter__":
+        if node.behavior in ("dict", "pdict"):
+            return list(node.children) + list(node.params)
+        return sequence(node)
+    def append(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        add_items(node, [a[0]], c)
+        return value
+
+    def extend(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        add_items(node, list(a[0]) if not isinstance(a[0], dict) else [a[0]], c)
+        return value
+
+    def put(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        insert(node, a[0], a[1], c)
+        return None
+
+    if name in ("append", "add", "extend", "insert"):
+        return Method({"append": append, "add": append, "extend": extend, "insert": put}[name])
+    if name in ("keys", "values", "items") and node.behavior in ("dict", "pdict"):
+        pairs = list(node.children.items()) + [(n, ParamValue(r)) for n, r in node.params.items()]
+        index = {"keys": 0, "values": 1}.get(name)
+        return Method(lambda a, k, c: pairs if index is None else [pair[index] for pair in pairs])
+    if name == "update" and node.behavior in ("dict", "pdict"):
+        return Method(lambda a, k, c: add_items(node, [dict(a[0]) if a else k], c))
+    return None
+
+
+def insert(node: Node, index: int, value: Any, ctx: Context) -> None:
+    values = sequence(node)
+    values.insert(index, value)
+    node.children.clear()
+    for v in values:
+        add_child(node, str(len(node.children)), v, ctx)
