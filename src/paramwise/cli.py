@@ -33,6 +33,9 @@ examples:
   paramwise pasted.txt --set img_SIZE=32          bind a size the code leaves undefined
   paramwise - < pasted.txt                        read code from standard input
   paramwise model.py --list                       every model the file builds
+  paramwise net.py --input-shape 1,3,224,224      PyTorch source, with output shapes
+  paramwise model.keras                           a Keras file (.keras, to_json() .json, .h5)
+  paramwise model.safetensors                     a checkpoint, from its header alone
   paramwise check model.py --claim-total 541988   check a hand count (see: paramwise check -h)
 
 exit codes: 0 ok, 1 a checked claim is wrong, 2 bad input, 3 a needed package is missing,
