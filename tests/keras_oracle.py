@@ -50,35 +50,72 @@ def weight_count(weights: list[Any]) -> int:
     return sum(math.prod(tuple(w.shape)) for w in weights)
 
 
+def output_shapes(layer: Any) -> tuple[Any, bool]:
+    """The layer's output shape (a list of shapes when it has several outputs, and True); None when Keras has none."""
+    try:
+        out = layer.output
+    except (AttributeError, ValueError, RuntimeError):
+        return None, False
+    if isinstance(out, (list, tuple)):
+        return [list(t.shape) for t in out], True
+    return list(out.shape), False
+
+
+def figures(model: Any) -> dict[str, Any]:
+    """Keras' own figures for a model, as plain JSON-ready data (what `compare_figures` checks)."""
+    layer_figures = []
+    for layer in model.layers:
+        shape, multi = output_shapes(layer)
+        layer_figures.append({
+            "name": layer.name,
+            "count_params": int(layer.count_params()),
+            "weights": [list(w.shape) for w in layer.weights],
+            "output_shape": shape,
+            "multi_output": multi,
+        })
+    return {
+        "count_params": int(model.count_params()),
+        "trainable": int(weight_count(model.trainable_weights)),
+        "layers": layer_figures,
+    }
+
+
 def compare(report: Any, model: Any) -> list[str]:
     """Every difference between paramwise's report and the real model (empty when they agree)."""
+    return compare_figures(report, figures(model))
+
+
+def compare_figures(report: Any, keras: dict[str, Any]) -> list[str]:
+    """Every difference between paramwise's report and Keras' figures from `figures` (empty when they agree)."""
     problems = []
-    if report.total != model.count_params():
-        problems.append(f"total: paramwise {report.total}, keras {model.count_params()}")
-    if report.trainable != weight_count(model.trainable_weights):
-        problems.append(f"trainable: paramwise {report.trainable}, keras {weight_count(model.trainable_weights)}")
+    if report.total != keras["count_params"]:
+        problems.append(f"total: paramwise {report.total}, keras {keras['count_params']}")
+    if report.trainable != keras["trainable"]:
+        problems.append(f"trainable: paramwise {report.trainable}, keras {keras['trainable']}")
     rows = {r.name: r for r in report.rows if r.depth == 0}
-    keras_names = [layer.name for layer in model.layers]
+    keras_names = [layer["name"] for layer in keras["layers"]]
     shown = [name for name in rows if rows[name].type != "InputLayer" or name in keras_names]
     if sorted(shown) != sorted(keras_names):
         problems.append(f"layers: paramwise {sorted(shown)}, keras {sorted(keras_names)}")
-    for layer in model.layers:
-        row = rows.get(layer.name)
-        if row is None:
-            continue
-        if row.params != layer.count_params():
-            problems.append(f"{layer.name}: params paramwise {row.params}, keras {layer.count_params()}")
-        ours = [tuple(w.shape) for w in row.weight_objects if not w.is_buffer]
-        theirs = [tuple(w.shape) for w in layer.weights]
-        if sorted(ours, key=str) != sorted(theirs, key=str):
-            problems.append(f"{layer.name}: weights paramwise {ours}, keras {theirs}")
-        if row.calls == 1:
-            try:
-                out = layer.output
-            except (AttributeError, ValueError):
-                continue
-            expected = [tuple(t.shape) for t in out] if isinstance(out, (list, tuple)) else tuple(out.shape)
-            got = [tuple(s) for s in row.output_shape] if isinstance(row.output_shape, list) else tuple(row.output_shape or ())
-            if got != expected:
-                problems.append(f"{layer.name}: output shape paramwise {got}, keras {expected}")
+    for layer in keras["layers"]:
+        row = rows.get(layer["name"])
+        if row is not None:
+            problems += compare_layer(row, layer)
+    return problems
+
+
+def compare_layer(row: Any, layer: dict[str, Any]) -> list[str]:
+    name, problems = layer["name"], []
+    if row.params != layer["count_params"]:
+        problems.append(f"{name}: params paramwise {row.params}, keras {layer['count_params']}")
+    ours = [tuple(w.shape) for w in row.weight_objects if not w.is_buffer]
+    theirs = [tuple(shape) for shape in layer["weights"]]
+    if sorted(ours, key=str) != sorted(theirs, key=str):
+        problems.append(f"{name}: weights paramwise {ours}, keras {theirs}")
+    if row.calls == 1 and layer["output_shape"] is not None:
+        out = layer["output_shape"]
+        expected = [tuple(s) for s in out] if layer["multi_output"] else tuple(out)
+        got = [tuple(s) for s in row.output_shape] if isinstance(row.output_shape, list) else tuple(row.output_shape or ())
+        if got != expected:
+            problems.append(f"{name}: output shape paramwise {got}, keras {expected}")
     return problems

@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import tensorflow as tf  # noqa: E402
 import tf_keras  # noqa: E402
+
 from keras_oracle import figures  # noqa: E402  (this folder is on sys.path: it holds the script)
 
 layers = tf_keras.layers
