@@ -41,13 +41,13 @@ def main(names: list[str]) -> None:
 
             def build() -> object:
                 keras.backend.clear_session()
-                return getattr(keras.applications, name)(weights=None)
+                return getattr(keras.applications, name)(weights=None)  # noqa: B023 (called at once)
 
             build_time = seconds(build, 3)
             model = build()
         path = folder / f"{name}.json"
         path.write_text(model.to_json())
-        ours = seconds(lambda: paramwise.read(str(path)), 5)
+        ours = seconds(lambda: paramwise.read(str(path)), 5)  # noqa: B023 (called at once)
         total = paramwise.read(str(path)).total
         agree = "equal" if total == model.count_params() else f"DIFFER ({total} vs {model.count_params()})"
         print(f"{name:<18}{build_time:>12.3f}s{ours:>11.3f}s{build_time / ours:>8.0f}x  {agree} ({total:,})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich import box
@@ -80,16 +81,8 @@ def render_text(report: Report, view: View | None = None, *, color: bool = False
     view = view or View()
     console = Console(
         width=view.width or 120, record=True, force_terminal=color, color_system="auto" if color else None,
-        file=_Null(), legacy_windows=False,
+        file=io.StringIO(), legacy_windows=False,
     )
     for part in render_renderables(report, view):
         console.print(part)
     return console.export_text(styles=color).rstrip() + "\n"
-
-
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
