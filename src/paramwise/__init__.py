@@ -23,11 +23,7 @@ def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None
     from .frontends import read_path
 
     found, chosen = read_path(path, ReadOptions(model=model, bindings=bindings or {}, **options))
-    pick = found[chosen]
-    if pick.graph is None:
-        assert pick.error is not None
-        raise pick.error
-    return infer(pick.graph)
+    return infer(found[chosen].require())
 
 
 def summary(obj: Any, **options: Any) -> Report:

@@ -47,16 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load(args: argparse.Namespace) -> tuple[Graph, Report]:
     """Read the model the arguments name: its graph (kinds and all) and its Report."""
-    from .cli import read_options
-    from .frontends import read_path
+    from .cli import read_model
 
-    stdin_text = sys.stdin.read() if args.path == "-" else None
-    found, chosen = read_path(args.path, read_options(args), stdin_text)
-    pick = found[chosen]
-    if pick.graph is None:
-        assert pick.error is not None
-        raise pick.error
-    return pick.graph, infer(pick.graph)
+    graph, _ = read_model(args)
+    return graph, infer(graph)
 
 
 def run(argv: list[str]) -> int:

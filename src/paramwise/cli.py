@@ -12,6 +12,7 @@ from . import __version__
 from .errors import Diagnostic, ParamwiseError
 from .frontends import Found, ReadOptions, read_path
 from .infer import infer
+from .ir import Graph
 from .render import View
 from .report import Report
 
@@ -111,14 +112,16 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     )
 
 
-def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
+def read_model(args: argparse.Namespace) -> tuple[Graph, list[Found]]:
+    """The graph of the model the arguments name, and every model found in the input."""
     stdin_text = sys.stdin.read() if args.path == "-" else None
     found, chosen = read_path(args.path, read_options(args), stdin_text)
-    pick = found[chosen]
-    if pick.graph is None:
-        assert pick.error is not None
-        raise pick.error
-    return infer(pick.graph), found
+    return found[chosen].require(), found
+
+
+def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
+    graph, found = read_model(args)
+    return infer(graph), found
 
 
 def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:

@@ -37,6 +37,12 @@ class Found:
     graph: Graph | None
     error: InputError | None = None
 
+    def require(self) -> Graph:
+        """The graph, or the error that says why this model has none (e.g. no input shape)."""
+        if self.graph is None:
+            raise self.error or InputError(f"model '{self.name}' could not be read")
+        return self.graph
+
 
 def register(name: str) -> None:
     """Add a frontend module (by its name in this package) to the ones tried."""
