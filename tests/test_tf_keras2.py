@@ -28,10 +28,8 @@ INSTALL = 'python3 -m venv .venv-tf && .venv-tf/bin/pip install "tensorflow-cpu=
 HINT = f"set {VARIABLE} to a Python with tensorflow and tf-keras ({INSTALL}; export {VARIABLE}=$PWD/.venv-tf/bin/python)"
 HAND_BUILT = ["attention_scores", "batchnorm_list_axis", "functional_graph", "sequence_model", "sequential_cnn",
               "sequential_with_input_layer"]
-# tf.keras 2.x BatchNormalization accepts a list `axis` (weights shaped like the input, 1 on the other axes);
-# paramwise reads BatchNormalization with one integer axis (the Keras 3 rule) and shows that layer as '?'.
-LIST_AXIS = pytest.mark.xfail(strict=True, reason="BatchNormalization over two axes (tf.keras 2.x axis=[1, 3]) is not read yet")
-FILE_CASES = [pytest.param(name, marks=LIST_AXIS) if name == "batchnorm_list_axis" else name for name in HAND_BUILT]
+# batchnorm_list_axis: tf.keras 2.x BatchNormalization over several axes (weights shaped like the input, 1 elsewhere)
+FILE_CASES = HAND_BUILT
 APPLICATIONS = ["NASNetMobile", "NASNetLarge", "MobileNetV3Small", "ConvNeXtTiny", "InceptionResNetV2"]
 BAD_WARNINGS = ("unknown_layer", "unreadable_layer", "stored_mismatch")
 

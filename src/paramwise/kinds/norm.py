@@ -7,6 +7,7 @@ num_batches_tracked as buffers. The spelling sets `stats_as` to "non_trainable" 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
@@ -90,8 +91,12 @@ class BatchNorm(Kind):
             a.update(use_scale=bool(a["affine"]), use_center=bool(a["affine"]) and bool(a["bias"]))
             a.update(track=bool(a["track_running_stats"]), renorm=False)
         else:
-            if not isinstance(a["axis"], int):
-                raise KindError(f"axis must be one integer; got {a['axis']!r}", hint="BatchNormalization normalizes one axis, e.g. axis=-1")
+            if isinstance(a["axis"], (list, tuple)) and len(a["axis"]) == 1:
+                a["axis"] = a["axis"][0]
+            elif isinstance(a["axis"], (list, tuple)) and all(isinstance(x, int) for x in a["axis"]):
+                a["axis"] = tuple(a["axis"])  # tf.keras 2.x: several axes, weights shaped like the input
+            elif not isinstance(a["axis"], int):
+                raise KindError(f"axis must be an integer or a list of integers; got {a['axis']!r}", hint="e.g. axis=-1")
             a.update(use_scale=bool(a["scale"]), use_center=bool(a["center"]), track=True)
             a["renorm"] = bool(a["renorm"])
 
@@ -104,7 +109,8 @@ class BatchNorm(Kind):
     def check(self, inputs: list[Shape]) -> None:
         shape = inputs[0]
         if self.framework == "keras":
-            keras_axis_size(shape, self.axis)
+            for axis in self.axis if isinstance(self.axis, tuple) else (self.axis,):
+                keras_axis_size(shape, axis)
             return
         axis = self.channel_axis(shape)
         got = shape[axis]
@@ -122,9 +128,18 @@ class BatchNorm(Kind):
         return keras_axis_size(inputs[0], self.axis)
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if isinstance(self.attrs.get("axis"), tuple) and inputs:
+            return self.multi_axis_weights(inputs[0])
         channels = self.channels(inputs)
         stats = running_stats(self, channels) if self.track else []
         return affine_weights(self, channels) + stats
+
+    def multi_axis_weights(self, shape: Shape) -> list[Weight]:
+        """tf.keras 2.x with several axes: each weight has the input's rank, 1 on every other axis."""
+        axes = {a % len(shape) for a in self.axis}
+        dims = tuple(factor(keras_axis_size(shape, i), "c") if i in axes else const(1) for i in range(len(shape)))
+        one = affine_weights(self, 1) + (running_stats(self, 1) if self.track else [])
+        return [replace(w, dims=dims) for w in one]
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         return times_channels(weights)
