@@ -494,7 +494,8 @@ class Interpreter:
         if found:
             return value
         if node.id in SAFE_BUILTINS or node.id in ("print", "isinstance", "super", "map", "filter", "hasattr",
-                                                   "type", "object", "property", "staticmethod", "classmethod"):
+                                                   "type", "object", "property", "staticmethod", "classmethod",
+                                                   "getattr", "setattr"):
             return _Builtin(node.id)
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
@@ -869,6 +870,8 @@ class Interpreter:
                 return True
             except InputError:
                 return False
+        if name in ("getattr", "setattr"):
+            return self.call_attribute_builtin(name, args, node or ast.Pass())
         if name in ("map", "filter"):
             fn, items = args[0], [x for seq in args[1:] for x in [list(self.iterate(seq, node or ast.Pass()))]]
             if name == "map":
@@ -883,6 +886,24 @@ class Interpreter:
         if name in ("list", "tuple", "set", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "dict", "len"):
             args = [list(self.iterate(a, node or ast.Pass())) if isinstance(a, (Opaque, HostValue)) else a for a in args]
         return self.call_safe(SAFE_BUILTINS[name], args, kwargs, node)
+
+    def call_attribute_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
+        """getattr(obj, "name"[, default]) and setattr(obj, "name", value) as `obj.name` reads and writes;
+        names starting with an underscore are not followed."""
+        if len(args) < 2 or not isinstance(args[1], str) or args[1].startswith("_"):
+            self.warn("not_run", f"'{name}' is not run here: its attribute name is not a plain string", node=node)
+            return Opaque(name)
+        if name == "setattr":
+            if len(args) != 3:
+                raise self.error("setattr() takes 3 arguments", node)
+            self.setattr(args[0], args[1], args[2], node)
+            return None
+        if len(args) == 3:
+            try:
+                return self.getattr(args[0], args[1], node)
+            except InputError:
+                return args[2]
+        return self.getattr(args[0], args[1], node)
 
     def isinstance(self, value: Any, types: Any) -> bool:
         options = types if isinstance(types, tuple) else (types,)

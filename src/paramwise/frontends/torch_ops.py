@@ -328,6 +328,7 @@ def index_shape(shape: Shape, key: Any) -> Shape:
     keys += [slice(None)] * (len(shape) - sum(1 for k in keys if k is not None))
     out: list[Any] = []
     axis = 0
+    lone_list = sum(1 for k in keys if isinstance(k, (int, list))) == 1  # x[:, [-1], :]: the axis stays in place
     for k in keys:
         if k is None:
             out.append(1)
@@ -335,6 +336,11 @@ def index_shape(shape: Shape, key: Any) -> Shape:
         n = shape[axis]
         axis += 1
         if isinstance(k, int):
+            continue
+        if lone_list and isinstance(k, list) and k and all(type(i) is int for i in k):
+            if isinstance(n, int) and not all(-n <= i < n for i in k):
+                raise OpError(f"index {k!r} is out of range for a dimension of size {n}")
+            out.append(len(k))
             continue
         if not isinstance(k, slice):
             raise OpError(f"index {k!r} is not followed")

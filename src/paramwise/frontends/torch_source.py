@@ -78,6 +78,34 @@ class OrderedDictClass(HostValue):
         return out
 
 
+class VariableClass(HostValue):
+    """`torch.autograd.Variable(x, ...)`, deprecated since torch 0.4: it returns the tensor `x` itself."""
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return args[0] if args else kwargs.get("data", Opaque("Variable()"))
+
+
+class NamespaceClass(HostValue):
+    """`argparse.Namespace(...)` and `types.SimpleNamespace(...)`: an object holding its keyword arguments."""
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return NamespaceValue(dict(kwargs))
+
+
+class NamespaceValue(HostValue):
+    def __init__(self, attrs: dict[str, Any]) -> None:
+        self.attrs = attrs
+
+    def __repr__(self) -> str:
+        return "<namespace>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        return self.attrs[name] if name in self.attrs else Opaque(f"namespace.{name}")
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        self.attrs[name] = value
+
+
 class MathNamespace(HostValue):
     """`math` and `numpy`'s arithmetic on plain numbers (np.prod(img_shape), math.ceil(...))."""
 
@@ -124,6 +152,10 @@ def resolve(dotted: str) -> Any:
         return MathNamespace(parts[0]) if len(parts) == 1 else MathNamespace(parts[0]).py_getattr(parts[1], None)  # type: ignore[arg-type]
     if parts[0] == "collections" and parts[-1] == "OrderedDict":
         return OrderedDictClass()
+    if dotted in ("argparse.Namespace", "types.SimpleNamespace"):
+        return NamespaceClass()
+    if dotted in ("argparse", "types"):
+        return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
     if parts[0] != "torch":
         return None
     if any(dotted == m or dotted.startswith(m + ".") for m in NO_OP_MODULES):
@@ -132,6 +164,8 @@ def resolve(dotted: str) -> Any:
     last = parts[-1]
     if len(parts) == 1 or (not scope and last in ("nn",)) or scope == ["nn"] and last == "functional":
         return TorchNamespace(dotted)
+    if last == "Variable" and scope == ["autograd"]:
+        return VariableClass()
     if last == "Parameter" and scope[:1] == ["nn"]:
         return ParameterClass()
     if scope[:1] == ["nn"] and len(scope) <= 2 and last[:1].isupper():
