@@ -101,6 +101,13 @@ def check_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> Any:
     return c_in
 
 
+def check_grouped_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> None:
+    """`check_channels`, and the input channels must split evenly into `groups`."""
+    c_in = check_channels(kind, inputs, hint_shape)
+    if isinstance(c_in, int) and c_in % kind.groups:
+        raise KindError(f"input channels ({c_in}) must be divisible by groups ({kind.groups})")
+
+
 def kernel_factors(kernel_size: tuple[Any, ...]) -> tuple[Factor, ...]:
     """The window's sizes with their glossary letters: k (1-D), k_h, k_w (2-D), k_d, k_h, k_w (3-D)."""
     letters = ["k"] if len(kernel_size) == 1 else ["k_d", "k_h", "k_w"][3 - len(kernel_size):]
@@ -178,9 +185,7 @@ class Conv(Kind):
             raise KindError(f"filters ({self.filters}) must be divisible by groups ({self.groups})")
 
     def check(self, inputs: list[Shape]) -> None:
-        c_in = check_channels(self, inputs, "(28, 28, 1)")
-        if isinstance(c_in, int) and c_in % self.groups:
-            raise KindError(f"input channels ({c_in}) must be divisible by groups ({self.groups})")
+        check_grouped_channels(self, inputs, "(28, 28, 1)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]

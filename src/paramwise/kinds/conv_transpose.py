@@ -8,7 +8,14 @@ from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
-from .conv import check_channels, join_channels, kernel_factors, normalize_window, per_filter, split_channels
+from .conv import (
+    check_grouped_channels,
+    join_channels,
+    kernel_factors,
+    normalize_window,
+    per_filter,
+    split_channels,
+)
 
 KERAS_TRANSPOSE = (
     ("filters", REQUIRED),
@@ -98,9 +105,7 @@ class ConvTranspose(Kind):
             raise KindError(f"out_channels ({self.filters}) must be divisible by groups ({self.groups})")
 
     def check(self, inputs: list[Shape]) -> None:
-        c_in = check_channels(self, inputs, "(16, 16, 8)")
-        if isinstance(c_in, int) and c_in % self.groups:
-            raise KindError(f"input channels ({c_in}) must be divisible by groups ({self.groups})")
+        check_grouped_channels(self, inputs, "(16, 16, 8)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]
