@@ -142,6 +142,24 @@ def test_undefined_size_is_a_symbol(tmp_path: Path) -> None:
     assert paramwise.read(str(write(tmp_path, text)), bindings={"n_in": 5}).total == 60
 
 
+def test_value_from_code_not_run_is_an_error(tmp_path: Path) -> None:
+    for line, needle in (("model = nn.Linear(args.n, 4)", "nn.Linear is given"),
+                         ("model = nn.Sequential(*[nn.Linear(4, 4) for _ in range(args.k)])", "range() is given")):
+        text = f"import torch.nn as nn\nimport settings\nargs = settings.parse()\n{line}\n"
+        with pytest.raises(paramwise.InputError) as e:
+            paramwise.read(str(write(tmp_path, text)))
+        assert needle in e.value.message and "settings.parse()" in e.value.message
+        assert e.value.location is not None and e.value.location.line == 4
+
+
+def test_getattr_of_a_private_name_is_not_followed(tmp_path: Path) -> None:
+    text = ("import torch.nn as nn\nlayer = nn.Linear(2, 3)\nkind = getattr(layer, '__class__')\n"
+            "model = nn.Sequential(layer, getattr(nn, 'ReLU')())\n")
+    report = paramwise.read(str(write(tmp_path, text)))
+    assert report.total == 9
+    assert [w.location.line for w in report.warnings if w.code == "not_run" and w.location] == [3]
+
+
 def test_nothing_is_executed(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     text = f"import os\nimport torch.nn as nn\nos.system('touch {marker}')\nopen('{marker}', 'w')\nmodel = nn.Linear(2, 2)\n"

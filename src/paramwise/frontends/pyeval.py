@@ -882,6 +882,10 @@ class Interpreter:
         if name == "range":
             if any(_is_symbolic(a) for a in args):
                 raise self.error("range() of an unknown size cannot be followed", node, hint=_symbol_hint(args))
+            if not all(isinstance(a, int) for a in args):
+                unread = ", ".join(a.what for a in args if isinstance(a, Opaque)) or "a value that is not an integer"
+                raise self.error(f"range() is given a value paramwise cannot read: {unread}", node,
+                                 hint="write the value as a number in the file")
             return range(*args)
         if name in ("list", "tuple", "set", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "dict", "len"):
             args = [list(self.iterate(a, node or ast.Pass())) if isinstance(a, (Opaque, HostValue)) else a for a in args]

@@ -248,6 +248,11 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
             hint=f"did you mean {guess}?" if guess else "paramwise does not know this module yet",
         )
         return Unknown("torch", type_name, {})
+    unread = [v.what for v in [*args, *kwargs.values()] for v in (v if isinstance(v, (tuple, list)) else [v])
+              if isinstance(v, Opaque)]
+    if unread:
+        raise ctx.error(f"nn.{type_name} is given a value paramwise cannot read: {unread[0]}",
+                        "write the value as a number in the file, or build the model with --class NAME --args ...")
     try:
         kind, extra = kinds.make("torch", type_name, args, kwargs)
     except KindError as e:
