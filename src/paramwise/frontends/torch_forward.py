@@ -238,6 +238,8 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
         if x is None or w is None:
             return fail("F.linear of values paramwise cannot read", ctx)
         return result("linear", args[:1], x[:-1] + (w[0],), ctx)
+    if name in ("affine_grid", "grid_sample"):
+        return sampling_grid(name, args, kwargs, ctx)
     if name == "scaled_dot_product_attention":
         q, v = shape_of(args[0]), shape_of(args[2] if len(args) > 2 else kwargs.get("value"))
         if q is None or v is None:
@@ -249,6 +251,20 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if rule not in ops.RULES:
         return fail(f"torch.{name} is not followed", ctx)
     return apply_rule(rule, args[0], list(args[1:]), kwargs, ctx)
+
+
+def sampling_grid(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """F.affine_grid(theta, size) -> (N, *spatial, 2 or 3); F.grid_sample(x, grid) -> (N, C, *grid spatial)."""
+    first = shape_of(args[0] if args else kwargs.get("theta", kwargs.get("input")))
+    second = args[1] if len(args) > 1 else kwargs.get("size", kwargs.get("grid"))
+    if name == "affine_grid":
+        if first is None or not isinstance(second, (tuple, list)) or len(second) not in (4, 5):
+            return fail("F.affine_grid of values paramwise cannot read", ctx)
+        return result(name, args[:1], (second[0], *second[2:], len(second) - 2), ctx)
+    grid = shape_of(second)
+    if first is None or grid is None or len(grid) != len(first):
+        return fail("F.grid_sample of values paramwise cannot read", ctx)
+    return result(name, [args[0], second], first[:2] + grid[1:-1], ctx)
 
 
 def functional_module(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
