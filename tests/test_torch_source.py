@@ -160,6 +160,18 @@ def test_getattr_of_a_private_name_is_not_followed(tmp_path: Path) -> None:
     assert [w.location.line for w in report.warnings if w.code == "not_run" and w.location] == [3]
 
 
+def test_forward_on_tensor_values_keeps_counts(tmp_path: Path) -> None:
+    text = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Pad(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 4, 3)\n\n"
+            "    def forward(self, x):\n        d = torch.tensor([x.size()[2] - 5])\n"
+            "        return self.conv(F.pad(x, [d // 2, d - d // 2, 0, 0]))\n\nmodel = Pad()\n")
+    path = write(tmp_path, text)
+    report = paramwise.read(str(path), input_shape=(1, 3, 8, 8))
+    assert report.total == sum(p.numel() for p in build(path)["model"].parameters())
+    (warning,) = [w for w in report.warnings if w.code == "forward_not_followed"]
+    assert "pad" in warning.message
+
+
 def test_nothing_is_executed(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     text = f"import os\nimport torch.nn as nn\nos.system('touch {marker}')\nopen('{marker}', 'w')\nmodel = nn.Linear(2, 2)\n"

@@ -146,6 +146,8 @@ def apply_rule(name: str, tensor: Any, args: list[Any], kwargs: dict[str, Any], 
         out = ops.RULES[name](t.shape, args, kwargs)
     except ops.OpError as e:
         return fail(f"{name}: {e}", ctx)
+    except TypeError:  # e.g. F.pad(x, [diff // 2, ...]) where diff is itself a tensor
+        return fail(f"{name} of values paramwise cannot read", ctx)
     if out is ops.SAME:
         return tensor if isinstance(tensor, TTensor) else t
     if isinstance(out, list):
