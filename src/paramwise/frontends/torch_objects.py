@@ -43,11 +43,12 @@ class Node:
     params: dict[str, ParamRef] = field(default_factory=dict)
     buffers: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     slots: dict[str, ParamRef] = field(default_factory=dict)  # a built-in module's own weights
+    replaced: set[str] = field(default_factory=set)  # a built-in's submodules a subclass set to something else
 
     def leaf_params(self) -> dict[str, ParamRef]:
         """The weights of a built-in module, by their PyTorch names (empty while their size is unknown)."""
         if self.kind is None or isinstance(self.kind, Unknown) or self.slots:
-            return self.slots
+            return self.kept(self.slots)
         try:
             weights = self.kind.weights(None)
         except (KindError, TypeError, ValueError):
@@ -55,7 +56,18 @@ class Node:
         for w in weights:
             if not w.is_buffer:
                 self.slots[w.name] = ParamRef(tuple(w.shape))
-        return self.slots
+        return self.kept(self.slots)
+
+    def kept(self, slots: dict[str, ParamRef]) -> dict[str, ParamRef]:
+        """Without the weights of submodules a subclass replaced (`self.decoder = nn.Linear(...)` in a
+        subclass of nn.Transformer drops the built-in decoder, as torch does)."""
+        if not self.replaced:
+            return slots
+        return {n: r for n, r in slots.items() if n.split(".")[0] not in self.replaced}
+
+    def replace_submodule(self, name: str) -> None:
+        if self.kind is not None and any(n.startswith(f"{name}.") for n in self.leaf_params()):
+            self.replaced.add(name)
 
 
 def node_of(value: Any) -> Node | None:
@@ -213,6 +225,7 @@ def register(node: Node, name: Any, value: Any) -> None:
     name = str(name)
     if is_module(value):
         node.params.pop(name, None)
+        node.replace_submodule(name)
         node.children[name] = value
     elif isinstance(value, ParamValue):
         node.children.pop(name, None)
@@ -222,6 +235,8 @@ def register(node: Node, name: Any, value: Any) -> None:
             node.params[name] = value.ref
     elif value is None and name in node.children:
         node.children[name] = None
+    elif value is None:
+        node.replace_submodule(name)
     elif name in node.buffers:
         add_buffer(node, name, value)
 
