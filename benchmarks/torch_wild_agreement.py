@@ -67,12 +67,10 @@ def read(path: Path, text: str, shape: tuple[int, ...] | None) -> Any:
 
 
 def module_agreement(report: Any, model: Any) -> tuple[int, int]:
-    """(modules whose (params, trainable, buffers) row agrees, modules torch lists), by dotted name. Modules
-    inside a built-in module paramwise shows as one row (MultiheadAttention.out_proj) are not counted."""
+    """(modules whose (params, trainable, buffers) row agrees, modules torch lists), by dotted name."""
     rows = {r.name: r for r in report.rows}
     owners = owned(model)
-    leaves = [r.name for r in report.rows if r.kind != "Container"]
-    names = [(n, m) for n, m in model.named_modules() if n and not any(n.startswith(f"{leaf}.") for leaf in leaves)]
+    names = [(n, m) for n, m in model.named_modules() if n]
     agree = 0
     for name, module in names:
         row = rows.get(name)

@@ -54,6 +54,7 @@ def module_layers(model: Any, warnings: list[Diagnostic]) -> list[Layer]:
         if kind is not None and (path or not list(module.children())):
             covered.append(path)
             layers.append(leaf_layer(path or type(model).__name__, module, kind, owners, path))
+            layers.extend(inner_layers(module, path, owners))
             continue
         if path:
             layers.append(Layer(path, type(module).__name__, Container("torch", type(module).__name__, {}),
@@ -142,6 +143,21 @@ def leaf_layer(name: str, module: Any, kind: Kind, owners: dict[int, str], path:
         tied = ()
     return Layer(name, type(module).__name__, kind, depth=path.count("."), parent=parent_of(path) if path else None,
                  frozen=frozen, tied=tied)
+
+
+def inner_layers(module: Any, path: str, owners: dict[int, str]) -> list[Layer]:
+    """The modules inside a built-in composite (nn.Transformer's encoder.layers.0.self_attn ...), one row each
+    under its row, as `named_modules()` names them; the composite's own row keeps its kind and formula."""
+    if not path or not list(module.children()):
+        return []
+    out: list[Layer] = []
+    for name, sub in module.named_modules():
+        full = tensor_name(path, name) if name else path
+        if name:
+            out.append(Layer(full, type(sub).__name__, Container("torch", type(sub).__name__, {}),
+                             depth=full.count("."), parent=parent_of(full)))
+        out.extend(bare_layers(sub, full, owners))
+    return out
 
 
 def bare_layers(module: Any, path: str, owners: dict[int, str]) -> list[Layer]:

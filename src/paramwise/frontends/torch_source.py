@@ -17,6 +17,7 @@ from ..errors import Diagnostic, InputError
 from ..ir import Call, Graph, Layer, TensorRef
 from ..kinds.core import Input
 from ..kinds.torch_extra import Buffer, Container, Parameter
+from ..kinds.transformer import inner_modules
 from . import Found, ReadOptions
 from .keras_source import symbol_warnings
 from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
@@ -31,6 +32,7 @@ from .torch_forward import (
     flatten,
     torch_function,
 )
+from .torch_inner import inner_layers
 from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
@@ -308,6 +310,7 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
         if path or node.kind is not None:
             index[id(module)] = len(layers)
             layers.append(module_layer(node, path or root_name, ties))
+            layers.extend(inner_layers(node, path, ties, None if has_extras(node) else root_name))
         layers.extend(parameter_layers(node, path, ties))
     return layers, index
 
@@ -331,8 +334,8 @@ def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -
     depth = path.count(".") + 1 if path else 0
     parent = path or None
     params = dict(node.params)
-    if node.kind is not None and has_extras(node):
-        params = {**node.leaf_params(), **params}
+    if node.kind is not None and has_extras(node) and not inner_modules(node.kind):
+        params = {**node.leaf_params(), **params}  # MyLinear(nn.Linear) with a parameter of its own
     for name, ref in params.items():
         tied = tuple(t for t in ties if t[0] == name)
         out.append(bare_layer(Parameter("torch", "Parameter", {"name": name, "shape": ref.shape,

@@ -210,6 +210,10 @@ class MultiheadAttention(Kind):
         out.append(Weight("out_proj.weight", (e, e)))
         return out + ([Weight("out_proj.bias", (e,))] if self.bias else [])
 
+    def inner_modules(self) -> list[tuple[str, str]]:
+        """The modules torch's `named_modules()` lists inside this one: its output projection."""
+        return [("out_proj", "NonDynamicallyQuantizableLinear")]
+
     def formula(self, weights: list[Weight]) -> Expr | None:
         """4·(E + 1)·E for the usual packed layer with biases."""
         if not self.packed or self.add_bias_kv:

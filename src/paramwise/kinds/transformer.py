@@ -26,6 +26,19 @@ LAYER_DEFAULTS: dict[str, Any] = dict(
 Child = tuple[str, Kind, int]  # (dotted prefix, kind, how many copies: layers.0 ... layers.n-1)
 
 
+Module = tuple[str, str]  # (dotted name inside the module, torch class name), in named_modules() order
+
+
+def inner_modules(kind: Kind) -> list[Module]:
+    """The modules torch's `named_modules()` lists inside a built-in module (none for most kinds)."""
+    found = getattr(kind, "inner_modules", None)
+    return list(found()) if callable(found) else []
+
+
+def nested(name: str, kind: Kind) -> list[Module]:
+    return [(name, kind.type_name)] + [(f"{name}.{n}", t) for n, t in inner_modules(kind)]
+
+
 def torch_kind(type_name: str, *args: Any, **kwargs: Any) -> Kind:
     from . import make
 
@@ -89,6 +102,16 @@ class TransformerEncoderLayer(Composite):
     def check(self, inputs: list[Shape]) -> None:
         self.check_width(inputs[0])
 
+    def inner_modules(self) -> list[Module]:
+        """Attention, linear1, dropout, linear2, the norms, then one dropout per norm, as torch registers them."""
+        attention = torch_kind("MultiheadAttention", self.d_model, self.nhead, bias=bool(self.bias))
+        out = [m for name in self.attentions for m in nested(name, attention)]
+        out += [("linear1", "Linear"), ("dropout", "Dropout"), ("linear2", "Linear")]
+        out += [(f"norm{i + 1}", "LayerNorm") for i in range(self.norms)]
+        out += [(f"dropout{i + 1}", "Dropout") for i in range(self.norms)]
+        module = getattr(self.activation, "to_layer", None)  # an activation module (nn.GELU()) is registered too
+        return out + ([("activation", module().type)] if callable(module) else [])
+
     def formula(self, weights: list[Weight]) -> Expr | None:
         """attentions·4·(E + 1)·E + (E + 1)·ff + (ff + 1)·E + norms·2·E (without the + 1s and 2s when bias=False)."""
         e, ff, bias = factor(self.d_model, "E"), factor(self.dim_feedforward, "ff"), bool(self.bias)
@@ -145,6 +168,11 @@ class TransformerEncoder(Composite):
     def check(self, inputs: list[Shape]) -> None:
         self.layer_kind.check(inputs)
 
+    def inner_modules(self) -> list[Module]:
+        copies = self.num_layers if isinstance(self.num_layers, int) else 0
+        out = [("layers", "ModuleList")] + [m for i in range(copies) for m in nested(f"layers.{i}", self.layer_kind)]
+        return out + (nested("norm", self.norm_kind) if self.norm_kind is not None else [])
+
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         return inputs[0]
 
@@ -186,6 +214,10 @@ class Transformer(Composite):
             ("encoder.", self.stack("encoder", self.num_encoder_layers), 1),
             ("decoder.", self.stack("decoder", self.num_decoder_layers), 1),
         ]
+
+    def inner_modules(self) -> list[Module]:
+        return nested("encoder", self.stack("encoder", self.num_encoder_layers)) + nested(
+            "decoder", self.stack("decoder", self.num_decoder_layers))
 
     def check(self, inputs: list[Shape]) -> None:
         self.check_width(inputs[0], "src")
