@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, cast
 
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
@@ -82,11 +83,33 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate")
 
 
+Out = TypeVar("Out")  # a shape, or a list of shapes for layers with several outputs
+
+
+def is_unbatched(kind: Kind, shape: Shape) -> bool:
+    """PyTorch accepts a window layer's input without its batch axis: (c, ...) instead of (batch, c, ...)."""
+    return bool(kind.framework == "torch" and len(shape) == kind.rank + 1)
+
+
+def with_batch(kind: Kind, shape: Shape, rule: Callable[[Shape], Out]) -> Out:
+    """Apply a shape rule written for batched inputs, dropping the batch axis again for an unbatched one."""
+    if not is_unbatched(kind, shape):
+        return rule(shape)
+    out: Any = rule((None, *shape))
+    return cast(Out, [s[1:] for s in out] if isinstance(out, list) else out[1:])
+
+
+def check_window_rank(kind: Kind, inputs: list[Shape]) -> None:
+    """(batch, spatial..., c) or (batch, c, spatial...); PyTorch also takes the input unbatched."""
+    if not is_unbatched(kind, inputs[0]):
+        expect_rank(inputs, kind.rank + 2, layout(kind.rank, kind.data_format))
+
+
 def check_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> Any:
     """The input contract every convolution shares: rank, a known channel axis. Returns c_in."""
     rank = kind.rank
-    if kind.framework == "torch" and len(inputs[0]) == rank + 1:
-        inputs = [(None, *inputs[0])]  # PyTorch accepts an unbatched input
+    if is_unbatched(kind, inputs[0]):
+        inputs = [(None, *inputs[0])]
     hint = f"add a channel axis, e.g. keras.Input({hint_shape})" if len(inputs[0]) == rank + 1 else ""
     expect_rank(inputs, rank + 2, layout(rank, kind.data_format), hint=hint)
     c_in, _ = split_channels(kind, inputs[0])
@@ -188,10 +211,9 @@ class Conv(Kind):
         check_grouped_channels(self, inputs, "(28, 28, 1)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
-        shape = inputs[0]
-        if self.framework == "torch" and len(shape) == self.rank + 1:
-            out = self.output_shape([(None, *shape)])
-            return out[1:]
+        return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def batched_output_shape(self, shape: Shape) -> Shape:
         _, spatial = split_channels(self, shape)
         return join_channels(self, shape[0], self.filters, spatial_out(self, spatial, shape))
 

@@ -15,6 +15,7 @@ from .conv import (
     normalize_window,
     per_filter,
     split_channels,
+    with_batch,
 )
 
 KERAS_TRANSPOSE = (
@@ -108,9 +109,9 @@ class ConvTranspose(Kind):
         check_grouped_channels(self, inputs, "(16, 16, 8)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
-        shape = inputs[0]
-        if self.framework == "torch" and len(shape) == self.rank + 1:
-            return self.output_shape([(None, *shape)])[1:]
+        return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def batched_output_shape(self, shape: Shape) -> Shape:
         _, spatial = split_channels(self, shape)
         out = tuple(self._length(n, i) for i, n in enumerate(spatial))
         for n in out:

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..ir import Shape
-from .base import REQUIRED, Kind, expect_min_rank, expect_rank, known_positive, shape_text, tuple_of
-from .conv import join_channels, layout, split_channels
+from .base import REQUIRED, Kind, expect_min_rank, known_positive, shape_text, tuple_of
+from .conv import check_window_rank, join_channels, split_channels
 
 PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
 
@@ -46,9 +46,7 @@ class SpatialLayer(Kind):
             self.attrs["data_format"] = str(self.attrs.get("data_format") or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
-        if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
-            return  # PyTorch accepts an unbatched input
-        expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
+        check_window_rank(self, inputs)
 
     def spatial_rank(self, shape: Shape) -> int:
         rank: int = self.rank

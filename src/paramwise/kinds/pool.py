@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
-from .conv import join_channels, layout, split_channels
+from .conv import check_window_rank, join_channels, layout, split_channels, with_batch
 
 KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None))
 KERAS_AVG = (("pool_size", REQUIRED), *KERAS_MAX[1:])
@@ -58,15 +58,12 @@ class Pool(Kind):
             a["data_format"] = str(a["data_format"] or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
-        if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
-            return  # PyTorch accepts an unbatched input
-        expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
+        check_window_rank(self, inputs)
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
-        shape = inputs[0]
-        if self.framework == "torch" and len(shape) == self.rank + 1:
-            out = self.output_shape([(None, *shape)])
-            return [s[1:] for s in out] if isinstance(out, list) else out[1:]
+        return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def batched_output_shape(self, shape: Shape) -> Shape | list[Shape]:
         channels, spatial = split_channels(self, shape)
         result = join_channels(self, shape[0], channels, tuple(self._length(n, i, shape) for i, n in enumerate(spatial)))
         return [result, result] if self.attrs.get("return_indices") else result
@@ -175,15 +172,12 @@ class AdaptivePool(Kind):
         a["data_format"] = "channels_first" if self.framework == "torch" else str(a["data_format"] or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
-        if self.framework == "torch" and len(inputs[0]) == self.rank + 1:
-            return
-        expect_rank(inputs, self.rank + 2, layout(self.rank, self.data_format))
+        check_window_rank(self, inputs)
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
-        shape = inputs[0]
-        if self.framework == "torch" and len(shape) == self.rank + 1:
-            out = self.output_shape([(None, *shape)])
-            return [s[1:] for s in out] if isinstance(out, list) else out[1:]
+        return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def batched_output_shape(self, shape: Shape) -> Shape | list[Shape]:
         channels, spatial = split_channels(self, shape)
         sizes = tuple(n if size is None else size for size, n in zip(self.output_size, spatial))
         result = join_channels(self, shape[0], channels, sizes)
