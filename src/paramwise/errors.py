@@ -47,6 +47,10 @@ class InputError(ParamwiseError):
     """The user's input cannot be read or makes no model."""
 
 
+class LimitError(InputError):
+    """The input needs more time, memory or work than any model definition would (exit 2, the limit named)."""
+
+
 class MissingDependency(ParamwiseError):
     """An optional framework is needed for this input and is not installed."""
 
