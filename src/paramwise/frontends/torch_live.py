@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import kinds
-from ..errors import Diagnostic, KindError
+from ..errors import Diagnostic, InputError, KindError, ParamwiseError
 from ..infer import infer
 from ..ir import Graph, Layer
 from ..kinds.base import REQUIRED, Kind
@@ -25,15 +25,43 @@ from ..report import Report
 def summarize(module: Any, *, input_size: Any = None, input_data: Any = None, dtypes: Any = None,
               input_dtype: Any = None, **options: Any) -> Report:
     """The Report of a torch.nn.Module; with `input_size` (or `input_data`), output shapes too."""
-    warnings: list[Diagnostic] = []
-    layers = module_layers(module, warnings)
+    import torch
+
+    require_module(torch, module)
     name = type(module).__name__
+    lazy = lazy_tensors(module)
+    given = input_size is not None or input_data is not None
+    if lazy and not given:
+        raise InputError(
+            f"{name} has lazy parameters whose shapes are not known yet: {', '.join(lazy[:3])}"
+            f"{' ...' if len(lazy) > 3 else ''}",
+            hint="give input_size (or input_data) so the lazy shapes can be inferred on the meta device, "
+                 "or run one forward on real data first",
+        )
+    inputs = meta_inputs(torch, input_size, input_data, dtypes or input_dtype) if given else []
+    counted = module
+    shapes: dict[str, Any] = {}
+    error = ""
+    if given:
+        twin, error = meta_twin(torch, module)
+        if twin is not None:
+            shapes, error = meta_forward(torch, twin, inputs)
+        if lazy:
+            if error or twin is None or lazy_tensors(twin):
+                raise InputError(
+                    f"{name} has lazy parameters ({', '.join(lazy[:3])}{' ...' if len(lazy) > 3 else ''}), and "
+                    f"the forward on the meta device that infers their shapes failed: {error or 'the lazy parameters were not initialized'}",
+                    hint="check that input_size is the shape the model takes, or run one forward on real data "
+                         "first and pass the initialized module",
+                )
+            counted = twin
+    warnings: list[Diagnostic] = []
+    layers = read_module(counted, name, warnings)
     graph = Graph(framework="torch", name=name, layers=tuple(layers), source=f"<{name} object>",
                   warnings=tuple(warnings), meta={"model_type": name})
     report = infer(graph)
-    if input_size is None and input_data is None:
+    if not given:
         return report
-    shapes, error = meta_forward(module, input_size, input_data, dtypes or input_dtype)
     if error:
         report = replace(report, warnings=report.warnings + (Diagnostic(
             "forward_not_followed", f"the forward on the meta device failed ({error}); output shapes are shown as ?",
@@ -41,6 +69,58 @@ def summarize(module: Any, *, input_size: Any = None, input_data: Any = None, dt
     rows = tuple(replace(r, output_shape=shapes.get(r.name, r.output_shape)) for r in report.rows)
     return replace(report, rows=rows, output_shapes=shapes.get("", []) if isinstance(shapes.get(""), list) else
                    [shapes[""]] if "" in shapes else [])
+
+
+def require_module(torch: Any, obj: Any) -> None:
+    """A torch object that is not an nn.Module (a tensor, an optimizer, a state_dict's tensor) is the user's slip."""
+    if isinstance(obj, torch.nn.Module):
+        return
+    if isinstance(obj, type):
+        raise InputError(f"summary() got the class {obj.__name__}, not a module",
+                         hint=f"create the module first: paramwise.summary({obj.__name__}(...))")
+    if isinstance(obj, torch.Tensor):
+        what = "a Parameter" if isinstance(obj, torch.nn.Parameter) else "a tensor"
+        raise InputError(f"summary() got {what} (shape {tuple(obj.shape)}), not a module",
+                         hint="pass the nn.Module itself, not a tensor (its input, output or one of its weights)")
+    if isinstance(obj, torch.optim.Optimizer):
+        raise InputError("summary() got an optimizer, not a module", hint="pass the nn.Module it optimizes")
+    raise InputError(f"summary() takes a torch.nn.Module; got {type(obj).__name__}",
+                     hint="pass the nn.Module itself")
+
+
+def lazy_tensors(module: Any) -> list[str]:
+    """The names of the module's parameters and buffers whose shapes are not known yet (LazyLinear ...)."""
+    from torch.nn.parameter import is_lazy
+
+    try:
+        found = [*module.named_parameters(remove_duplicate=False), *module.named_buffers(remove_duplicate=False)]
+    except Exception as e:  # noqa: BLE001 -- a user's override of named_parameters() may raise anything
+        raise InputError(f"{type(module).__name__}'s named_parameters() raised {describe(e)}",
+                         hint="paramwise counts what named_parameters() and named_buffers() return") from None
+    return [n for n, t in found if is_lazy(t)]
+
+
+def read_module(module: Any, name: str, warnings: list[Diagnostic]) -> list[Layer]:
+    """The rows of the module; an exception from the user's own code (a property, an override) is an input error."""
+    try:
+        return module_layers(module, warnings)
+    except ParamwiseError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- the module's methods and properties are the user's code
+        raise InputError(
+            f"reading {name}'s modules and tensors raised {describe(e)}",
+            hint="paramwise reads named_modules(), named_parameters(), named_buffers() and the attributes of "
+                 "built-in layers (in_features ...); one of them raised in this module",
+        ) from None
+
+
+def describe(e: BaseException) -> str:
+    try:
+        text = str(e)
+    except Exception:  # noqa: BLE001 -- an exception whose __str__ raises
+        text = ""
+    text = " ".join(text.split())
+    return f"{type(e).__name__}: {text[:200]}{'...' if len(text) > 200 else ''}" if text else type(e).__name__
 
 
 def module_layers(model: Any, warnings: list[Diagnostic]) -> list[Layer]:
@@ -84,7 +164,7 @@ def leaf_kind(module: Any, path: str, warnings: list[Diagnostic]) -> Kind | None
     try:
         kind = from_attributes(cls, spelling, module)
         made = {w.name: tuple(w.shape) for w in kind.weights(None)}
-    except (KindError, TypeError, ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 -- a subclass's attribute may raise anything; its real tensors still count
         return StoredTensors("torch", type(module).__name__, {"tensors": real_tensors(module)})
     real = {n: tuple(t.shape) for n, t in [*module.named_parameters(), *module.named_buffers()]}
     if made != real:
@@ -180,42 +260,180 @@ def bare_layers(module: Any, path: str, owners: dict[int, str]) -> list[Layer]:
 # -- output shapes from a forward pass on the meta device ---------------------------------------------
 
 
-def meta_forward(module: Any, input_size: Any, input_data: Any, dtypes: Any) -> tuple[dict[str, Any], str]:
-    """Output shapes of each module's first call: a copy whose tensors live on the meta device is run."""
-    import torch
+HOOK_DICTS = (
+    "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks",
+    "_state_dict_pre_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks",
+)
+
+
+def meta_twin(torch: Any, module: Any) -> tuple[Any, str]:
+    """A copy of the module whose every tensor is an empty one of the same shape and dtype on the meta device,
+    and which carries none of the user's hooks. No tensor's data is read or copied: parameters and buffers are
+    replaced up front, and any other tensor the copy meets (a plain attribute, a tensor in a list) is replaced
+    as it is met. Lazy modules get their own shape-inferring hook back."""
+    from torch.nn.modules.lazy import LazyModuleMixin
 
     memo: dict[int, Any] = {}
-    for t in [*module.parameters(), *module.buffers()]:
-        meta = torch.empty_like(t, device="meta")
-        memo[id(t)] = torch.nn.Parameter(meta, requires_grad=t.requires_grad) if isinstance(t, torch.nn.Parameter) else meta
     try:
-        twin = copy.deepcopy(module, memo).to("meta")
-    except Exception as e:  # noqa: BLE001 - a module that cannot be copied keeps its counts
-        return {}, f"the module could not be copied: {type(e).__name__}: {e}"
+        for _, m in module.named_modules(remove_duplicate=False):
+            for t in [*m._parameters.values(), *m._buffers.values()]:
+                if t is not None and id(t) not in memo:
+                    memo[id(t)] = meta_like(torch, t)
+            for attr in HOOK_DICTS:
+                hooks = m.__dict__.get(attr)
+                if isinstance(hooks, dict):
+                    memo[id(hooks)] = type(hooks)()
+            stub_arrays(m, memo)
+        with torch.device("meta"), MetaCopies(torch):
+            twin = copy.deepcopy(module, memo)
+        lazy: list[Any] = [m for m in twin.modules() if isinstance(m, LazyModuleMixin)]
+        for sub in lazy:
+            if sub.has_uninitialized_params():
+                sub._load_hook = sub._register_load_state_dict_pre_hook(sub._lazy_load_hook)
+                sub._initialize_hook = sub.register_forward_pre_hook(sub._infer_parameters, with_kwargs=True)
+    except Exception as e:  # noqa: BLE001 -- a module that cannot be copied keeps its counts
+        return None, f"the module could not be copied: {describe(e)}"
+    return twin, ""
+
+
+def meta_like(torch: Any, t: Any) -> Any:
+    from torch.nn.parameter import is_lazy
+
+    if is_lazy(t):
+        if isinstance(t, torch.nn.Parameter):
+            return torch.nn.UninitializedParameter(requires_grad=t.requires_grad, device="meta", dtype=t.dtype)
+        return torch.nn.UninitializedBuffer(requires_grad=t.requires_grad, device="meta", dtype=t.dtype)
+    meta = torch.empty_like(t, device="meta")
+    return torch.nn.Parameter(meta, requires_grad=t.requires_grad) if isinstance(t, torch.nn.Parameter) else meta
+
+
+def stub_arrays(module: Any, memo: dict[int, Any]) -> None:
+    """NumPy arrays held as a module's attributes become read-only views of one zero (same shape and dtype)."""
+    import sys
+
+    np = sys.modules.get("numpy")
+    if np is None:
+        return
+    values = list(module.__dict__.values())
+    for v in list(values):
+        if isinstance(v, (list, tuple)):
+            values.extend(v)
+        elif isinstance(v, dict):
+            values.extend(v.values())
+    for v in values:
+        if isinstance(v, np.ndarray) and id(v) not in memo:
+            memo[id(v)] = np.broadcast_to(np.zeros((), dtype=v.dtype), v.shape)
+
+
+class MetaCopies:
+    """While the twin is copied, every tensor copy (`copy.deepcopy` of a tensor, `clone`) makes an empty meta
+    tensor of the same shape and dtype instead of copying data."""
+
+    def __init__(self, torch: Any) -> None:
+        from torch.overrides import TorchFunctionMode
+
+        copies = {torch.Tensor.__deepcopy__, torch.Tensor.clone, torch.clone}
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                kwargs = kwargs or {}
+                if func in copies and args and isinstance(args[0], torch.Tensor):
+                    source = args[0]
+                    memo = args[1] if func is torch.Tensor.__deepcopy__ and len(args) > 1 else None
+                    if isinstance(memo, dict) and id(source) in memo:
+                        return memo[id(source)]
+                    with torch._C.DisableTorchFunction():
+                        out = meta_like(torch, source)
+                    if isinstance(memo, dict):
+                        memo[id(source)] = out
+                    return out
+                return func(*args, **kwargs)
+
+        self.mode: Any = Mode()
+
+    def __enter__(self) -> None:
+        self.mode.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.mode.__exit__(*exc)
+
+
+class NoGlobalHooks:
+    """torch's global module hooks (register_module_forward_hook ...) are set aside while the twin runs."""
+
+    def __init__(self, torch: Any) -> None:
+        import torch.nn.modules.module as where
+
+        self.dicts = [v for k, v in vars(where).items() if k.startswith("_global_") and isinstance(v, dict)]
+        self.saved: list[list[tuple[Any, Any]]] = []
+
+    def __enter__(self) -> None:
+        self.saved = [list(d.items()) for d in self.dicts]
+        for d in self.dicts:
+            d.clear()
+
+    def __exit__(self, *exc: Any) -> None:
+        for d, items in zip(self.dicts, self.saved):
+            d.clear()
+            d.update(items)
+
+
+def meta_forward(torch: Any, twin: Any, inputs: list[Any]) -> tuple[dict[str, Any], str]:
+    """Output shapes of each module's first call in the twin, and the forward's error if it failed."""
     seen: dict[str, Any] = {}
+
     def record(name: str) -> Any:
         def hook(mod: Any, args: Any, out: Any) -> None:  # returns None: the output is left as it is
             seen.setdefault(name, shapes_of(out))
         return hook
 
-    for name, sub in twin.named_modules():
-        sub.register_forward_hook(record(name))
     try:
-        with torch.no_grad():
+        for name, sub in twin.named_modules():
+            sub.register_forward_hook(record(name))
+        with NoGlobalHooks(torch), torch.device("meta"), torch.no_grad():
             twin.eval()
-            twin(*meta_inputs(torch, input_size, input_data, dtypes))
-    except Exception as e:  # noqa: BLE001 - the forward is the user's code
-        return seen, f"{type(e).__name__}: {str(e)[:200]}"
+            twin(*inputs)
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - the forward is the user's code
+        return seen, describe(e)
     return seen, ""
 
 
 def meta_inputs(torch: Any, input_size: Any, input_data: Any, dtypes: Any) -> list[Any]:
+    """Empty meta tensors for `input_size` (one shape or a list of shapes) or like the tensors of `input_data`."""
     if input_data is not None:
         data = input_data if isinstance(input_data, (list, tuple)) else [input_data]
         return [torch.empty_like(d, device="meta") if isinstance(d, torch.Tensor) else d for d in data]
-    sizes = [input_size] if all(isinstance(d, int) for d in input_size) else list(input_size)
+    if is_shape(input_size):
+        sizes = [input_size]
+    elif isinstance(input_size, (list, tuple)) and input_size and all(is_shape(s) for s in input_size):
+        sizes = list(input_size)
+    else:
+        raise InputError(f"input_size must be a shape such as (1, 3, 224, 224), or a list of shapes for a model "
+                         f"with several inputs; got {short_repr(input_size)}",
+                         hint="give whole numbers >= 0, batch dimension first")
     kinds_of = dtypes if isinstance(dtypes, (list, tuple)) else [dtypes] * len(sizes)
+    if len(kinds_of) != len(sizes):
+        raise InputError(f"{len(kinds_of)} input dtypes for {len(sizes)} inputs",
+                         hint="give one dtype, or one per shape in input_size")
+    for k in kinds_of:
+        if k is not None and not isinstance(k, torch.dtype):
+            raise InputError(f"an input dtype must be a torch.dtype such as torch.long; got {short_repr(k)}",
+                             hint="e.g. input_dtype=torch.long for token ids")
     return [torch.empty(tuple(s), device="meta", dtype=k or torch.float32) for s, k in zip(sizes, kinds_of)]
+
+
+def is_shape(value: Any) -> bool:
+    return (isinstance(value, (list, tuple)) and
+            all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**62 for d in value))
+
+
+def short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 -- a value whose __repr__ raises
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def shapes_of(out: Any) -> Any:
