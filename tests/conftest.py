@@ -3,8 +3,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+
+# speed is measured by benchmarks, never by tests: these machines are shared and noisy
+settings.register_profile("paramwise", deadline=None)
+settings.load_profile("paramwise")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,11 +3,21 @@
 A weight's shape is a tuple of `Factor`s (a value and the glossary letter it stands for), so the count
 of a layer and the text that explains it are built from the same objects and cannot disagree.
 Values are ints, or sympy expressions when a size is unknown (a symbol such as `img_size`).
+
+This module is the one gateway to sympy for values that come from a user's input. sympy's functions
+(`floor`, `expand`, `nsimplify`, `Max` ...) pass any argument that is not already a sympy object through
+`sympify`, which hands strings to Python's `eval`. So symbols are made only by `symbol()` from checked
+identifiers, and every function here hands sympy only ints, exact fractions and sympy objects: anything
+else is refused before sympy sees it (tests/test_no_eval.py holds this true).
 """
 
 from __future__ import annotations
 
+import keyword
+import math
+import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 Dim = Any  # int, a sympy expression, or None (the batch axis)
@@ -59,16 +69,59 @@ def evaluate(e: Expr) -> Dim:
 
 
 def simplify(value: Dim) -> Dim:
-    """Turn a sympy number back into an int; leave symbolic values as they are."""
+    """Turn a sympy number back into an int; leave symbolic values as they are (expanded)."""
     if isinstance(value, int) or value is None:
         return value
-    if getattr(value, "is_Integer", False):
+    if not is_symbolic(value):
+        return value
+    if value.is_Integer:
         return int(value)
-    if hasattr(value, "free_symbols"):
-        import sympy
+    import sympy
 
-        return sympy.expand(value)
-    return value
+    return sympy.expand(value)
+
+
+# -- the gateway to sympy ------------------------------------------------------------------------
+
+
+def symbol(name: str) -> Any:
+    """An unknown positive whole size named `name`: the only way paramwise makes a sympy symbol.
+
+    `name` must be a Python identifier (what the readers take from the input is checked here once more),
+    so no text is ever parsed by sympy."""
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"a size name must be an identifier; got {name!r:.60}")
+    import sympy
+
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def is_symbolic(value: Any) -> bool:
+    """True for a sympy object (made from `symbol()`s and numbers); sympy unloaded means nothing is."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)
+
+
+def exact(value: Any) -> Any:
+    """`value` as an exact sympy number or expression: ints, floats (as the fraction they are) and sympy
+    objects only; a string, a bool or anything else raises TypeError before sympy can see it."""
+    if is_symbolic(value):
+        return value
+    import sympy
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise TypeError(f"expected a number; got {type(value).__name__} {value!r:.60}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"expected a finite number; got {value!r}")
+    q = Fraction(value).limit_denominator(10**6) if isinstance(value, float) else Fraction(value)
+    return sympy.Rational(q.numerator, q.denominator)
+
+
+def floor_of(value: Any) -> Any:
+    """floor(value) kept in the formula when `value` is symbolic (PyTorch's interpolated sizes)."""
+    import sympy
+
+    return sympy.floor(exact(value))
 
 
 def is_known(value: Dim) -> bool:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
+from .values import check_values
 
 
 class _Required:
@@ -32,6 +33,7 @@ class Kind:
         self.framework = framework
         self.type_name = type_name
         self.attrs = attrs
+        check_values(attrs)
         self.setup()
 
     def __getattr__(self, name: str) -> Any:

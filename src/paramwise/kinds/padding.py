@@ -6,6 +6,7 @@ import math
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import exact, floor_of
 from ..ir import Shape
 from .base import REQUIRED, Kind, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
@@ -168,9 +169,7 @@ def scaled(n: Any, f: Any) -> Any:
         return n * f
     if isinstance(n, int):
         return math.floor(n * f)
-    import sympy  # a symbolic size: keep the floor in the formula
-
-    return sympy.floor(n * sympy.nsimplify(f))
+    return floor_of(exact(n) * exact(f))  # a symbolic size: keep the floor in the formula
 
 
 class PixelShuffle(Kind):
