@@ -43,6 +43,14 @@ class KindError(ParamwiseError):
     """A layer kind cannot accept its input or its attributes (no location: infer adds it)."""
 
 
+class BadValue(KindError):
+    """An argument's value is not one the kind takes (`units=-5`, `kernel_size="3"`): `field` names it."""
+
+    def __init__(self, message: str, hint: str = "", field: str = "") -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
 class InputError(ParamwiseError):
     """The user's input cannot be read or makes no model."""
 

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import KindError
+from ..errors import BadValue
 from ..formula import is_symbolic
 
 Check = Callable[[Any], bool]
@@ -110,15 +110,12 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
 
 
 def check_values(attrs: dict[str, Any]) -> None:
-    """Raise a KindError naming the first argument whose value the kind cannot take."""
+    """Raise a BadValue naming the first argument whose value the kind cannot take."""
     for name, value in attrs.items():
         rule = ACCEPTS.get(name)
         if rule is None or rule[0](value):
             continue
-        raise KindError(
-            f"'{name}' must be {rule[1]}; got {describe(value)}",
-            hint=f"write {name} as {rule[1]}",
-        )
+        raise BadValue(f"'{name}' must be {rule[1]}; got {describe(value)}", hint=f"write {name} as {rule[1]}", field=name)
 
 
 def describe(value: Any) -> str:
