@@ -43,10 +43,14 @@ def summary(obj: Any, **options: Any) -> Report:
             module = root
             break
     frontend = {"torch": "torch_live", "keras": "keras_live", "tf_keras": "keras_live", "tensorflow": "keras_live"}.get(module)
+    if isinstance(obj, type):
+        raise InputError(f"summary() got the class {obj.__name__}, not a model",
+                         hint=f"create (and build) the model first: paramwise.summary({obj.__name__}(...))")
     if frontend is None:
-        raise ParamwiseError(
+        raise InputError(
             f"summary() takes a keras.Model, a torch.nn.Module or a file path; got {type(obj).__name__}",
-            hint="pass the model object itself",
+            hint="a state_dict is not a model: pass the module, or save the state_dict and pass the file's path"
+            if isinstance(obj, dict) else "pass the model object itself",
         )
     reader = importlib.import_module(f".frontends.{frontend}", __name__)
     report: Report = reader.summarize(obj, **options)

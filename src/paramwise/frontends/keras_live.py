@@ -23,24 +23,91 @@ from .keras_json import ConfigReader, StoredKeys, StoredTree, read_config
 
 def summarize(model: Any, **options: Any) -> Report:
     """The Report of a built keras.Model (or a single built layer)."""
+    require_layer(model)
+    try:
+        return read_model(model, options)
+    except ParamwiseError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- the model's methods and properties are the user's code
+        raise InputError(
+            f"reading {type(model).__name__} '{safe_name(model)}' raised {describe(e)}",
+            hint="paramwise reads the model's to_json(), its layers, each layer's get_config(), get_build_config() "
+                 "and weights, and count_params(); one of them raised in this model",
+        ) from None
+
+
+def read_model(model: Any, options: dict[str, Any]) -> Report:
     if not getattr(model, "built", False):
         raise ParamwiseError(
-            f"{type(model).__name__} '{getattr(model, 'name', '?')}' is not built, so its weights do not exist yet",
+            f"{type(model).__name__} '{model.name}' is not built, so its weights do not exist yet",
             hint="build it yourself first (call it on data, or model.build(input_shape)); paramwise never builds a model",
         )
     read_options = ReadOptions(**{f.name: options[f.name] for f in fields(ReadOptions) if f.name in options})
     source = f"<{type(model).__name__} '{model.name}'>"
     stored = variable_tree(model)
-    graph = config_graph(model, source, read_options, stored) or flat_graph(model, source, read_options, stored)
+    if getattr(model, "layers", None) is None:  # a single layer: its variables are those of its one row
+        stored = StoredTree((), {str(model.name): stored})
+    warnings: list[Diagnostic] = []
+    graph = config_graph(model, source, read_options, stored, warnings) or flat_graph(model, source, read_options, stored)
+    if warnings:
+        graph = replace(graph, warnings=tuple(warnings) + graph.warnings)
     report = infer(graph)
     return cross_check(report, model)
 
 
-def config_graph(model: Any, source: str, options: ReadOptions, stored: StoredTree) -> Graph | None:
-    """The graph from the model's configuration; None when it has none (a subclassed model)."""
+def require_layer(obj: Any) -> None:
+    """A Keras object that is not a layer or model (a KerasTensor, a Variable, an optimizer) is the user's slip."""
+    for base in type(obj).__mro__:
+        if base.__name__ == "Layer" and base.__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow"):
+            return
+    name = type(obj).__name__
+    if "Tensor" in name:
+        hint = "pass the model, not a tensor: keras.Input(...) and a layer's output are tensors; " \
+               "keras.Model(inputs, outputs) makes the model"
+    elif "Variable" in name:
+        hint = "pass the model or layer that owns this variable"
+    elif any(b.__name__ == "Optimizer" for b in type(obj).__mro__):
+        hint = "pass the model this optimizer trains"
+    else:
+        hint = "pass a built keras.Model or keras.layers.Layer"
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    raise InputError(f"summary() takes a Keras model or layer; got {article} {name}", hint=hint)
+
+
+def safe_name(model: Any) -> str:
+    try:
+        return str(model.name)
+    except Exception:  # noqa: BLE001 -- a name property that raises
+        return "?"
+
+
+def describe(e: BaseException) -> str:
+    try:
+        text = " ".join(str(e).split())
+    except Exception:  # noqa: BLE001 -- an exception whose __str__ raises
+        text = ""
+    return f"{type(e).__name__}: {text[:200]}{'...' if len(text) > 200 else ''}" if text else type(e).__name__
+
+
+def config_graph(model: Any, source: str, options: ReadOptions, stored: StoredTree,
+                 warnings: list[Diagnostic]) -> Graph | None:
+    """The graph from the model's configuration; None when it has none (a subclassed model) or when producing
+    it raises (a layer's get_config() that raises): then the rows come from the layers and their variables."""
     try:
         config = json.loads(model.to_json())
     except (NotImplementedError, TypeError, ValueError, AttributeError):
+        return None
+    except Exception as e:  # noqa: BLE001 -- a layer's get_config() is the user's code
+        culprit = raising_config(model)
+        where = f"{type(culprit).__name__} '{safe_name(culprit)}'.get_config()" if culprit is not None else \
+            f"{type(model).__name__} '{safe_name(model)}'.to_json()"
+        warnings.append(Diagnostic(
+            "config_failed",
+            f"{where} raised {describe(e)}; the rows come from the model's layers and their variables instead "
+            "of its configuration",
+            hint="counts are exact; make get_config() return the layer's constructor arguments to see each "
+                 "layer explained by its configuration",
+        ))
         return None
     inner = config.get("config") if isinstance(config, dict) else None
     if not isinstance(inner, dict) or not isinstance(inner.get("layers"), list):
@@ -49,6 +116,19 @@ def config_graph(model: Any, source: str, options: ReadOptions, stored: StoredTr
     if found[chosen].graph is None:
         return None
     return found[chosen].graph
+
+
+def raising_config(model: Any, depth: int = 0) -> Any:
+    """The first layer (depth first, innermost) whose get_config() raises."""
+    for layer in (getattr(model, "layers", None) or []) if depth < 50 else []:
+        inner = raising_config(layer, depth + 1)
+        if inner is not None:
+            return inner
+        try:
+            layer.get_config()
+        except Exception:  # noqa: BLE001 -- the user's get_config()
+            return layer
+    return None
 
 
 def flat_graph(model: Any, source: str, options: ReadOptions, stored: StoredTree) -> Graph:
@@ -79,14 +159,19 @@ def layer_entry(layer: Any) -> dict[str, Any]:
         config = layer.get_config()
         json.dumps(config)
     except Exception:  # noqa: BLE001 -- a user's get_config may raise anything; the variables still count
-        config = {"name": layer.name}
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
     module = type(layer).__module__
     return {"class_name": type(layer).__name__, "module": module, "config": {**config, "name": layer.name}}
 
 
 def build_shape(layer: Any) -> tuple[Any, ...] | None:
-    getter = getattr(layer, "get_build_config", None)
-    config = getter() if callable(getter) else None
+    try:
+        getter = getattr(layer, "get_build_config", None)
+        config = getter() if callable(getter) else None
+    except Exception:  # noqa: BLE001 -- a user's get_build_config(): the row shows the layer's variables
+        return None
     shape = (config or {}).get("input_shape") if isinstance(config, dict) else None
     if isinstance(shape, (list, tuple)) and shape and not isinstance(shape[0], (list, tuple, dict)):
         return tuple(shape)
@@ -113,7 +198,7 @@ def cross_check(report: Report, model: Any) -> Report:
     """Warn when the rows' total differs from the model's own count_params()."""
     try:
         theirs = int(model.count_params())
-    except (ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 -- a count_params() that raises (an unbuilt sublayer, an override) checks nothing
         return report
     if report.total == theirs:
         return report

@@ -75,9 +75,6 @@ def require_module(torch: Any, obj: Any) -> None:
     """A torch object that is not an nn.Module (a tensor, an optimizer, a state_dict's tensor) is the user's slip."""
     if isinstance(obj, torch.nn.Module):
         return
-    if isinstance(obj, type):
-        raise InputError(f"summary() got the class {obj.__name__}, not a module",
-                         hint=f"create the module first: paramwise.summary({obj.__name__}(...))")
     if isinstance(obj, torch.Tensor):
         what = "a Parameter" if isinstance(obj, torch.nn.Parameter) else "a tensor"
         raise InputError(f"summary() got {what} (shape {tuple(obj.shape)}), not a module",
