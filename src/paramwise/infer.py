@@ -7,6 +7,9 @@ Kinds raise location-free errors; this module adds the layer and where it is in 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,8 +28,72 @@ class _State:
     sources: dict[int, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class _Walk:
+    """What one outermost `infer` call remembers while it walks: each nested graph's shapes and report,
+    by identity and input shapes, so a model used as a layer is walked once however often its kind asks
+    (graphs are kept so that no id is reused during the walk); and the parts of rows already built for an
+    identical layer, so a stack of 50,000 equal Dense layers renders one formula, not 50,000."""
+
+    shapes: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, _State]] = field(default_factory=dict)
+    reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
+    parts: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+
+
+_WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
+
+
+@contextmanager
+def _walking() -> Iterator[_Walk]:
+    walk = _WALK.get()
+    if walk is not None:
+        yield walk
+        return
+    walk = _Walk()
+    token = _WALK.set(walk)
+    try:
+        yield walk
+    finally:
+        _WALK.reset(token)
+
+
+def _key(graph: Graph, input_shapes: list[Shape] | None) -> tuple[int, tuple[Shape, ...]] | None:
+    key = (id(graph), tuple(input_shapes or ()))
+    try:
+        hash(key)
+    except TypeError:  # a shape that cannot be a key: walked again rather than remembered
+        return None
+    return key
+
+
 def infer(graph: Graph, *, input_shapes: list[Shape] | None = None) -> Report:
-    """Walk `graph` and return its Report. `input_shapes` replaces the shapes of the graph's inputs."""
+    """Walk `graph` and return its Report. `input_shapes` replaces the shapes of the graph's inputs.
+
+    Within one outermost call, each nested graph is walked once per input shape: `Submodel`'s output
+    shape, weights and rows all come from the same walk."""
+    with _walking() as walk:
+        key = _key(graph, input_shapes)
+        if key is not None and key in walk.reports:
+            return walk.reports[key][1]
+        report = _report_of(graph, _shapes(graph, input_shapes))
+        if key is not None:
+            walk.reports[key] = (graph, report)
+        return report
+
+
+def infer_outputs(graph: Graph, input_shapes: list[Shape] | None = None) -> list[Shape]:
+    """The shapes of `graph`'s outputs for these input shapes: the shape pass of `infer` alone."""
+    with _walking():
+        state = _shapes(graph, input_shapes)
+        return [state.shapes[t] for t in graph.outputs]
+
+
+def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
+    """Follow the calls: each layer's input contract and output shape (once per graph and input shapes)."""
+    walk = _WALK.get()
+    key = _key(graph, input_shapes)
+    if walk is not None and key is not None and key in walk.shapes:
+        return walk.shapes[key][1]
     state = _State()
     overrides = dict(zip(graph.inputs, input_shapes or []))
     for index, call in enumerate(graph.calls):
@@ -40,6 +107,12 @@ def infer(graph: Graph, *, input_shapes: list[Shape] | None = None) -> Report:
         state.first_inputs.setdefault(call.layer, ins)
         state.outputs.setdefault(call.layer, []).append(out)
         state.sources.setdefault(call.layer, []).extend(graph.layers[graph.calls[t.call].layer].name for t in call.inputs)
+    if walk is not None and key is not None:
+        walk.shapes[key] = (graph, state)
+    return state
+
+
+def _report_of(graph: Graph, state: _State) -> Report:
     warnings = list(graph.warnings)
     rows: list[Row] = []
     for index, layer in enumerate(graph.layers):

@@ -92,9 +92,11 @@ class ModelBase:
         if calls is None:
             calls = reachable(self.session, self.input_tensors(), self.output_tensors()) if self.is_built() else []
         order = list(self.row_layers())
+        listed = {id(obj) for obj in order}
         for index in calls:
             obj = self.session.calls[index].layer
-            if obj not in order:
+            if id(obj) not in listed:
+                listed.add(id(obj))
                 order.append(obj)
         return order
 
@@ -309,6 +311,7 @@ class SubclassState(ModelBase):
         self.name = session.auto_name(snake_case(instance.cls.name))
         self.location = ctx.location
         self.tracked: list[LayerObj] = []
+        self.tracked_ids: set[int] = set()
         self.input: list[KTensor] = []
         self.output: list[KTensor] = []
         self.functional: FunctionalObj | None = None
@@ -328,7 +331,8 @@ class SubclassState(ModelBase):
                 obj = item.as_layer()
             elif isinstance(item, Instance) and isinstance(item.host, SubclassState):
                 obj = item.host.as_layer()
-            if obj is not None and obj not in self.tracked:
+            if obj is not None and id(obj) not in self.tracked_ids:
+                self.tracked_ids.add(id(obj))
                 self.tracked.append(obj)
 
     def input_tensors(self) -> list[KTensor]:

@@ -39,10 +39,9 @@ class Submodel(Kind):
         return graph
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
-        from ..infer import infer
+        from ..infer import infer_outputs
 
-        report = infer(self.graph, input_shapes=inputs)
-        outs = report.output_shapes
+        outs = infer_outputs(self.graph, inputs)  # one walk of the nested graph per outer walk
         return outs[0] if len(outs) == 1 else outs
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
