@@ -414,3 +414,18 @@ def test_keras_user_code_raising() -> None:
     with pytest.raises(InputError) as info:
         paramwise.summary(layer)
     assert "raised RuntimeError: weights" in info.value.message
+
+
+def test_deepcopy_returning_the_module_itself_is_refused() -> None:
+    class Same(torch.nn.Linear):
+        def __deepcopy__(self, memo: Any) -> Any:
+            return self
+
+    model = torch.nn.Sequential(Same(4, 3), torch.nn.ReLU())
+    before = model[0].weight.detach().clone()
+    report = paramwise.summary(model, input_size=(1, 4))
+    assert report.total == torch_count(model)
+    assert "not a separate module" in report.warnings[-1].message
+    assert all(len(m._forward_hooks) == 0 for m in model.modules())
+    assert torch.equal(model[0].weight, before)
+    assert model.training

@@ -272,8 +272,10 @@ def meta_twin(torch: Any, module: Any) -> tuple[Any, str]:
     from torch.nn.modules.lazy import LazyModuleMixin
 
     memo: dict[int, Any] = {}
+    originals: set[int] = set()
     try:
         for _, m in module.named_modules(remove_duplicate=False):
+            originals.add(id(m))
             for t in [*m._parameters.values(), *m._buffers.values()]:
                 if t is not None and id(t) not in memo:
                     memo[id(t)] = meta_like(torch, t)
@@ -284,6 +286,9 @@ def meta_twin(torch: Any, module: Any) -> tuple[Any, str]:
             stub_arrays(m, memo)
         with torch.device("meta"), MetaCopies(torch):
             twin = copy.deepcopy(module, memo)
+        if not separate(torch, twin, originals):
+            return None, ("the module's copy is not a separate module on the meta device (a __deepcopy__ that "
+                          "returns the module itself?)")
         lazy: list[Any] = [m for m in twin.modules() if isinstance(m, LazyModuleMixin)]
         for sub in lazy:
             if sub.has_uninitialized_params():
@@ -292,6 +297,18 @@ def meta_twin(torch: Any, module: Any) -> tuple[Any, str]:
     except Exception as e:  # noqa: BLE001 -- a module that cannot be copied keeps its counts
         return None, f"the module could not be copied: {describe(e)}"
     return twin, ""
+
+
+def separate(torch: Any, twin: Any, originals: set[int]) -> bool:
+    """The twin shares no module with the user's and holds only meta tensors: hooks put on it and its forward
+    cannot reach the user's module."""
+    if not isinstance(twin, torch.nn.Module):
+        return False
+    mods = list(twin.modules())
+    if any(id(m) in originals for m in mods):
+        return False
+    return all(t is None or t.device.type == "meta" for m in mods for t in [*m._parameters.values(),
+                                                                          *m._buffers.values()])
 
 
 def meta_like(torch: Any, t: Any) -> Any:
@@ -385,14 +402,18 @@ def meta_forward(torch: Any, twin: Any, inputs: list[Any]) -> tuple[dict[str, An
             seen.setdefault(name, shapes_of(out))
         return hook
 
+    handles: list[Any] = []
     try:
         for name, sub in twin.named_modules():
-            sub.register_forward_hook(record(name))
+            handles.append(sub.register_forward_hook(record(name)))
         with NoGlobalHooks(torch), torch.device("meta"), torch.no_grad():
             twin.eval()
             twin(*inputs)
     except (Exception, SystemExit) as e:  # noqa: BLE001 - the forward is the user's code
         return seen, describe(e)
+    finally:
+        for h in handles:
+            h.remove()
     return seen, ""
 
 
