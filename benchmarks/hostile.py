@@ -58,7 +58,7 @@ def summary(results: list[Result], elapsed: float) -> str:
         f"internal reprs in the output: {sum(bool(r.internal_repr) for r in results)}",
         f"read what it must not (files outside an index's folder): {sum(bool(r.forbidden) for r in results)}",
         f"peak memory: max {peak.peak_mb:.0f} MB ({peak.case.id}), median {statistics.median(r.peak_mb for r in results):.0f} MB",
-        "slowest: " + ", ".join(f"{r.case.id} {'>' if r.timed_out else ''}{r.wall:.1f} s"
+        "slowest (wall, CPU): " + ", ".join(f"{r.case.id} {'>' if r.timed_out else ''}{r.wall:.1f} s {r.cpu:.1f} s"
                                 for r in sorted(results, key=lambda r: -r.wall)[:8]),
         "failed by class: " + ", ".join(f"{cls} {sum(not r.passed for r in rs)}/{len(rs)}"
                                         for cls, rs in by_class(results).items()),
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(results, elapsed))
     if args.json:
         Path(args.json).write_text(json.dumps([{"id": r.case.id, "expect": r.case.expect, "exit": r.code,
-                                                "wall": round(r.wall, 2), "peak_mb": round(r.peak_mb),
+                                                "wall": round(r.wall, 2), "cpu": round(r.cpu, 2), "peak_mb": round(r.peak_mb),
                                                 "problems": r.problems(), "last_line": r.last_line()}
                                                for r in results], indent=1))
     return 0 if all(r.passed for r in results) else 1

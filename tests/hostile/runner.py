@@ -59,6 +59,7 @@ class Result:
     limit_mb: float = LIMIT_MB
     forbidden: list[str] = field(default_factory=list)
     harness_error: str = ""
+    cpu: float = 0.0  # user + system seconds of the child and what it waited for
 
     @property
     def executed(self) -> bool:
@@ -105,6 +106,8 @@ class Result:
             found.append(f"killed by signal {self.signal} ({signal_name(self.signal)})")
         elif self.code == 4:
             found.append("exit 4 (internal error)")
+        elif self.code == 1 and not self.case.is_check:
+            found.append("exit 1 outside `paramwise check` (Python's exit status for an uncaught exception)")
         elif self.code is not None and self.code not in ALLOWED[self.case.expect]:
             wanted = {"error": "an error (exit 1-3)", "ok": "success (exit 0)", "any": "exit 0-3"}[self.case.expect]
             found.append(f"exit {self.code}, expected {wanted}")
@@ -127,7 +130,7 @@ class Result:
         return (errors or lines or [""])[-1][:240]
 
     def describe(self) -> str:
-        head = f"{self.case.id}: exit {self.code}, {self.wall:.1f} s, {self.peak_mb:.0f} MB"
+        head = f"{self.case.id}: exit {self.code}, {self.wall:.1f} s ({self.cpu:.1f} s CPU), {self.peak_mb:.0f} MB"
         return "\n".join([head, *("  - " + p for p in self.problems()), "  stderr: " + tail(self.stderr, 1500)])
 
 
@@ -220,18 +223,19 @@ def run_case(case: Case, root: Path, command: list[str] | None = None, secret: s
                                 stdin=stdin, stdout=out, stderr=err, start_new_session=True)
         if data is not None:
             threading.Thread(target=feed, args=(proc, data), daemon=True).start()
-        status, rusage_kb, peak_kb, timed_out, killed_mem = watch(proc, start, limit_s, limit_mb)
+        status, usage, peak_kb, timed_out, killed_mem = watch(proc, start, limit_s, limit_mb)
         wall = time.monotonic() - start
     code = None if (timed_out or killed_mem) else os.waitstatus_to_exitcode(status)
     stdout, stderr = read_log(out_path), read_log(err_path)
     everything = stdout + stderr
-    return Result(case, code, wall, max(rusage_kb, peak_kb) / 1024, stdout, stderr,
+    return Result(case, code, wall, max(usage.ru_maxrss, peak_kb) / 1024, stdout, stderr,
                   canary=canary.exists(), leaked=secret in everything, timed_out=timed_out,
                   killed_for_memory=killed_mem, limit_s=limit_s, limit_mb=limit_mb,
-                  forbidden=[t for t in case.forbid if t in everything])
+                  forbidden=[t for t in case.forbid if t in everything], cpu=usage.ru_utime + usage.ru_stime)
 
 
-def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float, limit_mb: float) -> tuple[int, int, int, bool, bool]:
+def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float,
+          limit_mb: float) -> tuple[int, Any, int, bool, bool]:
     """Wait for the child, sampling its tree's memory; kill its process group past the limits (a second past
     the time limit, so a slow answer is told from a hang; at twice the memory limit)."""
     peak, timed_out, killed_mem = 0, False, False
@@ -251,7 +255,7 @@ def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float, limit_mb:
         time.sleep(0.05)
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     kill_group(proc.pid)  # whatever the child left running in its session
-    return status, usage.ru_maxrss, peak, timed_out, killed_mem
+    return status, usage, peak, timed_out, killed_mem
 
 
 def kill_group(pgid: int) -> None:
