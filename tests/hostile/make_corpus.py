@@ -7,7 +7,8 @@ SECRET_VAR, whose value only the runner knows. Classes (the id's first part):
 
   exec       code-execution payloads wherever a value can go: source, to_json, .keras, .h5, checkpoints, options
   value      bad values: sizes that are negative, zero, fractional, NaN, text, null, lists; bad structure
-  malformed  damaged files: bad CRCs, lying sizes, encryption flags, compression bombs, garbage, deep JSON, BOMs
+  malformed  damaged files: bad CRCs, lying sizes, encryption flags, compression bombs, garbage, deep JSON, BOMs,
+             source with NUL bytes, odd encodings and deep nesting, pasted pages that never end
   random     random bytes (and magic numbers followed by random bytes) under every extension
   bomb       bounded work: builtins that make huge values, deep expressions, huge loops, huge legitimate models
   leak       reaching the environment or paramwise's own objects through format strings, dunders, modules
@@ -884,6 +885,8 @@ def option_value_cases() -> list[Case]:
         opt("set-name-keyword", ["--set", "class=3"]),
         opt("set-name-dunder", ["--set", "__import__=3"], "any"),
         opt("set-twice", ["--set", "img_size=3", "--set", "img_size=5"], "any"),
+        opt("set-builtin-name", ["--set", "range=3", "--set", "img_size=8"], "any"),
+        opt("set-module-name", ["--set", "keras=3", "--set", "img_size=8"], "any"),
         opt("input-shape-letters", ["--input-shape", "a,b"], text=TORCH_CLASS.replace("(self, n)", "(self, n=4)") + "\nmodel = Net()\n"),
         opt("input-shape-minus", ["--input-shape", "-1,3"], text=T + TORCH_TAIL),
         opt("input-shape-empty-dim", ["--input-shape", "1,,4"], "any", text=T + TORCH_TAIL),
@@ -1305,6 +1308,36 @@ def malformed_pt_cases() -> list[Case]:
     ]
 
 
+def malformed_source_cases() -> list[Case]:
+    good = K + "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+    body = "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+    return [
+        py("malformed/source/nul-bytes", good.encode().replace(b"layers.Dense", b"layers.\x00Dense"), "error", fast=True),
+        py("malformed/source/utf16", good.encode("utf-16"), "any"),
+        py("malformed/source/utf8-bom", b"\xef\xbb\xbf" + good.encode(), "ok"),
+        py("malformed/source/only-bom", b"\xef\xbb\xbf", "error"),
+        py("malformed/source/invalid-utf8", good.encode() + b"# \xff\xfe\xc3\x28\n", "any"),
+        py("malformed/source/coding-cookie-bogus", "# -*- coding: no-such-codec -*-\n" + good, "any"),
+        py("malformed/source/coding-cookie-utf7", "# coding: utf-7\n" + good, "any"),
+        py("malformed/source/bidi-override", good.replace("model =", "model = \u202e"), "any"),
+        py("malformed/source/zero-width-identifier", K + "mo\u200bdel = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n", "any"),
+        py("malformed/source/nfkc-identifier", K + "\uff4d\uff4fdel = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n", "any"),
+        py("malformed/source/cr-newlines", good.replace("\n", "\r"), "any"),
+        py("malformed/source/form-feeds", good.replace("\n", "\n\f"), "any"),
+        py("malformed/source/line-10mb", lambda c: K + "x = 1  # " + "a" * 10_000_000 + "\n" + body, "ok"),
+        py("malformed/source/nested-ifs-200", K + "".join("    " * i + "if True:\n" for i in range(200)) + "    " * 200 + "pass\n" + body, "any"),
+        py("malformed/source/nested-fors-30", K + "".join("    " * i + f"for i{i} in range(1):\n" for i in range(30)) + "    " * 30 + "pass\n" + body, "any"),
+        py("malformed/source/tabs-and-spaces", K + "if True:\n\tx = 1\n        y = 2\n" + body, "any"),
+        py("malformed/source/truncated", good[: len(good) - 20], "error"),
+        py("malformed/source/lone-surrogate-escape", K + "name = '\\ud800'\nmodel = keras.Sequential([keras.Input((4,)), layers.Dense(2, name=name)])\n", "any"),
+        py("malformed/source/only-comments", "# nothing here\n" * 1000, "error"),
+        Case("malformed/pasted/repl-100000", files({"pasted.txt": lambda c: ">>> x = 1\n" * 100_000 + "".join(">>> " + line + "\n" for line in good.splitlines())}), ("{d}/pasted.txt",), "any"),
+        Case("malformed/pasted/fences-10000", files({"pasted.txt": lambda c: "```\n```\n" * 10_000 + "```python\n" + good + "```\n"}), ("{d}/pasted.txt",), "any"),
+        Case("malformed/pasted/line-numbers-100000", files({"pasted.txt": lambda c: "".join(f"{i} x = {i}\n" for i in range(100_000)) + good}), ("{d}/pasted.txt",), "any"),
+        Case("malformed/pasted/prose-only-1mb", files({"pasted.txt": lambda c: "This model has many layers and it learns.\n" * 25_000}), ("{d}/pasted.txt",), "error"),
+    ]
+
+
 def random_cases() -> list[Case]:
     exts = [".py", ".txt", ".json", ".keras", ".h5", ".hdf5", ".safetensors", ".pt", ".pth", ".bin", ".ckpt",
             ".onnx", ".safetensors.index.json", ""]
@@ -1469,6 +1502,18 @@ def bomb_cases() -> list[Case]:
         json_case("bomb/json/functional-chain-10000", lambda c: functional_chain(10_000), "ok"),
         json_case("bomb/json/fan-out-in", lambda c: fan_model(2000), "any"),
         json_case("bomb/json/units-1e12", dense_model(10**12, [None, 10**12]), "any"),
+        Case("bomb/command/check-10000-claims-on-10000-layers", files({"model.py": K + "model = keras.Sequential([keras.Input((4,))] + [layers.Dense(4) for _ in range(10000)])\n",
+                                                                       "argv.json": json.dumps(["--claim", ",".join(["20"] * 10_000)])}),
+             ("check", "{d}/model.py", "@argv.json"), "any"),
+        Case("bomb/command/list-1000-models", files({"model.py": K + "".join(f"m{i} = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n" for i in range(1000))}),
+             ("{d}/model.py", "--list"), "any", fast=True),
+        Case("bomb/command/expand-nested-150", files({"model.json": lambda c: nested_sequential(150)}), ("{d}/model.json", "--expand", "--explain"), "any"),
+        Case("bomb/command/symbolic-10000-layers", files({"model.py": K + "model = keras.Sequential([keras.Input((n,))] + [layers.Dense(4) for _ in range(10000)])\n"}),
+             ("{d}/model.py", "--symbolic"), "any"),
+        Case("bomb/command/as-torch-10000-layers", files({"model.py": K + "model = keras.Sequential([keras.Input((4,))] + [layers.Dense(4) for _ in range(10000)])\n"}),
+             ("{d}/model.py", "--as", "torch"), "any"),
+        Case("bomb/command/json-format-10000-layers", files({"model.py": K + "model = keras.Sequential([keras.Input((4,))] + [layers.Dense(4) for _ in range(10000)])\n"}),
+             ("{d}/model.py", "--format", "json"), "ok"),
         Case("bomb/index/100000-shards-missing", files({"model.safetensors.index.json": lambda c: json.dumps({"weight_map": {f"t{i}": f"s{i}.safetensors" for i in range(100_000)}})}),
              ("{d}/model.safetensors.index.json",), "any"),
     ]
@@ -1565,6 +1610,8 @@ LEAKS = [  # (label, expression used as a layer name); definitions available: f,
     ("self-class-globals", None),  # made below: inside a subclassed model's __init__
     ("generator-frame", "str((i for i in range(3)).gi_frame.f_globals)"),
     ("sys-getframe", f"sys._getframe().f_globals['os'].environ['{S}']"),
+    ("import-paramwise", "str(__import__('paramwise').frontends.pyeval.SAFE_BUILTINS)"),
+    ("import-paramwise-environ", f"__import__('paramwise').frontends.pyeval.builtins.__import__('os').environ['{S}']"),
 ]
 LEAK_PRELUDE = "import os\nimport sys\n\n\ndef f():\n    return 1\n\n\nclass A:\n    pass\n\n\na = A()\n"
 INTERNAL_REPRS = [  # values that are paramwise's own objects, used where a size is expected: the message must say what the user wrote
@@ -1665,6 +1712,7 @@ def notfile_cases() -> list[Case]:
         Case("notfile/path/dash-named-file", files({"-": good_py}), ("{d}/-",), "ok"),
         Case("notfile/index/shard-etc-passwd", index_to("/etc/passwd"), idx, "any"),
         Case("notfile/index/shard-dotdot", index_to("../../x"), idx, "any"),
+        Case("notfile/index/shard-etc-shadow", index_to("/etc/shadow"), idx, "any"),
         Case("notfile/index/shard-outside-relative", both(index_to("../{}_outside/model.safetensors"), outside_file), idx, "any",
              forbid=(outside,), fast=True),
         Case("notfile/index/shard-outside-absolute", both(index_to("{d}_outside/model.safetensors"), outside_file), idx, "any",
@@ -1741,7 +1789,8 @@ def output_cases() -> list[Case]:
 def corpus() -> list[Case]:
     """Every case, in a stable order; ids are unique."""
     cases = (exec_cases() + value_cases() + malformed_archive_cases() + malformed_h5_cases() + malformed_json_cases()
-             + malformed_safetensors_cases() + malformed_index_cases() + malformed_pt_cases() + random_cases()
+             + malformed_safetensors_cases() + malformed_index_cases() + malformed_pt_cases() + malformed_source_cases()
+             + random_cases()
              + bomb_cases() + leak_cases() + notfile_cases() + output_cases())
     ids = [c.id for c in cases]
     duplicates = {i for i in ids if ids.count(i) > 1}

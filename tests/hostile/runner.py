@@ -39,7 +39,7 @@ LIMIT_MB = 1024
 OUTPUT_LIMIT = 64 * 1024 * 1024  # bytes a child may write to a file (stdout/stderr); past it: SIGXFSZ
 ALLOWED = {"error": {1, 2, 3}, "ok": {0}, "any": {0, 1, 2, 3}}
 INTERNAL_REPR = re.compile(r"object at 0x[0-9a-fA-F]+|\b(?:ClassValue|_Builtin|Function|Scope|Interpreter|Context)\("
-                           r"|<ast\.[A-Za-z]+|<paramwise\.")
+                           r"|<ast\.[A-Za-z]+|<paramwise\.|'paramwise\.frontends")
 SCRUBBED_ENV = ("PYTHONIOENCODING", "COLUMNS", "LINES", "PYTHONUTF8", "LC_ALL", "FORCE_COLOR", "NO_COLOR")
 
 
