@@ -429,3 +429,12 @@ def test_deepcopy_returning_the_module_itself_is_refused() -> None:
     assert all(len(m._forward_hooks) == 0 for m in model.modules())
     assert torch.equal(model[0].weight, before)
     assert model.training
+
+
+def test_unknown_options_are_input_errors() -> None:
+    with pytest.raises(InputError) as info:
+        paramwise.summary(Net(), input_shape=(1, 4))
+    assert "input_shape" in info.value.message and "input_size=" in info.value.hint
+    with pytest.raises(InputError) as info:
+        paramwise.summary("not/a/model.py", input_size=(1, 4))
+    assert "input_size" in info.value.message and "input_shape=" in info.value.hint

@@ -20,8 +20,18 @@ __all__ = [
 
 def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None = None, **options: Any) -> Report:
     """Read a model file (source, saved model or checkpoint) and return its Report. Nothing is executed."""
+    from dataclasses import fields
+
     from .frontends import read_path
 
+    unknown = sorted(set(options) - {f.name for f in fields(ReadOptions)})
+    if unknown:
+        live = [k for k in unknown if k in ("input_size", "input_data", "input_dtype", "dtypes")]
+        raise InputError(
+            f"reading a file takes no option {', '.join(unknown)}",
+            hint="a file's input shape is given as input_shape=(1, 3, 224, 224)" if live else
+            f"its options are {', '.join(f.name for f in fields(ReadOptions))}",
+        )
     found, chosen = read_path(path, ReadOptions(model=model, bindings=bindings or {}, **options))
     return infer(found[chosen].require())
 

@@ -28,6 +28,12 @@ def summarize(module: Any, *, input_size: Any = None, input_data: Any = None, dt
     import torch
 
     require_module(torch, module)
+    if options:
+        raise InputError(
+            f"summary() of a torch module takes no option {', '.join(sorted(options))}",
+            hint="it takes input_size=(1, 3, 224, 224) (or a list of shapes), input_data=(tensors ...) and "
+                 "input_dtype=torch.long (or dtypes=[...], one per input)",
+        )
     name = type(module).__name__
     lazy = lazy_tensors(module)
     given = input_size is not None or input_data is not None
