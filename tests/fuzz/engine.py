@@ -3,6 +3,7 @@ findings (deduplicated by exception type and innermost frame)."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ class Prepared:
     files: list[str] = field(default_factory=list)
     note: str = ""
     cleanup: Callable[[], None] | None = None
+    original: str = ""  # the seed's text, where the input is text (a diff goes with a finding)
 
 
 @dataclass
@@ -171,7 +173,7 @@ def source_input(framework: str) -> Callable[[random.Random, Workspace, int], Pr
         text = m.mutate_source(rng, seed.text, ws.ctx, others)
         path = ws.write(f"in{index}{seed.suffix}", m.encode(text))
         argv = [path, *source_options(rng, text, framework, seed.input_shape)]
-        return Prepared(argv=argv, files=[path], note=seed.name, cleanup=ws.remover(path))
+        return Prepared(argv=argv, files=[path], note=seed.name, cleanup=ws.remover(path), original=seed.text)
     return make
 
 
@@ -181,7 +183,7 @@ def keras_json_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
     if rng.random() < 0.03:
         text = "\ufeff" + text  # a byte order mark
     path = ws.write(f"in{index}.json", m.encode(text))
-    return Prepared(argv=[path], files=[path], note=seed.name, cleanup=ws.remover(path))
+    return Prepared(argv=[path], files=[path], note=seed.name, cleanup=ws.remover(path), original=seed.data.decode())
 
 
 BOMB: dict[str, bytes] = {}
@@ -700,7 +702,22 @@ def save_finding(folder: str, reader: str, seed: int, index: int, kind: str, key
         f.write(f"rebuild: python benchmarks/fuzz.py --reader {reader} --seed {seed} --index {index}\n\n")
         f.write(outcome.trace or "")
         f.write("\n--- stderr ---\n" + outcome.stderr)
+        if prepared.original and prepared.files and os.path.isfile(prepared.files[0]):
+            with open(prepared.files[0], encoding="utf-8", errors="replace") as g:
+                mutated = g.read()
+            before, after = prepared.original, mutated
+            if prepared.files[0].endswith(".json"):  # one line each: compare them pretty-printed
+                before, after = pretty(before), pretty(after)
+            diff = difflib.unified_diff(before.splitlines(), after.splitlines(), "seed", "input", lineterm="", n=1)
+            f.write("\n--- the mutation ---\n" + "\n".join(line[:300] for line in list(diff)[:80]) + "\n")
     return target
+
+
+def pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=1, allow_nan=True)
+    except (ValueError, RecursionError):
+        return text
 
 
 def copy_regular(src: str, dst: str) -> None:
