@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,9 +24,13 @@ CASES = ALL if os.environ.get("PARAMWISE_HOSTILE") == "all" else fast_slice(ALL)
 CLASSES = {"exec", "value", "malformed", "random", "bomb", "leak", "notfile", "output"}
 
 
+# Tests share the machine with other work: time is judged in CPU seconds unless PARAMWISE_HOSTILE_STRICT_WALL=1
+STRICT_WALL = os.environ.get("PARAMWISE_HOSTILE_STRICT_WALL") == "1"
+
+
 @pytest.fixture(scope="module")
 def results() -> dict[str, Result]:
-    return {r.case.id: r for r in run_cases(CASES, jobs=2)}
+    return {r.case.id: r for r in run_cases(CASES, jobs=2, strict_wall=STRICT_WALL)}
 
 
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
@@ -53,6 +58,13 @@ elif what == "leak":
     print(os.environ["PARAMWISE_HOSTILE_SECRET"])
 elif what == "sleep":
     time.sleep(30)
+elif what == "nap":
+    time.sleep(1)
+    print("error: not a model", file=sys.stderr)
+    sys.exit(2)
+elif what == "spin":
+    while True:
+        pass
 elif what == "hog":
     block = bytearray(400 * 2**20)
     time.sleep(1)
@@ -74,8 +86,8 @@ else:
 """
 
 
-def judge(tmp_path: Path, what: str, case: Case, **limits: float) -> Result:
-    return run_case(case, tmp_path, [sys.executable, "-c", FAKE, what], **limits)  # type: ignore[arg-type]
+def judge(tmp_path: Path, what: str, case: Case, **limits: Any) -> Result:
+    return run_case(case, tmp_path, [sys.executable, "-c", FAKE, what], **limits)
 
 
 def bad_model(name: str) -> Case:
@@ -86,6 +98,7 @@ def bad_model(name: str) -> Case:
     ("run", {}, "CODE EXECUTED"),
     ("leak", {}, "LEAK"),
     ("sleep", {"limit_s": 1.0}, "timeout"),
+    ("spin", {"limit_s": 1.0, "strict_wall": False}, "timeout"),
     ("hog", {"limit_mb": 100.0}, "memory"),
     ("crash", {}, "traceback in stderr"),
     ("segfault", {}, "signal 11"),
@@ -93,10 +106,17 @@ def bad_model(name: str) -> Case:
     ("repr", {}, "internal repr"),
     ("accept", {}, "expected an error"),
 ])
-def test_the_runner_catches_each_broken_rule(tmp_path: Path, what: str, limits: dict[str, float], problem: str) -> None:
+def test_the_runner_catches_each_broken_rule(tmp_path: Path, what: str, limits: dict[str, Any], problem: str) -> None:
     result = judge(tmp_path, what, bad_model(what), **limits)
     assert not result.passed
     assert any(problem in p for p in result.problems()), result.problems()
+
+
+def test_a_late_answer_within_the_cpu_limit_fails_only_by_the_wall_clock(tmp_path: Path) -> None:
+    late = judge(tmp_path / "busy", "nap", bad_model("nap"), limit_s=0.5, strict_wall=False)
+    assert late.passed and late.late, late.describe()
+    strict = judge(tmp_path / "quiet", "nap", bad_model("nap"), limit_s=0.5, strict_wall=True)
+    assert any(p.startswith("slow") for p in strict.problems()), strict.problems()
 
 
 def test_the_runner_passes_a_clear_error(tmp_path: Path) -> None:

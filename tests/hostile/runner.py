@@ -3,13 +3,20 @@
 A case passes when: no canary file was created and the canary variable's value is not in the output (no code
 ran, nothing leaked); the exit code is one the case allows (0-3; 1-3 where the input is not a valid model, 0
 where it is); stderr holds no Python traceback (unless the case runs with --debug); no signal killed it; it
-answered within the time limit (10 s) and its peak resident memory stayed under the memory limit (1 GB); no
+answered within the time limit (10 s: wall-clock time, or on a loaded machine CPU time, see `strict_wall`) and
+its peak resident memory stayed under the memory limit (1 GB); no
 internal repr (`object at 0x...`, `ClassValue(...)`) appears in the output; and no text the case forbids
 (something that should not have been read) appears.
 
 Each child runs in its own session (its process group is killed, and only it, on a timeout), under
-`prlimit --fsize` (so an output bomb cannot fill the disk), watched every 50 ms for the resident memory of its
-whole process tree; its peak is also taken from os.wait4's ru_maxrss.
+`prlimit --fsize` (so an output bomb cannot fill the disk), watched every 50 ms for the resident memory and
+CPU time of its whole process tree; its peak memory is also taken from os.wait4's ru_maxrss.
+
+Time: with strict_wall (the benchmark's default) a case must answer within the limit in wall-clock time and
+is killed a second past it. On a machine shared with other work the wall clock measures the load, not
+paramwise, so without strict_wall (the test's default) a case fails when it uses more than the limit in CPU
+time (killed a second past it: a loop), or is still running at three times the limit (a blocked read); a late
+answer within the CPU limit is reported, not failed.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ class Result:
     forbidden: list[str] = field(default_factory=list)
     harness_error: str = ""
     cpu: float = 0.0  # user + system seconds of the child and what it waited for
+    strict_wall: bool = True
 
     @property
     def executed(self) -> bool:
@@ -84,7 +92,12 @@ class Result:
 
     @property
     def slow(self) -> bool:
-        return self.timed_out or self.wall > self.limit_s
+        return self.timed_out or self.wall > self.limit_s or self.cpu > self.limit_s
+
+    @property
+    def late(self) -> bool:
+        """Answered after the wall-clock limit having used less CPU than it: the machine was busy."""
+        return not self.timed_out and self.wall > self.limit_s and self.cpu <= self.limit_s
 
     def problems(self) -> list[str]:
         """What broke the promise, in words; empty when the case passes."""
@@ -96,9 +109,11 @@ class Result:
         if self.leaked:
             found.append(f"LEAK: the value of ${SECRET_VAR} is in the output")
         if self.timed_out:
-            found.append(f"timeout: killed after {self.wall:.1f} s")
-        elif self.wall > self.limit_s:
-            found.append(f"slow: {self.wall:.1f} s (limit {self.limit_s:g} s)")
+            found.append(f"timeout: killed after {self.wall:.1f} s ({self.cpu:.1f} s CPU)")
+        elif self.cpu > self.limit_s:
+            found.append(f"slow: {self.cpu:.1f} s CPU, {self.wall:.1f} s wall (limit {self.limit_s:g} s)")
+        elif self.wall > self.limit_s and self.strict_wall:
+            found.append(f"slow: {self.wall:.1f} s wall, {self.cpu:.1f} s CPU (limit {self.limit_s:g} s)")
         if self.over_memory:
             killed = " (killed)" if self.killed_for_memory else ""
             found.append(f"memory: peak {self.peak_mb:.0f} MB{killed} (limit {self.limit_mb:g} MB)")
@@ -154,9 +169,10 @@ def default_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "paramwise"]
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
-    total, stack, seen = 0, [pid], set()
+def tree_usage(pid: int) -> tuple[int, float]:
+    """Resident memory (KB) and CPU seconds (its own and its reaped children's) of a process and all its
+    descendants, from /proc."""
+    rss, ticks, stack, seen = 0, 0, [pid], set()
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     while stack:
         p = stack.pop()
@@ -164,12 +180,14 @@ def tree_rss_kb(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page_kb
+            rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page_kb
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, ValueError, IndexError):
             continue
-    return total
+    return rss, ticks / os.sysconf("SC_CLK_TCK")
 
 
 def expand(argv: Sequence[str], folder: Path) -> list[str]:
@@ -203,7 +221,7 @@ def command_line(case: Case, command: list[str], folder: Path) -> list[str]:
 
 
 def run_case(case: Case, root: Path, command: list[str] | None = None, secret: str = "",
-             limit_s: float = LIMIT_S, limit_mb: float = LIMIT_MB) -> Result:
+             limit_s: float = LIMIT_S, limit_mb: float = LIMIT_MB, strict_wall: bool = True) -> Result:
     """Make the case's files under root, run paramwise on them, and judge the answer."""
     command = command or default_command()
     secret = secret or secrets.token_hex(12)
@@ -223,7 +241,7 @@ def run_case(case: Case, root: Path, command: list[str] | None = None, secret: s
                                 stdin=stdin, stdout=out, stderr=err, start_new_session=True)
         if data is not None:
             threading.Thread(target=feed, args=(proc, data), daemon=True).start()
-        status, usage, peak_kb, timed_out, killed_mem = watch(proc, start, limit_s, limit_mb)
+        status, usage, peak_kb, timed_out, killed_mem = watch(proc, start, limit_s, limit_mb, strict_wall)
         wall = time.monotonic() - start
     code = None if (timed_out or killed_mem) else os.waitstatus_to_exitcode(status)
     stdout, stderr = read_log(out_path), read_log(err_path)
@@ -231,20 +249,23 @@ def run_case(case: Case, root: Path, command: list[str] | None = None, secret: s
     return Result(case, code, wall, max(usage.ru_maxrss, peak_kb) / 1024, stdout, stderr,
                   canary=canary.exists(), leaked=secret in everything, timed_out=timed_out,
                   killed_for_memory=killed_mem, limit_s=limit_s, limit_mb=limit_mb,
-                  forbidden=[t for t in case.forbid if t in everything], cpu=usage.ru_utime + usage.ru_stime)
+                  forbidden=[t for t in case.forbid if t in everything], cpu=usage.ru_utime + usage.ru_stime,
+                  strict_wall=strict_wall)
 
 
-def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float,
-          limit_mb: float) -> tuple[int, Any, int, bool, bool]:
-    """Wait for the child, sampling its tree's memory; kill its process group past the limits (a second past
-    the time limit, so a slow answer is told from a hang; at twice the memory limit)."""
+def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float, limit_mb: float,
+          strict_wall: bool) -> tuple[int, Any, int, bool, bool]:
+    """Wait for the child, sampling its tree's memory and CPU time; kill its process group past the limits (a
+    second past the time limit, so a slow answer is told from a hang; at twice the memory limit)."""
     peak, timed_out, killed_mem = 0, False, False
+    hang_s = limit_s + 1 if strict_wall else 3 * limit_s
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, tree_rss_kb(proc.pid))
-        if time.monotonic() - start > limit_s + 1:
+        rss, cpu = tree_usage(proc.pid)
+        peak = max(peak, rss)
+        if cpu > limit_s + 1 or time.monotonic() - start > hang_s:
             timed_out = True
         elif peak > 2 * limit_mb * 1024:
             killed_mem = True
@@ -326,7 +347,7 @@ def read_log(path: Path, limit: int = 4 * 1024 * 1024) -> str:
 
 def run_cases(cases: Iterable[Case], command: list[str] | None = None, jobs: int = 2, limit_s: float = LIMIT_S,
               limit_mb: float = LIMIT_MB, root: Path | None = None,
-              progress: Callable[[Result], None] | None = None) -> list[Result]:
+              progress: Callable[[Result], None] | None = None, strict_wall: bool = True) -> list[Result]:
     """Run every case (`jobs` at a time) in a fresh folder under root (a temporary one, removed after)."""
     todo = list(cases)
     secret = secrets.token_hex(12)
@@ -336,7 +357,7 @@ def run_cases(cases: Iterable[Case], command: list[str] | None = None, jobs: int
 
         def one(case: Case) -> Result:
             try:
-                result = run_case(case, base, command, secret, limit_s, limit_mb)
+                result = run_case(case, base, command, secret, limit_s, limit_mb, strict_wall)
             except Exception as e:  # the harness failed to make or run the case: say so, do not stop
                 result = Result(case, None, 0.0, 0.0, "", "", harness_error=f"{type(e).__name__}: {e}")
             if progress:
