@@ -1,22 +1,38 @@
 """Checkpoints, read without running anything: safetensors from the header alone (8-byte little-endian length,
 then JSON; tensor data is never read), sharded `*.safetensors.index.json` (each shard's header), and PyTorch
 `.pt/.pth/.bin` state dicts through `torch.load(weights_only=True, map_location="meta")` only (never a plain
-unpickle). Rows follow the module tree of the dotted tensor names."""
+unpickle, and never with a torch older than 2.6, where weights_only loading is not safe). Rows follow the
+module tree of the dotted tensor names.
+
+Every file is hostile until checked: headers are validated entry by entry, only regular files are opened
+(a named pipe never blocks the read), an index's shards must lie beside it, and a .pt's nested dicts are
+walked once each, however they share children."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import struct
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ..errors import Diagnostic, InputError, Location, MissingDependency
+from ..errors import Diagnostic, InputError, LimitError, Location, MissingDependency
 from . import Found, ReadOptions
+from .keras_json import parse_json
 from .tree import Tensor, build_tree, natural_key
 
 READS_PATH = True
-MAX_HEADER = 100 * 1024 * 1024
+MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit
+MAX_INDEX_BYTES = 64 * 1024 * 1024
+MAX_TENSORS = 1_000_000  # the largest real checkpoints hold ~100,000
+MAX_VALUES = 2**63  # values in one tensor
+MAX_DICTS = 1_000_000  # dicts looked at in a .pt while searching for its state dict
+MAX_DICT_DEPTH = 100
+MIN_TORCH = (2, 6)  # torch.load(weights_only=True) is safe from torch 2.6 on (CVE-2025-32434)
 SAFETENSORS_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
                      "BOOL": 1, "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1}
 TORCH_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt")
@@ -58,49 +74,73 @@ def read_file(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     return [Found(name, replace(graph, warnings=tuple(warnings)))], 0
 
 
+def open_regular(path: str | Path, what: str = "file") -> IO[bytes]:
+    """The file opened for reading, if it is a regular file: opened without blocking (a named pipe would
+    wait for a writer), then checked on the open descriptor (no gap between the check and the read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise InputError(f"cannot open this {what} ({e.strerror or type(e).__name__})",
+                         location=Location(str(path))) from e
+    f = os.fdopen(fd, "rb")
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"this {what} is not a regular file (a pipe, a device or a folder)",
+                             hint="give the file itself", location=Location(str(path)))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
 def open_head(path: str) -> bytes:
-    with Path(path).open("rb") as f:
+    with open_regular(path) as f:
         return f.read(16)
 
 
 def read_header(path: str) -> tuple[dict[str, Any], int]:
     """The JSON header of a safetensors file, and the file's size; reads 8 + header bytes, nothing more."""
-    p = Path(path)
-    size = p.stat().st_size
     where = Location(path)
-    with p.open("rb") as f:
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
         raw = f.read(8)
         if len(raw) < 8:
-            raise InputError(f"{path}: too short to be a safetensors file ({size} bytes)", location=where)
+            raise InputError(f"too short to be a safetensors file ({size} bytes)", location=where)
         (n,) = struct.unpack("<Q", raw)
         if n > MAX_HEADER or n > size - 8:
             raise InputError(
-                f"{path}: the safetensors header claims {n:,} bytes but the file has {size:,}",
+                f"the safetensors header claims {n:,} bytes but the file has {size:,}",
                 hint="the file is damaged or not safetensors", location=where,
             )
         text = f.read(n)
+    if len(text) < n:
+        raise InputError("the file ended inside the safetensors header (truncated?)", location=where)
     try:
-        header = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"{path}: the safetensors header is not valid JSON ({e})", location=where) from e
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"the safetensors header is not UTF-8 text ({e})", location=where) from e
+    header = parse_json(decoded, path, "the file is damaged or not safetensors")
     if not isinstance(header, dict):
-        raise InputError(f"{path}: the safetensors header is not a JSON object", location=where)
+        raise InputError("the safetensors header is not a JSON object", location=where)
     return header, size - 8 - n
 
 
 def read_safetensors(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
     header, data_size = read_header(path)
+    if len(header) > MAX_TENSORS:
+        raise LimitError(f"the header lists {len(header):,} tensors; paramwise reads at most {MAX_TENSORS:,}",
+                         location=Location(path))
     tensors: list[Tensor] = []
     end = 0
     for name, info in header.items():
         if name == "__metadata__":
             continue
-        if not isinstance(info, dict) or "shape" not in info or "dtype" not in info:
-            raise InputError(f"{path}: header entry '{name}' has no shape/dtype", location=Location(path, path=name))
-        shape = tuple(int(d) for d in info["shape"])
-        offsets = info.get("data_offsets", [0, 0])
-        end = max(end, int(offsets[1]))
-        tensors.append(Tensor(name, shape, info["dtype"], bytes_per(info["dtype"], shape, offsets)))
+        tensor, stop = header_tensor(path, name, info)
+        tensors.append(tensor)
+        end = max(end, stop)
     warnings = []
     if end > data_size:
         warnings.append(Diagnostic(
@@ -111,30 +151,65 @@ def read_safetensors(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
     return tensors, warnings
 
 
-def bytes_per(dtype: str, shape: tuple[int, ...], offsets: Any) -> int:
-    if dtype in SAFETENSORS_BYTES:
-        return SAFETENSORS_BYTES[dtype]
-    n = 1
+def header_tensor(path: str, name: str, info: Any) -> tuple[Tensor, int]:
+    """One header entry, checked: a dtype name, a shape of whole numbers >= 0, two data offsets that hold it."""
+
+    def bad(what: str, value: Any = None) -> InputError:
+        got = f"; got {shown(value)}" if value is not None else ""
+        return InputError(f"header entry '{shown_name(name)}': {what}{got}", hint="the file is damaged or not safetensors",
+                          location=Location(path, path=shown_name(name)))
+
+    if not isinstance(info, dict):
+        raise bad("must be an object with dtype, shape and data_offsets", info)
+    dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+    if not isinstance(dtype, str) or not dtype:
+        raise bad("its dtype must be a name such as \"F32\"", dtype)
+    if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
+        raise bad("its shape must be a list of whole numbers >= 0", shape)
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
+            and 0 <= offsets[0] <= offsets[1] < 2**64):
+        raise bad("its data_offsets must be two whole numbers [begin, end] with 0 <= begin <= end", offsets)
+    values = 1
     for d in shape:
-        n *= d
-    return max(1, -(-(int(offsets[1]) - int(offsets[0])) // max(n, 1)))
+        values *= d
+        if values > MAX_VALUES:
+            raise bad(f"its shape holds more than {MAX_VALUES:,} values", shape)
+    stored = offsets[1] - offsets[0]
+    if dtype in SAFETENSORS_BYTES:
+        per = SAFETENSORS_BYTES[dtype]
+        if stored != values * per:
+            raise bad(f"a {dtype} tensor of shape {shape} takes {values * per:,} bytes but its data_offsets give {stored:,}")
+    else:  # a dtype this table does not know: its size per value from the offsets
+        per = max(1, -(-stored // max(values, 1)))
+    return Tensor(name, tuple(shape), dtype, per), offsets[1]
+
+
+def shown(value: Any, keep: int = 60) -> str:
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= keep else text[: keep - 3] + "..."
+
+
+def shown_name(name: str, keep: int = 80) -> str:
+    return name if len(name) <= keep else f"{name[: keep // 2]}...{name[-(keep // 2 - 3):]}"
 
 
 def read_index(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
-    """A sharded checkpoint: the index names each tensor's shard; each shard's header gives the shapes."""
-    try:
-        index = json.loads(Path(path).read_text())
-        weight_map: dict[str, str] = index["weight_map"]
-    except (json.JSONDecodeError, KeyError, TypeError) as e:
-        raise InputError(f"{path}: not a safetensors index (needs a 'weight_map')", location=Location(path)) from e
+    """A sharded checkpoint: the index names each tensor's shard; each shard's header gives the shapes.
+    Shards must lie beside the index (a link may point to the folder the index itself links to, as in the
+    Hugging Face cache); nothing outside is opened, and only regular files are read."""
+    weight_map = index_map(path)
     tensors: list[Tensor] = []
     warnings: list[Diagnostic] = []
-    folder = Path(path).parent
-    for shard in dict.fromkeys(weight_map.values()):
-        shard_path = folder / shard
-        if not shard_path.exists():
-            missing = sum(1 for s in weight_map.values() if s == shard)
-            warnings.append(Diagnostic("missing_shard", f"shard {shard} is missing: its {missing} tensors are not counted",
+    folders = allowed_folders(path)
+    counts = Counter(weight_map.values())
+    first = {shard: name for name, shard in reversed(weight_map.items())}
+    for shard in counts:
+        shard_path = shard_beside(path, shard, first[shard], folders)
+        if not os.path.lexists(shard_path):
+            warnings.append(Diagnostic("missing_shard", f"shard {shard} is missing: its {counts[shard]} tensors are not counted",
                                        Location(path), "download every shard named in the index"))
             continue
         found, shard_warnings = read_safetensors(str(shard_path))
@@ -142,6 +217,55 @@ def read_index(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
         warnings.extend(shard_warnings)
     tensors.sort(key=lambda t: natural_key(t.name))
     return tensors, warnings
+
+
+def index_map(path: str) -> dict[str, str]:
+    where = Location(path)
+    with open_regular(path, "index") as f:
+        raw = f.read(MAX_INDEX_BYTES + 1)
+    if len(raw) > MAX_INDEX_BYTES:
+        raise LimitError(f"larger than {MAX_INDEX_BYTES // 2**20} MiB, far more than a safetensors index",
+                         location=where)
+    index = parse_json(raw.decode("utf-8", "replace"), path, "give the model.safetensors.index.json beside the shards")
+    weight_map = index.get("weight_map") if isinstance(index, dict) else None
+    if not isinstance(weight_map, dict):
+        raise InputError("not a safetensors index (needs a 'weight_map' object of tensor names to shard files)",
+                         location=where)
+    for name, shard in weight_map.items():
+        if not isinstance(shard, str) or not shard:
+            raise InputError(f"the shard of tensor '{shown_name(name)}' must be a file name; got {shown(shard)}",
+                             location=Location(path, path=f"weight_map.{shown_name(name)}"))
+    return weight_map
+
+
+def allowed_folders(path: str) -> tuple[Path, ...]:
+    """The index's folder, and the folder its real file lies in when the index is a link."""
+    folder = Path(os.path.abspath(path)).parent
+    return tuple(dict.fromkeys((folder.resolve(), Path(os.path.realpath(path)).parent)))
+
+
+def shard_beside(path: str, shard: str, tensor: str, folders: tuple[Path, ...]) -> Path:
+    """The shard's path, if it names a file beside the index; checked before anything is opened or measured."""
+    where = Location(path, path=f"weight_map.{shown_name(tensor)}")
+    relative = Path(shard)
+    if "\0" in shard or relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise InputError(f"the index names the shard '{shown_name(shard)}', which is not a file beside the index",
+                         hint="shards are plain file names in the index's folder, e.g. model-00001-of-00002.safetensors",
+                         location=where)
+    shard_path = Path(os.path.abspath(path)).parent / relative
+    real = Path(os.path.realpath(shard_path))
+    if not any(is_inside(real, folder) for folder in folders):
+        raise InputError(f"the shard '{shown_name(shard)}' is a link to a file outside the index's folder, which "
+                         "paramwise does not follow", hint="copy the shards beside the index", location=where)
+    return shard_path
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
 
 
 def read_torch(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
@@ -153,18 +277,39 @@ def read_torch(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
             f"{path}: reading a PyTorch checkpoint needs torch, which is not installed",
             hint="pip install torch   (or pip install 'paramwise[torch]'); .safetensors files need no torch",
         ) from e
+    check_torch_version(torch, path)
     state = load(torch, path)
-    tensors_found, where = find_state_dict(torch, state)
+    tensors_found, where = find_state_dict(torch, state, path)
     if tensors_found is None:
-        raise InputError(f"{path}: no state dict (a dict of tensor names to tensors) found in this checkpoint",
+        raise InputError("no state dict (a dict of tensor names to tensors) found in this checkpoint",
                          hint="save one with torch.save(model.state_dict(), path)", location=Location(path))
-    tensors = [Tensor(n, tuple(t.shape), str(t.dtype).removeprefix("torch."), t.element_size())
-               for n, t in tensors_found.items()]
+    tensors = [torch_tensor(path, n, t) for n, t in tensors_found.items()]
     warnings = []
     if where:
-        warnings.append(Diagnostic("state_dict_key", f"counting the state dict under '{where}' of the checkpoint",
+        warnings.append(Diagnostic("state_dict_key", f"counting the state dict under '{shown_name(where)}' of the checkpoint",
                                    Location(path)))
     return tensors, warnings
+
+
+def check_torch_version(torch: Any, path: str) -> None:
+    """Refuse .pt files with a torch whose weights_only loading can still run code."""
+    version = str(getattr(torch, "__version__", ""))
+    match = re.match(r"(\d+)\.(\d+)", version)
+    if match is None or (int(match.group(1)), int(match.group(2))) < MIN_TORCH:
+        need = ".".join(map(str, MIN_TORCH))
+        raise MissingDependency(
+            f"{path}: reading a .pt checkpoint safely needs torch >= {need} (torch.load(weights_only=True) can run "
+            f"code from the file in older versions); this torch is {version or 'of unknown version'}",
+            hint=f"pip install -U 'torch>={need}', or convert the checkpoint to .safetensors, which needs no torch",
+        )
+
+
+def torch_tensor(path: str, name: str, t: Any) -> Tensor:
+    try:
+        return Tensor(name, tuple(int(d) for d in t.shape), str(t.dtype).removeprefix("torch."), int(t.element_size()))
+    except Exception as e:  # noqa: BLE001 - a tensor layout torch itself cannot describe on the meta device
+        raise InputError(f"tensor '{shown_name(name)}' cannot be read ({type(e).__name__}: {str(e)[:120]})",
+                         location=Location(path)) from e
 
 
 def load(torch: Any, path: str) -> Any:
@@ -177,29 +322,72 @@ def load(torch: Any, path: str) -> Any:
             return torch.load(path, weights_only=True, map_location="meta")
     except pickle.UnpicklingError as e:
         raise InputError(
-            f"{path}: this checkpoint holds Python objects beyond tensors (a whole pickled model?); paramwise loads "
+            "this checkpoint holds Python objects beyond tensors (a whole pickled model?); paramwise loads "
             "checkpoints only with torch.load(weights_only=True) and never unpickles arbitrary objects",
             hint="save the weights instead: torch.save(model.state_dict(), path), or summarize the live module "
             "with paramwise.summary(model)", location=Location(path),
         ) from e
+    except (MemoryError, RecursionError):
+        raise
     except Exception as e:  # noqa: BLE001 - torch raises many kinds for a damaged file
-        raise InputError(f"{path}: torch.load could not read this file ({type(e).__name__}: {str(e)[:200]})",
+        raise InputError(f"torch.load could not read this file ({type(e).__name__}: {str(e)[:200]})",
                          hint="is it a PyTorch checkpoint?", location=Location(path)) from e
 
 
-def find_state_dict(torch: Any, value: Any, prefix: str = "") -> tuple[dict[str, Any] | None, str]:
-    """The state dict: the checkpoint itself, or the entry under a usual key, or its largest dict of tensors."""
+def key_text(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, int) and not isinstance(key, bool) and key.bit_length() > 64:
+        return f"<an integer of {key.bit_length()} bits>"
+    return str(key)
+
+
+def find_state_dict(torch: Any, value: Any, path: str = "") -> tuple[dict[str, Any] | None, str]:
+    """The state dict: the checkpoint itself, or the entry under a usual key, or its largest dict of tensors.
+
+    Each dict is looked at once (by identity), children before parents, however many paths lead to it."""
     if not isinstance(value, dict):
         return None, ""
-    tensors = {str(k): v for k, v in value.items() if isinstance(v, torch.Tensor)}
-    if tensors and len(tensors) == len(value):
-        return tensors, prefix
-    candidates = []
-    for key, sub in value.items():
-        found, where = find_state_dict(torch, sub, f"{prefix}.{key}" if prefix else str(key))
-        if found:
-            candidates.append((str(key) in STATE_DICT_KEYS, len(found), found, where))
-    if not candidates:
-        return (tensors or None), prefix
-    best = max(candidates, key=lambda c: (c[0], c[1]))
-    return best[2], best[3]
+    order = dicts_below(value, path)
+    best: dict[int, tuple[dict[str, Any] | None, str]] = {}
+    for node, where in order:
+        tensors = {key_text(k): v for k, v in node.items() if isinstance(v, torch.Tensor)}
+        if tensors and len(tensors) == len(node):
+            best[id(node)] = (tensors, where)
+            continue
+        candidates = []
+        for key, sub in node.items():
+            found, at = best.get(id(sub), (None, "")) if isinstance(sub, dict) else (None, "")
+            if found:
+                candidates.append((key_text(key) in STATE_DICT_KEYS, len(found), found, at))
+        if candidates:
+            chosen = max(candidates, key=lambda c: (c[0], c[1]))
+            best[id(node)] = (chosen[2], chosen[3])
+        else:
+            best[id(node)] = ((tensors or None), where)
+    return best[id(value)]
+
+
+def dicts_below(root: dict[Any, Any], path: str) -> list[tuple[dict[Any, Any], str]]:
+    """Every dict reachable from `root` through dicts, once each, children before their parents, with the
+    key path it was first reached by."""
+    order: list[tuple[dict[Any, Any], str]] = []
+    expanded: set[int] = set()
+    stack: list[tuple[dict[Any, Any], str, int, bool]] = [(root, "", 0, False)]
+    while stack:
+        node, where, depth, done = stack.pop()
+        if done:
+            order.append((node, where))
+            continue
+        if id(node) in expanded:
+            continue
+        expanded.add(id(node))
+        if len(expanded) > MAX_DICTS or depth > MAX_DICT_DEPTH:
+            what = f"more than {MAX_DICTS:,} dicts" if len(expanded) > MAX_DICTS else f"dicts nested over {MAX_DICT_DEPTH} deep"
+            raise LimitError(f"this checkpoint holds {what}; a state dict is a flat dict of tensors",
+                             hint="save one with torch.save(model.state_dict(), path)", location=Location(path))
+        stack.append((node, where, depth, True))
+        for key, sub in node.items():
+            if isinstance(sub, dict) and id(sub) not in expanded:
+                stack.append((sub, f"{where}.{key_text(key)}" if where else key_text(key), depth + 1, False))
+    return order

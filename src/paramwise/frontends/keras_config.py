@@ -10,7 +10,7 @@ from typing import Any
 from ..ir import Shape
 from .keras_objects import snake_case
 
-__all__ = ["CODE_LAYERS", "TENSOR_KWARGS", "TF_OPS", "is_operation", "input_shape_of", "is_custom", "is_model", "layer_kwargs", "snake_case"]
+__all__ = ["CODE_LAYERS", "TENSOR_KWARGS", "TF_OPS", "BadShape", "checked_shape", "is_operation", "input_shape_of", "is_custom", "is_model", "layer_kwargs", "snake_case"]
 
 # layers that wrap Python code: never run, counted from stored tensors where a file has them
 CODE_LAYERS = frozenset({"Lambda"})
@@ -38,9 +38,10 @@ def is_operation(entry: dict[str, Any]) -> bool:
     if module.startswith(("keras.src.ops", "keras.ops")) or entry.get("class_name") in TF_OPS:
         return True
     # legacy .h5 files drop `module`; an operation's config holds only its name, a layer's also `trainable`
-    nodes = entry.get("inbound_nodes") or []
+    nodes = entry.get("inbound_nodes")
     cfg = entry.get("config")
-    return not module and isinstance(cfg, dict) and "trainable" not in cfg and bool(nodes) and isinstance(nodes[0], dict)
+    return (not module and isinstance(cfg, dict) and "trainable" not in cfg and isinstance(nodes, list) and bool(nodes)
+            and isinstance(nodes[0], dict))
 
 
 def is_custom(entry: dict[str, Any]) -> bool:
@@ -52,15 +53,41 @@ def is_custom(entry: dict[str, Any]) -> bool:
     return ">" in str(entry.get("class_name", "")) or (isinstance(registered, str) and ">" in registered)
 
 
+class BadShape(ValueError):
+    """A shape in a config that is not a list of dimensions (null or whole numbers >= 1)."""
+
+    def __init__(self, key: str, value: Any, expected: str, index: int | None = None) -> None:
+        super().__init__(f"{key}: {expected}")
+        self.key, self.value, self.expected, self.index = key, value, expected, index
+
+
+DIMENSION = "null or a whole number >= 1"
+
+
+def checked_dim(value: Any, key: str, index: int | None = None) -> int | None:
+    if value is None or type(value) is int and value >= 1:
+        return value
+    raise BadShape(key, value, DIMENSION, index)
+
+
+def checked_shape(value: Any, key: str) -> Shape:
+    """A stored shape (a list, or a `__tuple__` wrapper) as a tuple, each dimension checked."""
+    dims = plain(value)
+    if not isinstance(dims, tuple):
+        raise BadShape(key, value, f"a list of dimensions, each {DIMENSION}")
+    return tuple(checked_dim(d, key, i) for i, d in enumerate(dims))
+
+
 def input_shape_of(cfg: dict[str, Any], strict: bool = False) -> Shape | None:
-    """The batch shape an InputLayer (or a first layer's `batch_input_shape`) fixes."""
+    """The batch shape an InputLayer (or a first layer's `batch_input_shape`) fixes; raises BadShape for
+    a shape that is not one."""
     for key in ("batch_shape", "batch_input_shape"):
-        if isinstance(cfg.get(key), list):
-            return tuple(plain(cfg[key]))
-    if isinstance(cfg.get("input_shape"), list):
-        return (cfg.get("batch_size"), *plain(cfg["input_shape"]))
-    if not strict and isinstance(cfg.get("shape"), list):
-        return (cfg.get("batch_size"), *plain(cfg["shape"]))
+        if cfg.get(key) is not None:
+            return checked_shape(cfg[key], key)
+    keys = ("input_shape",) if strict else ("input_shape", "shape")
+    for key in keys:
+        if cfg.get(key) is not None:
+            return (checked_dim(cfg.get("batch_size"), "batch_size"), *checked_shape(cfg[key], key))
     return None
 
 

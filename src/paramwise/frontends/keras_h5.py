@@ -1,18 +1,26 @@
 """Legacy Keras full-model `.h5`/`.hdf5` files (`model.save("model.h5")`): the `model_config` attribute
-holds the configuration as JSON, `model_weights/<layer>` the stored tensors. Needs h5py (an optional extra)."""
+holds the configuration as JSON, `model_weights/<layer>` the stored tensors. Needs h5py (an optional extra).
+
+The file is treated as hostile: every h5py error is an input error naming the file, only hard links are
+followed (an external or soft link could name any file on the machine), each object is visited once, and the
+number of objects looked at is bounded."""
 
 from __future__ import annotations
 
 import io
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..errors import InputError, require
+from ..errors import InputError, LimitError, require
 from . import Found, ReadOptions
-from .keras_json import StoredTree, read_config
+from .keras_json import StoredTree, parse_json, read_config
 
 BINARY = True
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+MAX_OBJECTS = 1_000_000  # groups and datasets looked at in one file (a 10,000-layer model has ~50,000)
+MAX_NAME_CHARS = 100_000_000  # characters of group paths sliced while grouping tensors by layer
+H5_ERRORS = (OSError, ValueError, KeyError, TypeError, RuntimeError, IndexError, AttributeError, UnicodeDecodeError)
 
 
 def sniff(path: str, head: bytes) -> bool:
@@ -23,30 +31,140 @@ def read(path: str, data: bytes, options: ReadOptions) -> tuple[list[Found], int
     require("h5py", "h5")
     import h5py
 
-    with h5py.File(io.BytesIO(data), "r") as f:
+    with h5_errors(path), h5py.File(View(memoryview(data)), "r") as f:
         raw = f.attrs.get("model_config")
         if raw is None:
             what = "only weights (model.save_weights)" if "layer_names" in f.attrs or "model_weights" not in f else "no model_config"
             raise InputError(f"{path}: this HDF5 file holds {what}, so it has no model configuration to read",
                              hint="save the whole model with model.save('model.keras') (or model.save('model.h5'))")
-        try:
-            config = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else str(raw))
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}: the model_config attribute is not valid JSON ({e})") from e
-        weights = f.get("model_weights")
-        stored = weight_tree(weights) if isinstance(weights, h5py.Group) else None
+        config = parse_json(attr_text(raw, path), f"{path}:model_config")
+        weights = hard_child(f, "model_weights")
+        stored = weight_tree(weights, Budget(path)) if weights is not None else None
     return read_config(config, path, options, stored)
 
 
-def weight_tree(group: Any) -> StoredTree:
-    """`model_weights/<layer>/...`: every dataset under a layer's group; sublayers found by group name."""
+def attr_text(raw: Any, path: str) -> str:
+    if isinstance(raw, bytes):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}: the model_config attribute is not UTF-8 text ({e})") from e
+    if isinstance(raw, str):
+        return raw
+    raise InputError(f"{path}: the model_config attribute is a {type(raw).__name__}, not JSON text",
+                     hint="save the whole model with model.save('model.h5')")
+
+
+@contextmanager
+def h5_errors(where: str) -> Iterator[None]:
+    """h5py's errors (a damaged or hostile file) as input errors naming the file."""
+    try:
+        yield
+    except H5_ERRORS as e:
+        raise InputError(f"{where}: not a readable HDF5 file ({type(e).__name__}: {str(e)[:200]})",
+                         hint="the file may be damaged or truncated; save the model again") from e
+
+
+class View(io.RawIOBase):
+    """A read-only, seekable file over bytes already in memory (h5py reads through it: no copy)."""
+
+    def __init__(self, data: memoryview) -> None:
+        self.view, self.at = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.at, io.SEEK_END: len(self.view)}[whence]
+        self.at = max(0, base + offset)
+        return self.at
+
+    def tell(self) -> int:
+        return self.at
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.view[self.at:self.at + len(buffer)]
+        memoryview(buffer).cast("B")[: len(piece)] = piece
+        self.at += len(piece)
+        return len(piece)
+
+
+class Budget:
+    """How many HDF5 objects one read may look at, and which groups it has already walked."""
+
+    def __init__(self, where: str) -> None:
+        self.where, self.left, self.chars, self.seen = where, MAX_OBJECTS, MAX_NAME_CHARS, set[Any]()
+
+    def spend(self, n: int = 1) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise LimitError(f"{self.where}: this HDF5 file has more than {MAX_OBJECTS:,} groups and datasets to walk; "
+                             "a model's weights file has far fewer", hint="is this a Keras model file?")
+
+    def spend_chars(self, n: int) -> None:
+        self.chars -= n
+        if self.chars < 0:
+            raise LimitError(f"{self.where}: the names in this HDF5 file are nested too deep to walk (over "
+                             f"{MAX_NAME_CHARS:,} characters of group paths)", hint="is this a Keras model file?")
+
+    def first_visit(self, group: Any) -> bool:
+        if group.id in self.seen:
+            return False
+        self.seen.add(group.id)
+        return True
+
+
+def hard_child(group: Any, name: str) -> Any | None:
+    """The group `name` under `group` if a hard link holds it (never an external or soft link), else None."""
     import h5py
 
+    link = group.get(name, getlink=True)
+    if not isinstance(link, h5py.HardLink):
+        return None
+    child = group.get(name)
+    return child if isinstance(child, h5py.Group) else None
+
+
+def text_attr(obj: Any, key: str) -> str | None:
+    value = obj.attrs.get(key)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def dataset_shape(obj: Any) -> tuple[int, ...]:
+    return tuple(int(d) for d in (obj.shape or ()))  # None: an empty (null) dataspace
+
+
+def visit(group: Any, budget: Budget) -> tuple[list[tuple[str, tuple[int, ...]]], list[str]]:
+    """Every dataset (name, shape) and group name under `group`; HDF5 visits each object once."""
+    import h5py
+
+    tensors: list[tuple[str, tuple[int, ...]]] = []
+    groups: list[str] = []
+
+    def each(name: str, obj: Any) -> None:
+        budget.spend()
+        if isinstance(obj, h5py.Dataset):
+            tensors.append((name, dataset_shape(obj)))
+        elif isinstance(obj, h5py.Group):
+            groups.append(name)
+
+    group.visititems(each)
+    return tensors, groups
+
+
+def weight_tree(group: Any, budget: Budget) -> StoredTree:
+    """`model_weights/<layer>/...`: every dataset under a layer's group; sublayers found by group name."""
     tree = StoredTree()
     for name in layer_names(group):
-        child = group.get(name)
-        if isinstance(child, h5py.Group):
-            tree.children[name] = subtree(child)
+        budget.spend()
+        child = hard_child(group, name)
+        if child is not None and budget.first_visit(child):
+            tree.children[name] = subtree(child, budget)
     return tree
 
 
@@ -54,25 +172,23 @@ def layer_names(group: Any) -> list[str]:
     names = group.attrs.get("layer_names")
     if names is None:
         return list(group.keys())
-    return [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        names = [names]
+    return [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in names]
 
 
-def subtree(group: Any) -> StoredTree:
-    import h5py
-
-    tensors: list[tuple[str, tuple[int, ...]]] = []
-    groups: list[str] = []
-
-    def visit(name: str, obj: Any) -> None:
-        if isinstance(obj, h5py.Dataset):
-            tensors.append((name, tuple(int(d) for d in obj.shape)))
-        elif isinstance(obj, h5py.Group):
-            groups.append(name)
-
-    group.visititems(visit)
+def subtree(group: Any, budget: Budget) -> StoredTree:
+    tensors, groups = visit(group, budget)
     tree = StoredTree(tuple(tensors))
+    below: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for name, shape in tensors:  # each tensor under each of its groups: linear in the names' lengths
+        at = name.find("/")
+        while at >= 0:
+            budget.spend_chars(at)
+            below.setdefault(name[:at], []).append((name, shape))
+            at = name.find("/", at + 1)
     for name in sorted(groups, key=lambda item: item.count("/")):
         key = name.rsplit("/", 1)[-1]
         if key not in tree.children:
-            tree.children[key] = StoredTree(tuple((n, s) for n, s in tensors if n.startswith(name + "/")))
+            tree.children[key] = StoredTree(tuple(below.get(name, ())))
     return tree

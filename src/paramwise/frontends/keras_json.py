@@ -14,10 +14,11 @@ import heapq
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from .. import kinds
-from ..errors import Diagnostic, InputError, KindError, Location
+from ..errors import BadValue, Diagnostic, InputError, KindError, LimitError, Location
 from ..ir import Call, Graph, Layer, Shape, TensorRef
 from ..kinds.base import Kind
 from ..kinds.core import Input, Submodel, Unknown
@@ -27,6 +28,8 @@ from .keras_config import (
     CODE_LAYERS,
     TENSOR_KWARGS,
     TF_OPS,
+    BadShape,
+    checked_shape,
     input_shape_of,
     is_custom,
     is_model,
@@ -37,6 +40,11 @@ from .keras_config import (
 
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index)
 KERAS_HEAD = re.compile(rb'"class_name"\s*:\s*"(Sequential|Functional|Model)"|"keras_version"')
+MAX_JSON_DEPTH = 500  # a model nested 150 deep is ~460 levels of JSON; Python's own parser stops near 1,000
+JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', re.DOTALL)
+BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 @dataclass
@@ -53,13 +61,47 @@ def sniff(path: str, head: bytes) -> bool:
 
 
 def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
+    return read_config(parse_json(text, path, "give the text model.to_json() wrote"), path, options)
+
+
+def parse_json(text: str, source: str, hint: str = "") -> Any:
+    """JSON text as data, its nesting checked first (a quick scan of the brackets outside strings), so that
+    no input reaches a recursion limit here or in the readers that walk the data."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        line, col = deep_position(text, MAX_JSON_DEPTH + 1)
+        raise LimitError(f"this JSON is nested {depth:,} levels deep; paramwise reads at most {MAX_JSON_DEPTH} "
+                         "(a model's configuration needs far fewer)", hint="is this a model file?",
+                         location=Location(source, line, col))
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(
-            f"not valid JSON: {e.msg}", hint="give the text model.to_json() wrote", location=Location(path, e.lineno, e.colno)
-        ) from e
-    return read_config(data, path, options)
+        raise InputError(f"not valid JSON: {e.msg}", hint=hint, location=Location(source, e.lineno, e.colno)) from e
+    except (ValueError, RecursionError) as e:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"this JSON cannot be read: {str(e)[:200]}", hint=hint, location=Location(source)) from e
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside strings (linear; the loops run in C)."""
+    brackets = NOT_BRACKET.sub("", JSON_STRING.sub("", text))
+    if len(brackets) <= MAX_JSON_DEPTH:
+        return len(brackets)
+    return max(accumulate(map(BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def deep_position(text: str, depth: int) -> tuple[int, int]:
+    """Line and column of the bracket that first opens level `depth`."""
+    level = 0
+    for match in JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            if level >= depth:
+                at = match.start()
+                return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        elif token in "]}":
+            level -= 1
+    return 0, 0
 
 
 def read_config(
@@ -70,6 +112,7 @@ def read_config(
         raise InputError(f"{source}: a Keras model configuration is a JSON object; got {type(data).__name__}")
     entry: dict[str, Any] = data if "config" in data else {
         "class_name": "Functional" if "input_layers" in data else "Sequential", "config": data}
+    check_model_entry(entry, source, "" if entry is data else None)
     if not is_model(entry):
         raise InputError(
             f"{source}: this configuration is a {entry.get('class_name', '?')}, not a Sequential or functional model",
@@ -87,6 +130,37 @@ def read_config(
     return [Found(name, graph)], 0
 
 
+def shown(value: Any, keep: int = 60) -> str:
+    """A value from the file as a message shows it: JSON spelling, long ones cut."""
+    try:
+        text = json.dumps(value, allow_nan=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= keep else text[: keep - 3] + "..."
+
+
+JSON_TYPES: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+
+
+def wrong_type(what: str, value: Any, expected: type, location: Location) -> InputError:
+    return InputError(f"{what} must be {JSON_TYPES[expected]}; got {shown(value)}",
+                      hint="the file may be damaged; write it again with model.to_json() or model.save()", location=location)
+
+
+def check_model_entry(entry: dict[str, Any], source: str, path: str | None) -> None:
+    """The parts of a model entry every reader relies on: `config` an object, its `layers` a list.
+    `path` is the entry's data path ("" at the top; None when the file holds the bare config)."""
+    prefix = "" if not path else path + "."
+    if path is not None and not isinstance(entry.get("config"), dict):
+        raise wrong_type("a model's 'config'", entry.get("config"), dict, Location(source, path=prefix + "config"))
+    at = f"{prefix}config.layers" if path is not None else "layers"
+    layers = entry["config"].get("layers")
+    if layers is not None and not isinstance(layers, list):
+        raise wrong_type("a model's 'layers'", layers, list, Location(source, path=at))
+    if not isinstance(entry.get("class_name", ""), str):
+        raise wrong_type("'class_name'", entry["class_name"], str, Location(source, path=prefix + "class_name"))
+
+
 class ConfigReader:
     """Turns one configuration (and the stored-tensor tree beside it, if any) into Graphs."""
 
@@ -100,9 +174,43 @@ class ConfigReader:
 
     def model(self, entry: dict[str, Any], path: str, stored: StoredTree | None, top: bool = False) -> Graph:
         cfg = entry["config"]
+        for i, layer in enumerate(cfg["layers"]):
+            self.check_entry(layer, f"{path}config.layers[{i}]")
         if entry.get("class_name") == "Sequential" or "input_layers" not in cfg:
             return self.sequential(entry, path, stored, top)
         return self.functional(entry, path, stored)
+
+    def check_entry(self, entry: Any, path: str) -> None:
+        """A layer entry: an object with a string class_name and (if any) an object config, a string name
+        and a list of calls."""
+        if not isinstance(entry, dict):
+            raise wrong_type("a layer entry", entry, dict, self.where(path))
+        if not isinstance(entry.get("class_name"), str):
+            if "class_name" not in entry:
+                raise InputError("this layer entry has no 'class_name'", hint="the file may be damaged",
+                                 location=self.where(path))
+            raise wrong_type("'class_name'", entry["class_name"], str, self.where(f"{path}.class_name"))
+        for key, expected in (("config", dict), ("name", str), ("inbound_nodes", list), ("build_config", dict)):
+            if entry.get(key) is not None and not isinstance(entry[key], expected):
+                raise wrong_type(f"'{key}'", entry[key], expected, self.where(f"{path}.{key}"))
+        cfg = entry.get("config") or {}
+        if cfg.get("name") is not None and not isinstance(cfg["name"], str):
+            raise wrong_type("'name'", cfg["name"], str, self.where(f"{path}.config.name"))
+        if is_model(entry):
+            check_model_entry(entry, self.source, path)
+
+    def shape_of(self, cfg: dict[str, Any], path: str, strict: bool = False) -> Shape | None:
+        """The input shape a layer's config fixes, every dimension checked (null or a whole number >= 1)."""
+        try:
+            return input_shape_of(cfg, strict)
+        except BadShape as e:
+            raise self.bad_shape(e, f"{path}.config") from e
+
+    def bad_shape(self, e: BadShape, at: str) -> InputError:
+        index = "" if e.index is None else f"[{e.index}]"
+        return InputError(f"{e.key}{index} must be {e.expected}; got {shown(e.value)}",
+                          hint="an input shape lists null (any size) or whole numbers >= 1, e.g. [null, 28, 28, 1]",
+                          location=self.where(f"{at}.{e.key}{index}"))
 
     # -- Sequential ------------------------------------------------------------------------------
     def sequential(self, entry: dict[str, Any], path: str, stored: StoredTree | None, top: bool) -> Graph:
@@ -113,9 +221,9 @@ class ConfigReader:
         shape: Shape | None = None
         if items and items[0][1].get("class_name") == "InputLayer":
             first = items.pop(0)[1]
-            shape = input_shape_of(first.get("config", {}))
-            input_name = str(first.get("config", {}).get("name") or input_name)
-        shape = shape or self.sequential_shape(cfg, [e for _, e in items], top)
+            shape = self.shape_of(first.get("config") or {}, f"{path}config.layers[0]")
+            input_name = str((first.get("config") or {}).get("name") or input_name)
+        shape = shape or self.sequential_shape(cfg, items, top, path)
         if shape is None:
             if top:
                 raise InputError(
@@ -124,7 +232,7 @@ class ConfigReader:
                 )
             shape = ()  # nested: the outer call gives the shape
         keys = StoredKeys()
-        if cfg["layers"] and cfg["layers"][0].get("class_name") == "InputLayer":
+        if cfg["layers"] and cfg["layers"][0]["class_name"] == "InputLayer":
             keys.next("InputLayer")  # Keras 3 keeps a Sequential's InputLayer among the weight file's groups
         layers = [Layer(input_name, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), hidden=True)]
         for i, e in items:
@@ -133,12 +241,21 @@ class ConfigReader:
         return Graph("keras", name, tuple(layers), tuple(calls), (TensorRef(0),), (TensorRef(len(calls) - 1),),
                      self.source, self.where(path or "config"), meta={"model_type": "Sequential"})
 
-    def sequential_shape(self, cfg: dict[str, Any], entries: list[dict[str, Any]], top: bool) -> Shape | None:
-        first = entries[0].get("config", {}) if entries else {}
-        for candidate in (input_shape_of(first, strict=True), cfg.get("build_input_shape"),
-                          (entries[0].get("build_config") or {}).get("input_shape") if entries else None):
+    def sequential_shape(self, cfg: dict[str, Any], items: list[tuple[int, dict[str, Any]]], top: bool,
+                         path: str) -> Shape | None:
+        first_at, first = items[0] if items else (0, {})
+        at = f"{path}config.layers[{first_at}]"
+        given = self.shape_of(first.get("config") or {}, at, strict=True)
+        if given is not None:
+            return given
+        for key, holder, where in (("build_input_shape", cfg, f"{path}config"),
+                                   ("input_shape", first.get("build_config") or {}, f"{at}.build_config")):
+            candidate = holder.get(key)
             if isinstance(candidate, (list, tuple)) and candidate and not isinstance(candidate[0], (list, tuple)):
-                return tuple(candidate)
+                try:
+                    return checked_shape(candidate, key)
+                except BadShape as e:
+                    raise self.bad_shape(e, where) from e
         if top and self.options.input_shape is not None:
             return (None, *self.options.input_shape)
         return None
@@ -182,7 +299,7 @@ class ConfigReader:
                      self.where(path or "config"), meta={"model_type": entry.get("class_name", "Functional")})
 
     def nodes_of(self, entry: dict[str, Any], path: str) -> list[list[Ref]]:
-        if entry.get("class_name") == "InputLayer":
+        if entry["class_name"] == "InputLayer":
             return [[]]
         out = []
         for j, node in enumerate(entry.get("inbound_nodes") or []):
@@ -241,12 +358,15 @@ class ConfigReader:
         if is_model(entry):
             return Submodel("keras", type_name, {"graph": self.model(entry, f"{path}.", sub)})
         if type_name == "InputLayer":
-            return Input("keras", "InputLayer", {"shape": input_shape_of(cfg) or ()})
+            return Input("keras", "InputLayer", {"shape": self.shape_of(cfg, path) or ()})
         custom = is_custom(entry)
         if custom or kinds.lookup("keras", type_name) is None:
             return self.opaque(type_name, name, path, sub, trainable, custom)
         try:
             kind, _ = kinds.make("keras", type_name, [], layer_kwargs(cfg, self.wrapped))
+        except BadValue as e:
+            at = f"{path}.config.{e.field}" if path and e.field else path
+            raise InputError(f"{type_name} '{name}': {e.message}", hint=e.hint, location=self.where(at) if at else None) from e
         except KindError as e:
             self.warn("unreadable_layer", f"{type_name} '{name}': {e.message}; its count is shown as '?'", path, e.hint)
             return Unknown("keras", type_name, {})
@@ -256,6 +376,7 @@ class ConfigReader:
 
     def wrapped(self, entry: dict[str, Any]) -> Layer:
         """A layer inside a wrapper's config (Bidirectional, TimeDistributed, RNN's cell), as a Layer."""
+        self.check_entry(entry, "")
         type_name = str(entry.get("class_name"))
         cfg = entry.get("config") or {}
         name = str(cfg.get("name") or snake_case(type_name))
@@ -302,7 +423,10 @@ def set_call_options(kind: Kind, entry: dict[str, Any]) -> None:
 def call_kwargs(node: Any) -> dict[str, Any]:
     """The keyword arguments of a recorded call: Keras 3 `kwargs`, tf.keras 2.x the first entry's dict."""
     if isinstance(node, dict):
-        return dict(node.get("kwargs") or {})
+        kwargs = node.get("kwargs")
+        return dict(kwargs) if isinstance(kwargs, dict) else {}
+    if not isinstance(node, list):
+        return {}
     entry = node if node and isinstance(node[0], str) else node[0] if node else []
     return dict(entry[3]) if isinstance(entry, list) and len(entry) > 3 and isinstance(entry[3], dict) else {}
 
