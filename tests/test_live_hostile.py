@@ -438,3 +438,9 @@ def test_unknown_options_are_input_errors() -> None:
     with pytest.raises(InputError) as info:
         paramwise.summary("not/a/model.py", input_size=(1, 4))
     assert "input_size" in info.value.message and "input_shape=" in info.value.hint
+
+
+def test_a_failure_in_paramwise_itself_is_not_blamed_on_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch_live, "tensor_name", torch_live.parent_of)  # a wrong call inside paramwise
+    with pytest.raises(TypeError):
+        paramwise.summary(Net())

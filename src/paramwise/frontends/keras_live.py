@@ -19,6 +19,7 @@ from ..kinds.core import Input
 from ..report import Report
 from . import ReadOptions
 from .keras_json import ConfigReader, StoredKeys, StoredTree, read_config
+from .torch_live import describe, raised_here
 
 
 def summarize(model: Any, **options: Any) -> Report:
@@ -29,6 +30,8 @@ def summarize(model: Any, **options: Any) -> Report:
     except ParamwiseError:
         raise
     except Exception as e:  # noqa: BLE001 -- the model's methods and properties are the user's code
+        if raised_here(e):
+            raise
         raise InputError(
             f"reading {type(model).__name__} '{safe_name(model)}' raised {describe(e)}",
             hint="paramwise reads the model's to_json(), its layers, each layer's get_config(), get_build_config() "
@@ -79,14 +82,6 @@ def safe_name(model: Any) -> str:
         return str(model.name)
     except Exception:  # noqa: BLE001 -- a name property that raises
         return "?"
-
-
-def describe(e: BaseException) -> str:
-    try:
-        text = " ".join(str(e).split())
-    except Exception:  # noqa: BLE001 -- an exception whose __str__ raises
-        text = ""
-    return f"{type(e).__name__}: {text[:200]}{'...' if len(text) > 200 else ''}" if text else type(e).__name__
 
 
 def config_graph(model: Any, source: str, options: ReadOptions, stored: StoredTree,

@@ -110,11 +110,24 @@ def read_module(module: Any, name: str, warnings: list[Diagnostic]) -> list[Laye
     except ParamwiseError:
         raise
     except Exception as e:  # noqa: BLE001 -- the module's methods and properties are the user's code
+        if raised_here(e):
+            raise
         raise InputError(
             f"reading {name}'s modules and tensors raised {describe(e)}",
             hint="paramwise reads named_modules(), named_parameters(), named_buffers() and the attributes of "
                  "built-in layers (in_features ...); one of them raised in this module",
         ) from None
+
+
+def raised_here(e: BaseException) -> bool:
+    """Whether the exception was raised in paramwise's own code (a bug to report, not the user's input)."""
+    import os
+
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(package + os.sep)
 
 
 def describe(e: BaseException) -> str:
