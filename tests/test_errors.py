@@ -83,12 +83,11 @@ def test_endless_loop_stops_quickly_on_the_step_budget(capsys: pytest.CaptureFix
         assert "steps to evaluate; stopped" in err
 
 
-def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(REPO)
-    from paramwise.errors import InputError
-
-    with pytest.raises(InputError):
-        main(["tests/cases/errors/no_input_shape.py", "--debug"])
+    assert main(["tests/cases/errors/no_input_shape.py", "--debug"]) == 2  # the same exit code as without --debug
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "InputError" in err
 
 
 HARMFUL = '''

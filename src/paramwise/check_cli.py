@@ -54,9 +54,16 @@ def load(args: argparse.Namespace) -> tuple[Graph, Report]:
 
 
 def run(argv: list[str]) -> int:
+    from .cli import read_limits
+
     args = build_parser().parse_args(argv)
     if args.running and args.claim is None:
         raise InputError("--running goes with --claim", hint="e.g. --claim 288,540988,541988 --running")
+    with read_limits(args):
+        return check_claims(args)
+
+
+def check_claims(args: argparse.Namespace) -> int:
     graph, report = load(args)
     if args.claim_total is not None:
         claims, mode = parse_claims(args.claim_total), "total"

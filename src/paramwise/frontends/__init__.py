@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib
+import io
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO, TextIO, cast
 
-from ..errors import InputError
+from ..errors import InputError, LimitError
 from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input
@@ -54,7 +61,8 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def pick(path: str, head: bytes, options: ReadOptions) -> ModuleType:
+def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None) -> ModuleType:
+    """The frontend whose sniff() recognises the input (`path` as sniffers see it; `shown` as messages do)."""
     if options.framework:
         wanted = {"keras": "keras_source", "torch": "torch_source"}.get(options.framework, options.framework)
         return load(wanted)
@@ -66,34 +74,216 @@ def pick(path: str, head: bytes, options: ReadOptions) -> ModuleType:
         if module.sniff(path, head):
             return module
     raise InputError(
-        f"{path}: paramwise does not recognise this input",
+        f"{shorten(shown or path)}: paramwise does not recognise this input",
         hint="give a Keras or PyTorch .py file, a .keras/.json/.h5 Keras file, a .safetensors/.pt checkpoint, "
         "an .onnx file or a Hugging Face config.json",
     )
 
 
-def read_path(path: str, options: ReadOptions, stdin_text: str | None = None) -> tuple[list[Found], int]:
-    """Read a file (or `-` with `stdin_text`) with the frontend that recognises it."""
+def read_path(path: str, options: ReadOptions, stdin_text: str | bytes | None = None) -> tuple[list[Found], int]:
+    """Read a file (or `-`: `stdin_text`, else standard input) with the frontend that recognises it.
+
+    Each input is read once, so a pipe (`<(cat model.py)`, `/dev/stdin`) works like a file; devices are
+    refused, a named pipe nobody writes to is given up after a few seconds, and text inputs are capped."""
     if path == "-":
-        data = (stdin_text or "").encode()
-        name = "<stdin>"
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{path}: no such file", hint="check the path")
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory", hint="give the model file itself")
-        with p.open("rb") as f:
-            head = f.read(65536)
-        module = pick(path, head, options)
-        if getattr(module, "READS_PATH", False):  # reads only what it needs (a 100 GB checkpoint's header)
-            found: tuple[list[Found], int] = module.read_file(path, options)
-            return found
-        data = p.read_bytes()
-        name = path
-    module = pick(path if path != "-" else "-", data[:65536], options)
+        return read_stream(path, "<stdin>", stdin_source(stdin_text), options)
+    try:
+        with open_input(path) as (f, mode):
+            if not stat.S_ISREG(mode):
+                return read_stream(path, path, f, options)
+            head = f.read(HEAD_BYTES)
+            module, skip = choose(sniff_name(path, mode), path, head, options)
+            if getattr(module, "READS_PATH", False):  # reads only what it needs (a 100 GB checkpoint's header)
+                found: tuple[list[Found], int] = module.read_file(path, options)
+                return found
+            size = os.fstat(f.fileno()).st_size
+            if not getattr(module, "BINARY", False) and size > MAX_TEXT_BYTES:
+                raise too_big(path, size, MAX_TEXT_BYTES)
+            data = head + f.read()
+    except OSError as e:
+        raise unreadable(path, e) from e
+    return read_data(path, module, data[skip:], options)
+
+
+HEAD_BYTES = 65536
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # a model's source or to_json() config is far smaller
+MAX_STREAM_BYTES = 1024 * 1024 * 1024  # a .keras archive or .h5 file read from a pipe
+FIFO_WAIT = 5.0  # seconds a named pipe may stay silent before it is given up
+INHERITED_FD = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)|/dev/std(in)")
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
+    """The input opened for reading, and its file mode. Never blocks: a pipe that the shell handed to this
+    process (`<(...)`, `/dev/stdin`) is read from its own descriptor; a named pipe is opened non-blocking."""
+    if os.path.isdir(path):
+        raise InputError(f"{shorten(path)}: is a directory", hint="give the model file itself")
+    fd = inherited_fd(path)
+    if fd is None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISCHR(mode) and not os.isatty(fd) or stat.S_ISBLK(mode):
+            raise InputError(f"{shorten(path)}: is a device, not a file", hint="give the model file itself")
+        if not stat.S_ISFIFO(mode) and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        yield cast(BinaryIO, f), mode
+
+
+def inherited_fd(path: str) -> int | None:
+    """A new descriptor for the pipe, socket or terminal that `path` names in /dev/fd (None for anything else)."""
+    match = INHERITED_FD.fullmatch(path)
+    if match is None:
+        return None
+    fd = 0 if match.group(2) else int(match.group(1))
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) and os.isatty(fd):
+        return os.dup(fd)
+    return None
+
+
+def stdin_source(stdin_text: str | bytes | None) -> BinaryIO:
+    if isinstance(stdin_text, bytes):
+        return io.BytesIO(stdin_text)
+    if isinstance(stdin_text, str):
+        return io.BytesIO(stdin_text.encode("utf-8", "surrogateescape"))
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return cast(BinaryIO, buffer)
+    if sys.stdin is None:
+        raise InputError("standard input is closed", hint="give a file, or pipe the model into paramwise -")
+    return cast(BinaryIO, TextAsBytes(sys.stdin))
+
+
+class TextAsBytes(io.RawIOBase):
+    """A text stream (a replaced sys.stdin) read as UTF-8 bytes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size).encode("utf-8", "surrogateescape")
+
+
+def read_stream(path: str, name: str, f: BinaryIO, options: ReadOptions) -> tuple[list[Found], int]:
+    """A pipe, terminal or standard input: the frontend is chosen from the first bytes, then the rest is read."""
+    wait = None if path == "-" or INHERITED_FD.fullmatch(path) else FIFO_WAIT
+    chunks = Chunks(f, path, wait)
+    head = chunks.read(HEAD_BYTES)
+    module, skip = choose("-", name, head, options)
+    if getattr(module, "READS_PATH", False):
+        raise InputError(
+            f"{shorten(name)}: a checkpoint is read in place (its header only), so it must be a file, not a pipe",
+            hint="save it to a file and give that file",
+        )
+    limit = MAX_STREAM_BYTES if getattr(module, "BINARY", False) else MAX_TEXT_BYTES
+    data = head + chunks.read(limit + 1 - len(head))
+    if len(data) > limit:
+        raise too_big(name, None, limit)
+    return read_data(name, module, data[skip:], options)
+
+
+class Chunks:
+    """Reads from a file, pipe or terminal; a named pipe silent for `wait` seconds is an error."""
+
+    def __init__(self, f: BinaryIO, path: str, wait: float | None) -> None:
+        self.f, self.path, self.wait = f, path, wait
+        self.polled = hasattr(f, "fileno") and not isinstance(f, io.BytesIO) and self.is_fifo()
+
+    def is_fifo(self) -> bool:
+        try:
+            return stat.S_ISFIFO(os.fstat(self.f.fileno()).st_mode) and os.get_blocking(self.f.fileno()) is False
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes: fewer only at the end of the input."""
+        parts: list[bytes] = []
+        while size > 0:
+            part = self.read_some(min(size, 1 << 20))
+            if not part:
+                break
+            parts.append(part)
+            size -= len(part)
+        return b"".join(parts)
+
+    def read_some(self, size: int) -> bytes:
+        if not self.polled:
+            return self.f.read(size) or b""
+        import select
+
+        fd = self.f.fileno()
+        while True:
+            ready, _, _ = select.select([fd], [], [], self.wait)
+            if not ready:
+                raise InputError(
+                    f"{shorten(self.path)}: nothing was written to this named pipe for {self.wait:g} s",
+                    hint="give the model file itself, or start the program that writes to the pipe first",
+                )
+            try:
+                return os.read(fd, size)  # b"" after a ready select: the writer closed the pipe
+            except BlockingIOError:
+                continue
+
+
+def choose(sniff_as: str, shown: str, head: bytes, options: ReadOptions) -> tuple[ModuleType, int]:
+    """The frontend for an input, and how many bytes of byte-order mark to skip (text inputs only)."""
+    if not head.startswith(codecs.BOM_UTF8):
+        return pick(sniff_as, head, options, shown), 0
+    try:
+        module = pick(sniff_as, head, options, shown)
+        if getattr(module, "BINARY", False) or getattr(module, "READS_PATH", False):
+            return module, 0
+    except InputError:
+        pass
+    return pick(sniff_as, head[len(codecs.BOM_UTF8):], options, shown), len(codecs.BOM_UTF8)
+
+
+def read_data(name: str, module: ModuleType, data: bytes, options: ReadOptions) -> tuple[list[Found], int]:
     if getattr(module, "BINARY", False):
         result: tuple[list[Found], int] = module.read(name, data, options)
-    else:
-        result = module.read(name, data.decode("utf-8", "replace"), options)
+        return result
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError(
+            f"{shorten(name)}: binary data, not text (a NUL byte at offset {nul:,})",
+            hint="give the model's source code or its to_json() file",
+        )
+    result = module.read(name, data.decode("utf-8", "replace"), options)
     return result
+
+
+def sniff_name(path: str, mode: int) -> str:
+    """The name sniffers see: a pipe or a /dev path has no meaningful suffix, so only its content counts."""
+    return path if stat.S_ISREG(mode) and not path.startswith(("/dev/", "/proc/")) else "-"
+
+
+def too_big(path: str, size: int | None, limit: int) -> LimitError:
+    got = f"{size_text(size)}, " if size is not None else ""
+    return LimitError(
+        f"{shorten(path)}: this input is larger than any model definition ({got}paramwise reads at most {size_text(limit)})",
+        hint="give the model's source code, its to_json() file or its .keras/.h5 file",
+    )
+
+
+def size_text(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 2**10:,.0f} KB" if n >= 2**10 else f"{n} bytes"
+
+
+def unreadable(path: str, error: OSError) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{shorten(path)}: no such file", hint="check the path")
+    reason = error.strerror or type(error).__name__
+    return InputError(f"{shorten(path)}: cannot read this input ({reason})", hint="check the path and its permissions")
+
+
+def shorten(path: str, keep: int = 80) -> str:
+    """A path as messages show it: long ones keep their start and end."""
+    path = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return path if len(path) <= keep else f"{path[: keep // 2 - 2]}...{path[-(keep // 2 - 1):]}"
