@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import Diagnostic, InputError, KindError, Location
-from .formula import Dim, Expr, add, evaluate, render, render_count, simplify
+from .formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify
 from .ir import Graph, Layer, Shape, TensorRef, Weight
 from .kinds.core import Submodel, Unknown
 from .report import Report, Row
@@ -37,7 +37,7 @@ class _Walk:
 
     shapes: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, _State]] = field(default_factory=dict)
     reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
-    parts: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
+    parts: dict[Any, dict[str, Any]] = field(default_factory=dict)
 
 
 _WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
@@ -179,45 +179,87 @@ def _freeze(w: Weight, layer: Layer) -> Weight:
 
 
 def _rows_for(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) -> list[Row]:
-    weights = _weights(layer, index, state, warnings)
     outs = state.outputs.get(index)
     out_shape: Shape | list[Shape] | None = None
     if outs:
         out_shape = outs[0] if len(outs) == 1 else [o for o in outs if not isinstance(o, list)]
-    row = _row(layer, weights, out_shape, state.sources.get(index, []), len(outs or []), warnings)
-    row = replace(row, input_shapes=tuple(state.first_inputs.get(index, ())))
+    ins = state.first_inputs.get(index)
+    parts = _parts(layer, index, state, warnings)
+    row = Row(
+        name=layer.name, type=layer.type, output_shape=out_shape, location=layer.location, depth=layer.depth,
+        parent=layer.parent, connected_to=tuple(dict.fromkeys(state.sources.get(index, []))), calls=len(outs or []),
+        input_shapes=tuple(ins or ()), **parts,
+    )
     rows = [row]
     if isinstance(layer.kind, Submodel):
-        inner = infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))
+        inner = infer(layer.kind.graph, input_shapes=ins)
         for r in inner.rows:
             rows.append(replace(r, depth=r.depth + 1 + layer.depth, parent=r.parent or layer.name))
     return rows
 
 
-def _row(
-    layer: Layer,
-    weights: list[Weight] | None,
-    out_shape: Shape | list[Shape] | None,
-    sources: list[str],
-    calls: int,
-    warnings: list[Diagnostic],
-) -> Row:
+def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) -> dict[str, Any]:
+    """What a layer's row says about its weights, shared by every identical layer of the walk (same kind,
+    attributes, input shapes and freezing): their formula is worked out and rendered once."""
+    walk = _WALK.get()
+    key = _parts_key(layer, state.first_inputs.get(index))
+    if walk is not None and key is not None and key in walk.parts:
+        return walk.parts[key]
+    before = len(warnings)
+    parts = _row_parts(layer, _weights(layer, index, state, warnings), warnings)
+    if walk is not None and key is not None and len(warnings) == before:  # warnings name the layer: not shared
+        walk.parts[key] = parts
+    return parts
+
+
+def _parts_key(layer: Layer, ins: list[Shape] | None) -> Any:
+    kind = layer.kind
+    if layer.stored is not None or isinstance(kind, (Submodel, Unknown)):
+        return None
+    attrs = _plain(kind.attrs)
+    if attrs is _NOT_PLAIN:
+        return None
+    key = (type(kind), kind.framework, kind.type_name, attrs, None if ins is None else tuple(ins), layer.trainable, layer.frozen)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+_NOT_PLAIN = object()
+_SCALARS = (type(None), bool, int, float, str)
+
+
+def _plain(value: Any, depth: int = 4) -> Any:
+    """`value` as a hashable key, with each scalar's type, when it is plain data (numbers, strings, sizes,
+    and small tuples, lists and dicts of them); `_NOT_PLAIN` for anything else (objects, kinds, graphs)."""
+    if type(value) in _SCALARS or is_symbolic(value):
+        return (type(value), value)
+    if depth == 0 or not isinstance(value, (tuple, list, dict)) or len(value) > 64:
+        return _NOT_PLAIN
+    is_dict = isinstance(value, dict)
+    frozen: list[Any] = []
+    for item in value.values() if isinstance(value, dict) else value:
+        item = (type(item), item) if type(item) in _SCALARS else _plain(item, depth - 1)
+        if item is _NOT_PLAIN:
+            return _NOT_PLAIN
+        frozen.append(item)
+    return (dict, tuple(zip(value, frozen))) if is_dict else (type(value), tuple(frozen))
+
+
+def _row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:
     kind = layer.kind
     if weights is None:
-        return Row(
-            name=layer.name, type=layer.type, kind=kind.kind_name, output_shape=out_shape, params=None,
-            trainable_params=None, non_trainable_params=None, buffers=None, weight_objects=(),
-            formula="?", formula_letters="?", explanation="unknown layer: its count is not known", why=kind.why(),
-            location=layer.location, depth=layer.depth, parent=layer.parent, connected_to=tuple(dict.fromkeys(sources)),
-            calls=calls,
+        return dict(
+            kind=kind.kind_name, params=None, trainable_params=None, non_trainable_params=None, buffers=None,
+            weight_objects=(), formula="?", formula_letters="?", explanation="unknown layer: its count is not known",
+            why=kind.why(),
         )
     params = [w for w in weights if not w.is_buffer]
     expr = _formula(layer, weights, params, warnings)
-    return Row(
-        name=layer.name,
-        type=layer.type,
+    return dict(
         kind=kind.kind_name,
-        output_shape=out_shape,
         params=_sum(w.count for w in params),
         trainable_params=_sum(w.count for w in params if w.trainable),
         non_trainable_params=_sum(w.count for w in params if not w.trainable),
@@ -228,11 +270,6 @@ def _row(
         explanation=explain(weights, expr),
         why=kind.why(),
         note=kind.note(),
-        location=layer.location,
-        depth=layer.depth,
-        parent=layer.parent,
-        connected_to=tuple(dict.fromkeys(sources)),
-        calls=calls,
     )
 
 
@@ -335,10 +372,14 @@ def _sum_children(graph: Graph, rows: list[Row]) -> list[Row]:
     containers = {layer.name for layer in graph.layers if getattr(layer.kind, "sums_children", False)}
     if not containers:
         return rows
+    children: dict[str, list[Row]] = {}
+    for c in rows:
+        if c.parent in containers:
+            children.setdefault(c.parent, []).append(c)
     done: dict[str, Row] = {}
     for r in reversed(rows):
         if r.name in containers:
-            r = _container_row(r, [done.get(c.name, c) for c in rows if c.parent == r.name])
+            r = _container_row(r, [done.get(c.name, c) for c in children.get(r.name, [])])
         done[r.name] = r
     return [done[r.name] for r in rows]
 

@@ -6,6 +6,8 @@ import io
 from typing import Any
 
 from rich import box
+from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -79,6 +81,14 @@ def totals(report: Report) -> Text:
 
 def render_text(report: Report, view: View | None = None, *, color: bool = False) -> str:
     view = view or View()
+    if not color or len(report.rows) > PLAIN_ABOVE:
+        plain = plain_text(report, view)
+        if plain is not None:
+            return plain
+    return rich_text(report, view, color=color)
+
+
+def rich_text(report: Report, view: View, *, color: bool = False) -> str:
     console = Console(
         width=view.width or 120, record=True, force_terminal=color, color_system="auto" if color else None,
         file=io.StringIO(), legacy_windows=False,
@@ -86,3 +96,84 @@ def render_text(report: Report, view: View | None = None, *, color: bool = False
     for part in render_renderables(report, view):
         console.print(part)
     return console.export_text(styles=color).rstrip() + "\n"
+
+
+# -- the same text without rich, for big models ------------------------------------------------------
+# rich lays out a table of 50,000 rows in about a minute; where nothing needs wrapping, markup or colour,
+# the text it would print is built here directly (tests/test_scale.py holds the two equal).
+
+PLAIN_ABOVE = 2000  # rows past which even a terminal gets the plain table (without colour) for speed
+HEAVY_HEAD = ("┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "└─┴┘")
+
+
+def plain_text(report: Report, view: View) -> str | None:
+    """What `render_text` prints without colour, or None where only rich can lay it out (a table wider than
+    the console, or text rich would read as markup, emoji codes, tabs or control characters)."""
+    width = view.width or 120
+    rows = visible_rows(report, view)
+    table = plain_table(report, rows, width)
+    title = wrapped(f'Model: "{report.model}"', width)
+    explained = wrapped(arithmetic(rows, view).plain, width)
+    summed = wrapped(totals(report).plain, width)
+    if table is None or title is None or explained is None or summed is None:
+        return None
+    return "\n".join([*title, *table, *explained, *summed]).rstrip() + "\n"
+
+
+def wrapped(text: str, width: int) -> list[str] | None:
+    """`text`'s lines as rich wraps them to `width` (its own word division; trailing spaces beyond the width
+    removed), or None for what rich would change otherwise (tabs, control characters, cropping)."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line or not (line.isprintable() or not line):
+            return None
+        if cell_len(line) <= width:
+            out.append(line)
+            continue
+        offsets = divide_line(line, width, fold=True)
+        for start, end in zip([0, *offsets], [*offsets, len(line)]):
+            piece = line[start:end]
+            if len(piece) > width:
+                piece = piece[:max(len(piece.rstrip()), width)]
+            if cell_len(piece) > width:
+                return None
+            out.append(piece)
+    return out
+
+
+def fits(line: str, width: int) -> bool:
+    return cell_len(line) <= width and (line.isprintable() or not line)
+
+
+def plain_table(report: Report, rows: list[Row], width: int) -> list[str] | None:
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    right = [False, False, True]
+    body = [[("  " * r.depth) + f"{r.name} ({r.type})", shape_text(r.output_shape), count_text(r.params)] for r in rows]
+    if is_graph(report):
+        headers.append("Connected to")
+        right.append(False)
+        for cells, r in zip(body, rows):
+            cells.append(", ".join(r.connected_to) or "-")
+    if any(r.buffers for r in rows if r.buffers):
+        headers.append("Buffers")
+        right.append(True)
+        for cells, r in zip(body, rows):
+            cells.append(count_text(r.buffers) if r.buffers else "")
+    widths = [cell_len(h) for h in headers]
+    for cells in body:
+        for i, cell in enumerate(cells):
+            if "[" in cell or ":" in cell or not fits(cell, width):
+                return None  # markup, emoji codes or control characters: rich's own rendering
+            widths[i] = max(widths[i], cell_len(cell))
+    if sum(widths) + 3 * len(widths) + 1 > width:
+        return None  # rich would wrap or shrink columns
+
+    def rule(chars: str) -> str:
+        return chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3]
+
+    def line(cells: list[str], bar: str) -> str:
+        padded = (" " * (w - cell_len(c)) + c if r else c + " " * (w - cell_len(c)) for c, w, r in zip(cells, widths, right))
+        return bar[0] + bar[1].join(f" {c} " for c in padded) + bar[2]
+
+    top, head, under, rows_bar, bottom = HEAVY_HEAD
+    return [rule(top), line(headers, head), rule(under), *(line(cells, rows_bar) for cells in body), rule(bottom)]
