@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # before this folder: `fuzz` is the package in tests/
 
 from fuzz.engine import READERS, Finding, Stats, Workspace, fuzz_reader, run_one, save_finding  # noqa: E402
+from fuzz.engine import message as message_of  # noqa: E402
 from fuzz.oracle import Outcome  # noqa: E402
 from fuzz.values import Context  # noqa: E402
 
@@ -228,7 +229,7 @@ def report(results: dict[str, Stats], args: argparse.Namespace, seconds: float) 
                  f"{total['leaks']:>5}")
     for s in results.values():
         for f in sorted(s.findings.values(), key=lambda f: -f.count):
-            message = f.outcome.stderr.strip().splitlines()[-1] if f.outcome.stderr.strip() else ""
+            message = "".join(message_of(f.outcome.stderr))
             lines.append(f"  {s.reader} x{f.count}: {f.key}")
             lines.append(f"      e.g. input {f.index} ({f.note}); {f.folder}")
             if f.outcome.paramwise_frame and f.outcome.paramwise_frame != f.outcome.last_frame:
