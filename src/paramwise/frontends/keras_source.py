@@ -28,7 +28,7 @@ from .keras_objects import (
     Passthrough,
     Session,
 )
-from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
+from .pyeval import ClassValue, Context, Function, Guard, HostValue, Interpreter, Opaque, guarded
 from .repair import parse_source
 
 # names that pasted code uses without importing them
@@ -102,6 +102,11 @@ def resolve(session: Session, dotted: str) -> Any:
 
 def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
     """All the models the file builds, and the index of the one to show."""
+    with guarded(path) as guard:
+        return read_guarded(path, text, options, guard)
+
+
+def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[list[Found], int]:
     tree, text, warnings = parse_source(path, text)
     session_box: list[Session] = []
 
@@ -118,6 +123,7 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
         return ctx.interp.make_symbol(name, ctx.node)
 
     interp = Interpreter(path, text, modules, undefined)
+    guard.interp = interp
     session = Session(path, interp)
     session_box.append(session)
     interp.run_module(tree)
@@ -173,7 +179,6 @@ def call_builders(interp: Interpreter, session: Session, options: ReadOptions) -
     first_error: InputError | None = None
     for name, value in builders(interp, options):
         before = len(session.models)
-        interp.steps = 0  # each builder gets the whole step budget
         try:
             result = interp.call(value, [], {}, getattr(value, "node", None))
         except InputError as e:

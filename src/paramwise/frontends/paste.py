@@ -46,6 +46,9 @@ def replace_characters(filename: str, lines: list[str], warnings: list[Diagnosti
     table = {**QUOTES, **LOOKALIKES}
     out = []
     for number, line in enumerate(lines, 1):
+        if line.isascii():
+            out.append(line)
+            continue
         cols = [i for i, ch in enumerate(line) if ch in table]
         if cols:
             found = sorted({line[i] for i in cols})
@@ -69,8 +72,9 @@ def keep_fenced_code(filename: str, lines: list[str]) -> tuple[list[str], Diagno
         return lines, None
     inside = False
     out = []
+    fence_lines = set(fences)
     for i, line in enumerate(lines):
-        if i in fences:
+        if i in fence_lines:
             inside = not inside
             out.append("")
         else:
@@ -113,7 +117,8 @@ def drop_rulers(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic 
     hits = [i for i, line in enumerate(lines) if RULER.match(line)]
     if not hits:
         return lines, None
-    out = ["" if i in hits else line for i, line in enumerate(lines)]
+    dropped = set(hits)
+    out = ["" if i in dropped else line for i, line in enumerate(lines)]
     return out, _warning(filename, hits[0] + 1, "removed the ruler lines of a printed table")
 
 

@@ -5,7 +5,13 @@ Nothing from the input is executed, imported, unpickled or passed to `eval`/`exe
 comprehensions, f-strings and a whitelist of methods on plain data (list.append, str.format ...).
 Framework objects (keras.layers.Dense, nn.Conv2d ...) are `HostValue`s supplied by a frontend; anything
 else the code touches (optimizers, datasets, file I/O) becomes an `Opaque` value that absorbs every
-operation and does nothing. A step budget and a depth limit stop runaway loops and recursion.
+operation and does nothing.
+
+Every read is bounded: a step budget and a wall-clock budget for the whole read, a limit on nested calls and
+on nested expressions, and limits on what one operation may make (the length of a list or string, the bits
+of an integer, the nesting of containers), checked before the operation runs. No value the code can reach
+leads to Python objects of paramwise itself: methods of plain data are offered through a whitelist, format
+strings may name only plain fields, and messages describe values instead of showing internal reprs.
 """
 
 from __future__ import annotations
@@ -13,15 +19,37 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
+import os
+import re
+import string
+import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Diagnostic, InputError, Location
+from ..errors import Diagnostic, InputError, LimitError, Location
 
-MAX_STEPS = 2_000_000
-MAX_DEPTH = 60
-MAX_SIZE = 1_000_000  # longest list or string the code may build
+
+def _seconds_from_env(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value >= 0 and value == value else default
+
+
+MAX_STEPS = 2_000_000  # interpreter steps for the whole read (all builder functions share them)
+MAX_DEPTH = 60  # nested calls of the file's own functions
+MAX_SIZE = 1_000_000  # longest list, tuple, dict, set or string (items or characters) one operation may make
+MAX_INT_BITS = 4096  # largest integer the code may make (1,233 digits; a size needs 64 bits)
+MAX_NESTING = 100  # containers nested in containers (a 300,000-deep tuple used as a key crashes CPython)
+MAX_EXPR_DEPTH = 250  # expressions nested in expressions, across calls (`1+1+...`, `f()()()`, `x[0][0]...`)
+RECURSION_LIMIT = 4000  # Python frames allowed while reading (the limits above stay far below it)
+# wall-clock seconds for evaluating one file (0: none); PARAMWISE_TIME_LIMIT sets it, as it sets the CLI's
+TIME_LIMIT = _seconds_from_env("PARAMWISE_TIME_LIMIT", 5.0)
+LIMIT_HINT = "paramwise reads code without running it; code that needs this much is probably not building a model"
 
 
 class Opaque:
@@ -36,6 +64,9 @@ class Opaque:
 
 class HostValue:
     """A framework object provided by a frontend. Override the hooks it needs."""
+
+    def __repr__(self) -> str:
+        return "<framework object>"
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
         return Opaque(f"{self!r}.{name}")
@@ -234,6 +265,13 @@ class Interpreter:
         self.current: ast.AST | None = None
         self.symbols: dict[str, Location] = {}  # undefined names read as unknown sizes, where first seen
         self.loops: list[ast.AST] = []  # the loops being run, outermost first (named by the step-budget error)
+        self.time_limit = TIME_LIMIT
+        self.started = time.monotonic()
+        self.next_clock = 1024  # the step count at which the clock is read next
+        self.nesting = 0  # expressions being evaluated, one inside the other
+        self.last: ast.AST | None = None  # the expression being evaluated (where a RecursionError is reported)
+        self.warned: set[str] = set()
+        self.tuple_depths: dict[int, tuple[Any, int]] = {}  # nesting of the nested tuples made (they never change)
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""
@@ -254,21 +292,36 @@ class Interpreter:
 
     def warn(self, code: str, message: str, hint: str = "", node: ast.AST | None = None) -> None:
         """Record a warning once per message (a name missing in ten places is one warning)."""
-        if any(w.message == message for w in self.warnings):
+        if message in self.warned:
             return
+        self.warned.add(message)
         self.warnings.append(Diagnostic(code, message, self.location(node or self.current), hint))
 
     def error(self, message: str, node: ast.AST | None, hint: str = "") -> InputError:
         return InputError(message, hint=hint, location=self.location(node or self.current))
 
-    def tick(self, node: ast.AST) -> None:
-        self.steps += 1
+    def limit(self, message: str, node: ast.AST | None, hint: str = LIMIT_HINT) -> LimitError:
+        return LimitError(message, hint=hint, location=self.location(node or self.current))
+
+    def tick(self, node: ast.AST, n: int = 1) -> None:
+        """Count `n` steps of work (and read the clock every thousand) against the budgets of the whole read."""
+        self.steps += n
         if self.steps > MAX_STEPS:
-            raise self.error(
+            raise self.limit(
                 f"the model code takes more than {MAX_STEPS:,} steps to evaluate; stopped",
                 self.loops[0] if self.loops else node,  # the outermost loop still running
                 hint="paramwise reads code without running it; a loop this long is probably not building a model",
             )
+        if self.steps >= self.next_clock:
+            self.next_clock = self.steps + 1024
+            if self.time_limit and time.monotonic() - self.started > self.time_limit:
+                self.next_clock = 0  # spent for the rest of the read: every later step stops at once
+                raise self.limit(
+                    f"the model code takes more than {self.time_limit:g} s to evaluate; stopped",
+                    self.loops[0] if self.loops else node,
+                    hint="paramwise reads code without running it; if this file does build a model, allow more time "
+                    "with PARAMWISE_TIME_LIMIT=SECONDS",
+                )
 
     # -- statements ----------------------------------------------------------------------------
     def run_module(self, tree: ast.Module) -> Scope:
@@ -484,7 +537,17 @@ class Interpreter:
         if method is None:
             self.warn("unsupported", f"{type(node).__name__} expressions are not evaluated", node=node)
             return Opaque(type(node).__name__)
-        return method(node, scope)
+        if self.nesting >= MAX_EXPR_DEPTH:
+            raise self.limit(f"expressions nest deeper than {MAX_EXPR_DEPTH} levels here; stopped", node)
+        self.nesting += 1
+        self.last = node
+        try:
+            return method(node, scope)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as e:
+            # an operation on values paramwise does not model in detail: the input's error, not paramwise's
+            raise self.error(f"paramwise cannot evaluate this expression ({type(e).__name__})", node) from e
+        finally:
+            self.nesting -= 1
 
     def expr_Constant(self, node: ast.Constant, scope: Scope) -> Any:
         return node.value
@@ -543,7 +606,7 @@ class Interpreter:
             try:
                 result = CMPOPS[type(op)](left, right)
             except TypeError as e:
-                raise self.error(f"cannot compare {left!r} and {right!r}", node) from e
+                raise self.error(f"cannot compare {_describe(left)} and {_describe(right)}", node) from e
             if not self.truth(result, node):
                 return False
             left = right
@@ -555,19 +618,19 @@ class Interpreter:
         return self.eval(node.orelse, scope)
 
     def expr_List(self, node: ast.List, scope: Scope) -> Any:
-        return self.elements(node.elts, scope)
+        return self.check(self.elements(node.elts, scope), node)
 
     def expr_Tuple(self, node: ast.Tuple, scope: Scope) -> Any:
-        return tuple(self.elements(node.elts, scope))
+        return self.check(tuple(self.elements(node.elts, scope)), node)
 
     def expr_Set(self, node: ast.Set, scope: Scope) -> Any:
-        return set(self.elements(node.elts, scope))
+        return self.check(self.hashing(set, self.elements(node.elts, scope), node), node)
 
     def elements(self, elts: list[ast.expr], scope: Scope) -> list[Any]:
         out: list[Any] = []
         for e in elts:
             if isinstance(e, ast.Starred):
-                out.extend(self.iterate(self.eval(e.value, scope), e))
+                out.extend(self.items(self.eval(e.value, scope), e, already=len(out)))
             else:
                 out.append(self.eval(e, scope))
         return out
@@ -576,10 +639,14 @@ class Interpreter:
         out: dict[Any, Any] = {}
         for k, v in zip(node.keys, node.values):
             if k is None:
-                out.update(self.eval(v, scope))
+                other = self.eval(v, scope)
+                if isinstance(other, dict):
+                    self.check_size(len(out) + len(other), v)
+                    out.update(other)
             else:
-                out[self.eval(k, scope)] = self.eval(v, scope)
-        return out
+                key = self.eval(k, scope)
+                self.hashing(lambda pair: out.__setitem__(*pair), (key, self.eval(v, scope)), k)
+        return self.check(out, node)
 
     def expr_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
         obj = self.eval(node.value, scope)
@@ -589,9 +656,10 @@ class Interpreter:
         if isinstance(obj, Opaque) or isinstance(key, Opaque):
             return Opaque("item")
         try:
-            return obj[key]
-        except (IndexError, KeyError, TypeError) as e:
-            raise self.error(f"cannot take item {key!r} of {_describe(obj)}: {e}", node) from e
+            return self.check(obj[key], node)
+        except (IndexError, KeyError, TypeError, ValueError, OverflowError) as e:
+            reason = "no such item" if isinstance(e, (IndexError, KeyError)) else "it cannot be indexed with that"
+            raise self.error(f"cannot take item {_describe(key)} of {_describe(obj)}: {reason}", node) from e
 
     def expr_Slice(self, node: ast.Slice, scope: Scope) -> Any:
         def part(n: ast.expr | None) -> Any:
@@ -604,15 +672,19 @@ class Interpreter:
 
     def expr_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Any:
         parts = []
+        total = 0
         for v in node.values:
             if isinstance(v, ast.FormattedValue):
                 value = self.eval(v.value, scope)
                 spec = self.eval(v.format_spec, scope) if v.format_spec is not None else ""
-                if v.conversion == ord("r"):
-                    value = repr(value)
-                parts.append(format(value, spec) if not isinstance(value, (Opaque, HostValue)) else str(value))
+                if v.conversion in (ord("r"), ord("s"), ord("a")):
+                    value = self.text(value, chr(v.conversion), v)
+                part = self.format_value(value, spec if isinstance(spec, str) else self.text(spec, "s", v), v)
             else:
-                parts.append(str(self.eval(v, scope)))
+                part = self.text(self.eval(v, scope), "s", v)
+            total += len(part)
+            self.check_size(total, node, "string")
+            parts.append(part)
         return "".join(parts)
 
     def expr_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
@@ -627,17 +699,18 @@ class Interpreter:
         return self.eval(node.value, scope)
 
     def expr_ListComp(self, node: ast.ListComp, scope: Scope) -> Any:
-        return list(self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node))
+        return self.check(self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node), node)
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp, scope: Scope) -> Any:
-        return list(self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node))
+        return self.check(self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node), node)
 
     def expr_SetComp(self, node: ast.SetComp, scope: Scope) -> Any:
-        return set(self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node))
+        items = self.comprehension(node.generators, lambda s: self.eval(node.elt, s), scope, node)
+        return self.check(self.hashing(set, items, node), node)
 
     def expr_DictComp(self, node: ast.DictComp, scope: Scope) -> Any:
         pairs = self.comprehension(node.generators, lambda s: (self.eval(node.key, s), self.eval(node.value, s)), scope, node)
-        return dict(pairs)
+        return self.check(self.hashing(dict, pairs, node), node)
 
     def comprehension(
         self, generators: list[ast.comprehension], element: Callable[[Scope], Any], scope: Scope, node: ast.AST
@@ -648,6 +721,8 @@ class Interpreter:
         def loop(i: int) -> None:
             if i == len(generators):
                 out.append(element(inner))
+                if len(out) > MAX_SIZE:
+                    self.check_size(len(out), node)
                 return
             gen = generators[i]
             for item in self.iterate(self.eval(gen.iter, inner), gen.iter):
@@ -697,7 +772,7 @@ class Interpreter:
             items = value.py_getattr("__iter__", Context(self, node))
             if isinstance(items, list):
                 return iter(items)
-            raise self.error(f"cannot loop over {value!r}", node)
+            raise self.error(f"cannot loop over {_describe(value)}", node)
         if isinstance(value, dict):
             return iter(list(value))
         try:
@@ -711,21 +786,36 @@ class Interpreter:
                 if isinstance(side, HostValue) and hasattr(side, "py_binop"):
                     return side.py_binop(op, left, right, Context(self, node))
             return Opaque("arithmetic")
-        if op is ast.Pow and isinstance(right, int) and isinstance(left, int) and abs(right) > 4096:
-            raise self.error(f"{left} ** {right} is too large to evaluate", node)
-        if op is ast.LShift and isinstance(right, int) and right > 4096:
-            raise self.error(f"{left} << {right} is too large to evaluate", node)
-        if op is ast.Mult and (isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))):
-            seq, n = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
-            if isinstance(n, int) and n * max(len(seq), 1) > MAX_SIZE:
-                raise self.error("this sequence would be too large to build", node)
+        left, right = _exact(left), _exact(right)
+        self.check_binop(op, left, right, node)
+        if op is ast.Mod and isinstance(left, (str, bytes)):
+            return self.percent(left, right, node)
         try:
             result = BINOPS[op](left, right)
         except ZeroDivisionError as e:
             raise self.error("division by zero", node) from e
-        except TypeError as e:
+        except OverflowError as e:
+            raise self.limit(f"{_describe(left)} {_op_text(op)} {_describe(right)} is too large to compute", node) from e
+        except (TypeError, ValueError) as e:
             raise self.error(f"cannot compute {_describe(left)} {_op_text(op)} {_describe(right)}", node) from e
-        return result
+        return self.check(result, node)
+
+    def check_binop(self, op: type, left: Any, right: Any, node: ast.AST) -> None:
+        """Refuse an operation whose result would be over the limits, before computing it."""
+        ints = isinstance(left, int) and isinstance(right, int)
+        if op is ast.Pow and ints and right > 0 and abs(left) > 1 and (abs(left).bit_length() - 1) * right + 1 > MAX_INT_BITS:
+            raise self.limit(f"{_describe(left)} ** {_describe(right)} has more than {MAX_INT_BITS} bits; stopped", node)
+        if op is ast.LShift and ints and left and right > 0 and abs(left).bit_length() + right > MAX_INT_BITS:
+            raise self.limit(f"{_describe(left)} << {_describe(right)} has more than {MAX_INT_BITS} bits; stopped", node)
+        if op is ast.Mult and ints and abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS + 1:
+            raise self.limit(f"{_describe(left)} * {_describe(right)} has more than {MAX_INT_BITS} bits; stopped", node)
+        sequences = (str, bytes, list, tuple)
+        if op is ast.Mult and (isinstance(left, sequences) or isinstance(right, sequences)):
+            seq, n = (left, right) if isinstance(left, sequences) else (right, left)
+            if isinstance(n, int) and n > 0:
+                self.check_size(n * max(len(seq), 1), node, "sequence")
+        if op is ast.Add and isinstance(left, sequences) and isinstance(right, sequences):
+            self.check_size(len(left) + len(right), node, "sequence")
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
         ctx = Context(self, node)
@@ -746,8 +836,8 @@ class Interpreter:
             host = obj.host_base()
             return host.py_getattr(name, ctx) if host is not None else Opaque(name)
         for typ, allowed in SAFE_METHODS.items():
-            if isinstance(obj, typ) and name in allowed:
-                return getattr(obj, name)
+            if isinstance(obj, typ) and name in allowed and not (typ is int and isinstance(obj, bool)):
+                return _Method(obj, name)
         if _is_symbolic(obj) or isinstance(obj, (int, float)):
             if name in ("real", "numerator"):
                 return obj
@@ -836,10 +926,10 @@ class Interpreter:
             return None
         if isinstance(func, _Builtin):
             return self.call_builtin(func.name, args, kwargs, node)
+        if isinstance(func, _Method):
+            return self.call_method(func.obj, func.name, args, kwargs, node)
         if isinstance(func, Opaque):
             return Opaque(f"{func.what}()")
-        if callable(func) and getattr(func, "__self__", None) is not None:
-            return self.call_safe(func, args, kwargs, node)  # a whitelisted method of plain data
         if getattr(func, "is_Symbol", False):
             return self.undefined_object(str(func), node)
         raise ctx.error(f"{_describe(func)} is not callable")
@@ -850,33 +940,52 @@ class Interpreter:
         self.warn("undefined_name", f"'{name}' is not defined; what the code does with it is skipped", hint=f"import or define {name}", node=node)
         return Opaque(name)
 
-    def call_safe(self, func: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
+    def call_safe(self, func: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST | None,
+                  what: str = "") -> Any:
+        """Call a whitelisted builtin or method of plain data, whose arguments were checked to make nothing too
+        large; an error names what the user wrote, never a Python repr of paramwise's own objects."""
         try:
             result = func(*args, **kwargs)
+        except OverflowError as e:
+            raise self.limit(f"{what or 'this call'}: the result is too large", node) from e
         except (TypeError, ValueError, IndexError, KeyError, AttributeError) as e:
-            raise self.error(f"{e}", node) from e
-        if isinstance(result, (list, str)) and len(result) > MAX_SIZE:
-            raise self.error("this value would be too large to build", node)
-        return result
+            plain = all(_is_plain(a) for a in [*args, *kwargs.values()])
+            reason = str(e)[:200] if plain and not isinstance(e, KeyError) else "it cannot take these arguments"
+            if isinstance(e, KeyError):
+                reason = f"no key {_describe(e.args[0]) if e.args else ''}"
+            raise self.error(f"{what or 'this call'} failed: {reason}", node) from e
+        return self.check(result, node)
 
     def call_builtin(self, name: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
+        at: ast.AST = node or ast.Pass()
         if name == "print":
             return None
         if name == "isinstance":
             return self.isinstance(args[0], args[1])
         if name == "hasattr":
             try:
-                self.getattr(args[0], args[1], node or ast.Pass())
+                self.getattr(args[0], args[1], at)
                 return True
             except InputError:
                 return False
         if name in ("getattr", "setattr"):
-            return self.call_attribute_builtin(name, args, node or ast.Pass())
+            return self.call_attribute_builtin(name, args, at)
         if name in ("map", "filter"):
-            fn, items = args[0], [x for seq in args[1:] for x in [list(self.iterate(seq, node or ast.Pass()))]]
+            fn, seqs = args[0], [self.items(seq, at) for seq in args[1:]]
+            if not seqs:
+                raise self.error(f"{name}() needs something to loop over", node)
             if name == "map":
-                return [self.call(fn, list(vals), {}, node) for vals in zip(*items)]
-            return [x for x in items[0] if self.truth(self.call(fn, [x], {}, node) if fn is not None else x, node or ast.Pass())]
+                out = []
+                for vals in zip(*seqs):
+                    self.tick(at)
+                    out.append(self.call(fn, list(vals), {}, node))
+                return self.check(out, at)
+            kept = []
+            for x in seqs[0]:
+                self.tick(at)
+                if self.truth(self.call(fn, [x], {}, node) if fn is not None else x, at):
+                    kept.append(x)
+            return kept
         if name in ("type", "object", "property", "staticmethod", "classmethod"):
             return Opaque(name)
         if name == "range":
@@ -886,10 +995,289 @@ class Interpreter:
                 unread = ", ".join(a.what for a in args if isinstance(a, Opaque)) or "a value that is not an integer"
                 raise self.error(f"range() is given a value paramwise cannot read: {unread}", node,
                                  hint="write the value as a number in the file")
-            return range(*args)
-        if name in ("list", "tuple", "set", "sorted", "reversed", "enumerate", "zip", "sum", "min", "max", "any", "all", "dict", "len"):
-            args = [list(self.iterate(a, node or ast.Pass())) if isinstance(a, (Opaque, HostValue)) else a for a in args]
-        return self.call_safe(SAFE_BUILTINS[name], args, kwargs, node)
+            return self.call_safe(range, args, kwargs, node, "range()")
+        if name == "len" and len(args) == 1 and isinstance(args[0], range):
+            return _range_len(args[0])
+        if name in ("str", "repr") and len(args) == 1 and not kwargs:
+            return self.text(args[0], "r" if name == "repr" else "s", at)
+        if name == "pow" and len(args) == 2 and not kwargs:
+            return self.binop(ast.Pow, args[0], args[1], at)
+        if args and (name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate", "reversed")
+                     or name in ("min", "max") and len(args) == 1 or name == "dict" and not isinstance(args[0], dict)
+                     or name == "len" and isinstance(args[0], (Opaque, HostValue))):
+            args = [self.items(args[0], at), *args[1:]]
+        if name == "zip":
+            args = [self.items(a, at) for a in args]
+        if name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate", "reversed", "zip",
+                    "min", "max", "dict"):
+            if name == "sum" and args and isinstance(args[0], list):
+                self.check_sum(args[0], args[1] if len(args) > 1 else kwargs.get("start", 0), at)
+            if name in ("enumerate", "zip", "reversed"):  # made whole: a list, sized like its input
+                return self.check(self.call_safe(lambda *a, **k: list(SAFE_BUILTINS[name](*a, **k)), args, kwargs, node,
+                                                 f"{name}()"), at)
+        if name in ("int", "float", "round", "chr", "hex", "bin", "divmod", "abs") and any(
+            isinstance(a, str) and len(a) > 5000 for a in args
+        ):
+            raise self.limit(f"{name}() of a text of {len(args[0]):,} characters; stopped", node)
+        return self.call_safe(SAFE_BUILTINS[name], args, kwargs, node, f"{name}()")
+
+    def call_method(self, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
+        """A whitelisted method of plain data, refused when what it would make is over the limits."""
+        at: ast.AST = node or ast.Pass()
+        what = f"{type(obj).__name__}.{name}()"
+        if isinstance(obj, str):
+            if name == "format":
+                return self.str_format(obj, args, kwargs, at)
+            if name == "join" and args:
+                parts = self.items(args[0], at)
+                if not all(isinstance(p, str) for p in parts):
+                    raise self.error(f"{what} joins only strings", node)
+                self.check_size(sum(map(len, parts)) + len(obj) * max(len(parts) - 1, 0), at, "string")
+                args = [parts, *args[1:]]
+            if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+                count = len(obj) + 1 if args[0] == "" else obj.count(args[0])
+                if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+                    count = min(count, args[2])
+                self.check_size(len(obj) + count * (len(args[1]) - len(args[0])), at, "string")
+            if name == "zfill" and args and isinstance(args[0], int):
+                self.check_size(args[0], at, "string")
+        elif isinstance(obj, list):
+            if name in ("append", "insert"):
+                self.check_size(len(obj) + 1, at)
+                if args:
+                    self.check_nesting([args[-1]], at)
+            if name == "extend" and args:
+                added = self.items(args[0], at, already=len(obj))
+                self.check_nesting(added, at)
+                args = [added]
+        elif isinstance(obj, (set, dict)):
+            if name == "update":
+                pairs = [x for a in args for x in self.items(a.items() if isinstance(a, dict) else a, at)]
+                self.check_size(len(obj) + len(pairs) + len(kwargs), at)
+                self.check_nesting(pairs, at)
+                args = [dict(pairs) if isinstance(obj, dict) else pairs] if args else []
+            if name in ("add", "setdefault"):
+                self.check_size(len(obj) + 1, at)
+                self.check_nesting(list(args), at)
+        return self.call_safe(getattr(obj, name), args, kwargs, node, what)
+
+    # -- limits on what the code makes ------------------------------------------------------------
+    def check_size(self, n: int, node: ast.AST | None, what: str = "value") -> None:
+        if n > MAX_SIZE:
+            unit = "characters" if what == "string" else "items"
+            raise self.limit(f"this {what} would have more than {MAX_SIZE:,} {unit}; stopped", node)
+
+    def check(self, value: Any, node: ast.AST | None) -> Any:
+        """A value an operation made, refused when over the limits (length, integer bits, nesting)."""
+        if isinstance(value, int):
+            if value.bit_length() > MAX_INT_BITS:
+                raise self.limit(f"this integer has more than {MAX_INT_BITS} bits; stopped", node)
+        elif isinstance(value, (str, bytes)):
+            self.check_size(len(value), node, "string")
+        elif isinstance(value, (list, tuple, dict, set, frozenset)):
+            self.check_size(len(value), node)
+            self.check_nesting([value], node, 0)
+        elif getattr(value, "is_Integer", False) and int(value).bit_length() > MAX_INT_BITS:
+            raise self.limit(f"this integer has more than {MAX_INT_BITS} bits; stopped", node)
+        return value
+
+    def check_nesting(self, values: list[Any], node: ast.AST | None, extra: int = 1) -> None:
+        """Refuse to put `values` in a container (`extra` levels up) when that nests more than MAX_NESTING deep."""
+        memo: dict[int, int] = {}
+        for v in values:
+            if isinstance(v, CONTAINERS) and self.nesting_of(v, 0, memo) + extra > MAX_NESTING:
+                raise self.limit(f"containers nest more than {MAX_NESTING} levels deep here; stopped", node)
+
+    def nesting_of(self, value: Any, level: int, memo: dict[int, int]) -> int:
+        key = id(value)
+        if key in memo:
+            return memo[key]
+        cached = self.tuple_depths.get(key)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        if level > MAX_NESTING:
+            return MAX_NESTING + 1
+        memo[key] = 0  # a list that contains itself
+        inner = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        deepest = 0
+        for item in inner:
+            if isinstance(item, CONTAINERS):
+                deepest = max(deepest, self.nesting_of(item, level + 1, memo))
+                if deepest > MAX_NESTING:
+                    break
+        depth = deepest + 1
+        memo[key] = depth
+        if depth > 1 and isinstance(value, (tuple, frozenset)):
+            self.tuple_depths[key] = (value, depth)
+        return depth
+
+    def items(self, value: Any, node: ast.AST, already: int = 0) -> list[Any]:
+        """Everything an iterable holds, as a list, refused before it is made when it would be too long."""
+        if isinstance(value, Opaque):
+            return []
+        if isinstance(value, HostValue):
+            return list(self.iterate(value, node))
+        size = _range_len(value) if isinstance(value, range) else len(value) if hasattr(value, "__len__") else None
+        if size is not None:
+            self.check_size(size + already, node)
+            self.tick(node, size // 16)  # a builtin going through n items is some work too
+            return list(self.iterate(value, node))
+        out = []
+        for item in self.iterate(value, node):
+            self.tick(node)
+            out.append(item)
+            self.check_size(len(out) + already, node)
+        return out
+
+    def hashing(self, make: Callable[[Any], Any], items: Any, node: ast.AST) -> Any:
+        try:
+            return make(items)
+        except TypeError as e:
+            raise self.error("a set member or dict key must be a number, a string or a tuple of them", node) from e
+
+    def check_sum(self, items: list[Any], start: Any, node: ast.AST) -> None:
+        sequences = (list, tuple, str, bytes)
+        if isinstance(start, sequences) or any(isinstance(x, sequences) for x in items):
+            self.check_size(sum(len(x) for x in [start, *items] if isinstance(x, sequences)), node, "sequence")
+
+    # -- text: str(), repr(), f-strings, str.format, % -------------------------------------------
+    def text(self, value: Any, conversion: str, node: ast.AST | None) -> str:
+        """str() (conversion "s"), repr() ("r") or ascii() ("a") of a value, as Python writes data; paramwise's
+        own objects are described, never shown; refused when longer than MAX_SIZE or nested too deep."""
+        parts: list[str] = []
+        budget = [MAX_SIZE]
+
+        def put(piece: str) -> None:
+            budget[0] -= len(piece)
+            if budget[0] < 0:
+                raise self.limit(f"this text would be longer than {MAX_SIZE:,} characters; stopped", node)
+            parts.append(piece)
+
+        def show(v: Any, r: bool, level: int) -> None:
+            if level > MAX_NESTING:
+                raise self.limit(f"this value nests more than {MAX_NESTING} levels deep to be written out; stopped", node)
+            if isinstance(v, str):
+                put(repr(v) if r else v)
+            elif isinstance(v, (bool, int, float, complex, bytes, range)) or v is None:
+                put(repr(v) if r or not isinstance(v, bytes) else str(v))
+            elif isinstance(v, (*CONTAINERS, *VIEWS)):
+                v = _any(v)
+                self.tick(node or ast.Pass(), len(v) // 16)
+                if isinstance(v, (set, frozenset)) and not v:
+                    put("set()" if isinstance(v, set) else "frozenset()")
+                    return
+                opener, closer = BRACKETS.get(type(v), (f"{type(v).__name__}([", "])"))
+                put(opener)
+                for i, item in enumerate(v):
+                    if i:
+                        put(", ")
+                    show(item, True, level + 1)
+                    if isinstance(v, dict):
+                        put(": ")
+                        show(v[item], True, level + 1)
+                if isinstance(v, tuple) and len(v) == 1:
+                    put(",")
+                put(closer)
+            elif isinstance(v, slice):
+                put("slice(")
+                for i, part in enumerate((v.start, v.stop, v.step)):
+                    put(", " if i else "")
+                    show(part, True, level + 1)
+                put(")")
+            elif _is_symbolic(v) or getattr(v, "is_Number", False):
+                put(str(v)[:MAX_SIZE + 1])
+            else:
+                put(_describe_object(v))
+
+        show(value, conversion in ("r", "a"), 0)
+        out = "".join(parts)
+        return out.encode("ascii", "backslashreplace").decode("ascii") if conversion == "a" else out
+
+    def check_spec(self, spec: str, node: ast.AST) -> None:
+        """A format spec's width and precision (`{x:>10}`, `%.3f`) may not ask for more than MAX_SIZE characters."""
+        if any(len(d) > 7 or int(d) > MAX_SIZE for d in re.findall(r"\d+", spec)):
+            raise self.limit(f"the format spec '{spec[:40]}' asks for more than {MAX_SIZE:,} characters; stopped", node)
+
+    def format_value(self, value: Any, spec: str, node: ast.AST) -> str:
+        """format(value, spec) for plain numbers and strings; anything else is written as text."""
+        self.check_spec(spec, node)
+        if not isinstance(value, (int, float, complex, str)):
+            value = self.text(value, "s", node)
+        try:
+            return self.check(format(value, spec), node)  # type: ignore[no-any-return]
+        except (ValueError, TypeError, OverflowError) as e:
+            raise self.error(f"cannot format {_describe(value)} with the spec '{spec[:40]}'", node) from e
+
+    def str_format(self, fmt: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> str:
+        """str.format with plain fields only (`{}`, `{0}`, `{name}`, a spec, a conversion): a field that reads an
+        attribute or an item (`{0.attr}`, `{0[key]}`) is refused, so the input reaches nothing through it."""
+        counter = [0]
+
+        def render(template: str, nested: bool) -> str:
+            try:
+                parsed = list(string.Formatter().parse(template))
+            except ValueError as e:
+                raise self.error(f"this format string cannot be read: {e}", node) from e
+            out: list[str] = []
+            total = 0
+            for literal, field_name, spec, conversion in parsed:
+                pieces = [literal]
+                if field_name is not None:
+                    if field_name == "":
+                        key: int | str = counter[0]
+                        counter[0] += 1
+                    elif field_name.isdigit():
+                        key = int(field_name)
+                    elif field_name.isidentifier():
+                        key = field_name
+                    else:
+                        raise self.error(
+                            f"the format field '{{{field_name[:40]}}}' reads an attribute or an item; paramwise "
+                            "formats only plain fields such as {}, {0} or {name}", node,
+                            hint="format the value itself: '{}'.format(value)")
+                    if isinstance(key, int):
+                        if key >= len(args):
+                            raise self.error(f"the format field {{{key}}} has no argument", node)
+                        value = args[key]
+                    elif key in kwargs:
+                        value = kwargs[key]
+                    else:
+                        raise self.error(f"the format field {{{key}}} has no argument", node)
+                    if spec and "{" in spec:
+                        if nested:
+                            raise self.error("format fields nest too deeply", node)
+                        spec = render(spec, True)
+                    if conversion:
+                        if conversion not in "rsa":
+                            raise self.error(f"unknown conversion '!{conversion}' in a format field", node)
+                        value = self.text(value, conversion, node)
+                    pieces.append(self.format_value(value, spec or "", node))
+                for piece in pieces:
+                    total += len(piece)
+                    self.check_size(total, node, "string")
+                    out.append(piece)
+            return "".join(out)
+
+        return render(fmt, False)
+
+    def percent(self, fmt: str | bytes, values: Any, node: ast.AST) -> Any:
+        """`"%d-%s" % (a, b)`, with widths and precisions in bounds and paramwise's objects written as text."""
+        spec = fmt.decode("latin-1") if isinstance(fmt, bytes) else fmt
+        for width, precision in re.findall(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?", spec):
+            self.check_spec(f"{width}.{precision}", node)
+        args = values if isinstance(values, tuple) else (values,)
+        if "*" in spec and any(isinstance(a, int) and abs(a) > MAX_SIZE for a in args):
+            raise self.limit(f"a '*' width in this format asks for more than {MAX_SIZE:,} characters; stopped", node)
+        if isinstance(values, dict):
+            values = {k: v if _is_scalar(v) else self.text(v, "s", node) for k, v in values.items()}
+        elif isinstance(values, tuple):
+            values = tuple(v if _is_scalar(v) else self.text(v, "s", node) for v in values)
+        elif not _is_scalar(values):
+            values = self.text(values, "s", node)
+        try:
+            return self.check(fmt % values, node)
+        except (TypeError, ValueError, KeyError, OverflowError) as e:
+            raise self.error("the values do not fit this % format", node) from e
 
     def call_attribute_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
         """getattr(obj, "name"[, default]) and setattr(obj, "name", value) as `obj.name` reads and writes;
@@ -951,10 +1339,9 @@ class Interpreter:
                 raise ctx.error(f"{cls.name}() is missing the field '{name}'")
 
     def call_function(self, func: Function, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
+        if self.depth >= MAX_DEPTH:
+            raise self.limit(f"calls nest deeper than {MAX_DEPTH} levels; stopped", node, hint="is this recursion meant to end?")
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.depth = 0
-            raise self.error(f"calls nest deeper than {MAX_DEPTH} levels; stopped", node, hint="is this recursion meant to end?")
         saved = self.current
         try:
             scope = Scope(func.closure, "function")
@@ -1009,9 +1396,54 @@ class Interpreter:
                 scope.vars[a.arg] = self.eval(d, func.closure)
 
 
+
+class Guard:
+    """What `guarded` reports a RecursionError or MemoryError at: the interpreter's place, once it has one."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.interp: Interpreter | None = None
+
+    def location(self) -> Location:
+        if self.interp is None:
+            return Location(self.filename)
+        return self.interp.location(self.interp.last or self.interp.current)
+
+
+@contextmanager
+def guarded(filename: str) -> Iterator[Guard]:
+    """Read one source file with Python's recursion limit at RECURSION_LIMIT (the interpreter's own limits stop
+    far below it); a RecursionError or MemoryError that what is read still causes is a located LimitError."""
+    guard = Guard(filename)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    try:
+        yield guard
+    except RecursionError:
+        raise LimitError("this code nests too deeply to read; stopped", hint=LIMIT_HINT, location=guard.location()) from None
+    except MemoryError:
+        raise LimitError("this code needs more memory to read than a model definition would; stopped", hint=LIMIT_HINT,
+                         location=guard.location()) from None
+    finally:
+        sys.setrecursionlimit(old)
+
 @dataclass
 class _Builtin:
     name: str
+
+
+@dataclass
+class _Method:
+    """A whitelisted method of a plain value (`names.append`, `"{}".format`), called through `call_method`."""
+
+    obj: Any
+    name: str
+
+
+CONTAINERS = (list, tuple, dict, set, frozenset)
+VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+BRACKETS: dict[type, tuple[str, str]] = {list: ("[", "]"), tuple: ("(", ")"), dict: ("{", "}"), set: ("{", "}"),
+                                         frozenset: ("frozenset({", "})")}
 
 
 @dataclass
@@ -1025,9 +1457,49 @@ class _Noop:
 
 
 def _load(target: ast.expr) -> ast.expr:
-    """The same expression as a load, for `x += 1`."""
-    node = ast.parse(ast.unparse(target), mode="eval").body
+    """The same expression as a load, for `x += 1` (its parts are loads already)."""
+    node: ast.expr
+    if isinstance(target, ast.Name):
+        node = ast.Name(target.id, ast.Load())
+    elif isinstance(target, ast.Attribute):
+        node = ast.Attribute(target.value, target.attr, ast.Load())
+    elif isinstance(target, ast.Subscript):
+        node = ast.Subscript(target.value, target.slice, ast.Load())
+    else:
+        return target
     return ast.copy_location(node, target)
+
+
+def _any(value: Any) -> Any:
+    return value
+
+
+def _range_len(r: range) -> int:
+    """len(range(...)) without OverflowError for ranges longer than sys.maxsize."""
+    if r.step > 0:
+        return max(0, (r.stop - r.start + r.step - 1) // r.step)
+    return max(0, (r.start - r.stop - r.step - 1) // -r.step)
+
+
+def _exact(value: Any) -> Any:
+    """A sympy Integer (what arithmetic on sizes gives) as a Python int, so the integer limits apply to it."""
+    if getattr(value, "is_Integer", False) and not isinstance(value, int):
+        return int(value)
+    return value
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, complex, str, bytes))
+
+
+def _is_plain(value: Any, level: int = 0) -> bool:
+    """Data whose Python repr shows nothing of paramwise (an error message may quote it)."""
+    if _is_scalar(value) or isinstance(value, range):
+        return not isinstance(value, int) or value.bit_length() <= MAX_INT_BITS
+    if isinstance(value, CONTAINERS) and level < 3 and len(value) <= 100:
+        inner = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        return all(_is_plain(v, level + 1) for v in inner)
+    return False
 
 
 def _dotted(node: ast.expr) -> str:
@@ -1053,11 +1525,64 @@ def _symbol_hint(value: Any) -> str:
 
 
 def _describe(value: Any) -> str:
+    """A value as a message may show it: data in a short Python form, paramwise's own objects in words."""
     if isinstance(value, Instance):
         return f"a {value.cls.name} object"
     if _is_symbolic(value):
-        return f"the unknown size {value}"
-    return f"{type(value).__name__} {value!r}"[:80]
+        return f"the unknown size {_preview(value)}"
+    if _is_scalar(value) or isinstance(value, (*CONTAINERS, range, slice)):
+        return f"{type(value).__name__} {_preview(value)}"[:80]
+    return _describe_object(value)
+
+
+def _preview(value: Any, level: int = 0) -> str:
+    """A short Python-like form of a value (the first items of a container, a long number by its size)."""
+    if isinstance(value, str):
+        return repr(value[:60]) + ("..." if len(value) > 60 else "")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"<an integer of {value.bit_length()} bits>"
+    if _is_scalar(value) or isinstance(value, range):
+        return repr(value)[:80]
+    if isinstance(value, CONTAINERS):
+        if level > 2:
+            return "..."
+        items = list(value.items())[:6] if isinstance(value, dict) else [v for _, v in zip(range(6), value)]
+        shown = [f"{_preview(k, level + 1)}: {_preview(v, level + 1)}" for k, v in items] if isinstance(value, dict) \
+            else [_preview(v, level + 1) for v in items]
+        more = ", ..." if len(value) > 6 else ""
+        opener, closer = BRACKETS[type(value)]
+        return opener + ", ".join(shown) + more + closer
+    if _is_symbolic(value) or getattr(value, "is_Number", False):
+        text = str(value)
+        return text[:60] + ("..." if len(text) > 60 else "")
+    return _describe_object(value)
+
+
+def _describe_object(value: Any) -> str:
+    """One of paramwise's own objects, in words (its Python repr would show internals)."""
+    if isinstance(value, Function):
+        return "a lambda" if value.name == "<lambda>" else f"the function {value.name}"
+    if isinstance(value, BoundMethod):
+        return f"the method {value.func.name}"
+    if isinstance(value, ClassValue):
+        return f"the class {value.name}"
+    if isinstance(value, Instance):
+        return f"a {value.cls.name} object"
+    if isinstance(value, _Builtin):
+        return f"the built-in {value.name}"
+    if isinstance(value, _Method):
+        return f"the method {type(value.obj).__name__}.{value.name}"
+    if isinstance(value, (Opaque, HostValue)):
+        return repr(value)
+    if isinstance(value, SuperProxy):
+        return "super()"
+    if isinstance(value, Property):
+        return f"the property {value.getter.name}"
+    if isinstance(value, (_HostInit, _Noop)):
+        return "super().__init__"
+    if isinstance(value, slice):
+        return "a slice"
+    return "a value paramwise does not show"
 
 
 def _op_text(op: type) -> str:

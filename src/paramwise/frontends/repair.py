@@ -14,10 +14,12 @@ import ast
 import io
 import keyword
 import re
+import time
 import tokenize
 from dataclasses import replace
 
-from ..errors import Diagnostic, InputError, Location
+from ..errors import Diagnostic, InputError, LimitError, Location
+from . import pyeval
 from .paste import clean_paste
 
 MAX_REPAIRS = 300
@@ -29,12 +31,16 @@ SUMMARY = re.compile(r"^\s*(Model: |Layer \(type\)|Total params:|Trainable param
 
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
     """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
+    started = time.monotonic()
     text, warnings = clean_paste(filename, text)
     cleaned = text.splitlines()
     first: tuple[str, SyntaxError] | None = None
     for _ in range(MAX_REPAIRS):
+        if pyeval.TIME_LIMIT and time.monotonic() - started > pyeval.TIME_LIMIT:
+            raise LimitError(f"{filename}: repairing this text takes more than {pyeval.TIME_LIMIT:g} s; stopped",
+                             hint="check that this is Python code (or allow more time with PARAMWISE_TIME_LIMIT=SECONDS)")
         try:
-            tree = ast.parse(text, filename=filename)
+            tree = _parse(filename, text)
         except SyntaxError as e:
             first = first or (text, e)
             repaired = _repair(filename, text, e, warnings)
@@ -48,6 +54,18 @@ def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagno
     raise InputError(f"{filename}: too many syntax errors to repair", hint="check that this is Python code")
 
 
+def _parse(filename: str, text: str) -> ast.Module:
+    """ast.parse, with Python's own limits (nesting, null bytes) as the input's errors."""
+    try:
+        return ast.parse(text, filename=filename)
+    except (RecursionError, MemoryError):
+        raise LimitError(f"{filename}: this code nests too deeply for Python's parser",
+                         hint=pyeval.LIMIT_HINT, location=Location(filename)) from None
+    except ValueError as e:  # e.g. "source code string cannot contain null bytes"
+        raise InputError(f"{filename}: this is not Python source ({e})", hint="check that this is a Python file",
+                         location=Location(filename)) from None
+
+
 def _restore_columns(
     tree: ast.Module, cleaned: list[str], final: list[str], warnings: list[Diagnostic]
 ) -> tuple[str, list[Diagnostic]]:
@@ -58,11 +76,13 @@ def _restore_columns(
     shifts: dict[int, int] = {}
     display = final[:]
     for number, (before, after) in enumerate(zip(cleaned, final), 1):
+        if before is after or before == after:
+            continue
         delta = (len(after) - len(after.lstrip())) - (len(before) - len(before.lstrip()))
         if delta > 0 and before.strip() and after.strip().startswith(before.strip()[:8]):
             shifts[number] = delta
             display[number - 1] = before
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if shifts else ():
         line, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
         if line in shifts:
             node.col_offset = max(node.col_offset - shifts[line], 0)  # type: ignore[attr-defined]
@@ -96,7 +116,11 @@ def _repair(filename: str, text: str, e: SyntaxError, warnings: list[Diagnostic]
     if match and e.lineno and e.offset:
         return _close_bracket(filename, lines, e.lineno, e.offset, match.group(1), warnings)
     if e.lineno and 0 < e.lineno <= len(lines) and _is_prose(lines[e.lineno - 1]):
-        return _comment_prose(filename, lines, e.lineno, warnings)
+        top_level = not lines[e.lineno - 1][:1].isspace()
+        end = _comment_prose_lines(filename, lines, e.lineno, warnings)
+        if top_level:  # the other prose of a long page, at once (one parse of the page, not one per paragraph)
+            _comment_later_prose(filename, lines, end, warnings)
+        return "\n".join(lines) + "\n"
     return None
 
 
@@ -129,9 +153,9 @@ def _is_prose(text: str) -> bool:
     if RULE.match(stripped) or PROSE_MARKERS.match(stripped) or SUMMARY.match(stripped):
         return True
     words = re.findall(r"[A-Za-z]{2,}", stripped)
-    plain = sum(ch.isalpha() or ch.isspace() for ch in stripped)
-    if _parses(stripped):
+    if not words:
         return False
+    plain = sum(ch.isalpha() or ch.isspace() for ch in stripped)
     no_code = not any(ch in "=()[]{}" for ch in stripped)
     sentence = any(
         sum(not keyword.iskeyword(w) for w in run.split()) >= 2
@@ -139,19 +163,19 @@ def _is_prose(text: str) -> bool:
     )
     full_stop = bool(re.search(r"[\w)]\.$|[?!]$", stripped))
     wordy = len(words) >= 3 and plain >= 0.75 * len(stripped) and "=" not in stripped and not stripped.endswith(tuple("([{,:"))
-    return bool(words) and (no_code or sentence or full_stop or wordy)
+    return (no_code or sentence or full_stop or wordy) and not _parses(stripped)
 
 
 def _parses(text: str) -> bool:
     try:
         ast.parse(text + "\n    pass" if text.endswith(":") else text)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
 
-def _comment_prose(filename: str, lines: list[str], line: int, warnings: list[Diagnostic]) -> str:
-    """Read the prose line (and the prose lines right after it) as comments."""
+def _comment_prose_lines(filename: str, lines: list[str], line: int, warnings: list[Diagnostic]) -> int:
+    """Read the prose line (and the prose lines right after it) as comments; returns the last line commented."""
     end = line
     while end < len(lines) and (_is_prose(lines[end]) or not lines[end].strip()):
         end += 1
@@ -167,7 +191,51 @@ def _comment_prose(filename: str, lines: list[str], line: int, warnings: list[Di
         Diagnostic("pasted_text", f"{span}: text that is not code (prose or printed output); read as comments",
                    Location(filename, line, 1, original))
     )
-    return "\n".join(lines) + "\n"
+    return end
+
+
+def _comment_later_prose(filename: str, lines: list[str], start: int, warnings: list[Diagnostic]) -> None:
+    """Comment the prose paragraphs after line `start` that stand outside any bracket or string, as the parser
+    would find them one by one (a print statement is left to its own repair)."""
+    depth, quote = 0, ""
+    i = start
+    while i < len(lines):
+        text = lines[i]
+        if depth == 0 and not quote and text[:1].strip() and _is_prose(text) and not re.match(r"print\b", text):
+            i = _comment_prose_lines(filename, lines, i + 1, warnings)
+            continue
+        depth, quote = _scan(text, depth, quote)
+        i += 1
+
+
+def _scan(text: str, depth: int, quote: str) -> tuple[int, str]:
+    """The bracket depth and the open triple quote after a line, from those before it."""
+    i = 0
+    while i < len(text):
+        if quote:
+            j = text.find(quote, i)
+            if j < 0:
+                return depth, quote
+            i, quote = j + 3, ""
+            continue
+        ch = text[i]
+        if ch == "#":
+            break
+        if text.startswith(('"""', "'''"), i):
+            quote, i = text[i : i + 3], i + 3
+            continue
+        if ch in "'\"":
+            j = i + 1
+            while j < len(text) and text[j] != ch:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return depth, quote
 
 
 def _indent_body(filename: str, lines: list[str], start: int, warnings: list[Diagnostic]) -> str:

@@ -20,7 +20,7 @@ from ..kinds.torch_extra import Buffer, Container, Parameter
 from ..kinds.transformer import inner_modules
 from . import Found, ReadOptions
 from .keras_source import symbol_warnings
-from .pyeval import ClassValue, Context, Function, HostValue, Interpreter, Opaque
+from .pyeval import ClassValue, Context, Function, Guard, HostValue, Interpreter, Opaque, guarded
 from .repair import parse_source
 from .torch_forward import (
     EXAMPLES,
@@ -178,6 +178,11 @@ def resolve(dotted: str) -> Any:
 
 
 def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
+    with guarded(path) as guard:
+        return read_guarded(path, text, options, guard)
+
+
+def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[list[Found], int]:
     tree, text, warnings = parse_source(path, text)
 
     def undefined(name: str, ctx: Context) -> Any:
@@ -194,6 +199,7 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
         return ctx.interp.make_symbol(name, ctx.node)
 
     interp = Interpreter(path, text, resolve, undefined)
+    guard.interp = interp
     interp.run_module(tree)
     found = find_models(interp, options)
     chosen = choose(found, options)
