@@ -120,12 +120,12 @@ class Archive:
                                    f"stored for {size:,}", name=name)
             if size <= cap or name == "model.weights.h5":
                 return
-        if size > cap or self.inflated + size > MAX_INFLATED_BYTES:
-            raise LimitError(f"{self.path}: {name} inside the archive declares {size:,} bytes, more than paramwise "
-                             f"inflates ({min(cap, MAX_INFLATED_BYTES - self.inflated):,})", hint=REWRITE)
         if size > RATIO_FLOOR and size > MAX_RATIO * info.compress_size:
             raise LimitError(f"{self.path}: {name} inside the archive would inflate {info.compress_size:,} bytes to "
                              f"{size:,} (a ratio over {MAX_RATIO}): a zip bomb, not a model", hint=REWRITE)
+        if size > cap or self.inflated + size > MAX_INFLATED_BYTES:
+            raise LimitError(f"{self.path}: {name} inside the archive declares {size:,} bytes once inflated; paramwise "
+                             f"inflates at most {MAX_INFLATED_BYTES if name == 'model.weights.h5' else cap:,}", hint=REWRITE)
 
     def data_start(self, info: zipfile.ZipInfo) -> int:
         """Where the entry's bytes begin: after its local header, whose name and extra field have their own lengths."""

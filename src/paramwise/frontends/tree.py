@@ -79,7 +79,7 @@ def build_tree(tensors: list[Tensor], name: str, source: str, meta: dict[str, An
     has_children = {parent_of(m) for m in modules if m}
     for path in has_children:  # rows of their own: a tensor named like a module would be a second row of that name
         for _, t in modules.get(path, ()):
-            if t.name in modules:
+            if t.name and t.name in modules:
                 raise InputError(f"tensor '{t.name[:80]}' has the name of a module holding other tensors; a state dict "
                                  "cannot have both, so this checkpoint is damaged", hint="check how the file was written")
     layers: list[Layer] = []
