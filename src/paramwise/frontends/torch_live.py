@@ -142,13 +142,13 @@ def describe(e: BaseException) -> str:
 def module_layers(model: Any, warnings: list[Diagnostic]) -> list[Layer]:
     owners = {id(p): n for n, p in model.named_parameters()}
     layers: list[Layer] = []
-    covered: list[str] = []
+    covered: set[str] = set()  # rows that show their inner modules themselves
     for path, module in model.named_modules():
-        if any(path.startswith(c + ".") for c in covered):
+        if covered and any(".".join(path.split(".")[:i]) in covered for i in range(1, path.count(".") + 1)):
             continue
         kind = leaf_kind(module, path, warnings)
         if kind is not None and (path or not list(module.children())):
-            covered.append(path)
+            covered.add(path)
             layers.append(leaf_layer(path or type(model).__name__, module, kind, owners, path))
             layers.extend(inner_layers(module, path, owners))
             continue
