@@ -567,3 +567,36 @@ def test_check_runs_under_the_limits(capsys: pytest.CaptureFixture[str], monkeyp
     monkeypatch.setattr(cli, "read_model", never_ends)
     code, _, err = run(["check", str(MNIST), "--claim-total", "1"], capsys)
     assert code == 2 and "more than 0.3 s" in err
+
+
+# ---- the same input rules for --symbolic, and the remaining options
+
+
+@POSIX
+def test_symbolic_reads_a_pipe_once_and_refuses_binary_stdin() -> None:
+    with_file = command([str(MNIST), "--symbolic", "--quiet"])
+    result = shell(f'"$PW" <(cat {MNIST}) --symbolic --quiet')
+    assert result.returncode == with_file.returncode == 0
+    assert result.stdout == with_file.stdout
+    result = command(["-", "--symbolic"], input=b"import keras\n\0\xff\xfe")
+    assert result.returncode == 2 and b"binary data, not text" in result.stderr
+
+
+def test_symbolic_refuses_a_device(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["/dev/zero", "--symbolic"], capsys)
+    assert code == 2 and "error: /dev/zero: is a device, not a file" in err
+
+
+@POSIX
+def test_a_closed_stdin() -> None:
+    result = shell('"$PW" - <&-')
+    assert result.returncode == 2
+    assert b"error: standard input is closed" in result.stderr
+
+
+@pytest.mark.parametrize("width", ["-5", "0", "5", "abc", "100000000"])
+def test_table_width_is_checked(width: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([str(MNIST), "--width", width])
+    assert info.value.code == 2
+    assert f"a table width is a whole number from 40 to 10000; got {width!r}" in capsys.readouterr().err

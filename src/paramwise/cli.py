@@ -72,9 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symbolic", metavar="NAME[,NAME]", nargs="?", const="", help="the count as a formula in these names (none: every free name)")
     p.add_argument("--depth", type=int, default=None, help="show nested rows down to this depth (0: top level only)")
     p.add_argument("--expand", action="store_true", help="open every nested model (same as a large --depth)")
-    p.add_argument("--width", type=int, default=None, help="table width in characters")
+    p.add_argument("--width", type=table_width, default=None, help="table width in characters (40 to 10000)")
     p.add_argument("--version", action="version", version=f"paramwise {__version__}")
     return p
+
+
+def table_width(text: str) -> int:
+    if not INTEGER.fullmatch(text.strip()) or not 40 <= int(text) <= 10000:
+        raise argparse.ArgumentTypeError(f"a table width is a whole number from 40 to 10000; got {shown(text)}")
+    return int(text)
 
 
 def add_common_arguments(p: argparse.ArgumentParser) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, InputError
 from .formula import Dim, render_count, simplify
-from .frontends import Found, ReadOptions, pick
+from .frontends import Found, ReadOptions, pick, read_source
 from .infer import infer
 from .report import Report, Row
 
@@ -35,17 +34,11 @@ def free_constants(text: str, names: list[str]) -> tuple[str, list[str]]:
 
 def read_symbolic(path: str, names: list[str], options: ReadOptions, stdin_text: str | None = None) -> Report:
     """Read a source file with `names` left free; the Report's counts are formulas in them."""
-    if path == "-":
-        text, name = stdin_text or "", "<stdin>"
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError(f"{path}: no such file", hint="check the path")
-        text, name = p.read_text(encoding="utf-8", errors="replace"), path
+    name, sniffed_as, text = read_source(path, options, stdin_text)  # read once, as every input is
     bindings = {k: v for k, v in options.bindings.items() if k not in names}
     options = replace(options, bindings=bindings)
     text, freed = free_constants(text, names)
-    module = pick(path, text.encode()[:65536], options)
+    module = pick(sniffed_as, text.encode()[:65536], options, name)
     if getattr(module, "BINARY", False):
         raise InputError(f"{path}: --symbolic needs model source code", hint="give the .py file that builds the model")
     found, chosen = module.read(name, text, options)
@@ -147,8 +140,7 @@ def run_symbolic(args: Any) -> int:
     from .cli import print_warnings, read_options
 
     names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
-    stdin_text = sys.stdin.read() if args.path == "-" else None
-    report = read_symbolic(args.path, names, read_options(args), stdin_text)
+    report = read_symbolic(args.path, names, read_options(args))
     summary = summarize(report, names)
     if args.format == "json":
         import json

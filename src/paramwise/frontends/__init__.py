@@ -85,6 +85,32 @@ def read_path(path: str, options: ReadOptions, stdin_text: str | bytes | None = 
 
     Each input is read once, so a pipe (`<(cat model.py)`, `/dev/stdin`) works like a file; devices are
     refused, a named pipe nobody writes to is given up after a few seconds, and text inputs are capped."""
+    source = read_input(path, options, stdin_text)
+    if source.data is None:  # the frontend reads only what it needs (a 100 GB checkpoint's header)
+        try:
+            found: tuple[list[Found], int] = source.module.read_file(path, options)
+        except OSError as e:
+            raise unreadable(path, e) from e
+        return found
+    if getattr(source.module, "BINARY", False):
+        result: tuple[list[Found], int] = source.module.read(source.name, source.data, options)
+        return result
+    result = source.module.read(source.name, text_of(source.name, source.data), options)
+    return result
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input, read once: the name messages give it, the name its frontend was sniffed by, the frontend,
+    and the bytes (None for a frontend that reads the file itself)."""
+
+    name: str
+    sniffed_as: str
+    module: ModuleType
+    data: bytes | None
+
+
+def read_input(path: str, options: ReadOptions, stdin_text: str | bytes | None = None) -> Input:
     if path == "-":
         return read_stream(path, "<stdin>", stdin_source(stdin_text), options)
     try:
@@ -92,17 +118,26 @@ def read_path(path: str, options: ReadOptions, stdin_text: str | bytes | None = 
             if not stat.S_ISREG(mode):
                 return read_stream(path, path, f, options)
             head = f.read(HEAD_BYTES)
-            module, skip = choose(sniff_name(path, mode), path, head, options)
-            if getattr(module, "READS_PATH", False):  # reads only what it needs (a 100 GB checkpoint's header)
-                found: tuple[list[Found], int] = module.read_file(path, options)
-                return found
+            sniffed_as = sniff_name(path, mode)
+            module, skip = choose(sniffed_as, path, head, options)
+            if getattr(module, "READS_PATH", False):
+                return Input(path, sniffed_as, module, None)
             size = os.fstat(f.fileno()).st_size
             if not getattr(module, "BINARY", False) and size > MAX_TEXT_BYTES:
                 raise too_big(path, size, MAX_TEXT_BYTES)
             data = head + f.read()
     except OSError as e:
         raise unreadable(path, e) from e
-    return read_data(path, module, data[skip:], options)
+    return Input(path, sniffed_as, module, data[skip:])
+
+
+def read_source(path: str, options: ReadOptions, stdin_text: str | None = None) -> tuple[str, str, str]:
+    """A source-code input read as read_path reads it: (the name messages give it, the name to sniff it by,
+    its text). A saved model or checkpoint is an error."""
+    source = read_input(path, options, stdin_text)
+    if source.data is None or getattr(source.module, "BINARY", False):
+        raise InputError(f"{shorten(source.name)}: this needs model source code", hint="give the .py file that builds the model")
+    return source.name, source.sniffed_as, text_of(source.name, source.data)
 
 
 HEAD_BYTES = 65536
@@ -171,7 +206,7 @@ class TextAsBytes(io.RawIOBase):
         return self.stream.read(size).encode("utf-8", "surrogateescape")
 
 
-def read_stream(path: str, name: str, f: BinaryIO, options: ReadOptions) -> tuple[list[Found], int]:
+def read_stream(path: str, name: str, f: BinaryIO, options: ReadOptions) -> Input:
     """A pipe, terminal or standard input: the frontend is chosen from the first bytes, then the rest is read."""
     wait = None if path == "-" or INHERITED_FD.fullmatch(path) else FIFO_WAIT
     chunks = Chunks(f, path, wait)
@@ -186,7 +221,7 @@ def read_stream(path: str, name: str, f: BinaryIO, options: ReadOptions) -> tupl
     data = head + chunks.read(limit + 1 - len(head))
     if len(data) > limit:
         raise too_big(name, None, limit)
-    return read_data(name, module, data[skip:], options)
+    return Input(name, "-", module, data[skip:])
 
 
 class Chunks:
@@ -245,18 +280,15 @@ def choose(sniff_as: str, shown: str, head: bytes, options: ReadOptions) -> tupl
     return pick(sniff_as, head[len(codecs.BOM_UTF8):], options, shown), len(codecs.BOM_UTF8)
 
 
-def read_data(name: str, module: ModuleType, data: bytes, options: ReadOptions) -> tuple[list[Found], int]:
-    if getattr(module, "BINARY", False):
-        result: tuple[list[Found], int] = module.read(name, data, options)
-        return result
+def text_of(name: str, data: bytes) -> str:
+    """The text of a source or JSON input: UTF-8 (what cannot be decoded is replaced); binary data is an error."""
     nul = data.find(b"\0")
     if nul >= 0:
         raise InputError(
             f"{shorten(name)}: binary data, not text (a NUL byte at offset {nul:,})",
             hint="give the model's source code or its to_json() file",
         )
-    result = module.read(name, data.decode("utf-8", "replace"), options)
-    return result
+    return data.decode("utf-8", "replace")
 
 
 def sniff_name(path: str, mode: int) -> str:
