@@ -98,6 +98,8 @@ class Hoard(torch.nn.Module):
         self.items = [torch.ones(n // 4), torch.ones(3)]
         self.lookup = {"a": torch.ones(n // 4)}
         self.box = Box(torch.ones(n // 4))
+        self.teacher = [torch.nn.Linear(n // 64, 16)]  # a module held but not registered: copied, but not its data
+        self.derived = self.teacher[0].weight * 2  # not a leaf: deepcopy() itself would refuse it
 
     def forward(self, x: Any) -> Any:
         self.table.add_(1)  # in place, on the twin's own (meta) tensor
@@ -114,9 +116,10 @@ def test_twin_holds_only_meta_tensors_and_no_hooks() -> None:
     model.fc.register_forward_hook(lambda *a: None)
     twin, error = torch_live.meta_twin(torch, model)
     assert error == ""
-    found = [twin.table, *twin.items, twin.lookup["a"], twin.box.value, *twin.parameters()]
+    found = [twin.table, *twin.items, twin.lookup["a"], twin.box.value, twin.derived, *twin.parameters(),
+             *twin.teacher[0].parameters()]
     assert {t.device.type for t in found} == {"meta"}
-    assert [tuple(t.shape) for t in found[:5]] == [(64,), (16,), (3,), (16,), (16,)]
+    assert [tuple(t.shape) for t in found[:6]] == [(64,), (16,), (3,), (16,), (16,), (16, 1)]
     assert all(len(getattr(m, d)) == 0 for m in twin.modules() for d in torch_live.HOOK_DICTS)
     assert len(model.fc._forward_hooks) == 1
 
