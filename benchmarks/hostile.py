@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import statistics
 import sys
 import time
@@ -86,6 +87,10 @@ def list_bad(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--list-bad", action="store_true", help="print each failing case, its problems and stderr's last line")
@@ -113,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         if not r.passed:
             print(f"  [{done}/{len(cases)}] FAIL {r.case.id}: {'; '.join(r.problems())}", file=sys.stderr, flush=True)
 
+    signal.signal(signal.SIGTERM, interrupted)  # a killed run ends the cases it started
     start = time.monotonic()
     root = Path(args.keep) if args.keep else None
     if root:

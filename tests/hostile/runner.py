@@ -47,6 +47,8 @@ OUTPUT_LIMIT = 64 * 1024 * 1024  # bytes a child may write to a file (stdout/std
 ALLOWED = {"error": {1, 2, 3}, "ok": {0}, "any": {0, 1, 2, 3}}
 INTERNAL_REPR = re.compile(r"object at 0x[0-9a-fA-F]+|\b(?:ClassValue|_Builtin|Function|Scope|Interpreter|Context)\("
                            r"|<ast\.[A-Za-z]+|<paramwise\.|'paramwise\.frontends")
+LIVE: set[int] = set()  # process groups of the children running now (killed if the run is interrupted)
+LIVE_LOCK = threading.Lock()
 SCRUBBED_ENV = ("PYTHONIOENCODING", "COLUMNS", "LINES", "PYTHONUTF8", "LC_ALL", "FORCE_COLOR", "NO_COLOR")
 
 
@@ -239,6 +241,8 @@ def run_case(case: Case, root: Path, command: list[str] | None = None, secret: s
         start = time.monotonic()
         proc = subprocess.Popen(command_line(case, command, folder), cwd=folder, env=child_env(case, secret),
                                 stdin=stdin, stdout=out, stderr=err, start_new_session=True)
+        with LIVE_LOCK:
+            LIVE.add(proc.pid)
         if data is not None:
             threading.Thread(target=feed, args=(proc, data), daemon=True).start()
         status, usage, peak_kb, timed_out, killed_mem = watch(proc, start, limit_s, limit_mb, strict_wall)
@@ -276,6 +280,8 @@ def watch(proc: subprocess.Popen[bytes], start: float, limit_s: float, limit_mb:
         time.sleep(0.05)
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     kill_group(proc.pid)  # whatever the child left running in its session
+    with LIVE_LOCK:
+        LIVE.discard(proc.pid)
     return status, usage, peak, timed_out, killed_mem
 
 
@@ -355,7 +361,11 @@ def run_cases(cases: Iterable[Case], command: list[str] | None = None, jobs: int
     with tempfile.TemporaryDirectory(prefix="paramwise-hostile-") as tmp:
         base = root or Path(tmp)
 
+        stopping = threading.Event()
+
         def one(case: Case) -> Result:
+            if stopping.is_set():
+                return Result(case, None, 0.0, 0.0, "", "", harness_error="the run was interrupted")
             try:
                 result = run_case(case, base, command, secret, limit_s, limit_mb, strict_wall)
             except Exception as e:  # the harness failed to make or run the case: say so, do not stop
@@ -365,7 +375,14 @@ def run_cases(cases: Iterable[Case], command: list[str] | None = None, jobs: int
             return result
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(one, todo))
+            try:
+                results = list(pool.map(one, todo))
+            except BaseException:  # interrupted: stop starting cases, end the running ones
+                stopping.set()
+                with LIVE_LOCK:
+                    for pgid in LIVE:
+                        kill_group(pgid)
+                raise
         stray = sorted(p.name for p in (base / "_canary").glob("*")) if (base / "_canary").exists() else []
         by_slug = {r.case.slug: r for r in results}
         for name in stray:  # a canary written under another case's name still counts
