@@ -419,6 +419,36 @@ def test_functional_input_shape_is_checked(tmp_path: Path, capsys: pytest.Captur
     refused(write_json(tmp_path, model), capsys, "config.layers[0].config.batch_shape[1]", "-3")
 
 
+def test_shape_too_long_or_too_large(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    refused(write_json(tmp_path, dense_model((None, *[4] * 10_000)), "rank.json"), capsys,
+            "config.layers[0].config.batch_shape", "at most 32 dimensions")
+    refused(write_json(tmp_path, dense_model((None, 10**30)), "dim.json"), capsys, "batch_shape[1]", "at most")
+
+
+def test_bad_layer_argument_names_its_data_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = dense_model()
+    layer(model)["config"]["units"] = -5
+    refused(write_json(tmp_path, model), capsys, "config.layers[1].config.units", "-5")
+
+
+def test_wrapped_layer_of_the_wrong_type_names_its_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = dense_model()
+    layer(model).update(class_name="Bidirectional")
+    layer(model)["config"]["layer"] = {"class_name": 5, "config": {"name": "x", "trainable": True}}
+    refused(write_json(tmp_path, model), capsys, "config.layers[1].config.layer.class_name")
+
+
+def test_negative_output_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = nested_functional(1)
+    model["config"]["layers"][1]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] = ["in_0", 0, -5]
+    refused(write_json(tmp_path, model), capsys, "config.layers[1].inbound_nodes[0]", "output -5")
+
+
+def test_integer_too_long_to_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = json.dumps(dense_model()).replace('"units": 3', '"units": 1' + "0" * 5000)
+    refused(write_json(tmp_path, text), capsys, "cannot be read")
+
+
 # -- legacy .h5 --------------------------------------------------------------------------------------------
 
 

@@ -61,13 +61,16 @@ class BadShape(ValueError):
         self.key, self.value, self.expected, self.index = key, value, expected, index
 
 
+MAX_RANK = 32  # dimensions in one shape (real inputs have at most 6)
+MAX_DIM = 2**48  # one dimension (a 281-trillion-long axis is no model's input)
 DIMENSION = "null or a whole number >= 1"
 
 
 def checked_dim(value: Any, key: str, index: int | None = None) -> int | None:
-    if value is None or type(value) is int and value >= 1:
+    if value is None or type(value) is int and 1 <= value <= MAX_DIM:
         return value
-    raise BadShape(key, value, DIMENSION, index)
+    expected = f"at most {MAX_DIM:,} (2**48)" if type(value) is int and value > MAX_DIM else DIMENSION
+    raise BadShape(key, value, expected, index)
 
 
 def checked_shape(value: Any, key: str) -> Shape:
@@ -75,6 +78,8 @@ def checked_shape(value: Any, key: str) -> Shape:
     dims = plain(value)
     if not isinstance(dims, tuple):
         raise BadShape(key, value, f"a list of dimensions, each {DIMENSION}")
+    if len(dims) > MAX_RANK:
+        raise BadShape(key, value, f"a list of at most {MAX_RANK} dimensions (this one has {len(dims):,})")
     return tuple(checked_dim(d, key, i) for i, d in enumerate(dims))
 
 
@@ -91,18 +96,19 @@ def input_shape_of(cfg: dict[str, Any], strict: bool = False) -> Shape | None:
     return None
 
 
-def layer_kwargs(cfg: dict[str, Any], wrapped: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-    """A layer's config as keyword arguments for its kind; `wrapped` turns a nested layer entry into a kind."""
+def layer_kwargs(cfg: dict[str, Any], wrapped: Callable[[dict[str, Any], str], Any]) -> dict[str, Any]:
+    """A layer's config as keyword arguments for its kind; `wrapped(entry, key)` turns a nested layer entry
+    (found under `key` of the config, e.g. `layer` or `cells[1]`) into a kind."""
     out: dict[str, Any] = {}
     for key, value in cfg.items():
         if key in LAYER_KEYS:
             continue
         if isinstance(value, dict) and isinstance(value.get("config"), dict) and is_layer_entry(value):
-            out[key] = wrapped(value)
+            out[key] = wrapped(value, key)
         elif isinstance(value, list) and value and all(
             isinstance(v, dict) and isinstance(v.get("config"), dict) and is_layer_entry(v) for v in value
         ):
-            out[key] = [wrapped(v) for v in value]  # StackedRNNCells(cells=[...])
+            out[key] = [wrapped(v, f"{key}[{i}]") for i, v in enumerate(value)]  # StackedRNNCells(cells=[...])
         elif key == "axis" and isinstance(value, list) and len(value) == 1:
             out[key] = value[0]  # tf.keras 2.x stores BatchNormalization(axis=-1) as [3]
         else:

@@ -280,6 +280,9 @@ class ConfigReader:
             if r[0] not in position:
                 raise InputError(f"a call refers to the layer '{r[0]}', which the model does not have",
                                  hint="the file may be damaged; write it again with model.to_json()", location=self.where(at))
+            if r[2] < 0:
+                raise InputError(f"a call refers to output {r[2]} of layer '{r[0]}'; outputs are numbered from 0",
+                                 hint="the file may be damaged; write it again with model.to_json()", location=self.where(at))
             layer = position[r[0]]
             node = r[1] - offsets[layer]
             if (layer, node) not in call_of:
@@ -363,7 +366,7 @@ class ConfigReader:
         if custom or kinds.lookup("keras", type_name) is None:
             return self.opaque(type_name, name, path, sub, trainable, custom)
         try:
-            kind, _ = kinds.make("keras", type_name, [], layer_kwargs(cfg, self.wrapped))
+            kind, _ = kinds.make("keras", type_name, [], layer_kwargs(cfg, lambda e, key: self.wrapped(e, f"{path}.config.{key}" if path else "")))
         except BadValue as e:
             at = f"{path}.config.{e.field}" if path and e.field else path
             raise InputError(f"{type_name} '{name}': {e.message}", hint=e.hint, location=self.where(at) if at else None) from e
@@ -374,14 +377,14 @@ class ConfigReader:
             self.warn("approximate_layer", f"{type_name} '{name}': {kind.caveat()}", path)
         return kind
 
-    def wrapped(self, entry: dict[str, Any]) -> Layer:
+    def wrapped(self, entry: dict[str, Any], path: str = "") -> Layer:
         """A layer inside a wrapper's config (Bidirectional, TimeDistributed, RNN's cell), as a Layer."""
-        self.check_entry(entry, "")
+        self.check_entry(entry, path)
         type_name = str(entry.get("class_name"))
         cfg = entry.get("config") or {}
         name = str(cfg.get("name") or snake_case(type_name))
         trainable = cfg.get("trainable", True) is not False
-        return Layer(name, type_name, self.kind(entry, type_name, name, "", None, trainable), trainable=trainable)
+        return Layer(name, type_name, self.kind(entry, type_name, name, path, None, trainable), trainable=trainable)
 
     def opaque(self, type_name: str, name: str, path: str, sub: StoredTree | None, trainable: bool, custom: bool) -> Kind:
         what = "holds code, which paramwise never runs" if type_name in CODE_LAYERS else (
