@@ -4,7 +4,10 @@ Rows follow `named_modules()`. A module whose class has a kind is explained by t
 module's own attributes (in_channels, kernel_size ...), and checked against its real tensors; where they
 differ (or no kind fits) the row shows the real tensors. Counts are always those of the real tensors, with
 `named_parameters()`' rule for shared ones. Output shapes come from a forward pass of a copy of the module on
-the meta device (no data, no memory); the user's module is never moved, changed or left with hooks.
+the meta device (no data, no memory); the user's module is never moved, changed or left with hooks. The copy
+carries none of the user's hooks and no tensor data (every tensor it meets becomes an empty meta tensor), and
+torch's global module hooks are set aside while it runs. Lazy modules are counted from the copy once its
+forward has inferred their shapes. Whatever the user's code raises (a property, an override) is an InputError.
 """
 
 from __future__ import annotations
