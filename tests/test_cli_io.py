@@ -436,7 +436,8 @@ def test_a_long_loop_in_a_real_input_stops(tmp_path: Path) -> None:
     path.write_text("import keras\nx = 0\nwhile True:\n    x = x + 1\n")
     start = time.monotonic()
     result = command([str(path)], env={"PARAMWISE_TIME_LIMIT": "1"})
-    assert result.returncode == 2 and result.stderr.startswith(b"error: ")
+    assert result.returncode == 2  # the interpreter's own budget or, failing that, the backstop
+    assert b"error: " in result.stderr and b"Traceback" not in result.stderr
     assert time.monotonic() - start < 30
 
 
