@@ -49,6 +49,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="where crash/hang inputs are saved")
     p.add_argument("--workdir", default=None, help="where inputs are written (default: a temporary folder)")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.add_argument("--markdown", metavar="FILE", help="also write the figures and one example per finding as markdown")
     p.add_argument("--index", type=int, help="rebuild input INDEX of --reader, run it in this process and explain")
     p.add_argument("--worker", metavar="STATE", help=argparse.SUPPRESS)
     p.add_argument("--keep", metavar="DIR", help=argparse.SUPPRESS)  # with --index: only save the input there
@@ -239,6 +240,39 @@ def report(results: dict[str, Stats], args: argparse.Namespace, seconds: float) 
     return "\n".join(lines)
 
 
+def markdown(results: dict[str, Stats], args: argparse.Namespace) -> str:
+    """The findings as a markdown list: one example of each class, with its message and mutation."""
+    out = [f"Command: `python benchmarks/fuzz.py --per-reader {args.per_reader} --seed {args.seed}`\n",
+           "| reader | runs | crashes | hangs | canary | leaks | exit codes |", "|---|---|---|---|---|---|---|"]
+    for s in results.values():
+        codes = ", ".join(f"{k}: {v}" for k, v in sorted(s.codes.items()))
+        out.append(f"| {s.reader} | {s.runs} | {s.crashes} | {s.hangs} | {s.canary} | {s.leaks} | {codes} |")
+    for s in results.values():
+        if not s.findings:
+            continue
+        out.append(f"\n### {s.reader}\n")
+        for f in sorted(s.findings.values(), key=lambda f: -f.count):
+            out.append(f"- **{f.key}** (x{f.count}; e.g. input {f.index}, {f.note}; `{f.folder}`)")
+            if f.outcome.paramwise_frame and f.outcome.paramwise_frame not in f.key:
+                out.append(f"  - innermost paramwise frame: `{f.outcome.paramwise_frame}`")
+            text = ""
+            if f.folder and os.path.exists(os.path.join(f.folder, "finding.txt")):
+                with open(os.path.join(f.folder, "finding.txt"), encoding="utf-8", errors="replace") as g:
+                    text = g.read()
+            said = "".join(message_of(f.outcome.stderr))
+            if said:
+                out.append(f"  - message: `{said[:200]}`")
+            argv = next((line[6:] for line in text.splitlines() if line.startswith("argv: ")), "")
+            if "'--" in argv:
+                out.append(f"  - options: `{argv[:200]}`")
+            if "--- the mutation ---\n" in text:
+                diff = text.split("--- the mutation ---\n", 1)[1].splitlines()
+                lines = [d for d in diff if d[:1] in "+-" and not d.startswith(("+++", "---"))][:4]
+                if lines:
+                    out.append("  - mutation: " + " / ".join(f"`{d[:140]}`" for d in lines))
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
@@ -252,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.json, "w") as f:
             json.dump({"seed": args.seed, "per_reader": args.per_reader, "start": args.start, "limit": args.limit,
                        "readers": [s.to_json() for s in results.values()]}, f, indent=1)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(markdown(results, args))
     bad = sum(s.crashes + s.hangs + s.canary + s.leaks for s in results.values())
     return 1 if bad else 0
 

@@ -117,7 +117,7 @@ def test_fuzz_slice_has_no_crash_hang_or_canary(tmp_path: Path) -> None:
 
 # -- hypothesis: values drawn into real files --------------------------------------------------------
 
-SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, database=None,
+SETTINGS = settings(max_examples=40, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
