@@ -41,7 +41,7 @@ def summarize(model: Any, **options: Any) -> Report:
 
 def read_model(model: Any, options: dict[str, Any]) -> Report:
     if not getattr(model, "built", False):
-        raise ParamwiseError(
+        raise InputError(
             f"{type(model).__name__} '{model.name}' is not built, so its weights do not exist yet",
             hint="build it yourself first (call it on data, or model.build(input_shape)); paramwise never builds a model",
         )
