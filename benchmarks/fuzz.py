@@ -206,7 +206,7 @@ def explain(args: argparse.Namespace) -> int:
     limit_memory(args.memory_mb)
     prepared, outcome = run_one(reader, args.seed, args.index, ws, args.limit)
     print(f"input: {prepared.files or prepared.note}\nnote: {prepared.note}\nargv: {prepared.argv}")
-    print(f"exit: {outcome.code} in {outcome.seconds:.2f} s; finding: {outcome.finding or 'none'}")
+    print(f"exit: {outcome.code} in {outcome.seconds:.2f} s (CPU {outcome.cpu:.2f} s); finding: {outcome.finding or 'none'}")
     if outcome.trace:
         print(outcome.trace)
     print("--- stderr ---\n" + outcome.stderr)

@@ -704,7 +704,7 @@ def save_finding(folder: str, reader: str, seed: int, index: int, kind: str, key
             shutil.copyfile(p, dest)
     with open(os.path.join(target, "finding.txt"), "w", encoding="utf-8", errors="replace") as f:
         f.write(f"{key}\nreader: {reader}\nseed: {seed}\nindex: {index}\nnote: {prepared.note}\n")
-        f.write(f"argv: {prepared.argv}\nexit: {outcome.code} after {outcome.seconds:.2f} s\n")
+        f.write(f"argv: {prepared.argv}\nexit: {outcome.code} after {outcome.seconds:.2f} s (CPU {outcome.cpu:.2f} s)\n")
         f.write(f"rebuild: python benchmarks/fuzz.py --reader {reader} --seed {seed} --index {index}\n\n")
         f.write(outcome.trace or "")
         f.write("\n--- stderr ---\n" + outcome.stderr)

@@ -35,6 +35,7 @@ class Outcome:
     canary: bool = False
     leak: bool = False
     stderr: str = ""
+    cpu: float = 0.0  # CPU seconds of the process during the run (a hang on a loaded machine shows little)
 
     @property
     def crashed(self) -> bool:
@@ -103,7 +104,7 @@ def short(filename: str) -> str:
 def run_call(call: Callable[[], int], ctx: Context, limit: float) -> Outcome:
     """Run `call` (returning an exit code) with output captured, under the time limit."""
     out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome: Outcome
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
@@ -123,6 +124,7 @@ def run_call(call: Callable[[], int], ctx: Context, limit: float) -> Outcome:
         outcome = Outcome("escaped", time.perf_counter() - start, type(e).__name__, last, mine,
                           "".join(traceback.format_exception(e, limit=-12))[-6000:])
     outcome.stderr = err.getvalue()[-12000:]
+    outcome.cpu = time.process_time() - cpu
     if outcome.seconds > limit and outcome.code != "hang":  # the alarm was swallowed, or the read ended late
         outcome.exc_type = outcome.exc_type or f"exit {outcome.code} after {outcome.seconds:.0f} s"
         outcome.code = "hang"
