@@ -200,6 +200,13 @@ def test_a_path_over_255_bytes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "..." in first and len(first) < 160
 
 
+def test_a_path_with_control_characters_and_bad_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    path = os.fsdecode(b"\xff\x01\x1b[31mred.py")
+    code, _, err = run([path], capsys)
+    assert code == 2
+    assert err.splitlines()[0] == "error: \ufffd\\x01\\x1b[31mred.py: no such file"
+
+
 @POSIX
 def test_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if os.geteuid() == 0:

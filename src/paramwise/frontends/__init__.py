@@ -318,4 +318,5 @@ def unreadable(path: str, error: OSError) -> InputError:
 def shorten(path: str, keep: int = 80) -> str:
     """A path as messages show it: long ones keep their start and end."""
     path = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)  # no control characters in a message
     return path if len(path) <= keep else f"{path[: keep // 2 - 2]}...{path[-(keep // 2 - 1):]}"
