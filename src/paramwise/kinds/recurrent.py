@@ -13,6 +13,7 @@ from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, expect_rank, factor, last_dim, shape_text
+from .core import repeated, stack_groups
 from .signatures import signature
 
 RNN_FLAGS = "dropout recurrent_dropout return_sequences return_state go_backwards stateful unroll seed"
@@ -138,15 +139,16 @@ class Recurrent(Kind):
         h, hr, directions = factor(self.units, "h"), self.real_hidden(), self.directions
         gated = factor(self.gates * self.units, "h" if self.gates == 1 else f"{self.gates}·h")
         out = []
-        for layer in range(self.num_layers):
+        for label, layer, copies in stack_groups(self.num_layers):  # num_layers=10**12: one group past the first
             d_in = factor(self.d_in, "d_in") if layer == 0 else factor(directions * hr.value, f"{directions}·{hr.letter}" if directions > 1 else hr.letter)
             for direction in range(directions):
-                end = f"_l{layer}" + ("_reverse" if direction else "")
-                out += [Weight(f"weight_ih{end}", (gated, d_in)), Weight(f"weight_hh{end}", (gated, hr))]
+                end = f"_l{label}" + ("_reverse" if direction else "")
+                one = [Weight(f"weight_ih{end}", (gated, d_in)), Weight(f"weight_hh{end}", (gated, hr))]
                 if self.use_bias:
-                    out += [Weight(f"bias_ih{end}", (gated,)), Weight(f"bias_hh{end}", (gated,))]
+                    one += [Weight(f"bias_ih{end}", (gated,)), Weight(f"bias_hh{end}", (gated,))]
                 if self.proj_size:
-                    out.append(Weight(f"weight_hr{end}", (hr, h)))
+                    one.append(Weight(f"weight_hr{end}", (hr, h)))
+                out += repeated(one, copies)
         return out
 
     def torch_formula(self) -> Expr:

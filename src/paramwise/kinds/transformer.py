@@ -7,13 +7,13 @@ one with `named_parameters()`.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, shape_text
+from .core import repeated, stack_groups
 from .signatures import signature
 from .wrappers import unwrap
 
@@ -63,9 +63,11 @@ class Composite(Kind):
         out: list[Weight] = []
         for prefix, kind, copies in self.children():
             inner = kind.weights(None)
-            for i in range(copies):
-                at = f"{prefix}{i}." if copies > 1 or prefix.endswith("layers.") else prefix
-                out += [replace(w, name=at + w.name) for w in inner]
+            if copies == 1 and not prefix.endswith("layers."):
+                out += repeated(inner, 1, prefix)
+                continue
+            for label, _, group in stack_groups(copies):  # past STACK_LIMIT layers, one group of many copies
+                out += repeated(inner, group, f"{prefix}{label}.")
         return out
 
     def formula(self, weights: list[Weight]) -> Expr | None:
@@ -170,7 +172,7 @@ class TransformerEncoder(Composite):
 
     def inner_modules(self) -> list[Module]:
         copies = self.num_layers if isinstance(self.num_layers, int) else 0
-        out = [("layers", "ModuleList")] + [m for i in range(copies) for m in nested(f"layers.{i}", self.layer_kind)]
+        out = [("layers", "ModuleList")] + [m for label, _, _ in stack_groups(copies) for m in nested(f"layers.{label}", self.layer_kind)]
         return out + (nested("norm", self.norm_kind) if self.norm_kind is not None else [])
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
