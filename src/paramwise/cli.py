@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug in paramwise: say so plainly
         if debug:
             traceback.print_exc()
-        text = f"{type(e).__name__}: {e}"
+        text = f"{type(e).__name__}: {message_of(e)}"
         print(f"internal error: {text[:2000]}\nhint: rerun with --debug and report the traceback", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
@@ -291,6 +291,13 @@ def dispatch(argv: list[str]) -> int:
         code: int = module.run(argv[1:])
         return code
     return run(argv)
+
+
+def message_of(e: BaseException) -> str:
+    try:
+        return str(e)
+    except Exception:  # an exception whose text cannot be made (a huge int in it, a broken __str__)
+        return ""
 
 
 def report_error(e: ParamwiseError, debug: bool) -> int:
@@ -441,6 +448,7 @@ class Limits:
         self.reason = "time"
         self.restore: list[Callable[[], None]] = []
         self.done = threading.Event()
+        self.lock = threading.Lock()  # no signal is sent once stop() has begun to put the handlers back
 
     @classmethod
     def end_reading(cls) -> None:
@@ -490,7 +498,8 @@ class Limits:
     def stop(self) -> None:
         if Limits.active is self:
             Limits.active = None
-        self.done.set()
+        with self.lock:
+            self.done.set()
         while self.restore:
             self.restore.pop()()
 
@@ -515,7 +524,9 @@ class Limits:
             if self.megabytes and resident_bytes() - self.base > self.megabytes * 2**20:
                 self.reason = "memory"
                 over_since = over_since or now
-                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGALRM)
+                with self.lock:
+                    if not self.done.is_set():
+                        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGALRM)
                 self.done.wait(0.45)
             if self.hard_exit and self.overdue(now, over_since) and not self.done.is_set():
                 os.write(2, ("error: " + self.error().message + "\n").encode())
