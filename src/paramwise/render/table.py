@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from rich import box
@@ -26,42 +27,55 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     rows = visible_rows(report, view)
     title = Text(f'Model: "{report.model}"', style="bold")
     table = Table(box=box.HEAVY_HEAD, show_lines=False, expand=False)
-    table.add_column("Layer (type)", no_wrap=True)
-    table.add_column("Output Shape")
-    table.add_column("Param #", justify="right")
-    show_connections = is_graph(report)
-    if show_connections:
-        table.add_column("Connected to")
-    has_buffers = any(r.buffers for r in rows if r.buffers)
-    if has_buffers:
-        table.add_column("Buffers", justify="right")
-    for r in rows:
-        cells = [("  " * r.depth) + f"{r.name} ({r.type})", shape_text(r.output_shape), count_text(r.params)]
-        if show_connections:
-            cells.append(", ".join(r.connected_to) or "-")
-        if has_buffers:
-            cells.append(count_text(r.buffers) if r.buffers else "")
+    headers, right, body = table_cells(report, rows)
+    for header, is_right in zip(headers, right):
+        table.add_column(header, no_wrap=header == "Layer (type)", justify="right" if is_right else "left")
+    for cells in body:
         table.add_row(*cells)
     return [title, table, arithmetic(rows, view), totals(report)]
 
 
+def table_cells(report: Report, rows: list[Row]) -> tuple[list[str], list[bool], list[list[str]]]:
+    """The table's headers, which of them are right-aligned, and its rows of cells."""
+    headers, right = ["Layer (type)", "Output Shape", "Param #"], [False, False, True]
+    body = [[("  " * r.depth) + f"{r.name} ({r.type})", shape_text(r.output_shape), count_text(r.params)] for r in rows]
+    if is_graph(report):
+        headers.append("Connected to")
+        right.append(False)
+        for cells, r in zip(body, rows):
+            cells.append(", ".join(r.connected_to) or "-")
+    if any(r.buffers for r in rows if r.buffers):
+        headers.append("Buffers")
+        right.append(True)
+        for cells, r in zip(body, rows):
+            cells.append(count_text(r.buffers) if r.buffers else "")
+    return headers, right, body
+
+
 def arithmetic(rows: list[Row], view: View) -> Text:
     text = Text()
-    text.append("Arithmetic\n", style="bold")
+    for line, style in arithmetic_lines(rows, view):
+        text.append(line + "\n", style=style)
+    return text
+
+
+def arithmetic_lines(rows: list[Row], view: View) -> list[tuple[str, str | None]]:
+    """Each layer's arithmetic, as (line, style)."""
+    lines: list[tuple[str, str | None]] = [("Arithmetic", "bold")]
     width = max((len(f"{r.name} ({r.type})") + 2 * r.depth for r in rows), default=0)
     for r in rows:
         if r.params == 0 and not r.buffers and not r.shared and not view.explain:
             continue
         label = ("  " * r.depth + f"{r.name} ({r.type})").ljust(width)
-        text.append(f"  {label}  {r.explanation}\n")
+        lines.append((f"  {label}  {r.explanation}", None))
         if view.explain:
             if r.formula_letters not in ("0", "?"):
-                text.append(f"  {'':{width}}    = {r.formula_letters}\n", style="dim")
+                lines.append((f"  {'':{width}}    = {r.formula_letters}", "dim"))
             if r.why:
-                text.append(f"  {'':{width}}    {r.why}\n", style="dim")
+                lines.append((f"  {'':{width}}    {r.why}", "dim"))
         if r.note:
-            text.append(f"  {'':{width}}    note: {r.note}\n", style="italic")
-    return text
+            lines.append((f"  {'':{width}}    note: {r.note}", "italic"))
+    return lines
 
 
 def totals(report: Report) -> Text:
@@ -113,11 +127,22 @@ def plain_text(report: Report, view: View) -> str | None:
     rows = visible_rows(report, view)
     table = plain_table(report, rows, width)
     title = wrapped(f'Model: "{report.model}"', width)
-    explained = wrapped(arithmetic(rows, view).plain, width)
+    explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view)) + "\n", width)
     summed = wrapped(totals(report).plain, width)
     if table is None or title is None or explained is None or summed is None:
         return None
     return "\n".join([*title, *table, *explained, *summed]).rstrip() + "\n"
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def cells(text: str) -> int:
+    """rich's cell width of `text`, quickly for long lines of mostly ASCII (each other run measured by rich)."""
+    if text.isascii():
+        return len(text)
+    wide = _NOT_ASCII.findall(text)
+    return len(text) - sum(len(w) for w in wide) + sum(cell_len(w) for w in wide)
 
 
 def wrapped(text: str, width: int) -> list[str] | None:
@@ -127,7 +152,7 @@ def wrapped(text: str, width: int) -> list[str] | None:
     for line in text.split("\n"):
         if "\t" in line or not (line.isprintable() or not line):
             return None
-        if cell_len(line) <= width:
+        if cells(line) <= width:
             out.append(line)
             continue
         offsets = divide_line(line, width, fold=True)
@@ -135,45 +160,35 @@ def wrapped(text: str, width: int) -> list[str] | None:
             piece = line[start:end]
             if len(piece) > width:
                 piece = piece[:max(len(piece.rstrip()), width)]
-            if cell_len(piece) > width:
+            if cells(piece) > width:
                 return None
             out.append(piece)
     return out
 
 
-def fits(line: str, width: int) -> bool:
-    return cell_len(line) <= width and (line.isprintable() or not line)
-
-
 def plain_table(report: Report, rows: list[Row], width: int) -> list[str] | None:
-    headers = ["Layer (type)", "Output Shape", "Param #"]
-    right = [False, False, True]
-    body = [[("  " * r.depth) + f"{r.name} ({r.type})", shape_text(r.output_shape), count_text(r.params)] for r in rows]
-    if is_graph(report):
-        headers.append("Connected to")
-        right.append(False)
-        for cells, r in zip(body, rows):
-            cells.append(", ".join(r.connected_to) or "-")
-    if any(r.buffers for r in rows if r.buffers):
-        headers.append("Buffers")
-        right.append(True)
-        for cells, r in zip(body, rows):
-            cells.append(count_text(r.buffers) if r.buffers else "")
-    widths = [cell_len(h) for h in headers]
-    for cells in body:
-        for i, cell in enumerate(cells):
-            if "[" in cell or ":" in cell or not fits(cell, width):
+    headers, right, body = table_cells(report, rows)
+    widths = [cells(h) for h in headers]
+    measured = []
+    for row in body:
+        sizes = []
+        for i, cell in enumerate(row):
+            size = cells(cell)
+            if "[" in cell or ":" in cell or not cell.isprintable() or size > width:
                 return None  # markup, emoji codes or control characters: rich's own rendering
-            widths[i] = max(widths[i], cell_len(cell))
+            widths[i] = max(widths[i], size)
+            sizes.append(size)
+        measured.append(sizes)
     if sum(widths) + 3 * len(widths) + 1 > width:
         return None  # rich would wrap or shrink columns
 
     def rule(chars: str) -> str:
         return chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3]
 
-    def line(cells: list[str], bar: str) -> str:
-        padded = (" " * (w - cell_len(c)) + c if r else c + " " * (w - cell_len(c)) for c, w, r in zip(cells, widths, right))
+    def line(row: list[str], sizes: list[int], bar: str) -> str:
+        padded = [" " * (w - n) + c if r else c + " " * (w - n) for c, n, w, r in zip(row, sizes, widths, right)]
         return bar[0] + bar[1].join(f" {c} " for c in padded) + bar[2]
 
     top, head, under, rows_bar, bottom = HEAVY_HEAD
-    return [rule(top), line(headers, head), rule(under), *(line(cells, rows_bar) for cells in body), rule(bottom)]
+    header = line(headers, [cells(h) for h in headers], head)
+    return [rule(top), header, rule(under), *(line(r, n, rows_bar) for r, n in zip(body, measured)), rule(bottom)]
