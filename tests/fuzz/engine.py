@@ -684,8 +684,8 @@ def make_input(reader: str, seed: int, index: int, ws: Workspace) -> Prepared:
 def finding_key(kind: str, outcome: Outcome) -> str:
     if kind == "crash":
         return f"crash {outcome.exc_type} at {outcome.last_frame}"
-    if kind == "hang":  # where it was stopped varies along a loop: the function is enough
-        where = re.sub(r":\d+ ", " ", outcome.paramwise_frame or outcome.last_frame)
+    if kind == "hang":  # where it was stopped varies along a loop: the module is enough
+        where = (outcome.paramwise_frame or outcome.last_frame).split(":")[0]
         return f"hang in {where}"
     return f"{kind} {outcome.exc_type or outcome.code}"
 
