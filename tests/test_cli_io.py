@@ -327,7 +327,8 @@ def test_debug_keeps_the_exit_code_of_an_internal_error(capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize("text, value", [
     ("32", 32), ("-1", -1), ("1_000", 1000), ("0.5", 0.5), ("1e-3", 0.001), (".5", 0.5), ("True", True),
-    ("False", False), ("None", None), ("'relu'", "relu"), ('"same"', "same"), ("  7 ", 7),
+    ("False", False), ("None", None), ("'relu'", "relu"), ('"same"', "same"), ("  7 ", 7), ("relu", "relu"),
+    ("abc", "abc"),
 ])
 def test_values_paramwise_binds(text: str, value: Any) -> None:
     got = parse_value(text)
@@ -335,7 +336,7 @@ def test_values_paramwise_binds(text: str, value: Any) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "abc", "nan", "inf", "-Infinity", "1e999", "9" * 5000, "(1, 2)", "[3]", "__import__('os')", "'unclosed", "",
+    "a b", "nan", "inf", "-Infinity", "1e999", "9" * 5000, "(1, 2)", "[3]", "__import__('os')", "'unclosed", "",
     "1_", "0x10",
 ])
 def test_values_paramwise_refuses(text: str) -> None:
@@ -346,7 +347,7 @@ def test_values_paramwise_refuses(text: str) -> None:
 
 
 @pytest.mark.parametrize("item, message", [
-    ("img_SIZE=abc", "--set img_SIZE=abc: 'abc' is not a value paramwise can bind"),
+    ("img_SIZE=a+b", "--set img_SIZE=a+b: 'a+b' is not a value paramwise can bind"),
     ("img-SIZE=32", "--set img-SIZE=32: 'img-SIZE' is not a Python name"),
     ("class=32", "--set class=32: 'class' is not a Python name"),
     ("=32", "--set =32: '' is not a Python name"),
@@ -392,8 +393,8 @@ def test_input_shapes_paramwise_refuses(shape: str, capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize("args, message", [
-    ("10,depth=abc", "--args 10,depth=abc: 'abc' is not a value paramwise can bind"),
-    ("x", "--args x: 'x' is not a value paramwise can bind"),
+    ("10,depth=a-b", "--args 10,depth=a-b: 'a-b' is not a value paramwise can bind"),
+    ("x y", "--args x y: 'x y' is not a value paramwise can bind"),
     ("1-2=3", "--args 1-2=3: '1-2' is not a Python name"),
 ])
 def test_args_refuses_with_the_option_and_value(args: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:

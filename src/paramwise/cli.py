@@ -98,16 +98,19 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
 INTEGER = re.compile(r"[+-]?[0-9][0-9_]{0,99}")
 DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][+-]?[0-9]{1,4})?")
 CONSTANTS = {"True": True, "False": False, "None": None}
-VALUE_HINT = "a value is a whole number (32), a number (0.5), True, False, None or a quoted string (\"'relu'\")"
+VALUE_HINT = "a value is a whole number (32), a number (0.5), True, False, None, a word (relu) or a quoted string (\"'a b'\")"
 
 
 def parse_value(text: str, option: str = "--set") -> Any:
-    """A value given on the command line: a number, True/False/None or a quoted string; nothing else."""
+    """A value given on the command line: a number, True/False/None, a quoted string or a bare word
+    (`--set act=relu`); nothing else."""
     t = text.strip()
     if t in CONSTANTS:
         return CONSTANTS[t]
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
         return t[1:-1]
+    if t.isidentifier() and t.lower().lstrip("+-") not in ("nan", "inf", "infinity"):
+        return t
     try:
         if INTEGER.fullmatch(t):
             return int(t)
