@@ -813,9 +813,9 @@ class Interpreter:
         if op is ast.Mult and (isinstance(left, sequences) or isinstance(right, sequences)):
             seq, n = (left, right) if isinstance(left, sequences) else (right, left)
             if isinstance(n, int) and n > 0:
-                self.check_size(n * max(len(seq), 1), node, "sequence")
+                self.check_size(n * max(len(seq), 1), node, _kind(seq))
         if op is ast.Add and isinstance(left, sequences) and isinstance(right, sequences):
-            self.check_size(len(left) + len(right), node, "sequence")
+            self.check_size(len(left) + len(right), node, _kind(left))
 
     def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
         ctx = Context(self, node)
@@ -844,7 +844,7 @@ class Interpreter:
         if isinstance(obj, dict) and name in obj:
             return obj[name]
         if getattr(obj, "is_Symbol", False):
-            return Opaque(f"{self.undefined_object(str(obj), node).what}.{name}")
+            return Opaque(f"{self.undefined_object(getattr(obj, 'name', None) or str(obj), node).what}.{name}")
         raise self.error(f"{_describe(obj)} has no attribute '{name}' that paramwise can read", node)
 
     def instance_getattr(self, obj: Instance, name: str, ctx: Context) -> Any:
@@ -931,7 +931,7 @@ class Interpreter:
         if isinstance(func, Opaque):
             return Opaque(f"{func.what}()")
         if getattr(func, "is_Symbol", False):
-            return self.undefined_object(str(func), node)
+            return self.undefined_object(getattr(func, "name", None) or str(func), node)
         raise ctx.error(f"{_describe(func)} is not callable")
 
     def undefined_object(self, name: str, node: ast.AST | None) -> Opaque:
@@ -1075,7 +1075,7 @@ class Interpreter:
         elif isinstance(value, (str, bytes)):
             self.check_size(len(value), node, "string")
         elif isinstance(value, (list, tuple, dict, set, frozenset)):
-            self.check_size(len(value), node)
+            self.check_size(len(value), node, _kind(value))
             self.check_nesting([value], node, 0)
         elif getattr(value, "is_Integer", False) and int(value).bit_length() > MAX_INT_BITS:
             raise self.limit(f"this integer has more than {MAX_INT_BITS} bits; stopped", node)
@@ -1468,6 +1468,10 @@ def _load(target: ast.expr) -> ast.expr:
     else:
         return target
     return ast.copy_location(node, target)
+
+
+def _kind(value: Any) -> str:
+    return "string" if isinstance(value, (str, bytes)) else type(value).__name__
 
 
 def _any(value: Any) -> Any:

@@ -23,6 +23,7 @@ from . import pyeval
 from .paste import clean_paste
 
 MAX_REPAIRS = 300
+INTERESTING = re.compile(r"[\"'#()\[\]{}]")
 PROSE_MARKERS = re.compile(r"^\s*(\*\*|#{1,6}\s|[-*•]\s|\d+\.\s|>\s|\$\\)")
 RULE = re.compile(r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3,}")
 # lines of a printed model.summary() copied with the code
@@ -201,7 +202,8 @@ def _comment_later_prose(filename: str, lines: list[str], start: int, warnings: 
     i = start
     while i < len(lines):
         text = lines[i]
-        if depth == 0 and not quote and text[:1].strip() and _is_prose(text) and not re.match(r"print\b", text):
+        if (depth == 0 and not quote and text[:1].strip() and _scan(text, 0, "") == (0, "") and _is_prose(text)
+                and not re.match(r"print\b", text)):
             i = _comment_prose_lines(filename, lines, i + 1, warnings)
             continue
         depth, quote = _scan(text, depth, quote)
@@ -210,6 +212,8 @@ def _comment_later_prose(filename: str, lines: list[str], start: int, warnings: 
 
 def _scan(text: str, depth: int, quote: str) -> tuple[int, str]:
     """The bracket depth and the open triple quote after a line, from those before it."""
+    if not quote and not INTERESTING.search(text):
+        return depth, quote
     i = 0
     while i < len(text):
         if quote:
