@@ -325,7 +325,10 @@ class Interpreter:
 
     # -- statements ----------------------------------------------------------------------------
     def run_module(self, tree: ast.Module) -> Scope:
-        self.exec_block(tree.body, self.globals)
+        try:
+            self.exec_block(tree.body, self.globals)
+        except _Return:  # a `raise` at module level: Python would stop there too
+            self.warn("not_run", "the code raises an exception at module level; what follows it is not read")
         return self.globals
 
     def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
@@ -725,7 +728,11 @@ class Interpreter:
                     self.check_size(len(out), node)
                 return
             gen = generators[i]
-            for item in self.iterate(self.eval(gen.iter, inner), gen.iter):
+            source = self.eval(gen.iter, inner)
+            if i == len(generators) - 1 and not gen.ifs and isinstance(source, (range, *CONTAINERS)):
+                size = _range_len(source) if isinstance(source, range) else len(source)
+                self.check_size(len(out) + size, node, "comprehension")  # refused before it runs, not after
+            for item in self.iterate(source, gen.iter):
                 self.tick(node)
                 self.assign(gen.target, item, inner)
                 if all(self.truth(self.eval(cond, inner), cond) for cond in gen.ifs):

@@ -13,14 +13,25 @@ from dataclasses import replace
 from typing import Any
 
 from .. import kinds
-from ..errors import Diagnostic, InputError
+from ..errors import Diagnostic, InputError, LimitError
 from ..ir import Call, Graph, Layer, TensorRef
 from ..kinds.core import Input
 from ..kinds.torch_extra import Buffer, Container, Parameter
 from ..kinds.transformer import inner_modules
 from . import Found, ReadOptions
 from .keras_source import symbol_warnings
-from .pyeval import ClassValue, Context, Function, Guard, HostValue, Interpreter, Opaque, guarded
+from .pyeval import (
+    LIMIT_HINT,
+    MAX_INT_BITS,
+    ClassValue,
+    Context,
+    Function,
+    Guard,
+    HostValue,
+    Interpreter,
+    Opaque,
+    guarded,
+)
 from .repair import parse_source
 from .torch_forward import (
     EXAMPLES,
@@ -137,6 +148,9 @@ class MathFunction(HostValue):
         if not flat or not all(isinstance(a, (int, float)) for a in flat) or kwargs:
             return Opaque(f"{self.name}()")
         if self.name == "prod":
+            if sum(abs(int(a)).bit_length() for a in flat if isinstance(a, int)) > MAX_INT_BITS + len(flat):
+                raise LimitError(f"{self.name}() of these numbers has more than {MAX_INT_BITS} bits; stopped",
+                                 hint=LIMIT_HINT, location=ctx.location)
             return math.prod(flat)
         if self.name == "sum":
             return sum(flat)
