@@ -504,6 +504,48 @@ def test_h5_group_cycles_are_walked_once(tmp_path: Path, capsys: pytest.CaptureF
     answered(tmp_path / "model.h5", capsys)
 
 
+# a legacy .h5 (from the fuzz run) on which the HDF5 library 2.0 loops forever while reading an attribute
+HDF5_LOOP = (
+    "c-rk+L2uJA6t<g9ibjVzQK=mTHH6C!RaH@hs-1>tp-2-$j04g%1-J9oXj!^7$zYl)uI0vYe*lS}vI7T>9Qg?xxeeQSZkx1}LZt~Yf0q}(_iR7E"
+    "Jipe@d0($SUR=1jfH-s=&7l+;#s%Q>-Dq3NUjxNJdq6)WBwrJ<Ebvn>zM+Nf7VuxbsMWakMGSJDUM8eEQn-q!*B(CS^cA#aJe?<^dI#+t>R4~6"
+    "z1Q-+p}1W8%Xya|UgL3{M0JSoMU-Yy8P3~mySw%t=PzR{dZzj|=#hQ$kv;UZ!QOfDXk#5C=n&K6I5pV}fkVwz!`!DG;+X}*Y&yjAESDSz_9i_F"
+    "sO#Ir5i(&4<DZ&R!J|i9;&+Jcl7<+|?*x>w9CAWC9&2xn%u@u}$aGKL!@ytX!q{{T;x}8C*CK~pZ_5oFr(oRQW=cE$iQt*LPMi4Ud%U9@&gR2e"
+    "VluPaEf~`qQl+j(f3f5pDI2rsz_oq8<}!OGP2WByzTI|tFUNK%5z7iZYBg-)L9cFio0%5cV;wVVphLO%pja}y>^;eFG=K^N7=>4jt^pldZZzPo"
+    "tG%wEprD|jprD|jprG(S1Ecxy%#USzC8UXvF$a3`92swGC@Z=y8F`QyD5ImyJCM&KUC0xOa6la@C>lOXhZ?1rMQ<<P33q1k-}pLX73!9<e)GFJ"
+    "<A)p?s@5o6HN@+TvKn5>MD=7{N7m`;GtRsDY@>?VXfp23(=x6@e1~=_qu$ZvJb)v4K-O=603(~5E)SgLRUS}zU^EX@a+jM2zGS0$ARfmGf0hT("
+    "?T{Gx>GHrgL*)UL2L^cn!U3)2qk8+a<5Fj}|0kMX8u6Cgx0M<5z}H*RJP?m#g-L!)^z*=qIay!&yLUtRZu0pw^eDzSb`G8OJX(PhTQX)r@1OOJ"
+    "{B4Q<M^D1nEtox}+4{t7uei4M1b-Q$@!tr5Pvu>*r2Ot!elws69}e1F=O;+GDH;"
+)
+
+
+def test_hdf5_library_that_never_returns_is_stopped(tmp_path: Path, capsys: pytest.CaptureFixture[str], h5py: Any) -> None:
+    import base64
+
+    (tmp_path / "model.h5").write_bytes(zlib.decompress(base64.b85decode(HDF5_LOOP)))
+    refused(tmp_path / "model.h5", capsys, "HDF5", seconds=15.0)
+
+
+def test_hdf5_reader_crash_or_hang_is_an_input_error(monkeypatch: pytest.MonkeyPatch, h5py: Any) -> None:
+    import os
+    import signal
+
+    from paramwise.errors import InputError, LimitError
+    from paramwise.frontends import keras_h5
+
+    if not hasattr(os, "fork"):
+        pytest.skip("the HDF5 reader runs in this process where there is no fork")
+    with pytest.raises(InputError, match="crashed"):
+        keras_h5.isolated(lambda: os.kill(os.getpid(), signal.SIGSEGV), "model.h5")
+    monkeypatch.setattr(keras_h5, "H5_SECONDS", 0.5)
+    start = time.monotonic()
+    with pytest.raises(LimitError, match="did not finish"):
+        keras_h5.isolated(lambda: time.sleep(60), "model.h5")
+    assert time.monotonic() - start < 5
+    assert keras_h5.isolated(lambda: {"a": [1, "b"]}, "model.h5") == {"a": [1, "b"]}
+    with pytest.raises(LimitError, match="too deep"):
+        keras_h5.isolated(lambda: (_ for _ in ()).throw(RecursionError()), "model.h5")
+
+
 # -- safetensors and .pt --------------------------------------------------------------------------------
 
 

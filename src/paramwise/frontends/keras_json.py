@@ -297,6 +297,11 @@ class ConfigReader:
             calls.append(Call(layer_index, tuple(ref(r, at) for r in refs), self.where(at)))
         ins = [ref(r, f"{path}config.input_layers") for r in flat_refs(cfg.get("input_layers"))]
         outs = [ref(r, f"{path}config.output_layers") for r in flat_refs(cfg.get("output_layers"))]
+        for key, found in (("input_layers", ins), ("output_layers", outs)):
+            if not found:
+                raise InputError(f"this functional model names no {key.split('_')[0]}s: '{key}' must list [layer, call, tensor] "
+                                 f"entries; got {shown(cfg.get(key))}", hint="the file may be damaged; write it again with "
+                                 "model.to_json()", location=self.where(f"{path}config.{key}"))
         name = str(cfg.get("name") or "model")
         return Graph("keras", name, tuple(layers), tuple(calls), tuple(ins), tuple(outs), self.source,
                      self.where(path or "config"), meta={"model_type": entry.get("class_name", "Functional")})
