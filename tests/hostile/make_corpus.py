@@ -523,6 +523,13 @@ def config_payloads() -> dict[str, tuple[Callable[[str], Any], str]]:
         "upsampling-size-symbolic-input": (lambda c: upsampling_model(p(c), (None, None, None, 3)), "error"),
         "batch-shape-dim": (lambda c: upsampling_model((2, 2), (None, p(c), 8, 3)), "error"),
         "batch-shape-dense": (lambda c: dense_model(batch_shape=[None, p(c)]), "error"),
+        "upsampling-size-string-dims": (lambda c: upsampling_model(p(c), (None, "img_size", "img_size", 3)), "error"),
+        "upsampling-size-list-string-dims": (lambda c: upsampling_model([p(c), p(c)], (None, "h", "w", 3)), "error"),
+        "upsampling-fraction-payload-dims": (lambda c: upsampling_model([1.5, 1.5], (None, p(c), p(c), 3)), "error"),
+        "batch-shape-layernorm": (lambda c: sequential(input_layer([None, 4, p(c)]), layer("LayerNormalization", "ln", axis=-1)), "error"),
+        "batch-shape-batchnorm": (lambda c: sequential(input_layer([None, 4, p(c)]), layer("BatchNormalization", "bn", axis=-1)), "error"),
+        "batch-shape-conv": (lambda c: sequential(input_layer([None, 8, 8, p(c)]), layer("Conv2D", "cv", filters=4, kernel_size=[3, 3])), "error"),
+        "batch-shape-flatten-dense": (lambda c: sequential(input_layer([None, p(c), 2]), layer("Flatten", "f"), layer("Dense", "d", units=2)), "error"),
         "dense-units": (lambda c: dense_model(p(c)), "error"),
         "dense-units-list": (lambda c: dense_model([p(c)]), "error"),
         "conv-filters": (lambda c: conv_model(filters=p(c)), "error"),
@@ -556,8 +563,9 @@ def exec_config_cases() -> list[Case]:
     for name, (config, expect) in payloads.items():
         cases.append(json_case(f"exec/keras-json/{name}", config, expect,
                                fast=name in ("upsampling-size-string", "lambda-marshal-keras3")))
-    for name in ("upsampling-size-string", "batch-shape-dim", "dense-units", "conv-kernel", "layer-name",
-                 "module-os-system", "lambda-marshal-keras3", "history-layer-name"):
+    for name in ("upsampling-size-string", "upsampling-size-string-dims", "batch-shape-dim", "batch-shape-layernorm",
+                 "dense-units", "conv-kernel", "layer-name", "module-os-system", "lambda-marshal-keras3",
+                 "history-layer-name"):
         config, expect = payloads[name]
         cases.append(archive_case(f"exec/keras-archive/{name}", config, expect, fast=name == "upsampling-size-string"))
         cases.append(h5_case(f"exec/keras-h5/{name}", config, expect, fast=name == "batch-shape-dim"))
