@@ -76,7 +76,8 @@ def worker(args: argparse.Namespace) -> int:
         def progress(index: int, stats: Stats = stats, reader: str = reader) -> None:
             write_state(state_path, {"reader": reader, "index": index, "stats": stats.to_json(), "done": done})
 
-        fuzz_reader(reader, args.seed, args.start, args.per_reader, ws, args.findings, args.limit, stats, progress)
+        count = max(0, args.per_reader - args.start)  # a restarted worker carries on to the same last index
+        fuzz_reader(reader, args.seed, args.start, count, ws, args.findings, args.limit, stats, progress)
         done.append(stats.to_json())
         args.start = 0
     write_state(state_path, {"reader": None, "index": None, "stats": None, "done": done})
