@@ -89,9 +89,10 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
             "units filters in_features out_features in1_features in2_features in_channels out_channels "
             "num_features num_channels num_groups num_heads nhead d_model dim_feedforward embed_dim "
             "embedding_dim num_embeddings input_dim output_dim hidden_size input_size key_dim projection_dim "
-            "num_parameters num_layers depth_multiplier groups upscale_factor downscale_factor"
+            "num_parameters num_layers depth_multiplier upscale_factor downscale_factor"
         ).split()
     },
+    "groups": (lambda v: v == -1 or is_whole(v, 1), POSITIVE + " (or -1: one group per channel, in Keras)"),
     **{name: (optional(lambda v: is_whole(v, 1)), POSITIVE + " or None") for name in "kdim vdim value_dim lora_rank".split()},
     **{name: (lambda v: is_whole(v, 0), "a whole number ≥ 0") for name in "num_encoder_layers num_decoder_layers proj_size".split()},
     **{name: (one_or_many(lambda v: is_whole(v, 1)), WINDOW) for name in "kernel_size pool_size dilation_rate dilation".split()},
