@@ -153,6 +153,8 @@ def bytes_text(n: Dim) -> str:
     """Keras' own rounding: 3.50 KB, 2.07 MB (powers of 1024)."""
     if not isinstance(n, int):
         return f"{n} B"
+    if n >= 1024**4 * 2**64:  # past what a float divides exactly (and past 1e308 it cannot hold it at all)
+        return f"{n // 1024**4:,} TB"
     size = float(n)
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if size < 1024 or unit == "TB":

@@ -23,10 +23,13 @@ Check = Callable[[Any], bool]
 
 
 def is_whole(value: Any, least: int) -> bool:
-    """An int (not a bool) of at least `least`, or an unknown size."""
+    """An int (not a bool) of at least `least` and below 2**63 (no tensor is larger), or an unknown size."""
     if is_symbolic(value):
         return True
-    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value < LARGEST
+
+
+LARGEST = 2**63
 
 
 def is_real(value: Any, least: float = -math.inf, more_than: float | None = None) -> bool:
@@ -121,7 +124,7 @@ def check_values(attrs: dict[str, Any]) -> None:
 
 def describe(value: Any) -> str:
     """The value as the user wrote it, short: `-5`, `3.5`, `'abc'`, `nan`, `[3, 'x']` (at most 80 characters)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"a whole number of {value.bit_length():,} bits"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a whole number of {value.bit_length():,} bits (larger than any tensor can be)"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
