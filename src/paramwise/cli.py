@@ -556,6 +556,8 @@ def read_limits(args: argparse.Namespace) -> Iterator[None]:
     """The read in this block runs under the limits; MemoryError and RecursionError in it are the input's."""
     seconds, megabytes = (0.0, 0.0) if args.no_limits else (limit_from_env(ENV_SECONDS, DEFAULT_SECONDS),
                                                                limit_from_env(ENV_MEGABYTES, DEFAULT_MEGABYTES))
+    if args.no_limits:  # the source interpreter's own time budget reads the same variable when a reading starts
+        os.environ[ENV_SECONDS] = "0"
     limits = Limits(seconds, megabytes)
     limits.start()
     try:

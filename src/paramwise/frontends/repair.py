@@ -32,13 +32,13 @@ SUMMARY = re.compile(r"^\s*(Model: |Layer \(type\)|Total params:|Trainable param
 
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
     """Parse `text`, repairing pasted-code damage; returns (tree, repaired text, warnings)."""
-    started = time.monotonic()
+    started = time.process_time()
     text, warnings = clean_paste(filename, text)
     cleaned = text.splitlines()
     first: tuple[str, SyntaxError] | None = None
     for _ in range(MAX_REPAIRS):
-        if pyeval.TIME_LIMIT and time.monotonic() - started > pyeval.TIME_LIMIT:
-            raise LimitError(f"{filename}: repairing this text takes more than {pyeval.TIME_LIMIT:g} s; stopped",
+        if (limit := pyeval.time_limit()) and time.process_time() - started > limit:
+            raise LimitError(f"{filename}: repairing this text takes more than {limit:g} s; stopped",
                              hint="check that this is Python code (or allow more time with PARAMWISE_TIME_LIMIT=SECONDS)")
         try:
             tree = _parse(filename, text)
