@@ -98,7 +98,7 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
     overrides = dict(zip(graph.inputs, input_shapes or []))
     for index, call in enumerate(graph.calls):
         layer = graph.layers[call.layer]
-        ins = [state.shapes[t] for t in call.inputs]
+        ins = [_shape_of(graph, state, t, call.location or layer.location) for t in call.inputs]
         ref = TensorRef(index, 0)
         out = overrides[ref] if ref in overrides else apply_call(layer, ins, call.location)
         outs = out if isinstance(out, list) else [out]
@@ -107,9 +107,28 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
         state.first_inputs.setdefault(call.layer, ins)
         state.outputs.setdefault(call.layer, []).append(out)
         state.sources.setdefault(call.layer, []).extend(graph.layers[graph.calls[t.call].layer].name for t in call.inputs)
+    for t in (*graph.inputs, *graph.outputs):
+        _shape_of(graph, state, t, graph.location)
     if walk is not None and key is not None:
         walk.shapes[key] = (graph, state)
     return state
+
+
+def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | None) -> Shape:
+    """The shape of a tensor a call (or the model's inputs/outputs) uses; a file can name a call that comes
+    later or an output its layer does not produce: an InputError at the place that names it."""
+    if ref in state.shapes:
+        return state.shapes[ref]
+    if not (type(ref.call) is int and 0 <= ref.call < len(graph.calls)):
+        raise InputError(f"a call uses the output of call {ref.call!r}, which the model does not have",
+                         hint="the file may be damaged", location=location)
+    layer = graph.layers[graph.calls[ref.call].layer]
+    made = sum(1 for t in state.shapes if t.call == ref.call)
+    if not made:
+        raise InputError(f"a call uses an output of {layer.type} '{layer.name}' before that layer is called",
+                         hint="the file may be damaged", location=location)
+    raise InputError(f"a call uses output {ref.index!r} of {layer.type} '{layer.name}', which produces {made} output(s) "
+                     f"(numbered from 0)", hint="the file may be damaged", location=location)
 
 
 def _report_of(graph: Graph, state: _State) -> Report:
@@ -233,19 +252,40 @@ _SCALARS = (type(None), bool, int, float, str)
 
 def _plain(value: Any, depth: int = 4) -> Any:
     """`value` as a hashable key, with each scalar's type, when it is plain data (numbers, strings, sizes,
-    and small tuples, lists and dicts of them); `_NOT_PLAIN` for anything else (objects, kinds, graphs)."""
-    if type(value) in _SCALARS or is_symbolic(value):
-        return (type(value), value)
-    if depth == 0 or not isinstance(value, (tuple, list, dict)) or len(value) > 64:
+    and small tuples, lists and dicts of them); `_NOT_PLAIN` for anything else (objects, kinds, graphs).
+    Called for every layer of a walk: the common cases (scalars, shapes) take no recursion."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)
+    if kind is tuple or kind is list or kind is dict:
+        return _plain_container(kind, value, depth)
+    if is_symbolic(value):
+        return (kind, value)
+    if isinstance(value, (tuple, list, dict)):
+        return _plain_container(kind, value, depth)
+    return _NOT_PLAIN
+
+
+_INT = {int}
+
+
+def _plain_container(kind: type, value: Any, depth: int) -> Any:
+    if depth == 0 or len(value) > 64:
         return _NOT_PLAIN
     is_dict = isinstance(value, dict)
+    if not is_dict and set(map(type, value)) <= _INT:  # a shape (or nothing)
+        return (kind, int, tuple(value))
     frozen: list[Any] = []
-    for item in value.values() if isinstance(value, dict) else value:
-        item = (type(item), item) if type(item) in _SCALARS else _plain(item, depth - 1)
+    for item in value.values() if is_dict else value:
+        item_type = type(item)
+        if item_type in _SCALARS:
+            frozen.append((item_type, item))
+            continue
+        item = _plain(item, depth - 1)
         if item is _NOT_PLAIN:
             return _NOT_PLAIN
         frozen.append(item)
-    return (dict, tuple(zip(value, frozen))) if is_dict else (type(value), tuple(frozen))
+    return (dict, tuple(zip(value, frozen))) if is_dict else (kind, tuple(frozen))
 
 
 def _row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:
@@ -393,6 +433,11 @@ def _container_row(r: Row, children: list[Row]) -> Row:
     )
     params = _sum(c.params for c in known)
     missing = len(children) - len(known)
+    shown = counted if len(counted) <= MAX_TERMS else counted[: MAX_TERMS - 2]
+    terms = [f"{c.name[len(r.name) + 1:]} ({render_count(c.params)})" for c in shown]
+    if len(shown) < len(counted):  # a container of 100,000 modules: the first terms, the count, the last
+        last = counted[-1]
+        terms += [f"... {len(counted) - len(shown) - 1:,} more", f"{last.name[len(r.name) + 1:]} ({render_count(last.params)})"]
     return replace(
         r,
         params=params,
@@ -402,9 +447,13 @@ def _container_row(r: Row, children: list[Row]) -> Row:
         weight_objects=weights,
         formula=" + ".join(str(c.params) for c in counted) or "0",
         formula_letters=" + ".join(c.name[len(r.name) + 1:] for c in counted) or "0",
-        explanation=f"sum of its modules: {' + '.join(f'{c.name[len(r.name) + 1:]} ({render_count(c.params)})' for c in counted) or '0'} = "
-        f"{render_count(params)}" + (f" ({missing} unknown, not counted)" if missing else ""),
+        explanation=f"sum of its {len(counted):,} modules: " * (len(shown) < len(counted))
+        + "sum of its modules: " * (len(shown) == len(counted))
+        + f"{' + '.join(terms) or '0'} = {render_count(params)}" + (f" ({missing} unknown, not counted)" if missing else ""),
     )
+
+
+MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
 
 
 def _child_weight_name(child: str, weight: str) -> str:

@@ -247,6 +247,13 @@ def allowed_folders(path: str) -> tuple[Path, ...]:
 def shard_beside(path: str, shard: str, tensor: str, folders: tuple[Path, ...]) -> Path:
     """The shard's path, if it names a file beside the index; checked before anything is opened or measured."""
     where = Location(path, path=f"weight_map.{shown_name(tensor)}")
+    try:
+        os.fsencode(shard)
+    except UnicodeError as e:
+        raise InputError(f"the index names the shard {shown(shard)}, which is not a file name this system can "
+                         f"encode ({e.reason} at character {e.start})",
+                         hint="shards are plain file names in the index's folder, e.g. model-00001-of-00002.safetensors",
+                         location=where) from e
     relative = Path(shard)
     if "\0" in shard or relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise InputError(f"the index names the shard '{shown_name(shard)}', which is not a file beside the index",

@@ -35,7 +35,8 @@ def is_model(entry: Any) -> bool:
 def is_operation(entry: dict[str, Any]) -> bool:
     """A function, not a layer: Keras 3 `keras.src.ops.*` nodes and tf.keras `TFOpLambda`."""
     module = str(entry.get("module") or "")
-    if module.startswith(("keras.src.ops", "keras.ops")) or entry.get("class_name") in TF_OPS:
+    name = entry.get("class_name")
+    if module.startswith(("keras.src.ops", "keras.ops")) or (isinstance(name, str) and name in TF_OPS):
         return True
     # legacy .h5 files drop `module`; an operation's config holds only its name, a layer's also `trainable`
     nodes = entry.get("inbound_nodes")
@@ -130,6 +131,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         name = value.get("class_name")
         inner = value.get("config")
+        if not isinstance(name, str):  # a class name that is not text: plain data, checked by whoever reads it
+            return {k: plain(v) for k, v in value.items()}
         if name == "__tuple__" and isinstance(inner, dict):
             return tuple(plain(v) for v in inner.get("value", []))
         if name in DTYPE_POLICIES and isinstance(inner, dict):

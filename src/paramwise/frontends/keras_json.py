@@ -267,7 +267,13 @@ class ConfigReader:
         names = [str(e.get("name") or e.get("config", {}).get("name")) for e in entries]
         position = {n: i for i, n in enumerate(names)}
         nodes = [self.nodes_of(e, f"{path}config.layers[{i}]") for i, e in enumerate(entries)]
-        ends = flat_refs(cfg.get("input_layers")) + flat_refs(cfg.get("output_layers"))
+        ends: list[Ref] = []
+        for key in ("input_layers", "output_layers"):
+            try:
+                ends += flat_refs(cfg.get(key))
+            except ValueError as e:
+                raise InputError(f"cannot read '{key}': {e}", hint="the file may be damaged; write it again with "
+                                 "model.to_json()", location=self.where(f"{path}config.{key}")) from e
         offsets = node_offsets(entries, nodes + [[ends]], position)
         order = self.topological(nodes, position, offsets, path)
         call_of = {key: i for i, key in enumerate(order)}
@@ -450,20 +456,42 @@ def node_refs(node: Any) -> list[Ref]:
                 collect_history(kwargs[key], found)
         return found
     refs: list[Ref] = []  # tf.keras 2.x: [[layer, node, tensor, kwargs], ...]; TFOpLambda: one entry, unwrapped
+    if not isinstance(node, list):
+        raise ValueError(f"a recorded call must be a list or an object; got {shown(node)}")
     for item in [node] if node and isinstance(node[0], str) else node:
-        refs.append((str(item[0]), int(item[1]), int(item[2])))
+        if not isinstance(item, list) or len(item) < 3:
+            raise ValueError(f"each input must be [layer name, call index, output index]; got {shown(item)}")
+        refs.append(checked_ref(item))
         extra = item[3] if len(item) > 3 and isinstance(item[3], dict) else {}
         for value in extra.values():
             if is_ref(value):
-                refs.append((str(value[0]), int(value[1]), int(value[2])))
+                refs.append(checked_ref(value))
     return refs
+
+
+MAX_INDEX = 2**31  # a call or output index (a model has far fewer calls)
+
+
+def checked_ref(item: Any) -> Ref:
+    """[layer name, call index, output index] from a file: a name that is text and two whole numbers in range;
+    raises ValueError (with what was received) for anything else."""
+    if not isinstance(item, (list, tuple)) or len(item) < 3:
+        raise ValueError(f"a tensor reference must be [layer name, call index, output index]; got {shown(item)}")
+    name, node, tensor = item[0], item[1], item[2]
+    if not isinstance(name, str):
+        raise ValueError(f"a tensor reference names its layer with text; got {shown(name)}")
+    for what, value in (("call index", node), ("output index", tensor)):
+        if type(value) is not int or not 0 <= value < MAX_INDEX:
+            raise ValueError(f"a reference to {what.split()[0]} {shown(value)} of layer '{name[:80]}': the {what} must be "
+                             f"a whole number from 0 to {MAX_INDEX - 1:,}")
+    return (name, node, tensor)
 
 
 def collect_history(value: Any, found: list[Ref]) -> None:
     if isinstance(value, dict):
         if value.get("class_name") == "__keras_tensor__":
-            h = value["config"]["keras_history"]
-            found.append((str(h[0]), int(h[1]), int(h[2])))
+            cfg = value.get("config")
+            found.append(checked_ref(cfg.get("keras_history") if isinstance(cfg, dict) else None))
             return
         for v in value.values():
             collect_history(v, found)
@@ -480,7 +508,7 @@ def is_ref(value: Any) -> bool:
 def flat_refs(value: Any) -> list[Ref]:
     """`input_layers`/`output_layers`: one [name, node, tensor] or a (nested) list or dict of them."""
     if is_ref(value):
-        return [(str(value[0]), int(value[1]), int(value[2]))]
+        return [checked_ref(value)]
     if isinstance(value, dict):
         return [r for v in value.values() for r in flat_refs(v)]
     if isinstance(value, list):

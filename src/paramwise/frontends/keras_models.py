@@ -8,7 +8,15 @@ from typing import Any
 
 from ..errors import InputError, Location
 from ..ir import Call, Graph, Shape, TensorRef
-from .keras_objects import InputLayerValue, KTensor, LayerObj, Session, collect_tensors, snake_case
+from .keras_objects import (
+    InputLayerValue,
+    KTensor,
+    LayerObj,
+    Session,
+    checked_name,
+    collect_tensors,
+    snake_case,
+)
 from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
 
 NO_OPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "summary", "count_params",
@@ -153,7 +161,7 @@ def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -
         seen.add(index)
         if index not in stop:
             stack.extend(t.call for t in session.calls[index].inputs)
-    return sorted(seen)
+    return sorted(seen | stop)  # an input no output uses is still the model's input (Keras lists it, 0 params)
 
 
 class SequentialObj(HostValue, ModelBase):
@@ -298,7 +306,7 @@ class SequentialClass(HostValue):
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         items = args[0] if args else kwargs.get("layers") or []
-        return SequentialObj(self.session, list(items), kwargs.get("name"), ctx)
+        return SequentialObj(self.session, list(items), checked_name(kwargs.get("name"), ctx), ctx)
 
 
 class SubclassState(ModelBase):
@@ -374,15 +382,16 @@ class ModelClass(HostValue):
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         inputs = args[0] if args else kwargs.get("inputs")
         outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
-        return FunctionalObj(self.session, inputs, outputs, kwargs.get("name"), ctx)
+        return FunctionalObj(self.session, inputs, outputs, checked_name(kwargs.get("name"), ctx), ctx)
 
     def py_new_instance(self, instance: Instance, ctx: Context) -> None:
         instance.host = SubclassState(self.session, instance, self.is_layer, ctx)
 
     def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
         state: SubclassState = instance.host
-        if kwargs.get("name"):
-            state.name = str(kwargs["name"])
+        name = checked_name(kwargs.get("name"), ctx)
+        if name:
+            state.name = name
         inputs = args[0] if args else kwargs.get("inputs")
         outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
         if inputs is not None and outputs is not None:

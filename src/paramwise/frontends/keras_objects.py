@@ -192,7 +192,7 @@ class LayerClass(HostValue):
         for key, value in list(kwargs.items()):
             kwargs[key] = unquoted(key, value, ctx)
         args = [unquoted("", a, ctx) for a in args]
-        name = kwargs.pop("name", None)
+        name = checked_name(kwargs.pop("name", None), ctx)
         trainable = kwargs.pop("trainable", True)
         found = kinds.lookup("keras", self.type_name)
         own = {p for p, _ in found[0].signatures.get("keras", ())} if found else set()  # Embedding's input_dim
@@ -205,7 +205,7 @@ class LayerClass(HostValue):
             kind.attrs[attr] = self.session.auto_name(sub)
         # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)
-        layer = LayerObj(self.session, self.type_name, kind, str(name) if name else self.session.auto_name(base), ctx.location)
+        layer = LayerObj(self.session, self.type_name, kind, name or self.session.auto_name(base), ctx.location)
         layer.trainable = bool(trainable)
         layer.input_shape = input_shape
         return layer
@@ -252,6 +252,19 @@ def _input_shape(kwargs: dict[str, Any]) -> Shape | None:
     return None
 
 
+def checked_name(value: Any, ctx: Context) -> str | None:
+    """`name=` of a layer or model: text, or None/'' for the name Keras picks; Keras refuses anything else."""
+    if value is None or isinstance(value, str):
+        return value or None
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a value of the interpreter's own: described by its type
+        text = type(value).__name__
+    text = text if len(text) <= 60 else text[:57] + "..."
+    raise ctx.error(f"name= must be a string; got {type(value).__name__} {text}",
+                    hint='a layer or model name is text, e.g. name="encoder"')
+
+
 def unquoted(key: str, value: Any, ctx: Context) -> Any:
     """A bare name where Keras wants a string (`name=Conv1`, `padding=same`) becomes that string."""
     symbol_name = getattr(value, "name", None) if getattr(value, "is_Symbol", False) else None
@@ -279,7 +292,7 @@ class InputFunction(HostValue):
             full = (kwargs.get("batch_size"), *(tuple(shape) if isinstance(shape, (list, tuple)) else (shape,)))
         else:
             raise ctx.error("Input needs a shape", hint="e.g. keras.Input(shape=(28, 28, 1))")
-        name = unquoted("name", kwargs.get("name"), ctx)
+        name = checked_name(unquoted("name", kwargs.get("name"), ctx), ctx)
         tensor = self.session.make_input(full, name, ctx)
         if self.as_layer:
             return InputLayerValue(tensor)
