@@ -93,3 +93,49 @@ def test_torch_source_refuses_what_torch_refuses(value: Any, tmp_path: Path, cap
     )
     assert cli.main([str(model)]) == 2
     assert f"{model}:5:" in (err := capsys.readouterr().err) and "'out_features' must be a whole number ≥ 1" in err
+
+
+@pytest.mark.parametrize(("in_channels", "out_channels"), [(3, 8), (4, 6)])
+def test_torch_groups_must_divide_the_channels(in_channels: int, out_channels: int, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="must be divisible by groups"):  # the oracle
+        torch.nn.Conv2d(in_channels, out_channels, 3, groups=4 if in_channels == 4 else 2)
+    model = tmp_path / "m.py"
+    groups = 4 if in_channels == 4 else 2
+    model.write_text(
+        "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        f"        self.c = nn.Conv2d({in_channels}, {out_channels}, 3, groups={groups})\n"
+    )
+    assert cli.main([str(model)]) == 2
+    assert "must be divisible by groups" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("f", "the function f"), ("A", "the class A"), ("len", "the built-in len"), ("lambda: 3", "a lambda"),
+])
+def test_a_value_is_shown_as_the_user_wrote_it(value: str, shown: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.py"
+    model.write_text(
+        "from keras import layers, Sequential\ndef f():\n    return 3\nclass A:\n    pass\n"
+        f"m = Sequential([layers.Input((4,)), layers.Dense({value})])\n"
+    )
+    assert cli.main([str(model)]) == 2
+    err = capsys.readouterr().err
+    assert f"'units' must be a whole number ≥ 1; got {shown}" in err
+    assert "object at 0x" not in err and "Function(" not in err and "ClassValue(" not in err
+
+
+def test_kernel_size_of_the_wrong_length_in_a_file_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = {
+        "module": "keras", "class_name": "Sequential",
+        "config": {"name": "s", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [None, 8, 8, 1], "name": "in"}},
+            {"class_name": "Conv2D", "config": {"name": "conv", "filters": 4, "kernel_size": [3, 3, 3]}},
+        ]},
+    }
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(config))
+    assert cli.main([str(path)]) == 2
+    assert "config.layers[1].config.kernel_size" in capsys.readouterr().err

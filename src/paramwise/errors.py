@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -44,11 +45,16 @@ class KindError(ParamwiseError):
 
 
 class BadValue(KindError):
-    """An argument's value is not one the kind takes (`units=-5`, `kernel_size="3"`): `field` names it."""
+    """An argument's value is not one the kind takes (`units=-5`, `kernel_size="3"`): `field` names it,
+    `expected` says what it takes, and `value` is what it got (for a reader to show in its own words)."""
 
-    def __init__(self, message: str, hint: str = "", field: str = "") -> None:
-        super().__init__(message, hint)
-        self.field = field
+    def __init__(self, field: str, expected: str, value: object, shown: str) -> None:
+        super().__init__(f"'{field}' must be {expected}; got {shown}", hint=f"write {field} as {expected}")
+        self.field, self.expected, self.value = field, expected, value
+
+    def reworded(self, show: Callable[[object], str]) -> BadValue:
+        """The same error with the value shown by `show` (a source reader says `the function f`)."""
+        return BadValue(self.field, self.expected, self.value, show(self.value))
 
 
 class InputError(ParamwiseError):

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import kinds
-from ..errors import InputError, KindError, Location
+from ..errors import BadValue, InputError, KindError, Location
 from ..infer import apply_call
 from ..ir import Layer, Shape, TensorRef
 from ..kinds.core import Input, Submodel, Unknown
-from .pyeval import Context, HostValue, Instance, Interpreter, Opaque
+from .pyeval import Context, HostValue, Instance, Interpreter, Opaque, preview
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",
@@ -224,6 +224,7 @@ class LayerClass(HostValue):
         try:
             kind, extra = kinds.make("keras", self.type_name, args, kwargs)
         except KindError as e:
+            e = e.reworded(preview) if isinstance(e, BadValue) else e
             message = e.message if e.message.startswith(self.type_name) else f"{self.type_name}: {e.message}"
             raise ctx.error(message, e.hint) from e
         if kind.caveat():

@@ -1551,6 +1551,11 @@ def _describe(value: Any) -> str:
     return _describe_object(value)
 
 
+def preview(value: Any) -> str:
+    """A value as an error message quotes it (data in a short Python form, the interpreter's objects in words)."""
+    return _preview(value)
+
+
 def _preview(value: Any, level: int = 0) -> str:
     """A short Python-like form of a value (the first items of a container, a long number by its size)."""
     if isinstance(value, str):

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import kinds
-from ..errors import InputError, KindError
+from ..errors import BadValue, InputError, KindError
 from ..infer import apply_call
 from ..ir import Call, Layer, Shape, TensorRef
 from ..kinds.core import Unknown
 from ..kinds.torch_extra import TensorOp
 from . import torch_ops as ops
-from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque
+from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque, preview
 from .torch_containers import sequence
 from .torch_objects import Method, ParamValue, node_of
 
@@ -284,6 +284,9 @@ def functional_module(name: str, args: list[Any], kwargs: dict[str, Any], ctx: C
         kind, _ = kinds.make("torch", type_name, [], bound)
         kind.check([t.shape])
         out = kind.output_shape([t.shape])
+    except BadValue as e:  # a value no call takes: an error, as torch raises it
+        shown = e.reworded(preview)
+        raise ctx.error(f"F.{name}: {shown.message}", shown.hint) from e
     except KindError as e:
         return fail(f"F.{name}: {e.message}", ctx)
     if isinstance(out, list):

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import kinds
-from ..errors import KindError, Location
+from ..errors import BadValue, KindError, Location
 from ..ir import Layer
 from ..kinds.base import Kind
 from ..kinds.core import Unknown
-from .pyeval import Context, HostValue, Instance, Opaque
+from .pyeval import Context, HostValue, Instance, Opaque, preview
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}
@@ -271,7 +271,8 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
     try:
         kind, extra = kinds.make("torch", type_name, args, kwargs)
     except KindError as e:
-        raise ctx.error(f"nn.{type_name}: {e.message}", e.hint) from e
+        shown = e.reworded(preview) if isinstance(e, BadValue) else e
+        raise ctx.error(f"nn.{type_name}: {shown.message}", shown.hint) from e
     if extra:
         names = [p for p, _ in found[0].signatures.get("torch", ())]
         ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{next(iter(extra))}'",

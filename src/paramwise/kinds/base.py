@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .values import check_values
+from .values import check_values, describe
 
 
 class _Required:
@@ -90,7 +90,7 @@ def tuple_of(value: Any, rank: int, what: str) -> tuple[Any, ...]:
         if len(value) == 1 and rank > 1:
             return tuple(value) * rank
         if len(value) != rank:
-            raise KindError(f"{what} must have {rank} values; got {tuple(value)}")
+            raise BadValue(what, f"one value or {rank} of them", value, describe(value))
         return tuple(value)
     return (value,) * rank
 

@@ -58,7 +58,16 @@ def normalize_conv(kind: Kind) -> None:
     if kind.framework == "torch":
         a.update(filters=a["out_channels"], c_in=a["in_channels"], strides=a["stride"], use_bias=bool(a["bias"]))
         a["dilation_rate"] = a["dilation"]
+        check_torch_groups(a)
     normalize_window(kind)
+
+
+def check_torch_groups(a: dict[str, Any]) -> None:
+    """PyTorch refuses channels that do not split evenly into groups, when the module is made."""
+    for name in ("in_channels", "out_channels"):
+        if isinstance(a[name], int) and isinstance(a["groups"], int) and a[name] % a["groups"]:
+            raise KindError(f"{name} ({a[name]}) must be divisible by groups ({a['groups']})",
+                            hint="PyTorch refuses this too: make the channels a multiple of groups")
 
 
 def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "causal")) -> None:

@@ -10,6 +10,7 @@ from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
 from .conv import (
     check_grouped_channels,
+    check_torch_groups,
     join_channels,
     kernel_factors,
     normalize_window,
@@ -88,6 +89,7 @@ class ConvTranspose(Kind):
         if self.framework == "torch":
             a.update(filters=a["out_channels"], c_in=a["in_channels"], strides=a["stride"], use_bias=bool(a["bias"]))
             a["dilation_rate"] = a["dilation"]
+            check_torch_groups(a)
             if isinstance(a["padding"], str):
                 raise KindError(f"padding must be an int or a tuple of ints; got {a['padding']!r}")
         else:

@@ -68,6 +68,11 @@ def shape_value(value: Any) -> bool:
     return isinstance(value, (tuple, list)) and all(x is None or is_whole(x, 0) for x in value)
 
 
+def target(value: Any) -> bool:
+    """Reshape's target: whole numbers >= 1, and -1 for the axis that takes what is left."""
+    return isinstance(value, (tuple, list)) and all(x == -1 or is_whole(x, 1) for x in value)
+
+
 PADDING_WORDS = frozenset({"same", "valid", "causal"})
 
 
@@ -96,6 +101,7 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
         ).split()
     },
     "groups": (lambda v: v == -1 or is_whole(v, 1), POSITIVE + " (or -1: one group per channel, in Keras)"),
+    **{name: (lambda v: is_whole(v, 1), POSITIVE) for name in "height width n".split()},
     **{name: (optional(lambda v: is_whole(v, 1)), POSITIVE + " or None") for name in "kdim vdim value_dim lora_rank".split()},
     **{name: (lambda v: is_whole(v, 0), "a whole number ≥ 0") for name in "num_encoder_layers num_decoder_layers proj_size".split()},
     **{name: (one_or_many(lambda v: is_whole(v, 1)), WINDOW) for name in "kernel_size pool_size dilation_rate dilation".split()},
@@ -106,6 +112,8 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
     "padding": (padding_value, "'same', 'valid', a whole number or a tuple of them"),
     "cropping": (amounts, "a whole number or a tuple of them"),
     "shape": (shape_value, "a tuple of whole numbers ≥ 0 (None for an axis of any size)"),
+    **{name: (target, "a tuple of whole numbers ≥ 1 (one of them may be -1)") for name in "target_shape unflattened_size".split()},
+    "dims": (lambda v: isinstance(v, (tuple, list)) and all(is_whole(x, 1) for x in v), "a tuple of axes ≥ 1"),
     "scale_factor": (optional(one_or_many(lambda v: is_real(v, more_than=0))), "a number > 0 or a tuple of them"),
     **{name: (optional(lambda v: is_real(v, 0.0)), "a number ≥ 0") for name in "eps epsilon layer_norm_eps".split()},
     **{name: (optional(lambda v: is_real(v)), "a number") for name in "dropout momentum alpha beta".split()},
@@ -119,12 +127,29 @@ def check_values(attrs: dict[str, Any]) -> None:
         rule = ACCEPTS.get(name)
         if rule is None or rule[0](value):
             continue
-        raise BadValue(f"'{name}' must be {rule[1]}; got {describe(value)}", hint=f"write {name} as {rule[1]}", field=name)
+        raise BadValue(name, rule[1], value, describe(value))
+
+
+PLAIN = (int, float, str, bool, type(None))
 
 
 def describe(value: Any) -> str:
-    """The value as the user wrote it, short: `-5`, `3.5`, `'abc'`, `nan`, `[3, 'x']` (at most 80 characters)."""
+    """The value as the user wrote it, short: `-5`, `3.5`, `'abc'`, `nan`, `[3, 'x']` (at most 80 characters).
+    Anything that is not plain data is described, never shown by its repr (which may show internals)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
         return f"a whole number of {value.bit_length():,} bits (larger than any tensor can be)"
-    text = repr(value)
+    if is_symbolic(value):
+        text = str(value)
+    elif is_plain(value):
+        text = repr(value)
+    else:
+        return "a value that is not a number"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, PLAIN) or is_symbolic(value):
+        return True
+    if isinstance(value, (list, tuple)) and depth < 3:
+        return all(is_plain(v, depth + 1) for v in value[:20])
+    return False
