@@ -235,7 +235,7 @@ def _parts_key(layer: Layer, ins: list[Shape] | None) -> Any:
     kind = layer.kind
     if layer.stored is not None or isinstance(kind, (Submodel, Unknown)):
         return None
-    attrs = _plain(kind.attrs)
+    attrs = _plain_attrs(kind.attrs)
     if attrs is _NOT_PLAIN:
         return None
     key = (type(kind), kind.framework, kind.type_name, attrs, None if ins is None else tuple(ins), layer.trainable, layer.frozen)
@@ -244,6 +244,25 @@ def _parts_key(layer: Layer, ins: list[Shape] | None) -> Any:
     except TypeError:
         return None
     return key
+
+
+def _plain_attrs(attrs: dict[str, Any]) -> Any:
+    """`_plain(attrs)` with the usual attributes (scalars, shapes) handled inline: one call per layer."""
+    if type(attrs) is not dict or len(attrs) > 64:
+        return _plain(attrs)
+    frozen: list[Any] = []
+    for value in attrs.values():
+        kind = type(value)
+        if kind in _SCALARS:
+            frozen.append((kind, value))
+        elif kind is tuple and len(value) <= 64 and set(map(type, value)) <= _INT:
+            frozen.append((tuple, int, value))
+        else:
+            item = _plain(value, 3)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            frozen.append(item)
+    return (dict, tuple(zip(attrs, frozen)))
 
 
 _NOT_PLAIN = object()
@@ -267,19 +286,27 @@ def _plain(value: Any, depth: int = 4) -> Any:
 
 
 _INT = {int}
+_SCALAR_SET = set(_SCALARS)
 
 
 def _plain_container(kind: type, value: Any, depth: int) -> Any:
     if depth == 0 or len(value) > 64:
         return _NOT_PLAIN
     is_dict = isinstance(value, dict)
-    if not is_dict and set(map(type, value)) <= _INT:  # a shape (or nothing)
-        return (kind, int, tuple(value))
+    if not is_dict:
+        types = set(map(type, value))
+        if types <= _INT:  # a shape (or nothing)
+            return (kind, int, tuple(value))
+        if types <= _SCALAR_SET:  # scalars: their types, then their values
+            return (kind, tuple(map(type, value)), tuple(value))
     frozen: list[Any] = []
     for item in value.values() if is_dict else value:
         item_type = type(item)
         if item_type in _SCALARS:
             frozen.append((item_type, item))
+            continue
+        if item_type is tuple and len(item) <= 64 and set(map(type, item)) <= _INT:
+            frozen.append((tuple, int, item))
             continue
         item = _plain(item, depth - 1)
         if item is _NOT_PLAIN:
@@ -359,7 +386,7 @@ def _report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: lis
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
     total_bytes = _sum(w.count * w.bytes_per_value for w in params)
-    symbols = sorted({str(s) for r in rows for s in getattr(r.params, "free_symbols", ())})
+    symbols = sorted({str(s) for r in rows if is_symbolic(r.params) for s in getattr(r.params, "free_symbols", ())})
     return Report(
         framework=graph.framework,
         model=graph.name,
@@ -409,7 +436,8 @@ def _tie_rows(graph: Graph, rows: list[Row]) -> list[Row]:
 
 def _sum_children(graph: Graph, rows: list[Row]) -> list[Row]:
     """Rows of container kinds (PyTorch modules holding modules) count what the rows under them count."""
-    containers = {layer.name for layer in graph.layers if getattr(layer.kind, "sums_children", False)}
+    # a class attribute: looked up on the class (an instance lookup of a missing name goes through Kind.__getattr__)
+    containers = {layer.name for layer in graph.layers if getattr(type(layer.kind), "sums_children", False)}
     if not containers:
         return rows
     children: dict[str, list[Row]] = {}
@@ -428,8 +456,8 @@ def _container_row(r: Row, children: list[Row]) -> Row:
     known = [c for c in children if c.params is not None]
     counted = [c for c in known if c.params != 0]
     weights = tuple(
-        replace(w, name=_child_weight_name(c.name[len(r.name) + 1:], w.name))
-        for c in known for w in c.weight_objects if w.name not in dict(c.shared)
+        _renamed(w, _child_weight_name(c.name[len(r.name) + 1:], w.name))
+        for c in known for w in c.weight_objects if not c.shared or w.name not in dict(c.shared)
     )
     params = _sum(c.params for c in known)
     missing = len(children) - len(known)
@@ -454,6 +482,14 @@ def _container_row(r: Row, children: list[Row]) -> Row:
 
 
 MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
+
+
+def _renamed(w: Weight, name: str) -> Weight:
+    """`w` under another name (what `replace` does, without its per-call field lookups: containers of
+    100,000 modules rename 100,000 weights)."""
+    if type(w) is not Weight:
+        return replace(w, name=name)
+    return Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value)
 
 
 def _child_weight_name(child: str, weight: str) -> str:

@@ -1,0 +1,176 @@
+"""What the mutation fuzzer found, each as a small hand-written input: a clear error (exit 2, the message, where)
+or the right answer, never exit 4, never a hang. See tests/test_fuzz.py and benchmarks/fuzz.py."""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paramwise.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    text = out.err + out.out
+    assert "internal error" not in text and "Traceback" not in text, text
+    return code, text
+
+
+def refused(capsys: pytest.CaptureFixture[str], path: Path, *words: str) -> str:
+    code, text = run(capsys, str(path))
+    assert code == 2, text
+    for word in words:
+        assert word.lower() in text.lower(), (word, text)
+    return text
+
+
+def total_of(capsys: pytest.CaptureFixture[str], path: Path) -> int:
+    code, text = run(capsys, str(path), "--format", "json")
+    assert code == 0, text
+    return int(json.loads(text)["total"])
+
+
+# -- Keras source: a name is text -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    'keras.Sequential([layers.Dense(2, input_shape=(4,))], name=lambda: 0)',
+    'keras.Sequential([layers.Dense(2, input_shape=(4,), name=[1, 2])])',
+    'keras.Model(inp, layers.Dense(2)(inp), name=3.5)',
+])
+def test_a_name_that_is_not_text_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], call: str) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(f"import keras\nfrom keras import layers\ninp = keras.Input((4,))\nmodel = {call}\n")
+    text = refused(capsys, path, "name= must be a string", "model.py:4:")
+    assert "hint:" in text
+
+
+def test_an_input_no_output_uses_is_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Keras accepts Model([a, b], f(b)): `a` is an input with no use (the fuzzer's KeyError: 0)."""
+    keras = pytest.importorskip("keras")
+    a, b = keras.Input((4,)), keras.Input((3,))
+    expected = keras.Model([a, b], keras.layers.Dense(2)(b)).count_params()
+    path = tmp_path / "model.py"
+    path.write_text("import keras\nfrom keras import layers\na = keras.Input((4,))\nb = keras.Input((3,))\n"
+                    "model = keras.Model([a, b], layers.Dense(2)(b))\n")
+    assert total_of(capsys, path) == expected
+
+
+# -- Keras JSON / .h5 configurations ----------------------------------------------------------------------
+
+
+def functional(history: Any = ("in_0", 0, 0), outputs: Any = (("dense_0", 0, 0),)) -> dict[str, Any]:
+    """A Keras 3 functional model: an InputLayer and a Dense(3) called on it, the call's reference given."""
+    return {"module": "keras", "class_name": "Functional", "name": "m", "keras_version": "3.6.0", "config": {
+        "name": "m", "trainable": True, "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "name": "in_0",
+             "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "in_0"}, "inbound_nodes": []},
+            {"module": "keras.layers", "class_name": "Dense", "name": "dense_0",
+             "config": {"name": "dense_0", "trainable": True, "units": 3, "use_bias": True,
+                        "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                               "config": {"seed": None}}},
+             "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {
+                 "shape": [None, 4], "dtype": "float32", "keras_history": list(history)}}], "kwargs": {}}]},
+        ],
+        "input_layers": [["in_0", 0, 0]], "output_layers": [list(o) for o in outputs]}}
+
+
+def write(tmp: Path, data: Any, name: str = "model.json") -> Path:
+    path = tmp / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("class_name", [[[["x"]]], {"a": 1}])
+def test_a_class_name_that_is_not_text_inside_a_config(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       class_name: Any) -> None:
+    """An initializer whose class_name is a list or an object: plain data; the count is unchanged."""
+    clean = total_of(capsys, write(tmp_path, functional(), "clean.json"))
+    model = functional()
+    model["config"]["layers"][1]["config"]["kernel_initializer"]["class_name"] = class_name
+    assert total_of(capsys, write(tmp_path, model)) == clean
+
+
+@pytest.mark.parametrize(("index", "words"), [
+    ("3.5", ["output 3.5", "whole number"]),
+    ("Infinity", ["output Infinity", "whole number"]),
+    ("-1", ["output -1"]),
+    ("1" + "0" * 30, ["whole number"]),
+    ("true", ["output true"]),
+])
+def test_an_output_index_that_is_not_a_whole_number(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    index: str, words: list[str]) -> None:
+    text = json.dumps(functional(history=("in_0", 0, 12345))).replace("12345", index)
+    refused(capsys, write(tmp_path, text), "config.layers[1].inbound_nodes[0]", *words)
+
+
+def test_a_call_index_that_is_infinity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = json.dumps(functional(history=("in_0", 12345, 0))).replace("12345", "Infinity")
+    refused(capsys, write(tmp_path, text), "config.layers[1].inbound_nodes[0]", "call Infinity")
+
+
+def test_an_output_the_layer_does_not_produce(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Output 16 of an InputLayer: the graph is built, the walk finds no such tensor; an error at the call."""
+    refused(capsys, write(tmp_path, functional(history=("in_0", 0, 16))),
+            "config.layers[1].inbound_nodes[0]", "output 16", "InputLayer 'in_0'", "produces 1 output")
+
+
+def test_a_model_output_the_layer_does_not_produce(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    refused(capsys, write(tmp_path, functional(outputs=(("dense_0", 0, 7),))), "output 7", "Dense 'dense_0'")
+
+
+def test_an_output_layers_index_too_large(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = json.dumps(functional(outputs=(("dense_0", 0, 12345),))).replace("12345", "1" + "0" * 30)
+    refused(capsys, write(tmp_path, text), "config.output_layers", "whole number")
+
+
+def test_a_tf_keras_node_with_a_float_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """tf.keras 2.x nodes: [[layer, node, tensor, kwargs]]."""
+    model = functional()
+    model["config"]["layers"][1]["inbound_nodes"] = [[["in_0", 0.5, 0, {}]]]
+    refused(capsys, write(tmp_path, model), "config.layers[1].inbound_nodes[0]", "call 0.5")
+
+
+def test_the_h5_reader_checks_references_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    h5py = pytest.importorskip("h5py")
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = json.dumps(functional(history=("in_0", 0, 16)))
+    refused(capsys, path, "config.layers[1].inbound_nodes[0]", "output 16")
+
+
+# -- checkpoints --------------------------------------------------------------------------------------------
+
+
+def safetensors_bytes(header: dict[str, Any], data: int) -> bytes:
+    raw = json.dumps(header).encode()
+    return struct.pack("<Q", len(raw)) + raw + b"\0" * data
+
+
+def test_a_shard_name_the_filesystem_cannot_encode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone surrogate (`\\ud800`) in a shard name: refused with the tensor that names it."""
+    (tmp_path / "model.safetensors.index.json").write_text('{"weight_map": {"w": "\\ud800x.safetensors"}}')
+    refused(capsys, tmp_path / "model.safetensors.index.json", "weight_map.w", "not a file name this system can encode", "\\ud800x")
+
+
+def test_a_100000_tensor_header_answers_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """100,000 modules of one tensor each (issue 16): every step is linear, the answer comes in seconds."""
+    n = 100_000
+    header = {f"layer.{i}.weight": {"dtype": "F32", "shape": [16], "data_offsets": [64 * i, 64 * i + 64]}
+              for i in range(n)}
+    path = tmp_path / "big.safetensors"
+    path.write_bytes(safetensors_bytes(header, 64 * n))
+    expected = sum(entry["shape"][0] for entry in header.values())
+    start = time.process_time()
+    code, text = run(capsys, str(path))
+    seconds = time.process_time() - start
+    assert code == 0, text
+    assert f"Total params: {expected:,}" in text, text[-500:]
+    assert "sum of its 100,000 modules" in text and "more" in text  # the explanation is not 100,000 terms long
+    assert seconds < 8, seconds
