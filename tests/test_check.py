@@ -316,7 +316,7 @@ def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(MNIST), "--claim", ",".join(["1"] * 9)]) == 2
     assert main(["check", str(CHECK / "missing.py"), "--claim-total", "1"]) == 2
     err = capsys.readouterr().err
-    assert "a claim must be whole numbers; got 'abc'" in err
+    assert "a claim must be whole numbers of at most 30 digits; got 'abc'" in err
     assert "you gave 9 numbers but the model has 5 layers" in err
 
 
@@ -378,3 +378,12 @@ def test_total_only_one_layer_or_nothing() -> None:
     d = diagnose(MNIST, [model.count_params() - 7], "total")
     assert all(not f.mistakes for f in d.findings)
     assert any(line.startswith("No catalogued mistake explains the difference") for line in d.summary)
+
+
+@pytest.mark.parametrize("claim", ["9" * 5000, "²", "١٢", "1" * 31])
+def test_claims_are_ascii_whole_numbers_of_at_most_30_digits(claim: str) -> None:
+    from paramwise.check import parse_claims
+    from paramwise.errors import InputError
+
+    with pytest.raises(InputError, match="a claim must be whole numbers of at most 30 digits"):
+        parse_claims(f"288,{claim}")

@@ -8,6 +8,7 @@ that gives the number the person wrote. Running totals are also checked for addi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,14 +80,19 @@ class Diagnosis:
 # -- reading claims -----------------------------------------------------------------------------------------------
 
 
+CLAIM = re.compile(r"-?[0-9]{1,30}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
+
+
 def parse_claims(text: str) -> list[int]:
     """`288,540988,541988` (commas, spaces or semicolons between numbers; `_` inside one)."""
     items = [t for t in text.replace(";", ",").replace(" ", ",").split(",") if t.strip()]
     out = []
     for item in items:
         cleaned = item.strip().replace("_", "")
-        if not cleaned.lstrip("-").isdigit():
-            raise InputError(f"a claim must be whole numbers; got {item.strip()!r}", hint="e.g. --claim 288,0,540800,1000")
+        if not CLAIM.fullmatch(cleaned):
+            shown = repr(item.strip()) if len(item.strip()) <= 40 else f"a number of {len(item.strip()):,} characters"
+            raise InputError(f"a claim must be whole numbers of at most 30 digits; got {shown}",
+                             hint="e.g. --claim 288,0,540800,1000")
         out.append(int(cleaned))
     if not out:
         raise InputError("the claim is empty", hint="e.g. --claim 288,0,540800,1000 or --claim-total 541988")
