@@ -6,6 +6,7 @@ Kinds raise location-free errors; this module adds the layer and where it is in 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +53,25 @@ def _walking() -> Iterator[_Walk]:
     walk = _Walk()
     token = _WALK.set(walk)
     try:
-        yield walk
+        with gc_paused():
+            yield walk
     finally:
         _WALK.reset(token)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a large structure that holds no cycles is built (the rows of
+    100,000 layers: each of its passes visits every live object, and they cost more than the build itself).
+    Reference counting still frees everything; the collector runs again as soon as the build is done."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _key(graph: Graph, input_shapes: list[Shape] | None) -> tuple[int, tuple[Shape, ...]] | None:

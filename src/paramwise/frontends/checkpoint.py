@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import Diagnostic, InputError, LimitError, Location, MissingDependency
+from ..infer import gc_paused
 from . import Found, ReadOptions
 from .keras_json import parse_json
 from .tree import Tensor, build_tree, natural_key
@@ -57,6 +58,11 @@ def looks_like_safetensors(head: bytes) -> bool:
 
 
 def read_file(path: str, options: ReadOptions) -> tuple[list[Found], int]:
+    with gc_paused():  # 100,000 header entries, tensors and rows, none of them in a cycle
+        return read_checkpoint(path)
+
+
+def read_checkpoint(path: str) -> tuple[list[Found], int]:
     name = Path(path).name
     if path.endswith(".index.json"):
         tensors, warnings = read_index(path)
@@ -249,7 +255,7 @@ def shard_beside(path: str, shard: str, tensor: str, folders: tuple[Path, ...]) 
     where = Location(path, path=f"weight_map.{shown_name(tensor)}")
     try:
         os.fsencode(shard)
-    except UnicodeError as e:
+    except UnicodeEncodeError as e:
         raise InputError(f"the index names the shard {shown(shard)}, which is not a file name this system can "
                          f"encode ({e.reason} at character {e.start})",
                          hint="shards are plain file names in the index's folder, e.g. model-00001-of-00002.safetensors",
