@@ -260,3 +260,17 @@ def test_messages_say_what_the_user_wrote_not_internal_reprs(body: str, shown: s
     assert code == 2, err
     assert shown in err
     assert "object at 0x" not in err and "_Builtin(" not in err and "ClassValue(" not in err and "Function(" not in err
+
+
+@pytest.mark.parametrize("expression", ["np.unique(y)", "string.ascii_letters + ' .,'", "open('x.txt').readlines()"])
+def test_len_of_a_value_paramwise_does_not_read_is_an_error_not_zero(
+    expression: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "m.py"
+    model.write_text(
+        "import string\nimport numpy as np\nfrom keras import layers, Sequential\ny = np.load('y.npy')\n"
+        f"n = len({expression})\nm = Sequential([layers.Input((4,)), layers.Dense(n)])\n"
+    )
+    assert main([str(model)]) == 2
+    err = capsys.readouterr().err
+    assert f"m.py:5:5: error: len() of {expression}, which paramwise does not read" in err

@@ -1010,6 +1010,10 @@ class Interpreter:
             return self.call_safe(range, args, kwargs, node, "range()")
         if name == "len" and len(args) == 1 and isinstance(args[0], range):
             return _range_len(args[0])
+        if name == "len" and len(args) == 1 and isinstance(args[0], Opaque):  # never a silent 0
+            written = ast.unparse(node.args[0])[:60] if isinstance(node, ast.Call) and node.args else args[0].what
+            raise self.error(f"len() of {written}, which paramwise does not read", node,
+                             hint="write the number in the file, or give it a name and bind it with --set NAME=VALUE")
         if name in ("str", "repr") and len(args) == 1 and not kwargs:
             return self.text(args[0], "r" if name == "repr" else "s", at)
         if name == "pow" and len(args) == 2 and not kwargs:
