@@ -15,8 +15,18 @@ from typing import Any
 from .check_align import align, alignment_text
 from .errors import InputError
 from .ir import Graph, Layer
-from .mistakes import LayerContext, Variant, corrected, is_bias, layer_variants, pretty, shape_variants
-from .report import Report, Row
+from .mistakes import (
+    CATALOGUE,
+    LayerContext,
+    Variant,
+    corrected,
+    is_bias,
+    layer_variants,
+    pretty,
+    shape_variants,
+)
+from .pitfalls import find_pitfalls
+from .report import Report, Row, counted_rows
 
 MODES = ("layers", "running", "total")
 
@@ -99,17 +109,8 @@ def parse_claims(text: str) -> list[int]:
     return out
 
 
-def claim_rows(report: Report) -> list[Row]:
-    """The rows a person counts, without input placeholders: Keras' top-level layers (a nested model is
-    one row), PyTorch's leaf modules (containers only add up their children)."""
-    if report.framework == "torch":
-        parents = {r.parent for r in report.rows}
-        return [r for r in report.rows if r.name not in parents and r.kind != "Input"]
-    return [r for r in report.rows if r.depth == 0 and r.kind != "Input"]
-
-
 def numeric(report: Report) -> None:
-    if not isinstance(report.total, int) or any(r.params is None for r in claim_rows(report)):
+    if not isinstance(report.total, int) or any(r.params is None for r in counted_rows(report)):
         names = ", ".join(report.symbols) or "unknown layers"
         raise InputError(
             f"the model's count is not a number (it depends on {names}), so a claim cannot be checked",
@@ -187,8 +188,6 @@ def best_match(value: int, row: Row, explainer: Explainer, prefer: set[str]) -> 
 
 
 def _order(codes: tuple[str, ...]) -> list[int]:
-    from .mistakes import CATALOGUE
-
     names = list(CATALOGUE)
     return [names.index(c) for c in codes]
 
@@ -342,7 +341,7 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
     if mode not in MODES:
         raise InputError(f"unknown claim mode {mode!r}", hint=f"one of {', '.join(MODES)}")
     numeric(report)
-    rows = claim_rows(report)
+    rows = counted_rows(report)
     explainer = Explainer(graph, report)
     extra: list[str] = []
     left: list[Part] = []
@@ -360,8 +359,6 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
             findings = [diagnose_layer(r, claimed.get(j), explainer, set()) for j, r in enumerate(rows)]
             findings = _prefer_consistent(findings, explainer)
             total = sum(claims)
-    from .pitfalls import find_pitfalls
-
     pitfalls = find_pitfalls(report)
     summary = tuple(total_lines(total, report.total, findings, left) + extra + related(findings, pitfalls))
     return Diagnosis(report, mode, tuple(claims), total, alignment, tuple(findings), summary, tuple(pitfalls))

@@ -8,12 +8,10 @@ import sys
 from typing import Any
 
 from .check import Diagnosis, check, parse_claims
+from .cli import add_common_arguments, load, read_limits
 from .errors import InputError
 from .formula import render_count
-from .infer import infer
-from .ir import Graph
 from .mistakes import CATALOGUE, pretty
-from .report import Report
 
 CHECK_SCHEMA = "paramwise-check/1"
 
@@ -29,8 +27,6 @@ mistakes: """ + ", ".join(CATALOGUE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .cli import add_common_arguments
-
     p = argparse.ArgumentParser(
         prog="paramwise check", description="Check a hand count of a model's parameters and find the mistake in it.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -45,17 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def load(args: argparse.Namespace) -> tuple[Graph, Report]:
-    """Read the model the arguments name: its graph (kinds and all) and its Report."""
-    from .cli import read_model
-
-    graph, _ = read_model(args)
-    return graph, infer(graph)
-
-
 def run(argv: list[str]) -> int:
-    from .cli import read_limits
-
     args = build_parser().parse_args(argv)
     if args.running and args.claim is None:
         raise InputError("--running goes with --claim", hint="e.g. --claim 288,540988,541988 --running")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import importlib
+import json
 import keyword
 import math
 import os
@@ -21,12 +22,20 @@ from types import FrameType
 from typing import Any, TextIO
 
 from . import __version__
+from .convert import FRAMEWORK_NAMES, OTHER, convert_report, render_conversion
 from .errors import Diagnostic, InputError, LimitError, ParamwiseError
+from .formula import symbol
 from .frontends import Found, ReadOptions, read_path
 from .infer import infer
 from .ir import Graph
+from .pitfalls import with_pitfalls
 from .render import View
+from .render.json import render_json
+from .render.markdown import render_markdown
+from .render.table import render_text
 from .report import Report
+from .symbolic import read_symbolic, render_symbolic, symbolic_json
+from .symbolic import summarize as summarize_symbolic
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL = 0, 1, 2, 3, 4
 SUBCOMMANDS = {"check": "paramwise.check_cli"}
@@ -150,8 +159,6 @@ def parse_size(part: str, text: str) -> Any:
     if INTEGER.fullmatch(t) and int(t) >= 1:
         return int(t)
     if t.isidentifier() and not keyword.iskeyword(t):
-        from .formula import symbol
-
         return symbol(t)
     raise InputError(
         f"--input-shape {shown(text)}: {shown(t)} is not a size",
@@ -190,6 +197,12 @@ def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
     return infer(graph), found
 
 
+def load(args: argparse.Namespace) -> tuple[Graph, Report]:
+    """Read the model the arguments name: its graph (kinds and all) and its Report."""
+    graph, _ = read_model(args)
+    return graph, infer(graph)
+
+
 def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:
     if quiet:
         return
@@ -199,15 +212,9 @@ def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:
 
 def render(report: Report, fmt: str, view: View) -> str:
     if fmt == "json":
-        from .render.json import render_json
-
         return render_json(report, view)
     if fmt == "markdown":
-        from .render.markdown import render_markdown
-
         return render_markdown(report, view)
-    from .render.table import render_text
-
     return render_text(report, view, color=sys.stdout.isatty())
 
 
@@ -232,23 +239,43 @@ def run(argv: list[str]) -> int:
 
 def summarize(args: argparse.Namespace) -> int:
     if args.symbolic is not None:
-        from .symbolic import run_symbolic
-
         return run_symbolic(args)
     if args.as_framework:
-        from .convert import run_as
-
         return run_as(args)
     report, found = load_report(args)
     if args.list:
         sys.stdout.write(list_models(found))
         return EXIT_OK
     view = View(depth=None if args.expand else (args.depth if args.depth is not None else 0), explain=args.explain, width=args.width)
-    from .pitfalls import with_pitfalls
-
     report = with_pitfalls(report)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
+    print_warnings(report.warnings, args.quiet)
+    return EXIT_OK
+
+
+def run_symbolic(args: argparse.Namespace) -> int:
+    """The `--symbolic` view of the summary command."""
+    names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
+    report = read_symbolic(args.path, names, read_options(args))
+    summary = summarize_symbolic(report, names)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_symbolic(summary))
+    print_warnings(report.warnings, args.quiet)
+    return EXIT_OK
+
+
+def run_as(args: argparse.Namespace) -> int:
+    """The `--as keras|torch` view of the summary command."""
+    graph, report = load(args)
+    if args.as_framework == report.framework:
+        raise ParamwiseError(
+            f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
+            hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
+        )
+    sys.stdout.write(render_conversion(report, convert_report(graph, report)))
     print_warnings(report.warnings, args.quiet)
     return EXIT_OK
 

@@ -18,7 +18,7 @@ from .errors import ParamwiseError
 from .formula import Dim, add, evaluate, render, render_count, simplify
 from .ir import Graph, Layer, Shape, Weight
 from .kinds.base import Kind
-from .report import Report, Row
+from .report import Report, Row, counted_rows
 
 Spelled = tuple[str, list[Any], dict[str, Any]]  # (type name, positional args, keyword args)
 OTHER = {"keras": "torch", "torch": "keras"}
@@ -249,10 +249,8 @@ def _sum(values: Any) -> Dim:
 
 def convert_report(graph: Graph, report: Report) -> list[Converted]:
     """Every top-level row of `report` counted in the other framework's conventions."""
-    from .check import claim_rows
-
     layers = {layer.name: layer for layer in graph.layers if not layer.hidden}
-    return [_convert_row(row, layers.get(row.name)) for row in claim_rows(report)]
+    return [_convert_row(row, layers.get(row.name)) for row in counted_rows(report)]
 
 
 def _convert_row(row: Row, layer: Layer | None) -> Converted:
@@ -308,21 +306,3 @@ def render_conversion(report: Report, converted: list[Converted]) -> str:
 
 def _count(value: Dim) -> str:
     return "?" if value is None else render_count(value)
-
-
-def run_as(args: Any) -> int:
-    """The `--as keras|torch` view of the summary command."""
-    import sys
-
-    from .check_cli import load
-    from .cli import print_warnings
-
-    graph, report = load(args)
-    if args.as_framework == report.framework:
-        raise ParamwiseError(
-            f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
-            hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
-        )
-    sys.stdout.write(render_conversion(report, convert_report(graph, report)))
-    print_warnings(report.warnings, args.quiet)
-    return 0

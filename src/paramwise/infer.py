@@ -167,6 +167,9 @@ def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Sha
             want = f"{low}" if low == high else f"at least {low}" if high is None else f"{low} to {high}"
             raise KindError(f"takes {want} input tensor(s); got {len(ins)}")
         kind.check(ins)
+        if isinstance(kind, Submodel):
+            outs = infer_outputs(kind.graph, ins)  # one walk of the nested graph per outer walk
+            return outs[0] if len(outs) == 1 else outs
         return kind.output_shape(ins)
     except KindError as e:
         raise _located(e, layer, location) from e
@@ -181,7 +184,7 @@ def _weights(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]
         return None
     ins = state.first_inputs.get(index)
     try:
-        weights = layer.kind.weights(ins)
+        weights = _submodel_weights(layer.kind, ins) if isinstance(layer.kind, Submodel) else layer.kind.weights(ins)
     except KindError as e:
         if ins is None:
             warnings.append(Diagnostic("count_unknown", f"{layer.type} '{layer.name}': {e.message}", layer.location, e.hint))
@@ -190,6 +193,11 @@ def _weights(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]
     if layer.stored is not None:
         _compare_stored(layer, weights, warnings)
     return [_freeze(w, layer) for w in weights]
+
+
+def _submodel_weights(kind: Submodel, ins: list[Shape] | None) -> list[Weight]:
+    report = infer(kind.graph, input_shapes=ins)  # the walk _rows_for uses too: remembered, not repeated
+    return [w for row in report.rows if row.depth == 0 for w in row.weight_objects]
 
 
 def _compare_stored(layer: Layer, weights: list[Weight], warnings: list[Diagnostic]) -> None:

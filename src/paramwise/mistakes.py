@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .convert import convention_variants
 from .errors import KindError, ParamwiseError
 from .formula import Dim, Factor, render_count, simplify
 from .infer import infer
@@ -210,8 +211,6 @@ def framework_convention(ctx: LayerContext) -> list[Variant]:
         text = f"{names} are buffers here, not parameters: {corrected(row)}"
         out.append(Variant(("framework_convention",), simplify(row.params + row.buffers), text))
     if ctx.kind is not None:
-        from .convert import convention_variants
-
         for value, why in convention_variants(ctx.kind, list(row.input_shapes)):
             out.append(Variant(("framework_convention",), value, f"{why}; here: {corrected(row)}"))
     return _dedupe(out)

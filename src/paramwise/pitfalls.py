@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .errors import Diagnostic
 from .formula import render_count
 from .ir import Shape
-from .report import Report, Row, shape_text
+from .report import Report, Row, counted_rows, shape_text
 
 DOMINANT_SHARE = 0.8
 LARGE_SHARE, LARGE_TOTAL, MIN_TOTAL = 0.95, 100_000, 1_000
@@ -32,8 +33,6 @@ def find_pitfalls(report: Report) -> list[Diagnostic]:
 
 def with_pitfalls(report: Report) -> Report:
     """The report with its pitfalls added to its warnings (for the summary's warnings and JSON)."""
-    from dataclasses import replace
-
     return replace(report, warnings=tuple(report.warnings) + tuple(find_pitfalls(report)))
 
 
@@ -97,7 +96,7 @@ def dominant_layer(report: Report, rows: list[Row], by_name: dict[str, Row]) -> 
     """One layer with most of the parameters. Said when something usually shrinks it: a layer fed by a
     Flatten of a feature map (80% or more), or a Dense layer with 95% or more of a large model. Embedding
     tables and recurrent layers that dominate are normal and not warned about."""
-    counted = [r for r in _counted_rows(report) if isinstance(r.params, int) and r.params > 0]
+    counted = [r for r in counted_rows(report) if isinstance(r.params, int) and r.params > 0]
     total = report.total
     if len(counted) < 3 or not isinstance(total, int) or total < MIN_TOTAL:
         return
@@ -114,12 +113,6 @@ def dominant_layer(report: Report, rows: list[Row], by_name: dict[str, Row]) -> 
         message += f": it takes the {render_count(flat[-1])} values Flatten makes of {shape_text(flatten.input_shapes[0])}"
         hint = "pooling, a strided convolution or global pooling before Flatten shrinks it most"
     yield Diagnostic("dominant_layer", message, top.location, hint)
-
-
-def _counted_rows(report: Report) -> list[Row]:
-    from .check import claim_rows
-
-    return claim_rows(report)
 
 
 def _flatten_before(row: Row, by_name: dict[str, Row]) -> Row | None:

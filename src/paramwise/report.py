@@ -116,6 +116,15 @@ class Report:
         return render_html(self)
 
 
+def counted_rows(report: Report) -> list[Row]:
+    """The rows a person counts (what `check`, `--as` and the pitfalls compare), without input placeholders: Keras' top-level layers (a nested model is
+    one row), PyTorch's leaf modules (containers only add up their children)."""
+    if report.framework == "torch":
+        parents = {r.parent for r in report.rows}
+        return [r for r in report.rows if r.name not in parents and r.kind != "Input"]
+    return [r for r in report.rows if r.depth == 0 and r.kind != "Input"]
+
+
 def json_or_none(value: Dim) -> int | str | None:
     return None if value is None else json_count(value)
 

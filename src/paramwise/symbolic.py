@@ -133,25 +133,6 @@ def warnings_for(report: Report) -> list[Diagnostic]:
     return list(report.warnings)
 
 
-def run_symbolic(args: Any) -> int:
-    """The `--symbolic` view of the summary command."""
-    import sys
-
-    from .cli import print_warnings, read_options
-
-    names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
-    report = read_symbolic(args.path, names, read_options(args))
-    summary = summarize(report, names)
-    if args.format == "json":
-        import json
-
-        sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
-    else:
-        sys.stdout.write(render_symbolic(summary))
-    print_warnings(report.warnings, args.quiet)
-    return 0
-
-
 def symbolic_json(s: SymbolicCount) -> dict[str, Any]:
     r = s.report
     return {

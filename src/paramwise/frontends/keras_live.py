@@ -16,6 +16,7 @@ from ..errors import Diagnostic, InputError, ParamwiseError
 from ..infer import infer
 from ..ir import Call, Graph, Layer, TensorRef
 from ..kinds.core import Input
+from ..kinds.stored import StoredWeights
 from ..report import Report
 from . import ReadOptions
 from .keras_json import ConfigReader, StoredKeys, StoredTree, read_config
@@ -174,8 +175,6 @@ def build_shape(layer: Any) -> tuple[Any, ...] | None:
 
 
 def stored_kind(row: Layer, stored: StoredTree) -> Any:
-    from ..kinds.stored import StoredWeights
-
     sub = stored.children.get(row.name)
     return StoredWeights.of(row.type, sub.tensors if sub else (), row.trainable)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from ..errors import KindError
 from ..formula import Factor
 from ..ir import Graph, Shape, Weight
 from .base import REQUIRED, Kind
@@ -31,7 +32,8 @@ class Unknown(Kind):
 
 
 class Submodel(Kind):
-    """A model used as a layer: its count is the sum of its own layers' counts."""
+    """A model used as a layer: its count is the sum of its own layers' counts. It holds the graph only;
+    `infer` walks it (once per walk and input shapes), so a kind never calls the walker."""
 
     n_inputs = (1, None)
 
@@ -41,16 +43,10 @@ class Submodel(Kind):
         return graph
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
-        from ..infer import infer_outputs
-
-        outs = infer_outputs(self.graph, inputs)  # one walk of the nested graph per outer walk
-        return outs[0] if len(outs) == 1 else outs
+        raise KindError("is a model: `infer` walks its graph")  # infer walks nested graphs itself
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
-        from ..infer import infer
-
-        report = infer(self.graph, input_shapes=inputs)
-        return [w for row in report.rows if row.depth == 0 for w in row.weight_objects]
+        raise KindError("is a model: `infer` walks its graph")
 
 
 # -- stacks of identical layers (nn.LSTM's num_layers, nn.TransformerEncoder's layers) ----------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, expect_min_rank, factor, last_dim, weight_plus_bias
@@ -29,8 +30,6 @@ class Dense(Kind):
         expect_min_rank(inputs, 2, hint="give the model an input shape with a feature axis, e.g. (None, 784)")
         d_in = self.attrs.get("d_in")
         if d_in is not None and isinstance(inputs[0][-1], int) and inputs[0][-1] != d_in:
-            from ..errors import KindError
-
             raise KindError(f"expects {d_in} input features; got {inputs[0][-1]}")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..formula import Factor
 from ..ir import Shape, Weight
 from .base import Kind
+from .merge import broadcast
 
 
 class StoredWeights(Kind):
@@ -57,8 +59,6 @@ class Operation(Kind):
         if not inputs:
             return ()
         if self.is_elementwise and len(inputs) > 1:
-            from .merge import broadcast
-
             return broadcast(inputs)
         return inputs[0]
 
@@ -67,6 +67,4 @@ class Operation(Kind):
 
 
 def snake(name: str) -> str:
-    import re
-
     return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()

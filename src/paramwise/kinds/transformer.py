@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
+from . import make
 from .base import REQUIRED, Kind, factor, shape_text
 from .core import repeated, stack_groups
 from .signatures import signature
@@ -40,8 +41,6 @@ def nested(name: str, kind: Kind) -> list[Module]:
 
 
 def torch_kind(type_name: str, *args: Any, **kwargs: Any) -> Kind:
-    from . import make
-
     return make("torch", type_name, list(args), kwargs)[0]
 
 
