@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
-
-from rich import box
-from rich._wrap import divide_line
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..formula import render_count
 from ..report import Report, Row, bytes_text, shape_text
 from . import View, is_graph, visible_rows
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+# rich is imported where a table is laid out, not with this module: it costs about 0.2 s at startup, which
+# the JSON form, `paramwise check` and every command that draws no table would pay.
 
 
 def count_text(value: Any) -> str:
@@ -23,6 +22,10 @@ def count_text(value: Any) -> str:
 
 
 def render_renderables(report: Report, view: View | None = None) -> list[Any]:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     view = view or View()
     rows = visible_rows(report, view)
     title = Text(f'Model: "{report.model}"', style="bold")
@@ -53,6 +56,8 @@ def table_cells(report: Report, rows: list[Row]) -> tuple[list[str], list[bool],
 
 
 def arithmetic(rows: list[Row], view: View) -> Text:
+    from rich.text import Text
+
     text = Text()
     for line, style in arithmetic_lines(rows, view):
         text.append(line + "\n", style=style)
@@ -79,6 +84,8 @@ def arithmetic_lines(rows: list[Row], view: View) -> list[tuple[str, str | None]
 
 
 def totals(report: Report) -> Text:
+    from rich.text import Text
+
     text = Text()
     size = bytes_text(report.total_bytes)
     text.append(f" Total params: {count_text(report.total)} ({size})\n", style="bold")
@@ -103,6 +110,8 @@ def render_text(report: Report, view: View | None = None, *, color: bool = False
 
 
 def rich_text(report: Report, view: View, *, color: bool = False) -> str:
+    from rich.console import Console
+
     console = Console(
         width=view.width or 120, record=True, force_terminal=color, color_system="auto" if color else None,
         file=io.StringIO(), legacy_windows=False,
@@ -141,6 +150,8 @@ def cells(text: str) -> int:
     """rich's cell width of `text`, quickly for long lines of mostly ASCII (each other run measured by rich)."""
     if text.isascii():
         return len(text)
+    from rich.cells import cell_len
+
     wide = _NOT_ASCII.findall(text)
     return len(text) - sum(len(w) for w in wide) + sum(cell_len(w) for w in wide)
 
@@ -148,6 +159,8 @@ def cells(text: str) -> int:
 def wrapped(text: str, width: int) -> list[str] | None:
     """`text`'s lines as rich wraps them to `width` (its own word division; trailing spaces beyond the width
     removed), or None for what rich would change otherwise (tabs, control characters, cropping)."""
+    from rich._wrap import divide_line
+
     out = []
     for line in text.split("\n"):
         if "\t" in line or not (line.isprintable() or not line):
