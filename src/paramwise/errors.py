@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# the command's exit codes: a checked claim that is wrong is 1, bad input 2, a missing package 3, a bug 4
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
 
 @dataclass(frozen=True)
 class Location:
@@ -27,7 +30,7 @@ class Location:
 class ParamwiseError(Exception):
     """Base of every error paramwise reports to a user (never a traceback unless --debug)."""
 
-    exit_code = 2
+    exit_code = EXIT_INPUT
 
     def __init__(self, message: str, hint: str = "", location: Location | None = None) -> None:
         super().__init__(message)
@@ -68,7 +71,7 @@ class LimitError(InputError):
 class MissingDependency(ParamwiseError):
     """An optional framework is needed for this input and is not installed."""
 
-    exit_code = 3
+    exit_code = EXIT_DEPENDENCY
 
 
 @dataclass(frozen=True)

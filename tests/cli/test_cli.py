@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from helpers import CASES, ROOT
-from paramwise.cli import build_parser, main
+from paramwise.cli import main
+from paramwise.cli.summary import build_parser
 
 REPO = ROOT.parent
 LESSON_PASTE = REPO / "examples" / "cnn_lesson_pasted.txt"

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from helpers import CASES, ROOT
-from paramwise import cli, frontends
-from paramwise.cli import Limits, main, parse_shape, parse_value
+from paramwise import frontends
+from paramwise.cli import limits, main, options, summary
+from paramwise.cli.limits import Limits
+from paramwise.cli.options import parse_shape, parse_value
 from paramwise.errors import InputError
 
 REPO = ROOT.parent
@@ -314,7 +316,7 @@ def test_debug_keeps_the_exit_code_of_an_internal_error(capsys: pytest.CaptureFi
     def broken(args: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli, "load_report", broken)
+    monkeypatch.setattr(summary, "load_report", broken)
     code, _, err = run([str(MNIST), "--debug"], capsys)
     assert code == 4
     assert "Traceback (most recent call last)" in err and "internal error: ZeroDivisionError" in err
@@ -429,7 +431,7 @@ def never_ends(args: Any) -> Any:
 @POSIX
 def test_a_read_past_the_time_limit(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lifted: None) -> None:
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.5")
-    monkeypatch.setattr(cli, "load_report", never_ends)
+    monkeypatch.setattr(summary, "load_report", never_ends)
     start = time.monotonic()
     code, _, err = run([str(MNIST)], capsys)
     assert code == 2
@@ -462,7 +464,7 @@ def test_the_limit_is_raised_again_until_the_read_stops(capsys: pytest.CaptureFi
         never_ends(args)
 
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.3")
-    monkeypatch.setattr(cli, "load_report", swallows_once)
+    monkeypatch.setattr(summary, "load_report", swallows_once)
     code, _, err = run([str(MNIST)], capsys)
     assert code == 2 and len(caught) == 1 and "more than 0.3 s" in err
 
@@ -472,19 +474,19 @@ def test_the_limit_is_raised_again_until_the_read_stops(capsys: pytest.CaptureFi
 def test_the_installed_command_ends_a_read_nothing_stops(tmp_path: Path, kind: str) -> None:
     script = tmp_path / "stuck.py"
     script.write_text(
-        "import sys, time\nimport paramwise.cli as c\n"
+        "import sys, time\nimport paramwise.cli as c\nimport paramwise.cli.options as o\n"
         "def swallows(args):\n    while True:\n        try:\n            time.sleep(10)\n        except BaseException:\n"
         "            pass\n"
         "def sleeps(args):\n    signal = __import__('signal')\n    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\n"
         "    time.sleep(60)\n"
-        f"c.read_model = {kind}\nsys.exit(c.main())\n"
+        f"o.read_model = {kind}\nsys.exit(c.main())\n"
     )
     start = time.monotonic()
     result = subprocess.run([sys.executable, str(script), str(MNIST)], capture_output=True, timeout=60,
                             env={**os.environ, "PARAMWISE_TIME_LIMIT": "1"})
     assert result.returncode == 2
     assert result.stderr.decode() == "error: this input needs more than 1 s to read; it is probably not a model definition\n"
-    assert time.monotonic() - start < 1 + cli.GRACE + 20
+    assert time.monotonic() - start < 1 + limits.GRACE + 20
 
 
 @POSIX
@@ -494,7 +496,7 @@ def test_one_huge_allocation_is_a_memory_limit(capsys: pytest.CaptureFixture[str
         return bytearray(8 * 2**30)
 
     monkeypatch.setenv("PARAMWISE_MEMORY_LIMIT", "64")
-    monkeypatch.setattr(cli, "load_report", allocates)
+    monkeypatch.setattr(summary, "load_report", allocates)
     code, _, err = run([str(MNIST)], capsys)
     assert code == 2
     assert err.splitlines()[0] == "error: this input needs more than 64 MB to read; it is probably not a model definition"
@@ -503,7 +505,7 @@ def test_one_huge_allocation_is_a_memory_limit(capsys: pytest.CaptureFixture[str
 
 @POSIX
 def test_growing_memory_is_watched(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lifted: None) -> None:
-    if cli.resident_bytes() == 0:
+    if limits.resident_bytes() == 0:
         pytest.skip("no /proc/self/statm")
 
     def grows(args: Any) -> Any:
@@ -515,7 +517,7 @@ def test_growing_memory_is_watched(capsys: pytest.CaptureFixture[str], monkeypat
 
     monkeypatch.setattr(Limits, "lower_rlimit", lambda self, which, value: None)  # the watch alone
     monkeypatch.setenv("PARAMWISE_MEMORY_LIMIT", "64")
-    monkeypatch.setattr(cli, "load_report", grows)
+    monkeypatch.setattr(summary, "load_report", grows)
     code, _, err = run([str(MNIST)], capsys)
     assert code == 2 and "needs more than 64 MB to read" in err
 
@@ -529,7 +531,7 @@ def test_memory_and_recursion_errors_are_the_inputs(error: Exception, message: s
     def fails(args: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(cli, "load_report", fails)
+    monkeypatch.setattr(summary, "load_report", fails)
     code, _, err = run([str(MNIST)], capsys)
     assert code == 2 and message in err and "internal error" not in err
 
@@ -538,26 +540,26 @@ def test_memory_and_recursion_errors_are_the_inputs(error: Exception, message: s
 def test_output_time_is_not_reading_time(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                          lifted: None) -> None:
     def slow_reader(warnings: Any, quiet: bool) -> None:
-        time.sleep(0.5 * cli.WALL + 0.5)  # a pager nobody scrolls: the read has ended with the first line of output
+        time.sleep(0.5 * limits.WALL + 0.5)  # a pager nobody scrolls: the read has ended with the first line of output
 
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.5")
-    monkeypatch.setattr(cli, "print_warnings", slow_reader)
+    monkeypatch.setattr(summary, "print_warnings", slow_reader)
     code, out, _ = run([str(MNIST)], capsys)
     assert code == 0 and "Total params" in out
 
 
 @POSIX
 def test_no_limits(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lifted: None) -> None:
-    real = cli.load_report
+    real = summary.load_report
 
     def slow(args: Any) -> Any:
-        start = cli.cpu_seconds()
-        while cli.cpu_seconds() - start < 0.6:  # work: CPU time, what the limit counts
+        start = limits.cpu_seconds()
+        while limits.cpu_seconds() - start < 0.6:  # work: CPU time, what the limit counts
             pass
         return real(args)
 
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.3")
-    monkeypatch.setattr(cli, "load_report", slow)
+    monkeypatch.setattr(summary, "load_report", slow)
     assert run([str(MNIST), "--quiet"], capsys)[0] == 2
     assert run([str(MNIST), "--quiet", "--no-limits"], capsys)[0] == 0
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0")
@@ -573,7 +575,7 @@ def test_a_bad_limit_is_exit_2(value: str, capsys: pytest.CaptureFixture[str], m
 
 def test_check_runs_under_the_limits(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.3")
-    monkeypatch.setattr(cli, "read_model", never_ends)
+    monkeypatch.setattr(options, "read_model", never_ends)
     code, _, err = run(["check", str(MNIST), "--claim-total", "1"], capsys)
     assert code == 2 and "more than 0.3 s" in err
 

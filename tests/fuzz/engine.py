@@ -761,7 +761,7 @@ def warm_up() -> None:
 
     os.environ.setdefault("KERAS_BACKEND", "torch")
     for name in ("torch", "keras", "h5py", "safetensors", "numpy", "sympy", "paramwise.cli", "paramwise.render.table",
-                 "paramwise.render.json", "paramwise.render.markdown", "paramwise.pitfalls"):
+                 "paramwise.render.json", "paramwise.render.markdown", "paramwise.teach.pitfalls"):
         try:
             importlib.import_module(name)
         except ImportError:

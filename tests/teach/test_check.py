@@ -16,12 +16,12 @@ import pytest
 
 from helpers import CASES
 from paramwise import kinds
-from paramwise.check import check, is_digit_slip, parse_claims
-from paramwise.check_cli import load
 from paramwise.cli import main
+from paramwise.cli.options import load
 from paramwise.frontends import ReadOptions, read_path
 from paramwise.infer import infer
-from paramwise.mistakes import CATALOGUE
+from paramwise.teach.check import check, is_digit_slip, parse_claims
+from paramwise.teach.mistakes import CATALOGUE
 
 pytest.importorskip("keras")
 from keras_oracle import build  # noqa: E402
@@ -382,8 +382,8 @@ def test_total_only_one_layer_or_nothing() -> None:
 
 @pytest.mark.parametrize("claim", ["9" * 5000, "²", "١٢", "1" * 31])
 def test_claims_are_ascii_whole_numbers_of_at_most_30_digits(claim: str) -> None:
-    from paramwise.check import parse_claims
     from paramwise.errors import InputError
+    from paramwise.teach.check import parse_claims
 
     with pytest.raises(InputError, match="a claim must be whole numbers of at most 30 digits"):
         parse_claims(f"288,{claim}")

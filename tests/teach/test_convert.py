@@ -7,9 +7,9 @@ import pytest
 
 from helpers import CASES
 from paramwise import kinds
-from paramwise.check_cli import load
 from paramwise.cli import main
-from paramwise.convert import convert_kind, convert_report
+from paramwise.cli.options import load
+from paramwise.teach.convert import convert_kind, convert_report
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("keras")
@@ -109,7 +109,7 @@ def test_pytorch_layers_in_keras() -> None:
 def test_stacked_bidirectional_pytorch_lstm_in_keras() -> None:
     import keras
 
-    from paramwise.convert import target_weights
+    from paramwise.teach.convert import target_weights
 
     if kinds.lookup("torch", "LSTM") is None:
         pytest.skip("no recurrent kinds")

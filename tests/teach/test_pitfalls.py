@@ -9,7 +9,7 @@ import pytest
 import paramwise
 from helpers import CASES
 from paramwise.cli import main
-from paramwise.pitfalls import find_pitfalls
+from paramwise.teach.pitfalls import find_pitfalls
 
 pytest.importorskip("keras")
 from keras_oracle import build  # noqa: E402

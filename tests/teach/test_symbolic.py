@@ -11,7 +11,7 @@ import paramwise
 from helpers import CASES
 from paramwise.cli import main
 from paramwise.frontends import ReadOptions
-from paramwise.symbolic import free_constants, read_symbolic, summarize
+from paramwise.teach.symbolic import free_constants, read_symbolic, summarize
 
 pytest.importorskip("keras")
 from keras_oracle import build  # noqa: E402

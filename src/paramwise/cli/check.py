@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
-from .check import Diagnosis, check, parse_claims
-from .cli import add_common_arguments, load, read_limits
-from .errors import InputError
-from .formula import render_count
-from .mistakes import CATALOGUE, pretty
-
-CHECK_SCHEMA = "paramwise-check/1"
+from ..errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
+from ..render.check import render_text, to_json
+from ..teach.check import check, parse_claims
+from ..teach.mistakes import CATALOGUE
+from .limits import read_limits
+from .options import add_common_arguments, load
 
 EPILOG = """\
 examples:
@@ -65,50 +63,4 @@ def check_claims(args: argparse.Namespace) -> int:
         if not args.quiet:
             for w in list(report.warnings) + list(diagnosis.pitfalls):
                 print(w.render(), file=sys.stderr)
-    return 0 if diagnosis.correct else 1
-
-
-def to_json(d: Diagnosis) -> dict[str, Any]:
-    return {
-        "schema": CHECK_SCHEMA,
-        "model": d.report.model,
-        "framework": d.report.framework,
-        "mode": d.mode,
-        "claims": list(d.claims),
-        "claimed_total": d.claimed_total,
-        "true_total": d.report.total,
-        "difference": d.claimed_total - d.report.total,
-        "correct": d.correct,
-        "alignment": d.alignment,
-        "layers": [f.to_json() for f in d.findings],
-        "mistakes": sorted({m for f in d.findings for m in f.mistakes}),
-        "summary": list(d.summary),
-        "pitfalls": [p.to_json() for p in d.pitfalls],
-    }
-
-
-def render_text(d: Diagnosis, path: str) -> str:
-    lines = [f'{path}: model "{d.report.model}" has {render_count(d.report.total)} parameters.', d.alignment, ""]
-    lines += _table(d)
-    notes = [line for f in d.findings for line in f.lines]
-    if notes:
-        lines += [""] + notes
-    lines += [""] + list(d.summary)
-    return "\n".join(lines) + "\n"
-
-
-def _table(d: Diagnosis) -> list[str]:
-    running = d.mode == "running"
-    head = ["layer", "you", "true", "difference", "mistake"] + (["running"] if running else [])
-    cells = [head]
-    for f in d.findings:
-        you = "-" if f.claimed is None else pretty(f.claimed)
-        diff = "" if f.claimed is None or f.difference == 0 else f"{f.difference:+,}"
-        row = [f.row.name, you, pretty(f.true), diff, ", ".join(f.mistakes) or ("ok" if f.claimed is not None else "")]
-        if running:
-            row.append("" if f.running is None else pretty(f.running))
-        cells.append(row)
-    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    right = {1, 2, 3, 5}
-    return ["  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths))).rstrip()
-            for cell in cells]
+    return EXIT_OK if diagnosis.correct else EXIT_CHECK_FAILED

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .report import Row
+from ..errors import InputError
+from ..report import Row
 
 if TYPE_CHECKING:
     from .check import Explainer

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .check_align import align, alignment_text
-from .errors import InputError
-from .ir import Graph, Layer
+from ..errors import InputError
+from ..ir import Graph, Layer
+from ..report import Report, Row, counted_rows
+from .align import align, alignment_text
 from .mistakes import (
     CATALOGUE,
     LayerContext,
@@ -26,7 +27,6 @@ from .mistakes import (
     shape_variants,
 )
 from .pitfalls import find_pitfalls
-from .report import Report, Row, counted_rows
 
 MODES = ("layers", "running", "total")
 

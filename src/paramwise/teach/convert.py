@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import kinds
-from .errors import ParamwiseError
-from .formula import Dim, add, evaluate, render, render_count, simplify
-from .ir import Graph, Layer, Shape, Weight
-from .kinds.base import Kind
-from .report import Report, Row, counted_rows
+from .. import kinds
+from ..errors import ParamwiseError
+from ..formula import Dim, add, evaluate, render, simplify
+from ..ir import Graph, Layer, Shape, Weight
+from ..kinds.base import Kind
+from ..report import Report, Row, counted_rows
 
 Spelled = tuple[str, list[Any], dict[str, Any]]  # (type name, positional args, keyword args)
 OTHER = {"keras": "torch", "torch": "keras"}
@@ -200,7 +200,7 @@ def toggled_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
     for name in TOGGLES:
         if isinstance(kind.attrs.get(name), bool):
             other = rebuild(kind, **{name: not kind.attrs[name]})
-            count = _sum(w.count for w in other.weights(shapes) if not w.is_buffer)
+            count = count_sum(w.count for w in other.weights(shapes) if not w.is_buffer)
             out.append((count, f"that is the count with {name}={not kind.attrs[name]} ({other.note()})"))
     return out
 
@@ -227,11 +227,11 @@ def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]
         return toggled
     target, weights = found
     name = FRAMEWORK_NAMES[target.framework]
-    params = _sum(w.count for w in weights if not w.is_buffer)
+    params = count_sum(w.count for w in weights if not w.is_buffer)
     out = [(params, f"that is the {name} count ({target.type_name}: {_names(weights, False)})")]
     buffers = [w for w in weights if w.is_buffer]
     if buffers:
-        with_buffers = simplify(params + _sum(w.count for w in buffers))
+        with_buffers = simplify(params + count_sum(w.count for w in buffers))
         out.append((with_buffers, f"that is the {name} count with its buffers ({_names(weights, True)})"))
     return toggled + out
 
@@ -240,7 +240,8 @@ def _names(weights: list[Weight], buffers: bool) -> str:
     return ", ".join(w.name for w in weights if w.is_buffer == buffers)
 
 
-def _sum(values: Any) -> Dim:
+def count_sum(values: Any) -> Dim:
+    """The sum of counts, simplified (counts may be formulas)."""
     total: Dim = 0
     for v in values:
         total = total + v
@@ -268,7 +269,7 @@ def _convert_row(row: Row, layer: Layer | None) -> Converted:
     params = [w for w in weights if not w.is_buffer]
     letters = _letters(target, weights, params)
     note = target.note() or layer.kind.note()
-    return Converted(row, target.type_name, _sum(w.count for w in params), _sum(w.count for w in weights if w.is_buffer), letters, note)
+    return Converted(row, target.type_name, count_sum(w.count for w in params), count_sum(w.count for w in weights if w.is_buffer), letters, note)
 
 
 def _letters(kind: Kind, weights: list[Weight], params: list[Weight]) -> str:
@@ -280,29 +281,3 @@ def _letters(kind: Kind, weights: list[Weight], params: list[Weight]) -> str:
     if expr is None or simplify(evaluate(expr) - evaluate(plain)) != 0:
         expr = plain  # a stack of layers has no one factored formula
     return render(expr, "letters")
-
-
-def render_conversion(report: Report, converted: list[Converted]) -> str:
-    source, target = report.framework, OTHER[report.framework]
-    lines = [f'Model "{report.model}" counted in {FRAMEWORK_NAMES[target]} conventions (read as {FRAMEWORK_NAMES[source]}):', ""]
-    width = max((len(c.row.name) for c in converted), default=4)
-    for c in converted:
-        a, b = _count(c.row.params), _count(c.count)
-        extra = f" (+ {_count(c.buffers)} in buffers)" if c.buffers else ""
-        mark = "  differs" if c.differs else ""
-        lines.append(f"  {c.row.name:<{width}}  {c.row.type} -> {c.target_type}: {a} -> {b}{extra}{mark}")
-        if c.differs and c.count is not None:
-            lines.append(f"  {'':<{width}}    {source}: {c.row.formula_letters} ; {target}: {c.formula_letters}")
-        if c.differs and c.note:
-            lines.append(f"  {'':<{width}}    {c.note}")
-    known = [c.count for c in converted]
-    total = None if any(k is None for k in known) else _sum(known)
-    buffers = _sum(c.buffers or 0 for c in converted)
-    lines.append("")
-    lines.append(f"  Total: {FRAMEWORK_NAMES[source]} {_count(report.total)} -> {FRAMEWORK_NAMES[target]} {_count(total)}"
-                 + (f" (+ {_count(buffers)} in buffers)" if buffers else ""))
-    return "\n".join(lines) + "\n"
-
-
-def _count(value: Dim) -> str:
-    return "?" if value is None else render_count(value)

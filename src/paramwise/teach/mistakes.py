@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..errors import KindError, ParamwiseError
+from ..formula import Dim, Factor, render_count, simplify
+from ..infer import infer
+from ..ir import Graph, Shape, Weight
+from ..kinds.base import Kind
+from ..report import Report, Row, shape_text
 from .convert import convention_variants
-from .errors import KindError, ParamwiseError
-from .formula import Dim, Factor, render_count, simplify
-from .infer import infer
-from .ir import Graph, Shape, Weight
-from .kinds.base import Kind
-from .report import Report, Row, shape_text
 
 CATALOGUE: dict[str, str] = {
     "missing_bias": "left out the biases: one per filter (convolutions), per unit (dense), per gate (recurrent)",

@@ -10,10 +10,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .errors import Diagnostic
-from .formula import render_count
-from .ir import Shape
-from .report import Report, Row, counted_rows, shape_text
+from ..errors import Diagnostic
+from ..formula import render_count
+from ..ir import Shape
+from ..report import Report, Row, counted_rows, shape_text
 
 DOMINANT_SHARE = 0.8
 LARGE_SHARE, LARGE_TOTAL, MIN_TOTAL = 0.95, 100_000, 1_000

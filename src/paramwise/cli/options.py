@@ -1,0 +1,142 @@
+"""What every command shares: the common arguments, the values they take, and reading the model they name."""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import math
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import Diagnostic, InputError
+from ..formula import symbol
+from ..frontends import Found, ReadOptions, read_path
+from ..infer import infer
+from ..ir import Graph
+from ..report import Report
+
+
+def table_width(text: str) -> int:
+    if not INTEGER.fullmatch(text.strip()) or not 40 <= int(text) <= 10000:
+        raise argparse.ArgumentTypeError(f"a table width is a whole number from 40 to 10000; got {shown(text)}")
+    return int(text)
+
+
+def add_common_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="NAME", help="which model to show when the input builds several")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], help="bind a name the code leaves undefined")
+    p.add_argument("--input-shape", metavar="SHAPE", help="input shape, e.g. 1,3,224,224 (PyTorch) or 28,28,1 (Keras)")
+    p.add_argument("--class", dest="class_name", metavar="NAME", help="PyTorch: the nn.Module class to build")
+    p.add_argument("--args", metavar="ARGS", default="", help="PyTorch: constructor arguments for --class, e.g. 10,depth=3")
+    p.add_argument("--framework", choices=["keras", "torch"], help="read .py source as this framework (default: detect)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks (the exit code stays the same)")
+    p.add_argument("--quiet", action="store_true", help="do not print warnings")
+    p.add_argument("--no-limits", action="store_true", help="read without the time and memory limits (a huge real model)")
+
+
+INTEGER = re.compile(r"[+-]?[0-9][0-9_]{0,99}")
+DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][+-]?[0-9]{1,4})?")
+CONSTANTS = {"True": True, "False": False, "None": None}
+VALUE_HINT = "a value is a whole number (32), a number (0.5), True, False, None, a word (relu) or a quoted string (\"'a b'\")"
+
+
+def parse_value(text: str, option: str = "--set") -> Any:
+    """A value given on the command line: a number, True/False/None, a quoted string or a bare word
+    (`--set act=relu`); nothing else."""
+    t = text.strip()
+    if t in CONSTANTS:
+        return CONSTANTS[t]
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
+        return t[1:-1]
+    if t.isidentifier() and t.lower().lstrip("+-") not in ("nan", "inf", "infinity"):
+        return t
+    try:
+        if INTEGER.fullmatch(t):
+            return int(t)
+        if DECIMAL.fullmatch(t) and math.isfinite(number := float(t)):
+            return number
+    except ValueError:
+        pass
+    raise InputError(f"{option}: {shown(text)} is not a value paramwise can bind", hint=VALUE_HINT)
+
+
+def parse_name(text: str, option: str) -> str:
+    name = text.strip()
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise InputError(f"{option}: {shown(name)} is not a Python name", hint="a name is letters, digits and _, e.g. img_size")
+    return name
+
+
+def shown(text: str, keep: int = 60) -> str:
+    """User text as a message quotes it: repr, cut to `keep` characters."""
+    return repr(text) if len(text) <= keep else repr(text[:keep]) + f"... ({len(text):,} characters)"
+
+
+def parse_shape(text: str | None) -> tuple[Any, ...] | None:
+    """`--input-shape 1,3,224,224`: whole sizes >= 1, None (or ?) for any size, names for symbolic sizes."""
+    if not text:
+        return None
+    parts = text.strip().strip("()[] ").split(",")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()  # a trailing comma, as in a Python tuple
+    return tuple(parse_size(part, text) for part in parts)
+
+
+def parse_size(part: str, text: str) -> Any:
+    t = part.strip()
+    if t in ("None", "?", ""):
+        return None
+    if INTEGER.fullmatch(t) and int(t) >= 1:
+        return int(t)
+    if t.isidentifier() and not keyword.iskeyword(t):
+        return symbol(t)
+    raise InputError(
+        f"--input-shape {shown(text)}: {shown(t)} is not a size",
+        hint="sizes are whole numbers >= 1, None for any size, or names for symbolic sizes: 1,3,224,224 or 1,3,H,W",
+    )
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    bindings = {}
+    for item in args.set:
+        if "=" not in item:
+            raise InputError(f"--set needs NAME=VALUE; got {shown(item)}", hint="e.g. --set img_SIZE=32")
+        name, value = item.split("=", 1)
+        bindings[parse_name(name, f"--set {item}")] = parse_value(value, f"--set {item}")
+    positional, keywords = [], {}
+    for part in filter(None, (a.strip() for a in args.args.split(","))):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            keywords[parse_name(k, f"--args {args.args}")] = parse_value(v, f"--args {args.args}")
+        else:
+            positional.append(parse_value(part, f"--args {args.args}"))
+    return ReadOptions(
+        model=args.model, bindings=bindings, input_shape=parse_shape(args.input_shape), class_name=args.class_name,
+        class_args=(tuple(positional), keywords), framework=args.framework,
+    )
+
+
+def read_model(args: argparse.Namespace) -> tuple[Graph, list[Found]]:
+    """The graph of the model the arguments name, and every model found in the input."""
+    found, chosen = read_path(args.path, read_options(args))
+    return found[chosen].require(), found
+
+
+def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
+    graph, found = read_model(args)
+    return infer(graph), found
+
+
+def load(args: argparse.Namespace) -> tuple[Graph, Report]:
+    """Read the model the arguments name: its graph (kinds and all) and its Report."""
+    graph, _ = read_model(args)
+    return graph, infer(graph)
+
+
+def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:
+    if quiet:
+        return
+    for w in warnings:
+        print(w.render(), file=sys.stderr)

@@ -1,0 +1,125 @@
+"""The command's output streams: plain characters where the stream cannot encode ours, and write errors
+as the user's (exit 2), never a traceback."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import unicodedata
+from typing import Any, TextIO
+
+from ..errors import EXIT_INPUT, ParamwiseError
+from .limits import Limits
+
+PLAIN = {
+    "×": "x", "·": "*", "→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "≈": "~", "±": "+-", "²": "^2",
+    "³": "^3", "ᵀ": "^T", "•": "*", "…": "...", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"',
+    "′": "'", "″": '"', "−": "-", "–": "-", "—": "-", "∞": "inf", "\u00a0": " ",
+}
+
+
+def plain(char: str) -> str:
+    """An ASCII stand-in for a character the output cannot encode."""
+    if char in PLAIN:
+        return PLAIN[char]
+    if "\u2500" <= char <= "\u257f":  # box drawing: rich's table lines
+        name = unicodedata.name(char, "")
+        return "+" if " AND " in name else "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"
+    return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or "?"
+
+
+def plain_characters(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(plain(c) for c in error.object[error.start : error.end]), error.end
+
+
+codecs.register_error("paramwise-plain", plain_characters)
+
+
+class OutputError(ParamwiseError):
+    """Standard output cannot be written (a full disk, a closed stream, a reader that went away)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write the output: {reason}")
+
+
+class Output:
+    """sys.stdout or sys.stderr while the command runs. Characters the stream's encoding lacks become plain
+    ones (x for ×); on stdout the first write ends the guarded read, and a failed write is an OutputError
+    (stderr's failures are dropped: there is nowhere left to say them)."""
+
+    def __init__(self, stream: TextIO | None, strict: bool) -> None:
+        self.stream, self.strict = stream, strict
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            self.plain = codecs.lookup(encoding).name not in ("utf-8", "utf-16", "utf-32")
+        except LookupError:
+            self.plain = True
+        self.target = encoding if self.plain and encoding else "ascii"
+
+    def write(self, text: str) -> int:
+        if self.strict:
+            Limits.end_reading()
+        if self.plain:
+            try:
+                text = text.encode(self.target, "paramwise-plain").decode(self.target)
+            except (LookupError, UnicodeError):
+                text = text.encode("ascii", "paramwise-plain").decode("ascii")
+        self.call("write", text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.call("flush")
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self.stream is not None and self.stream.isatty())
+        except (OSError, ValueError):
+            return False
+
+    def call(self, method: str, *args: Any) -> None:
+        if self.stream is None:
+            if self.strict:
+                raise OutputError("standard output is closed")
+            return
+        try:
+            getattr(self.stream, method)(*args)
+        except (OSError, ValueError) as e:
+            if self.strict:
+                raise OutputError(describe(e)) from e
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, BrokenPipeError):
+        return "the program reading it stopped (broken pipe)"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def finish_output(out: TextIO | None) -> None:
+    """Flush what argparse printed; a failure is said once, and the interpreter's own flush at exit is quiet."""
+    try:
+        sys.stdout.flush()
+    except OutputError as e:
+        silence(out)
+        print(e.render(), file=sys.stderr)
+        raise SystemExit(EXIT_INPUT) from None
+
+
+def silence(out: TextIO | None) -> None:
+    """Point the real stdout at the null device, so the interpreter's flush at exit has nothing to fail on
+    (what the Python docs advise for SIGPIPE)."""
+    try:
+        fd = out.fileno() if out is not None else -1
+    except (OSError, ValueError, AttributeError):
+        return
+    if fd >= 0:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)

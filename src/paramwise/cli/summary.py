@@ -1,0 +1,140 @@
+"""`paramwise FILE`: the summary table (or JSON, Markdown), --list, --as and --symbolic."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .. import __version__
+from ..errors import EXIT_OK, ParamwiseError
+from ..frontends import Found
+from ..infer import infer
+from ..render import View
+from ..render.conversion import render_conversion
+from ..render.json import render_json
+from ..render.markdown import render_markdown
+from ..render.symbolic import render_symbolic, symbolic_json
+from ..render.table import render_text
+from ..report import Report
+from ..teach.convert import FRAMEWORK_NAMES, OTHER, convert_report
+from ..teach.pitfalls import with_pitfalls
+from ..teach.symbolic import read_symbolic
+from ..teach.symbolic import summarize as summarize_symbolic
+from .limits import read_limits
+from .options import add_common_arguments, load, load_report, print_warnings, read_options, table_width
+
+DESCRIPTION = """\
+Count and explain a neural network's parameters, layer by layer, without running it.
+
+Reads Keras and PyTorch source (parsed, never executed), Keras .keras/.json/.h5 files,
+PyTorch checkpoints, safetensors, ONNX and Hugging Face config.json. Shows each layer's
+output shape, its count and the arithmetic behind it: (3*3*3 + 1)*32 = 896.
+"""
+
+EPILOG = """\
+examples:
+  paramwise examples/mnist_cnn.py                 table, arithmetic and totals
+  paramwise model.py --format json                the versioned JSON form
+  paramwise pasted.txt --set img_SIZE=32          bind a size the code leaves undefined
+  paramwise - < pasted.txt                        read code from standard input
+  paramwise model.py --list                       every model the file builds
+  paramwise net.py --input-shape 1,3,224,224      PyTorch source, with output shapes
+  paramwise model.keras                           a Keras file (.keras, to_json() .json, .h5)
+  paramwise model.safetensors                     a checkpoint, from its header alone
+  paramwise check model.py --claim-total 541988   check a hand count (see: paramwise check -h)
+
+exit codes: 0 ok, 1 a checked claim is wrong, 2 bad input, 3 a needed package is missing,
+4 internal error (please report it, with --debug output)
+
+limits: reading one input stops after PARAMWISE_TIME_LIMIT seconds (default 30) or when it needs more
+than PARAMWISE_MEMORY_LIMIT MB (default 2048); 0 or --no-limits turns them off.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="paramwise", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt, .onnx ...) or - for stdin")
+    add_common_arguments(p)
+    p.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output form (default: table)")
+    p.add_argument("--list", action="store_true", help="list every model found in the input, with its total")
+    p.add_argument("--explain", action="store_true", help="per layer: the formula in letters and why the weights exist")
+    p.add_argument("--as", dest="as_framework", choices=["keras", "torch"], help="count the same layers in this framework's conventions")
+    p.add_argument("--symbolic", metavar="NAME[,NAME]", nargs="?", const="", help="the count as a formula in these names (none: every free name)")
+    p.add_argument("--depth", type=int, default=None, help="show nested rows down to this depth (0: top level only)")
+    p.add_argument("--expand", action="store_true", help="open every nested model (same as a large --depth)")
+    p.add_argument("--width", type=table_width, default=None, help="table width in characters (40 to 10000)")
+    p.add_argument("--version", action="version", version=f"paramwise {__version__}")
+    return p
+
+
+def render(report: Report, fmt: str, view: View) -> str:
+    if fmt == "json":
+        return render_json(report, view)
+    if fmt == "markdown":
+        return render_markdown(report, view)
+    return render_text(report, view, color=sys.stdout.isatty())
+
+
+def list_models(found: list[Found]) -> str:
+    lines = []
+    for f in found:
+        if f.graph is None:
+            lines.append(f"{f.name}: not built ({f.error.message if f.error else 'no input shape'})")
+            continue
+        report = infer(f.graph)
+        total = report.total if isinstance(report.total, int) else str(report.total)
+        total_text = f"{total:,}" if isinstance(total, int) else total
+        lines.append(f"{f.name}: {f.graph.meta.get('model_type', f.graph.framework)} '{f.graph.name}', {total_text} parameters")
+    return "\n".join(lines) + "\n"
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    with read_limits(args):
+        return summarize(args)
+
+
+def summarize(args: argparse.Namespace) -> int:
+    if args.symbolic is not None:
+        return run_symbolic(args)
+    if args.as_framework:
+        return run_as(args)
+    report, found = load_report(args)
+    if args.list:
+        sys.stdout.write(list_models(found))
+        return EXIT_OK
+    view = View(depth=None if args.expand else (args.depth if args.depth is not None else 0), explain=args.explain, width=args.width)
+    report = with_pitfalls(report)
+    sys.stdout.write(render(report, args.format, view))
+    sys.stdout.flush()
+    print_warnings(report.warnings, args.quiet)
+    return EXIT_OK
+
+
+def run_symbolic(args: argparse.Namespace) -> int:
+    """The `--symbolic` view of the summary command."""
+    names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
+    report = read_symbolic(args.path, names, read_options(args))
+    summary = summarize_symbolic(report, names)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_symbolic(summary))
+    print_warnings(report.warnings, args.quiet)
+    return EXIT_OK
+
+
+def run_as(args: argparse.Namespace) -> int:
+    """The `--as keras|torch` view of the summary command."""
+    graph, report = load(args)
+    if args.as_framework == report.framework:
+        raise ParamwiseError(
+            f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
+            hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
+        )
+    sys.stdout.write(render_conversion(report, convert_report(graph, report)))
+    print_warnings(report.warnings, args.quiet)
+    return EXIT_OK
