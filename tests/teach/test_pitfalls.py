@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,19 @@ def test_summary_prints_pitfalls(capsys: pytest.CaptureFixture[str]) -> None:
 
     data = json.loads(capsys.readouterr().out)
     assert "dominant_layer" in [w["code"] for w in data["warnings"]]
+
+
+@pytest.mark.parametrize("layer", ["MaxPooling1D(2)", "AveragePooling1D(2)", "Conv1D(4, 3)"])
+def test_dense_after_a_feature_map_layer_on_a_sequence_is_named(tmp_path: Path, layer: str) -> None:
+    """The kinds say which layers make feature maps (Kind.is_spatial): pooling as much as convolution."""
+    path = tmp_path / "model.py"
+    path.write_text(
+        "import keras\nfrom keras import layers\n"
+        f"model = keras.Sequential([keras.Input((100, 8)), layers.{layer}, layers.Dense(10)])\n"
+    )
+    model = build(path)
+    found = [d for d in find_pitfalls(paramwise.read(str(path))) if d.code == "dense_on_feature_map"]
+    assert len(found) == 1
+    dense = model.layers[-1]
+    assert f"gives (None, {', '.join(str(d) for d in tuple(dense.output.shape)[1:])})" in found[0].message
+    assert f"the model has {model.count_params():,} parameters" in found[0].message

@@ -39,6 +39,13 @@ def _subclasses(cls: type[Kind]) -> list[type[Kind]]:
     return out
 
 
+@cache
+def by_name() -> dict[str, type[Kind]]:
+    """Every kind class by its name (a Row's `kind`), for questions about a finished Report."""
+    registry()  # imports every kind module
+    return {cls.__name__: cls for cls in _subclasses(Kind)}
+
+
 def lookup(framework: str, type_name: str) -> tuple[type[Kind], dict[str, Any]] | None:
     return registry().get(f"{framework}:{type_name}")
 

@@ -28,6 +28,9 @@ class Kind:
     # framework -> ordered (parameter, default) pairs, as the framework's constructor takes them
     signatures: ClassVar[dict[str, Signature]] = {}
     n_inputs: ClassVar[tuple[int, int | None]] = (1, 1)
+    # traits the pitfalls ask: the output keeps spatial axes (a feature map), the output is flat per example
+    is_spatial: ClassVar[bool] = False
+    flattens: ClassVar[bool] = False
 
     def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
         self.framework = framework

@@ -193,6 +193,8 @@ class Conv(Kind):
     Keras stores the kernel as (k..., c_in/groups, filters); PyTorch as (filters, c_in/groups, k...).
     """
 
+    is_spatial = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         "keras:Conv1D": {"rank": 1},
         "keras:Conv2D": {"rank": 2},

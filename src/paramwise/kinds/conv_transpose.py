@@ -72,6 +72,8 @@ class ConvTranspose(Kind):
     Keras stores the kernel as (k..., filters, c_in); PyTorch as (c_in, filters/groups, k...).
     """
 
+    is_spatial = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         **{f"keras:Conv{r}DTranspose": {"rank": r} for r in (1, 2, 3)},
         **{f"keras:Convolution{r}DTranspose": {"rank": r, "keras_class": f"Conv{r}DTranspose"} for r in (1, 2, 3)},

@@ -37,6 +37,8 @@ class Pool(Kind):
     Output size per axis: floor((n - pool) / stride) + 1 with 'valid' padding, ceil(n / stride) with 'same'.
     """
 
+    is_spatial = True
+
     def setup(self) -> None:
         a, rank = self.attrs, self.attrs["rank"]
         if self.framework == "torch":
@@ -125,6 +127,8 @@ class LPPool(Pool):
 
 class GlobalPool(Kind):
     """Global pooling: one max or average per channel over all spatial positions. No parameters."""
+
+    flattens = True
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         **{f"keras:GlobalMaxPooling{r}D": {"rank": r, "op": "max"} for r in (1, 2, 3)},

@@ -38,6 +38,8 @@ def resolve(source: tuple[Any, ...], target: tuple[Any, ...], what: str) -> tupl
 class Flatten(Kind):
     """Flatten: joins every axis but the batch into one: (batch, h, w, c) -> (batch, h·w·c). No parameters."""
 
+    flattens = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Flatten": {}, "torch:Flatten": {}}
     signatures = {"keras": (("data_format", None),), "torch": (("start_dim", 1), ("end_dim", -1))}
 
@@ -70,6 +72,8 @@ class Unflatten(Kind):
 
 class Reshape(Kind):
     """Reshape: the same values in a new shape (one size may be -1: whatever is left). No parameters."""
+
+    flattens = True
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Reshape": {}}
     signatures = {"keras": (("target_shape", REQUIRED),)}

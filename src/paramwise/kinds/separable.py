@@ -46,6 +46,8 @@ class DepthwiseConv(Kind):
     Output channels are c_in·depth_multiplier. Keras stores the kernel as (k..., c_in, depth_multiplier).
     """
 
+    is_spatial = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {f"keras:DepthwiseConv{r}D": {"rank": r} for r in (1, 2)}
     signatures = {"keras": KERAS_DEPTHWISE}
 
@@ -80,6 +82,8 @@ class SeparableConv(Kind):
 
     Keras stores depthwise_kernel (k..., c_in, depth_multiplier) and pointwise_kernel (1..., c_in·depth_multiplier, filters).
     """
+
+    is_spatial = True
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         **{f"keras:SeparableConv{r}D": {"rank": r} for r in (1, 2)},

@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import replace
 
+from .. import kinds
 from ..errors import Diagnostic
 from ..formula import render_count
 from ..ir import Shape
@@ -17,9 +18,7 @@ from ..report import Report, Row, counted_rows, shape_text
 
 DOMINANT_SHARE = 0.8
 LARGE_SHARE, LARGE_TOTAL, MIN_TOTAL = 0.95, 100_000, 1_000
-SPATIAL_KINDS = ("Conv", "Pool", "SeparableConv", "DepthwiseConv", "ConvTranspose")
 IMAGE_SIDE = 8  # the spatial sides of an image worth a layout warning
-FLATTENING_KINDS = ("Flatten", "GlobalPool", "Reshape")
 
 
 def find_pitfalls(report: Report) -> list[Diagnostic]:
@@ -34,6 +33,12 @@ def find_pitfalls(report: Report) -> list[Diagnostic]:
 def with_pitfalls(report: Report) -> Report:
     """The report with its pitfalls added to its warnings (for the summary's warnings and JSON)."""
     return replace(report, warnings=tuple(report.warnings) + tuple(find_pitfalls(report)))
+
+
+def _trait(row: Row, name: str) -> bool:
+    """A trait of the row's kind (Kind.is_spatial, Kind.flattens); False for rows of no known kind."""
+    cls = kinds.by_name().get(row.kind)
+    return bool(getattr(cls, name, False)) if cls is not None else False
 
 
 def _input(row: Row) -> Shape | None:
@@ -61,8 +66,8 @@ def dense_on_feature_maps(report: Report, rows: list[Row], by_name: dict[str, Ro
         if row.kind != "Dense" or shape is None or len(shape) < 3:
             continue
         upstream = list(_upstream(row, by_name))
-        spatial = len(shape) >= 4 or any(u.kind in SPATIAL_KINDS for u in upstream)
-        if not spatial or any(u.kind in FLATTENING_KINDS for u in upstream):
+        spatial = len(shape) >= 4 or any(_trait(u, "is_spatial") for u in upstream)
+        if not spatial or any(_trait(u, "flattens") for u in upstream):
             continue
         flat = _flat_count(row, shape)
         message = (
