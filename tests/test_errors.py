@@ -3,14 +3,18 @@ traceback; files that would do harm if run are read like any other, and nothing 
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import time
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from helpers import CASES, ROOT
 from paramwise.cli import main
+from paramwise.errors import WARNINGS
 
 ERROR_CASES = sorted((CASES / "errors").glob("*.py"))
 REPO = ROOT.parent
@@ -121,3 +125,39 @@ def test_nothing_of_the_file_runs(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "15" in out  # the model is still read: Dense(3) on 4 features
     assert not marker.exists()
     assert not os.path.exists(marker)
+
+
+# -- the registry of warning codes ---------------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "paramwise"
+
+
+def codes_in_source() -> dict[str, str]:
+    """Each warning code the source passes to Diagnostic(...) or a reader's warn(...), with one place it is."""
+    found: dict[str, str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            args = node.args[:1] + [k.value for k in node.keywords if k.arg == "code"]
+            if name in ("Diagnostic", "warn"):
+                for arg in args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        found.setdefault(arg.value, f"{path.relative_to(SRC)}:{node.lineno}")
+    return found
+
+
+def test_every_warning_code_is_registered_and_used() -> None:
+    used = codes_in_source()
+    unregistered = {code: where for code, where in used.items() if code not in WARNINGS}
+    assert not unregistered, f"add these codes to errors.WARNINGS: {unregistered}"
+    assert sorted(set(WARNINGS) - set(used)) == []  # a code no warning uses any more
+
+
+def test_the_readme_and_the_schema_list_every_warning_code() -> None:
+    readme = (SRC.parent.parent / "README.md").read_text()
+    assert [code for code in WARNINGS if f"| `{code}` |" not in readme] == []
+    schema = json.loads(resources.files("paramwise").joinpath("schema.json").read_text())
+    assert schema["$defs"]["warning"]["properties"]["code"]["enum"] == sorted(WARNINGS)

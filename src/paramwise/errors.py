@@ -74,6 +74,40 @@ class MissingDependency(ParamwiseError):
     exit_code = EXIT_DEPENDENCY
 
 
+# Every warning code, with its meaning. A code is stable for tools (the JSON `code`); a new warning adds its
+# code here, to the README's table and to schema.json (a test holds all three together).
+WARNINGS: dict[str, str] = {
+    "approximate_layer": "a layer whose output shape paramwise can only approximate (its input shape is passed on)",
+    "channels_layout": "pitfall: the data looks laid out channels-first for a channels-last layer, or the reverse",
+    "config_failed": "a live Keras layer's get_config() failed; its row comes from its variables instead",
+    "count_unknown": "a layer's count cannot be known without an input shape; it is shown as ?",
+    "custom_weights": "a custom layer creates weights with add_weight(); they are not counted",
+    "dense_on_feature_map": "pitfall: a Dense layer applied to a feature map with no Flatten before it",
+    "dominant_layer": "pitfall: one layer holds most of the parameters",
+    "example_input": "output shapes are for the example input the file calls the model with",
+    "formula_mismatch": "a kind's factored formula disagrees with its weights (a paramwise bug); the plain sum is shown",
+    "forward_not_followed": "forward() could not be followed; rows it would reach have no output shapes",
+    "live_mismatch": "the count differs from the live model's own count_params()",
+    "missing_import": "a framework name is used without its import; it is read as if imported",
+    "missing_shard": "a shard named by a checkpoint index is missing; its tensors are not counted",
+    "not_run": "a call paramwise does not run (the file is only read)",
+    "pasted_text": "text pasted from a page (prose, prompts, line numbers) was left out or repaired",
+    "state_dict_key": "the checkpoint's tensors were counted under one of its keys",
+    "stored_mismatch": "the tensors a file stores differ from what the formula creates",
+    "stored_only": "a layer known only by its stored tensors; its output shape is taken to be its input shape",
+    "truncated": "the checkpoint file is shorter than its header says; what is there is counted",
+    "undefined_name": "a name the file uses but never defines",
+    "unknown_argument": "an argument the layer does not take (a typo?); it is ignored",
+    "unknown_layer": "a layer paramwise does not know; its count is shown as ?",
+    "unknown_module": "a container item that is not a module paramwise can read",
+    "unknown_size": "a size the file leaves undefined; counts that depend on it are formulas in it",
+    "unread_module": "a module paramwise cannot read; its parameters are not counted",
+    "unreadable_layer": "a layer whose configuration cannot be read; its count is shown as ?",
+    "unsupported": "a Python construct the reader does not evaluate",
+    "weights_not_read": "stored weights were not compared with the formulas (h5py is not installed)",
+}
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A warning: the run goes on. `code` is stable for tools; `message` is for people."""
