@@ -14,7 +14,7 @@ from paramwise.errors import InputError
 from paramwise.formula import Factor, evaluate, render
 from paramwise.ir import Call, Graph, Layer, TensorRef, Weight
 from paramwise.kinds.base import weight_plus_bias
-from paramwise.kinds.core import Input
+from paramwise.kinds.rows import Input
 from paramwise.render.json import render_json
 from paramwise.render.markdown import render_markdown
 from paramwise.render.table import render_text

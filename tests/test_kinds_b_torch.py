@@ -15,7 +15,7 @@ from paramwise.errors import KindError
 from paramwise.formula import evaluate
 from paramwise.infer import infer
 from paramwise.ir import Call, Graph, Layer, TensorRef
-from paramwise.kinds.core import Input
+from paramwise.kinds.rows import Input
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -23,7 +23,8 @@ from paramwise.errors import ParamwiseError
 from paramwise.frontends import ReadOptions, pyeval, read_path
 from paramwise.infer import infer
 from paramwise.ir import Call, Graph, Layer, TensorRef
-from paramwise.kinds.core import STACK_LIMIT, STACK_SHOWN, Input
+from paramwise.kinds.base import STACK_LIMIT, STACK_SHOWN
+from paramwise.kinds.rows import Input
 from paramwise.render import View, table
 from paramwise.report import Report
 from torch_oracle import compare

@@ -17,7 +17,7 @@ from typing import Any
 from .errors import Diagnostic, InputError, KindError, Location
 from .formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify
 from .ir import Graph, Layer, Shape, TensorRef, Weight
-from .kinds.core import Submodel, Unknown
+from .kinds.rows import Submodel, Unknown
 from .report import Report, Row
 
 

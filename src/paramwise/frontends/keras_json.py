@@ -21,8 +21,7 @@ from .. import kinds
 from ..errors import BadValue, Diagnostic, InputError, KindError, LimitError, Location
 from ..ir import Call, Graph, Layer, Shape, TensorRef
 from ..kinds.base import Kind
-from ..kinds.core import Input, Submodel, Unknown
-from ..kinds.stored import Operation, StoredWeights
+from ..kinds.rows import Input, Operation, StoredWeights, Submodel, Unknown
 from . import Found, ReadOptions
 from .keras_config import (
     CODE_LAYERS,

@@ -15,8 +15,7 @@ from typing import Any
 from ..errors import Diagnostic, InputError, ParamwiseError
 from ..infer import infer
 from ..ir import Call, Graph, Layer, TensorRef
-from ..kinds.core import Input
-from ..kinds.stored import StoredWeights
+from ..kinds.rows import Input, StoredWeights
 from ..report import Report
 from . import ReadOptions
 from .keras_json import ConfigReader, StoredKeys, StoredTree, read_config

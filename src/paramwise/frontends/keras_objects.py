@@ -14,7 +14,7 @@ from .. import kinds
 from ..errors import BadValue, InputError, KindError, Location
 from ..infer import apply_call
 from ..ir import Layer, Shape, TensorRef
-from ..kinds.core import Input, Submodel, Unknown
+from ..kinds.rows import Input, Submodel, Unknown
 from .pyeval import Context, HostValue, Instance, Interpreter, Opaque, preview
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")

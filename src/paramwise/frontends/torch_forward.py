@@ -16,8 +16,7 @@ from .. import kinds
 from ..errors import BadValue, InputError, KindError
 from ..infer import apply_call
 from ..ir import Call, Layer, Shape, TensorRef
-from ..kinds.core import Unknown
-from ..kinds.torch_extra import TensorOp
+from ..kinds.rows import TensorOp, Unknown
 from . import torch_ops as ops
 from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque, preview
 from .torch_containers import sequence

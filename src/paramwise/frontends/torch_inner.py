@@ -10,7 +10,7 @@ weight a parameter row under the module that holds it, so every module row count
 from __future__ import annotations
 
 from ..ir import Layer
-from ..kinds.torch_extra import Container, Parameter
+from ..kinds.rows import Container, Parameter
 from ..kinds.transformer import inner_modules
 from .torch_objects import Node, ParamRef
 

@@ -21,7 +21,7 @@ from ..errors import Diagnostic, InputError, KindError, ParamwiseError
 from ..infer import infer
 from ..ir import Graph, Layer
 from ..kinds.base import REQUIRED, Kind
-from ..kinds.torch_extra import Buffer, Container, Parameter, StoredTensors
+from ..kinds.rows import Buffer, Container, Parameter, StoredTensors
 from ..report import Report
 
 

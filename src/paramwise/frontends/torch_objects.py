@@ -16,7 +16,7 @@ from .. import kinds
 from ..errors import BadValue, KindError, Location
 from ..ir import Layer
 from ..kinds.base import Kind
-from ..kinds.core import Unknown
+from ..kinds.rows import Unknown
 from .pyeval import Context, HostValue, Instance, Opaque, preview
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",

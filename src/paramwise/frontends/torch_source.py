@@ -15,8 +15,7 @@ from typing import Any
 from .. import kinds
 from ..errors import Diagnostic, InputError, LimitError
 from ..ir import Call, Graph, Layer, TensorRef
-from ..kinds.core import Input
-from ..kinds.torch_extra import Buffer, Container, Parameter
+from ..kinds.rows import Buffer, Container, Input, Parameter
 from ..kinds.transformer import inner_modules
 from . import Found, ReadOptions
 from .keras_source import symbol_warnings

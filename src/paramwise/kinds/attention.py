@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text
-from .signatures import signature
+from .base import REQUIRED, Kind, factor, shape_text, signature
 
 
 def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:

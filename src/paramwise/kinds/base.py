@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import BadValue, KindError
@@ -87,6 +88,12 @@ class Kind:
 # -- helpers shared by kinds ------------------------------------------------------------------
 
 
+def signature(names: str, **defaults: Any) -> Signature:
+    """`signature("units activation use_bias", units=REQUIRED, use_bias=True)`: every name in the
+    framework's positional order (so positional arguments bind exactly), defaulting to None."""
+    return tuple((name, defaults.get(name)) for name in names.split())
+
+
 def tuple_of(value: Any, rank: int, what: str) -> tuple[Any, ...]:
     """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`."""
     if isinstance(value, (list, tuple)):
@@ -160,3 +167,24 @@ def weight_plus_bias(kernel: Weight, bias: Weight | None) -> Expr:
 
 def factor(value: Dim, letter: str) -> Factor:
     return Factor(value, letter)
+
+
+# -- stacks of identical layers (nn.LSTM's num_layers, nn.TransformerEncoder's layers) ----------------
+STACK_LIMIT = 1024  # a stack of up to this many layers lists every layer, as torch names them (any real model)
+STACK_SHOWN = 2  # past it, the first layers are listed and the rest is one group counted by multiplication
+
+
+def stack_groups(layers: int) -> list[tuple[str, int, int]]:
+    """How a stack of `layers` identical layers is listed: (label, first layer, copies). Each layer is
+    `("3", 3, 1)` up to STACK_LIMIT; a longer stack (num_layers=10**12) lists its first STACK_SHOWN layers
+    and then one group `("2…999999999999", 2, 999999999998)`, so its weights are never expanded one by one."""
+    if layers <= STACK_LIMIT:
+        return [(str(i), i, 1) for i in range(layers)]
+    shown = [(str(i), i, 1) for i in range(STACK_SHOWN)]
+    return shown + [(f"{STACK_SHOWN}…{layers - 1}", STACK_SHOWN, layers - STACK_SHOWN)]
+
+
+def repeated(weights: list[Weight], copies: int, prefix: str = "") -> list[Weight]:
+    """`weights` standing for `copies` layers at once: a leading dimension of `copies` on each tensor."""
+    lead = (Factor(copies, "copies"),) if copies != 1 else ()
+    return [replace(w, name=prefix + w.name, dims=lead + w.dims) for w in weights]

@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text, weight_plus_bias
-from .signatures import signature
+from .base import REQUIRED, Kind, factor, shape_text, signature, weight_plus_bias
 
 
 class Bilinear(Kind):

@@ -7,9 +7,8 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, expect_rank, factor, shape_text
+from .base import REQUIRED, Kind, expect_rank, factor, shape_text, signature
 from .conv import SPATIAL, normalize_window, spatial_out
-from .signatures import signature
 
 KERAS_CONV_LSTM = signature(
     "filters kernel_size strides padding data_format dilation_rate activation recurrent_activation use_bias "

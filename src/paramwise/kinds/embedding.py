@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text
-from .signatures import signature
+from .base import REQUIRED, Kind, factor, shape_text, signature
 
 
 class Embedding(Kind):

@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text
-from .signatures import signature
+from .base import REQUIRED, Kind, factor, shape_text, signature
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "

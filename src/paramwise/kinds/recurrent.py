@@ -12,9 +12,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, expect_rank, factor, last_dim, shape_text
-from .core import repeated, stack_groups
-from .signatures import signature
+from .base import REQUIRED, Kind, expect_rank, factor, last_dim, repeated, shape_text, signature, stack_groups
 
 RNN_FLAGS = "dropout recurrent_dropout return_sequences return_state go_backwards stateful unroll seed"
 KERAS_SIMPLE_RNN = signature(

@@ -1,14 +1,17 @@
-"""Inputs, unknown layers and models used as layers."""
+"""Rows that are not layers: the model's inputs, layers paramwise does not know, models used as layers,
+PyTorch's bare parameters, buffers, containers and tensor operations in `forward`, and layers known only
+by the tensors a file stores for them (custom layers, Lambda: no formula, just sizes)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
 from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..formula import Factor
 from ..ir import Graph, Shape, Weight
 from .base import REQUIRED, Kind
+from .merge import broadcast
 
 
 class Input(Kind):
@@ -49,22 +52,142 @@ class Submodel(Kind):
         raise KindError("is a model: `infer` walks its graph")
 
 
-# -- stacks of identical layers (nn.LSTM's num_layers, nn.TransformerEncoder's layers) ----------------
-STACK_LIMIT = 1024  # a stack of up to this many layers lists every layer, as torch names them (any real model)
-STACK_SHOWN = 2  # past it, the first layers are listed and the rest is one group counted by multiplication
+# -- PyTorch rows that are not layers ---------------------------------------------------------------
 
 
-def stack_groups(layers: int) -> list[tuple[str, int, int]]:
-    """How a stack of `layers` identical layers is listed: (label, first layer, copies). Each layer is
-    `("3", 3, 1)` up to STACK_LIMIT; a longer stack (num_layers=10**12) lists its first STACK_SHOWN layers
-    and then one group `("2…999999999999", 2, 999999999998)`, so its weights are never expanded one by one."""
-    if layers <= STACK_LIMIT:
-        return [(str(i), i, 1) for i in range(layers)]
-    shown = [(str(i), i, 1) for i in range(STACK_SHOWN)]
-    return shown + [(f"{STACK_SHOWN}…{layers - 1}", STACK_SHOWN, layers - STACK_SHOWN)]
+def tensor_dims(shape: tuple[Any, ...]) -> tuple[Factor, ...]:
+    return tuple(Factor(d, "") for d in shape)
 
 
-def repeated(weights: list[Weight], copies: int, prefix: str = "") -> list[Weight]:
-    """`weights` standing for `copies` layers at once: a leading dimension of `copies` on each tensor."""
-    lead = (Factor(copies, "copies"),) if copies != 1 else ()
-    return [replace(w, name=prefix + w.name, dims=lead + w.dims) for w in weights]
+class Parameter(Kind):
+    """A bare nn.Parameter held by a module (a class token, a positional embedding, a scale): counted as it is."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Parameter": {}}
+    signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED), ("requires_grad", True))}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return [Weight(self.name, tensor_dims(tuple(self.shape)), bool(self.requires_grad),
+                       bytes_per_value=self.attrs.get("bytes_per_value", 4))]
+
+
+class Buffer(Kind):
+    """A tensor registered with register_buffer: saved in the state dict, never trained, not a parameter."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Buffer": {}}
+    signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED))}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return [Weight(self.name, tensor_dims(tuple(self.shape)), False, is_buffer=True,
+                       bytes_per_value=self.attrs.get("bytes_per_value", 4))]
+
+
+class Container(Kind):
+    """A module that holds other modules (a user nn.Module, nn.Sequential, nn.ModuleList, nn.ModuleDict):
+    its count is the sum of the modules and parameters it holds."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "torch:Module": {}, "torch:Sequential": {}, "torch:ModuleList": {}, "torch:ModuleDict": {},
+        "torch:ParameterList": {}, "torch:ParameterDict": {},
+    }
+    signatures = {"torch": ()}
+    n_inputs = (0, None)
+    sums_children: ClassVar[bool] = True
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        # a container's call takes the tensors its forward returned, so its output is those tensors
+        return inputs[0] if len(inputs) == 1 else list(inputs)
+
+
+class TensorOp(Kind):
+    """A tensor operation in forward (view, permute, cat, +, indexing ...): no parameters.
+
+    Its result shape was followed from the source when the forward was read.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:TensorOp": {}}
+    signatures = {"torch": (("op", REQUIRED), ("result", REQUIRED))}
+    n_inputs = (0, None)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        result: Shape | list[Shape] = self.result
+        return list(result) if isinstance(result, list) else tuple(result)
+
+
+class StoredTensors(Kind):
+    """A module known only by the tensors a checkpoint stores for it: its count is their sizes.
+
+    A checkpoint holds no module classes, so there is no formula to check the tensors against.
+    """
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:StoredTensors": {}}
+    signatures = {"torch": (("tensors", REQUIRED),)}
+    n_inputs = (0, None)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        tensors: tuple[tuple[str, tuple[int, ...], int, bool], ...] = self.tensors
+        return [Weight(name, tensor_dims(shape), not is_buffer, is_buffer=is_buffer, bytes_per_value=size)
+                for name, shape, size, is_buffer in tensors]
+
+
+# -- layers known by their stored tensors -----------------------------------------------------------
+
+
+class StoredWeights(Kind):
+    """A layer paramwise cannot explain: its count comes from the tensors stored in the file.
+
+    The output shape is not known, so the input shape is passed on unchanged.
+    """
+
+    n_inputs = (0, None)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        return inputs[0] if inputs else ()
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        tensors: tuple[tuple[str, tuple[int, ...]], ...] = self.attrs["stored"]
+        trainable: bool = self.attrs.get("trainable", True)
+        return [Weight(name, tuple(Factor(d, str(d)) for d in shape), trainable) for name, shape in tensors]
+
+    @staticmethod
+    def of(type_name: str, stored: Any, trainable: bool = True) -> StoredWeights:
+        return StoredWeights("keras", type_name, {"stored": tuple(stored), "trainable": trainable})
+
+
+# functions that act value by value (with broadcasting): their output shape is the inputs' broadcast shape
+ELEMENTWISE_OPS = frozenset({
+    "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "maximum", "minimum", "power", "mod",
+    "relu", "relu6", "sigmoid", "hard_sigmoid", "tanh", "gelu", "silu", "swish", "elu", "selu", "softplus",
+    "softmax", "exp", "log", "sqrt", "abs", "square", "negative", "clip", "cast", "erf", "hard_swish",
+    "__operators__.add", "__operators__.sub", "__operators__.mul", "__operators__.truediv",
+})
+
+
+class Operation(Kind):
+    """A function applied inside a functional model (`x + 3`, `keras.ops.multiply`): no parameters.
+
+    Element-wise functions give the broadcast shape of their tensor inputs; for any other the output
+    shape is not known here and the first input's shape is passed on.
+    """
+
+    n_inputs = (0, None)
+
+    @property
+    def is_elementwise(self) -> bool:
+        name = str(self.attrs.get("function") or self.type_name)
+        return snake(name) in ELEMENTWISE_OPS or name.split(".")[-1] in ELEMENTWISE_OPS
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        if not inputs:
+            return ()
+        if self.is_elementwise and len(inputs) > 1:
+            return broadcast(inputs)
+        return inputs[0]
+
+    def caveat(self) -> str:
+        return "" if self.is_elementwise else "the output shape of this function is not known; its input shape is passed on"
+
+
+def snake(name: str) -> str:
+    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()

@@ -13,9 +13,7 @@ from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from . import make
-from .base import REQUIRED, Kind, factor, shape_text
-from .core import repeated, stack_groups
-from .signatures import signature
+from .base import REQUIRED, Kind, factor, repeated, shape_text, signature, stack_groups
 from .wrappers import unwrap
 
 LAYER_ARGS = "d_model nhead dim_feedforward dropout activation layer_norm_eps batch_first norm_first bias device dtype"

@@ -12,8 +12,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Layer, Shape, Weight
-from .base import REQUIRED, Kind, expect_min_rank, shape_text
-from .signatures import signature
+from .base import REQUIRED, Kind, expect_min_rank, shape_text, signature
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
