@@ -7,6 +7,7 @@ only typed numbers are the learner's own, quoted from the seed question.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 from pathlib import Path
@@ -21,12 +22,13 @@ from paramwise.cli.options import load
 from paramwise.frontends import ReadOptions, read_path
 from paramwise.infer import infer
 from paramwise.teach.check import check, is_digit_slip, parse_claims
-from paramwise.teach.mistakes import CATALOGUE
+from paramwise.teach.mistakes import CATALOGUE, MISTAKES
 
 pytest.importorskip("keras")
 from keras_oracle import build  # noqa: E402
 
 ROOT = CASES.parent.parent
+SRC = ROOT / "src" / "paramwise"
 CHECK = CASES / "check"
 MNIST = ROOT / "examples" / "mnist_cnn.py"
 LESSON = ROOT / "examples" / "cnn_lesson.py"
@@ -387,3 +389,18 @@ def test_claims_are_ascii_whole_numbers_of_at_most_30_digits(claim: str) -> None
 
     with pytest.raises(InputError, match="a claim must be whole numbers of at most 30 digits"):
         parse_claims(f"288,{claim}")
+
+
+def test_every_mistake_code_is_one_registry_entry() -> None:
+    """check, the finders and the JSON name only codes of MISTAKES, each with a description and a label."""
+    used: set[str] = set()
+    for path in (SRC / "teach").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Variant", "Part", "Finding"):
+                for arg in node.args[:3]:
+                    items = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+                    used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+    codes = [m.code for m in MISTAKES]
+    assert len(codes) == len(set(codes))
+    assert sorted(used - set(codes)) == []
+    assert all(m.description and "{}" in m.label for m in MISTAKES)

@@ -22,6 +22,7 @@ from .mistakes import (
     Variant,
     corrected,
     is_bias,
+    label,
     layer_variants,
     pretty,
     shape_variants,
@@ -162,22 +163,8 @@ def parts_of(row: Row, variant: Variant) -> tuple[Part, ...]:
             Part(variant.codes[1], total - biases, _label(variant.codes[1], row)))
 
 
-LABELS = {
-    "missing_bias": "{} biases",
-    "addition_slip": "addition slip after {}",
-    "missing_input_channels": "{} input channels",
-    "missing_kernel_depth": "{} kernel window",
-    "spatial_instead_of_channels": "{} image size for channels",
-    "wrong_flatten_size": "{} flattened size",
-    "framework_convention": "{} in the other convention",
-    "bidirectional_not_doubled": "{} second direction",
-    "embedding_swapped": "{} sequence length for vocabulary",
-    "shared_counted_twice": "{} shared weights counted again",
-}
-
-
 def _label(code: str, row: Row) -> str:
-    return LABELS.get(code, "{}: " + code).format(row.name)
+    return label(code, row.name)
 
 
 def best_match(value: int, row: Row, explainer: Explainer, prefer: set[str]) -> Variant | None:

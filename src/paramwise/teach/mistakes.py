@@ -20,21 +20,6 @@ from ..kinds.base import Kind
 from ..report import Report, Row, shape_text
 from .convert import convention_variants
 
-CATALOGUE: dict[str, str] = {
-    "missing_bias": "left out the biases: one per filter (convolutions), per unit (dense), per gate (recurrent)",
-    "missing_input_channels": "left out the input channels: each filter spans every input channel (k·k·c_in), not one",
-    "missing_kernel_depth": "left out one axis of the kernel window (k_d of a 3-D kernel, or one side of k_h·k_w)",
-    "spatial_instead_of_channels": "used the image size (h, w or h·w) where the number of input channels belongs",
-    "wrong_flatten_size": "the flattened size is off: a 'valid' convolution shrinks the map, pooling floors, strides divide",
-    "params_on_parameterless_layer": "gave parameters to a layer that has none (pooling, flatten, dropout, activations)",
-    "addition_slip": "the layer was counted right (or with another mistake) but the running total was added up wrong",
-    "framework_convention": "counted in another convention: LSTM/GRU second bias, BatchNorm moving stats, GRU reset_after",
-    "bidirectional_not_doubled": "counted one direction of a bidirectional layer; it holds two copies, one per direction",
-    "embedding_swapped": "used the sequence length where the vocabulary size belongs (or the other way round)",
-    "shared_counted_twice": "counted a shared layer (or tied weights) once per use; shared weights are stored once",
-    "unexplained": "no catalogued mistake explains the difference",
-}
-
 SPATIAL_LETTERS = ("k_d", "k_h", "k_w", "k")
 
 
@@ -259,17 +244,70 @@ def shared_counted_twice(ctx: LayerContext) -> list[Variant]:
     return out
 
 
-KERNEL_MISTAKES = (missing_input_channels, missing_kernel_depth, spatial_instead_of_channels)
-OTHER_MISTAKES = (framework_convention, bidirectional_not_doubled, embedding_swapped, shared_counted_twice)
+Finder = Callable[[LayerContext], list[Variant]]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One mistake people make: its stable code, what it is, how a part of a difference it explains is
+    labelled (`{}` is the layer's name), and the finder that recomputes a layer under it. `group` says how
+    check combines finders: "bias" and "kernel" ones also pair up (biases missing as well), "other" ones
+    stand alone; a mistake with no finder is found by check itself (slips, parameterless layers) or by
+    re-inferring the model (shape_variants)."""
+
+    code: str
+    description: str
+    label: str
+    find: Finder | None = None
+    group: str = ""
+
+
+# The registry, in order of preference when two mistakes give the same number. A new mistake is one entry.
+MISTAKES: tuple[Mistake, ...] = (
+    Mistake("missing_bias", "left out the biases: one per filter (convolutions), per unit (dense), per gate (recurrent)",
+            "{} biases", missing_bias, "bias"),
+    Mistake("missing_input_channels", "left out the input channels: each filter spans every input channel (k·k·c_in), not one",
+            "{} input channels", missing_input_channels, "kernel"),
+    Mistake("missing_kernel_depth", "left out one axis of the kernel window (k_d of a 3-D kernel, or one side of k_h·k_w)",
+            "{} kernel window", missing_kernel_depth, "kernel"),
+    Mistake("spatial_instead_of_channels", "used the image size (h, w or h·w) where the number of input channels belongs",
+            "{} image size for channels", spatial_instead_of_channels, "kernel"),
+    Mistake("wrong_flatten_size", "the flattened size is off: a 'valid' convolution shrinks the map, pooling floors, strides divide",
+            "{} flattened size"),
+    Mistake("params_on_parameterless_layer", "gave parameters to a layer that has none (pooling, flatten, dropout, activations)",
+            "{}: params_on_parameterless_layer"),
+    Mistake("addition_slip", "the layer was counted right (or with another mistake) but the running total was added up wrong",
+            "addition slip after {}"),
+    Mistake("framework_convention", "counted in another convention: LSTM/GRU second bias, BatchNorm moving stats, GRU reset_after",
+            "{} in the other convention", framework_convention, "other"),
+    Mistake("bidirectional_not_doubled", "counted one direction of a bidirectional layer; it holds two copies, one per direction",
+            "{} second direction", bidirectional_not_doubled, "other"),
+    Mistake("embedding_swapped", "used the sequence length where the vocabulary size belongs (or the other way round)",
+            "{} sequence length for vocabulary", embedding_swapped, "other"),
+    Mistake("shared_counted_twice", "counted a shared layer (or tied weights) once per use; shared weights are stored once",
+            "{} shared weights counted again", shared_counted_twice, "other"),
+    Mistake("unexplained", "no catalogued mistake explains the difference", "{}: unexplained"),
+)
+BY_CODE = {m.code: m for m in MISTAKES}
+CATALOGUE: dict[str, str] = {m.code: m.description for m in MISTAKES}  # code -> what it is, in preference order
+
+
+def finders(group: str) -> list[Finder]:
+    return [m.find for m in MISTAKES if m.group == group and m.find is not None]
+
+
+def label(code: str, name: str) -> str:
+    """How a part of a difference this mistake explains is named: `conv2d biases`."""
+    return BY_CODE[code].label.format(name) if code in BY_CODE else f"{name}: {code}"
 
 
 def layer_variants(ctx: LayerContext) -> list[Variant]:
     """Every count this layer has under one catalogued mistake, or missing biases plus a kernel mistake."""
     if ctx.row.params is None or not ctx.params:
         return []
-    singles = missing_bias(ctx)
-    kernel = [v for gen in KERNEL_MISTAKES for v in gen(ctx)]
-    others = [v for gen in OTHER_MISTAKES for v in _safe(gen, ctx)]
+    singles = [v for gen in finders("bias") for v in gen(ctx)]
+    kernel = [v for gen in finders("kernel") for v in gen(ctx)]
+    others = [v for gen in finders("other") for v in _safe(gen, ctx)]
     combos = [_with_bias_missing(v, ctx) for v in kernel] if singles else []
     found = [v for v in singles + kernel + others + [c for c in combos if c is not None]]
     return [v for v in _dedupe(found) if simplify(v.value - ctx.row.params) != 0]
@@ -357,4 +395,4 @@ def with_attrs(kind: Kind, **changes: Any) -> Kind:
     return new
 
 
-__all__ = ["CATALOGUE", "Variant", "LayerContext", "layer_variants", "shape_variants", "with_attrs", "corrected", "pretty"]
+__all__ = ["MISTAKES", "Mistake", "CATALOGUE", "Variant", "LayerContext", "layer_variants", "shape_variants", "with_attrs", "corrected", "pretty"]
