@@ -19,6 +19,7 @@ class _Required:
 REQUIRED: Any = _Required()
 
 Signature = tuple[tuple[str, Any], ...]
+Spelled = tuple[str, list[Any], dict[str, Any]]  # a layer as a framework spells it: (class name, args, kwargs)
 
 
 class Kind:
@@ -69,6 +70,11 @@ class Kind:
     def note(self) -> str:
         """One line on where frameworks disagree about this layer (empty when they agree)."""
         return ""
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        """This layer spelled in the other framework, for `--as`: its class name and constructor arguments
+        there, given this layer's input shape; None where no translation is known."""
+        return None
 
     def caveat(self) -> str:
         """A warning a frontend shows where the layer is made, e.g. an output shape it cannot know ('' if none)."""

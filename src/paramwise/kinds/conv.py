@@ -11,6 +11,7 @@ from ..ir import Shape, Weight
 from .base import (
     REQUIRED,
     Kind,
+    Spelled,
     conv_length,
     expect_rank,
     factor,
@@ -247,3 +248,20 @@ class Conv(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        rank = self.rank
+        if self.framework == "keras":
+            c_in = shape[-1] if self.data_format == "channels_last" else shape[1]
+            padding: Any = "same" if self.padding == "same" else 0
+            return f"Conv{rank}d", [], {
+                "in_channels": c_in, "out_channels": self.filters, "kernel_size": self.kernel_size,
+                "stride": self.strides, "padding": padding, "dilation": self.dilation_rate, "groups": self.groups,
+                "bias": self.use_bias,
+            }
+        pad = self.padding
+        padding = pad if isinstance(pad, str) else ("valid" if not any(pad) else "same")
+        return f"Conv{rank}D", [self.filters, self.kernel_size], {
+            "strides": self.strides, "padding": padding, "dilation_rate": self.dilation_rate, "groups": self.groups,
+            "use_bias": self.use_bias,
+        }

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, expect_min_rank, factor, last_dim, weight_plus_bias
+from .base import REQUIRED, Kind, Spelled, expect_min_rank, factor, last_dim, weight_plus_bias
 
 
 class Dense(Kind):
@@ -46,3 +46,8 @@ class Dense(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        if self.framework == "keras":
+            return "Linear", [], {"in_features": shape[-1], "out_features": self.units, "bias": self.use_bias}
+        return "Dense", [self.units], {"use_bias": self.use_bias}

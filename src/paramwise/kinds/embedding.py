@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text, signature
+from .base import REQUIRED, Kind, Spelled, factor, shape_text, signature
 
 
 class Embedding(Kind):
@@ -64,6 +64,9 @@ class Embedding(Kind):
 
     def note(self) -> str:
         return "Keras calls the table `embeddings` (input_dim, output_dim); PyTorch calls it `weight` (num_embeddings, embedding_dim)"
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        return "Embedding", [self.vocab, self.width], {}
 
 
 class EmbeddingBag(Kind):

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..ir import Shape, Weight
-from .base import REQUIRED, factor, last_dim, shape_text
+from .base import REQUIRED, Spelled, factor, last_dim, shape_text
 from .conv import TORCH_CONV, Conv
 from .dense import Dense
 
@@ -28,6 +28,9 @@ class LazyDense(Dense):
     def note(self) -> str:
         return "a lazy module: PyTorch creates its weights on the first forward call"
 
+    def translated(self, shape: Shape) -> Spelled | None:
+        return None  # no translation for a layer whose size comes from its first call
+
 
 class LazyConv(Conv):
     """A convolution whose input channels are taken from its first input (nn.LazyConv1d/2d/3d)."""
@@ -48,3 +51,6 @@ class LazyConv(Conv):
 
     def note(self) -> str:
         return "a lazy module: PyTorch creates its weights on the first forward call"
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        return None  # no translation for a layer whose size comes from its first call

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text, signature
+from .base import REQUIRED, Kind, Spelled, factor, shape_text, signature
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "
@@ -149,6 +149,14 @@ class BatchNorm(Kind):
             "running_mean/running_var/num_batches_tracked as buffers, not parameters"
         )
 
+    def translated(self, shape: Shape) -> Spelled | None:
+        if self.framework == "keras":
+            channels = shape[self.axis]
+            rank = {2: 1, 3: 1, 4: 2, 5: 3}.get(len(shape), 2)
+            affine = bool(self.use_scale or self.use_center)
+            return f"BatchNorm{rank}d", [channels], {"affine": affine}
+        return "BatchNormalization", [], {"axis": -1, "center": self.use_center, "scale": self.use_scale}
+
 
 class InstanceNorm(BatchNorm):
     """Instance normalization: normalizes each sample's channels on their own; by default PyTorch gives
@@ -170,6 +178,9 @@ class InstanceNorm(BatchNorm):
             "PyTorch's InstanceNorm has no weights unless affine=True and keeps running statistics as buffers; "
             "Keras has no InstanceNorm (GroupNormalization(groups=-1) is the same, with gamma and beta)"
         )
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        return None  # BatchNorm's spelling would count another layer
 
 
 def normalized_dims(kind: Kind, inputs: list[Shape] | None) -> tuple[Any, ...]:
@@ -247,6 +258,11 @@ class LayerNorm(Kind):
             "trailing normalized_shape and names them weight/bias (bias=False drops the shift)"
         )
 
+    def translated(self, shape: Shape) -> Spelled | None:
+        if self.framework == "keras":
+            return "LayerNorm", [shape[-1]], {"elementwise_affine": bool(self.use_scale), "bias": bool(self.use_center)}
+        return "LayerNormalization", [], {"axis": -1, "center": self.use_center, "scale": self.use_scale}
+
 
 class RMSNorm(LayerNorm):
     """RMS normalization: divides each sample by the root mean square of its features, then applies a
@@ -269,6 +285,9 @@ class RMSNorm(LayerNorm):
 
     def note(self) -> str:
         return "Keras names the scale `scale` and always learns it; PyTorch names it `weight` (elementwise_affine=False drops it)"
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        return None  # LayerNorm's spelling would count another layer
 
 
 class GroupNorm(Kind):

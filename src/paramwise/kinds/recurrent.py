@@ -12,7 +12,18 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, expect_rank, factor, last_dim, repeated, shape_text, signature, stack_groups
+from .base import (
+    REQUIRED,
+    Kind,
+    Spelled,
+    expect_rank,
+    factor,
+    last_dim,
+    repeated,
+    shape_text,
+    signature,
+    stack_groups,
+)
 
 RNN_FLAGS = "dropout recurrent_dropout return_sequences return_state go_backwards stateful unroll seed"
 KERAS_SIMPLE_RNN = signature(
@@ -86,6 +97,8 @@ def positive(value: Any, what: str) -> None:
 
 class Recurrent(Kind):
     """The shared rules of recurrent layers and cells; subclasses fix the number of gates."""
+
+    spelled_as: ClassVar[dict[str, str]] = {}  # framework -> its class name for this layer (--as)
 
     gates: ClassVar[int] = 1
     has_cell_state: ClassVar[bool] = False
@@ -207,6 +220,11 @@ class Recurrent(Kind):
             "Keras has one: (d_in + units + 1)·units"
         )
 
+    def translated(self, shape: Shape) -> Spelled | None:
+        if self.framework == "keras":
+            return self.spelled_as["torch"], [shape[-1], self.units], {"bias": self.use_bias, "batch_first": True}
+        return self.spelled_as["keras"], [self.units], {"use_bias": self.use_bias}
+
 
 class SimpleRNN(Recurrent):
     """A simple recurrent layer: at each step the new state is tanh(x·W + h·U + b), so it learns an input
@@ -216,6 +234,7 @@ class SimpleRNN(Recurrent):
         "keras:SimpleRNN": {"biases_per_gate": 1},
         "torch:RNN": {"biases_per_gate": 2},
     }
+    spelled_as = {"keras": "SimpleRNN", "torch": "RNN"}
     signatures = {"keras": KERAS_SIMPLE_RNN, "torch": TORCH_RNN}
 
 
@@ -227,6 +246,7 @@ class LSTM(Recurrent):
         "keras:LSTM": {"biases_per_gate": 1},
         "torch:LSTM": {"biases_per_gate": 2},
     }
+    spelled_as = {"keras": "LSTM", "torch": "LSTM"}
     signatures = {"keras": KERAS_LSTM, "torch": TORCH_LSTM}
     gates = 4
     has_cell_state = True
@@ -253,6 +273,7 @@ class GRU(Recurrent):
         "keras:GRU": {"biases_per_gate": 1},
         "torch:GRU": {"biases_per_gate": 2},
     }
+    spelled_as = {"keras": "GRU", "torch": "GRU"}
     signatures = {"keras": KERAS_GRU, "torch": TORCH_GRU}
     gates = 3
     cell_name = "gru_cell"

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Layer, Shape, Weight
-from .base import REQUIRED, Kind, expect_min_rank, shape_text, signature
+from .base import REQUIRED, Kind, Spelled, expect_min_rank, shape_text, signature
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -99,6 +99,13 @@ class Bidirectional(Kind):
 
     def note(self) -> str:
         return "Keras wraps the layer in Bidirectional (forward_/backward_ copies); PyTorch sets bidirectional=True (weights named ..._reverse)"
+
+    def translated(self, shape: Shape) -> Spelled | None:
+        found = self.sides[0][0].translated(shape)  # the forward layer, spelled bidirectional
+        if found is None:
+            return None
+        name, args, kw = found
+        return name, args, {**kw, "bidirectional": True}
 
 
 class TimeDistributed(Kind):

@@ -1,15 +1,14 @@
 """`--as keras|torch`: the same architecture counted in the other framework's conventions.
 
-Each layer's kind is mapped to the other framework's spelling and constructor arguments (one small
-function per kind family, in TABLE), built through the kinds registry, and asked for its weights with
-its input shape moved to the other layout (Keras is channels-last, PyTorch channels-first). The
-conventions themselves (a second LSTM bias, BatchNorm statistics as buffers ...) stay attributes of
-the kinds; this module only translates arguments.
+Each layer's kind spells itself in the other framework (Kind.translated: class name and constructor
+arguments), the result is built through the kinds registry and asked for its weights with its input
+shape moved to the other layout (Keras is channels-last, PyTorch channels-first). The conventions
+themselves (a second LSTM bias, BatchNorm statistics as buffers ...) stay attributes of the kinds; this
+module only builds the translated layers and compares the counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,9 +17,9 @@ from ..errors import ParamwiseError
 from ..formula import Dim, add, evaluate, render, simplify
 from ..ir import Graph, Layer, Shape, Weight
 from ..kinds.base import Kind
+from ..kinds.recurrent import Recurrent
 from ..report import Report, Row, counted_rows
 
-Spelled = tuple[str, list[Any], dict[str, Any]]  # (type name, positional args, keyword args)
 OTHER = {"keras": "torch", "torch": "keras"}
 FRAMEWORK_NAMES = {"keras": "Keras", "torch": "PyTorch"}
 
@@ -41,60 +40,11 @@ def to_target_layout(kind: Kind, shape: Shape) -> Shape:
     return channels_first(shape) if kind.framework == "keras" else channels_last(shape)
 
 
-def _dense(kind: Kind, shape: Shape) -> Spelled:
-    if kind.framework == "keras":
-        return "Linear", [], {"in_features": shape[-1], "out_features": kind.units, "bias": kind.use_bias}
-    return "Dense", [kind.units], {"use_bias": kind.use_bias}
-
-
-def _conv(kind: Kind, shape: Shape) -> Spelled:
-    rank = kind.rank
-    if kind.framework == "keras":
-        c_in = shape[-1] if kind.data_format == "channels_last" else shape[1]
-        padding: Any = "same" if kind.padding == "same" else 0
-        return f"Conv{rank}d", [], {
-            "in_channels": c_in, "out_channels": kind.filters, "kernel_size": kind.kernel_size,
-            "stride": kind.strides, "padding": padding, "dilation": kind.dilation_rate, "groups": kind.groups,
-            "bias": kind.use_bias,
-        }
-    pad = kind.padding
-    padding = pad if isinstance(pad, str) else ("valid" if not any(pad) else "same")
-    return f"Conv{rank}D", [kind.filters, kind.kernel_size], {
-        "strides": kind.strides, "padding": padding, "dilation_rate": kind.dilation_rate, "groups": kind.groups,
-        "use_bias": kind.use_bias,
-    }
-
-
-def _batch_norm(kind: Kind, shape: Shape) -> Spelled:
-    if kind.framework == "keras":
-        channels = shape[kind.axis]
-        rank = {2: 1, 3: 1, 4: 2, 5: 3}.get(len(shape), 2)
-        affine = bool(kind.use_scale or kind.use_center)
-        return f"BatchNorm{rank}d", [channels], {"affine": affine}
-    return "BatchNormalization", [], {"axis": -1, "center": kind.use_center, "scale": kind.use_scale}
-
-
-def _layer_norm(kind: Kind, shape: Shape) -> Spelled:
-    if kind.framework == "keras":
-        return "LayerNorm", [shape[-1]], {"elementwise_affine": bool(kind.use_scale), "bias": bool(kind.use_center)}
-    return "LayerNormalization", [], {"axis": -1, "center": kind.use_center, "scale": kind.use_scale}
-
-
-RECURRENT = {"LSTM": ("LSTM", "LSTM"), "GRU": ("GRU", "GRU"), "SimpleRNN": ("SimpleRNN", "RNN")}  # kind: (keras, torch)
-
-
-def _recurrent(kind: Kind, shape: Shape) -> Spelled:
-    keras_name, torch_name = RECURRENT[kind.kind_name]
-    if kind.framework == "keras":
-        return torch_name, [shape[-1], kind.units], {"bias": kind.use_bias, "batch_first": True}
-    return keras_name, [kind.units], {"use_bias": kind.use_bias}
-
-
 def keras_stack(kind: Kind) -> list[tuple[Kind, Shape, int]]:
     """A stacked or bidirectional PyTorch recurrent layer as Keras layers: (layer, its input, copies)."""
     if kind.proj_size:
         raise ParamwiseError("Keras has no recurrent layer with a projection (proj_size)")
-    keras_name = RECURRENT[kind.kind_name][0]
+    keras_name = kind.spelled_as["keras"]
     out = []
     for index in range(kind.num_layers):
         d_in = kind.d_in if index == 0 else kind.directions * kind.units
@@ -103,28 +53,6 @@ def keras_stack(kind: Kind) -> list[tuple[Kind, Shape, int]]:
     return out
 
 
-def _bidirectional(kind: Kind, shape: Shape) -> Spelled:
-    forward = kind.sides[0][0]
-    name, args, kw = _recurrent(forward, shape)
-    return name, args, {**kw, "bidirectional": True}
-
-
-def _embedding(kind: Kind, shape: Shape) -> Spelled:
-    return "Embedding", [kind.vocab, kind.width], {}
-
-
-# kind name -> its translator to the other framework's spelling and arguments
-TABLE: dict[str, Callable[[Kind, Shape], Spelled]] = {
-    "Dense": _dense,
-    "Conv": _conv,
-    "BatchNorm": _batch_norm,
-    "LayerNorm": _layer_norm,
-    "LSTM": _recurrent,
-    "GRU": _recurrent,
-    "SimpleRNN": _recurrent,
-    "Bidirectional": _bidirectional,
-    "Embedding": _embedding,
-}
 # attributes that switch a convention inside one framework (Keras GRU's reset_after)
 TOGGLES = ("reset_after",)
 
@@ -147,10 +75,10 @@ class Converted:
 
 def convert_kind(kind: Kind, shape: Shape) -> tuple[Kind, Shape] | None:
     """The same layer in the other framework, and its input shape there (None: no translation known)."""
-    translate = TABLE.get(kind.kind_name)
-    if translate is None:
+    spelled = kind.translated(shape)
+    if spelled is None:
         return None
-    type_name, args, kw = translate(kind, shape)
+    type_name, args, kw = spelled
     target, _ = kinds.make(OTHER[kind.framework], type_name, args, kw)
     return target, to_target_layout(kind, shape)
 
@@ -159,7 +87,7 @@ def known_input(kind: Kind) -> Shape | None:
     """An input shape from the layer's own arguments, for PyTorch layers read without a forward pass:
     in_features, in_channels, num_features, input_size and the like (unknown axes are None)."""
     a = kind.attrs
-    if kind.kind_name in RECURRENT and a.get("d_in") is not None:
+    if isinstance(kind, Recurrent) and a.get("d_in") is not None:
         return (None, None, a["d_in"])
     if a.get("d_in") is not None:
         return (None, a["d_in"])
@@ -178,7 +106,7 @@ def target_weights(kind: Kind, shapes: list[Shape]) -> tuple[Kind, list[Weight]]
         shape = shapes[0]
     if shape is None:
         return None
-    if kind.framework == "torch" and kind.kind_name in RECURRENT and (kind.num_layers > 1 or kind.directions > 1):
+    if kind.framework == "torch" and isinstance(kind, Recurrent) and (kind.num_layers > 1 or kind.directions > 1):
         return stacked_weights(kind)
     converted = convert_kind(kind, shape)
     if converted is None:
