@@ -140,3 +140,15 @@ def test_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         main(["--format", "yaml", str(REPO / "examples" / "mnist_cnn.py")])
     assert exit_info.value.code == 2
     capsys.readouterr()
+
+
+def test_help_and_hints_name_only_readers_that_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hint never names something paramwise cannot do: there is no ONNX or Hugging Face config reader yet."""
+    help_text = build_parser().format_help()
+    unknown = tmp_path / "model.xyz"
+    unknown.write_bytes(b"\x00\x01 not a model")
+    assert main([str(unknown)]) == 2
+    err = capsys.readouterr().err
+    for text in (help_text, err):
+        assert "ONNX" not in text and ".onnx" not in text and "Hugging Face" not in text
+    assert "does not recognise this input" in err

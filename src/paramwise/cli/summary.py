@@ -28,8 +28,8 @@ DESCRIPTION = """\
 Count and explain a neural network's parameters, layer by layer, without running it.
 
 Reads Keras and PyTorch source (parsed, never executed), Keras .keras/.json/.h5 files,
-PyTorch checkpoints, safetensors, ONNX and Hugging Face config.json. Shows each layer's
-output shape, its count and the arithmetic behind it: (3*3*3 + 1)*32 = 896.
+PyTorch checkpoints and safetensors. Shows each layer's output shape, its count and the
+arithmetic behind it: (3*3*3 + 1)*32 = 896.
 """
 
 EPILOG = """\
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paramwise", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt, .onnx ...) or - for stdin")
+    p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt) or - for stdin")
     add_common_arguments(p)
     p.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output form (default: table)")
     p.add_argument("--list", action="store_true", help="list every model found in the input, with its total")

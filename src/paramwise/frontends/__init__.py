@@ -75,8 +75,7 @@ def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None)
             return module
     raise InputError(
         f"{shorten(shown or path)}: paramwise does not recognise this input",
-        hint="give a Keras or PyTorch .py file, a .keras/.json/.h5 Keras file, a .safetensors/.pt checkpoint, "
-        "an .onnx file or a Hugging Face config.json",
+        hint="give a Keras or PyTorch .py file, a .keras/.json/.h5 Keras file or a .safetensors/.pt checkpoint",
     )
 
 
