@@ -7,7 +7,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 from .errors import Diagnostic, InputError, Location, ParamwiseError  # noqa: E402
-from .frontends import ReadOptions  # noqa: E402
+from .frontends import ReadOptions, read_path  # noqa: E402
 from .infer import infer  # noqa: E402
 from .ir import Graph, Layer, Weight  # noqa: E402
 from .report import Report, Row  # noqa: E402
@@ -21,8 +21,6 @@ __all__ = [
 def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None = None, **options: Any) -> Report:
     """Read a model file (source, saved model or checkpoint) and return its Report. Nothing is executed."""
     from dataclasses import fields
-
-    from .frontends import read_path
 
     unknown = sorted(set(options) - {f.name for f in fields(ReadOptions)})
     if unknown:

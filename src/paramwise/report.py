@@ -98,6 +98,8 @@ class Report:
             "warnings": [w.to_json() for w in self.warnings],
         }
 
+    # Display in a REPL or notebook: the one sanctioned upward import (report -> render), made where a Report
+    # is shown, so that render can import the Report it draws (.importlinter lists these two edges).
     def __str__(self) -> str:
         from .render.table import render_text
 
