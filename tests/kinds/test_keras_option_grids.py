@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from helpers import CASES as CASE_FILES
 from paramwise import kinds
 from paramwise.errors import KindError
 
@@ -168,7 +169,7 @@ def test_aliases_are_named_after_their_keras_class() -> None:
         assert kind.attrs["keras_class"] == canonical
 
 
-A_CASES = sorted((Path(__file__).parent / "cases" / "keras").glob("a_*.py"))
+A_CASES = sorted((CASE_FILES / "keras").glob("a_*.py"))
 
 
 @pytest.mark.parametrize("path", A_CASES, ids=[p.stem for p in A_CASES])
