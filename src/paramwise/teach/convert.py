@@ -149,7 +149,7 @@ def convention_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]
     try:
         toggled = toggled_variants(kind, shapes)
         found = target_weights(kind, shapes)
-    except (ParamwiseError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except ParamwiseError:
         return []
     if found is None:
         return toggled
