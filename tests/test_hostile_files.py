@@ -530,7 +530,7 @@ def test_hdf5_reader_crash_or_hang_is_an_input_error(monkeypatch: pytest.MonkeyP
     import signal
 
     from paramwise.errors import InputError, LimitError
-    from paramwise.frontends import keras_h5
+    from paramwise.frontends.files import keras_h5
 
     if not hasattr(os, "fork"):
         pytest.skip("the HDF5 reader runs in this process where there is no fork")
@@ -596,7 +596,8 @@ def test_mixed_dtypes_safetensors(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_100000_tensors_are_read_in_linear_time(tmp_path: Path) -> None:
-    from paramwise.frontends import ReadOptions, checkpoint
+    from paramwise.frontends import ReadOptions
+    from paramwise.frontends.files import checkpoint
 
     path = write_safetensors(tmp_path, [f"layers.{i}.weight" for i in range(100_000)])
     start = time.process_time()
@@ -606,7 +607,7 @@ def test_100000_tensors_are_read_in_linear_time(tmp_path: Path) -> None:
 
 
 def test_name_of_20000_parts_answers_with_a_capped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from paramwise.frontends.tree import MAX_TREE_DEPTH
+    from paramwise.frontends.files.module_tree import MAX_TREE_DEPTH
 
     path = write_safetensors(tmp_path, [".".join(["p"] * 20_000) + ".weight", "head.weight"])
     report = answered(path, capsys, "--expand")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from paramwise.cli import main
-from paramwise.frontends import pyeval
+from paramwise.frontends.source.python import interpreter as pyeval
 
 KERAS = "import keras\nfrom keras import layers\n"
 MODEL = "model = keras.Sequential([keras.Input((4,)), layers.Dense(2, name=NAME)])\n"

@@ -269,7 +269,7 @@ def test_missing_h5py_names_the_pip_command(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_hugging_face_config_is_not_taken_for_keras(tmp_path: Path) -> None:
-    from paramwise.frontends import keras_json
+    from paramwise.frontends.files import keras_json
 
     head = json.dumps({"architectures": ["BertModel"], "model_type": "bert", "hidden_size": 768}).encode()
     assert not keras_json.sniff("config.json", head)

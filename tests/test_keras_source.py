@@ -13,7 +13,7 @@ import paramwise
 from helpers import CASES, check_invariants
 from paramwise.errors import InputError
 from paramwise.frontends import ReadOptions
-from paramwise.frontends.keras_source import read as read_source
+from paramwise.frontends.source.keras.source import read as read_source
 from wild_cases import WILD
 
 KERAS_CASES = sorted((CASES / "keras").glob("*.py")) + sorted(WILD.glob("*.py"))

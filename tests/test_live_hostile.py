@@ -16,7 +16,7 @@ import paramwise
 from paramwise import InputError, ParamwiseError
 
 torch = pytest.importorskip("torch")
-from paramwise.frontends import torch_live  # noqa: E402
+from paramwise.frontends.live import torch as torch_live  # noqa: E402
 
 
 def torch_count(model: Any) -> int:

@@ -20,7 +20,8 @@ import pytest
 import paramwise
 from paramwise import kinds
 from paramwise.errors import ParamwiseError
-from paramwise.frontends import ReadOptions, pyeval, read_path
+from paramwise.frontends import ReadOptions, read_path
+from paramwise.frontends.source.python import interpreter as pyeval
 from paramwise.infer import infer
 from paramwise.ir import Call, Graph, Layer, TensorRef
 from paramwise.kinds.base import STACK_LIMIT, STACK_SHOWN

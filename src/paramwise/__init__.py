@@ -50,7 +50,7 @@ def summary(obj: Any, **options: Any) -> Report:
         if root in ("torch", "keras", "tf_keras", "tensorflow"):
             module = root
             break
-    frontend = {"torch": "torch_live", "keras": "keras_live", "tf_keras": "keras_live", "tensorflow": "keras_live"}.get(module)
+    frontend = {"torch": "live.torch", "keras": "live.keras", "tf_keras": "live.keras", "tensorflow": "live.keras"}.get(module)
     if isinstance(obj, type):
         raise InputError(f"summary() got the class {obj.__name__}, not a model",
                          hint=f"create (and build) the model first: paramwise.summary({obj.__name__}(...))")

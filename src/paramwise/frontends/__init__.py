@@ -1,5 +1,9 @@
-"""Frontends: each reads one kind of input and produces Graphs. Each module has `sniff(path, head)` and
-`read(path, text_or_bytes, options) -> (found models, index of the one to show)`."""
+"""Frontends: each reads one kind of input and produces Graphs. Each reader module has `sniff(path, head)`
+and `read(path, text_or_bytes, options) -> (found models, index of the one to show)`.
+
+source/ reads Python source without running it (python/: the bounded interpreter, which knows no
+framework; keras/ and torch/ on top of it), files/ reads saved models and checkpoints as data, live/
+reads objects in memory. Imports go live | source -> files, never the other way (.importlinter)."""
 
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ from ..errors import InputError, LimitError
 from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input
-FRONTENDS = ["keras_source"]
-FRONTENDS[:0] = ["keras_archive", "keras_h5", "keras_json"]  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
-FRONTENDS[:0] = ["checkpoint"]  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
-FRONTENDS += ["torch_source"]  # .py files that import torch
+FRONTENDS = [
+    "files.checkpoint",  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
+    "files.keras_archive", "files.keras_h5", "files.keras_json",  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
+    "source.keras.source",
+    "source.torch.source",  # .py files that import torch
+]
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def load(name: str) -> ModuleType:
 def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None) -> ModuleType:
     """The frontend whose sniff() recognises the input (`path` as sniffers see it; `shown` as messages do)."""
     if options.framework:
-        wanted = {"keras": "keras_source", "torch": "torch_source"}.get(options.framework, options.framework)
+        wanted = {"keras": "source.keras.source", "torch": "source.torch.source"}.get(options.framework, options.framework)
         return load(wanted)
     for name in FRONTENDS:
         try:

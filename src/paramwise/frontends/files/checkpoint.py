@@ -20,11 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import Diagnostic, InputError, LimitError, Location, MissingDependency
-from ..infer import gc_paused
-from . import Found, ReadOptions
+from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
+from ...infer import gc_paused
+from .. import Found, ReadOptions
 from .keras_json import parse_json
-from .tree import Tensor, build_tree, natural_key
+from .module_tree import Tensor, build_tree, natural_key
 
 READS_PATH = True
 MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit

@@ -16,8 +16,8 @@ import zipfile
 import zlib
 from typing import Any
 
-from ..errors import Diagnostic, InputError, LimitError
-from . import Found, ReadOptions
+from ...errors import Diagnostic, InputError, LimitError
+from .. import Found, ReadOptions
 from .keras_h5 import Budget, View, flatten, h5_errors, hard_child, isolated, text_attr, unflatten, visit
 from .keras_json import StoredTree, parse_json, read_config
 

@@ -4,11 +4,11 @@ Initializers, regularizers and constraints stay dicts; kinds do not take them an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from ..ir import Shape
-from .keras_objects import snake_case
+from ...ir import Shape
 
 __all__ = ["CODE_LAYERS", "TENSOR_KWARGS", "TF_OPS", "BadShape", "checked_shape", "is_operation", "input_shape_of", "is_custom", "is_model", "layer_kwargs", "snake_case"]
 
@@ -139,3 +139,9 @@ def plain(value: Any) -> Any:
             return inner.get("name")
         return {k: plain(v) for k, v in value.items()}
     return value
+
+def snake_case(name: str) -> str:
+    """Keras' own `to_snake_case`: Conv2D -> conv2d, PReLU -> p_re_lu, MaxPooling2D -> max_pooling2d."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()

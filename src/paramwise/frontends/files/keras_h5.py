@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import InputError, LimitError, ParamwiseError, require
-from . import Found, ReadOptions
+from ...errors import InputError, LimitError, ParamwiseError, require
+from .. import Found, ReadOptions
 from .keras_json import StoredTree, parse_json, read_config
 
 BINARY = True

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from .. import kinds
-from ..errors import BadValue, Diagnostic, InputError, KindError, LimitError, Location
-from ..ir import Call, Graph, Layer, Shape, TensorRef
-from ..kinds.base import Kind
-from ..kinds.rows import Input, Operation, StoredWeights, Submodel, Unknown
-from . import Found, ReadOptions
+from ... import kinds
+from ...errors import BadValue, Diagnostic, InputError, KindError, LimitError, Location
+from ...ir import Call, Graph, Layer, Shape, TensorRef
+from ...kinds.base import Kind
+from ...kinds.rows import Input, Operation, StoredWeights, Submodel, Unknown
+from .. import Found, ReadOptions
 from .keras_config import (
     CODE_LAYERS,
     TENSOR_KWARGS,

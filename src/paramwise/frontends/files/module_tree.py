@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
-from ..ir import Graph, Layer
-from ..kinds.rows import Buffer, Container, Parameter, StoredTensors
+from ...errors import InputError
+from ...ir import Graph, Layer
+from ...kinds.rows import Buffer, Container, Parameter, StoredTensors
 
 # tensors PyTorch's own modules register as buffers (BatchNorm statistics), not parameters
 BUFFER_NAMES = {"running_mean", "running_var", "num_batches_tracked"}

@@ -12,14 +12,14 @@ import json
 from dataclasses import fields, replace
 from typing import Any
 
-from ..errors import Diagnostic, InputError, ParamwiseError
-from ..infer import infer
-from ..ir import Call, Graph, Layer, TensorRef
-from ..kinds.rows import Input, StoredWeights
-from ..report import Report
-from . import ReadOptions
-from .keras_json import ConfigReader, StoredKeys, StoredTree, read_config
-from .torch_live import describe, raised_here
+from ...errors import Diagnostic, InputError, ParamwiseError
+from ...infer import infer
+from ...ir import Call, Graph, Layer, TensorRef
+from ...kinds.rows import Input, StoredWeights
+from ...report import Report
+from .. import ReadOptions
+from ..files.keras_json import ConfigReader, StoredKeys, StoredTree, read_config
+from .torch import describe, raised_here
 
 
 def summarize(model: Any, **options: Any) -> Report:

@@ -16,13 +16,13 @@ import copy
 from dataclasses import replace
 from typing import Any
 
-from .. import kinds
-from ..errors import Diagnostic, InputError, KindError, ParamwiseError
-from ..infer import infer
-from ..ir import Graph, Layer
-from ..kinds.base import REQUIRED, Kind
-from ..kinds.rows import Buffer, Container, Parameter, StoredTensors
-from ..report import Report
+from ... import kinds
+from ...errors import Diagnostic, InputError, KindError, ParamwiseError
+from ...infer import infer
+from ...ir import Graph, Layer
+from ...kinds.base import REQUIRED, Kind
+from ...kinds.rows import Buffer, Container, Parameter, StoredTensors
+from ...report import Report
 
 
 def summarize(module: Any, *, input_size: Any = None, input_data: Any = None, dtypes: Any = None,

@@ -6,16 +6,16 @@ Each records what the code builds; nothing of Keras runs (or needs to be install
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import kinds
-from ..errors import BadValue, InputError, KindError, Location
-from ..infer import apply_call
-from ..ir import Layer, Shape, TensorRef
-from ..kinds.rows import Input, Submodel, Unknown
-from .pyeval import Context, HostValue, Instance, Interpreter, Opaque, preview
+from .... import kinds
+from ....errors import BadValue, InputError, KindError, Location
+from ....infer import apply_call
+from ....ir import Layer, Shape, TensorRef
+from ....kinds.rows import Input, Submodel, Unknown
+from ...files.keras_config import snake_case
+from ..python.interpreter import Context, HostValue, Instance, Interpreter, Opaque, preview
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",
@@ -30,11 +30,6 @@ ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "
                          "cast", "stop_gradient", "l2_normalize", "normalize", "log_softmax", "hard_sigmoid"}
 
 
-def snake_case(name: str) -> str:
-    """Keras' own `to_snake_case`: Conv2D -> conv2d, PReLU -> p_re_lu, MaxPooling2D -> max_pooling2d."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 @dataclass

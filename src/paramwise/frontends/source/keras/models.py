@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..errors import InputError, Location
-from ..ir import Call, Graph, Shape, TensorRef
-from .keras_objects import (
+from ....errors import InputError, Location
+from ....ir import Call, Graph, Shape, TensorRef
+from ...files.keras_config import snake_case
+from ..python.interpreter import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from .layers import (
     InputLayerValue,
     KTensor,
     LayerObj,
     Session,
     checked_name,
     collect_tensors,
-    snake_case,
 )
-from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Opaque
 
 NO_OPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "summary", "count_params",
           "get_config", "to_json", "get_weights", "set_weights", "train_on_batch", "predict_on_batch"}

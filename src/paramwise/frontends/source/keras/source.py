@@ -12,12 +12,23 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .. import kinds
-from ..errors import Diagnostic, InputError
-from ..kinds.merge import MERGE_FUNCTIONS
-from . import Found, ReadOptions
-from .keras_models import ModelClass, SequentialClass, model_of
-from .keras_objects import (
+from .... import kinds
+from ....errors import Diagnostic, InputError
+from ....kinds.merge import MERGE_FUNCTIONS
+from ... import Found, ReadOptions
+from ..python.interpreter import (
+    ClassValue,
+    Context,
+    Function,
+    Guard,
+    HostValue,
+    Interpreter,
+    Opaque,
+    guarded,
+    symbol_warnings,
+)
+from ..python.repair import parse_source
+from .layers import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
     KERAS_ROOTS,
@@ -28,8 +39,7 @@ from .keras_objects import (
     Passthrough,
     Session,
 )
-from .pyeval import ClassValue, Context, Function, Guard, HostValue, Interpreter, Opaque, guarded
-from .repair import parse_source
+from .models import ModelClass, SequentialClass, model_of
 
 # names that pasted code uses without importing them
 IMPLIED_IMPORTS = {
@@ -237,16 +247,6 @@ def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:
     return len(found) - 1
 
 
-def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:
-    return [
-        Diagnostic(
-            "unknown_size",
-            f"'{name}' is not defined; it is read as an unknown size, and counts that depend on it are formulas in it",
-            location,
-            hint=f"bind it with --set {name}=VALUE",
-        )
-        for name, location in interp.symbols.items()
-    ]
 
 
 def found_model(name: str, model: Any, warnings: list[Diagnostic]) -> Found:

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Diagnostic, InputError, LimitError, Location
+from ....errors import Diagnostic, InputError, LimitError, Location
 
 
 def _seconds_from_env(name: str, default: float) -> float:
@@ -1613,3 +1613,16 @@ def _describe_object(value: Any) -> str:
 def _op_text(op: type) -> str:
     texts: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
     return texts.get(op, "?")
+
+
+def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:
+    """One warning per name the file leaves undefined, read as an unknown size."""
+    return [
+        Diagnostic(
+            "unknown_size",
+            f"'{name}' is not defined; it is read as an unknown size, and counts that depend on it are formulas in it",
+            location,
+            hint=f"bind it with --set {name}=VALUE",
+        )
+        for name, location in interp.symbols.items()
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import Diagnostic, Location
+from ....errors import Diagnostic, Location
 
 QUOTES = {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'}
 # look-alikes of ASCII operators and spaces that word processors and web pages put into code

@@ -18,8 +18,8 @@ import time
 import tokenize
 from dataclasses import replace
 
-from ..errors import Diagnostic, InputError, LimitError, Location
-from . import pyeval
+from ....errors import Diagnostic, InputError, LimitError, Location
+from . import interpreter as pyeval
 from .paste import clean_paste
 
 MAX_REPAIRS = 300

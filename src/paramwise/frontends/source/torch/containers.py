@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .pyeval import Context, Opaque
-from .torch_objects import Method, Node, ParamValue, is_module
+from ..python.interpreter import Context, Opaque
+from .modules import Method, Node, ParamValue, is_module
 
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:
@@ -44,7 +44,7 @@ def item(node: Node, key: Any, ctx: Context) -> Any:
         return value
     values = sequence(node)
     if isinstance(key, slice):
-        from .torch_objects import ModuleObj
+        from .modules import ModuleObj
 
         sliced = ModuleObj(Node(node.type_name, ctx.location, node.behavior))
         for v in values[key]:

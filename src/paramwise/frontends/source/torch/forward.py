@@ -12,15 +12,24 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import kinds
-from ..errors import BadValue, InputError, KindError
-from ..infer import apply_call
-from ..ir import Call, Layer, Shape, TensorRef
-from ..kinds.rows import TensorOp, Unknown
-from . import torch_ops as ops
-from .pyeval import BoundMethod, Context, Function, HostValue, Instance, Interpreter, Opaque, preview
-from .torch_containers import sequence
-from .torch_objects import Method, ParamValue, node_of
+from .... import kinds
+from ....errors import BadValue, InputError, KindError
+from ....infer import apply_call
+from ....ir import Call, Layer, Shape, TensorRef
+from ....kinds.rows import TensorOp, Unknown
+from ..python.interpreter import (
+    BoundMethod,
+    Context,
+    Function,
+    HostValue,
+    Instance,
+    Interpreter,
+    Opaque,
+    preview,
+)
+from . import ops
+from .containers import sequence
+from .modules import Method, ParamValue, node_of
 
 TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
 

@@ -9,10 +9,10 @@ weight a parameter row under the module that holds it, so every module row count
 
 from __future__ import annotations
 
-from ..ir import Layer
-from ..kinds.rows import Container, Parameter
-from ..kinds.transformer import inner_modules
-from .torch_objects import Node, ParamRef
+from ....ir import Layer
+from ....kinds.rows import Container, Parameter
+from ....kinds.transformer import inner_modules
+from .modules import Node, ParamRef
 
 
 def join(path: str, name: str) -> str:

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import kinds
-from ..errors import BadValue, KindError, Location
-from ..ir import Layer
-from ..kinds.base import Kind
-from ..kinds.rows import Unknown
-from .pyeval import Context, HostValue, Instance, Opaque, preview
+from .... import kinds
+from ....errors import BadValue, KindError, Location
+from ....ir import Layer
+from ....kinds.base import Kind
+from ....kinds.rows import Unknown
+from ..python.interpreter import Context, HostValue, Instance, Opaque, preview
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}
@@ -102,7 +102,7 @@ class ParamValue(HostValue):
             return self
         if name == "requires_grad_":
             return Method(lambda a, k, c: self._set_grad(a[0] if a else k.get("requires_grad", True)))
-        from .torch_forward import tensor_attr
+        from .forward import tensor_attr
 
         return tensor_attr(self, name, ctx)
 
@@ -115,12 +115,12 @@ class ParamValue(HostValue):
             self.ref.requires_grad = bool(value)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
-        from .torch_forward import index_tensor
+        from .forward import index_tensor
 
         return index_tensor(self, key, ctx)
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        from .torch_forward import binop
+        from .forward import binop
 
         return binop(op, left, right, ctx)
 
@@ -191,7 +191,7 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name == "training":
         return True
     if name in node.buffers:
-        from .torch_forward import constant
+        from .forward import constant
 
         return constant(node.buffers[name])
     if node.kind is not None:
@@ -242,7 +242,7 @@ def register(node: Node, name: Any, value: Any) -> None:
 
 
 def add_buffer(node: Node, name: Any, tensor: Any) -> None:
-    from .torch_forward import shape_of
+    from .forward import shape_of
 
     shape = shape_of(tensor)
     if shape is not None:
@@ -295,7 +295,7 @@ class ModuleObj(HostValue):
         return Layer(self.node.type_name.lower(), self.node.type_name, kind, self.node.location)
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
-        from .torch_containers import container_api
+        from .containers import container_api
 
         found = container_api(self, self.node, name, ctx)
         return found if found is not None else module_api(self, self.node, name, ctx)
@@ -305,12 +305,12 @@ class ModuleObj(HostValue):
         register(self.node, name, value)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
-        from .torch_containers import item
+        from .containers import item
 
         return item(self.node, key, ctx)
 
     def py_setitem(self, key: Any, value: Any, ctx: Context) -> None:
-        from .torch_containers import add_child
+        from .containers import add_child
 
         if self.node.behavior in ("dict", "pdict"):
             add_child(self.node, str(key), value, ctx)
@@ -319,7 +319,7 @@ class ModuleObj(HostValue):
             self.node.children[names[key]] = value
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .torch_forward import call_module
+        from .forward import call_module
 
         return call_module(self, args, kwargs, ctx)
 
@@ -343,7 +343,7 @@ class ModuleClass(HostValue):
         if self.behavior == "leaf":
             node.kind = make_leaf_kind(self.type_name, args, kwargs, ctx)
         elif self.behavior != "module":
-            from .torch_containers import add_items
+            from .containers import add_items
 
             add_items(node, list(args) + ([kwargs["modules"]] if "modules" in kwargs else []), ctx)
 
@@ -366,7 +366,7 @@ class ModuleClass(HostValue):
         node = node_of(instance)
         if node is None:
             raise AttributeError(name)
-        from .torch_containers import container_api
+        from .containers import container_api
 
         found = container_api(instance, node, name, ctx)
         return found if found is not None else module_api(instance, node, name, ctx)
@@ -380,7 +380,7 @@ class ModuleClass(HostValue):
                 instance.attrs.pop(name, None)
 
     def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .torch_forward import call_module
+        from .forward import call_module
 
         return call_module(instance, args, kwargs, ctx)
 
@@ -389,7 +389,7 @@ class ParameterClass(HostValue):
     """`nn.Parameter(tensor, requires_grad=True)`."""
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .torch_forward import shape_of
+        from .forward import shape_of
 
         data = args[0] if args else kwargs.get("data")
         shape = shape_of(data)

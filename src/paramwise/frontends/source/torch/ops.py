@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..formula import simplify
+from ....formula import simplify
 
 Shape = tuple[Any, ...]
 

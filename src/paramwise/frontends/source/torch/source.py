@@ -12,14 +12,13 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .. import kinds
-from ..errors import Diagnostic, InputError, LimitError
-from ..ir import Call, Graph, Layer, TensorRef
-from ..kinds.rows import Buffer, Container, Input, Parameter
-from ..kinds.transformer import inner_modules
-from . import Found, ReadOptions
-from .keras_source import symbol_warnings
-from .pyeval import (
+from .... import kinds
+from ....errors import Diagnostic, InputError, LimitError
+from ....ir import Call, Graph, Layer, TensorRef
+from ....kinds.rows import Buffer, Container, Input, Parameter
+from ....kinds.transformer import inner_modules
+from ... import Found, ReadOptions
+from ..python.interpreter import (
     LIMIT_HINT,
     MAX_INT_BITS,
     ClassValue,
@@ -30,9 +29,10 @@ from .pyeval import (
     Interpreter,
     Opaque,
     guarded,
+    symbol_warnings,
 )
-from .repair import parse_source
-from .torch_forward import (
+from ..python.repair import parse_source
+from .forward import (
     EXAMPLES,
     TENSOR_KWARGS,
     TRACERS,
@@ -42,8 +42,8 @@ from .torch_forward import (
     flatten,
     torch_function,
 )
-from .torch_inner import inner_layers
-from .torch_objects import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
+from .inner import inner_layers
+from .modules import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
