@@ -15,7 +15,8 @@ from ....infer import apply_call
 from ....ir import Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, Unknown
 from ...files.keras_config import snake_case
-from ..python.interpreter import Context, HostValue, Instance, Interpreter, Opaque, preview
+from ..python.interpreter import Interpreter, preview
+from ..python.values import Context, HostValue, Instance, Opaque
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",

@@ -9,7 +9,7 @@ from typing import Any
 from ....errors import InputError, Location
 from ....ir import Call, Graph, Shape, TensorRef
 from ...files.keras_config import snake_case
-from ..python.interpreter import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
 from .layers import (
     InputLayerValue,
     KTensor,

@@ -16,18 +16,9 @@ from .... import kinds
 from ....errors import Diagnostic, InputError
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
-from ..python.interpreter import (
-    ClassValue,
-    Context,
-    Function,
-    Guard,
-    HostValue,
-    Interpreter,
-    Opaque,
-    guarded,
-    symbol_warnings,
-)
+from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
+from ..python.values import ClassValue, Context, Function, HostValue, Opaque
 from .layers import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,

@@ -17,7 +17,6 @@ strings may name only plain fields, and messages describe values instead of show
 from __future__ import annotations
 
 import ast
-import builtins
 import operator
 import os
 import re
@@ -26,10 +25,49 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import Diagnostic, InputError, LimitError, Location
+from .builtins import (
+    BINOPS,
+    BRACKETS,
+    CMPOPS,
+    CONTAINERS,
+    MAX_INT_BITS,
+    SAFE_BUILTINS,
+    SAFE_METHODS,
+    UNSAFE_BUILTINS,
+    VIEWS,
+    _any,
+    _Builtin,
+    _describe,
+    _describe_object,
+    _dotted,
+    _exact,
+    _HostInit,
+    _is_plain,
+    _is_scalar,
+    _is_symbolic,
+    _kind,
+    _Method,
+    _Noop,
+    _op_text,
+    _preview,
+    _range_len,
+    _symbol_hint,
+)
+from .values import (
+    BoundMethod,
+    ClassValue,
+    Context,
+    Function,
+    HostValue,
+    Instance,
+    Opaque,
+    Property,
+    Scope,
+    SuperProxy,
+)
 
 
 def _seconds_from_env(name: str, default: float) -> float:
@@ -43,7 +81,6 @@ def _seconds_from_env(name: str, default: float) -> float:
 MAX_STEPS = 2_000_000  # interpreter steps for the whole read (all builder functions share them)
 MAX_DEPTH = 60  # nested calls of the file's own functions
 MAX_SIZE = 1_000_000  # longest list, tuple, dict, set or string (items or characters) one operation may make
-MAX_INT_BITS = 4096  # largest integer the code may make (1,233 digits; a size needs 64 bits)
 MAX_NESTING = 100  # containers nested in containers (a 300,000-deep tuple used as a key crashes CPython)
 MAX_EXPR_DEPTH = 250  # expressions nested in expressions, across calls (`1+1+...`, `f()()()`, `x[0][0]...`)
 RECURSION_LIMIT = 4000  # Python frames allowed while reading (the limits above stay far below it)
@@ -57,134 +94,6 @@ def time_limit() -> float:
 LIMIT_HINT = "paramwise reads code without running it; code that needs this much is probably not building a model"
 
 
-class Opaque:
-    """Something paramwise does not model (an optimizer, a dataset, a file): every use gives another."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-
-    def __repr__(self) -> str:
-        return f"<{self.what}>"
-
-
-class HostValue:
-    """A framework object provided by a frontend. Override the hooks it needs."""
-
-    def __repr__(self) -> str:
-        return "<framework object>"
-
-    def py_getattr(self, name: str, ctx: Context) -> Any:
-        return Opaque(f"{self!r}.{name}")
-
-    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
-        pass
-
-    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        return Opaque(f"{self!r}()")
-
-    def py_getitem(self, key: Any, ctx: Context) -> Any:
-        return Opaque(f"{self!r}[...]")
-
-    # a class from a framework that user classes derive from (keras.Model, nn.Module)
-    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
-        pass
-
-    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
-        raise AttributeError(name)
-
-    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
-        pass
-
-    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        return Opaque(f"{instance.cls.name}()")
-
-
-@dataclass
-class Function:
-    name: str
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-    closure: Scope
-    owner: ClassValue | None = None
-    decorators: tuple[str, ...] = ()
-
-
-@dataclass
-class ClassValue:
-    name: str
-    bases: list[Any]
-    namespace: dict[str, Any]
-    node: ast.ClassDef
-
-    def mro(self) -> Iterator[Any]:
-        yield self
-        for base in self.bases:
-            if isinstance(base, ClassValue):
-                yield from base.mro()
-            else:
-                yield base
-
-    def lookup(self, name: str) -> tuple[bool, Any]:
-        for cls in self.mro():
-            if isinstance(cls, ClassValue) and name in cls.namespace:
-                return True, cls.namespace[name]
-        return False, None
-
-    def host_base(self) -> HostValue | None:
-        for cls in self.mro():
-            if isinstance(cls, HostValue):
-                return cls
-        return None
-
-
-@dataclass(eq=False)
-class Instance:
-    cls: ClassValue
-    attrs: dict[str, Any] = field(default_factory=dict)
-    host: Any = None  # state a frontend keeps for instances of its classes
-
-    def __repr__(self) -> str:
-        return f"<{self.cls.name} instance>"
-
-
-@dataclass
-class BoundMethod:
-    func: Function
-    self_value: Any
-
-
-@dataclass
-class SuperProxy:
-    cls: ClassValue
-    self_value: Any
-
-
-@dataclass
-class Property:
-    getter: Function
-
-
-class Scope:
-    def __init__(self, parent: Scope | None = None, kind: str = "function") -> None:
-        self.vars: dict[str, Any] = {}
-        self.parent = parent
-        self.kind = kind
-        self.globals_declared: set[str] = set()
-
-    def lookup(self, name: str) -> tuple[bool, Any]:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.vars and not (scope.kind == "class" and scope is not self):
-                return True, scope.vars[name]
-            scope = scope.parent
-        return False, None
-
-    def root(self) -> Scope:
-        scope = self
-        while scope.parent is not None:
-            scope = scope.parent
-        return scope
-
-
 class _Return(Exception):
     def __init__(self, value: Any) -> None:
         self.value = value
@@ -196,57 +105,6 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
-
-
-@dataclass
-class Context:
-    """What host objects see: where they are called from, and how to warn."""
-
-    interp: Interpreter
-    node: ast.AST | None
-
-    @property
-    def location(self) -> Location:
-        return self.interp.location(self.node)
-
-    def warn(self, code: str, message: str, hint: str = "", node: ast.AST | None = None) -> None:
-        self.interp.warn(code, message, hint, node or self.node)
-
-    def error(self, message: str, hint: str = "") -> InputError:
-        return InputError(message, hint=hint, location=self.location)
-
-    def call(self, func: Any, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
-        return self.interp.call(func, args, kwargs or {}, self.node)
-
-
-SAFE_METHODS: dict[type, set[str]] = {
-    list: {"append", "extend", "insert", "pop", "index", "count", "copy", "reverse", "remove", "clear"},
-    dict: {"get", "items", "keys", "values", "update", "pop", "setdefault", "copy"},
-    str: {"format", "join", "upper", "lower", "split", "strip", "rstrip", "lstrip", "replace", "startswith",
-          "endswith", "title", "capitalize", "zfill", "isdigit", "rsplit"},
-    tuple: {"index", "count"},
-    set: {"add", "update", "discard", "copy"},
-    int: {"bit_length"},
-}
-UNSAFE_BUILTINS = {"open", "exec", "eval", "compile", "__import__", "input", "globals", "locals", "vars",
-                   "getattr", "setattr", "delattr", "breakpoint", "exit", "quit", "help", "memoryview"}
-SAFE_BUILTINS = {
-    name: getattr(builtins, name)
-    for name in ("range", "len", "int", "float", "str", "bool", "list", "tuple", "dict", "set", "min", "max",
-                 "sum", "abs", "round", "enumerate", "zip", "reversed", "sorted", "any", "all", "divmod", "pow",
-                 "frozenset", "repr", "chr", "ord", "hex", "bin", "slice")
-}
-BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
-    ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
-    ast.MatMult: operator.matmul,
-}
-CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
-    ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
-}
 
 
 class Interpreter:
@@ -1412,7 +1270,6 @@ class Interpreter:
                 scope.vars[a.arg] = self.eval(d, func.closure)
 
 
-
 class Guard:
     """What `guarded` reports a RecursionError or MemoryError at: the interpreter's place, once it has one."""
 
@@ -1443,34 +1300,6 @@ def guarded(filename: str) -> Iterator[Guard]:
     finally:
         sys.setrecursionlimit(old)
 
-@dataclass
-class _Builtin:
-    name: str
-
-
-@dataclass
-class _Method:
-    """A whitelisted method of a plain value (`names.append`, `"{}".format`), called through `call_method`."""
-
-    obj: Any
-    name: str
-
-
-CONTAINERS = (list, tuple, dict, set, frozenset)
-VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
-BRACKETS: dict[type, tuple[str, str]] = {list: ("[", "]"), tuple: ("(", ")"), dict: ("{", "}"), set: ("{", "}"),
-                                         frozenset: ("frozenset({", "})")}
-
-
-@dataclass
-class _HostInit:
-    host: HostValue
-    instance: Instance
-
-
-class _Noop:
-    pass
-
 
 def _load(target: ast.expr) -> ast.expr:
     """The same expression as a load, for `x += 1` (its parts are loads already)."""
@@ -1486,133 +1315,9 @@ def _load(target: ast.expr) -> ast.expr:
     return ast.copy_location(node, target)
 
 
-def _kind(value: Any) -> str:
-    return "string" if isinstance(value, (str, bytes)) else type(value).__name__
-
-
-def _any(value: Any) -> Any:
-    return value
-
-
-def _range_len(r: range) -> int:
-    """len(range(...)) without OverflowError for ranges longer than sys.maxsize."""
-    if r.step > 0:
-        return max(0, (r.stop - r.start + r.step - 1) // r.step)
-    return max(0, (r.start - r.stop - r.step - 1) // -r.step)
-
-
-def _exact(value: Any) -> Any:
-    """A sympy Integer (what arithmetic on sizes gives) as a Python int, so the integer limits apply to it."""
-    if getattr(value, "is_Integer", False) and not isinstance(value, int):
-        return int(value)
-    return value
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (bool, int, float, complex, str, bytes))
-
-
-def _is_plain(value: Any, level: int = 0) -> bool:
-    """Data whose Python repr shows nothing of paramwise (an error message may quote it)."""
-    if _is_scalar(value) or isinstance(value, range):
-        return not isinstance(value, int) or value.bit_length() <= MAX_INT_BITS
-    if isinstance(value, CONTAINERS) and level < 3 and len(value) <= 100:
-        inner = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-        return all(_is_plain(v, level + 1) for v in inner)
-    return False
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        return _dotted(node.func)
-    return ""
-
-
-def _is_symbolic(value: Any) -> bool:
-    return hasattr(value, "free_symbols") and bool(value.free_symbols)
-
-
-def _symbol_hint(value: Any) -> str:
-    values = value if isinstance(value, (list, tuple)) else [value]
-    for v in values:
-        if _is_symbolic(v):
-            return f"bind it with --set {sorted(str(s) for s in v.free_symbols)[0]}=VALUE"
-    return ""
-
-
-def _describe(value: Any) -> str:
-    """A value as a message may show it: data in a short Python form, paramwise's own objects in words."""
-    if isinstance(value, Instance):
-        return f"a {value.cls.name} object"
-    if _is_symbolic(value):
-        return f"the unknown size {_preview(value)}"
-    if _is_scalar(value) or isinstance(value, (*CONTAINERS, range, slice)):
-        return f"{type(value).__name__} {_preview(value)}"[:80]
-    return _describe_object(value)
-
-
 def preview(value: Any) -> str:
     """A value as an error message quotes it (data in a short Python form, the interpreter's objects in words)."""
     return _preview(value)
-
-
-def _preview(value: Any, level: int = 0) -> str:
-    """A short Python-like form of a value (the first items of a container, a long number by its size)."""
-    if isinstance(value, str):
-        return repr(value[:60]) + ("..." if len(value) > 60 else "")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"<an integer of {value.bit_length()} bits>"
-    if _is_scalar(value) or isinstance(value, range):
-        return repr(value)[:80]
-    if isinstance(value, CONTAINERS):
-        if level > 2:
-            return "..."
-        items = list(value.items())[:6] if isinstance(value, dict) else [v for _, v in zip(range(6), value)]
-        shown = [f"{_preview(k, level + 1)}: {_preview(v, level + 1)}" for k, v in items] if isinstance(value, dict) \
-            else [_preview(v, level + 1) for v in items]
-        more = ", ..." if len(value) > 6 else ""
-        opener, closer = BRACKETS[type(value)]
-        return opener + ", ".join(shown) + more + closer
-    if _is_symbolic(value) or getattr(value, "is_Number", False):
-        text = str(value)
-        return text[:60] + ("..." if len(text) > 60 else "")
-    return _describe_object(value)
-
-
-def _describe_object(value: Any) -> str:
-    """One of paramwise's own objects, in words (its Python repr would show internals)."""
-    if isinstance(value, Function):
-        return "a lambda" if value.name == "<lambda>" else f"the function {value.name}"
-    if isinstance(value, BoundMethod):
-        return f"the method {value.func.name}"
-    if isinstance(value, ClassValue):
-        return f"the class {value.name}"
-    if isinstance(value, Instance):
-        return f"a {value.cls.name} object"
-    if isinstance(value, _Builtin):
-        return f"the built-in {value.name}"
-    if isinstance(value, _Method):
-        return f"the method {type(value.obj).__name__}.{value.name}"
-    if isinstance(value, (Opaque, HostValue)):
-        return repr(value)
-    if isinstance(value, SuperProxy):
-        return "super()"
-    if isinstance(value, Property):
-        return f"the property {value.getter.name}"
-    if isinstance(value, (_HostInit, _Noop)):
-        return "super().__init__"
-    if isinstance(value, slice):
-        return "a slice"
-    return "a value paramwise does not show"
-
-
-def _op_text(op: type) -> str:
-    texts: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
-    return texts.get(op, "?")
 
 
 def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..python.interpreter import Context, Opaque
+from ..python.values import Context, Opaque
 from .modules import Method, Node, ParamValue, is_module
 
 

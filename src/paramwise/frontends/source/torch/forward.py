@@ -17,16 +17,8 @@ from ....errors import BadValue, InputError, KindError
 from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp, Unknown
-from ..python.interpreter import (
-    BoundMethod,
-    Context,
-    Function,
-    HostValue,
-    Instance,
-    Interpreter,
-    Opaque,
-    preview,
-)
+from ..python.interpreter import Interpreter, preview
+from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
 from . import ops
 from .containers import sequence
 from .modules import Method, ParamValue, node_of

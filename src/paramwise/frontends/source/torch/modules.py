@@ -17,7 +17,8 @@ from ....errors import BadValue, KindError, Location
 from ....ir import Layer
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
-from ..python.interpreter import Context, HostValue, Instance, Opaque, preview
+from ..python.interpreter import preview
+from ..python.values import Context, HostValue, Instance, Opaque
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}

@@ -18,20 +18,10 @@ from ....ir import Call, Graph, Layer, TensorRef
 from ....kinds.rows import Buffer, Container, Input, Parameter
 from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
-from ..python.interpreter import (
-    LIMIT_HINT,
-    MAX_INT_BITS,
-    ClassValue,
-    Context,
-    Function,
-    Guard,
-    HostValue,
-    Interpreter,
-    Opaque,
-    guarded,
-    symbol_warnings,
-)
+from ..python.builtins import MAX_INT_BITS
+from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
+from ..python.values import ClassValue, Context, Function, HostValue, Opaque
 from .forward import (
     EXAMPLES,
     TENSOR_KWARGS,

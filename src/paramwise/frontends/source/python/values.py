@@ -1,0 +1,163 @@
+"""The values the interpreter makes and hands to host objects: opaque values, host values (what a framework
+reader puts in scope), the file's functions, classes and instances, scopes, and the Context host objects see."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ....errors import InputError, Location
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+
+class Opaque:
+    """Something paramwise does not model (an optimizer, a dataset, a file): every use gives another."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"<{self.what}>"
+
+
+class HostValue:
+    """A framework object provided by a frontend. Override the hooks it needs."""
+
+    def __repr__(self) -> str:
+        return "<framework object>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        return Opaque(f"{self!r}.{name}")
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        pass
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return Opaque(f"{self!r}()")
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return Opaque(f"{self!r}[...]")
+
+    # a class from a framework that user classes derive from (keras.Model, nn.Module)
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        pass
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        raise AttributeError(name)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        pass
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return Opaque(f"{instance.cls.name}()")
+
+
+@dataclass
+class Function:
+    name: str
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    closure: Scope
+    owner: ClassValue | None = None
+    decorators: tuple[str, ...] = ()
+
+
+@dataclass
+class ClassValue:
+    name: str
+    bases: list[Any]
+    namespace: dict[str, Any]
+    node: ast.ClassDef
+
+    def mro(self) -> Iterator[Any]:
+        yield self
+        for base in self.bases:
+            if isinstance(base, ClassValue):
+                yield from base.mro()
+            else:
+                yield base
+
+    def lookup(self, name: str) -> tuple[bool, Any]:
+        for cls in self.mro():
+            if isinstance(cls, ClassValue) and name in cls.namespace:
+                return True, cls.namespace[name]
+        return False, None
+
+    def host_base(self) -> HostValue | None:
+        for cls in self.mro():
+            if isinstance(cls, HostValue):
+                return cls
+        return None
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: ClassValue
+    attrs: dict[str, Any] = field(default_factory=dict)
+    host: Any = None  # state a frontend keeps for instances of its classes
+
+    def __repr__(self) -> str:
+        return f"<{self.cls.name} instance>"
+
+
+@dataclass
+class BoundMethod:
+    func: Function
+    self_value: Any
+
+
+@dataclass
+class SuperProxy:
+    cls: ClassValue
+    self_value: Any
+
+
+@dataclass
+class Property:
+    getter: Function
+
+
+class Scope:
+    def __init__(self, parent: Scope | None = None, kind: str = "function") -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.kind = kind
+        self.globals_declared: set[str] = set()
+
+    def lookup(self, name: str) -> tuple[bool, Any]:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars and not (scope.kind == "class" and scope is not self):
+                return True, scope.vars[name]
+            scope = scope.parent
+        return False, None
+
+    def root(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+
+@dataclass
+class Context:
+    """What host objects see: where they are called from, and how to warn."""
+
+    interp: Interpreter
+    node: ast.AST | None
+
+    @property
+    def location(self) -> Location:
+        return self.interp.location(self.node)
+
+    def warn(self, code: str, message: str, hint: str = "", node: ast.AST | None = None) -> None:
+        self.interp.warn(code, message, hint, node or self.node)
+
+    def error(self, message: str, hint: str = "") -> InputError:
+        return InputError(message, hint=hint, location=self.location)
+
+    def call(self, func: Any, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
+        return self.interp.call(func, args, kwargs or {}, self.node)
