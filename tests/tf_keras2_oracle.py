@@ -5,7 +5,7 @@ downgrade): `python tests/tf_keras2_oracle.py OUT_DIR`. For every model it write
 text, the 2.x format: inbound nodes as [layer, node, tensor, kwargs] lists, batch_input_shape, TFOpLambda layers
 for TensorFlow functions) and, for the hand-built models, OUT_DIR/<name>.h5 (a legacy full-model file), then
 OUT_DIR/manifest.json: {name: {"files": [...], "figures": <keras_oracle.figures(model)>}}.
-tests/test_tf_keras2.py reads the files with paramwise and compares with those figures."""
+tests/frontends/files/test_tf_keras2.py reads the files with paramwise and compares with those figures."""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ class Zoo:
             except ValueError as e:
                 if "not available with the" in str(e):
                     pytest.skip(f"Keras 3 does not build {name} with the {keras.backend.backend()} backend "
-                                "(tests/test_tf_keras2.py checks it with tf.keras)")
+                                "(tests/frontends/files/test_tf_keras2.py checks it with tf.keras)")
                 raise
         seconds = time.perf_counter() - start
         json_path = self.folder / f"{name}.json"
