@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..python.values import Context, Opaque
-from .modules import Method, Node, ParamValue, is_module
+from .modules import Method, ModuleObj, Node, ParamValue, is_module
 
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:
@@ -44,8 +44,6 @@ def item(node: Node, key: Any, ctx: Context) -> Any:
         return value
     values = sequence(node)
     if isinstance(key, slice):
-        from .modules import ModuleObj
-
         sliced = ModuleObj(Node(node.type_name, ctx.location, node.behavior))
         for v in values[key]:
             add_child(sliced.node, str(len(sliced.node.children)), v, ctx)
