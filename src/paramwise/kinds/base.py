@@ -84,10 +84,11 @@ class Kind:
 # -- helpers shared by kinds ------------------------------------------------------------------
 
 
-def tuple_of(value: Any, rank: int, what: str) -> tuple[Any, ...]:
-    """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`."""
+def tuple_of(value: Any, rank: int, what: str, exact: bool = False) -> tuple[Any, ...]:
+    """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`. A one-item tuple stands for
+    every axis unless `exact` (Keras refuses `kernel_size=[3]` for Conv2D; PyTorch makes a 1-D kernel of it)."""
     if isinstance(value, (list, tuple)):
-        if len(value) == 1 and rank > 1:
+        if len(value) == 1 and rank > 1 and not exact:
             return tuple(value) * rank
         if len(value) != rank:
             raise BadValue(what, f"one value or {rank} of them", value, describe(value))
