@@ -49,7 +49,7 @@ MAX_EXPR_DEPTH = 250  # expressions nested in expressions, across calls (`1+1+..
 RECURSION_LIMIT = 4000  # Python frames allowed while reading (the limits above stay far below it)
 # CPU seconds for evaluating one file (0: none); PARAMWISE_TIME_LIMIT, read when a reading starts, sets it as it
 # sets the CLI's. CPU time, not wall time: on a busy machine a real 10,000-layer model must not be cut short.
-TIME_LIMIT = 6.0
+TIME_LIMIT = 4.0
 
 
 def time_limit() -> float:
