@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, InputError, LimitError, Location
+from ..formula import symbol
 
 
 def _seconds_from_env(name: str, default: float) -> float:
@@ -280,10 +281,8 @@ class Interpreter:
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""
-        import sympy
-
         self.symbols.setdefault(name, self.location(node))
-        return sympy.Symbol(name, integer=True, positive=True)
+        return symbol(name)
 
     def forget_symbol(self, name: str) -> None:
         self.symbols.pop(name, None)
