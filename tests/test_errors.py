@@ -31,6 +31,7 @@ def test_error_message_matches_golden(
     path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, update_goldens: bool
 ) -> None:
     monkeypatch.chdir(REPO)
+    monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0")  # the step budget decides, not how busy the machine is
     code, out, err = run_cli([str(path.relative_to(REPO))], capsys)
     assert code == 2
     assert out == ""
@@ -49,6 +50,7 @@ def test_every_error_names_a_location_and_a_hint() -> None:
 
 def message(name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(REPO)
+    monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0")  # the step budget decides, not how busy the machine is
     code, _, err = run_cli([f"tests/cases/errors/{name}.py"], capsys)
     assert code == 2
     return err

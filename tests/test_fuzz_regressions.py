@@ -174,3 +174,38 @@ def test_a_100000_tensor_header_answers_quickly(tmp_path: Path, capsys: pytest.C
     assert f"Total params: {expected:,}" in text, text[-500:]
     assert "sum of its 100,000 modules" in text and "more" in text  # the explanation is not 100,000 terms long
     assert seconds < 8, seconds
+
+
+STACKS: dict[str, Any] = {
+    "nn.LSTM(8, 16, num_layers=depth)": lambda nn, depth: nn.LSTM(8, 16, num_layers=depth),
+    "nn.GRU(8, 16, num_layers=depth, bidirectional=True)":
+        lambda nn, depth: nn.GRU(8, 16, num_layers=depth, bidirectional=True),
+    "nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, 32), num_layers=depth)":
+        lambda nn, depth: nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, 32), num_layers=depth),
+}
+
+
+@pytest.mark.parametrize("module", list(STACKS))
+def test_an_unknown_number_of_stacked_layers_is_a_formula(module: str, tmp_path: Path) -> None:
+    """`num_layers=depth` with depth undefined: the total is a formula in depth that torch agrees with."""
+    torch = pytest.importorskip("torch")
+    import subprocess
+    import sys
+
+    source = tmp_path / "m.py"
+    source.write_text("import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                      f"        self.m = {module}\n")
+    for depth in (1, 2, 3):
+        expected = sum(p.numel() for p in STACKS[module](torch.nn, depth).parameters())
+        out = subprocess.run([sys.executable, "-m", "paramwise", str(source), "--set", f"depth={depth}", "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        assert json.loads(out)["total"] == expected
+    out = subprocess.run([sys.executable, "-m", "paramwise", str(source), "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0 and "depth" in json.loads(out.stdout)["total"]
+
+
+def test_prelu_shared_axes_must_be_axes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.py"
+    model.write_text("from keras import layers, Sequential\nm = Sequential([layers.Input((4, 4, 2)), layers.PReLU(shared_axes=[1, 3.5])])\n")
+    assert main([str(model)]) == 2
+    assert "'shared_axes' must be an axis ≥ 1 or a tuple of them, or None; got [1, 3.5]" in capsys.readouterr().err

@@ -30,7 +30,6 @@ SYMPY_ALLOWED = {
     ("formula.py", "Rational"),  # exact(): from the two ints of a Fraction
     ("formula.py", "floor"),  # floor_of(): of exact(), a sympy object
     ("formula.py", "expand"),  # simplify(): of a sympy object only
-    ("frontends/source/python/interpreter.py", "Symbol"),  # make_symbol(): from an ast.Name, an identifier by the grammar
     ("render/symbolic.py", "factor"),  # of simplify()'s sympy expression
 }
 

@@ -100,10 +100,11 @@ def signature(names: str, **defaults: Any) -> Signature:
     return tuple((name, defaults.get(name)) for name in names.split())
 
 
-def tuple_of(value: Any, rank: int, what: str) -> tuple[Any, ...]:
-    """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`."""
+def tuple_of(value: Any, rank: int, what: str, exact: bool = False) -> tuple[Any, ...]:
+    """Keras/PyTorch accept `3` or `(3, 3)`: return a tuple of length `rank`. A one-item tuple stands for
+    every axis unless `exact` (Keras refuses `kernel_size=[3]` for Conv2D; PyTorch makes a 1-D kernel of it)."""
     if isinstance(value, (list, tuple)):
-        if len(value) == 1 and rank > 1:
+        if len(value) == 1 and rank > 1 and not exact:
             return tuple(value) * rank
         if len(value) != rank:
             raise BadValue(what, f"one value or {rank} of them", value, describe(value))
@@ -180,14 +181,15 @@ STACK_LIMIT = 1024  # a stack of up to this many layers lists every layer, as to
 STACK_SHOWN = 2  # past it, the first layers are listed and the rest is one group counted by multiplication
 
 
-def stack_groups(layers: int) -> list[tuple[str, int, int]]:
+def stack_groups(layers: Any) -> list[tuple[str, int, Any]]:
     """How a stack of `layers` identical layers is listed: (label, first layer, copies). Each layer is
     `("3", 3, 1)` up to STACK_LIMIT; a longer stack (num_layers=10**12) lists its first STACK_SHOWN layers
     and then one group `("2…999999999999", 2, 999999999998)`, so its weights are never expanded one by one."""
-    if layers <= STACK_LIMIT:
+    if isinstance(layers, int) and layers <= STACK_LIMIT:
         return [(str(i), i, 1) for i in range(layers)]
-    shown = [(str(i), i, 1) for i in range(STACK_SHOWN)]
-    return shown + [(f"{STACK_SHOWN}…{layers - 1}", STACK_SHOWN, layers - STACK_SHOWN)]
+    first = STACK_SHOWN if isinstance(layers, int) else 1  # an unknown number of layers is only known to be >= 1
+    shown = [(str(i), i, 1) for i in range(first)]
+    return shown + [(f"{first}…{layers - 1}", first, layers - first)]
 
 
 def repeated(weights: list[Weight], copies: int, prefix: str = "") -> list[Weight]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, cast
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import (
@@ -20,6 +20,7 @@ from .base import (
     tuple_of,
     weight_plus_bias,
 )
+from .values import describe
 
 KERAS_CONV = (
     ("filters", REQUIRED),
@@ -84,13 +85,14 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
         a["data_format"] = str(a.get("data_format") or "channels_last").lower()
         pad = str(a["padding"]).lower()
         allowed = [p for p in paddings if p != "causal" or rank == 1]
-        if pad not in allowed:
+        if not isinstance(a["padding"], str) or pad not in allowed:
             words = " or ".join(repr(p) for p in allowed)
-            raise KindError(f"padding must be {words}; got {a['padding']!r}")
+            raise BadValue("padding", words, a["padding"], describe(a["padding"]))
         a["padding"] = pad
-    a["kernel_size"] = tuple_of(a["kernel_size"], rank, "kernel_size")
-    a["strides"] = tuple_of(a["strides"], rank, "strides")
-    a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate")
+    keras = kind.framework == "keras"
+    a["kernel_size"] = tuple_of(a["kernel_size"], rank, "kernel_size", exact=True)
+    a["strides"] = tuple_of(a["strides"], rank, "strides", exact=keras)
+    a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate", exact=keras)
 
 
 Out = TypeVar("Out")  # a shape, or a list of shapes for layers with several outputs

@@ -167,7 +167,7 @@ class Recurrent(Kind):
         h, hr, directions = factor(self.units, "h"), self.real_hidden(), self.directions
         bias = [const(2)] if self.use_bias else []
         terms = [scaled(directions * self.gates, add(factor(self.d_in, "d_in"), hr, *bias), h)]
-        if self.num_layers > 1:
+        if not (isinstance(self.num_layers, int) and self.num_layers <= 1):  # an unknown number: (N - 1) upper layers
             upper = scaled(directions, hr)
             terms.append(scaled((self.num_layers - 1) * directions * self.gates, add(upper, hr, *bias), h))
         if self.proj_size:

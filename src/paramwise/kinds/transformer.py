@@ -72,7 +72,7 @@ class Composite(Kind):
         for _, kind, copies in self.children():
             expr = plain(kind, kind.weights(None))
             if expr is not None and copies:
-                terms.append(prod(const(copies), expr) if copies > 1 else expr)
+                terms.append(expr if copies == 1 else prod(const(copies), expr))
         return add(*terms) if terms else None
 
     def check_width(self, shape: Shape, what: str = "input") -> None:

@@ -113,6 +113,7 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
     "cropping": (amounts, "a whole number or a tuple of them"),
     "shape": (shape_value, "a tuple of whole numbers ≥ 0 (None for an axis of any size)"),
     **{name: (target, "a tuple of whole numbers ≥ 1 (one of them may be -1)") for name in "target_shape unflattened_size".split()},
+    "shared_axes": (optional(one_or_many(lambda v: is_whole(v, 1))), "an axis ≥ 1 or a tuple of them, or None"),
     "dims": (lambda v: isinstance(v, (tuple, list)) and all(is_whole(x, 1) for x in v), "a tuple of axes ≥ 1"),
     "scale_factor": (optional(one_or_many(lambda v: is_real(v, more_than=0))), "a number > 0 or a tuple of them"),
     **{name: (optional(lambda v: is_real(v, 0.0)), "a number ≥ 0") for name in "eps epsilon layer_norm_eps".split()},

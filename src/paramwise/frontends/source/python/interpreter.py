@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ....errors import Diagnostic, InputError, LimitError, Location
+from ....formula import symbol
 from .builtins import (
     BINOPS,
     BRACKETS,
@@ -86,7 +87,7 @@ MAX_EXPR_DEPTH = 250  # expressions nested in expressions, across calls (`1+1+..
 RECURSION_LIMIT = 4000  # Python frames allowed while reading (the limits above stay far below it)
 # CPU seconds for evaluating one file (0: none); PARAMWISE_TIME_LIMIT, read when a reading starts, sets it as it
 # sets the CLI's. CPU time, not wall time: on a busy machine a real 10,000-layer model must not be cut short.
-TIME_LIMIT = 10.0
+TIME_LIMIT = 4.0
 
 
 def time_limit() -> float:
@@ -138,10 +139,8 @@ class Interpreter:
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""
-        import sympy
-
         self.symbols.setdefault(name, self.location(node))
-        return sympy.Symbol(name, integer=True, positive=True)
+        return symbol(name)
 
     def forget_symbol(self, name: str) -> None:
         self.symbols.pop(name, None)
