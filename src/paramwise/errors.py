@@ -107,6 +107,24 @@ WARNINGS: dict[str, str] = {
     "weights_not_read": "stored weights were not compared with the formulas (h5py is not installed)",
 }
 
+# The codes that mean something that can change the count was dropped, guessed or skipped: a report with one
+# of them is incomplete ("complete": false in JSON, the total a lower bound, exit 2 under --strict). A reader
+# that drops anything that can change a count must say so with one of these codes (or a new one added here).
+INCOMPLETE: frozenset[str] = frozenset(
+    {
+        "count_unknown",
+        "custom_weights",
+        "missing_shard",
+        "truncated",
+        "unknown_argument",
+        "unknown_layer",
+        "unknown_module",
+        "unread_module",
+        "unreadable_layer",
+        "unsupported",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Diagnostic:
