@@ -103,6 +103,7 @@ WARNINGS: dict[str, str] = {
     "unknown_size": "a size the file leaves undefined; counts that depend on it are formulas in it",
     "unread_module": "a module paramwise cannot read; its parameters are not counted",
     "unreadable_layer": "a layer whose configuration cannot be read; its count is shown as ?",
+    "unread_tensor": "a parameter or buffer made in a way paramwise does not model; it is not counted",
     "unsupported": "a Python construct the reader does not evaluate",
     "weights_not_read": "stored weights were not compared with the formulas (h5py is not installed)",
 }
@@ -121,6 +122,7 @@ INCOMPLETE: frozenset[str] = frozenset(
         "unknown_module",
         "unread_module",
         "unreadable_layer",
+        "unread_tensor",
         "unsupported",
     }
 )
