@@ -45,6 +45,8 @@ class Node:
     buffers: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     slots: dict[str, ParamRef] = field(default_factory=dict)  # a built-in module's own weights
     replaced: set[str] = field(default_factory=set)  # a built-in's submodules a subclass set to something else
+    deleted: set[str] = field(default_factory=set)  # a built-in's weights removed (`del m._parameters["weight"]`)
+    computed: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # plain tensors: weight_norm's `weight`
 
     def leaf_params(self) -> dict[str, ParamRef]:
         """The weights of a built-in module, by their PyTorch names (empty while their size is unknown)."""
@@ -62,9 +64,9 @@ class Node:
     def kept(self, slots: dict[str, ParamRef]) -> dict[str, ParamRef]:
         """Without the weights of submodules a subclass replaced (`self.decoder = nn.Linear(...)` in a
         subclass of nn.Transformer drops the built-in decoder, as torch does)."""
-        if not self.replaced:
+        if not self.replaced and not self.deleted:
             return slots
-        return {n: r for n, r in slots.items() if n.split(".")[0] not in self.replaced}
+        return {n: r for n, r in slots.items() if n.split(".")[0] not in self.replaced and n not in self.deleted}
 
     def replace_submodule(self, name: str) -> None:
         if self.kind is not None and any(n.startswith(f"{name}.") for n in self.leaf_params()):
@@ -184,17 +186,23 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name in IDENTITY_METHODS:
         return Method(lambda a, k, c: value)
     if name in ("add_module", "register_module"):
-        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"]))
+        return Method(lambda a, k, c: add_module(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"], c))
     if name == "register_buffer":
-        return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor")))
+        return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor"), c))
     if name == "register_parameter":
-        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param")))
+        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param"), c))
     if name == "training":
         return True
-    if name in node.buffers:
+    if name in node.buffers or name in node.computed:
         from .forward import constant
 
-        return constant(node.buffers[name])
+        return constant(node.buffers[name] if name in node.buffers else node.computed[name])
+    if name in ("_parameters", "_buffers", "_modules"):
+        from .tables import Table
+
+        return Table(node, name)
+    if name in node.deleted:
+        return None
     if node.kind is not None:
         params = node.leaf_params()
         if name in params:
@@ -221,9 +229,15 @@ def warn_unread(name: str, value: Any, ctx: Context) -> None:
                  "are not counted", hint="summarize the live module instead: paramwise.summary(model)")
 
 
-def register(node: Node, name: Any, value: Any) -> None:
+def add_module(node: Node, name: Any, value: Any, ctx: Context) -> None:
+    warn_unread(str(name), value, ctx)
+    register(node, name, value, ctx)
+
+
+def register(node: Node, name: Any, value: Any, ctx: Context | None = None) -> None:
     """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
     name = str(name)
+    node.computed.pop(name, None)
     if is_module(value):
         node.params.pop(name, None)
         node.replace_submodule(name)
@@ -237,12 +251,21 @@ def register(node: Node, name: Any, value: Any) -> None:
     elif value is None and name in node.children:
         node.children[name] = None
     elif value is None:
-        node.replace_submodule(name)
+        remove(node, name)
     elif name in node.buffers:
-        add_buffer(node, name, value)
+        add_buffer(node, name, value, ctx)
 
 
-def add_buffer(node: Node, name: Any, tensor: Any) -> None:
+def remove(node: Node, name: str) -> None:
+    """`register_parameter(name, None)`, `m.bias = None`, `del m._parameters[name]`: the tensor is gone."""
+    node.params.pop(name, None)
+    node.buffers.pop(name, None)
+    if node.kind is not None and name in node.leaf_params():
+        node.deleted.add(name)
+    node.replace_submodule(name)
+
+
+def add_buffer(node: Node, name: Any, tensor: Any, ctx: Context | None = None) -> None:
     from .forward import shape_of
 
     shape = shape_of(tensor)
@@ -250,6 +273,9 @@ def add_buffer(node: Node, name: Any, tensor: Any) -> None:
         node.buffers[str(name)] = shape
     elif tensor is None:
         node.buffers.pop(str(name), None)
+    elif ctx is not None:
+        ctx.warn("unread_tensor", f"buffer '{name}' of {node.type_name} is made from a value paramwise cannot read "
+                 f"({preview(tensor)}); it is not counted", hint="make it with torch.zeros(...) of sizes the file gives")
 
 
 def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
@@ -303,7 +329,11 @@ class ModuleObj(HostValue):
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         warn_unread(name, value, ctx)
-        register(self.node, name, value)
+        register(self.node, name, value, ctx)
+
+    def py_delattr(self, name: str, ctx: Context) -> None:
+        remove(self.node, name)
+        self.node.children.pop(name, None)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
         from .containers import item
@@ -335,6 +365,21 @@ class ModuleClass(HostValue):
     def __repr__(self) -> str:
         return f"<class nn.{self.type_name}>"
 
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "__init__":  # nn.Linear.__init__(self, 8, 4) in a subclass
+            return Method(lambda a, k, c: self.explicit_init(a, k, c))
+        if name == "from_pretrained" and self.type_name in ("Embedding", "EmbeddingBag"):
+            from .parametrize import from_pretrained
+
+            return Method(lambda a, k, c: from_pretrained(self, a, k, c))
+        return super().py_getattr(name, ctx)
+
+    def explicit_init(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        instance = args[0] if args else None
+        if not isinstance(instance, Instance) or node_of(instance) is None:
+            raise ctx.error(f"nn.{self.type_name}.__init__ needs the module being made (self) first")
+        self.py_instance_init(instance, list(args[1:]), kwargs, ctx)
+
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         node = Node(self.type_name, ctx.location, self.behavior)
         self.fill(node, args, kwargs, ctx)
@@ -352,7 +397,7 @@ class ModuleClass(HostValue):
         if isinstance(value, Instance):
             return any(base is self for base in value.cls.mro())
         node = node_of(value)
-        return node is not None and (self.type_name == "Module" or node.type_name == self.type_name)
+        return node is not None and (self.type_name == "Module" or node.type_name.removeprefix("Parametrized") == self.type_name)
 
     # -- a class of the file derives from this one ------------------------------------------------
     def py_new_instance(self, instance: Instance, ctx: Context) -> None:
@@ -376,9 +421,15 @@ class ModuleClass(HostValue):
         node = node_of(instance)
         if node is not None:
             warn_unread(name, value, ctx)
-            register(node, name, value)
+            register(node, name, value, ctx)
             if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
                 instance.attrs.pop(name, None)
+
+    def py_instance_delattr(self, instance: Instance, name: str, ctx: Context) -> None:
+        node = node_of(instance)
+        if node is not None:
+            remove(node, name)
+            node.children.pop(name, None)
 
     def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         from .forward import call_module

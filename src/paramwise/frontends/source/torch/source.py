@@ -34,6 +34,8 @@ from .forward import (
 )
 from .inner import inner_layers
 from .modules import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
+from .parametrize import NAMESPACES as UTILS_NAMESPACES
+from .parametrize import resolve_utils
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
@@ -163,6 +165,10 @@ def resolve(dotted: str) -> Any:
         return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
     if parts[0] != "torch":
         return None
+    if dotted.startswith("torch.nn.utils"):
+        found = resolve_utils(dotted)
+        if found is not None or dotted in UTILS_NAMESPACES:
+            return found or TorchNamespace(dotted)
     if any(dotted == m or dotted.startswith(m + ".") for m in NO_OP_MODULES):
         return TorchNamespace(dotted) if len(parts) <= 3 else Opaque(dotted)
     scope = [p for p in parts[1:-1] if p not in ("modules", "parameter", "container", "module")]
@@ -334,8 +340,9 @@ def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> La
 
 
 def has_extras(node: Node) -> bool:
-    """A subclass of a built-in module that adds parameters, buffers or modules: a container of its tensors."""
-    return bool(node.params or node.buffers or node.children)
+    """A subclass of a built-in module that adds parameters, buffers or modules, or a built-in whose tensors
+    changed (weight_norm, `del m._parameters["weight"]`): a container of its tensors."""
+    return bool(node.params or node.buffers or node.children or node.deleted)
 
 
 def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> list[Layer]:
