@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Diagnostic, Location
+from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
 from .formula import Dim, json_count, render_count
 from .ir import Shape, Weight
 
@@ -61,6 +61,31 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """One thing a reading did not count: `what` (the reader's message), `where`, `why` (the code's meaning)."""
+
+    code: str
+    what: str
+    location: Location | None
+    why: str
+
+    @property
+    def where(self) -> str:
+        return str(self.location) if self.location else ""
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "what": self.what,
+            "why": self.why,
+            "line": loc.line if loc and loc.line else None,
+            "col": loc.col if loc and loc.line else None,
+            "path": loc.path if loc and loc.path else None,
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     framework: str
     model: str
@@ -81,6 +106,22 @@ class Report:
     def layers(self) -> tuple[Row, ...]:
         return self.rows
 
+    @property
+    def unread(self) -> tuple[Unread, ...]:
+        """What the reading dropped, guessed or skipped that can change the count (empty: the count is complete).
+        Every warning whose code is in errors.INCOMPLETE, and any counted row whose count is unknown."""
+        found = [Unread(w.code, w.message, w.location, WARNINGS.get(w.code, "")) for w in self.warnings if w.code in INCOMPLETE]
+        named = {w.message for w in self.warnings if w.code in INCOMPLETE}
+        for r in counted_rows(self):
+            if r.params is None and not any(f"'{r.name}'" in m for m in named):
+                found.append(Unread("count_unknown", f"{r.type} '{r.name}': its count is unknown", r.location, WARNINGS["count_unknown"]))
+        return tuple(found)
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing that can change the count was left unread: the total is the framework's."""
+        return not self.unread
+
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
@@ -93,6 +134,8 @@ class Report:
             "buffers": json_or_none(self.buffers),
             "total_bytes": json_or_none(self.total_bytes),
             "symbols": list(self.symbols),
+            "complete": self.complete,
+            "unread": [u.to_json() for u in self.unread],
             **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
             "layers": [r.to_json() for r in self.rows],
             "warnings": [w.to_json() for w in self.warnings],

@@ -11,7 +11,7 @@ from ..render.check import render_text, to_json
 from ..teach.check import check, parse_claims
 from ..teach.mistakes import CATALOGUE
 from .limits import read_limits
-from .options import add_common_arguments, load
+from .options import add_common_arguments, load, strict_exit
 
 EPILOG = """\
 examples:
@@ -63,4 +63,4 @@ def check_claims(args: argparse.Namespace) -> int:
         if not args.quiet:
             for w in list(report.warnings) + list(diagnosis.pitfalls):
                 print(w.render(), file=sys.stderr)
-    return EXIT_OK if diagnosis.correct else EXIT_CHECK_FAILED
+    return strict_exit(report, args.strict) or (EXIT_OK if diagnosis.correct else EXIT_CHECK_FAILED)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import Diagnostic, InputError
+from ..errors import EXIT_INPUT, Diagnostic, InputError
 from ..formula import symbol
 from ..frontends import Found, ReadOptions, read_path
 from ..infer import infer
@@ -34,6 +34,7 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks (the exit code stays the same)")
     p.add_argument("--quiet", action="store_true", help="do not print warnings")
     p.add_argument("--no-limits", action="store_true", help="read without the time and memory limits (a huge real model)")
+    p.add_argument("--strict", action="store_true", help="exit 2 when the reading is incomplete (something that can change the count was not read)")
 
 
 INTEGER = re.compile(r"[+-]?[0-9][0-9_]{0,99}")
@@ -133,6 +134,19 @@ def load(args: argparse.Namespace) -> tuple[Graph, Report]:
     """Read the model the arguments name: its graph (kinds and all) and its Report."""
     graph, _ = read_model(args)
     return graph, infer(graph)
+
+
+def strict_exit(report: Report, strict: bool) -> int | None:
+    """Under --strict, an incomplete reading is an error: say what was not read (stderr) and give exit 2."""
+    if not strict or report.complete:
+        return None
+    unread = report.unread
+    lines = [f"error: the reading is incomplete: {len(unread)} thing{'s' if len(unread) != 1 else ''} that can change the count "
+             "not read (--strict)"]
+    lines += [f"  {u.where + ': ' if u.where else ''}{u.what}" for u in unread]
+    lines.append("  hint: each warning above says what to do; without --strict the totals are shown as lower bounds")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_INPUT
 
 
 def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:

@@ -22,7 +22,15 @@ from ..teach.pitfalls import with_pitfalls
 from ..teach.symbolic import read_symbolic
 from ..teach.symbolic import summarize as summarize_symbolic
 from .limits import read_limits
-from .options import add_common_arguments, load, load_report, print_warnings, read_options, table_width
+from .options import (
+    add_common_arguments,
+    load,
+    load_report,
+    print_warnings,
+    read_options,
+    strict_exit,
+    table_width,
+)
 
 DESCRIPTION = """\
 Count and explain a neural network's parameters, layer by layer, without running it.
@@ -86,7 +94,7 @@ def list_models(found: list[Found]) -> str:
             continue
         report = infer(f.graph)
         total = report.total if isinstance(report.total, int) else str(report.total)
-        total_text = f"{total:,}" if isinstance(total, int) else total
+        total_text = (f"{total:,}" if isinstance(total, int) else total) if report.complete else f"at least {total:,}" if isinstance(total, int) else f"at least {total}"
         lines.append(f"{f.name}: {f.graph.meta.get('model_type', f.graph.framework)} '{f.graph.name}', {total_text} parameters")
     return "\n".join(lines) + "\n"
 
@@ -111,7 +119,7 @@ def summarize(args: argparse.Namespace) -> int:
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
     print_warnings(report.warnings, args.quiet)
-    return EXIT_OK
+    return strict_exit(report, args.strict) or EXIT_OK
 
 
 def run_symbolic(args: argparse.Namespace) -> int:
@@ -124,7 +132,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_symbolic(summary))
     print_warnings(report.warnings, args.quiet)
-    return EXIT_OK
+    return strict_exit(report, args.strict) or EXIT_OK
 
 
 def run_as(args: argparse.Namespace) -> int:
@@ -137,4 +145,4 @@ def run_as(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(render_conversion(report, convert_report(graph, report)))
     print_warnings(report.warnings, args.quiet)
-    return EXIT_OK
+    return strict_exit(report, args.strict) or EXIT_OK

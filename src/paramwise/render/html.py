@@ -6,7 +6,7 @@ from html import escape
 
 from ..report import Report, bytes_text, shape_text
 from . import View, visible_rows
-from .table import count_text
+from .table import count_text, incomplete_banner, total_text
 
 
 def render_html(report: Report, view: View | None = None) -> str:
@@ -26,7 +26,8 @@ def render_html(report: Report, view: View | None = None) -> str:
         f"<div class='paramwise'><b>Model: {escape(report.model)}</b>"
         "<table><thead><tr><th>Layer (type)</th><th>Output Shape</th><th>Param #</th><th>Arithmetic</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f"<p>Total params: {escape(count_text(report.total))} ({escape(bytes_text(report.total_bytes))})<br>"
-        f"Trainable params: {escape(count_text(report.trainable))}<br>"
-        f"Non-trainable params: {escape(count_text(report.non_trainable))}</p></div>"
+        + (f"<p><b>{escape(incomplete_banner(report))}</b></p>" if not report.complete else "")
+        + f"<p>Total params: {escape(total_text(report, report.total))} ({escape(total_text(report, report.total_bytes, bytes_text))})<br>"
+        f"Trainable params: {escape(total_text(report, report.trainable))}<br>"
+        f"Non-trainable params: {escape(total_text(report, report.non_trainable))}</p></div>"
     )

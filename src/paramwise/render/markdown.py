@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..report import Report, bytes_text, shape_text
 from . import View, visible_rows
-from .table import count_text
+from .table import count_text, incomplete_banner, total_text
 
 
 def render_markdown(report: Report, view: View | None = None) -> str:
@@ -19,12 +19,14 @@ def render_markdown(report: Report, view: View | None = None) -> str:
         name = "&nbsp;&nbsp;" * r.depth + f"{r.name} ({r.type})"
         arithmetic = r.explanation if r.params else ""
         lines.append(f"| {name} | `{shape_text(r.output_shape)}` | {count_text(r.params)} | {arithmetic} |")
+    lines.append("")
+    if not report.complete:
+        lines += [f"> **{incomplete_banner(report)}**", ""]
     lines += [
-        "",
-        f"- Total params: {count_text(report.total)} ({bytes_text(report.total_bytes)})",
-        f"- Trainable params: {count_text(report.trainable)}",
-        f"- Non-trainable params: {count_text(report.non_trainable)}",
+        f"- Total params: {total_text(report, report.total)} ({total_text(report, report.total_bytes, bytes_text)})",
+        f"- Trainable params: {total_text(report, report.trainable)}",
+        f"- Non-trainable params: {total_text(report, report.non_trainable)}",
     ]
     if report.buffers:
-        lines.append(f"- Buffers: {count_text(report.buffers)}")
+        lines.append(f"- Buffers: {total_text(report, report.buffers)}")
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..formula import render_count
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
 
 def count_text(value: Any) -> str:
     return "?" if value is None else render_count(value)
+
+
+def total_text(report: Report, value: Any, text: Callable[[Any], str] = count_text) -> str:
+    """A total as text: `≥ 1,290` when the reading is incomplete (what was not read can only add to it)."""
+    return text(value) if report.complete else f"≥ {text(value)}"
+
+
+def incomplete_banner(report: Report) -> str:
+    """One line saying why the totals are lower bounds, or "" when the reading is complete."""
+    unread = report.unread
+    if not unread:
+        return ""
+    first = unread[0]
+    what = first.what if len(first.what) <= 50 else first.what[:47] + "..."
+    where = f"line {first.location.line}:{first.location.col}: " if first.location and first.location.line else ""
+    things = "1 thing" if len(unread) == 1 else f"{len(unread)} things"
+    return f"Incomplete: {things} not counted; totals are lower bounds ({where}{what})"
 
 
 def render_renderables(report: Report, view: View | None = None) -> list[Any]:
@@ -87,12 +105,15 @@ def totals(report: Report) -> Text:
     from rich.text import Text
 
     text = Text()
-    size = bytes_text(report.total_bytes)
-    text.append(f" Total params: {count_text(report.total)} ({size})\n", style="bold")
-    text.append(f" Trainable params: {count_text(report.trainable)}\n")
-    text.append(f" Non-trainable params: {count_text(report.non_trainable)}\n")
+    size = total_text(report, report.total_bytes, bytes_text)
+    banner = incomplete_banner(report)
+    if banner:
+        text.append(f" {banner}\n", style="bold yellow")
+    text.append(f" Total params: {total_text(report, report.total)} ({size})\n", style="bold")
+    text.append(f" Trainable params: {total_text(report, report.trainable)}\n")
+    text.append(f" Non-trainable params: {total_text(report, report.non_trainable)}\n")
     if report.buffers:
-        text.append(f" Buffers: {count_text(report.buffers)}\n")
+        text.append(f" Buffers: {total_text(report, report.buffers)}\n")
     for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
         text.append(f" {dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})\n")
     if report.symbols:
