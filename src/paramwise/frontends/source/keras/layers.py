@@ -13,12 +13,13 @@ from .... import kinds
 from ....errors import BadValue, InputError, KindError, Location
 from ....infer import apply_call
 from ....ir import Layer, Shape, TensorRef
-from ....kinds.rows import Input, Submodel, Unknown
+from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
 from ..python.values import Context, HostValue, Instance, Opaque
+from . import tensors as shapes
 
-KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
+KERAS_ROOTS = ("keras", "tensorflow", "tf_keras", "keras_core")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",
                "kernel_initializer", "bias_initializer", "mode", "dtype"}
 STRING_VALUES = {"same", "valid", "causal", "relu", "softmax", "sigmoid", "tanh", "linear", "elu", "selu", "gelu",
@@ -71,6 +72,14 @@ class Session:
         tensors = [KTensor(self, TensorRef(index, i)) for i in range(len(outs))]
         return tensors if isinstance(out, list) else tensors[:1]
 
+    def op(self, what: str, inputs: list[KTensor], shape: Shape | list[Shape], ctx: Context) -> Any:
+        """A parameter-free operation (`x[..., :n]`, `ops.reshape`) whose output shape was worked out from the source."""
+        kind = TensorOp("keras", "TensorOp", {"op": what, "result": list(shape) if isinstance(shape, list) else tuple(shape)})
+        layer = LayerObj(self, "TensorOp", kind, self.auto_name("tensor_op"), ctx.location)
+        layer.hidden = True
+        outs = self.record(layer, inputs, ctx)
+        return outs if isinstance(shape, list) else outs[0]
+
     def make_input(self, shape: Shape, name: str | None, ctx: Context, hidden: bool = False) -> KTensor:
         layer = LayerObj(self, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), name or self.auto_name("input_layer"), ctx.location)
         layer.hidden = hidden
@@ -95,20 +104,75 @@ class KTensor(HostValue):
             return tuple(self.shape_of())
         if name == "ndim":
             return len(self.shape_of())
+        if name == "size":
+            return shapes.size(self.shape_of())
+        if name == "T":
+            return self.session.op("transpose", [self], self.shape_of()[::-1], ctx)
+        if name in METHODS:
+            return TensorMethod(self, name)
         return Opaque(f"tensor.{name}")
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
-        return Opaque("tensor slice")
+        try:
+            shape = shapes.index_shape(self.shape_of(), key)
+        except shapes.ShapeError:
+            return Opaque("tensor slice")
+        return self.session.op("getitem", [self], shape, ctx)
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        """`x + y`, `x * 2`: element-wise, so the shape is the (broadcast) shape of the tensor operand."""
-        tensors = [v for v in (left, right) if isinstance(v, KTensor)]
-        if len(tensors) == 1:
-            return tensors[0]
-        kind = kinds.make("keras", "BroadcastOp", [], {})[0]  # keras.ops broadcasting, not the Add layer's
-        layer = LayerObj(self.session, "Add", kind, self.session.auto_name("add"), ctx.location)
+        return tensor_binop(self.session, op, left, right, ctx)
+
+
+# methods of a tensor (or a NumPy array) that keep or change its shape as the function of that name does
+METHODS = {"reshape": "reshape", "astype": "cast", "numpy": "identity", "transpose": "transpose", "sum": "sum",
+           "mean": "mean", "max": "max", "min": "min", "squeeze": "squeeze", "flatten": "flatten", "copy": "identity"}
+
+
+class TensorMethod(HostValue):
+    def __init__(self, tensor: KTensor, name: str) -> None:
+        self.tensor = tensor
+        self.name = name
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        name = METHODS[self.name]
+        if name == "reshape" and len(args) > 1:
+            args = [tuple(args)]
+        try:
+            shape = shapes.shape_result(name, [self.tensor.shape_of()], [self.tensor, *args], kwargs)
+        except shapes.ShapeError as e:
+            raise shapes.shape_failed(self.name, e, ctx.location) from e
+        return self.tensor.session.op(name, [self.tensor], shape, ctx)
+
+
+def shape_of_value(value: Any) -> Shape | None:
+    """The shape of a tensor-like value (a tensor, a weight), or None for anything else."""
+    shape = getattr(value, "shape_of", None)
+    return shape() if callable(shape) and isinstance(value, HostValue) else None
+
+
+def tensor_binop(session: Session, op: type, left: Any, right: Any, ctx: Context) -> Any:
+    """`x + y`, `x * 2`, `x @ w`: element-wise (the broadcast shape of the tensor operands) or a matrix product."""
+    sides = [s for s in (shape_of_value(left), shape_of_value(right)) if s is not None]
+    tensors = [v for v in (left, right) if isinstance(v, KTensor)]
+    if isinstance(left, Opaque) or isinstance(right, Opaque):
+        return Opaque("arithmetic")
+    try:
+        if op is ast.MatMult:
+            if len(sides) != 2:
+                raise shapes.ShapeError("@ needs two tensors")
+            shape = shapes.matmul(sides[0], sides[1])
+        else:
+            shape = shapes.broadcast(sides)
+    except shapes.ShapeError as e:
+        raise shapes.shape_failed("@" if op is ast.MatMult else "arithmetic", e, ctx.location) from e
+    if len(tensors) == 1 and tuple(tensors[0].shape_of()) == tuple(shape):
+        return tensors[0]
+    if len(tensors) == 2 and op is not ast.MatMult and len(sides) == 2:  # keras.ops broadcasting, not the Add layer's
+        kind = kinds.make("keras", "BroadcastOp", [], {})[0]
+        layer = LayerObj(session, "Add", kind, session.auto_name("add"), ctx.location)
         layer.hidden = True
-        return self.session.record(layer, tensors, ctx)[0]
+        return session.record(layer, tensors, ctx)[0]
+    return session.op("matmul" if op is ast.MatMult else "arithmetic", tensors, shape, ctx)
 
 
 class LayerObj(HostValue):
@@ -140,7 +204,7 @@ class LayerObj(HostValue):
         if not tensors:
             raise ctx.error(f"{self.type_name} '{self.name}' was called without a tensor", hint="call a layer on the output of keras.Input(...) or another layer")
         if self.model is not None:
-            self.model.ensure_built(tensors[0].shape_of(), ctx)
+            self.model.build_for_call(args, kwargs, ctx)
         if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
             for base in self.kind.attrs.get("sublayer_names", ()):
                 self.session.auto_name(base)
@@ -166,11 +230,30 @@ class LayerObj(HostValue):
 
 
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
+    """The tensors in a call's arguments, in order: in lists, tuples and dicts (`{"a": x}`) too."""
     out: list[KTensor] = []
+
+    def keep(t: KTensor) -> KTensor:
+        out.append(t)
+        return t
+
     for value in [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]:
-        items = value if isinstance(value, (list, tuple)) else [value]
-        out.extend(v for v in items if isinstance(v, KTensor))
+        walk_tensors(value, keep)
     return out
+
+
+def walk_tensors(value: Any, fn: Any, depth: int = 0) -> Any:
+    """`value` with each tensor in it replaced by `fn(tensor)` (lists, tuples and dicts are walked)."""
+    if isinstance(value, KTensor):
+        return fn(value)
+    if depth > 8:
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [walk_tensors(v, fn, depth + 1) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {k: walk_tensors(v, fn, depth + 1) for k, v in value.items()}
+    return value
 
 
 class LayerClass(HostValue):
@@ -192,7 +275,7 @@ class LayerClass(HostValue):
         trainable = kwargs.pop("trainable", True)
         found = kinds.lookup("keras", self.type_name)
         own = {p for p, _ in found[0].signatures.get("keras", ())} if found else set()  # Embedding's input_dim
-        input_shape = _input_shape({k: v for k, v in kwargs.items() if k not in own})
+        input_shape = input_shape_of({k: v for k, v in kwargs.items() if k not in own})
         for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
             if key not in own:
                 kwargs.pop(key, None)
@@ -238,7 +321,7 @@ class LayerClass(HostValue):
         pass
 
 
-def _input_shape(kwargs: dict[str, Any]) -> Shape | None:
+def input_shape_of(kwargs: dict[str, Any]) -> Shape | None:
     if kwargs.get("batch_input_shape") is not None:
         return tuple(kwargs["batch_input_shape"])
     if kwargs.get("input_shape") is not None:
@@ -314,14 +397,6 @@ class MergeFunction(HostValue):
         tensors = args[0] if args else kwargs.pop("inputs")
         layer = LayerClass(self.session, self.type_name).py_call(list(args[1:]), kwargs, ctx)
         return layer.py_call([tensors], {}, ctx)
-
-
-class Passthrough(HostValue):
-    """An element-wise function (`tf.nn.relu`, `keras.ops.relu` ...): the tensor keeps its shape."""
-
-    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        tensors = collect_tensors(args, {"x": kwargs.get("x")} if "x" in kwargs else {})
-        return tensors[0] if tensors else Opaque("function result")
 
 
 class ConstantFunction(HostValue):

@@ -8,8 +8,7 @@ from typing import Any
 
 from ....errors import InputError, Location
 from ....ir import Call, Graph, Shape, TensorRef
-from ...files.keras_config import snake_case
-from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from ..python.values import Context, HostValue, Instance, Opaque
 from .layers import (
     InputLayerValue,
     KTensor,
@@ -57,6 +56,12 @@ class ModelBase:
 
     def ensure_built(self, shape: Shape, ctx: Context) -> None:
         pass
+
+    def build_for_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        """Build the model the first time it is called (on the shape of its first input)."""
+        tensors = collect_tensors(args, kwargs)
+        if tensors and not self.is_built():
+            self.ensure_built(tensors[0].shape_of(), ctx)
 
     def to_graph(self) -> Graph:
         if not self.is_built():
@@ -136,7 +141,24 @@ class ModelBase:
             return outs[0] if name == "output" and len(outs) == 1 else outs
         if name == "build":
             return Method(lambda a, k, c: self.build_from(a[0] if a else k.get("input_shape"), c))
+        if name == "get_layer":
+            return Method(lambda a, k, c: self.get_layer(a[0] if a else k.get("name"), a[1] if len(a) > 1 else k.get("index"), c))
         return Opaque(f"{self.name}.{name}")
+
+    def get_layer(self, name: Any, index: Any, ctx: Context) -> Any:
+        """`model.get_layer("conv1")` or `get_layer(index=3)`: the layer itself, so `.trainable = False` sticks."""
+        shown = [obj for obj in self.ordered_layers() if not obj.hidden or (self.shows_inputs and obj.type_name == "InputLayer")]
+        if isinstance(index, int) and not isinstance(index, bool):
+            if not -len(shown) <= index < len(shown):
+                raise ctx.error(f"get_layer(index={index}): the model has {len(shown)} layers")
+            found = shown[index]
+        else:
+            match = [obj for obj in shown if obj.name == name]
+            if not match:
+                names = ", ".join(obj.name for obj in shown[:12])
+                raise ctx.error(f"model '{self.name}' has no layer named {name!r}", hint=f"its layers: {names}")
+            found = match[0]
+        return found.model if found.model is not None else found
 
     def build_from(self, shape: Any, ctx: Context) -> None:
         if isinstance(shape, (list, tuple)):
@@ -254,7 +276,7 @@ def as_layer_obj(item: Any, ctx: Context) -> LayerObj:
         return item
     if isinstance(item, ModelBase):
         return item.as_layer()
-    if isinstance(item, Instance) and isinstance(item.host, SubclassState):
+    if isinstance(item, Instance) and isinstance(item.host, ModelBase):
         return item.host.as_layer()
     raise ctx.error(f"a Sequential model takes layers; got {item!r}", hint="check the list passed to Sequential")
 
@@ -307,124 +329,3 @@ class SequentialClass(HostValue):
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         items = args[0] if args else kwargs.get("layers") or []
         return SequentialObj(self.session, list(items), checked_name(kwargs.get("name"), ctx), ctx)
-
-
-class SubclassState(ModelBase):
-    """A user class derived from keras.Model or keras.layers.Layer: layers tracked as attributes are set."""
-
-    def __init__(self, session: Session, instance: Instance, is_layer: bool, ctx: Context) -> None:
-        self.session = session
-        self.instance = instance
-        self.type_name = instance.cls.name
-        self.name = session.auto_name(snake_case(instance.cls.name))
-        self.location = ctx.location
-        self.tracked: list[LayerObj] = []
-        self.tracked_ids: set[int] = set()
-        self.input: list[KTensor] = []
-        self.output: list[KTensor] = []
-        self.functional: FunctionalObj | None = None
-        self.trainable = True
-        self.layer_obj = None
-        self.is_layer = is_layer
-        if not is_layer:
-            session.models.append(instance)
-
-    def track(self, value: Any) -> None:
-        items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
-        for item in items:
-            obj = None
-            if isinstance(item, LayerObj):
-                obj = item
-            elif isinstance(item, ModelBase):
-                obj = item.as_layer()
-            elif isinstance(item, Instance) and isinstance(item.host, SubclassState):
-                obj = item.host.as_layer()
-            if obj is not None and id(obj) not in self.tracked_ids:
-                self.tracked_ids.add(id(obj))
-                self.tracked.append(obj)
-
-    def input_tensors(self) -> list[KTensor]:
-        return self.functional.inputs if self.functional else self.input
-
-    def output_tensors(self) -> list[KTensor]:
-        return self.functional.outputs if self.functional else self.output
-
-    def row_layers(self) -> list[LayerObj]:
-        return [] if self.functional else list(self.tracked)
-
-    def unbuilt_hint(self) -> str:
-        return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
-
-    def ensure_built(self, shape: Shape, ctx: Context) -> None:
-        if self.output or self.functional:
-            return
-        x = self.session.make_input(tuple(shape), None, ctx, hidden=True)
-        self.trace([x], ctx)
-
-    def trace(self, inputs: list[KTensor], ctx: Context) -> None:
-        found, method = self.instance.cls.lookup("call")
-        if not found or not isinstance(method, Function):
-            raise ctx.error(f"class {self.instance.cls.name} has no call() method to follow")
-        self.input = inputs
-        result = ctx.call(BoundMethod(method, self.instance), list(inputs))
-        self.output = collect_tensors([result], {})
-        if not self.output:
-            raise ctx.error(f"{self.instance.cls.name}.call() did not return a tensor paramwise could follow")
-
-
-class ModelClass(HostValue):
-    """`keras.Model` (functional when called with inputs and outputs) and `keras.layers.Layer` as bases."""
-
-    def __init__(self, session: Session, is_layer: bool = False) -> None:
-        self.session = session
-        self.is_layer = is_layer
-
-    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        inputs = args[0] if args else kwargs.get("inputs")
-        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
-        return FunctionalObj(self.session, inputs, outputs, checked_name(kwargs.get("name"), ctx), ctx)
-
-    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
-        instance.host = SubclassState(self.session, instance, self.is_layer, ctx)
-
-    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
-        state: SubclassState = instance.host
-        name = checked_name(kwargs.get("name"), ctx)
-        if name:
-            state.name = name
-        inputs = args[0] if args else kwargs.get("inputs")
-        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
-        if inputs is not None and outputs is not None:
-            state.functional = FunctionalObj(self.session, inputs, outputs, state.name, ctx)
-            self.session.models.remove(state.functional)
-
-    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
-        if name == "trainable":
-            instance.host.set_trainable(value)
-        else:
-            instance.host.track(value)
-
-    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
-        state: SubclassState = instance.host
-        if name == "add_weight":
-            ctx.warn("custom_weights", f"{instance.cls.name} creates weights with add_weight(); they are not counted")
-            return Method(lambda a, k, c: Opaque("weight"))
-        return state.common_attr(name, ctx)
-
-    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        state: SubclassState = instance.host
-        tensors = collect_tensors(args, kwargs)
-        if not tensors:
-            return Opaque(f"{state.name}()")
-        if not state.is_built():
-            state.ensure_built(tensors[0].shape_of(), ctx)
-        return state.call_as_layer(args, kwargs, ctx)
-
-
-def model_of(value: Any) -> ModelBase | None:
-    """The model behind a value the file bound to a name, if it is one."""
-    if isinstance(value, ModelBase):
-        return value
-    if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
-        return value.host
-    return None

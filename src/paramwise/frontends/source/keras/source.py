@@ -27,17 +27,20 @@ from .layers import (
     InputFunction,
     LayerClass,
     MergeFunction,
-    Passthrough,
     Session,
 )
-from .models import ModelClass, SequentialClass, model_of
+from .models import SequentialClass
+from .ops import NumpyModule, OpsFunction, tensor_shape
+from .subclass import ModelClass, model_of
+from .tensors import ALL_FUNCTIONS
 
 # names that pasted code uses without importing them
 IMPLIED_IMPORTS = {
     "tf": "tensorflow", "keras": "keras", "layers": "keras.layers", "models": "keras.models", "K": "keras.backend",
     "Sequential": "keras.models.Sequential", "Model": "keras.models.Model", "Input": "keras.layers.Input",
 }
-IMPORT_PATTERN = re.compile(r"^\s*(import|from)\s+(keras|tensorflow|tf_keras)\b", re.M)
+IMPORT_PATTERN = re.compile(r"^\s*(import|from)\s+(keras|tensorflow|tf_keras|keras_core)\b", re.M)
+OPS_SCOPES = ("ops", "nn", "math", "backend", "activations", "numpy", "linalg", "image", "random")
 
 
 def sniff(path: str, head: bytes) -> bool:
@@ -68,6 +71,11 @@ class Module(HostValue):
 def resolve(session: Session, dotted: str) -> Any:
     """What a dotted Keras/TensorFlow name means here; None for names outside Keras."""
     parts = dotted.split(".")
+    if parts[0] == "numpy" and len(parts) <= 3:
+        module = NumpyModule(session, "numpy")
+        for part in parts[1:]:
+            module = module.py_getattr(part, Context(session.interp, None))
+        return module
     if parts[0] not in KERAS_ROOTS:
         return None
     parts = ["keras"] + [p for p in parts if p not in KERAS_ROOTS + ("python", "src", "api", "_v2", "v2", "compat", "v1")]
@@ -92,13 +100,26 @@ def resolve(session: Session, dotted: str) -> Any:
             return LayerClass(session, last)
     if last in CONSTANT_FUNCTIONS and (not scope or scope[-1] in ("ops", "random", "numpy")):
         return ConstantFunction(session)
-    if last in ELEMENTWISE_FUNCTIONS and scope and scope[-1] in ("nn", "ops", "activations", "math", "backend"):
-        return Passthrough()
+    if last == "TensorShape":
+        return FrameworkFunction(tensor_shape)
+    if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
+            not scope or scope[-1] in OPS_SCOPES):
+        return OpsFunction(session, last)
     if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications"):
         return Module(session, f"keras.{last}")
     if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn"):
         return Module(session, ".".join(parts))
     return None
+
+
+class FrameworkFunction(HostValue):
+    """A function of the framework modelled by a plain Python function of its arguments."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.fn(args, kwargs)
 
 
 def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:

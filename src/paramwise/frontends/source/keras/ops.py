@@ -1,0 +1,197 @@
+"""`keras.ops`, `tf.*` and NumPy functions on tensors and arrays, followed by shape only.
+
+NumPy arrays made in the file (`np.zeros((100, 28, 28))`, `np.random.rand(1, 2)`) are tensors of that shape,
+so `x_train.shape[1:]` is known and a model called on one is built for it. Data the file loads (`np.load`,
+`np.unique(y)`) stays opaque: a size taken from it is never a silent 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..python.values import Context, HostValue, Opaque
+from . import tensors as shapes
+from .layers import KTensor, Session, shape_of_value
+
+NUMPY_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "complex64"}
+NUMBER_FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "round", "abs", "maximum",
+                    "minimum", "sum", "max", "min", "power", "floor_divide", "mod"}
+MAKERS = {"zeros", "ones", "empty", "full", "rand", "randn", "random", "random_sample", "normal", "uniform", "randint",
+          "standard_normal", "integers", "array", "asarray", "constant", "convert_to_tensor", "linspace", "arange",
+          "range", "eye", "identity", "zeros_like", "ones_like", "empty_like", "full_like"}
+MAX_ITEMS = 1 << 16  # an array literal is walked item by item up to this many
+
+
+class OpsFunction(HostValue):
+    """One function of `keras.ops`, `tf`, `tf.math`, `K` (the Keras backend) or NumPy."""
+
+    def __init__(self, session: Session, name: str) -> None:
+        self.session = session
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        name = self.name
+        if name in ("shape", "int_shape"):
+            shape = shape_of_value(args[0]) if args else None
+            return tuple(shape) if shape is not None else Opaque(f"{name}()")
+        if name in MAKERS:
+            return make_array(self.session, name, args, kwargs, ctx)
+        if name in ("concatenate", "concat", "stack") and args and isinstance(args[0], (list, tuple)):
+            items = [shape_of_value(a) for a in args[0]]
+            if not items or any(s is None for s in items):
+                return Opaque(f"{name}()")
+            try:
+                shape = shapes.list_result(name, [s for s in items if s is not None], list(args), kwargs)
+            except shapes.ShapeError as e:
+                raise shapes.shape_failed(name, e, ctx.location) from e
+            return self.session.op(name, [t for t in args[0] if isinstance(t, KTensor)], shape, ctx)
+        arg_shapes = [shape_of_value(a) for a in args]
+        if not any(s is not None for s in arg_shapes):
+            return numbers(name, args, kwargs)
+        if any(isinstance(a, Opaque) for a in args):
+            return Opaque(f"{name}()")
+        tensors = [a for a in args if isinstance(a, KTensor)]
+        try:
+            if name in ("split", "unstack"):
+                first = arg_shapes[0]
+                if first is None:
+                    raise shapes.ShapeError("the first argument is not a tensor")
+                if name == "unstack":
+                    axis = shapes.axis_of(kwargs.get("axis", args[1] if len(args) > 1 else 0), len(first))
+                    if not shapes.known(first[axis]) or not 0 < first[axis] <= shapes.MAX_PARTS:
+                        raise shapes.ShapeError("unstack needs a known size on its axis")
+                    parts = [first[:axis] + first[axis + 1 :]] * first[axis]
+                else:
+                    parts = shapes.split_result(first, list(args), kwargs)
+                return self.session.op(name, tensors, parts, ctx)
+            shape = shapes.shape_result(name, arg_shapes, list(args), kwargs)
+        except shapes.ShapeError as e:
+            raise shapes.shape_failed(name, e, ctx.location) from e
+        if len(tensors) == 1 and tuple(tensors[0].shape_of()) == tuple(shape):
+            return tensors[0]
+        return self.session.op(name, tensors, shape, ctx)
+
+
+def numbers(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """`np.prod(img_shape)`, `np.sqrt(d)`, `tf.maximum(a, b)` on plain numbers."""
+    flat = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    plain = all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in flat)
+    if name not in NUMBER_FUNCTIONS or not flat or not plain or kwargs:
+        return Opaque(f"{name}()")
+    if name == "prod":
+        if sum(abs(int(a)).bit_length() for a in flat) > 4096:
+            return Opaque("prod()")
+        return math.prod(flat)
+    if name in ("sum", "max", "min"):
+        return sum(flat) if name == "sum" else max(flat) if name == "max" else min(flat)
+    if name in ("maximum", "minimum") and len(flat) == 2:
+        return max(flat) if name == "maximum" else min(flat)
+    if name in ("ceil", "floor"):
+        return float(getattr(math, name)(flat[0]))  # NumPy gives floats here
+    if name == "round":
+        return round(flat[0])
+    if name == "abs":
+        return abs(flat[0])
+    if name in ("power", "floor_divide", "mod") and len(flat) == 2:
+        a, b = flat
+        if not b and name != "power":
+            return Opaque(f"{name}()")
+        if name == "power" and (abs(b) > 256 or abs(a) > 1 << 64):
+            return Opaque("power()")
+        return a**b if name == "power" else a // b if name == "floor_divide" else a % b
+    try:
+        return float(getattr(math, name)(flat[0]))
+    except (ValueError, OverflowError, AttributeError):
+        return Opaque(f"{name}()")
+
+
+def make_array(session: Session, name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """An array or tensor the file makes: a tensor of the shape its arguments give, or opaque."""
+    shape: Any
+    if name in ("zeros", "ones", "empty", "full", "normal", "uniform", "random", "random_sample", "standard_normal"):
+        shape = kwargs.get("shape", kwargs.get("size", args[0] if args and name in ("zeros", "ones", "empty", "full", "random", "random_sample", "standard_normal") else None))
+        if shape is None and name in ("normal", "uniform") and len(args) == 3:
+            shape = args[2]
+    elif name in ("rand", "randn"):
+        shape = tuple(args)
+    elif name in ("randint", "integers"):
+        shape = kwargs.get("size", args[2] if len(args) > 2 else None)
+    elif name in ("arange", "range"):
+        shape = (shapes.arange_length(list(args), kwargs),)
+    elif name == "linspace":
+        shape = (kwargs.get("num", args[2] if len(args) > 2 else 50),)
+    elif name in ("eye", "identity"):
+        n = args[0] if args else kwargs.get("N", kwargs.get("num_rows"))
+        shape = (n, n)
+    elif name.endswith("_like"):
+        return args[0] if args and shape_of_value(args[0]) is not None else Opaque(f"{name}()")
+    else:  # array, asarray, constant, convert_to_tensor: of a value
+        value = args[0] if args else kwargs.get("value")
+        if shape_of_value(value) is not None:
+            return value
+        shape = literal_shape(value)
+    if isinstance(shape, (int, float)) and not isinstance(shape, bool) or hasattr(shape, "is_Symbol"):
+        shape = (shape,)
+    if not isinstance(shape, (list, tuple)) or not all(shapes.known(d) or hasattr(d, "free_symbols") for d in shape):
+        return Opaque(f"{name}()")
+    return session.make_input(tuple(shape), "data", ctx, hidden=True)
+
+
+def literal_shape(value: Any, depth: int = 0) -> Any:
+    """The shape of a nested list of numbers (`[[1, 2], [3, 4]]` is (2, 2)); None when it is not regular."""
+    if isinstance(value, (int, float, bool)):
+        return ()
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_ITEMS or depth > 32:
+        return None
+    inner = [literal_shape(v, depth + 1) for v in value]
+    if any(s is None for s in inner) or len({s for s in inner}) > 1:
+        return None
+    return (len(value), *(inner[0] if inner else ()))
+
+
+class NumpyModule(HostValue):
+    """`numpy` (and `numpy.random`): arrays of known shapes, arithmetic on numbers; anything else opaque."""
+
+    def __init__(self, session: Session, path: str) -> None:
+        self.session = session
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"<module {self.path}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name in ("random", "linalg") and "." not in self.path:
+            return NumpyModule(self.session, f"{self.path}.{name}")
+        if name in ("pi", "e", "inf"):
+            return float(getattr(math, name))
+        if name == "newaxis":
+            return None
+        if name in NUMPY_DTYPES or name in ("float_", "int_"):
+            return name.rstrip("_") if name != "bool_" else "bool"
+        if name == "default_rng":
+            return NumpyRng(self.session)
+        if name in MAKERS or name in shapes.ALL_FUNCTIONS or name in NUMBER_FUNCTIONS:
+            return OpsFunction(self.session, name)
+        return Opaque(f"{self.path}.{name}")
+
+
+class NumpyRng(HostValue):
+    """`np.random.default_rng(seed)`: a generator whose `normal`, `random`, `integers` ... make arrays."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return NumpyModule(self.session, "numpy.random")
+
+
+def tensor_shape(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """`tf.TensorShape([None, 28])`: the shape itself."""
+    dims = args[0] if args else kwargs.get("dims")
+    if isinstance(dims, (list, tuple)):
+        return tuple(dims)
+    return Opaque("TensorShape")

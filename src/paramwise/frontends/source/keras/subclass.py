@@ -1,0 +1,230 @@
+"""User classes derived from `keras.Model` or `keras.layers.Layer`: the layers set as attributes, the weights
+made with `add_weight` (in `__init__` or in `build()`), and `call()` followed on the first call.
+
+As Keras does, the first call builds the layer: `build(input_shape)` runs (when the class defines it) with
+the shapes of the call's inputs, in the structure they were passed (a list of tensors gives a list of
+shapes), then `call()` is followed on tensors of those shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ....ir import Shape
+from ....kinds.rows import Parameter
+from ...files.keras_config import snake_case
+from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from .layers import (
+    KTensor,
+    LayerObj,
+    Session,
+    checked_name,
+    collect_tensors,
+    input_shape_of,
+    tensor_binop,
+    walk_tensors,
+)
+from .models import FunctionalObj, Method, ModelBase
+
+
+class SubclassState(ModelBase):
+    """A user class derived from keras.Model or keras.layers.Layer: layers tracked as attributes are set."""
+
+    def __init__(self, session: Session, instance: Instance, is_layer: bool, ctx: Context) -> None:
+        self.session = session
+        self.instance = instance
+        self.type_name = instance.cls.name
+        self.name = session.auto_name(snake_case(instance.cls.name))
+        self.location = ctx.location
+        self.tracked: list[LayerObj] = []
+        self.tracked_ids: set[int] = set()
+        self.input: list[KTensor] = []
+        self.output: list[KTensor] = []
+        self.functional: FunctionalObj | None = None
+        self.trainable = True
+        self.layer_obj = None
+        self.is_layer = is_layer
+        self.building = False
+        self.input_shape: Shape | None = None  # input_shape= passed through **kwargs to Layer.__init__
+        if not is_layer:
+            session.models.append(instance)
+
+    def track(self, value: Any) -> None:
+        items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
+        for item in items:
+            obj = None
+            if isinstance(item, LayerObj):
+                obj = item
+            elif isinstance(item, ModelBase):
+                obj = item.as_layer()
+            elif isinstance(item, Instance) and isinstance(item.host, SubclassState):
+                obj = item.host.as_layer()
+            if obj is not None and id(obj) not in self.tracked_ids:
+                self.tracked_ids.add(id(obj))
+                self.tracked.append(obj)
+
+    def as_layer(self) -> LayerObj:
+        layer = super().as_layer()
+        if layer.input_shape is None:
+            layer.input_shape = self.input_shape
+        return layer
+
+    def input_tensors(self) -> list[KTensor]:
+        return self.functional.inputs if self.functional else self.input
+
+    def output_tensors(self) -> list[KTensor]:
+        return self.functional.outputs if self.functional else self.output
+
+    def row_layers(self) -> list[LayerObj]:
+        return [] if self.functional else list(self.tracked)
+
+    def unbuilt_hint(self) -> str:
+        return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
+
+    def ensure_built(self, shape: Shape, ctx: Context) -> None:
+        if self.output or self.functional or self.building:
+            return
+        x = self.session.make_input(tuple(shape), None, ctx, hidden=True)
+        self.trace([x], {}, ctx)
+
+    def build_for_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        if self.output or self.functional or self.building:
+            return
+        fresh: list[KTensor] = []
+
+        def renew(t: KTensor) -> KTensor:
+            fresh.append(self.session.make_input(t.shape_of(), None, ctx, hidden=True))
+            return fresh[-1]
+
+        inner_args = [walk_tensors(a, renew) for a in args]
+        inner_kwargs = {k: walk_tensors(v, renew) for k, v in kwargs.items()}
+        self.trace(inner_args, inner_kwargs, ctx, fresh)
+
+    def trace(self, args: list[Any], kwargs: dict[str, Any], ctx: Context, inputs: list[KTensor] | None = None) -> None:
+        """Build (the class's own `build(input_shape)`, if any) and follow `call()` on these tensors."""
+        found, method = self.instance.cls.lookup("call")
+        if not found or not isinstance(method, Function):
+            raise ctx.error(f"class {self.instance.cls.name} has no call() method to follow")
+        self.input = inputs if inputs is not None else collect_tensors(args, kwargs)
+        self.building = True
+        try:
+            has_build, build = self.instance.cls.lookup("build")
+            if has_build and isinstance(build, Function) and args:
+                shape = walk_tensors(args[0], lambda t: tuple(t.shape_of()))
+                ctx.call(BoundMethod(build, self.instance), [shape])
+            result = ctx.call(BoundMethod(method, self.instance), list(args), dict(kwargs))
+        finally:
+            self.building = False
+        self.output = collect_tensors([result], {})
+        if not self.output:
+            raise ctx.error(f"{self.instance.cls.name}.call() did not return a tensor paramwise could follow")
+
+    def add_weight(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        """`self.add_weight(shape=..., name=..., trainable=...)`: a weight of the layer, counted as Keras does."""
+        args = list(args)
+        name = kwargs.get("name")
+        if args and isinstance(args[0], str):  # tf.keras: add_weight(name, shape, ...)
+            name = args.pop(0)
+        shape = kwargs.get("shape", args[0] if args else None)
+        shape = () if shape is None else shape
+        if isinstance(shape, (int,)) and not isinstance(shape, bool):
+            shape = (shape,)
+        trainable = kwargs.get("trainable", True)
+        trainable = True if trainable is None else trainable
+        dims = tuple(shape) if isinstance(shape, (list, tuple)) else None
+        if dims is None or any(not (isinstance(d, int) and d >= 0 or hasattr(d, "free_symbols")) or isinstance(d, bool)
+                               for d in dims) or not isinstance(trainable, bool):
+            ctx.warn("custom_weights", f"{self.instance.cls.name}: a weight made with add_weight() is not counted: "
+                     f"its shape {shape!r} or trainable={trainable!r} is not known here",
+                     hint="write the shape with numbers or sizes the file knows")
+            return Opaque("weight")
+        label = name if isinstance(name, str) and name else f"variable_{len(self.tracked)}"
+        kind = Parameter("keras", "Variable", {"name": label, "shape": dims, "requires_grad": trainable})
+        layer = LayerObj(self.session, "Variable", kind, label, ctx.location)
+        self.tracked.append(layer)
+        self.tracked_ids.add(id(layer))
+        return WeightValue(self.session, dims)
+
+
+class WeightValue(HostValue):
+    """A weight made by add_weight: it has a shape, and `x * w`, `x @ w` follow from it."""
+
+    def __init__(self, session: Session, shape: Shape) -> None:
+        self.session = session
+        self.shape = shape
+
+    def __repr__(self) -> str:
+        return f"<Variable shape={self.shape}>"
+
+    def shape_of(self) -> Shape:
+        return self.shape
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "shape":
+            return tuple(self.shape)
+        if name == "ndim":
+            return len(self.shape)
+        return Opaque(f"variable.{name}")
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        return tensor_binop(self.session, op, left, right, ctx)
+
+
+class ModelClass(HostValue):
+    """`keras.Model` (functional when called with inputs and outputs) and `keras.layers.Layer` as bases."""
+
+    def __init__(self, session: Session, is_layer: bool = False) -> None:
+        self.session = session
+        self.is_layer = is_layer
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        inputs = args[0] if args else kwargs.get("inputs")
+        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+        return FunctionalObj(self.session, inputs, outputs, checked_name(kwargs.get("name"), ctx), ctx)
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = SubclassState(self.session, instance, self.is_layer, ctx)
+
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        state: SubclassState = instance.host
+        name = checked_name(kwargs.get("name"), ctx)
+        if name:
+            state.name = name
+        state.input_shape = input_shape_of(kwargs) or state.input_shape
+        if kwargs.get("trainable") is False:
+            state.set_trainable(False)
+        inputs = args[0] if args else kwargs.get("inputs")
+        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+        if inputs is not None and outputs is not None:
+            state.functional = FunctionalObj(self.session, inputs, outputs, state.name, ctx)
+            self.session.models.remove(state.functional)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        if name == "trainable":
+            instance.host.set_trainable(value)
+        else:
+            instance.host.track(value)
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        state: SubclassState = instance.host
+        if name in ("add_weight", "add_variable"):
+            return Method(lambda a, k, c: state.add_weight(a, k, c))
+        if name == "build" and state.building:  # super().build(input_shape) inside the class's own build()
+            return Method(lambda a, k, c: None)
+        return state.common_attr(name, ctx)
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        state: SubclassState = instance.host
+        tensors = collect_tensors(args, kwargs)
+        if not tensors:
+            return Opaque(f"{state.name}()")
+        return state.call_as_layer(args, kwargs, ctx)
+
+
+def model_of(value: Any) -> ModelBase | None:
+    """The model behind a value the file bound to a name, if it is one."""
+    if isinstance(value, ModelBase):
+        return value
+    if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
+        return value.host
+    return None
