@@ -28,8 +28,9 @@ def add_child(node: Node, name: str, value: Any, ctx: Context) -> None:
         node.params[name] = value.ref
     elif is_module(value):
         node.children[name] = value
-    elif isinstance(value, Opaque):
+    elif isinstance(value, Opaque):  # kept in its place: the items after it keep torch's numbering
         ctx.warn("unknown_module", f"{node.type_name} item '{name}' is not a module paramwise can read ({value.what})")
+        node.children[name] = value
     else:
         raise ctx.error(f"{node.type_name} holds modules; item '{name}' is {type(value).__name__}",
                         hint="pass nn.Module objects, e.g. nn.Sequential(nn.Linear(4, 2), nn.ReLU())")

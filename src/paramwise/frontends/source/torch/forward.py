@@ -19,7 +19,7 @@ from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp, Unknown
 from ..python.interpreter import Interpreter, preview
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
-from . import ops
+from . import ops, tensors
 from .containers import sequence
 from .modules import Method, ParamValue, node_of
 
@@ -91,13 +91,27 @@ def tracer_of(ctx: Context) -> Tracer | None:
 class TTensor(HostValue):
     """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
 
-    def __init__(self, shape: Shape, ref: TensorRef | None = None, tracer: Tracer | None = None) -> None:
+    def __init__(self, shape: Shape, ref: TensorRef | None = None, tracer: Tracer | None = None,
+                 values: list[Any] | None = None) -> None:
         self.shape = tuple(shape)
         self.ref = ref
         self.tracer = tracer
+        self.values = values  # the values of a small tensor made from numbers (torch.linspace), else None
 
     def __repr__(self) -> str:
         return f"<tensor {self.shape}>"
+
+    def __lt__(self, other: Any) -> Any:
+        return tensors.compare("lt", self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return tensors.compare("le", self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return tensors.compare("gt", self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return tensors.compare("ge", self, other)
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
         return tensor_attr(self, name, ctx)
@@ -149,6 +163,9 @@ def apply_rule(name: str, tensor: Any, args: list[Any], kwargs: dict[str, Any], 
     except TypeError:  # e.g. F.pad(x, [diff // 2, ...]) where diff is itself a tensor
         return fail(f"{name} of values paramwise cannot read", ctx)
     if out is ops.SAME:
+        if t.values is not None:
+            return TTensor(t.shape, t.ref, t.tracer,
+                           tensors.cast_values(name, t.values) if name in tensors.KEEPS_VALUES else None)
         return tensor if isinstance(tensor, TTensor) else t
     if isinstance(out, list):
         return tuple(result(name, [t], s, ctx) for s in out)
@@ -170,6 +187,14 @@ def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
         return apply_rule("transpose" if name == "mT" else "t", value, [-2, -1] if name == "mT" else [], {}, ctx)
     if name in ("dtype", "device", "is_cuda", "grad", "requires_grad"):
         return Opaque(f"tensor.{name}")
+    if name == "data":
+        return value
+    if name == "__iter__":
+        items = tensors.iterate(value)
+        return items if items is not None else fail(f"a loop over a tensor of shape {tuple(shape)} is not followed", ctx)
+    if name in ("item", "tolist"):
+        fn = tensors.item if name == "item" else tensors.tolist
+        return Method(lambda a, k, c: fn(value, c))
     if name in ops.RULES or name in ops.METHOD_ALIASES:
         rule = ops.METHOD_ALIASES.get(name, name)
         return Method(lambda a, k, c: apply_rule(rule, value, a, k, c))
@@ -200,16 +225,25 @@ def binop(op: type, left: Any, right: Any, ctx: Context) -> Any:
             shape = ops.broadcast(ls if ls is not None else (), rs if rs is not None else ())
     except ops.OpError as e:
         return fail(f"{e}", ctx)
-    tensors = [v for v in (left, right) if shape_of(v) is not None]
-    if len(tensors) == 1 and isinstance(tensors[0], TTensor) and tensors[0].shape == shape:
-        return tensors[0]
-    return result("arithmetic", tensors, shape, ctx)
+    values = tensors.arithmetic_values(op, left, right)
+    held = [v for v in (left, right) if shape_of(v) is not None]
+    if values is not None:
+        return TTensor(shape, values=values)
+    if len(held) == 1 and isinstance(held[0], TTensor) and held[0].shape == shape and held[0].values is None:
+        return held[0]
+    return result("arithmetic", held, shape, ctx)
 
 
 def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     """`torch.cat`, `torch.flatten`, `F.relu`, `F.max_pool2d` ... applied to traced tensors."""
     if name in ops.CREATORS:
-        return TTensor(ops.CREATORS[name](args, kwargs))
+        shape = ops.CREATORS[name](args, kwargs)
+        if not tensors.known_shape(shape):
+            return fail(f"torch.{name} of a size paramwise cannot read ({', '.join(preview(d) for d in shape)})", ctx)
+        return TTensor(shape, values=tensors.made_values(name, args, kwargs))
+    made = tensors.make(name, args, kwargs, ctx)
+    if made is not None:
+        return made
     if name in ops.LIKE:
         shape = shape_of(args[0]) if args else None
         if shape is None:

@@ -117,6 +117,16 @@ class ParamValue(HostValue):
         if name == "requires_grad":
             self.ref.requires_grad = bool(value)
 
+    def __lt__(self, other: Any) -> Any:
+        from .tensors import compare
+
+        return compare("lt", self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        from .tensors import compare
+
+        return compare("gt", self, other)
+
     def py_getitem(self, key: Any, ctx: Context) -> Any:
         from .forward import index_tensor
 
@@ -300,10 +310,10 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
     except KindError as e:
         shown = e.reworded(preview) if isinstance(e, BadValue) else e
         raise ctx.error(f"nn.{type_name}: {shown.message}", shown.hint) from e
-    if extra:
-        names = [p for p, _ in found[0].signatures.get("torch", ())]
-        ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{next(iter(extra))}'",
-                 hint=f"its arguments: {', '.join(names)}")
+    refused = kinds.refused("torch", type_name, extra)
+    if refused:
+        ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{refused[0]}'",
+                 hint=kinds.argument_hint("torch", type_name, refused[0]))
     return kind
 
 

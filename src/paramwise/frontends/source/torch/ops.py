@@ -219,6 +219,10 @@ def new_tensor(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
     return sizes(args[:1] if args and isinstance(args[0], (tuple, list)) else args, kwargs)
 
 
+def new_data(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    return data_shape(args, kwargs)
+
+
 def glu(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
     d = norm_dim(arg(args, kwargs, 0, "dim", -1), len(shape))
     return shape[:d] + (simplify(shape[d] // 2),) + shape[d + 1 :]
@@ -262,7 +266,7 @@ RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     "norm": reduction(1), "max": extreme, "min": extreme, "expand": expand, "repeat": repeat, "chunk": chunk,
     "split": split, "unbind": unbind, "narrow": narrow, "topk": topk, "view_as": like_other,
     "reshape_as": like_other, "expand_as": like_other, "new_zeros": new_tensor, "new_ones": new_tensor,
-    "new_empty": new_tensor, "new_full": new_tensor, "glu": glu, "pad": pad,
+    "new_empty": new_tensor, "new_full": new_tensor, "new": new_tensor, "new_tensor": new_data, "glu": glu, "pad": pad,
 }
 METHOD_ALIASES = {"swapaxes": "transpose", "swapdims": "transpose", "movedim": "transpose", "nelement": "numel",
                   "ndimension": "dim", "clip_": "clamp", "absolute": "abs", "concat": "cat"}

@@ -22,6 +22,7 @@ from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
+from .einops import resolve_einops
 from .forward import (
     EXAMPLES,
     TENSOR_KWARGS,
@@ -163,6 +164,8 @@ def resolve(dotted: str) -> Any:
         return NamespaceClass()
     if dotted in ("argparse", "types"):
         return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
+    if parts[0] == "einops":
+        return resolve_einops(dotted)
     if parts[0] != "torch":
         return None
     if dotted.startswith("torch.nn.utils"):

@@ -1,0 +1,223 @@
+"""Tensors the code makes while a model is built, beyond their shapes: the values of small ones it loops over
+(`for x in torch.linspace(0, 0.1, 3)`, `x.item()`), comparisons, and the functions that make grids and tables
+(`torch.meshgrid`, `torch.outer`, `torch.einsum`, `torch.polar`).
+
+Values are kept only where torch's own result is exact to read (arange, linspace, tensor of numbers, and
+what keeps them unchanged: float(), to(), clone() ...); any other operation gives a tensor of known shape and
+unknown values, whose `item()` cannot be read (an error where it becomes a size, never a guess).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from ....formula import is_symbolic
+from ..python.values import Context, Opaque
+from . import ops
+
+MAX_VALUES = 4096  # the most values kept for one tensor (a loop over a bigger one is not a model's business)
+KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous", "clone", "detach", "cpu", "cuda",
+                "requires_grad_", "type_as", "long", "int"}
+CASTS = {"long": int, "int": int, "float": float, "double": float}
+ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {ast.Add: operator.add, ast.Sub: operator.sub,
+                                                    ast.Mult: operator.mul, ast.Div: operator.truediv}
+COMPARE = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+
+
+def is_size(d: Any) -> bool:
+    return (isinstance(d, int) and not isinstance(d, bool) and d >= 0) or is_symbolic(d)
+
+
+def known_shape(shape: tuple[Any, ...]) -> bool:
+    return all(is_size(d) for d in shape)
+
+
+def arange_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    nums = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+    if not nums and isinstance(kwargs.get("end"), (int, float)):
+        nums = [kwargs["end"]]
+    if not nums or len(nums) > 3:
+        return None
+    start, end, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
+    if not step:
+        return None
+    n = -(-(end - start) // step)
+    if not 0 <= n <= MAX_VALUES:
+        return None
+    return [start + i * step for i in range(int(n))]
+
+
+def linspace_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    start, end = ops.arg(args, kwargs, 0, "start"), ops.arg(args, kwargs, 1, "end")
+    steps = ops.arg(args, kwargs, 2, "steps")
+    if not all(isinstance(v, (int, float)) for v in (start, end)) or not isinstance(steps, int) or not 0 <= steps <= MAX_VALUES:
+        return None
+    if steps == 1:
+        return [float(start)]
+    return [start + (end - start) * i / (steps - 1) for i in range(steps)]
+
+
+def data_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    data = args[0] if args else kwargs.get("data")
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return [data]
+    if isinstance(data, (list, tuple)) and len(data) <= MAX_VALUES and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in data):
+        return list(data)
+    return None
+
+
+VALUE_MAKERS: dict[str, Callable[[list[Any], dict[str, Any]], list[Any] | None]] = {
+    "arange": arange_values, "linspace": linspace_values, "tensor": data_values, "as_tensor": data_values,
+}
+
+
+def made_values(name: str, args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    maker = VALUE_MAKERS.get(name)
+    return maker(args, kwargs) if maker is not None else None
+
+
+def iterate(tensor: Any) -> Any:
+    """`for x in t`: the tensors along the first axis (with their values where they are known)."""
+    from .forward import TTensor
+
+    shape = tensor.shape
+    if not shape or not isinstance(shape[0], int) or shape[0] > MAX_VALUES:
+        return None
+    values = getattr(tensor, "values", None)
+    if values is not None and len(shape) == 1 and len(values) == shape[0]:
+        return [TTensor((), values=[v]) for v in values]
+    return [TTensor(shape[1:]) for _ in range(shape[0])]
+
+
+def item(tensor: Any, ctx: Context) -> Any:
+    values = getattr(tensor, "values", None)
+    if values is not None and len(values) == 1:
+        return values[0]
+    return Opaque("tensor.item() of a tensor whose values paramwise does not know")
+
+
+def tolist(tensor: Any, ctx: Context) -> Any:
+    values = getattr(tensor, "values", None)
+    if values is not None and len(tensor.shape) == 1:
+        return list(values)
+    return Opaque("tensor.tolist() of a tensor whose values paramwise does not know")
+
+
+def cast_values(name: str, values: list[Any] | None) -> list[Any] | None:
+    if values is None:
+        return None
+    cast = CASTS.get(name)
+    return [cast(v) for v in values] if cast is not None else list(values)
+
+
+def arithmetic_values(op: type, left: Any, right: Any) -> list[Any] | None:
+    """`torch.arange(4) * 2`: values of a tensor with known values and a plain number."""
+    fn = ARITHMETIC.get(op)
+    lv, rv = getattr(left, "values", None), getattr(right, "values", None)
+    number = (int, float)
+    try:
+        if fn is not None and lv is not None and isinstance(right, number) and not isinstance(right, bool):
+            return [fn(v, right) for v in lv]
+        if fn is not None and rv is not None and isinstance(left, number) and not isinstance(left, bool):
+            return [fn(left, v) for v in rv]
+    except ArithmeticError:
+        return None
+    return None
+
+
+def compare(name: str, left: Any, right: Any) -> Any:
+    """`x >= grid[:, :-1]`: a tensor of the broadcast shape (values kept for a tensor against a number)."""
+    from .forward import TTensor, shape_of
+
+    ls, rs = shape_of(left), shape_of(right)
+    if ls is None and not isinstance(right, (int, float)) or rs is None and not isinstance(left, (int, float)):
+        return NotImplemented
+    try:
+        shape = ops.broadcast(ls if ls is not None else (), rs if rs is not None else ())
+    except ops.OpError:
+        return Opaque(f"comparison of tensors of shapes {ls} and {rs}")
+    lv, rv = getattr(left, "values", None), getattr(right, "values", None)
+    values = None
+    if lv is not None and isinstance(right, (int, float)):
+        values = [COMPARE[name](v, right) for v in lv]
+    elif rv is not None and isinstance(left, (int, float)):
+        values = [COMPARE[name](left, v) for v in rv]
+    return TTensor(shape, values=values)
+
+
+# -- functions that make tensors --------------------------------------------------------------------------
+
+
+def meshgrid(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    from .forward import TTensor, shape_of
+
+    items = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    shapes = [shape_of(t) for t in items]
+    if not items or any(s is None or len(s) > 1 for s in shapes):
+        return None
+    lengths = [s[0] if s else 1 for s in shapes if s is not None]
+    if kwargs.get("indexing", "ij") == "xy" and len(lengths) > 1:
+        lengths[0], lengths[1] = lengths[1], lengths[0]
+    return tuple(TTensor(tuple(lengths)) for _ in items)
+
+
+def outer(a: Any, b: Any) -> Any:
+    from .forward import shape_of
+
+    sa, sb = shape_of(a), shape_of(b)
+    if sa is None or sb is None or len(sa) != 1 or len(sb) != 1:
+        return None
+    return (sa[0], sb[0])
+
+
+def einsum(equation: Any, operands: list[Any]) -> Any:
+    """`torch.einsum("i,j->ij", t, freqs)`: the output's sizes from the letters of the inputs."""
+    from .forward import shape_of
+
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = list(operands[0])
+    if not isinstance(equation, str) or "." in equation:
+        return None
+    spec = equation.replace(" ", "")
+    inputs, _, output = spec.partition("->")
+    terms = inputs.split(",")
+    shapes = [shape_of(t) for t in operands]
+    if len(terms) != len(operands) or any(s is None for s in shapes):
+        return None
+    sizes: dict[str, Any] = {}
+    for term, shape in zip(terms, shapes):
+        if shape is None or len(term) != len(shape):
+            return None
+        for letter, d in zip(term, shape):
+            if sizes.get(letter, 1) == 1 or d != 1:
+                sizes[letter] = d
+    if "->" not in spec:
+        counts = {c: inputs.count(c) for c in sizes}
+        output = "".join(sorted(c for c, n in counts.items() if n == 1))
+    if any(c not in sizes for c in output):
+        return None
+    return tuple(sizes[c] for c in output)
+
+
+def make(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """The functions of this module by torch name; None where `name` is not one of them."""
+    from .forward import TTensor, fail, result
+
+    if name == "meshgrid":
+        return meshgrid(args, kwargs) or fail("torch.meshgrid of values paramwise cannot read", ctx)
+    if name in ("outer", "ger"):
+        shape = outer(*(args + [None, None])[:2])
+        return result(name, args[:2], shape, ctx) if shape is not None else fail(f"torch.{name} of these values", ctx)
+    if name == "einsum":
+        shape = einsum(args[0] if args else kwargs.get("equation"), list(args[1:]))
+        return result(name, list(args[1:]), shape, ctx) if shape is not None else fail("torch.einsum not followed", ctx)
+    if name == "polar" and len(args) == 2:
+        return TTensor(ops.broadcast(*(tuple(getattr(a, "shape", ())) for a in args)))
+    return None
+
+
+__all__ = ["MAX_VALUES", "KEEPS_VALUES", "made_values", "iterate", "item", "compare", "make", "known_shape"]
