@@ -78,6 +78,7 @@ class MissingDependency(ParamwiseError):
 # code here, to the README's table and to schema.json (a test holds all three together).
 WARNINGS: dict[str, str] = {
     "approximate_layer": "a layer whose output shape paramwise can only approximate (its input shape is passed on)",
+    "assumed_shape": "a layer whose output shape the file does not show (a Lambda, a custom layer); its input shape is assumed",
     "channels_layout": "pitfall: the data looks laid out channels-first for a channels-last layer, or the reverse",
     "config_failed": "a live Keras layer's get_config() failed; its row comes from its variables instead",
     "count_unknown": "a layer's count cannot be known without an input shape; it is shown as ?",
@@ -101,6 +102,7 @@ WARNINGS: dict[str, str] = {
     "unknown_layer": "a layer paramwise does not know; its count is shown as ?",
     "unknown_module": "a container item that is not a module paramwise can read",
     "unknown_size": "a size the file leaves undefined; counts that depend on it are formulas in it",
+    "keras1_api": "a Keras 1 spelling (Convolution2D(32, 3, 3), border_mode=, output_dim= ...) read as Keras 1 meant it",
     "unread_module": "a module paramwise cannot read; its parameters are not counted",
     "unreadable_layer": "a layer whose configuration cannot be read; its count is shown as ?",
     "unread_tensor": "a parameter or buffer made in a way paramwise does not model; it is not counted",
@@ -113,6 +115,7 @@ WARNINGS: dict[str, str] = {
 # that drops anything that can change a count must say so with one of these codes (or a new one added here).
 INCOMPLETE: frozenset[str] = frozenset(
     {
+        "assumed_shape",
         "count_unknown",
         "custom_weights",
         "missing_shard",
