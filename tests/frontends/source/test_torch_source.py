@@ -117,12 +117,12 @@ def test_note_shown_for_torch_rows(tmp_path: Path) -> None:
 
 
 def test_forward_not_followed_keeps_counts(tmp_path: Path) -> None:
-    text = NET.replace("x = self.stem(x)", "x = self.stem(x)\n        x = torch.einsum('bi->bi', x)")
+    text = NET.replace("x = self.stem(x)", "x = self.stem(x)\n        x = torch.cdist(x, x)")
     path = write(tmp_path, text)
     report = paramwise.read(str(path), input_shape=(2, 8))
     assert compare(report, run_file(path)["small"]) == []
     warnings = [w for w in report.warnings if w.code == "forward_not_followed"]
-    assert len(warnings) == 1 and "einsum" in warnings[0].message and warnings[0].location.line == 17
+    assert len(warnings) == 1 and "cdist" in warnings[0].message and warnings[0].location.line == 17
     rows = {r.name: r for r in report.rows}
     assert rows["stem"].output_shape == (2, 8) and rows["head"].output_shape is None
 

@@ -16,7 +16,7 @@ from .... import kinds
 from ....errors import BadValue, InputError, KindError
 from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
-from ....kinds.rows import TensorOp, Unknown
+from ....kinds.rows import Container, TensorOp, Unknown
 from ..python.interpreter import Interpreter, preview
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
 from . import ops, tensors
@@ -373,13 +373,15 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
     tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
     if not tensors:
         return fail(f"{node.type_name} was called without a tensor paramwise can follow", ctx)
-    index = tracer.index.get(id(module))
-    if index is None:
-        index = tracer.hidden(node.type_name, node.kind, ctx)
+    row = tracer.index.get(id(module))
+    # a built-in whose row is a container of its tensors (weight_norm, extra parameters): its kind gives the shape
+    as_container = row is not None and isinstance(tracer.layers[row].kind, Container)
+    index = row if row is not None and not as_container else tracer.hidden(node.type_name, node.kind, ctx)
     outs = tracer.record(index, tensors, ctx)
     call = len(tracer.calls) - 1
     made = [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)]
-    return ops.structure(node.type_name, made)
+    out = ops.structure(node.type_name, made)
+    return container_call(tracer, module, out, ctx) if as_container else out
 
 
 def container_call(tracer: Tracer, module: Any, out: Any, ctx: Context) -> Any:

@@ -117,6 +117,11 @@ class ParamValue(HostValue):
         if name == "requires_grad":
             self.ref.requires_grad = bool(value)
 
+    def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
+        from .copying import copy_ref
+
+        return ParamValue(copy_ref(self.ref, copier)) if deep else self
+
     def __lt__(self, other: Any) -> Any:
         from .tensors import compare
 
@@ -164,74 +169,6 @@ def own_params(node: Node) -> list[tuple[str, ParamRef]]:
     return list(node.params.items()) + list(node.leaf_params().items())
 
 
-def named_parameters(value: Any) -> list[tuple[str, ParamRef]]:
-    """`named_parameters()` with PyTorch's remove_duplicate: a tied tensor under its first name only."""
-    out: list[tuple[str, ParamRef]] = []
-    seen: set[int] = set()
-    for path, module in walk(value):
-        node = node_of(module)
-        assert node is not None
-        for name, ref in own_params(node):
-            if id(ref) not in seen:
-                seen.add(id(ref))
-                out.append((f"{path}.{name}" if path else name, ref))
-    return out
-
-
-def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
-    """The nn.Module methods and attributes model code uses; Opaque for the rest."""
-    if name in ("parameters", "named_parameters"):
-        items = [(n, ParamValue(r)) for n, r in named_parameters(value)]
-        return Method(lambda a, k, c: [p for _, p in items] if name == "parameters" else items)
-    if name in ("modules", "named_modules"):
-        mods = list(walk(value))
-        return Method(lambda a, k, c: [m for _, m in mods] if name == "modules" else mods)
-    if name in ("children", "named_children"):
-        kids = [(n, m) for n, m in node.children.items() if is_module(m)]
-        return Method(lambda a, k, c: [m for _, m in kids] if name == "children" else kids)
-    if name in ("buffers", "named_buffers"):
-        return Method(lambda a, k, c: [])
-    if name == "requires_grad_":
-        return Method(lambda a, k, c: set_requires_grad(value, a[0] if a else k.get("requires_grad", True)))
-    if name in IDENTITY_METHODS:
-        return Method(lambda a, k, c: value)
-    if name in ("add_module", "register_module"):
-        return Method(lambda a, k, c: add_module(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"], c))
-    if name == "register_buffer":
-        return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor"), c))
-    if name == "register_parameter":
-        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param"), c))
-    if name == "training":
-        return True
-    if name in node.buffers or name in node.computed:
-        from .forward import constant
-
-        return constant(node.buffers[name] if name in node.buffers else node.computed[name])
-    if name in ("_parameters", "_buffers", "_modules"):
-        from .tables import Table
-
-        return Table(node, name)
-    if name in node.deleted:
-        return None
-    if node.kind is not None:
-        params = node.leaf_params()
-        if name in params:
-            return ParamValue(params[name])
-        if name in node.kind.attrs:
-            return node.kind.attrs[name]
-    if name in node.children:
-        return node.children[name]
-    if name in node.params:
-        return ParamValue(node.params[name])
-    return Opaque(f"{node.type_name}.{name}")
-
-
-def set_requires_grad(value: Any, flag: Any) -> Any:
-    for _, ref in named_parameters(value):
-        ref.requires_grad = bool(flag)
-    return value
-
-
 def warn_unread(name: str, value: Any, ctx: Context) -> None:
     """`self.fc = weight_norm(nn.Linear(...))`, `self.backbone = torchvision.models.resnet18()`: not counted."""
     if isinstance(value, Opaque) and any(k in value.what for k in ("torch.nn", "module ", "torchvision", "timm")):
@@ -247,6 +184,10 @@ def add_module(node: Node, name: Any, value: Any, ctx: Context) -> None:
 def register(node: Node, name: Any, value: Any, ctx: Context | None = None) -> None:
     """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
     name = str(name)
+    from .lazy import warn_if_created
+
+    known = node.children.get(name) is not None or name in node.params or name in node.leaf_params()
+    warn_if_created(name, value, known, ctx)
     node.computed.pop(name, None)
     if is_module(value):
         node.params.pop(name, None)
@@ -333,6 +274,7 @@ class ModuleObj(HostValue):
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
         from .containers import container_api
+        from .moduleapi import module_api
 
         found = container_api(self, self.node, name, ctx)
         return found if found is not None else module_api(self, self.node, name, ctx)
@@ -340,6 +282,14 @@ class ModuleObj(HostValue):
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         warn_unread(name, value, ctx)
         register(self.node, name, value, ctx)
+
+    def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
+        from .copying import copy_node
+
+        made = type(self).__new__(type(self))
+        made.__dict__.update(self.__dict__)
+        made.node = copy_node(self.node, deep, copier)
+        return made
 
     def py_delattr(self, name: str, ctx: Context) -> None:
         remove(self.node, name)
@@ -423,6 +373,7 @@ class ModuleClass(HostValue):
         if node is None:
             raise AttributeError(name)
         from .containers import container_api
+        from .moduleapi import module_api
 
         found = container_api(instance, node, name, ctx)
         return found if found is not None else module_api(instance, node, name, ctx)
@@ -434,6 +385,14 @@ class ModuleClass(HostValue):
             register(node, name, value, ctx)
             if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
                 instance.attrs.pop(name, None)
+
+    def py_instance_copy(self, old: Instance, new: Instance, deep: bool, copier: Any, ctx: Context) -> bool:
+        from .copying import copy_node
+
+        node = node_of(old)
+        if node is not None:
+            new.host = copy_node(node, deep, copier)
+        return True
 
     def py_instance_delattr(self, instance: Instance, name: str, ctx: Context) -> None:
         node = node_of(instance)

@@ -34,6 +34,7 @@ from .forward import (
     torch_function,
 )
 from .inner import inner_layers
+from .lazy import created_in_forward
 from .modules import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
@@ -218,12 +219,19 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
     shape = options.input_shape or example_shape(interp, found[chosen][1])
     graphs = [build_graph(interp, name, value, path, shape if i == chosen else None)
               for i, (name, value) in enumerate(found)]
+    graphs = [replace(g, warnings=g.warnings + tuple(created_in_forward(interp, value)))
+              if not followed(g) else g for g, (_, value) in zip(graphs, found)]
     extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
     if shape is not None and options.input_shape is None:
         extra += (Diagnostic("example_input", f"output shapes are for the input the file calls the model with, "
                              f"{tuple(shape)}", hint="give --input-shape for another"),)
     out = [Found(name, replace(graph, warnings=extra + graph.warnings)) for (name, _), graph in zip(found, graphs)]
     return out, chosen
+
+
+def followed(graph: Graph) -> bool:
+    """Whether forward was followed to its end (then what it creates was seen as it ran)."""
+    return bool(graph.calls) and not any(w.code == "forward_not_followed" for w in graph.warnings)
 
 
 def example_shape(interp: Interpreter, model: Any) -> tuple[Any, ...] | None:

@@ -1,0 +1,67 @@
+"""Modules and parameters a model creates in `forward` (`if self.fc is None: self.fc = nn.Linear(x.shape[1], 10)`):
+torch counts them once the model has run; paramwise counts what `__init__` makes, so each one is a warning
+that the count may be short: found in the code of `forward`, or seen while the forward is followed."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ....errors import Diagnostic
+from ..python.interpreter import Interpreter
+from ..python.values import ClassValue, Context, Function, Instance
+from .modules import ModuleClass, ParamValue, is_module, walk
+
+REGISTERS = {"register_parameter", "add_module", "register_module", "register_buffer"}
+HINT = "create it in __init__ (nn.Lazy* modules infer their sizes), or summarize the live model: paramwise.summary(model)"
+
+
+def warn_if_created(name: str, value: Any, known: bool, ctx: Context | None) -> None:
+    """While forward is followed, a new module or parameter on a module is one paramwise did not count."""
+    from .forward import tracer_of
+
+    if ctx is None or known or not (is_module(value) or isinstance(value, ParamValue)) or tracer_of(ctx) is None:
+        return
+    ctx.warn("unread_module", f"'{name}' is created while forward runs; paramwise counts what __init__ makes, so it "
+             "is not counted", hint=HINT)
+
+
+def makes_module(func: ast.expr, interp: Interpreter) -> bool:
+    text = ast.unparse(func)
+    last = text.rsplit(".", 1)[-1]
+    if last == "Parameter" or text.split(".")[-1] in REGISTERS and text.startswith("self."):
+        return True
+    if not last[:1].isupper() or last.endswith("Tensor"):
+        return False
+    if text.startswith(("nn.", "torch.nn.")):
+        return True
+    value = interp.globals.vars.get(text) if "." not in text else None
+    return isinstance(value, ModuleClass) or isinstance(value, ClassValue) and isinstance(value.host_base(), ModuleClass)
+
+
+def created_in_forward(interp: Interpreter, root: Any) -> list[Diagnostic]:
+    """One warning per `forward` (of the model's own classes) that assigns a new module or parameter to self."""
+    out: list[Diagnostic] = []
+    seen: set[int] = set()
+    for _, module in walk(root):
+        if not isinstance(module, Instance):
+            continue
+        found, forward = module.cls.lookup("forward")
+        if not found or not isinstance(forward, Function) or id(forward) in seen:
+            continue
+        seen.add(id(forward))
+        for node in ast.walk(forward.node):
+            target = None
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                       for t in targets) and makes_module(node.value.func, interp):
+                    target = ast.unparse(targets[0])
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and makes_module(node.value.func, interp):
+                target = ast.unparse(node.value)[:60]
+            if target is not None:
+                out.append(Diagnostic("unread_module", f"{module.cls.name}.forward creates {target}; paramwise counts "
+                                      "what __init__ makes, and the forward was not followed, so it is not counted",
+                                      interp.location(node), HINT))
+                break
+    return out

@@ -1,0 +1,99 @@
+"""The nn.Module methods and attributes model code uses (parameters(), named_modules(), register_buffer(),
+requires_grad_() ...), on a module's `Node`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..python.values import Context, Opaque
+from .forward import constant
+from .modules import (
+    IDENTITY_METHODS,
+    Method,
+    Node,
+    ParamRef,
+    ParamValue,
+    add_buffer,
+    add_module,
+    is_module,
+    node_of,
+    own_params,
+    register,
+    walk,
+)
+
+
+def named_buffers(value: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    out = []
+    for path, module in walk(value):
+        node = node_of(module)
+        assert node is not None
+        out.extend((f"{path}.{n}" if path else n, shape) for n, shape in node.buffers.items())
+    return out
+
+
+def named_parameters(value: Any) -> list[tuple[str, ParamRef]]:
+    """`named_parameters()` with PyTorch's remove_duplicate: a tied tensor under its first name only."""
+    out: list[tuple[str, ParamRef]] = []
+    seen: set[int] = set()
+    for path, module in walk(value):
+        node = node_of(module)
+        assert node is not None
+        for name, ref in own_params(node):
+            if id(ref) not in seen:
+                seen.add(id(ref))
+                out.append((f"{path}.{name}" if path else name, ref))
+    return out
+
+
+def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
+    """The nn.Module methods and attributes model code uses; Opaque for the rest."""
+    if name in ("parameters", "named_parameters"):
+        items = [(n, ParamValue(r)) for n, r in named_parameters(value)]
+        return Method(lambda a, k, c: [p for _, p in items] if name == "parameters" else items)
+    if name in ("modules", "named_modules"):
+        mods = list(walk(value))
+        return Method(lambda a, k, c: [m for _, m in mods] if name == "modules" else mods)
+    if name in ("children", "named_children"):
+        kids = [(n, m) for n, m in node.children.items() if is_module(m)]
+        return Method(lambda a, k, c: [m for _, m in kids] if name == "children" else kids)
+    if name in ("buffers", "named_buffers"):
+        tensors = [(n, constant(shape)) for n, shape in named_buffers(value)]
+        return Method(lambda a, k, c: [t for _, t in tensors] if name == "buffers" else tensors)
+    if name == "requires_grad_":
+        return Method(lambda a, k, c: set_requires_grad(value, a[0] if a else k.get("requires_grad", True)))
+    if name in IDENTITY_METHODS:
+        return Method(lambda a, k, c: value)
+    if name in ("add_module", "register_module"):
+        return Method(lambda a, k, c: add_module(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"], c))
+    if name == "register_buffer":
+        return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor"), c))
+    if name == "register_parameter":
+        return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param"), c))
+    if name == "training":
+        return True
+    if name in node.buffers or name in node.computed:
+        return constant(node.buffers[name] if name in node.buffers else node.computed[name])
+    if name in ("_parameters", "_buffers", "_modules"):
+        from .tables import Table
+
+        return Table(node, name)
+    if name in node.deleted:
+        return None
+    if node.kind is not None:
+        params = node.leaf_params()
+        if name in params:
+            return ParamValue(params[name])
+        if name in node.kind.attrs:
+            return node.kind.attrs[name]
+    if name in node.children:
+        return node.children[name]
+    if name in node.params:
+        return ParamValue(node.params[name])
+    return Opaque(f"{node.type_name}.{name}")
+
+
+def set_requires_grad(value: Any, flag: Any) -> Any:
+    for _, ref in named_parameters(value):
+        ref.requires_grad = bool(flag)
+    return value
