@@ -351,3 +351,14 @@ def test_odd_layer_names_render_as_rich_renders_them(name: str) -> None:
     report = infer(Graph("keras", name, tuple(layers), graph.calls, graph.inputs, graph.outputs))
     for view in (View(depth=0), View(depth=0, width=60)):
         assert table.render_text(report, view) == table.rich_text(report, view)
+
+
+def test_a_megabyte_long_name_is_cut_in_tables_and_kept_whole_in_json() -> None:
+    graph = dense_chain(3)
+    layers = list(graph.layers)
+    name = "n" * 1_000_000
+    layers[2] = Layer(name, "Dense", layers[2].kind)
+    report = infer(Graph("keras", name, tuple(layers), graph.calls, graph.inputs, graph.outputs))
+    rendered = table.render_text(report, View(depth=0))
+    assert "… (1,000,000 characters) (Dense)" in rendered and len(rendered) < 10_000
+    assert any(row["name"] == name for row in report.to_json()["layers"])

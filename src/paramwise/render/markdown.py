@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from ..report import Report, bytes_text, shape_text
 from . import View, visible_rows
-from .table import count_text, incomplete_banner, total_text
+from .table import count_text, incomplete_banner, label, name_text, total_text
 
 
 def render_markdown(report: Report, view: View | None = None) -> str:
     view = view or View()
     lines = [
-        f"**Model: `{report.model}`**",
+        f"**Model: `{name_text(report.model)}`**",
         "",
         "| Layer (type) | Output Shape | Param # | Arithmetic |",
         "|---|---|---:|---|",
     ]
     for r in visible_rows(report, view):
-        name = "&nbsp;&nbsp;" * r.depth + f"{r.name} ({r.type})"
+        name = "&nbsp;&nbsp;" * r.depth + label(r)
         arithmetic = r.explanation if r.params else ""
         lines.append(f"| {name} | `{shape_text(r.output_shape)}` | {count_text(r.params)} | {arithmetic} |")
     lines.append("")

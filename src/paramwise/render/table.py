@@ -18,6 +18,21 @@ if TYPE_CHECKING:
 # the JSON form, `paramwise check` and every command that draws no table would pay.
 
 
+LONGEST_NAME = 100  # characters of a name a table shows; the JSON keeps every name whole
+
+
+def name_text(name: str) -> str:
+    """A name as a table shows it: whole up to LONGEST_NAME characters, then cut with its length said (a
+    megabyte-long name from a hostile file would otherwise take rich minutes to wrap)."""
+    if len(name) <= LONGEST_NAME:
+        return name
+    return f"{name[:LONGEST_NAME - 30]}… ({len(name):,} characters)"
+
+
+def label(row: Row) -> str:
+    return f"{name_text(row.name)} ({name_text(row.type)})"
+
+
 def count_text(value: Any) -> str:
     return "?" if value is None else render_count(value)
 
@@ -46,7 +61,7 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
 
     view = view or View()
     rows = visible_rows(report, view)
-    title = Text(f'Model: "{report.model}"', style="bold")
+    title = Text(f'Model: "{name_text(report.model)}"', style="bold")
     table = Table(box=box.HEAVY_HEAD, show_lines=False, expand=False)
     headers, right, body = table_cells(report, rows)
     for header, is_right in zip(headers, right):
@@ -59,7 +74,7 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
 def table_cells(report: Report, rows: list[Row]) -> tuple[list[str], list[bool], list[list[str]]]:
     """The table's headers, which of them are right-aligned, and its rows of cells."""
     headers, right = ["Layer (type)", "Output Shape", "Param #"], [False, False, True]
-    body = [[("  " * r.depth) + f"{r.name} ({r.type})", shape_text(r.output_shape), count_text(r.params)] for r in rows]
+    body = [[("  " * r.depth) + label(r), shape_text(r.output_shape), count_text(r.params)] for r in rows]
     if is_graph(report):
         headers.append("Connected to")
         right.append(False)
@@ -85,12 +100,12 @@ def arithmetic(rows: list[Row], view: View) -> Text:
 def arithmetic_lines(rows: list[Row], view: View) -> list[tuple[str, str | None]]:
     """Each layer's arithmetic, as (line, style)."""
     lines: list[tuple[str, str | None]] = [("Arithmetic", "bold")]
-    width = max((len(f"{r.name} ({r.type})") + 2 * r.depth for r in rows), default=0)
+    width = max((len(label(r)) + 2 * r.depth for r in rows), default=0)
     for r in rows:
         if r.params == 0 and not r.buffers and not r.shared and not view.explain:
             continue
-        label = ("  " * r.depth + f"{r.name} ({r.type})").ljust(width)
-        lines.append((f"  {label}  {r.explanation}", None))
+        shown = ("  " * r.depth + label(r)).ljust(width)
+        lines.append((f"  {shown}  {r.explanation}", None))
         if view.explain:
             if r.formula_letters not in ("0", "?"):
                 lines.append((f"  {'':{width}}    = {r.formula_letters}", "dim"))
@@ -156,7 +171,7 @@ def plain_text(report: Report, view: View) -> str | None:
     width = view.width or 120
     rows = visible_rows(report, view)
     table = plain_table(report, rows, width)
-    title = wrapped(f'Model: "{report.model}"', width)
+    title = wrapped(f'Model: "{name_text(report.model)}"', width)
     explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view)) + "\n", width)
     summed = wrapped(totals(report).plain, width)
     if table is None or title is None or explained is None or summed is None:
