@@ -26,17 +26,24 @@ def align(values: list[int], rows: list[Row], explainer: Explainer | None = None
             f"you gave {m} numbers but the model has {n} layers ({', '.join(r.name for r in rows)})",
             hint="give one number per layer, or --claim-total for the whole model",
         )
+    # best[i][d]: the least cost of the first i values on the first i + d rows. Each value needs a row of its own,
+    # so at most n - m rows are skipped: only that band of the m x n table is computed (a claim for each of
+    # 10,000 layers is a band of width 1, not 10**8 cells).
+    width = n - m
     inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(m + 1)]
-    best[0][0] = 0
-    for j in range(1, n + 1):
-        best[0][j] = best[0][j - 1] + (SKIP_COST if rows[j - 1].params else 0)
+    skip_cost = [SKIP_COST if r.params else 0 for r in rows]
+    first = [0.0]
+    for d in range(1, width + 1):
+        first.append(first[-1] + skip_cost[d - 1])
+    best = [first]
     for i in range(1, m + 1):
-        for j in range(i, n + 1):
-            skip = best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0)
-            take = best[i - 1][j - 1] + cost(values[i - 1], rows[j - 1])
-            best[i][j] = min(skip, take)
-    return _trace(best, values, rows, cost)
+        above, here = best[i - 1], [inf] * (width + 1)
+        for d in range(width + 1):
+            j = i + d
+            take = above[d] + cost(values[i - 1], rows[j - 1])
+            here[d] = min(here[d - 1] + skip_cost[j - 1], take) if d else take
+        best.append(here)
+    return _trace(best, values, skip_cost)
 
 
 def _cost_function(explainer: Explainer | None) -> Callable[[int, Row], int]:
@@ -50,17 +57,16 @@ def _cost_function(explainer: Explainer | None) -> Callable[[int, Row], int]:
     return cost
 
 
-def _trace(best: list[list[float]], values: list[int], rows: list[Row], cost: Callable[[int, Row], int]) -> list[int]:
-    i, j, out = len(values), len(rows), []
+def _trace(best: list[list[float]], values: list[int], skip_cost: list[int]) -> list[int]:
+    """The rows taken, walking the band back from its last cell: a skip where it explains the cost, else a take."""
+    i, d, out = len(values), len(best[0]) - 1, []
     while i > 0:
-        if j - 1 >= i and best[i][j] == best[i][j - 1] + (SKIP_COST if rows[j - 1].params else 0):
-            j -= 1
+        j = i + d
+        if d and best[i][d] == best[i][d - 1] + skip_cost[j - 1]:
+            d -= 1
             continue
-        take = best[i - 1][j - 1] + cost(values[i - 1], rows[j - 1])
-        if best[i][j] == take:
-            out.append(j - 1)
-            i -= 1
-        j -= 1
+        out.append(j - 1)
+        i -= 1
     return out[::-1]
 
 
