@@ -96,7 +96,7 @@ def safetensors_bytes(header: Any, data: bytes = b"", raw_header: bytes | None =
 
 
 def tensors_header(names: list[str], dtype: str = "F32", shape: tuple[int, ...] = (2,)) -> tuple[dict[str, Any], bytes]:
-    size = {"F32": 4, "F16": 2, "I64": 8, "BF16": 2, "U8": 1}[dtype]
+    size = {"F32": 4, "F16": 2, "I64": 8, "BF16": 2, "U8": 1}.get(dtype, 1)  # other names: one byte a value
     n = 1
     for d in shape:
         n *= d
@@ -768,3 +768,19 @@ def test_many_missing_shards_answer_quickly(tmp_path: Path, capsys: pytest.Captu
     (tmp_path / "model.safetensors.index.json").write_text(json.dumps({"weight_map": weight_map}))
     report = answered(tmp_path / "model.safetensors.index.json", capsys, "--quiet", seconds=20.0)
     assert report["total"] == library_total(tmp_path / "model-1.safetensors")
+
+
+@pytest.mark.parametrize("dtype", ["__import__('os')", "f32", "", "F32 ", "A" * 40])
+def test_a_dtype_not_spelled_as_the_format_spells_them_is_an_error(
+    dtype: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_safetensors(tmp_path, ["w"], dtype=dtype, shape=(2, 3))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:w: error: header entry 'w': its dtype must be a name such as \"F32\"" in err
+
+
+def test_a_newer_dtype_name_is_read_with_its_size_from_the_offsets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_safetensors(tmp_path, ["w"], dtype="F8_E4M3FNUZ", shape=(2, 3))
+    report = answered(path, capsys)
+    assert report["total"] == 6 and set(report["dtypes"]) == {"F8_E4M3FNUZ"}

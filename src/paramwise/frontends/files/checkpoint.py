@@ -35,7 +35,11 @@ MAX_DICTS = 1_000_000  # dicts looked at in a .pt while searching for its state 
 MAX_DICT_DEPTH = 100
 MIN_TORCH = (2, 6)  # torch.load(weights_only=True) is safe from torch 2.6 on (CVE-2025-32434)
 SAFETENSORS_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
-                     "BOOL": 1, "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1}
+                     "BOOL": 1, "U16": 2, "U32": 4, "U64": 8, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1,
+                     "C64": 8}
+# A dtype this table does not know (a newer format's F4, F6_E2M3 ...) is read with its size from the offsets, if it
+# is spelled as the format spells dtypes; anything else in that field is an error, never shown as a dtype.
+DTYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
 TORCH_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt")
 STATE_DICT_KEYS = ("state_dict", "model_state_dict", "model", "module", "net", "network", "ema", "params")
 
@@ -168,7 +172,7 @@ def header_tensor(path: str, name: str, info: Any) -> tuple[Tensor, int]:
     if not isinstance(info, dict):
         raise bad("must be an object with dtype, shape and data_offsets", info)
     dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-    if not isinstance(dtype, str) or not dtype:
+    if not isinstance(dtype, str) or not DTYPE_NAME.fullmatch(dtype):
         raise bad("its dtype must be a name such as \"F32\"", dtype)
     if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
         raise bad("its shape must be a list of whole numbers >= 0", shape)
