@@ -1,5 +1,9 @@
 """`copy.deepcopy(module)` and `copy.copy(module)`: a deep copy is a new module with its own parameters (a
-tensor shared inside the original is shared inside the copy too); a shallow copy shares the original's."""
+tensor shared inside the original is shared inside the copy too); a shallow copy shares the original's.
+
+Each parameter has one canonical `ParamValue` (its handle); copies go through the interpreter's copier on that
+handle, so the copy's memo gives a tensor held twice (tied weights, a module's attribute and its table) one copy.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,29 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .modules import Node, ParamRef
+from .modules import Node, ParamRef, ParamValue
 
-# one table of copied parameters per deep copy (keyed by its copier, which lives as long as the copy runs)
-MEMOS: dict[int, tuple[Callable[[Any], Any], dict[int, ParamRef]]] = {}
+
+def handle(ref: ParamRef) -> ParamValue:
+    if ref.handle is None:
+        ref.handle = ParamValue(ref)
+    value: ParamValue = ref.handle
+    return value
+
+
+def copy_param(value: ParamValue, copier: Callable[[Any], Any]) -> ParamValue:
+    canonical = handle(value.ref)
+    if value is not canonical:
+        made: ParamValue = copier(canonical)
+        return made
+    new = ParamValue(ParamRef(value.ref.shape, value.ref.requires_grad))
+    new.ref.handle = new
+    return new
 
 
 def copy_ref(ref: ParamRef, copier: Callable[[Any], Any]) -> ParamRef:
-    _, memo = MEMOS.setdefault(id(copier), (copier, {}))
-    if id(ref) not in memo:
-        memo[id(ref)] = ParamRef(ref.shape, ref.requires_grad)
-    return memo[id(ref)]
+    made: ParamValue = copier(handle(ref))
+    return made.ref
 
 
 def copy_node(node: Node, deep: bool, copier: Callable[[Any], Any]) -> Node:
@@ -25,13 +41,11 @@ def copy_node(node: Node, deep: bool, copier: Callable[[Any], Any]) -> Node:
         return replace(node, children=dict(node.children), params=dict(node.params), buffers=dict(node.buffers),
                        slots=dict(node.slots), replaced=set(node.replaced), deleted=set(node.deleted),
                        computed=dict(node.computed))
-    if len(MEMOS) > 64:  # copies long finished
-        MEMOS.clear()
     return replace(
         node,
         children={n: copier(c) for n, c in node.children.items()},
-        params={n: copy_ref(r, copier) for n, r in node.params.items()},
-        slots={n: copy_ref(r, copier) for n, r in node.slots.items()},
+        params={n: copier(handle(r)).ref for n, r in node.params.items()},
+        slots={n: copier(handle(r)).ref for n, r in node.slots.items()},
         buffers=dict(node.buffers), replaced=set(node.replaced), deleted=set(node.deleted),
         computed=dict(node.computed),
     )

@@ -192,15 +192,23 @@ def mix(node: Node, pattern: str, args: list[Any], kwargs: dict[str, Any], axes:
                             hint=f"pass it as a keyword: EinMix(..., {missing[0]}=SIZE)")
         return tuple(axes[n] for n in names)
 
+    left_text, right_text = pattern.split("->", 1) if "->" in pattern else (pattern, "")
+    left, right = groups(left_text), groups(right_text)
+    flat_left = " ".join(n for g in left for n in g)
+    flat_right = " ".join(n for g in right for n in g)
+    if any(len(g) != 1 for g in left):  # einops makes these two Rearrange modules first, as torch lists them
+        lengths = {k: v for k, v in axes.items() if k in flat_left.split()}
+        node.children["pre_rearrange"] = EinopsLayer(Node("Rearrange", ctx.location, "leaf"), "rearrange",
+                                                     f"{left_text}-> {flat_left}", lengths)
+    if any(len(g) != 1 for g in right) or any("..." in g and len(g) > 1 for g in right):
+        node.children["post_rearrange"] = EinopsLayer(Node("Rearrange", ctx.location, "leaf"), "rearrange",
+                                                      f"{flat_right} ->{right_text}", {})
     node.params["weight"] = ParamRef(sizes(weight_shape))
     if bias_shape is not None:
         sizes(bias_shape)
-        right = groups(pattern.split("->", 1)[1]) if "->" in pattern else []
-        if any(len(g) != 1 or g == ["..."] for g in right):
-            raise ctx.error("EinMix with a grouped or '...' output axis and a bias is not read",
-                            hint="summarize the live module instead: paramwise.summary(model)")
         wanted = set(bias_shape.split())
-        node.params["bias"] = ParamRef(tuple(axes[g[0]] if g[0] in wanted else 1 for g in right))
+        node.params["bias"] = ParamRef(tuple(axes[n] if n in wanted else 1 for g in right if g != ["..."]
+                                             for n in g if n != "..."))
 
 
 FUNCTIONS = ("rearrange", "repeat", "reduce")

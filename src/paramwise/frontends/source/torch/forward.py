@@ -113,6 +113,19 @@ class TTensor(HostValue):
     def __ge__(self, other: Any) -> Any:
         return tensors.compare("ge", self, other)
 
+    def __int__(self) -> int:
+        value: int = tensors.scalar(self, int)
+        return value
+
+    def __index__(self) -> int:
+        if self.values is None or len(self.values) != 1 or not isinstance(self.values[0], int):
+            raise TypeError("only a tensor of one known integer can be an index")
+        return int(self.values[0])
+
+    def __float__(self) -> float:
+        value: float = tensors.scalar(self, float)
+        return value
+
     def py_getattr(self, name: str, ctx: Context) -> Any:
         return tensor_attr(self, name, ctx)
 
@@ -245,10 +258,10 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if made is not None:
         return made
     if name in ops.LIKE:
-        shape = shape_of(args[0]) if args else None
-        if shape is None:
+        like = shape_of(args[0]) if args else None
+        if like is None:
             return fail(f"torch.{name} needs a tensor", ctx)
-        return TTensor(shape)
+        return TTensor(like)
     if name in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
         items = list(args[0]) if args else list(kwargs.get("tensors", []))
         shapes = [shape_of(t) for t in items]
@@ -262,7 +275,10 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
         return result(name, items, shape, ctx)
     if name in ops.BINARY:
         a, b = (args + [kwargs.get("other")])[:2]
-        return binop(ops.BINARY[name], a, b, ctx)
+        out = binop(ops.BINARY[name], a, b, ctx)
+        if isinstance(out, TTensor) and out.values is not None and name not in ops.ARITHMETIC:
+            return TTensor(out.shape, out.ref, out.tracer)  # maximum, logical_and ...: the shape rule, not the values
+        return out
     if name == "where":
         return result("where", args, ops.broadcast(*(shape_of(a) or () for a in args[:3])), ctx)
     if name in ops.FUNCTIONAL_MODULES:

@@ -12,6 +12,9 @@ from ..python.interpreter import Interpreter
 from ..python.values import ClassValue, Context, Function, Instance
 from .modules import ModuleClass, ParamValue, is_module, walk
 
+# values from these are data or tools, never modules (an optimizer, a device, an array)
+NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.device",
+               "torch.Generator", "numpy", "math", "argparse", "random", "time", "os.", "logging", "json", "pathlib")
 REGISTERS = {"register_parameter", "add_module", "register_module", "register_buffer"}
 HINT = "create it in __init__ (nn.Lazy* modules infer their sizes), or summarize the live model: paramwise.summary(model)"
 
@@ -24,6 +27,17 @@ def warn_if_created(name: str, value: Any, known: bool, ctx: Context | None) -> 
         return
     ctx.warn("unread_module", f"'{name}' is created while forward runs; paramwise counts what __init__ makes, so it "
              "is not counted", hint=HINT)
+
+
+def may_be_module(what: str) -> bool:
+    """Whether a value paramwise cannot read, set as a module's attribute, may be a module holding parameters:
+    a module of a library (`torchvision.models.resnet18()`), anything a call made that is not plainly data, or a
+    class-like name the file never defines (`Encoder(...)`)."""
+    if any(k in what for k in ("torch.nn", "module ", "torchvision", "timm")):
+        return True
+    if any(what.startswith(p) or what.startswith(f"module {p}") for p in NOT_MODULES):
+        return False
+    return what.endswith(")") or what[:1].isupper() and what.isidentifier()
 
 
 def makes_module(func: ast.expr, interp: Interpreter) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..python.values import Context, Opaque
+from ..python.values import Context, Instance, Opaque
 from .forward import constant
 from .modules import (
     IDENTITY_METHODS,
@@ -22,9 +22,27 @@ from .modules import (
     walk,
 )
 
+# what nn.Module has besides a module's own tensors and submodules (dir(nn.Module) and an instance's __dict__)
+MODULE_ATTRIBUTES = frozenset("""
+T_destination _apply _call_impl _compiled_call_impl _get_backward_hooks _get_backward_pre_hooks _get_name
+_load_from_state_dict _maybe_warn_non_full_backward_hook _named_members _register_load_state_dict_pre_hook
+_register_state_dict_hook _replicate_for_data_parallel _save_to_state_dict _slow_forward _version
+_wrapped_call_impl add_module apply bfloat16 buffers call_super_init children compile cpu cuda double
+dump_patches eval extra_repr float forward get_buffer get_extra_state get_parameter get_submodule half ipu
+load_state_dict modules mtia named_buffers named_children named_modules named_parameters parameters
+register_backward_hook register_buffer register_forward_hook register_forward_pre_hook
+register_full_backward_hook register_full_backward_pre_hook register_load_state_dict_post_hook
+register_load_state_dict_pre_hook register_module register_parameter register_state_dict_post_hook
+register_state_dict_pre_hook requires_grad_ set_extra_state set_submodule share_memory state_dict to to_empty
+train type xpu zero_grad _backward_hooks _backward_pre_hooks _buffers _forward_hooks
+_forward_hooks_always_called _forward_hooks_with_kwargs _forward_pre_hooks _forward_pre_hooks_with_kwargs
+_is_full_backward_hook _load_state_dict_post_hooks _load_state_dict_pre_hooks _modules
+_non_persistent_buffers_set _parameters _state_dict_hooks _state_dict_pre_hooks training
+""".split())
+
 
 def named_buffers(value: Any) -> list[tuple[str, tuple[Any, ...]]]:
-    out = []
+    out: list[tuple[str, tuple[Any, ...]]] = []
     for path, module in walk(value):
         node = node_of(module)
         assert node is not None
@@ -78,8 +96,6 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         from .tables import Table
 
         return Table(node, name)
-    if name in node.deleted:
-        return None
     if node.kind is not None:
         params = node.leaf_params()
         if name in params:
@@ -90,6 +106,10 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         return node.children[name]
     if name in node.params:
         return ParamValue(node.params[name])
+    if name in node.deleted:  # register_parameter(name, None), `m.bias = None`: torch keeps the name, as None
+        return None
+    if isinstance(value, Instance) and node.kind is None and name not in MODULE_ATTRIBUTES and not name.startswith("__"):
+        raise AttributeError(name)  # as torch's Module.__getattr__: hasattr() is False, getattr(m, n, None) is None
     return Opaque(f"{node.type_name}.{name}")
 
 

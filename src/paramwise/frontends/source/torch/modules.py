@@ -32,6 +32,7 @@ class ParamRef:
 
     shape: tuple[Any, ...]
     requires_grad: bool = True
+    handle: Any = field(default=None, repr=False)  # its one ParamValue, through which copies are made
 
 
 @dataclass(eq=False)
@@ -118,9 +119,9 @@ class ParamValue(HostValue):
             self.ref.requires_grad = bool(value)
 
     def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
-        from .copying import copy_ref
+        from .copying import copy_param
 
-        return ParamValue(copy_ref(self.ref, copier)) if deep else self
+        return copy_param(self, copier) if deep else self
 
     def __lt__(self, other: Any) -> Any:
         from .tensors import compare
@@ -169,15 +170,17 @@ def own_params(node: Node) -> list[tuple[str, ParamRef]]:
     return list(node.params.items()) + list(node.leaf_params().items())
 
 
-def warn_unread(name: str, value: Any, ctx: Context) -> None:
-    """`self.fc = weight_norm(nn.Linear(...))`, `self.backbone = torchvision.models.resnet18()`: not counted."""
-    if isinstance(value, Opaque) and any(k in value.what for k in ("torch.nn", "module ", "torchvision", "timm")):
+def warn_unread(name: str, value: Any, ctx: Context, registering: bool = False) -> None:
+    """`self.backbone = torchvision.models.resnet18()`, `self.add_module("x", lib.Block())`: not counted."""
+    from .lazy import may_be_module
+
+    if isinstance(value, Opaque) and (registering or may_be_module(value.what)):
         ctx.warn("unread_module", f"'{name}' is set to {value.what}, which paramwise cannot read; its parameters "
                  "are not counted", hint="summarize the live module instead: paramwise.summary(model)")
 
 
 def add_module(node: Node, name: Any, value: Any, ctx: Context) -> None:
-    warn_unread(str(name), value, ctx)
+    warn_unread(str(name), value, ctx, registering=True)
     register(node, name, value, ctx)
 
 
@@ -211,8 +214,7 @@ def remove(node: Node, name: str) -> None:
     """`register_parameter(name, None)`, `m.bias = None`, `del m._parameters[name]`: the tensor is gone."""
     node.params.pop(name, None)
     node.buffers.pop(name, None)
-    if node.kind is not None and name in node.leaf_params():
-        node.deleted.add(name)
+    node.deleted.add(name)
     node.replace_submodule(name)
 
 

@@ -394,7 +394,11 @@ CREATORS: dict[str, Callable[[list[Any], dict[str, Any]], Shape]] = {
 LIKE = {"zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like"}
 BINARY = {"add": ast.Add, "sub": ast.Sub, "subtract": ast.Sub, "mul": ast.Mult, "multiply": ast.Mult,
           "div": ast.Div, "divide": ast.Div, "true_divide": ast.Div, "matmul": ast.MatMult, "bmm": ast.MatMult,
-          "mm": ast.MatMult, "maximum": ast.Add, "minimum": ast.Add, "atan2": ast.Add}
+          "mm": ast.MatMult, "maximum": ast.Add, "minimum": ast.Add, "atan2": ast.Add,
+          **{n: ast.Add for n in ("eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal",
+                                  "less_equal", "not_equal", "logical_and", "logical_or", "logical_xor",
+                                  "bitwise_and", "bitwise_or", "fmod", "remainder", "hypot", "fmax", "fmin")}}
+ARITHMETIC = {"add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide"}
 POOL_ARGS = ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"]
 AVG_ARGS = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
 FUNCTIONAL_MODULES: dict[str, tuple[str, list[str]]] = {

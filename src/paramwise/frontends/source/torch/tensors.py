@@ -107,6 +107,14 @@ def tolist(tensor: Any, ctx: Context) -> Any:
     return Opaque("tensor.tolist() of a tensor whose values paramwise does not know")
 
 
+def scalar(tensor: Any, cast: Callable[[Any], Any]) -> Any:
+    """`int(t)`, `float(t)`, `range(t)` of a one-value tensor whose value is known (else Python's TypeError)."""
+    values = getattr(tensor, "values", None)
+    if values is None or len(values) != 1:
+        raise TypeError("the value of this tensor is not known")
+    return cast(values[0])
+
+
 def cast_values(name: str, values: list[Any] | None) -> list[Any] | None:
     if values is None:
         return None
@@ -134,7 +142,7 @@ def compare(name: str, left: Any, right: Any) -> Any:
     from .forward import TTensor, shape_of
 
     ls, rs = shape_of(left), shape_of(right)
-    if ls is None and not isinstance(right, (int, float)) or rs is None and not isinstance(left, (int, float)):
+    if ls is None and not isinstance(left, (int, float)) or rs is None and not isinstance(right, (int, float)):
         return NotImplemented
     try:
         shape = ops.broadcast(ls if ls is not None else (), rs if rs is not None else ())
