@@ -21,6 +21,7 @@ KERAS_CASES = sorted((CASES / "keras").glob("*.py"))
 def test_matches_keras(path: Path) -> None:
     report = paramwise.read(str(path))
     check_invariants(report)
+    assert report.complete, [u.what for u in report.unread]  # a complete reading is the framework's count
     model = build(path)
     assert compare(report, model) == []
 

@@ -32,6 +32,7 @@ def test_counts_match_torch(path: Path) -> None:
     shape = namespace.get("input_shape") if namespace.get("needs_input_shape") else None  # lazy modules
     report = paramwise.read(str(path), input_shape=shape)
     check_invariants(report)
+    assert report.complete, [u.what for u in report.unread]  # a complete reading is the framework's count
     assert compare(report, namespace["model"]) == []
 
 
