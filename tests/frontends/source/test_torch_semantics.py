@@ -232,6 +232,29 @@ TENSORS = {
                     "        inv = 1.0 / (10000 ** (torch.arange(0, dim, 2).float() / dim))\n"
                     "        self.register_buffer('sin', torch.einsum('i,j->ij', t, inv).sin())\n"
                     "model = M()\n",
+    "forward_run_in_init": "import torch.nn.functional as F\n"
+                           "class Net(nn.Module):\n"
+                           "    def __init__(self):\n"
+                           "        super().__init__()\n"
+                           "        self.features = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3))\n"
+                           "        with torch.no_grad():\n"
+                           "            n = self.features(torch.zeros(1, 1, 28, 28)).view(1, -1).shape[1]\n"
+                           "        self._to_linear = None\n"
+                           "        self.convs(torch.randn(1, 1, 28, 28))\n"
+                           "        self.fc = nn.Linear(n, 10)\n"
+                           "        self.fc2 = nn.Linear(self._to_linear, 5)\n"
+                           "    def convs(self, x):\n"
+                           "        x = F.max_pool2d(F.relu(self.features(x)), 2)\n"
+                           "        if self._to_linear is None:\n"
+                           "            self._to_linear = x[0].shape[0] * x[0].shape[1] * x[0].shape[2]\n"
+                           "        return x\n"
+                           "    def forward(self, x):\n"
+                           "        return self.fc2(self.convs(x).view(-1, self._to_linear))\n"
+                           "model = Net()\n"
+                           "probe = model(torch.zeros(2, 1, 28, 28))\n"
+                           "head = nn.Linear(probe.shape[-1], 3)\n",
+    "parameter_list_of_tensors": "model = nn.ParameterList([torch.zeros(3), nn.Parameter(torch.ones(2, 2))])\n"
+                                 "model.append(torch.zeros(4))\n",
     "einops_functions": "from einops import rearrange, repeat, reduce\n"
                         "A = repeat(torch.arange(1, 17), 'n -> d n', d=32)\n"
                         "B = rearrange(torch.zeros(2, 3, 8), 'b c (h p) -> b h (p c)', p=2)\n"
@@ -272,6 +295,22 @@ COMPARED = {
 def test_comparisons_of_tensors_in_init_match_torch(tmp_path: Path, body: str) -> None:
     report = agree(tmp_path, body)
     assert incomplete(report) == []
+
+
+def test_a_forward_run_while_building_that_cannot_be_followed_is_not_a_guess(tmp_path: Path) -> None:
+    path = write(tmp_path, "class Net(nn.Module):\n"
+                           "    def __init__(self):\n"
+                           "        super().__init__()\n"
+                           "        self.features = nn.Conv2d(1, 8, 3)\n"
+                           "        n = torch.fft.rfft(self.features(torch.zeros(1, 1, 8, 8))).shape[-1]\n"
+                           "        self.fc = nn.Linear(n, 10)\n"
+                           "model = Net()\n")
+    try:
+        report = paramwise.read(str(path))
+    except paramwise.InputError as e:  # a located error, or
+        assert e.location is not None and e.location.line in (8, 9)
+        return
+    assert report.symbols and not isinstance(report.total, int)  # a named unknown size: never a guessed number
 
 
 def test_item_of_an_unknown_tensor_is_an_error_not_a_guess(tmp_path: Path) -> None:
@@ -357,6 +396,20 @@ DROPPED = {
                                "            self.scale = nn.Parameter(torch.ones(x.shape[-1]))\n"
                                "        return self.a(x) * self.scale\n"
                                "model = M()\n", "unread_module"),
+    "module_from_a_method_forward_calls": ("class M(nn.Module):\n"
+                                           "    def __init__(self):\n"
+                                           "        super().__init__()\n"
+                                           "        self.a = nn.Linear(4, 4)\n"
+                                           "        self.reset()\n"
+                                           "    def reset(self):\n"
+                                           "        self.b = nn.Linear(4, 4)\n"
+                                           "    def build(self, n):\n"
+                                           "        self.head = nn.Linear(n, 2)\n"
+                                           "    def forward(self, x):\n"
+                                           "        if not hasattr(self, 'head'):\n"
+                                           "            self.build(x.shape[-1])\n"
+                                           "        return self.head(self.b(self.a(x)))\n"
+                                           "model = M()\n", "unread_module"),
     "unreadable_buffer": ("class M(nn.Module):\n"
                           "    def __init__(self):\n"
                           "        super().__init__()\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..python.values import Context, Opaque
-from .modules import Method, ModuleObj, Node, ParamValue, is_module
+from .modules import Method, ModuleObj, Node, ParamRef, ParamValue, is_module
 
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:
@@ -24,6 +24,10 @@ def add_items(node: Node, items: list[Any], ctx: Context) -> None:
 
 
 def add_child(node: Node, name: str, value: Any, ctx: Context) -> None:
+    from .forward import TTensor
+
+    if isinstance(value, TTensor) and node.behavior in ("plist", "pdict"):
+        value = ParamValue(ParamRef(value.shape))  # ParameterList makes a plain tensor a Parameter
     if isinstance(value, ParamValue):
         node.params[name] = value.ref
     elif is_module(value):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .... import kinds
-from ....errors import BadValue, InputError, KindError
+from ....errors import BadValue, InputError, KindError, LimitError
 from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import Container, TensorOp, Unknown
@@ -41,6 +41,7 @@ class Tracer:
     index: dict[int, int]  # id(module value) -> its layer
     calls: list[Call] = field(default_factory=list)
     shapes: list[list[Shape]] = field(default_factory=list)
+    scratch: bool = False  # a forward run while the model is built, for the shapes it gives (nothing kept)
 
     def record(self, layer: int, inputs: list[TTensor], ctx: Context) -> list[Shape]:
         refs = tuple(self.ref_of(t, ctx) for t in inputs)
@@ -360,6 +361,8 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
         example = as_tensor(args[0]) if args else None
         if example is not None and node is not None:  # `model(torch.randn(1, 3, 224, 224))` in the file
             EXAMPLES.setdefault(ctx.interp, {}).setdefault(id(module), example.shape)
+        if example is not None and node is not None and tracer is None:
+            return run_for_shapes(module, node.type_name, args, kwargs, ctx)
         return Opaque(f"{node.type_name if node else 'module'} output")
     forward = instance_forward(module)
     if forward is not None:
@@ -375,6 +378,32 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
     if isinstance(node.kind, Unknown):
         return fail(f"the forward passes through nn.{node.type_name}, which paramwise does not know", ctx)
     return leaf_call(tracer, module, node, args, kwargs, ctx)
+
+
+def run_for_shapes(module: Any, type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """A module called while the model is built (`self.features(torch.zeros(1, 3, 32, 32)).shape[1]` to size
+    a Linear): its forward is followed for the shapes it gives; nothing is recorded. Where it cannot be
+    followed, the output is a value paramwise cannot read (an error where it becomes a size)."""
+    TRACERS[ctx.interp] = Tracer([], {}, scratch=True)
+    try:
+        out = call_module(module, args, kwargs, ctx)
+    except LimitError:
+        raise
+    except (TraceStop, InputError) as e:
+        return Opaque(f"the output of {type_name}, whose forward paramwise could not follow ({e.message})")
+    finally:
+        TRACERS.pop(ctx.interp, None)
+    return detach(out)
+
+
+def detach(value: Any) -> Any:
+    if isinstance(value, TTensor):
+        return TTensor(value.shape)
+    if isinstance(value, (tuple, list)):
+        return type(value)(detach(v) for v in value)
+    if isinstance(value, dict):
+        return {k: detach(v) for k, v in value.items()}
+    return value
 
 
 def instance_forward(module: Any) -> BoundMethod | None:

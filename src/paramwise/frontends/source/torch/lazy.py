@@ -23,8 +23,9 @@ def warn_if_created(name: str, value: Any, known: bool, ctx: Context | None) -> 
     """While forward is followed, a new module or parameter on a module is one paramwise did not count."""
     from .forward import tracer_of
 
-    if ctx is None or known or not (is_module(value) or isinstance(value, ParamValue)) or tracer_of(ctx) is None:
-        return
+    tracer = tracer_of(ctx) if ctx is not None else None
+    if ctx is None or known or not (is_module(value) or isinstance(value, ParamValue)) or tracer is None or tracer.scratch:
+        return  # a forward run inside __init__ creates what torch counts too
     ctx.warn("unread_module", f"'{name}' is created while forward runs; paramwise counts what __init__ makes, so it "
              "is not counted", hint=HINT)
 
@@ -60,22 +61,53 @@ def created_in_forward(interp: Interpreter, root: Any) -> list[Diagnostic]:
     for _, module in walk(root):
         if not isinstance(module, Instance):
             continue
-        found, forward = module.cls.lookup("forward")
-        if not found or not isinstance(forward, Function) or id(forward) in seen:
-            continue
-        seen.add(id(forward))
-        for node in ast.walk(forward.node):
-            target = None
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-                       for t in targets) and makes_module(node.value.func, interp):
-                    target = ast.unparse(targets[0])
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and makes_module(node.value.func, interp):
-                target = ast.unparse(node.value)[:60]
-            if target is not None:
-                out.append(Diagnostic("unread_module", f"{module.cls.name}.forward creates {target}; paramwise counts "
-                                      "what __init__ makes, and the forward was not followed, so it is not counted",
-                                      interp.location(node), HINT))
+        for method in reached_from_forward(module.cls):
+            if id(method) in seen:
+                continue
+            seen.add(id(method))
+            found = creation(method, interp)
+            if found is not None:
+                target, node = found
+                out.append(Diagnostic("unread_module", f"{module.cls.name}.{method.name} creates {target}; paramwise "
+                                      "counts what __init__ makes, and the forward was not followed, so it is not "
+                                      "counted", interp.location(node), HINT))
                 break
     return out
+
+
+def reached_from_forward(cls: ClassValue) -> list[Function]:
+    """`forward` and the methods of the class it calls as `self.name(...)`, transitively, less those `__init__`
+    also runs (what they create exists once the model is built)."""
+    built = {id(m) for m in reached(cls, "__init__")}
+    return [m for m in reached(cls, "forward") if id(m) not in built]
+
+
+def reached(cls: ClassValue, start: str) -> list[Function]:
+    found, first = cls.lookup(start)
+    if not found or not isinstance(first, Function):
+        return []
+    out = [first]
+    for method in out:
+        for node in ast.walk(method.node):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "self"):
+                ok, called = cls.lookup(node.func.attr)
+                if ok and isinstance(called, Function) and all(called is not m for m in out) and len(out) < 64:
+                    out.append(called)
+    return out
+
+
+def creation(method: Function, interp: Interpreter) -> tuple[str, ast.AST] | None:
+    """The first place `method` assigns a new module or parameter to self (or registers one)."""
+    for node in ast.walk(method.node):
+        target = None
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                   for t in targets) and makes_module(node.value.func, interp):
+                target = ast.unparse(targets[0])
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and makes_module(node.value.func, interp):
+            target = ast.unparse(node.value)[:60]
+        if target is not None:
+            return target, node
+    return None
