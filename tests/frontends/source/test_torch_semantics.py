@@ -183,6 +183,20 @@ REGISTERED = {
                        "        self.tuned = nn.Embedding.from_pretrained(table, freeze=False, padding_idx=0)\n"
                        "        self.bag = nn.EmbeddingBag.from_pretrained(table, mode='sum')\n"
                        "model = M(torch.randn(20, 4))\n",
+    "getattr_missing": "conv = nn.Conv2d(3, 8, 3)\n"
+                       "try:\n"
+                       "    getattr(conv, 'weight_u')\n"
+                       "except AttributeError:\n"
+                       "    conv.register_parameter('weight_u', nn.Parameter(torch.zeros(8), requires_grad=False))\n"
+                       "extra = 4 if hasattr(conv, 'padding_mode') and not hasattr(conv, 'weight_g') else 0\n"
+                       "seq = nn.Sequential(nn.Linear(2, 2))\n"
+                       "n = getattr(seq, 'width', 3) + getattr(conv, 'out_channels')\n"
+                       "model = nn.Sequential(conv, nn.Linear(n + extra, 2))\n",
+    "same_class_compared": "import functools\n"
+                           "norm = functools.partial(nn.InstanceNorm2d, affine=False)\n"
+                           "use_bias = norm.func == nn.InstanceNorm2d and nn.BatchNorm2d != nn.InstanceNorm2d\n"
+                           "kinds = {nn.Linear: 1, nn.Conv2d: 2}\n"
+                           "model = nn.Conv2d(3, 8, 3 * kinds[nn.Linear], bias=use_bias)\n",
     "buffers_table": "class M(nn.Module):\n"
                      "    def __init__(self):\n"
                      "        super().__init__()\n"

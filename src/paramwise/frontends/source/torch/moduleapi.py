@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..python.values import Context, Instance, Opaque
+from .... import kinds
+from ....errors import KindError
+from ....kinds.rows import Unknown
+from ..python.values import Context, Opaque
 from .forward import constant
 from .modules import (
     IDENTITY_METHODS,
@@ -38,6 +41,13 @@ train type xpu zero_grad _backward_hooks _backward_pre_hooks _buffers _forward_h
 _forward_hooks_always_called _forward_hooks_with_kwargs _forward_pre_hooks _forward_pre_hooks_with_kwargs
 _is_full_backward_hook _load_state_dict_post_hooks _load_state_dict_pre_hooks _modules
 _non_persistent_buffers_set _parameters _state_dict_hooks _state_dict_pre_hooks training
+""".split())
+
+
+# attributes torch's built-in modules set besides their arguments (vars() of each, less its signature)
+BUILT_IN_ATTRIBUTES = frozenset("""
+activation_relu_or_gelu batch_first bias bias_k bias_v bidirectional dropout head_dim hidden_size input_size mode
+name nonlinearity num_layers output_padding proj_size training transposed
 """.split())
 
 
@@ -108,9 +118,27 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         return ParamValue(node.params[name])
     if name in node.deleted:  # register_parameter(name, None), `m.bias = None`: torch keeps the name, as None
         return None
-    if isinstance(value, Instance) and node.kind is None and name not in MODULE_ATTRIBUTES and not name.startswith("__"):
+    if not has_attribute(node, name):
         raise AttributeError(name)  # as torch's Module.__getattr__: hasattr() is False, getattr(m, n, None) is None
     return Opaque(f"{node.type_name}.{name}")
+
+
+def has_attribute(node: Node, name: str) -> bool:
+    """Whether a module may have attribute `name` that paramwise does not model (torch's own attributes of
+    nn.Module and of the built-in: its arguments, weights, buffers); other names raise AttributeError."""
+    if name in MODULE_ATTRIBUTES or name.startswith("_") or name in BUILT_IN_ATTRIBUTES:
+        return True
+    if node.kind is None:
+        return False
+    if isinstance(node.kind, Unknown):
+        return True
+    found = kinds.lookup("torch", node.type_name.removeprefix("Parametrized"))
+    if found is None or name in node.kind.attrs or name in {p for p, _ in found[0].signatures.get("torch", ())}:
+        return True
+    try:
+        return any(w.name == name for w in node.kind.weights(None))
+    except (KindError, TypeError, ValueError):
+        return True
 
 
 def set_requires_grad(value: Any, flag: Any) -> Any:

@@ -327,6 +327,12 @@ class ModuleClass(HostValue):
     def __repr__(self) -> str:
         return f"<class nn.{self.type_name}>"
 
+    def __eq__(self, other: object) -> bool:  # `nn.InstanceNorm2d` names one class wherever it is read
+        return isinstance(other, ModuleClass) and other.type_name == self.type_name
+
+    def __hash__(self) -> int:
+        return hash(("ModuleClass", self.type_name))
+
     def py_getattr(self, name: str, ctx: Context) -> Any:
         if name == "__init__":  # nn.Linear.__init__(self, 8, 4) in a subclass
             return Method(lambda a, k, c: self.explicit_init(a, k, c))
