@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .... import kinds
-from ....errors import BadValue, InputError, KindError, Location
+from ....errors import BadValue, InputError, KindError, LimitError, Location
 from ....infer import apply_call
 from ....ir import Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
-from ..python.values import Context, HostValue, Instance, Opaque
+from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
 from . import tensors as shapes
+from .legacy import Keras1
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras", "keras_core")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",
@@ -51,6 +52,8 @@ class Session:
         self.counters: dict[str, int] = {}
         self.calls: list[CallRecord] = []
         self.models: list[Any] = []
+        self.keras1 = Keras1()
+        self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors
 
     def auto_name(self, base: str) -> str:
         n = self.counters.get(base, 0)
@@ -75,15 +78,29 @@ class Session:
     def op(self, what: str, inputs: list[KTensor], shape: Shape | list[Shape], ctx: Context) -> Any:
         """A parameter-free operation (`x[..., :n]`, `ops.reshape`) whose output shape was worked out from the source."""
         kind = TensorOp("keras", "TensorOp", {"op": what, "result": list(shape) if isinstance(shape, list) else tuple(shape)})
-        layer = LayerObj(self, "TensorOp", kind, self.auto_name("tensor_op"), ctx.location)
+        layer = LayerObj(self, "TensorOp", kind, self.op_name(what, inputs), ctx.location)
         layer.hidden = True
         outs = self.record(layer, inputs, ctx)
+        if self.is_eager(inputs):
+            self.eager.update(t.ref.call for t in outs)
         return outs if isinstance(shape, list) else outs[0]
+
+    def op_name(self, what: str, inputs: list[KTensor]) -> str:
+        """Keras names each operation on symbolic tensors after its class (`x * 2` takes "multiply" from the
+        names later layers get); operations on data (NumPy arrays, `tf.zeros`) run at once and take no name."""
+        base = OP_NAMES.get(what, what)
+        return base if self.is_eager(inputs) else self.auto_name(base)
+
+    def is_eager(self, inputs: list[KTensor]) -> bool:
+        return all(t.ref.call in self.eager for t in inputs)
 
     def make_input(self, shape: Shape, name: str | None, ctx: Context, hidden: bool = False) -> KTensor:
         layer = LayerObj(self, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), name or self.auto_name("input_layer"), ctx.location)
         layer.hidden = hidden
-        return self.record(layer, [], ctx)[0]
+        tensor = self.record(layer, [], ctx)[0]
+        if name == "data":
+            self.eager.add(tensor.ref.call)
+        return tensor
 
 
 class KTensor(HostValue):
@@ -165,14 +182,24 @@ def tensor_binop(session: Session, op: type, left: Any, right: Any, ctx: Context
             shape = shapes.broadcast(sides)
     except shapes.ShapeError as e:
         raise shapes.shape_failed("@" if op is ast.MatMult else "arithmetic", e, ctx.location) from e
-    if len(tensors) == 1 and tuple(tensors[0].shape_of()) == tuple(shape):
-        return tensors[0]
-    if len(tensors) == 2 and op is not ast.MatMult and len(sides) == 2:  # keras.ops broadcasting, not the Add layer's
+    what = BINOP_NAMES.get(op, "arithmetic")
+    if len(tensors) == 2 and op is not ast.MatMult:  # keras.ops broadcasting, not the Add layer's
         kind = kinds.make("keras", "BroadcastOp", [], {})[0]
-        layer = LayerObj(session, "Add", kind, session.auto_name("add"), ctx.location)
+        layer = LayerObj(session, "Add", kind, session.op_name(what, tensors), ctx.location)
         layer.hidden = True
-        return session.record(layer, tensors, ctx)[0]
-    return session.op("matmul" if op is ast.MatMult else "arithmetic", tensors, shape, ctx)
+        out = session.record(layer, tensors, ctx)[0]
+        if session.is_eager(tensors):
+            session.eager.add(out.ref.call)
+        return out
+    return session.op(what, tensors, shape, ctx)
+
+
+BINOP_NAMES: dict[type, str] = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "true_divide",
+               ast.FloorDiv: "floor_divide", ast.Pow: "power", ast.Mod: "mod", ast.MatMult: "matmul"}
+# the names of Keras' operation classes, where a function's name differs (tf.concat is ops.concatenate)
+OP_NAMES = {"getitem": "get_item", "concat": "concatenate", "reduce_sum": "sum", "reduce_mean": "mean",
+            "reduce_max": "max", "reduce_min": "min", "reduce_prod": "prod", "permute_dims": "transpose",
+            "pow": "power", "reduce_std": "std", "reduce_variance": "var", "reduce_logsumexp": "logsumexp"}
 
 
 class LayerObj(HostValue):
@@ -208,6 +235,8 @@ class LayerObj(HostValue):
         if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
             for base in self.kind.attrs.get("sublayer_names", ()):
                 self.session.auto_name(base)
+        if not self.calls and self.type_name == "Lambda" and not self.kind.has_shape():
+            follow_lambda(self, args, kwargs, ctx)
         for option in self.kind.attrs.get("call_options", ()) if self.kind is not None else ():
             self.kind.attrs[option] = kwargs.get(option) is True  # e.g. return_attention_scores=True: two outputs
         outs = self.session.record(self, tensors, ctx)
@@ -227,6 +256,31 @@ class LayerObj(HostValue):
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         if name == "trainable":
             self.trainable = bool(value)
+
+
+def follow_lambda(layer: LayerObj, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+    """A Lambda's output shape, read from its function called on its input (as Keras does, symbolically);
+    when the function cannot be followed, the input shape is assumed and the reading says it is incomplete."""
+    function = layer.kind.attrs.get("function")
+    arguments = layer.kind.attrs.get("arguments")
+    inputs = args[0] if args else kwargs.get("inputs")
+    reason = "its function is not one the file defines"
+    if isinstance(function, (Function, BoundMethod)):
+        try:
+            result = ctx.call(function, [inputs], dict(arguments) if isinstance(arguments, dict) else {})
+        except LimitError:
+            raise
+        except InputError as e:
+            reason = f"its function could not be followed ({e.message})"
+        else:
+            outs = collect_tensors([result], {})
+            first = collect_tensors([inputs], {})
+            if len(outs) == 1 and isinstance(result, KTensor) and first and outs[0].shape_of()[:1] == first[0].shape_of()[:1]:
+                layer.kind.attrs["output_shape"] = tuple(outs[0].shape_of()[1:])
+                return
+            reason = "its function does not return one tensor with the batch axis of its input"
+    ctx.warn("assumed_shape", f"Lambda '{layer.name}': {reason}; its output is taken to have the shape of its input",
+             hint="give the Lambda output_shape=(...) (without the batch axis)")
 
 
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
@@ -271,6 +325,9 @@ class LayerClass(HostValue):
         for key, value in list(kwargs.items()):
             kwargs[key] = unquoted(key, value, ctx)
         args = [unquoted("", a, ctx) for a in args]
+        type_name, args, kwargs = self.session.keras1.translate(self.type_name, args, kwargs, ctx)
+        if type_name != self.type_name:
+            return LayerClass(self.session, type_name).py_call(args, kwargs, ctx)
         name = checked_name(kwargs.pop("name", None), ctx)
         trainable = kwargs.pop("trainable", True)
         found = kinds.lookup("keras", self.type_name)
@@ -306,10 +363,10 @@ class LayerClass(HostValue):
             e = e.reworded(preview) if isinstance(e, BadValue) else e
             message = e.message if e.message.startswith(self.type_name) else f"{self.type_name}: {e.message}"
             raise ctx.error(message, e.hint) from e
-        if kind.caveat():
+        if kind.caveat() and self.type_name != "Lambda":  # a Lambda's body is followed when it is called
             ctx.warn("approximate_layer", f"{self.type_name}: {kind.caveat()}")
-        signature = [p for p, _ in found[0].signatures.get("keras", ())]
-        for key in extra:
+        signature = kinds.argument_names("keras", self.type_name)
+        for key in kinds.refused("keras", self.type_name, extra):
             import difflib
 
             close = difflib.get_close_matches(key, signature, n=1, cutoff=0.8)

@@ -84,7 +84,7 @@ class SubclassState(ModelBase):
     def ensure_built(self, shape: Shape, ctx: Context) -> None:
         if self.output or self.functional or self.building:
             return
-        x = self.session.make_input(tuple(shape), None, ctx, hidden=True)
+        x = self.session.make_input(tuple(shape), f"{self.name}_input", ctx, hidden=True)  # Keras makes no InputLayer
         self.trace([x], {}, ctx)
 
     def build_for_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
@@ -93,7 +93,7 @@ class SubclassState(ModelBase):
         fresh: list[KTensor] = []
 
         def renew(t: KTensor) -> KTensor:
-            fresh.append(self.session.make_input(t.shape_of(), None, ctx, hidden=True))
+            fresh.append(self.session.make_input(t.shape_of(), f"{self.name}_input", ctx, hidden=True))
             return fresh[-1]
 
         inner_args = [walk_tensors(a, renew) for a in args]
