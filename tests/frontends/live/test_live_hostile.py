@@ -17,6 +17,7 @@ from paramwise import InputError, ParamwiseError
 
 torch = pytest.importorskip("torch")
 from paramwise.frontends.live import torch as torch_live  # noqa: E402
+from paramwise.frontends.live import torch_meta  # noqa: E402
 
 
 def torch_count(model: Any) -> int:
@@ -114,13 +115,13 @@ class Box:
 def test_twin_holds_only_meta_tensors_and_no_hooks() -> None:
     model = Hoard(64)
     model.fc.register_forward_hook(lambda *a: None)
-    twin, error = torch_live.meta_twin(torch, model)
+    twin, error = torch_meta.meta_twin(torch, model)
     assert error == ""
     found = [twin.table, *twin.items, twin.lookup["a"], twin.box.value, twin.derived, *twin.parameters(),
              *twin.teacher[0].parameters()]
     assert {t.device.type for t in found} == {"meta"}
     assert [tuple(t.shape) for t in found[:6]] == [(64,), (16,), (3,), (16,), (16,), (16, 1)]
-    assert all(len(getattr(m, d)) == 0 for m in twin.modules() for d in torch_live.HOOK_DICTS)
+    assert all(len(getattr(m, d)) == 0 for m in twin.modules() for d in torch_meta.HOOK_DICTS)
     assert len(model.fc._forward_hooks) == 1
 
 
@@ -152,7 +153,7 @@ def test_numpy_attribute_is_not_copied() -> None:
     np = pytest.importorskip("numpy")
     model = Net()
     model.array = np.ones((8, 8))  # type: ignore[assignment]
-    twin, error = torch_live.meta_twin(torch, model)
+    twin, error = torch_meta.meta_twin(torch, model)
     assert error == ""
     assert twin.array.shape == (8, 8) and twin.array.strides == (0, 0)
 
