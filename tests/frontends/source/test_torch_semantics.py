@@ -269,6 +269,11 @@ TENSORS = {
                            "head = nn.Linear(probe.shape[-1], 3)\n",
     "parameter_list_of_tensors": "model = nn.ParameterList([torch.zeros(3), nn.Parameter(torch.ones(2, 2))])\n"
                                  "model.append(torch.zeros(4))\n",
+    "legacy_constructors": "x = torch.zeros(2, 3)\n"
+                           "model = nn.ParameterList([nn.Parameter(torch.Tensor([1.0, 2.0, 3.0])), nn.Parameter(torch.Tensor(2, 3)),\n"
+                           "                          nn.Parameter(torch.FloatTensor(x.shape)), nn.Parameter(torch.Tensor((4, 5))),\n"
+                           "                          nn.Parameter(torch.DoubleTensor(x.size())),\n"
+                           "                          nn.Parameter(torch.zeros(int(torch.LongTensor([7])[0])))])\n",
     "einops_functions": "from einops import rearrange, repeat, reduce\n"
                         "A = repeat(torch.arange(1, 17), 'n -> d n', d=32)\n"
                         "B = rearrange(torch.zeros(2, 3, 8), 'b c (h p) -> b h (p c)', p=2)\n"

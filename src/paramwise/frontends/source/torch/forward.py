@@ -194,7 +194,7 @@ def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
     shape = shape_of(value)
     assert shape is not None
     if name == "shape":
-        return tuple(shape)
+        return ops.TorchSize(shape)
     if name == "ndim":
         return len(shape)
     if name in ("T", "mT"):
@@ -227,6 +227,9 @@ def index_tensor(value: Any, key: Any, ctx: Context) -> Any:
         out = ops.index_shape(shape, key)
     except ops.OpError as e:
         return fail(f"indexing: {e}", ctx)
+    values = getattr(value, "values", None)
+    if values is not None and len(shape) == 1 and isinstance(key, (int, slice)) and not isinstance(key, bool):
+        return TTensor(out, values=[values[key]] if isinstance(key, int) else values[key])
     return result("getitem", [value], out, ctx)
 
 

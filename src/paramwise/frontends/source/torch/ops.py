@@ -130,7 +130,7 @@ def squeeze(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
 
 def size(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Any:
     d = arg(args, kwargs, 0, "dim")
-    return tuple(shape) if d is None else shape[norm_dim(d, len(shape))]
+    return TorchSize(shape) if d is None else shape[norm_dim(d, len(shape))]
 
 
 def reduce(shape: Shape, args: list[Any], kwargs: dict[str, Any], first: int = 0) -> Shape:
@@ -362,8 +362,19 @@ def slice_length(n: Any, k: slice) -> Any:
     raise OpError(f"slice {k} of an unknown size is not followed")
 
 
+class TorchSize(tuple):  # type: ignore[type-arg]
+    """`x.shape`, `x.size()`: a tuple, as torch.Size is, that the legacy constructors read as sizes."""
+
+
 def creator(args: list[Any], kwargs: dict[str, Any]) -> Shape:
     return sizes([a for a in args if not isinstance(a, float)], kwargs)
+
+
+def legacy(args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """`torch.Tensor(2, 3)` and `torch.Tensor(x.shape)` are sizes; `torch.Tensor([1, 2, 3])` is data."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], TorchSize):
+        return data_shape(args, kwargs)
+    return creator(args, kwargs)
 
 
 def data_shape(args: list[Any], kwargs: dict[str, Any]) -> Shape:
@@ -385,8 +396,9 @@ def arange(args: list[Any], kwargs: dict[str, Any]) -> Shape:
 
 
 CREATORS: dict[str, Callable[[list[Any], dict[str, Any]], Shape]] = {
-    **{n: creator for n in ("zeros", "ones", "empty", "randn", "rand", "Tensor", "FloatTensor", "LongTensor",
-                            "BoolTensor", "HalfTensor", "DoubleTensor", "IntTensor")},
+    **{n: creator for n in ("zeros", "ones", "empty", "randn", "rand")},
+    **{n: legacy for n in ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTensor", "DoubleTensor",
+                           "IntTensor", "ByteTensor")},
     "full": lambda a, k: sizes(a[:1], k), "tensor": data_shape, "as_tensor": data_shape, "arange": arange,
     "eye": lambda a, k: (a[0], a[1] if len(a) > 1 else a[0]), "linspace": lambda a, k: (arg(a, k, 2, "steps"),),
     "randint": lambda a, k: tuple(arg(a[-1:], k, 0, "size")), "randperm": lambda a, k: (a[0],),

@@ -41,6 +41,8 @@ from .parametrize import resolve_utils
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
+LEGACY_TENSORS = ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTensor", "DoubleTensor", "IntTensor",
+                  "ByteTensor")
 NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed")
 
 
@@ -185,7 +187,7 @@ def resolve(dotted: str) -> Any:
         return ParameterClass()
     if scope[:1] == ["nn"] and len(scope) <= 2 and last[:1].isupper():
         return ModuleClass(last)
-    if scope in ([], ["nn", "functional"], ["functional"]) and not last[:1].isupper() or last in ("Tensor", "FloatTensor", "LongTensor"):
+    if scope in ([], ["nn", "functional"], ["functional"]) and not last[:1].isupper() or last in LEGACY_TENSORS:
         return TorchFunction(last)
     return None
 

@@ -70,8 +70,14 @@ def data_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
     return None
 
 
+def legacy_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    data = args[0] if len(args) == 1 else None
+    return data_values(args, kwargs) if isinstance(data, (list, tuple)) and not isinstance(data, ops.TorchSize) else None
+
+
 VALUE_MAKERS: dict[str, Callable[[list[Any], dict[str, Any]], list[Any] | None]] = {
     "arange": arange_values, "linspace": linspace_values, "tensor": data_values, "as_tensor": data_values,
+    **{n: legacy_values for n in ("Tensor", "FloatTensor", "LongTensor", "IntTensor", "DoubleTensor")},
 }
 
 
