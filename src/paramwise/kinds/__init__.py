@@ -13,9 +13,11 @@ from functools import cache
 from typing import Any
 
 from ..errors import KindError
-from .base import REQUIRED, Kind
+from . import framework_signatures
+from .base import REQUIRED, Kind, Signature
 
-__all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind"]
+__all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind", "signature_of", "argument_names",
+           "argument_hint", "refused"]
 
 
 @cache
@@ -65,15 +67,56 @@ def suggest(framework: str, type_name: str) -> str:
     return close[0] if close else ""
 
 
+def signature_of(cls: type[Kind], framework: str, type_name: str) -> Signature:
+    """The (parameter, default) pairs a spelling binds its arguments to: the kind's own for that spelling
+    (keras:Conv3DTranspose), else the kind's for the framework, else the framework's real constructor
+    (a kind such as Elementwise stands for many classes: nn.ReLU(inplace), nn.Softmax(dim) ...)."""
+    own = cls.signatures.get(f"{framework}:{type_name}", cls.signatures.get(framework))
+    if own is not None:
+        return own
+    real = framework_signatures.lookup(framework, type_name)
+    if real is None:
+        return ()
+    return tuple((p.name, REQUIRED if p.required else p.default) for p in real.parameters)
+
+
+def argument_names(framework: str, type_name: str) -> list[str]:
+    """The arguments a class takes by name, for a hint: the framework's own, else the kind's."""
+    real = framework_signatures.lookup(framework, type_name)
+    if real is not None:
+        return list(real.names)
+    found = lookup(framework, type_name)
+    return [p for p, _ in signature_of(found[0], framework, type_name)] if found else []
+
+
+def argument_hint(framework: str, type_name: str, keyword: str) -> str:
+    """`did you mean bias=? its arguments: in_features, out_features, bias, device, dtype`."""
+    real = framework_signatures.lookup(framework, type_name)
+    close = real.suggest(keyword) if real is not None else ""
+    names = argument_names(framework, type_name)
+    listed = f"its arguments: {', '.join(names)}" if names else "it takes no arguments"
+    return f"did you mean {close}=? {listed}" if close else listed
+
+
+def refused(framework: str, type_name: str, extra: dict[str, Any]) -> list[str]:
+    """The keyword arguments of `extra` (those the kind did not bind) that the framework refuses too: a typo
+    to warn about. For a class the framework does not export, every one."""
+    real = framework_signatures.lookup(framework, type_name)
+    return [k for k in extra if real is None or not real.takes(k)]
+
+
 def bind(
     cls: type[Kind], framework: str, type_name: str, args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Bind constructor arguments to the kind's signature: (attributes, unused keyword arguments)."""
-    # a spelling may take its arguments in its own order (keras:Conv3DTranspose), else the framework's
-    signature = cls.signatures.get(f"{framework}:{type_name}", cls.signatures.get(framework, ()))
-    if len(args) > len(signature):
+    signature = signature_of(cls, framework, type_name)
+    real = framework_signatures.lookup(framework, type_name)
+    limit = len(signature) if real is None else min(len(signature), len(real.positional))  # not keyword-only ones
+    if real is not None and real.var_positional:
+        args = args[:limit]  # nn.Identity(*args) takes any and ignores them
+    if len(args) > limit:
         raise KindError(
-            f"{type_name} takes at most {len(signature)} positional arguments; got {len(args)}",
+            f"{type_name} takes at most {limit} positional arguments; got {len(args)}",
             hint="pass the extra values by keyword",
         )
     attrs: dict[str, Any] = {}

@@ -29,8 +29,9 @@ class Elementwise(Kind):
         **{f"keras:{n}": {} for n in KERAS_ELEMENTWISE},
         **{f"torch:{n}": {} for n in TORCH_ELEMENTWISE},
     }
-    # arguments do not change the count; they are accepted by keyword or position and ignored
-    signatures = {"keras": (("arg0", None), ("arg1", None), ("arg2", None)), "torch": (("arg0", None), ("arg1", None), ("arg2", None))}
+    # no signature of its own: each class binds its arguments as the framework's constructor takes them
+    # (framework_signatures: nn.ReLU(inplace), nn.Softmax(dim), keras Dropout(rate, noise_shape, seed)); none of
+    # them changes the count
 
 
 class GLU(Kind):
@@ -59,7 +60,7 @@ class PReLU(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:PReLU": {}, "torch:PReLU": {}}
     signatures = {
         "keras": (("alpha_initializer", "Zeros"), ("alpha_regularizer", None), ("alpha_constraint", None), ("shared_axes", None)),
-        "torch": (("num_parameters", 1), ("init", 0.25)),
+        "torch": (("num_parameters", 1), ("init", 0.25), ("device", None), ("dtype", None)),
     }
 
     def setup(self) -> None:

@@ -22,6 +22,11 @@ from .base import (
 )
 from .values import describe
 
+# what Keras's kernel layers take after use_bias (none of it changes the count), in Keras's order
+KERAS_KERNEL_OPTIONS = (
+    ("kernel_initializer", "glorot_uniform"), ("bias_initializer", "zeros"), ("kernel_regularizer", None),
+    ("bias_regularizer", None), ("activity_regularizer", None), ("kernel_constraint", None), ("bias_constraint", None),
+)
 KERAS_CONV = (
     ("filters", REQUIRED),
     ("kernel_size", REQUIRED),
@@ -32,6 +37,7 @@ KERAS_CONV = (
     ("groups", 1),
     ("activation", None),
     ("use_bias", True),
+    *KERAS_KERNEL_OPTIONS,
 )
 TORCH_CONV = (
     ("in_channels", REQUIRED),
@@ -43,6 +49,8 @@ TORCH_CONV = (
     ("groups", 1),
     ("bias", True),
     ("padding_mode", "zeros"),
+    ("device", None),
+    ("dtype", None),
 )
 SPATIAL = {1: "w", 2: "h, w", 3: "d, h, w"}
 

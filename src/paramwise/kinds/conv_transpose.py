@@ -9,6 +9,7 @@ from ..formula import Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
 from .conv import (
+    KERAS_KERNEL_OPTIONS,
     check_grouped_channels,
     check_torch_groups,
     join_channels,
@@ -29,6 +30,7 @@ KERAS_TRANSPOSE = (
     ("dilation_rate", 1),
     ("activation", None),
     ("use_bias", True),
+    *KERAS_KERNEL_OPTIONS,
 )
 # Conv3DTranspose takes data_format before output_padding
 KERAS_TRANSPOSE_3D = (*KERAS_TRANSPOSE[:4], KERAS_TRANSPOSE[5], KERAS_TRANSPOSE[4], *KERAS_TRANSPOSE[6:])
@@ -43,6 +45,8 @@ TORCH_TRANSPOSE = (
     ("bias", True),
     ("dilation", 1),
     ("padding_mode", "zeros"),
+    ("device", None),
+    ("dtype", None),
 )
 
 

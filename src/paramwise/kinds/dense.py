@@ -8,6 +8,7 @@ from ..errors import KindError
 from ..formula import Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, Spelled, expect_min_rank, factor, last_dim, weight_plus_bias
+from .conv import KERAS_KERNEL_OPTIONS
 
 
 class Dense(Kind):
@@ -18,8 +19,9 @@ class Dense(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Dense": {}, "torch:Linear": {}}
     signatures = {
-        "keras": (("units", REQUIRED), ("activation", None), ("use_bias", True)),
-        "torch": (("in_features", REQUIRED), ("out_features", REQUIRED), ("bias", True)),
+        "keras": (("units", REQUIRED), ("activation", None), ("use_bias", True), *KERAS_KERNEL_OPTIONS,
+                  ("lora_rank", None), ("lora_alpha", None), ("quantization_config", None)),
+        "torch": (("in_features", REQUIRED), ("out_features", REQUIRED), ("bias", True), ("device", None), ("dtype", None)),
     }
 
     def setup(self) -> None:
@@ -41,10 +43,17 @@ class Dense(Kind):
             kernel = Weight("weight", (units, factor(self.d_in, "d_in")))
             return [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
         d_in = factor(last_dim(inputs, "the feature axis"), "d_in")
-        kernel = Weight("kernel", (d_in, units))
-        return [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
+        rank = self.attrs.get("lora_rank")
+        kernel = Weight("kernel", (d_in, units), trainable=not rank)
+        out = [kernel] + ([Weight("bias", (units,))] if self.use_bias else [])
+        if rank:  # Keras LoRA: the kernel is frozen and two low-rank factors are learned
+            r = factor(rank, "rank")
+            out += [Weight("lora_kernel_a", (d_in, r)), Weight("lora_kernel_b", (r, units))]
+        return out
 
     def formula(self, weights: list[Weight]) -> Expr | None:
+        if len(weights) > 2 or (weights and weights[-1].name.startswith("lora")):
+            return None  # with LoRA factors: the plain sum of the weights
         return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)
 
     def translated(self, shape: Shape) -> Spelled | None:

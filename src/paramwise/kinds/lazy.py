@@ -15,7 +15,7 @@ class LazyDense(Dense):
     """A fully connected layer whose input size is taken from its first input (nn.LazyLinear)."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:LazyLinear": {}}
-    signatures = {"torch": (("out_features", REQUIRED), ("bias", True))}
+    signatures = {"torch": (("out_features", REQUIRED), ("bias", True), ("device", None), ("dtype", None))}
 
     def setup(self) -> None:
         self.attrs.update(units=self.out_features, d_in=None, use_bias=bool(self.bias))

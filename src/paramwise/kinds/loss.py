@@ -17,7 +17,7 @@ class Loss(Kind):
     """A loss function held as a module (self.criterion = nn.CrossEntropyLoss()): no parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {f"torch:{name}": {} for name in LOSSES}
-    signatures = {"torch": tuple((f"arg{i}", None) for i in range(4))}
+    # no signature of its own: each loss binds its arguments as torch's constructor takes them (framework_signatures)
     n_inputs = (1, None)
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
@@ -29,12 +29,12 @@ class Distance(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:CosineSimilarity": {"dim_first": True},
                                                       "torch:PairwiseDistance": {"dim_first": False}}
-    # CosineSimilarity(dim=1, eps), PairwiseDistance(p=2.0, eps, keepdim)
-    signatures = {"torch": (("arg0", None), ("eps", 1e-8), ("keepdim", False), ("dim", None), ("p", 2.0))}
+    signatures = {"torch:CosineSimilarity": (("dim", 1), ("eps", 1e-8)),
+                  "torch:PairwiseDistance": (("p", 2.0), ("eps", 1e-6), ("keepdim", False))}
     n_inputs = (2, 2)
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
+        """CosineSimilarity reduces `dim`; PairwiseDistance the last axis (kept as 1 with keepdim)."""
         shape = inputs[0]
-        dim = self.dim if self.dim is not None else self.arg0 if self.dim_first and self.arg0 is not None else None
-        axis = (dim if dim is not None else 1 if self.dim_first else -1) % len(shape)
-        return shape[:axis] + ((1,) if self.keepdim else ()) + shape[axis + 1:]
+        axis = (self.dim if self.dim_first else -1) % len(shape)
+        return shape[:axis] + ((1,) if self.attrs.get("keepdim") else ()) + shape[axis + 1:]

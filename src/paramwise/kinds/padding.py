@@ -77,8 +77,8 @@ class Pad(SpatialLayer):
         "keras": (("padding", 1), ("data_format", None)),
         "keras:ZeroPadding2D": (("padding", (1, 1)), ("data_format", None)),
         "keras:ZeroPadding3D": (("padding", ((1, 1), (1, 1), (1, 1))), ("data_format", None)),
-        "torch": (("padding", 0),),
-        **{f"torch:ConstantPad{r}d": (("padding", 0), ("value", 0.0)) for r in (1, 2, 3)},
+        "torch": (("padding", REQUIRED),),
+        **{f"torch:ConstantPad{r}d": (("padding", REQUIRED), ("value", REQUIRED)) for r in (1, 2, 3)},
     }
 
     def setup(self) -> None:

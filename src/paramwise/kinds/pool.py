@@ -9,7 +9,7 @@ from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, layout, split_channels, with_batch
 
-KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None))
+KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None), ("name", None))
 KERAS_AVG = (("pool_size", REQUIRED), *KERAS_MAX[1:])
 TORCH_MAX = (
     ("kernel_size", REQUIRED), ("stride", None), ("padding", 0), ("dilation", 1), ("return_indices", False),
@@ -168,6 +168,7 @@ class AdaptivePool(Kind):
     signatures = {
         "keras": (("output_size", REQUIRED), ("data_format", None)),
         "torch": (("output_size", REQUIRED), ("return_indices", False)),
+        **{f"torch:AdaptiveAvgPool{r}d": (("output_size", REQUIRED),) for r in (1, 2, 3)},  # no return_indices
     }
 
     def setup(self) -> None:

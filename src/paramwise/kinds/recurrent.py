@@ -81,8 +81,8 @@ TORCH_GRU = signature(
     input_size=REQUIRED, hidden_size=REQUIRED, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False,
 )
-TORCH_CELL = signature("input_size hidden_size bias", input_size=REQUIRED, hidden_size=REQUIRED, bias=True)
-TORCH_RNN_CELL = signature("input_size hidden_size bias nonlinearity", input_size=REQUIRED, hidden_size=REQUIRED, bias=True, nonlinearity="tanh")
+TORCH_CELL = signature("input_size hidden_size bias device dtype", input_size=REQUIRED, hidden_size=REQUIRED, bias=True)
+TORCH_RNN_CELL = signature("input_size hidden_size bias nonlinearity device dtype", input_size=REQUIRED, hidden_size=REQUIRED, bias=True, nonlinearity="tanh")
 
 
 def scaled(n: int, *factors: Expr) -> Expr:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Factor
 from ..ir import Graph, Shape, Weight
-from .base import REQUIRED, Kind
+from .base import REQUIRED, Kind, signature
 from .merge import broadcast
 
 
@@ -18,7 +18,10 @@ class Input(Kind):
     """An input placeholder: it fixes the shape that flows into the model and has no parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:InputLayer": {}, "torch:Input": {}}
-    signatures = {"keras": (("shape", REQUIRED),), "torch": (("shape", REQUIRED),)}
+    signatures = {
+        "keras": signature("shape batch_size dtype sparse ragged batch_shape input_tensor optional name", optional=False),
+        "torch": (("shape", REQUIRED),),
+    }
     n_inputs = (0, 0)
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
@@ -91,7 +94,11 @@ class Container(Kind):
         "torch:Module": {}, "torch:Sequential": {}, "torch:ModuleList": {}, "torch:ModuleDict": {},
         "torch:ParameterList": {}, "torch:ParameterDict": {},
     }
-    signatures = {"torch": ()}
+    signatures = {
+        "torch": (),
+        "torch:ModuleList": (("modules", None),), "torch:ModuleDict": (("modules", None),),
+        "torch:ParameterList": (("values", None),), "torch:ParameterDict": (("parameters", None),),
+    }
     n_inputs = (0, None)
     sums_children: ClassVar[bool] = True
 

@@ -19,6 +19,8 @@ KERAS_DEPTHWISE = (
     ("dilation_rate", 1),
     ("activation", None),
     ("use_bias", True),
+    ("depthwise_initializer", "glorot_uniform"), ("bias_initializer", "zeros"), ("depthwise_regularizer", None),
+    ("bias_regularizer", None), ("activity_regularizer", None), ("depthwise_constraint", None), ("bias_constraint", None),
 )
 KERAS_SEPARABLE = (
     ("filters", REQUIRED),
@@ -30,6 +32,9 @@ KERAS_SEPARABLE = (
     ("depth_multiplier", 1),
     ("activation", None),
     ("use_bias", True),
+    ("depthwise_initializer", "glorot_uniform"), ("pointwise_initializer", "glorot_uniform"), ("bias_initializer", "zeros"),
+    ("depthwise_regularizer", None), ("pointwise_regularizer", None), ("bias_regularizer", None),
+    ("activity_regularizer", None), ("depthwise_constraint", None), ("pointwise_constraint", None), ("bias_constraint", None),
 )
 
 

@@ -1,0 +1,122 @@
+"""The constructor signatures of torch.nn's modules and keras.layers' classes, read from data.
+
+`signatures/torch.json` and `signatures/keras.json` are written by `scripts/signatures.py` from the
+installed frameworks (`inspect.signature`) and committed; a test holds them equal to what the pinned
+frameworks give. They say, for every class a framework exports, its parameters in positional order,
+which are keyword-only, the defaults that are plain literals, and whether it takes `*args`/`**kwargs`:
+enough to bind a call's arguments as the framework does and to name the real arguments when one is not
+(`nn.Linear(4, 2, bais=False)`), without importing either framework.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+FRAMEWORKS = ("torch", "keras")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # "positional_only", "positional" (by position or keyword) or "keyword" (keyword-only)
+    required: bool
+    default: Any  # a literal (tuples for sequences), or None where the default is not one (see default_text)
+    default_text: str | None = None  # `torch.nn.functional.relu`: a default that is not a literal, said
+
+
+@dataclass(frozen=True)
+class FrameworkSignature:
+    framework: str
+    name: str  # as the framework exports it (keras's MaxPool2D, an alias of MaxPooling2D)
+    class_path: str  # where the class is defined: keras.src.layers.pooling.max_pooling2d.MaxPooling2D
+    parameters: tuple[Parameter, ...]
+    var_positional: bool  # takes *args
+    var_keyword: bool  # takes **kwargs
+    # for **kwargs: the keywords the constructors up the class chain take or read from it (Keras's Layer:
+    # name=, trainable=, input_shape= ...), and whether any other keyword is an error (Keras) or not (nn.Identity)
+    kwargs_keywords: tuple[str, ...] = ()
+    kwargs_checked: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every argument it takes by name, positional ones first."""
+        return tuple(p.name for p in self.parameters if p.kind != "positional_only")
+
+    @property
+    def positional(self) -> tuple[str, ...]:
+        """The arguments it takes by position, in order."""
+        return tuple(p.name for p in self.parameters if p.kind != "keyword")
+
+    def takes(self, keyword: str) -> bool:
+        """Whether the framework accepts `keyword` (by name, or through **kwargs)."""
+        if keyword in self.names:
+            return True
+        return self.var_keyword and (not self.kwargs_checked or keyword in self.kwargs_keywords)
+
+    def suggest(self, keyword: str) -> str:
+        """The real argument a misspelled `keyword` most likely meant ('' when none is close)."""
+        lowered = {n.lower(): n for n in self.names}
+        if keyword.lower() in lowered:
+            return lowered[keyword.lower()]
+        close = difflib.get_close_matches(keyword, self.names, n=1, cutoff=0.75)
+        return close[0] if close else ""
+
+
+def _parameter(entry: dict[str, Any]) -> Parameter:
+    default = entry.get("default")
+    return Parameter(
+        name=entry["name"],
+        kind=entry["kind"],
+        required=bool(entry.get("required", False)),
+        default=_frozen(default),
+        default_text=entry.get("default_text"),
+    )
+
+
+def _frozen(value: Any) -> Any:
+    """JSON lists back to the tuples the frameworks write their sequence defaults as."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+@cache
+def _data(framework: str) -> dict[str, Any]:
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"no signatures for framework {framework!r}; known: {', '.join(FRAMEWORKS)}")
+    text = resources.files(__package__).joinpath("signatures", f"{framework}.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def load(framework: str) -> dict[str, FrameworkSignature]:
+    """Every class of `framework` ("torch" or "keras") by its exported name."""
+    return {
+        name: FrameworkSignature(
+            framework=framework,
+            name=name,
+            class_path=entry["class"],
+            parameters=tuple(_parameter(p) for p in entry["parameters"]),
+            var_positional=bool(entry["var_positional"]),
+            var_keyword=bool(entry["var_keyword"]),
+            kwargs_keywords=tuple(entry.get("kwargs_keywords", ())),
+            kwargs_checked=bool(entry.get("kwargs_checked", False)),
+        )
+        for name, entry in _data(framework)["classes"].items()
+    }
+
+
+def lookup(framework: str, name: str) -> FrameworkSignature | None:
+    """The signature of `nn.<name>` / `keras.layers.<name>`, or None for a class the framework does not export."""
+    if framework not in FRAMEWORKS:
+        return None
+    return load(framework).get(name)
+
+
+def version(framework: str) -> str:
+    """The framework release the data was generated from (`2.13.0`)."""
+    return str(_data(framework)["version"])
