@@ -235,4 +235,38 @@ def test_a_misspelled_keras_argument_warns_with_the_real_name(tmp_path: Path) ->
     report = read_text(tmp_path, "from keras import layers, Sequential, Input\n"
                                  "model = Sequential([Input((6,)), layers.Dense(4, use_bais=False)])\n")
     [warning] = argument_warnings(report)
-    assert "Dense has no argument 'use_bais'" in warning.message and "use_bias" in warning.hint
+    assert "Dense has no argument 'use_bais'" in warning.message
+    real = real_signature("keras", "Dense")
+    assert real is not None
+    assert warning.hint == f"did you mean use_bias=? its arguments: {', '.join(p for p in real.parameters if p != 'kwargs')}"
+
+
+def test_a_keras_2_argument_keras_3_dropped_is_not_called_a_typo(tmp_path: Path) -> None:
+    report = read_text(tmp_path, "from keras import layers, Sequential, Input\n"
+                                 "model = Sequential([Input((6, 4)), layers.BatchNormalization(fused=True)])\n")
+    assert argument_warnings(report) == []
+
+
+def test_keras_lora_weights_are_counted_as_keras_makes_them(tmp_path: Path) -> None:
+    keras = pytest.importorskip("keras")
+    text = ("from keras import layers, Sequential, Input\n"
+            "model = Sequential([Input((6,)), layers.Dense(8, lora_rank=2), layers.Dense(3)])\n")
+    namespace: dict[str, Any] = {"keras": keras}
+    exec(compile(text, "oracle", "exec"), namespace)
+    model = namespace["model"]
+    report = read_text(tmp_path, text)
+    assert argument_warnings(report) == []
+    assert report.total == model.count_params()
+    assert report.trainable == sum(int(math.prod(w.shape)) for w in model.trainable_weights)
+
+
+def test_every_keras_alias_is_spelled_as_its_class() -> None:
+    """MaxPool2D is MaxPooling2D (the same class): the same kind, and named as Keras names the class."""
+    for name, real in framework_signatures.load("keras").items():
+        cls_name = real.class_path.rsplit(".", 1)[1]
+        found = kinds.lookup("keras", cls_name)
+        if cls_name == name or found is None:
+            continue
+        alias = kinds.lookup("keras", name)
+        assert alias is not None and alias[0] is found[0], name
+        assert alias[1].get("keras_class") == cls_name, name

@@ -17,7 +17,7 @@ from . import framework_signatures
 from .base import REQUIRED, Kind, Signature
 
 __all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind", "signature_of", "argument_names",
-           "argument_hint", "refused"]
+           "argument_hint", "suggest_argument", "refused"]
 
 
 @cache
@@ -89,10 +89,18 @@ def argument_names(framework: str, type_name: str) -> list[str]:
     return [p for p, _ in signature_of(found[0], framework, type_name)] if found else []
 
 
+def suggest_argument(framework: str, type_name: str, keyword: str) -> str:
+    """The real argument a misspelled `keyword` most likely meant (`bais` -> `bias`; '' when none is close)."""
+    real = framework_signatures.lookup(framework, type_name)
+    if real is not None:
+        return real.suggest(keyword)
+    close = difflib.get_close_matches(keyword, argument_names(framework, type_name), n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
 def argument_hint(framework: str, type_name: str, keyword: str) -> str:
     """`did you mean bias=? its arguments: in_features, out_features, bias, device, dtype`."""
-    real = framework_signatures.lookup(framework, type_name)
-    close = real.suggest(keyword) if real is not None else ""
+    close = suggest_argument(framework, type_name, keyword)
     names = argument_names(framework, type_name)
     listed = f"its arguments: {', '.join(names)}" if names else "it takes no arguments"
     return f"did you mean {close}=? {listed}" if close else listed

@@ -365,13 +365,10 @@ class LayerClass(HostValue):
             raise ctx.error(message, e.hint) from e
         if kind.caveat() and self.type_name != "Lambda":  # a Lambda's body is followed when it is called
             ctx.warn("approximate_layer", f"{self.type_name}: {kind.caveat()}")
-        signature = kinds.argument_names("keras", self.type_name)
         for key in kinds.refused("keras", self.type_name, extra):
-            import difflib
-
-            close = difflib.get_close_matches(key, signature, n=1, cutoff=0.8)
-            if close and close[0] != key:
-                ctx.warn("unknown_argument", f"{self.type_name} has no argument '{key}'", hint=f"did you mean {close[0]}=?")
+            if kinds.suggest_argument("keras", self.type_name, key):  # not an argument Keras 2 took that Keras 3 dropped
+                ctx.warn("unknown_argument", f"{self.type_name} has no argument '{key}'",
+                         hint=kinds.argument_hint("keras", self.type_name, key))
         return kind
 
     def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
