@@ -53,6 +53,8 @@ class Session:
         self.calls: list[CallRecord] = []
         self.models: list[Any] = []
         self.keras1 = Keras1()
+        self.applications: dict[str, Any] = {}  # Keras' application modules read so far, by name
+        self.values: dict[int, list[Any]] = {}  # the values of short 1-D data (np.linspace), by call
         self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors
 
     def auto_name(self, base: str) -> str:
@@ -127,6 +129,9 @@ class KTensor(HostValue):
             return self.session.op("transpose", [self], self.shape_of()[::-1], ctx)
         if name in METHODS:
             return TensorMethod(self, name)
+        if name in ("__iter__", "tolist") and self.ref.call in self.session.values:
+            values = list(self.session.values[self.ref.call])
+            return values if name == "__iter__" else TensorMethod(self, "tolist")
         return Opaque(f"tensor.{name}")
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
@@ -151,6 +156,8 @@ class TensorMethod(HostValue):
         self.name = name
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if self.name == "tolist":
+            return list(self.tensor.session.values[self.tensor.ref.call])
         name = METHODS[self.name]
         if name == "reshape" and len(args) > 1:
             args = [tuple(args)]

@@ -26,9 +26,10 @@ MAX_ITEMS = 1 << 16  # an array literal is walked item by item up to this many
 class OpsFunction(HostValue):
     """One function of `keras.ops`, `tf`, `tf.math`, `K` (the Keras backend) or NumPy."""
 
-    def __init__(self, session: Session, name: str) -> None:
+    def __init__(self, session: Session, name: str, module: str = "") -> None:
         self.session = session
         self.name = name
+        self.module = module
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
@@ -51,7 +52,7 @@ class OpsFunction(HostValue):
             return self.session.op(name, [t for t in args[0] if isinstance(t, KTensor)], shape, ctx)
         arg_shapes = [shape_of_value(a) for a in args]
         if not any(s is not None for s in arg_shapes):
-            return numbers(name, args, kwargs)
+            return numbers(name, args, kwargs, integral=self.module == "math")
         if any(isinstance(a, Opaque) for a in args):
             return Opaque(f"{name}()")
         tensors = [a for a in args if isinstance(a, KTensor)]
@@ -76,7 +77,7 @@ class OpsFunction(HostValue):
         return self.session.op(name, tensors, shape, ctx)
 
 
-def numbers(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+def numbers(name: str, args: list[Any], kwargs: dict[str, Any], integral: bool = False) -> Any:
     """`np.prod(img_shape)`, `np.sqrt(d)`, `tf.maximum(a, b)` on plain numbers."""
     flat = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
     plain = all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in flat)
@@ -91,7 +92,8 @@ def numbers(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if name in ("maximum", "minimum") and len(flat) == 2:
         return max(flat) if name == "maximum" else min(flat)
     if name in ("ceil", "floor"):
-        return float(getattr(math, name)(flat[0]))  # NumPy gives floats here
+        whole = getattr(math, name)(flat[0])
+        return whole if integral else float(whole)  # math.ceil gives an int, np.ceil a float
     if name == "round":
         return round(flat[0])
     if name == "abs":
@@ -138,7 +140,28 @@ def make_array(session: Session, name: str, args: list[Any], kwargs: dict[str, A
         shape = (shape,)
     if not isinstance(shape, (list, tuple)) or not all(shapes.known(d) or hasattr(d, "free_symbols") for d in shape):
         return Opaque(f"{name}()")
-    return session.make_input(tuple(shape), "data", ctx, hidden=True)
+    tensor = session.make_input(tuple(shape), "data", ctx, hidden=True)
+    values = range_values(name, args, kwargs, shape)
+    if values is not None:
+        session.values[tensor.ref.call] = values
+    return tensor
+
+
+def range_values(name: str, args: list[Any], kwargs: dict[str, Any], shape: Any) -> list[Any] | None:
+    """The values of a short `np.linspace(0, 0.1, 12)` or `np.arange(4)`, which code may loop over."""
+    if name not in ("linspace", "arange", "range") or len(shape) != 1 or not shapes.known(shape[0]) or shape[0] > 4096:
+        return None
+    n = shape[0]
+    if name == "linspace":
+        start, stop = (list(args[:2]) + [kwargs.get("start"), kwargs.get("stop")][len(args[:2]):])[:2]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, stop)):
+            return None
+        return [float(start + (stop - start) * i / (n - 1)) if n > 1 else float(start) for i in range(n)]
+    numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+    if len(numbers) != len(args) or kwargs or not numbers:
+        return None
+    start, step = (0, 1) if len(numbers) == 1 else (numbers[0], numbers[2] if len(numbers) > 2 else 1)
+    return [start + step * i for i in range(n)]
 
 
 def literal_shape(value: Any, depth: int = 0) -> Any:
@@ -175,7 +198,7 @@ class NumpyModule(HostValue):
         if name == "default_rng":
             return NumpyRng(self.session)
         if name in MAKERS or name in shapes.ALL_FUNCTIONS or name in NUMBER_FUNCTIONS:
-            return OpsFunction(self.session, name)
+            return OpsFunction(self.session, name, self.path)
         return Opaque(f"{self.path}.{name}")
 
 

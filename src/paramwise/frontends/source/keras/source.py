@@ -19,6 +19,7 @@ from ... import Found, ReadOptions
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
+from .applications import application
 from .layers import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
@@ -83,6 +84,10 @@ def resolve(session: Session, dotted: str) -> Any:
     scope = parts[1:-1]
     if len(parts) == 1:
         return Module(session, "keras")
+    if scope and scope[0] == "applications":
+        found = application(session, scope, last)
+        if found is not None:
+            return found
     if last in ("Sequential",) and set(scope) <= {"models", "engine", "sequential"}:
         return SequentialClass(session)
     if last in ("Model", "Functional") and set(scope) <= {"models", "engine", "training", "functional"}:

@@ -1,0 +1,179 @@
+"""`keras.applications.<Name>(...)` called in a file: Keras' own code for that model, read and followed.
+
+The code is Keras' (applications_src/, written by scripts/keras_applications.py from the pinned Keras), read
+with `ast` and interpreted in the same session as the file, so every argument (input_shape, alpha,
+include_top, pooling, classes, classifier_activation, input_tensor) is followed as Keras follows it, and the
+model's layers are named as Keras names them. Weights are never loaded: `weights="imagenet"` or a path only
+takes part in the argument checks Keras makes.
+"""
+
+from __future__ import annotations
+
+import ast
+from importlib import resources
+from typing import Any
+
+from ....errors import INCOMPLETE, InputError, LimitError
+from ..python.interpreter import Interpreter
+from ..python.values import Context, HostValue, Opaque, Scope
+from .layers import KTensor, Session
+from .ops import NumpyModule
+
+# the application functions, by the module of Keras that defines them
+APPLICATIONS = {
+    "convnext": ("ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge"),
+    "densenet": ("DenseNet121", "DenseNet169", "DenseNet201"),
+    "efficientnet": tuple(f"EfficientNetB{i}" for i in range(8)),
+    "efficientnet_v2": ("EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
+                        "EfficientNetV2S", "EfficientNetV2M", "EfficientNetV2L"),
+    "inception_resnet_v2": ("InceptionResNetV2",),
+    "inception_v3": ("InceptionV3",),
+    "mobilenet": ("MobileNet",),
+    "mobilenet_v2": ("MobileNetV2",),
+    "mobilenet_v3": ("MobileNetV3Small", "MobileNetV3Large"),
+    "nasnet": ("NASNetMobile", "NASNetLarge"),
+    "resnet": ("ResNet50", "ResNet101", "ResNet152"),
+    "resnet_v2": ("ResNet50V2", "ResNet101V2", "ResNet152V2"),
+    "vgg16": ("VGG16",),
+    "vgg19": ("VGG19",),
+    "xception": ("Xception",),
+}
+MODULE_OF = {name: module for module, names in APPLICATIONS.items() for name in names}
+
+
+def application(session: Session, scope: list[str], name: str) -> Any:
+    """`keras.applications.MobileNetV2` or `keras.applications.mobilenet_v2.MobileNetV2`; None for other names."""
+    module = MODULE_OF.get(name)
+    if module is None or not scope or scope[0] != "applications" or len(scope) > 2 or len(scope) == 2 and scope[1] != module:
+        return None
+    return ApplicationFunction(session, module, name)
+
+
+class ApplicationFunction(HostValue):
+    def __init__(self, session: Session, module: str, name: str) -> None:
+        self.session = session
+        self.module = module
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<function keras.applications.{self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        interp, scope = load(self.session, self.module)
+        function = scope.vars[self.name]
+        before = len(interp.warnings)
+        try:
+            result = interp.call(function, list(args), dict(kwargs), None)
+        except LimitError:
+            raise
+        except InputError as e:
+            raise ctx.error(f"keras.applications.{self.name}: {e.message}", e.hint) from e
+        for warning in interp.warnings[before:]:
+            if warning.code in INCOMPLETE:
+                ctx.warn(warning.code, f"keras.applications.{self.name}: {warning.message}", warning.hint)
+        return result
+
+
+def load(session: Session, module: str) -> tuple[Interpreter, Scope]:
+    """The interpreter that has read Keras' module `module` (once per file read)."""
+    cache: dict[str, tuple[Interpreter, Scope]] = session.applications
+    if module not in cache:
+        text = resources.files(__package__).joinpath("applications_src", f"{module}.py.txt").read_text()
+        interp = Interpreter(f"<keras.applications.{module}>", text, lambda dotted: resolve(session, dotted))
+        cache[module] = (interp, interp.run_module(ast.parse(text)))
+    return cache[module]
+
+
+def resolve(session: Session, dotted: str) -> Any:
+    """What the names Keras' application modules import mean here."""
+    from .source import resolve as resolve_keras
+
+    parts = dotted.split(".")
+    last = parts[-1]
+    if dotted == "keras.src.backend":
+        return Backend(session)
+    if parts[:3] == ["keras", "src", "applications"] and len(parts) == 4 and last in APPLICATIONS or last == "imagenet_utils":
+        return ModuleScope(load(session, last)[1])
+    if dotted == "keras.src.ops.operation_utils":
+        return Shim({"get_source_inputs": lambda a, k: [a[0]] if a and not isinstance(a[0], list) else a[0] if a else []})
+    if dotted == "keras.src.utils.file_utils":
+        return Shim({"get_file": lambda a, k: Opaque("weights file"), "exists": lambda a, k: True})
+    if dotted == "keras.src.layers.layer.Layer":
+        return resolve_keras(session, "keras.layers.Layer")
+    if dotted == "math":
+        return NumpyModule(session, "math")
+    if dotted == "copy":
+        return Shim({"deepcopy": lambda a, k: plain_copy(a[0]), "copy": lambda a, k: plain_copy(a[0], 1)})
+    if dotted in ("warnings", "json", "os"):
+        return Opaque(f"module {dotted}")
+    return resolve_keras(session, dotted)
+
+
+def plain_copy(value: Any, depth: int = 64) -> Any:
+    """`copy.deepcopy` of plain data (the blocks tables of EfficientNet): lists, tuples and dicts are copied."""
+    if depth <= 0:
+        return value
+    if isinstance(value, list):
+        return [plain_copy(v, depth - 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain_copy(v, depth - 1) for v in value)
+    if isinstance(value, dict):
+        return {k: plain_copy(v, depth - 1) for k, v in value.items()}
+    return value
+
+
+class Shim(HostValue):
+    """A module of Keras' internals that the applications use, reduced to the functions they call."""
+
+    def __init__(self, functions: dict[str, Any]) -> None:
+        self.functions = functions
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name in self.functions:
+            return ShimFunction(self.functions[name])
+        return Opaque(f"keras internals.{name}")
+
+
+class ShimFunction(HostValue):
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.fn(args, kwargs)
+
+
+class ModuleScope(HostValue):
+    """Another module the applications import (imagenet_utils, or one application from another)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        found, value = self.scope.lookup(name)
+        if not found:
+            raise ctx.error(f"Keras' applications have no '{name}'")
+        return value
+
+
+class Backend(Shim):
+    """`keras.src.backend` as the applications use it: channels-last images, Keras tensors, unique names."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__({
+            "image_data_format": lambda a, k: "channels_last",
+            "floatx": lambda a, k: "float32",
+            "backend": lambda a, k: "tensorflow",
+            "is_keras_tensor": lambda a, k: bool(a) and isinstance(a[0], KTensor),
+            "name_scope": lambda a, k: NameScope(),
+            "get_uid": lambda a, k: self.uid(a[0] if a else k.get("prefix", "")),
+        })
+        self.session = session
+
+    def uid(self, prefix: Any) -> int:
+        """Keras counts these with the layer names (one table of names for both)."""
+        self.session.auto_name(str(prefix))
+        return self.session.counters[str(prefix)]
+
+
+class NameScope(HostValue):
+    """`with backend.name_scope(...)`: names the weights inside, not the layers; entered as itself."""
