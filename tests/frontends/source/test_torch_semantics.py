@@ -197,6 +197,11 @@ REGISTERED = {
                            "use_bias = norm.func == nn.InstanceNorm2d and nn.BatchNorm2d != nn.InstanceNorm2d\n"
                            "kinds = {nn.Linear: 1, nn.Conv2d: 2}\n"
                            "model = nn.Conv2d(3, 8, 3 * kinds[nn.Linear], bias=use_bias)\n",
+    "class_of_a_module": "conv = nn.Conv2d(3, 8, 3)\n"
+                         "name = conv.__class__.__name__\n"
+                         "p = nn.Parameter(torch.zeros(2))\n"
+                         "model = nn.Sequential(conv, nn.Linear(8, 2 if 'Conv' in name else 5),\n"
+                         "                      nn.BatchNorm1d(2) if type(conv) == nn.Conv2d and type(p) == nn.Parameter else nn.ReLU())\n",
     "buffers_table": "class M(nn.Module):\n"
                      "    def __init__(self):\n"
                      "        super().__init__()\n"

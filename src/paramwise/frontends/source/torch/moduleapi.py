@@ -8,7 +8,7 @@ from typing import Any
 from .... import kinds
 from ....errors import KindError
 from ....kinds.rows import Unknown
-from ..python.values import Context, Opaque
+from ..python.values import Context, Instance, Opaque
 from .forward import constant
 from .modules import (
     IDENTITY_METHODS,
@@ -100,6 +100,10 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param"), c))
     if name == "training":
         return True
+    if name == "__class__" and not isinstance(value, Instance):
+        from .modules import ModuleClass
+
+        return ModuleClass(node.type_name.removeprefix("Parametrized"))
     if name in node.buffers or name in node.computed:
         return constant(node.buffers[name] if name in node.buffers else node.computed[name])
     if name in ("_parameters", "_buffers", "_modules"):

@@ -118,6 +118,9 @@ class ParamValue(HostValue):
         if name == "requires_grad":
             self.ref.requires_grad = bool(value)
 
+    def py_type(self) -> Any:
+        return ParameterClass()
+
     def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
         from .copying import copy_param
 
@@ -293,6 +296,9 @@ class ModuleObj(HostValue):
         made.node = copy_node(self.node, deep, copier)
         return made
 
+    def py_type(self) -> Any:
+        return ModuleClass(self.node.type_name.removeprefix("Parametrized"))
+
     def py_delattr(self, name: str, ctx: Context) -> None:
         remove(self.node, name)
         self.node.children.pop(name, None)
@@ -336,6 +342,8 @@ class ModuleClass(HostValue):
     def py_getattr(self, name: str, ctx: Context) -> Any:
         if name == "__init__":  # nn.Linear.__init__(self, 8, 4) in a subclass
             return Method(lambda a, k, c: self.explicit_init(a, k, c))
+        if name in ("__name__", "__qualname__"):
+            return self.type_name
         if name == "from_pretrained" and self.type_name in ("Embedding", "EmbeddingBag"):
             from .parametrize import from_pretrained
 
@@ -416,6 +424,12 @@ class ModuleClass(HostValue):
 
 class ParameterClass(HostValue):
     """`nn.Parameter(tensor, requires_grad=True)`."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParameterClass)
+
+    def __hash__(self) -> int:
+        return hash("ParameterClass")
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         from .forward import shape_of

@@ -254,7 +254,12 @@ ELEMENTWISE = (
     "cuda cpu requires_grad_ masked_fill masked_fill_ fill_ zero_ normal_ uniform_ add_ mul_ sub_ div_ "
     "tril triu flip roll cumsum cumprod nan_to_num logit pow sigmoid_ exp_ abs_ cos_ sin_ "
     "softmin threshold rrelu prelu selu_ elu_ leaky_relu_ hardtanh_ relu6_ dropout_ type_as copy_ kaiming_normal_ "
-    "xavier_uniform_ trunc_normal_ fill_diagonal_ clamp_ sqrt_ float_ detach_"
+    "xavier_uniform_ trunc_normal_ fill_diagonal_ clamp_ sqrt_ float_ detach_ "
+    "expm1 log2 log10 exp2 sinh cosh tan asin acos atan arcsin arccos arctan trunc frac square_ logical_not "
+    "bitwise_not isnan isinf isfinite sgn positive negative rad2deg deg2rad real imag conj log_ neg_ reciprocal_ "
+    "uniform normal bernoulli_ exponential_ geometric_ log_normal_ cauchy_ random_ orthogonal_ kaiming_uniform_ "
+    "xavier_normal_ zeros_ ones_ constant_ eye_ dirac_ sparse_ lerp lerp_ addcmul addcdiv erfinv erfinv_ sinc "
+    "nan_to_num_ bool_ byte short char"
 ).split()
 RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     **{name: same for name in ELEMENTWISE},
