@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ....formula import simplify
+from ....kinds.rows import Unknown
 from ..python.values import Context, Instance, Opaque
 from .modules import Method, ModuleClass, ModuleObj, Node, ParamRef, ParamValue, node_of, remove
 
@@ -24,6 +25,13 @@ Shape = tuple[Any, ...]
 
 def arg(args: list[Any], kwargs: dict[str, Any], i: int, name: str, default: Any = None) -> Any:
     return args[i] if len(args) > i else kwargs.get(name, default)
+
+
+def unknown(module: Any) -> bool:
+    """A module of a kind paramwise does not know (a `?` row), or a value it cannot read (warned where it is
+    used as a module): left as it is."""
+    node = node_of(module)
+    return isinstance(module, Opaque) or node is not None and isinstance(node.kind, Unknown)
 
 
 def target(module: Any, name: Any, what: str, ctx: Context) -> tuple[Node, ParamRef]:
@@ -77,6 +85,8 @@ def spectral_vectors(node: Node, dim: Any, shape: Shape, what: str, ctx: Context
 
 def weight_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name, dim = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name", "weight"), arg(args, kwargs, 2, "dim", 0)
+    if unknown(module):
+        return module
     node, ref = target(module, name, "weight_norm", ctx)
     g = norm_shape(ref.shape, dim, "weight_norm", ctx)
     remove(node, name)
@@ -88,6 +98,8 @@ def weight_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
 
 def spectral_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name", "weight")
+    if unknown(module):
+        return module
     node, ref = target(module, name, "spectral_norm", ctx)
     u, v = spectral_vectors(node, arg(args, kwargs, 4, "dim"), ref.shape, "spectral_norm", ctx)
     remove(node, name)
@@ -167,6 +179,8 @@ def current_shape(module: Any, name: Any, what: str, ctx: Context) -> tuple[Shap
 
 def p_weight_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name, dim = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name", "weight"), arg(args, kwargs, 2, "dim", 0)
+    if unknown(module):
+        return module
     shape, grad = current_shape(module, name, "weight_norm", ctx)
     g = norm_shape(shape, dim, "weight_norm", ctx)
     made = parametrization_module("_WeightNorm", {}, ctx.location)
@@ -176,6 +190,8 @@ def p_weight_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
 
 def p_spectral_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name", "weight")
+    if unknown(module):
+        return module
     shape, _ = current_shape(module, name, "spectral_norm", ctx)
     node = node_of(module)
     assert node is not None
@@ -189,6 +205,8 @@ def p_spectral_norm(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> An
 
 def orthogonal(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name", "weight")
+    if unknown(module):
+        return module
     shape, _ = current_shape(module, name, "orthogonal", ctx)
     if len(shape) < 2:
         raise ctx.error(f"orthogonal: expected a matrix or batch of matrices; got a tensor of shape {shape}")
@@ -200,6 +218,8 @@ def orthogonal(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
 
 def register_parametrization(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     module, name = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "tensor_name")
+    if unknown(module):
+        return module
     parametrization = arg(args, kwargs, 2, "parametrization")
     if node_of(parametrization) is None:
         raise ctx.error("register_parametrization needs an nn.Module as the parametrization",
@@ -256,6 +276,8 @@ def prune(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     """`prune.l1_unstructured(m, "weight", amount=0.3)`: `weight` becomes `weight_orig` (the same tensor) and a
     buffer `weight_mask` of its shape is added; pruning the same tensor again keeps both."""
     module, name = arg(args, kwargs, 0, "module"), arg(args, kwargs, 1, "name")
+    if unknown(module):
+        return module
     node = node_of(module)
     if node is not None and isinstance(name, str) and f"{name}_orig" in node.params:
         return module
