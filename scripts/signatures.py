@@ -26,6 +26,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
+# typing.get_overloads (the recurrent modules' real signatures) is Python 3.11's
+NEEDS_PYTHON = (3, 11)
 OUT = Path(__file__).resolve().parent.parent / "src" / "paramwise" / "kinds" / "signatures"
 FRAMEWORKS = ("torch", "keras")
 KIND_NAMES = {
@@ -180,6 +182,8 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.version_info < NEEDS_PYTHON:
+        sys.exit(f"scripts/signatures.py needs Python {'.'.join(map(str, NEEDS_PYTHON))} or newer")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only say whether the committed files are current")
     args = parser.parse_args(argv)

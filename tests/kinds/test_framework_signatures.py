@@ -8,6 +8,7 @@ import importlib.util
 import inspect
 import json
 import math
+import sys
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,8 @@ def committed_text(framework: str) -> str:
 def test_the_data_is_what_the_installed_framework_gives(framework: str) -> None:
     pytest.importorskip(framework)
     script = generator()
+    if sys.version_info < script.NEEDS_PYTHON:
+        pytest.skip("the signatures are read with typing.get_overloads (Python 3.11)")
     fresh = script.generate(framework)
     committed = json.loads(committed_text(framework))
     if fresh["version"] != committed["version"]:
