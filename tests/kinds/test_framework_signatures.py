@@ -273,3 +273,13 @@ def test_every_keras_alias_is_spelled_as_its_class() -> None:
         alias = kinds.lookup("keras", name)
         assert alias is not None and alias[0] is found[0], name
         assert alias[1].get("keras_class") == cls_name, name
+
+
+def test_an_unreadable_argument_of_a_parameter_free_keras_layer_is_no_error(tmp_path: Path) -> None:
+    """The rate or slope of a parameter-free layer, read from a config file, changes neither count nor shape."""
+    report = read_text(tmp_path, "import json\nfrom keras import layers, Sequential, Input\n"
+                                 "cfg = json.load(open('cfg.json'))\n"
+                                 "model = Sequential([Input((6, 4)), layers.Dense(4), layers.ELU(alpha=cfg['alpha']),\n"
+                                 "                    layers.Softmax(axis=cfg['axis']), layers.Dropout(cfg['rate'])])\n")
+    assert report.total == 4 * 4 + 4
+    assert argument_warnings(report) == []

@@ -8,6 +8,7 @@ from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Shape, Weight
 from .base import Kind, factor, shape_text
+from .values import is_plain
 
 KERAS_ELEMENTWISE = (
     "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
@@ -30,8 +31,12 @@ class Elementwise(Kind):
         **{f"torch:{n}": {} for n in TORCH_ELEMENTWISE},
     }
     # no signature of its own: each class binds its arguments as the framework's constructor takes them
-    # (framework_signatures: nn.ReLU(inplace), nn.Softmax(dim), keras Dropout(rate, noise_shape, seed)); none of
-    # them changes the count
+    # (framework_signatures: nn.ReLU(inplace), nn.Softmax(dim), keras Dropout(rate, noise_shape, seed))
+
+    def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
+        # its arguments change neither the count nor the shape: one paramwise cannot read (a rate from a config
+        # file) is left out, not refused
+        super().__init__(framework, type_name, {k: v for k, v in attrs.items() if is_plain(v)})
 
 
 class GLU(Kind):
