@@ -168,7 +168,13 @@ class ModelBase:
         return self.as_layer().py_call(args, kwargs, ctx)
 
     def set_trainable(self, value: Any) -> None:
+        """`model.trainable = False` freezes every layer it holds (Keras sets the flag on each, recursively), so
+        a model built on its layers (`Model(base.input, ...)`) keeps them frozen; `True` unfreezes them all."""
         self.trainable = bool(value)
+        for obj in self.ordered_layers():
+            if obj.model is not None and obj.model is not self:
+                obj.model.set_trainable(value)
+            obj.trainable = bool(value)
 
 
 def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -> list[int]:
