@@ -360,7 +360,7 @@ def measure(case: Case, src: Path, rebuild: bool) -> Result:
         result.cls, result.note = "crash", f"timeout after {READ_TIMEOUT} s"
         return result
     if code != 0:
-        errors = [line for line in err.splitlines() if ": error" in line or "Error" in line]
+        errors = [line for line in err.splitlines() if "error" in line.lower()]
         message = errors[0] if errors else (err.strip().splitlines() or [""])[-1]
         located = code == 2 and LOCATED.search(err) is not None
         result.cls = "refused" if located else "crash"
