@@ -283,3 +283,20 @@ def test_an_unreadable_argument_of_a_parameter_free_keras_layer_is_no_error(tmp_
                                  "                    layers.Softmax(axis=cfg['axis']), layers.Dropout(cfg['rate'])])\n")
     assert report.total == 4 * 4 + 4
     assert argument_warnings(report) == []
+
+
+def test_a_parameter_free_module_has_its_arguments_as_attributes(tmp_path: Path) -> None:
+    """`self.drop.p` is the rate nn.Dropout was given, as torch keeps it (bound by its real signature)."""
+    text = ("import torch.nn as nn\n"
+            "class M(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.drop = nn.Dropout(0.25)\n"
+            "        self.act = nn.Softmax(-1)\n"
+            "        self.fc = nn.Linear(4, int(self.drop.p * 8) - self.act.dim)\n"
+            "model = M()\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "oracle", "exec"), namespace)
+    report = read_text(tmp_path, text)
+    assert report.total == sum(p.numel() for p in namespace["model"].parameters())
+    assert argument_warnings(report) == []

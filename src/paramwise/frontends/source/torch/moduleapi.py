@@ -136,8 +136,9 @@ def has_attribute(node: Node, name: str) -> bool:
         return False
     if isinstance(node.kind, Unknown):
         return True
-    found = kinds.lookup("torch", node.type_name.removeprefix("Parametrized"))
-    if found is None or name in node.kind.attrs or name in {p for p, _ in found[0].signatures.get("torch", ())}:
+    type_name = node.type_name.removeprefix("Parametrized")
+    found = kinds.lookup("torch", type_name)
+    if found is None or name in node.kind.attrs or name in {p for p, _ in kinds.signature_of(found[0], "torch", type_name)}:
         return True
     try:
         return any(w.name == name for w in node.kind.weights(None))
