@@ -486,3 +486,19 @@ def test_a_norm_of_a_module_paramwise_cannot_read_stays_incomplete(tmp_path: Pat
     report = paramwise.read(str(path))
     assert {"unknown_module", "unknown_layer"} <= set(incomplete(report)) and not report.complete
     assert [r.name for r in report.rows] == ["1", "2"]
+
+
+def test_an_example_call_whose_forward_is_too_long_keeps_the_counts(tmp_path: Path) -> None:
+    path = write(tmp_path, "class M(nn.Module):\n"
+                           "    def __init__(self):\n"
+                           "        super().__init__()\n"
+                           "        self.fc = nn.Linear(4, 4)\n"
+                           "    def forward(self, x):\n"
+                           "        for _ in range(10 ** 9):\n"
+                           "            x = self.fc(x)\n"
+                           "        return x\n"
+                           "model = M()\n"
+                           "print(model(torch.zeros(1, 4)).shape)\n")
+    report = paramwise.read(str(path))
+    assert report.total == 20
+    assert any(w.code == "forward_not_followed" for w in report.warnings)

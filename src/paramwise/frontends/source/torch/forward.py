@@ -391,7 +391,9 @@ def run_for_shapes(module: Any, type_name: str, args: list[Any], kwargs: dict[st
     try:
         out = call_module(module, args, kwargs, ctx)
     except LimitError:
-        raise
+        if ctx.interp.depth > 0:  # the budget is spent: what called it cannot go on either
+            raise
+        return Opaque(f"the output of {type_name}, whose forward takes more work than paramwise allows")
     except (TraceStop, InputError) as e:
         return Opaque(f"the output of {type_name}, whose forward paramwise could not follow ({e.message})")
     finally:
