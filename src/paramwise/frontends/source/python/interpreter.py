@@ -57,6 +57,30 @@ from .builtins import (
     _range_len,
     _symbol_hint,
 )
+from .exceptions import (
+    BUILTIN_EXCEPTIONS,
+    ExceptionClass,
+    Raised,
+    is_main_test,
+    main_block,
+    python_error,
+    raise_stmt,
+    try_stmt,
+    with_stmt,
+)
+from .objects import (
+    builtin_class_attribute,
+    data_base,
+    fill_data,
+    instance_special,
+    new_data,
+    plain,
+    type_of,
+    vars_of,
+)
+from .records import decorate_class, is_frozen
+from .stdlib import MODULES as STD_MODULES
+from .stdlib import resolve as resolve_std
 from .values import (
     BoundMethod,
     ClassValue,
@@ -93,6 +117,31 @@ TIME_LIMIT = 4.0
 def time_limit() -> float:
     return _seconds_from_env("PARAMWISE_TIME_LIMIT", TIME_LIMIT)
 LIMIT_HINT = "paramwise reads code without running it; code that needs this much is probably not building a model"
+
+
+class UnreadSize(InputError):
+    """A size computed from a value paramwise does not read (`len(df.columns)`): assigned to a name, it is the
+    unknown size of that name; anywhere else it is this error."""
+
+    def __init__(self, message: str, what: str, location: Location, hint: str, node: ast.AST | None = None) -> None:
+        super().__init__(message, hint=hint, location=location)
+        self.what = what
+        self.node = node
+
+
+SIZE_FUNCTIONS = ("len", "int", "float", "round", "min", "max", "abs")
+
+
+def _size_path(root: ast.expr, target: ast.AST | None) -> bool:
+    """Whether `target` is reached from `root` through arithmetic only (`len(df.columns) - 1`), not as the
+    argument of something else (`Dense(len(classes))`)."""
+    if root is target:
+        return True
+    if isinstance(root, ast.Call) and not (isinstance(root.func, ast.Name) and root.func.id in SIZE_FUNCTIONS):
+        return False
+    if not isinstance(root, (ast.BinOp, ast.UnaryOp, ast.Call, ast.IfExp)):
+        return False
+    return any(_size_path(child, target) for child in ast.iter_child_nodes(root) if isinstance(child, ast.expr))
 
 
 class _Return(Exception):
@@ -136,6 +185,11 @@ class Interpreter:
         self.last: ast.AST | None = None  # the expression being evaluated (where a RecursionError is reported)
         self.warned: set[str] = set()
         self.tuple_depths: dict[int, tuple[Any, int]] = {}  # nesting of the nested tuples made (they never change)
+        self.handling: list[Raised] = []  # the exceptions being handled (a bare `raise` raises the last)
+        self.opaque_tests = 0  # conditions decided on a value paramwise does not read (counted as they are met)
+        self.guessing = 0  # > 0 while running a branch chosen by such a condition
+        self.globals.vars["__name__"] = "__main__"
+        self.derived: dict[str, tuple[Location, str]] = {}  # unknown sizes named by the variable they are assigned to
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""
@@ -209,13 +263,32 @@ class Interpreter:
         self.eval(node.value, scope)
 
     def stmt_Assign(self, node: ast.Assign, scope: Scope) -> None:
-        value = self.eval(node.value, scope)
+        value = self.eval_named(node.value, node.targets[-1], scope)
         for target in node.targets:
             self.assign(target, value, scope)
 
     def stmt_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
         if node.value is not None:
-            self.assign(node.target, self.eval(node.value, scope), scope)
+            self.assign(node.target, self.eval_named(node.value, node.target, scope), scope)
+
+    def eval_named(self, value: ast.expr, target: ast.expr, scope: Scope) -> Any:
+        """The value of `name = value`; a size computed from what paramwise does not read (`len(df.columns)`,
+        `X.shape[1]`) is the unknown size `name`, which --set binds."""
+        try:
+            return self.eval(value, scope)
+        except UnreadSize as e:
+            if not isinstance(target, ast.Name) or not _size_path(value, e.node):
+                raise
+            return self.derived_symbol(target.id, e.what, target)
+
+    def derived_symbol(self, name: str, what: str, node: ast.AST) -> Any:
+        if self.undefined is not None and name not in self.symbols:  # a value given with --set NAME=VALUE
+            bound = self.undefined(name, Context(self, node))
+            self.forget_symbol(name)
+            if isinstance(bound, (int, float)) and not isinstance(bound, bool):
+                return bound
+        self.derived.setdefault(name, (self.location(node), what))
+        return symbol(name)
 
     def stmt_AugAssign(self, node: ast.AugAssign, scope: Scope) -> None:
         current = self.eval(_load(node.target), scope)
@@ -241,16 +314,23 @@ class Interpreter:
                 value.owner = cls
             elif isinstance(value, Property):
                 value.getter.owner = cls
-        self.set_name(node.name, cls, scope)
+        self.set_name(node.name, decorate_class(self, cls, scope), scope)
 
     def stmt_Return(self, node: ast.Return, scope: Scope) -> None:
         raise _Return(self.eval(node.value, scope) if node.value is not None else None)
 
     def stmt_If(self, node: ast.If, scope: Scope) -> None:
-        if self.truth(self.eval(node.test, scope), node.test):
-            self.exec_block(node.body, scope)
-        else:
-            self.exec_block(node.orelse, scope)
+        if scope.kind == "module" and is_main_test(node.test) and scope.vars.get("__name__") == "__main__":
+            main_block(self, node, scope)
+            return
+        before = self.opaque_tests
+        branch = node.body if self.truth(self.eval(node.test, scope), node.test) else node.orelse
+        guessed = self.opaque_tests != before
+        self.guessing += guessed
+        try:
+            self.exec_block(branch, scope)
+        finally:
+            self.guessing -= guessed
 
     def stmt_For(self, node: ast.For, scope: Scope) -> None:
         self.loops.append(node)
@@ -299,16 +379,19 @@ class Interpreter:
         raise _Continue()
 
     def stmt_With(self, node: ast.With, scope: Scope) -> None:
-        for item in node.items:
-            value = self.eval(item.context_expr, scope)
-            if item.optional_vars is not None:
-                self.assign(item.optional_vars, value, scope)
-        self.exec_block(node.body, scope)
+        with_stmt(self, node, scope)
+
+    stmt_AsyncWith = stmt_With
 
     def stmt_Try(self, node: ast.Try, scope: Scope) -> None:
-        self.exec_block(node.body, scope)
-        self.exec_block(node.orelse, scope)
-        self.exec_block(node.finalbody, scope)
+        try_stmt(self, node, scope, (_Return, _Break, _Continue))
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_Match(self, node: Any, scope: Scope) -> None:
+        from .matching import match_stmt
+
+        match_stmt(self, node, scope)
 
     def stmt_Import(self, node: ast.Import, scope: Scope) -> None:
         for alias in node.names:
@@ -324,13 +407,17 @@ class Interpreter:
             if alias.name == "*":
                 continue
             full = f"{module}.{alias.name}"
-            value = self.modules(full)
+            value = resolve_std(full, self) if module.split(".")[0] in STD_MODULES else None
+            if value is None:
+                value = self.modules(full)
             if value is None:
                 value = self.getattr(self.import_module(module), alias.name, node)
             self.set_name(alias.asname or alias.name, value, scope)
 
     def import_module(self, name: str) -> Any:
-        value = self.modules(name)
+        value = resolve_std(name, self) if name in STD_MODULES else None
+        if value is None:
+            value = self.modules(name)
         return value if value is not None else Opaque(f"module {name}")
 
     def stmt_Global(self, node: ast.Global, scope: Scope) -> None:
@@ -342,12 +429,56 @@ class Interpreter:
         for target in node.targets:
             if isinstance(target, ast.Name):
                 scope.vars.pop(target.id, None)
+            elif isinstance(target, ast.Attribute):
+                self.delattr(self.eval(target.value, scope), target.attr, target)
+            elif isinstance(target, ast.Subscript):
+                self.delitem(self.eval(target.value, scope), self.eval(target.slice, scope), target)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                self.stmt_Delete(ast.copy_location(ast.Delete(list(target.elts)), node), scope)
+
+    def delattr(self, obj: Any, name: str, node: ast.AST) -> None:
+        ctx = Context(self, node)
+        if isinstance(obj, Instance):
+            if name not in obj.attrs:
+                host = obj.cls.host_base()
+                if host is None:
+                    raise python_error(self, "AttributeError", f"'{obj.cls.name}' object has no attribute '{name}'", node)
+            obj.attrs.pop(name, None)
+            host = obj.cls.host_base()
+            if host is not None:
+                try:
+                    host.py_instance_delattr(obj, name, ctx)
+                except AttributeError as e:
+                    raise python_error(self, "AttributeError", f"'{obj.cls.name}' object has no attribute '{name}'", node) from e
+        elif isinstance(obj, HostValue) and hasattr(obj, "py_delattr"):
+            try:
+                obj.py_delattr(name, ctx)
+            except AttributeError as e:
+                raise python_error(self, "AttributeError", f"{_describe(obj)} has no attribute '{name}'", node) from e
+        elif isinstance(obj, ClassValue):
+            obj.namespace.pop(name, None)
+        elif not isinstance(obj, Opaque):
+            self.warn("unsupported", f"del of the attribute '{name}' of {_describe(obj)} is not followed", node=node)
+
+    def delitem(self, obj: Any, key: Any, node: ast.AST) -> None:
+        obj = plain(obj)
+        if isinstance(obj, HostValue) and hasattr(obj, "py_delitem"):
+            obj.py_delitem(key, Context(self, node))
+        elif isinstance(obj, (list, dict)):
+            try:
+                del obj[key]
+            except (KeyError, IndexError) as e:
+                raise python_error(self, type(e).__name__, f"cannot delete item {_describe(key)}: no such item", node) from e
+            except TypeError as e:
+                raise self.error(f"cannot delete item {_describe(key)} of {_describe(obj)}", node) from e
+        elif not isinstance(obj, Opaque):
+            self.warn("unsupported", f"del of an item of {_describe(obj)} is not followed", node=node)
 
     def stmt_Assert(self, node: ast.Assert, scope: Scope) -> None:
         pass
 
     def stmt_Raise(self, node: ast.Raise, scope: Scope) -> None:
-        raise _Return(Opaque("raised exception"))
+        raise_stmt(self, node, scope)
 
     # -- assignment ----------------------------------------------------------------------------
     def set_name(self, name: str, value: Any, scope: Scope) -> None:
@@ -360,6 +491,10 @@ class Interpreter:
         if isinstance(target, ast.Name):
             self.set_name(target.id, value, scope)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, Opaque):  # each name gets a part of what paramwise does not read
+                sizes = value.what.endswith(".shape")  # `n, d = X.shape`: each name is an unknown size
+                value = [self.derived_symbol(t.id, f"{value.what}[{i}]", t) if sizes and isinstance(t, ast.Name)
+                         else Opaque(f"{value.what}[{i}]") for i, t in enumerate(target.elts)]
             items = list(self.iterate(value, target))
             starred = [i for i, t in enumerate(target.elts) if isinstance(t, ast.Starred)]
             if starred:
@@ -375,6 +510,12 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value, scope)
             key = self.eval(target.slice, scope)
+            if isinstance(obj, Instance):
+                found, method = obj.cls.lookup("__setitem__")
+                if found:
+                    self.call(self.bind_member(method, obj, Context(self, target)), [key, value], {}, target)
+                    return
+                obj = plain(obj)
             if isinstance(obj, HostValue) and hasattr(obj, "py_setitem"):
                 obj.py_setitem(key, value, Context(self, target))
             elif isinstance(obj, (list, dict)):
@@ -383,13 +524,30 @@ class Interpreter:
                 except (IndexError, TypeError, KeyError) as e:
                     raise self.error(f"cannot assign item: {e}", target) from e
 
-    def setattr(self, obj: Any, name: str, value: Any, node: ast.AST) -> None:
+    def setattr(self, obj: Any, name: str, value: Any, node: ast.AST, raw: bool = False, host: bool = True) -> None:
+        """`obj.name = value`; `raw` is object.__setattr__ (a class's own __setattr__ is not called), and
+        `host` False leaves a framework base out (object.__setattr__ on an nn.Module subclass)."""
         ctx = Context(self, node)
         if isinstance(obj, Instance):
+            if not raw:
+                found, method = obj.cls.lookup("__setattr__")
+                if found:
+                    self.call(self.bind_member(method, obj, ctx), [name, value], {}, node)
+                    return
+                if is_frozen(obj.cls):
+                    raise python_error(self, "FrozenInstanceError", f"cannot assign to field '{name}'", node)
+            if name == "__dict__":
+                if value is obj and isinstance(obj.data, dict):
+                    obj.attrs = obj.data
+                elif isinstance(value, dict):
+                    obj.attrs = value
+                else:
+                    raise python_error(self, "TypeError", "__dict__ must be set to a dictionary", node)
+                return
             obj.attrs[name] = value
-            host = obj.cls.host_base()
-            if host is not None:
-                host.py_instance_setattr(obj, name, value, ctx)
+            base = obj.cls.host_base()
+            if base is not None and host:
+                base.py_instance_setattr(obj, name, value, ctx)
         elif isinstance(obj, HostValue):
             obj.py_setattr(name, value, ctx)
         elif isinstance(obj, ClassValue):
@@ -423,15 +581,16 @@ class Interpreter:
             return value
         if node.id in SAFE_BUILTINS or node.id in ("print", "isinstance", "super", "map", "filter", "hasattr",
                                                    "type", "object", "property", "staticmethod", "classmethod",
-                                                   "getattr", "setattr"):
+                                                   "getattr", "setattr", "delattr", "vars", "issubclass",
+                                                   "callable", "iter", "next"):
             return _Builtin(node.id)
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
         if node.id in UNSAFE_BUILTINS:
             self.warn("not_run", f"'{node.id}' is not run: paramwise only reads the file", node=node)
             return Opaque(node.id)
-        if node.id in ("Exception", "ValueError", "TypeError", "NotImplementedError", "RuntimeError", "KeyError"):
-            return Opaque(node.id)
+        if node.id in BUILTIN_EXCEPTIONS and node.id != "FrozenInstanceError":
+            return ExceptionClass(node.id)
         if self.undefined is not None:
             return self.undefined(node.id, Context(self, node))
         raise self.error(f"name '{node.id}' is not defined", node)
@@ -446,6 +605,10 @@ class Interpreter:
         value = self.eval(node.operand, scope)
         if isinstance(node.op, ast.Not):
             return not self.truth(value, node)
+        if isinstance(value, Instance):
+            found, method = value.cls.lookup({ast.USub: "__neg__", ast.UAdd: "__pos__"}.get(type(node.op), "__invert__"))
+            if found:
+                return self.call(self.bind_member(method, value, Context(self, node)), [], {}, node)
         if isinstance(value, (Opaque, HostValue)):
             return Opaque("unary")
         ops: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
@@ -468,6 +631,8 @@ class Interpreter:
             right = self.eval(comp, scope)
             if isinstance(left, Opaque) or isinstance(right, Opaque):
                 return Opaque("comparison")
+            if isinstance(op, (ast.In, ast.NotIn)):
+                right = plain(right)
             try:
                 result = CMPOPS[type(op)](left, right)
             except TypeError as e:
@@ -516,15 +681,26 @@ class Interpreter:
     def expr_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
         obj = self.eval(node.value, scope)
         key = self.eval(node.slice, scope)
+        if isinstance(obj, Instance):
+            found, method = obj.cls.lookup("__getitem__")
+            if found:
+                return self.call(self.bind_member(method, obj, Context(self, node)), [key], {}, node)
+            obj = plain(obj)
         if isinstance(obj, HostValue):
             return obj.py_getitem(key, Context(self, node))
+        if isinstance(obj, Opaque) and obj.what.endswith(".shape") and isinstance(key, int):
+            what = f"{ast.unparse(node.value)[:60]}[{key}]"
+            raise UnreadSize(f"{what} is a size paramwise does not read", what, self.location(node),
+                             "write the number in the file, or give it a name and bind it with --set NAME=VALUE", node)
         if isinstance(obj, Opaque) or isinstance(key, Opaque):
             return Opaque("item")
         try:
             return self.check(obj[key], node)
-        except (IndexError, KeyError, TypeError, ValueError, OverflowError) as e:
-            reason = "no such item" if isinstance(e, (IndexError, KeyError)) else "it cannot be indexed with that"
-            raise self.error(f"cannot take item {_describe(key)} of {_describe(obj)}: {reason}", node) from e
+        except (IndexError, KeyError) as e:
+            raise python_error(self, type(e).__name__, f"cannot take item {_describe(key)} of {_describe(obj)}: no such item",
+                               node) from e
+        except (TypeError, ValueError, OverflowError) as e:
+            raise self.error(f"cannot take item {_describe(key)} of {_describe(obj)}: it cannot be indexed with that", node) from e
 
     def expr_Slice(self, node: ast.Slice, scope: Scope) -> Any:
         def part(n: ast.expr | None) -> Any:
@@ -610,6 +786,7 @@ class Interpreter:
         for kw in node.keywords:
             value = self.eval(kw.value, scope)
             if kw.arg is None:
+                value = plain(value)
                 if isinstance(value, dict):
                     kwargs.update(value)
             else:
@@ -621,7 +798,14 @@ class Interpreter:
     # -- helpers ---------------------------------------------------------------------------------
     def truth(self, value: Any, node: ast.AST) -> bool:
         if isinstance(value, Opaque):
+            self.opaque_tests += 1
             return False
+        if isinstance(value, Instance):
+            for name in ("__bool__", "__len__"):
+                found, method = value.cls.lookup(name)
+                if found:
+                    return self.truth(self.call(self.bind_member(method, value, Context(self, node)), [], {}, node), node)
+            return bool(value.data) if value.data is not None else True
         if isinstance(value, HostValue):
             return True
         try:
@@ -635,6 +819,7 @@ class Interpreter:
             ) from e
 
     def iterate(self, value: Any, node: ast.AST) -> Iterator[Any]:
+        value = plain(value)
         if isinstance(value, Opaque):
             return iter(())
         if isinstance(value, HostValue):
@@ -650,6 +835,8 @@ class Interpreter:
             raise self.error(f"cannot loop over {_describe(value)}", node, hint=_symbol_hint(value)) from e
 
     def binop(self, op: type, left: Any, right: Any, node: ast.AST) -> Any:
+        if isinstance(left, Instance) or isinstance(right, Instance):
+            return self.instance_binop(op, left, right, node)
         if isinstance(left, (Opaque, HostValue)) or isinstance(right, (Opaque, HostValue)):
             for side in (left, right):
                 if isinstance(side, HostValue) and hasattr(side, "py_binop"):
@@ -662,12 +849,27 @@ class Interpreter:
         try:
             result = BINOPS[op](left, right)
         except ZeroDivisionError as e:
-            raise self.error("division by zero", node) from e
+            raise python_error(self, "ZeroDivisionError", "division by zero", node) from e
         except OverflowError as e:
             raise self.limit(f"{_describe(left)} {_op_text(op)} {_describe(right)} is too large to compute", node) from e
         except (TypeError, ValueError) as e:
             raise self.error(f"cannot compute {_describe(left)} {_op_text(op)} {_describe(right)}", node) from e
         return self.check(result, node)
+
+    def instance_binop(self, op: type, left: Any, right: Any, node: ast.AST) -> Any:
+        """Arithmetic on the file's objects: their __add__/__radd__ ..., or the list/dict they derive from."""
+        names: dict[type, str] = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
+                ast.Mod: "mod", ast.Pow: "pow", ast.MatMult: "matmul", ast.BitOr: "or", ast.BitAnd: "and"}
+        name = names.get(op, "")
+        ctx = Context(self, node)
+        for side, other, dunder in ((left, right, f"__{name}__"), (right, left, f"__r{name}__")):
+            if name and isinstance(side, Instance):
+                found, method = side.cls.lookup(dunder)
+                if found:
+                    return self.call(self.bind_member(method, side, ctx), [other], {}, node)
+        if plain(left) is not left or plain(right) is not right:
+            return self.binop(op, plain(left), plain(right), node)
+        raise self.error(f"cannot compute {_describe(left)} {_op_text(op)} {_describe(right)}", node)
 
     def check_binop(self, op: type, left: Any, right: Any, node: ast.AST) -> None:
         """Refuse an operation whose result would be over the limits, before computing it."""
@@ -686,14 +888,17 @@ class Interpreter:
         if op is ast.Add and isinstance(left, sequences) and isinstance(right, sequences):
             self.check_size(len(left) + len(right), node, _kind(left))
 
-    def getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
+    def getattr(self, obj: Any, name: str, node: ast.AST, raw: bool = False) -> Any:
         ctx = Context(self, node)
         if isinstance(obj, HostValue):
-            return obj.py_getattr(name, ctx)
+            try:
+                return obj.py_getattr(name, ctx)
+            except AttributeError as e:
+                raise python_error(self, "AttributeError", f"{_describe(obj)} has no attribute '{name}'", node) from e
         if isinstance(obj, Opaque):
             return Opaque(f"{obj.what}.{name}")
         if isinstance(obj, Instance):
-            return self.instance_getattr(obj, name, ctx)
+            return self.instance_getattr(obj, name, ctx, raw)
         if isinstance(obj, SuperProxy):
             return self.super_getattr(obj, name, ctx)
         if isinstance(obj, ClassValue):
@@ -702,8 +907,24 @@ class Interpreter:
                 if isinstance(value, Function) and "classmethod" in value.decorators:
                     return BoundMethod(value, obj)
                 return value
+            if name == "__name__":
+                return obj.name
             host = obj.host_base()
-            return host.py_getattr(name, ctx) if host is not None else Opaque(name)
+            if host is not None:
+                try:
+                    return host.py_getattr(name, ctx)
+                except AttributeError as e:
+                    raise python_error(self, "AttributeError", f"type object '{obj.name}' has no attribute '{name}'", node) from e
+            for base in obj.mro():
+                if isinstance(base, _Builtin) and (found := builtin_class_attribute(self, base, name)) is not None:
+                    return found
+            if name.startswith("__") or any(isinstance(b, (Opaque, _Builtin)) for b in obj.mro()):
+                return Opaque(name)
+            raise python_error(self, "AttributeError", f"type object '{obj.name}' has no attribute '{name}'", node)
+        if isinstance(obj, _Builtin):
+            found = builtin_class_attribute(self, obj, name)
+            if found is not None:
+                return found
         for typ, allowed in SAFE_METHODS.items():
             if isinstance(obj, typ) and name in allowed and not (typ is int and isinstance(obj, bool)):
                 return _Method(obj, name)
@@ -714,23 +935,35 @@ class Interpreter:
             return obj[name]
         if getattr(obj, "is_Symbol", False):
             return Opaque(f"{self.undefined_object(getattr(obj, 'name', None) or str(obj), node).what}.{name}")
+        if (_is_scalar(obj) or isinstance(obj, (*CONTAINERS, range, slice))) and not hasattr(obj, name):
+            raise python_error(self, "AttributeError", f"{_describe(obj)} has no attribute '{name}'", node)
         raise self.error(f"{_describe(obj)} has no attribute '{name}' that paramwise can read", node)
 
-    def instance_getattr(self, obj: Instance, name: str, ctx: Context) -> Any:
+    def instance_getattr(self, obj: Instance, name: str, ctx: Context, raw: bool = False) -> Any:
         if name in obj.attrs:
             return obj.attrs[name]
         found, value = obj.cls.lookup(name)
         if found:
             return self.bind_member(value, obj, ctx)
         host = obj.cls.host_base()
+        special, value = instance_special(self, obj, name, ctx)
+        if special and name.startswith("__"):  # the object protocol comes before a framework's attributes
+            return value
         if host is not None:
             try:
                 return host.py_instance_getattr(obj, name, ctx)
             except AttributeError:
                 pass
-        raise ctx.error(f"'{obj.cls.name}' object has no attribute '{name}'")
+        if special:
+            return value
+        found, method = obj.cls.lookup("__getattr__")
+        if found and not raw:
+            return self.call(self.bind_member(method, obj, ctx), [name], {}, ctx.node)
+        raise python_error(self, "AttributeError", f"'{obj.cls.name}' object has no attribute '{name}'", ctx.node)
 
     def bind_member(self, value: Any, obj: Any, ctx: Context) -> Any:
+        if isinstance(value, HostValue) and hasattr(value, "py_bind"):
+            return value.py_bind(obj)
         if isinstance(value, Property):
             return self.call(value.getter, [obj], {}, ctx.node)
         if isinstance(value, Function):
@@ -753,20 +986,30 @@ class Interpreter:
         return SuperProxy(owner, self_value)
 
     def super_getattr(self, proxy: SuperProxy, name: str, ctx: Context) -> Any:
+        from .objects import OBJECT_METHODS, ObjectMethod
+
         mro = list(proxy.cls.mro())[1:]
         for cls in mro:
             if isinstance(cls, ClassValue):
                 if name in cls.namespace:
                     return self.bind_member(cls.namespace[name], proxy.self_value, ctx)
+            elif isinstance(cls, _Builtin):
+                found = builtin_class_attribute(self, cls, name)
+                if found is not None and name != "__name__":
+                    return self.bind_member(found, proxy.self_value, ctx)
             elif isinstance(cls, HostValue):
                 if name == "__init__" and isinstance(proxy.self_value, Instance):
                     instance = proxy.self_value
                     return _HostInit(cls, instance)
+                if name in OBJECT_METHODS and name != "__init__":
+                    return ObjectMethod(self, name, proxy.self_value, host=True)
                 if isinstance(proxy.self_value, Instance):
                     try:
                         return cls.py_instance_getattr(proxy.self_value, name, ctx)
                     except AttributeError:
                         return Opaque(f"super().{name}")
+        if name in OBJECT_METHODS and name != "__init__":
+            return ObjectMethod(self, name, proxy.self_value, host=False)
         return _Noop()
 
     # -- calls -------------------------------------------------------------------------------------
@@ -831,14 +1074,31 @@ class Interpreter:
             return None
         if name == "isinstance":
             return self.isinstance(args[0], args[1])
+        if name == "issubclass":
+            probe = Instance(args[0]) if isinstance(args[0], ClassValue) else None
+            return probe is not None and self.isinstance(probe, args[1])
+        if name == "type" and len(args) == 1 and not kwargs:
+            return type_of(args[0])
+        if name == "vars" and len(args) == 1:
+            return vars_of(args[0], Context(self, node))
+        if name == "callable" and len(args) == 1:
+            from .stdlib import AbcClass
+
+            return AbcClass("Callable").py_instancecheck(args[0])
         if name == "hasattr":
+            if len(args) != 2 or not isinstance(args[1], str):
+                raise self.error("hasattr() takes an object and an attribute name", node)
             try:
                 self.getattr(args[0], args[1], at)
                 return True
-            except InputError:
-                return False
-        if name in ("getattr", "setattr"):
+            except Raised as e:
+                if e.is_a("AttributeError"):
+                    return False
+                raise
+        if name in ("getattr", "setattr", "delattr"):
             return self.call_attribute_builtin(name, args, at)
+        if name in ("iter", "next"):
+            return self.iter_builtin(name, args, at)
         if name in ("map", "filter"):
             fn, seqs = args[0], [self.items(seq, at) for seq in args[1:]]
             if not seqs:
@@ -855,8 +1115,13 @@ class Interpreter:
                 if self.truth(self.call(fn, [x], {}, node) if fn is not None else x, at):
                     kept.append(x)
             return kept
-        if name in ("type", "object", "property", "staticmethod", "classmethod"):
+        if name in ("type", "object", "property", "staticmethod", "classmethod", "vars"):
             return Opaque(name)
+        if name in ("len", "str", "repr", "int", "float", "bool") and len(args) == 1 and isinstance(args[0], Instance):
+            found, method = args[0].cls.lookup(f"__{name}__")
+            if found:
+                return self.call(self.bind_member(method, args[0], Context(self, node)), [], {}, node)
+        args = [plain(a) for a in args]
         if name == "range":
             if any(_is_symbolic(a) for a in args):
                 raise self.error("range() of an unknown size cannot be followed", node, hint=_symbol_hint(args))
@@ -869,8 +1134,13 @@ class Interpreter:
             return _range_len(args[0])
         if name == "len" and len(args) == 1 and isinstance(args[0], Opaque):  # never a silent 0
             written = ast.unparse(node.args[0])[:60] if isinstance(node, ast.Call) and node.args else args[0].what
-            raise self.error(f"len() of {written}, which paramwise does not read", node,
-                             hint="write the number in the file, or give it a name and bind it with --set NAME=VALUE")
+            raise UnreadSize(f"len() of {written}, which paramwise does not read", f"len({written})",
+                             self.location(node), "write the number in the file, or give it a name and bind it with "
+                             "--set NAME=VALUE", node)
+        if name in ("int", "float", "round") and len(args) == 1 and isinstance(args[0], Opaque):
+            raise UnreadSize(f"{name}() of {args[0].what}, which paramwise does not read", f"{name}({args[0].what})",
+                             self.location(node), "write the number in the file, or give it a name and bind it with "
+                             "--set NAME=VALUE", node)
         if name in ("str", "repr") and len(args) == 1 and not kwargs:
             return self.text(args[0], "r" if name == "repr" else "s", at)
         if name == "pow" and len(args) == 2 and not kwargs:
@@ -986,6 +1256,7 @@ class Interpreter:
 
     def items(self, value: Any, node: ast.AST, already: int = 0) -> list[Any]:
         """Everything an iterable holds, as a list, refused before it is made when it would be too long."""
+        value = plain(value)
         if isinstance(value, Opaque):
             return []
         if isinstance(value, HostValue):
@@ -1153,30 +1424,69 @@ class Interpreter:
             raise self.error("the values do not fit this % format", node) from e
 
     def call_attribute_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
-        """getattr(obj, "name"[, default]) and setattr(obj, "name", value) as `obj.name` reads and writes;
-        names starting with an underscore are not followed."""
-        if len(args) < 2 or not isinstance(args[1], str) or args[1].startswith("_"):
-            self.warn("not_run", f"'{name}' is not run here: its attribute name is not a plain string", node=node)
+        """getattr(obj, "name"[, default]), setattr(obj, "name", value) and delattr(obj, "name") as `obj.name`
+        reads, writes and deletes it."""
+        if len(args) < 2 or not isinstance(args[1], str):
+            self.warn("unsupported", f"'{name}' is not run here: its attribute name is not a plain string", node=node)
+            return Opaque(name)
+        if args[1].startswith("_"):
+            self.warn("not_run", f"'{name}' is not run here: paramwise does not follow private names", node=node)
             return Opaque(name)
         if name == "setattr":
             if len(args) != 3:
                 raise self.error("setattr() takes 3 arguments", node)
             self.setattr(args[0], args[1], args[2], node)
             return None
+        if name == "delattr":
+            self.delattr(args[0], args[1], node)
+            return None
         if len(args) == 3:
             try:
                 return self.getattr(args[0], args[1], node)
-            except InputError:
-                return args[2]
+            except Raised as e:
+                if e.is_a("AttributeError"):
+                    return args[2]
+                raise
         return self.getattr(args[0], args[1], node)
 
+    def iter_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
+        """iter(x) as a list of what x holds, and next() of it (taking its first item)."""
+        if not args:
+            raise self.error(f"{name}() needs an argument", node)
+        if name == "iter":
+            return self.items(args[0], node)
+        source = args[0]
+        if isinstance(source, list):
+            if source:
+                return source.pop(0)
+            if len(args) > 1:
+                return args[1]
+            raise python_error(self, "StopIteration", "next() of an exhausted iterator", node)
+        if isinstance(source, Opaque):
+            return Opaque(f"next({source.what})")
+        items = self.items(source, node)
+        if items:
+            return items[0]
+        if len(args) > 1:
+            return args[1]
+        raise python_error(self, "StopIteration", "next() of an empty iterator", node)
+
     def isinstance(self, value: Any, types: Any) -> bool:
+        if isinstance(value, Opaque):  # not known: the branch it decides is a guess
+            self.opaque_tests += 1
+            return False
         options = types if isinstance(types, tuple) else (types,)
         for t in options:
+            if isinstance(t, tuple):
+                if self.isinstance(value, t):
+                    return True
+                continue
             if isinstance(t, type) and isinstance(value, t):
                 return True
+            if isinstance(t, _Builtin) and t.name == "object":
+                return True
             if isinstance(t, _Builtin) and t.name in SAFE_BUILTINS and isinstance(SAFE_BUILTINS[t.name], type):
-                if isinstance(value, SAFE_BUILTINS[t.name]):
+                if isinstance(plain(value), SAFE_BUILTINS[t.name]):
                     return True
             if isinstance(t, ClassValue) and isinstance(value, Instance) and t in list(value.cls.mro()):
                 return True
@@ -1185,31 +1495,22 @@ class Interpreter:
         return False
 
     def instantiate(self, cls: ClassValue, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        instance = Instance(cls)
+        instance = Instance(cls, data=new_data(cls))
         host = cls.host_base()
         if host is not None and hasattr(host, "py_new_instance"):
             host.py_new_instance(instance, ctx)
         found, init = cls.lookup("__init__")
         if found and isinstance(init, Function):
             self.call_function(init, [instance, *args], kwargs, ctx.node)
+        elif found and isinstance(init, HostValue) and hasattr(init, "py_bind"):
+            self.call(init.py_bind(instance), args, kwargs, ctx.node)
         elif host is not None:
             host.py_instance_init(instance, args, kwargs, ctx)
-        elif any(_dotted(d) == "dataclass" for d in cls.node.decorator_list):
-            self.init_dataclass(cls, instance, args, kwargs, ctx)
+        elif data_base(cls) is not None:
+            fill_data(instance, args, kwargs, self, ctx)
         if host is not None and hasattr(host, "py_after_init"):
             host.py_after_init(instance, ctx)
         return instance
-
-    def init_dataclass(self, cls: ClassValue, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
-        """A @dataclass's generated __init__: its annotated fields, in order, with their defaults."""
-        fields = [s.target.id for s in cls.node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
-        for name, value in zip(fields, args):
-            instance.attrs[name] = value
-        for name in fields[len(args):]:
-            if name in kwargs:
-                instance.attrs[name] = kwargs[name]
-            elif name not in cls.namespace:
-                raise ctx.error(f"{cls.name}() is missing the field '{name}'")
 
     def call_function(self, func: Function, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
         if self.depth >= MAX_DEPTH:
@@ -1320,8 +1621,18 @@ def preview(value: Any) -> str:
 
 
 def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:
-    """One warning per name the file leaves undefined, read as an unknown size."""
+    """One warning per name the file leaves undefined, read as an unknown size, and per name given a size
+    paramwise does not read."""
     return [
+        Diagnostic(
+            "unknown_size",
+            f"'{name}' is computed from {what}, which paramwise does not read; it is read as an unknown size, and "
+            "counts that depend on it are formulas in it",
+            location,
+            hint=f"bind it with --set {name}=VALUE",
+        )
+        for name, (location, what) in interp.derived.items()
+    ] + [
         Diagnostic(
             "unknown_size",
             f"'{name}' is not defined; it is read as an unknown size, and counts that depend on it are formulas in it",

@@ -4,7 +4,7 @@ reader puts in scope), the file's functions, classes and instances, scopes, and 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,20 @@ class HostValue:
     def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         return Opaque(f"{instance.cls.name}()")
 
+    def py_instance_delattr(self, instance: Instance, name: str, ctx: Context) -> None:
+        """`del self.name` on an instance of a class deriving from this one (after the attribute is removed)."""
+
+    # copy.copy / copy.deepcopy. `copier(value)` copies a value inside this one (deep copies share a memo, so
+    # a module used twice is copied once). A framework object that does not implement these is not copied:
+    # the interpreter warns that the copy shares its parameters with the original.
+    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
+        return NotImplemented
+
+    def py_instance_copy(self, old: Instance, new: Instance, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> bool:
+        """Fill `new.host` as a copy of `old.host` (the instance's own attributes are copied already); False when
+        this class cannot copy its instances' state."""
+        return old.host is None
+
 
 @dataclass
 class Function:
@@ -98,6 +112,7 @@ class Instance:
     cls: ClassValue
     attrs: dict[str, Any] = field(default_factory=dict)
     host: Any = None  # state a frontend keeps for instances of its classes
+    data: Any = None  # the dict or list itself, for an instance of a class deriving from dict or list
 
     def __repr__(self) -> str:
         return f"<{self.cls.name} instance>"

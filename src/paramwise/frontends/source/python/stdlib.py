@@ -1,0 +1,423 @@
+"""The standard library that model code uses, written here (nothing is imported on the input's behalf):
+functools (partial, reduce, wraps, lru_cache), copy (copy, deepcopy), typing (cast, NamedTuple, the
+generic aliases), collections (OrderedDict, namedtuple, abc), dataclasses, string, math, types
+(SimpleNamespace) and argparse (in arguments.py)."""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ....errors import LimitError
+from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _Method
+from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass
+from .records import (
+    DataclassDecorator,
+    DataclassesFunction,
+    FieldFunction,
+    NamedTupleBase,
+    NamedTupleFactory,
+)
+from .values import BoundMethod, ClassValue, Context, Function, HostValue, Instance, Opaque
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
+           "string", "math", "types", "argparse", "builtins")
+
+
+class StdModule(HostValue):
+    def __init__(self, path: str, interp: Interpreter) -> None:
+        self.path, self.interp = path, interp
+
+    def __repr__(self) -> str:
+        return f"<module {self.path}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        value = resolve(f"{self.path}.{name}", self.interp)
+        return value if value is not None else Opaque(f"{self.path}.{name}")
+
+
+class StdFunction(HostValue):
+    def __init__(self, name: str, run: Callable[[list[Any], dict[str, Any], Context], Any]) -> None:
+        self.name, self.run = name, run
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.run(args, kwargs, ctx)
+
+
+# -- functools ----------------------------------------------------------------------------------------------
+
+
+class PartialClass(HostValue):
+    """`functools.partial`: calling it makes a partial; `type(p) == partial` and `isinstance(p, partial)`."""
+
+    def __repr__(self) -> str:
+        return "<class functools.partial>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartialClass)
+
+    def __hash__(self) -> int:
+        return hash("functools.partial")
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if not args:
+            raise ctx.error("partial() needs the function to call")
+        func, rest = args[0], list(args[1:])
+        if isinstance(func, PartialValue):  # partial(partial(f, a), b) is partial(f, a, b)
+            return PartialValue(func.func, [*func.args, *rest], {**func.keywords, **kwargs})
+        return PartialValue(func, rest, dict(kwargs))
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, PartialValue)
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "__name__":
+            return "partial"
+        raise AttributeError(name)
+
+
+PARTIAL = PartialClass()
+
+
+class PartialValue(HostValue):
+    def __init__(self, func: Any, args: list[Any], keywords: dict[str, Any]) -> None:
+        self.func, self.args, self.keywords = func, args, keywords
+
+    def __repr__(self) -> str:
+        return f"<partial of {self.func!r}>"
+
+    def py_type(self) -> Any:
+        return PARTIAL
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return ctx.call(self.func, [*self.args, *args], {**self.keywords, **kwargs})
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "func":
+            return self.func
+        if name == "args":
+            return tuple(self.args)
+        if name == "keywords":
+            return self.keywords
+        if name == "__class__":
+            return PARTIAL
+        if name == "__name__":
+            raise AttributeError(name)  # as in Python: a partial has no __name__
+        return ctx.interp.getattr(self.func, name, ctx.node) if ctx.node is not None else Opaque(name)
+
+    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
+        if not deep:
+            return PartialValue(self.func, list(self.args), dict(self.keywords))
+        return PartialValue(self.func, [copier(a) for a in self.args], {k: copier(v) for k, v in self.keywords.items()})
+
+
+def _reduce(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    if len(args) < 2:
+        raise ctx.error("reduce() needs a function and a sequence")
+    items = ctx.interp.items(args[1], ctx.node) if ctx.node is not None else list(args[1])
+    if len(args) > 2:
+        items = [args[2], *items]
+    if not items:
+        raise ctx.error("reduce() of an empty sequence with no initial value")
+    value = items[0]
+    for item in items[1:]:
+        value = ctx.call(args[0], [value, item])
+    return value
+
+
+def _identity_decorator(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`functools.wraps(f)`, `lru_cache(maxsize=...)`: a decorator that returns the function it decorates."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], (Function, BoundMethod)):
+        return args[0]
+    return StdFunction("decorator", lambda a, k, c: a[0] if a else None)
+
+
+# -- copy ---------------------------------------------------------------------------------------------------
+
+
+def copy_value(value: Any, deep: bool, ctx: Context, memo: dict[int, Any] | None = None) -> Any:
+    """copy.copy / copy.deepcopy of what the interpreter holds. The file's functions and classes, numbers and
+    strings are shared, as Python shares them; a framework object copies itself where its reader can."""
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
+
+    def inner(v: Any) -> Any:
+        return copy_value(v, True, ctx, memo) if deep else v
+
+    if isinstance(value, list):
+        out: Any = []
+        memo[id(value)] = out
+        out.extend(inner(v) for v in value)
+    elif isinstance(value, dict):
+        out = {}
+        memo[id(value)] = out
+        out.update((k, inner(v)) for k, v in value.items())
+    elif isinstance(value, (tuple, set, frozenset)):
+        out = type(value)(inner(v) for v in value)
+    elif isinstance(value, Instance):
+        out = Instance(value.cls)
+        memo[id(value)] = out
+        if value.data is not None:
+            out.data = inner(value.data) if deep else type(value.data)(value.data)
+        shared = value.attrs is value.data
+        out.attrs = out.data if shared else {k: inner(v) for k, v in value.attrs.items()}
+        host = value.cls.host_base()
+        if host is not None and not host.py_instance_copy(value, out, deep, inner, ctx):
+            _not_copied(value, ctx)
+            return value
+    elif isinstance(value, HostValue):
+        out = value.py_copy(deep, inner, ctx)
+        if out is NotImplemented:
+            _not_copied(value, ctx)
+            return value
+        memo[id(value)] = out
+    else:
+        out = value
+    memo[id(value)] = out
+    return out
+
+
+def _not_copied(value: Any, ctx: Context) -> None:
+    from .builtins import _describe
+
+    ctx.warn("unsupported", f"a copy of {_describe(value)} is not made here: the copy is the original object, so "
+             "parameters the copy would own are counted once, not twice", hint="build the module again instead of copying it")
+
+
+def _copier(deep: bool) -> Callable[[list[Any], dict[str, Any], Context], Any]:
+    def run(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if len(args) != 1:
+            raise ctx.error(f"copy.{'deepcopy' if deep else 'copy'}() takes one value")
+        return copy_value(args[0], deep, ctx)
+
+    return run
+
+
+# -- typing and collections.abc ------------------------------------------------------------------------------
+
+ABC_TYPES: dict[str, tuple[type, ...]] = {
+    "Sequence": (list, tuple, str, range, bytes), "MutableSequence": (list,),
+    "Mapping": (dict,), "MutableMapping": (dict,), "Set": (set, frozenset), "MutableSet": (set,),
+    "Iterable": (*CONTAINERS, str, bytes, range, *VIEWS), "Collection": (*CONTAINERS, str, bytes, range),
+    "Sized": (*CONTAINERS, str, bytes, range), "Container": (*CONTAINERS, str, bytes, range),
+    "Hashable": (int, float, str, bytes, tuple, frozenset, bool, type(None)),
+}
+
+
+class AbcClass(HostValue):
+    """`collections.abc.Sequence`, `typing.Mapping` ...: what isinstance checks against them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<class {self.name}>"
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return self  # Sequence[int] is Sequence for isinstance
+
+    def py_instancecheck(self, value: Any) -> bool:
+        from .objects import plain
+
+        value = plain(value)
+        if self.name == "Callable":
+            return isinstance(value, (Function, BoundMethod, ClassValue, _Builtin, _Method, HostValue)) or (
+                isinstance(value, Instance) and value.cls.lookup("__call__")[0] or
+                isinstance(value, Instance) and value.cls.host_base() is not None)
+        if isinstance(value, Instance):
+            return any(isinstance(c, AbcClass) and c.name == self.name for c in value.cls.mro())
+        return isinstance(value, ABC_TYPES.get(self.name, ()))
+
+
+def _cast(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    if len(args) != 2:
+        raise ctx.error("cast() takes a type and a value")
+    return args[1]
+
+
+TYPING_ALIASES = {"List": "list", "Tuple": "tuple", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset",
+                  "Type": "type"}
+
+
+def _typing(name: str) -> Any:
+    if name == "cast":
+        return StdFunction("cast", _cast)
+    if name == "NamedTuple":
+        return NamedTupleBase()
+    if name in ABC_TYPES or name in ("Callable", "Iterator", "Generator"):
+        return AbcClass(name if name in ABC_TYPES or name == "Callable" else "Iterable")
+    if name in TYPING_ALIASES:
+        return _Builtin(TYPING_ALIASES[name])
+    if name in ("TYPE_CHECKING",):
+        return False
+    if name in ("overload", "final", "no_type_check", "runtime_checkable"):
+        return StdFunction(name, lambda a, k, c: a[0] if a else None)
+    return Opaque(f"typing.{name}")  # Optional, Union, Any, TypeVar ...: annotations only
+
+
+# -- math and string -----------------------------------------------------------------------------------------
+
+MATH_FUNCTIONS = {"sqrt", "ceil", "floor", "log", "log2", "log10", "log1p", "exp", "expm1", "gcd", "lcm", "isqrt",
+                  "prod", "pow", "fabs", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
+                  "tanh", "trunc", "factorial", "comb", "perm", "isclose", "isfinite", "isinf", "isnan", "fsum",
+                  "hypot", "degrees", "radians", "copysign", "fmod", "modf", "frexp", "ldexp", "dist", "erf"}
+
+
+def _math(name: str) -> Any:
+    if name in ("pi", "e", "tau", "inf", "nan"):
+        return getattr(math, name)
+    if name not in MATH_FUNCTIONS:
+        return None
+
+    def run(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        from .builtins import _is_symbolic
+
+        if any(_is_symbolic(a) for a in args):
+            raise ctx.error(f"math.{name}() of an unknown size cannot be computed",
+                            hint="bind the size with --set NAME=VALUE")
+        flat = [x for a in args for x in (a if isinstance(a, (list, tuple)) else [a])]
+        if kwargs or not all(isinstance(a, (int, float)) for a in flat):
+            unread = next((a for a in flat if isinstance(a, Opaque)), None)
+            raise ctx.error(f"math.{name}() is given a value paramwise cannot read"
+                            + (f": {unread.what}" if unread is not None else ""),
+                            hint="write the value as a number in the file")
+        ints = [a for a in flat if isinstance(a, int)]
+        big = name in ("factorial",) and any(a > 2000 for a in ints) or name in ("comb", "perm", "prod", "lcm") \
+            and sum(abs(a).bit_length() for a in ints) > MAX_INT_BITS or name in ("pow", "ldexp") and any(
+                abs(a) > 10_000 for a in ints[1:])
+        if big:
+            raise LimitError(f"math.{name}() of these numbers is too large; stopped", location=ctx.location)
+        try:
+            return getattr(math, name)(*args)
+        except (ValueError, OverflowError, TypeError) as e:
+            from .exceptions import python_error
+
+            raise python_error(ctx.interp, "ValueError", f"math.{name}() failed: {e}", ctx.node) from e
+
+    return StdFunction(f"math.{name}", run)
+
+
+STRING_CONSTANTS = ("ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits",
+                    "punctuation", "printable", "whitespace")
+
+
+# -- types ----------------------------------------------------------------------------------------------------
+
+
+class NamespaceClass(HostValue):
+    """`types.SimpleNamespace(...)` and `argparse.Namespace(...)`: an object holding its keyword arguments."""
+
+    def __repr__(self) -> str:
+        return "<class SimpleNamespace>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        attrs: dict[str, Any] = dict(args[0]) if args and isinstance(args[0], dict) else {}
+        attrs.update(kwargs)
+        return NamespaceValue(attrs)
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, NamespaceValue)
+
+
+class NamespaceValue(HostValue):
+    def __init__(self, attrs: dict[str, Any]) -> None:
+        self.attrs = attrs
+
+    def __repr__(self) -> str:
+        return "<namespace>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "__dict__":
+            return self.attrs
+        if name in self.attrs:
+            return self.attrs[name]
+        raise AttributeError(name)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        self.attrs[name] = value
+
+    def py_delattr(self, name: str, ctx: Context) -> None:
+        if name not in self.attrs:
+            raise AttributeError(name)
+        del self.attrs[name]
+
+    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
+        return NamespaceValue({k: copier(v) for k, v in self.attrs.items()})
+
+
+class OrderedDictClass(HostValue):
+    def __repr__(self) -> str:
+        return "<class OrderedDict>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        out: dict[Any, Any] = {}
+        source = args[0] if args else {}
+        node = ctx.node
+        for pair in (list(source.items()) if isinstance(source, dict) else ctx.interp.items(source, node) if node else []):
+            key, value = pair
+            out[key] = value
+        out.update(kwargs)
+        return out
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, dict)
+
+
+# -- resolution -------------------------------------------------------------------------------------------------
+
+
+def resolve(dotted: str, interp: Interpreter) -> Any:
+    """What a dotted standard-library name means; None for names this module does not model."""
+    from .arguments import resolve_argparse
+
+    if dotted in MODULES:
+        return StdModule(dotted, interp)
+    module, _, name = dotted.rpartition(".")
+    if module == "functools":
+        if name == "partial":
+            return PARTIAL
+        if name == "reduce":
+            return StdFunction("reduce", _reduce)
+        if name in ("wraps", "lru_cache", "cache", "total_ordering", "update_wrapper"):
+            return StdFunction(name, _identity_decorator)
+        return None
+    if module == "copy":
+        return StdFunction(name, _copier(name == "deepcopy")) if name in ("copy", "deepcopy") else None
+    if module in ("typing", "typing_extensions"):
+        return _typing(name)
+    if module == "collections.abc":
+        return AbcClass(name) if name in ABC_TYPES or name in ("Callable", "Iterator", "Generator") else None
+    if module == "collections":
+        if name == "OrderedDict":
+            return OrderedDictClass()
+        if name == "namedtuple":
+            return NamedTupleFactory()
+        return StdModule("collections.abc", interp) if name == "abc" else None
+    if module == "dataclasses":
+        if name == "dataclass":
+            return DataclassDecorator()
+        if name == "field":
+            return FieldFunction()
+        if name in ("asdict", "replace", "fields", "is_dataclass"):
+            return DataclassesFunction(name)
+        return None
+    if module == "string":
+        return getattr(string, name) if name in STRING_CONSTANTS else None
+    if module == "math":
+        return _math(name)
+    if module == "types":
+        return NamespaceClass() if name == "SimpleNamespace" else None
+    if module == "argparse":
+        return resolve_argparse(name)
+    if module == "builtins" and name in BUILTIN_EXCEPTIONS:
+        return ExceptionClass(name)
+    return None
