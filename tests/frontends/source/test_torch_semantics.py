@@ -502,3 +502,36 @@ def test_an_example_call_whose_forward_is_too_long_keeps_the_counts(tmp_path: Pa
     report = paramwise.read(str(path))
     assert report.total == 20
     assert any(w.code == "forward_not_followed" for w in report.warnings)
+
+
+LIGHTNING_BODY = """
+class LitClassifier({base}):
+    def __init__(self, hidden_dim=32, lr=1e-3):
+        super().__init__()
+        {save}
+        self.l1 = nn.Linear(28 * 28, hidden_dim)
+        self.l2 = nn.Linear(hidden_dim, 10)
+    def forward(self, x):
+        return self.l2(torch.relu(self.l1(x.view(x.size(0), -1))))
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        loss = nn.functional.cross_entropy(self(x), y)
+        self.log("train_loss", loss)
+        return loss
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)
+model = LitClassifier()
+"""
+
+
+@pytest.mark.parametrize("imports", ["import pytorch_lightning as pl\n", "import lightning as L\n",
+                                     "from lightning.pytorch import LightningModule\n"])
+def test_a_lightning_module_is_a_module(tmp_path: Path, imports: str) -> None:
+    """Read as the same model written on nn.Module (which torch builds): LightningModule is an nn.Module."""
+    base = {"import pytorch_lightning as pl\n": "pl.LightningModule", "import lightning as L\n": "L.LightningModule"}
+    lit = write(tmp_path, imports + LIGHTNING_BODY.format(base=base.get(imports, "LightningModule"),
+                                                          save="self.save_hyperparameters()"), "lit.py")
+    plain = write(tmp_path, LIGHTNING_BODY.format(base="nn.Module", save="pass"), "plain.py")
+    report = paramwise.read(str(lit), input_shape=(2, 1, 28, 28))
+    check_invariants(report)
+    assert compare(report, build(plain)["model"]) == [] and incomplete(report) == []

@@ -130,7 +130,7 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
 def has_attribute(node: Node, name: str) -> bool:
     """Whether a module may have attribute `name` that paramwise does not model (torch's own attributes of
     nn.Module and of the built-in: its arguments, weights, buffers); other names raise AttributeError."""
-    if name in MODULE_ATTRIBUTES or name.startswith("_") or name in BUILT_IN_ATTRIBUTES:
+    if name in MODULE_ATTRIBUTES or name.startswith("_") or name in BUILT_IN_ATTRIBUTES or node.lenient:
         return True
     if node.kind is None:
         return False

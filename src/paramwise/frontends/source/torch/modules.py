@@ -48,6 +48,7 @@ class Node:
     replaced: set[str] = field(default_factory=set)  # a built-in's submodules a subclass set to something else
     deleted: set[str] = field(default_factory=set)  # a built-in's weights removed (`del m._parameters["weight"]`)
     computed: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # plain tensors: weight_norm's `weight`
+    lenient: bool = False  # a subclass of a framework's module class (LightningModule): more attributes than nn's
 
     def leaf_params(self) -> dict[str, ParamRef]:
         """The weights of a built-in module, by their PyTorch names (empty while their size is unknown)."""
@@ -447,3 +448,17 @@ class ParameterClass(HostValue):
     def py_instancecheck(self, value: Any) -> bool:
         return isinstance(value, ParamValue)
 
+
+
+class LightningModuleClass(ModuleClass):
+    """`pytorch_lightning.LightningModule` / `lightning.LightningModule`: an nn.Module subclass with more methods
+    (save_hyperparameters, log, hparams ...), which paramwise reads as opaque values."""
+
+    def __init__(self) -> None:
+        super().__init__("Module")
+
+    def __repr__(self) -> str:
+        return "<class LightningModule>"
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = Node(instance.cls.name, ctx.location, self.behavior, lenient=True)

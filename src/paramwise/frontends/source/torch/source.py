@@ -35,12 +35,13 @@ from .forward import (
 )
 from .inner import inner_layers
 from .lazy import created_in_forward
-from .modules import ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
+from .modules import LightningModuleClass, ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
+LIGHTNING = {"pytorch_lightning", "pytorch_lightning.core", "lightning", "lightning.pytorch", "lightning.pytorch.core"}
 LEGACY_TENSORS = ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTensor", "DoubleTensor", "IntTensor",
                   "ByteTensor")
 NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed")
@@ -169,6 +170,10 @@ def resolve(dotted: str) -> Any:
         return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
     if parts[0] == "einops":
         return resolve_einops(dotted)
+    if parts[0] in ("pytorch_lightning", "lightning"):
+        if parts[-1] == "LightningModule":
+            return LightningModuleClass()
+        return TorchNamespace(dotted) if dotted in LIGHTNING else None
     if parts[0] != "torch":
         return None
     if dotted.startswith("torch.nn.utils"):
