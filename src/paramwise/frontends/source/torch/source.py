@@ -35,7 +35,16 @@ from .forward import (
 )
 from .inner import inner_layers
 from .lazy import created_in_forward
-from .modules import LightningModuleClass, ModuleClass, Node, ParameterClass, ParamRef, node_of, own_params, walk
+from .modules import (
+    LightningModuleClass,
+    ModuleClass,
+    Node,
+    ParameterClass,
+    ParamRef,
+    node_of,
+    own_params,
+    walk,
+)
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
 
