@@ -195,6 +195,18 @@ class Affine(keras.layers.Layer):
         return (x - self.mean) * self.w
 model = keras.Sequential([keras.Input((5,)), Affine(5), keras.layers.Dense(1)])
 """,
+    "variables_held_as_attributes": """
+import numpy as np
+import keras
+class Scaled(keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.offset = keras.Variable(np.zeros((3, 4)), trainable=False)
+        self.scale = keras.Variable(initializer="ones", shape=(4,))
+    def call(self, x):
+        return x * self.scale
+model = keras.Sequential([keras.Input((4,)), Scaled(), keras.layers.Dense(2)])
+""",
     "build_with_a_list_of_shapes": """
 import keras
 class Bilinear(keras.layers.Layer):

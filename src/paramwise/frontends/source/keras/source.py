@@ -32,7 +32,7 @@ from .layers import (
 )
 from .models import SequentialClass
 from .ops import NumpyModule, OpsFunction, tensor_shape
-from .subclass import ModelClass, model_of
+from .subclass import ModelClass, VariableClass, model_of
 from .tensors import ALL_FUNCTIONS
 
 # names that pasted code uses without importing them
@@ -105,6 +105,8 @@ def resolve(session: Session, dotted: str) -> Any:
             return LayerClass(session, last)
     if last in CONSTANT_FUNCTIONS and (not scope or scope[-1] in ("ops", "random", "numpy")):
         return ConstantFunction(session)
+    if last == "Variable" and (not scope or scope == ["backend"]):
+        return VariableClass(session)
     if last == "TensorShape":
         return FrameworkFunction(tensor_shape)
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (

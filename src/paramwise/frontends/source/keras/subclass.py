@@ -21,10 +21,12 @@ from .layers import (
     checked_name,
     collect_tensors,
     input_shape_of,
+    shape_of_value,
     tensor_binop,
     walk_tensors,
 )
 from .models import FunctionalObj, Method, ModelBase
+from .ops import literal_shape
 
 
 class SubclassState(ModelBase):
@@ -49,9 +51,12 @@ class SubclassState(ModelBase):
         if not is_layer:
             session.models.append(instance)
 
-    def track(self, value: Any) -> None:
+    def track(self, value: Any, ctx: Context | None = None) -> None:
         items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
         for item in items:
+            if isinstance(item, VariableValue) and ctx is not None:
+                self.track_variable(item, ctx)
+                continue
             obj = None
             if isinstance(item, LayerObj):
                 obj = item
@@ -119,6 +124,17 @@ class SubclassState(ModelBase):
         if not self.output:
             raise ctx.error(f"{self.instance.cls.name}.call() did not return a tensor paramwise could follow")
 
+    def track_variable(self, variable: VariableValue, ctx: Context) -> None:
+        """`self.v = keras.Variable(...)`: a weight of the layer, as Keras tracks it (once, however often set)."""
+        if variable.owner is not None:
+            return
+        variable.owner = self
+        if variable.shape is None:
+            ctx.warn("custom_weights", f"{self.instance.cls.name}: a Variable whose shape paramwise cannot read is not counted",
+                     hint="make it from an array of known shape, or give shape=(...)")
+            return
+        self.add_weight([], {"shape": variable.shape, "trainable": variable.trainable, "name": variable.name}, ctx)
+
     def add_weight(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         """`self.add_weight(shape=..., name=..., trainable=...)`: a weight of the layer, counted as Keras does."""
         args = list(args)
@@ -170,6 +186,39 @@ class WeightValue(HostValue):
         return tensor_binop(self.session, op, left, right, ctx)
 
 
+class VariableValue(WeightValue):
+    """`keras.Variable(...)` / `tf.Variable(...)`: a weight once a layer holds it as an attribute."""
+
+    def __init__(self, session: Session, shape: Shape | None, trainable: bool, name: Any) -> None:
+        super().__init__(session, shape or ())
+        self.shape = shape  # type: ignore[assignment]  # None: not known
+        self.trainable = trainable
+        self.name = name if isinstance(name, str) else None
+        self.owner: SubclassState | None = None
+
+    def shape_of(self) -> Shape:
+        return self.shape or ()
+
+
+class VariableClass(HostValue):
+    """`keras.Variable(initializer, shape=None, trainable=True)` and `tf.Variable(initial_value, trainable=True)`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        init = args[0] if args else kwargs.get("initializer", kwargs.get("initial_value"))
+        second = args[1] if len(args) > 1 else None
+        shape = kwargs.get("shape", second if isinstance(second, (list, tuple)) else None)
+        trainable = kwargs.get("trainable", second if isinstance(second, bool) else True)
+        found = shape_of_value(init)
+        if found is None and isinstance(init, (list, tuple, int, float)):
+            found = literal_shape(init)
+        if found is None and isinstance(shape, (list, tuple)) and all(isinstance(d, int) and d >= 0 for d in shape):
+            found = tuple(shape)
+        return VariableValue(self.session, found, trainable if isinstance(trainable, bool) else True, kwargs.get("name"))
+
+
 class ModelClass(HostValue):
     """`keras.Model` (functional when called with inputs and outputs) and `keras.layers.Layer` as bases."""
 
@@ -203,7 +252,7 @@ class ModelClass(HostValue):
         if name == "trainable":
             instance.host.set_trainable(value)
         else:
-            instance.host.track(value)
+            instance.host.track(value, ctx)
 
     def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
         state: SubclassState = instance.host
