@@ -69,7 +69,9 @@ class Parser(HostValue):
         elif arg.positional and options.get("nargs") not in ("?", "*") or options.get("required") is True:
             kind = options.get("type")
             if kind is not None and getattr(kind, "name", None) == "int":
-                return ctx.interp.make_symbol(arg.dest, ctx.node) if arg.dest.isidentifier() else Opaque(arg.dest)
+                if arg.dest.isidentifier() and ctx.node is not None:
+                    return ctx.interp.derived_symbol(arg.dest, f"the command-line argument {arg.dest}", ctx.node)
+                return Opaque(arg.dest)
             return Opaque(f"the command-line argument {arg.dest}")
         else:
             value = [] if arg.positional and options.get("nargs") == "*" else None

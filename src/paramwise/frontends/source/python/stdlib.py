@@ -409,7 +409,7 @@ def resolve(dotted: str, interp: Interpreter) -> Any:
             return FieldFunction()
         if name in ("asdict", "replace", "fields", "is_dataclass"):
             return DataclassesFunction(name)
-        return None
+        return ExceptionClass(name) if name == "FrozenInstanceError" else None
     if module == "string":
         return getattr(string, name) if name in STRING_CONSTANTS else None
     if module == "math":
