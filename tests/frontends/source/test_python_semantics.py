@@ -495,3 +495,53 @@ def test_a_size_from_data_used_directly_is_a_located_error(tmp_path: Path) -> No
     with pytest.raises(InputError, match=r"len\(\) of classes, which paramwise does not read") as e:
         paramwise.read(str(path))
     assert e.value.location is not None and e.value.location.line == 5
+
+
+# -- the same Python around Keras ----------------------------------------------------------------------------------
+
+
+def keras_agree(tmp_path: Path, body: str) -> paramwise.Report:
+    keras_oracle = pytest.importorskip("keras_oracle")
+    path = tmp_path / "k.py"
+    path.write_text("import keras\nfrom keras import layers\n" + body)
+    model = keras_oracle.build(path)
+    report = paramwise.read(str(path))
+    check_invariants(report)
+    assert keras_oracle.compare(report, model) == []
+    assert [w.message for w in report.warnings if w.code in INCOMPLETE] == []
+    return report
+
+
+def test_keras_layer_factories_from_partial_and_a_dataclass_config(tmp_path: Path) -> None:
+    keras_agree(tmp_path, """
+from functools import partial
+from dataclasses import dataclass, field
+import argparse
+@dataclass
+class Config:
+    filters: list = field(default_factory=lambda: [8, 16])
+    classes: int = 3
+    def __post_init__(self):
+        self.last = self.filters[-1]
+p = argparse.ArgumentParser()
+p.add_argument("--dropout", type=float, default="0.5")
+args = p.parse_args([])
+cfg = Config()
+Conv = partial(layers.Conv2D, kernel_size=3, padding="same", activation="relu")
+model = keras.Sequential([keras.Input((28, 28, 1))] + [Conv(filters=f) for f in cfg.filters] +
+                         [layers.GlobalAveragePooling2D(), layers.Dropout(args.dropout), layers.Dense(cfg.classes)])
+""")
+
+
+def test_keras_model_with_a_main_block_that_trains(tmp_path: Path) -> None:
+    keras_agree(tmp_path, """
+import numpy as np
+def build(n):
+    inputs = keras.Input((n,))
+    return keras.Model(inputs, layers.Dense(2)(layers.Dense(8)(inputs)))
+model = build(4)
+if __name__ == "__main__":
+    x = np.load("x.npy")
+    model.compile("adam", "mse")
+    model.fit(x, x[:, :2], epochs=int(x.shape[0]))
+""")
