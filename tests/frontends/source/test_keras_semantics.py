@@ -312,6 +312,22 @@ import keras
 data = np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
 model = keras.Sequential([keras.Input(data.shape[1:]), keras.layers.Dense(data.shape[0] * 2)])
 """,
+    "len_of_np_unique": """
+import numpy as np
+import keras
+y_train = np.array([0, 2, 2, 0, 1])
+n_classes = len(np.unique(y_train))
+labels = np.array(["cat", "dog", "bird"])
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(n_classes), keras.layers.Dense(len(labels))])
+""",
+    "numpy_stacks": """
+from numpy import array, hstack, vstack
+import keras
+dataset = hstack((array([[1], [2], [3]]), array([[4], [5], [6]])))
+X = array([dataset[0:2, :], dataset[1:3, :]])
+rows = vstack((array([1, 2, 3]), array([4, 5, 6])))
+model = keras.Sequential([keras.Input((2, X.shape[2])), keras.layers.LSTM(rows.shape[0] * 2), keras.layers.Dense(X.shape[2])])
+""",
     "get_layer_frozen": """
 import keras
 from keras import layers
@@ -344,6 +360,19 @@ model = keras.Model(inputs={"a": a, "b": b}, outputs=layers.Dense(2)(layers.Conc
 @pytest.mark.parametrize("name", BUILDS)
 def test_builds(tmp_path: Path, name: str) -> None:
     check(tmp_path, BUILDS[name])
+
+
+def test_values_changed_in_place_are_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("""
+import numpy as np
+import keras
+y = np.array([0, 1, 1, 0])
+y[0] = 7
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(len(np.unique(y)))])
+""")
+    with pytest.raises(paramwise.InputError, match="np.unique"):  # never the stale 2 classes
+        paramwise.read(str(path))
 
 
 def test_build_with_a_tensor_shape(tmp_path: Path) -> None:

@@ -132,7 +132,17 @@ class KTensor(HostValue):
         if name in ("__iter__", "tolist") and self.ref.call in self.session.values:
             values = list(self.session.values[self.ref.call])
             return values if name == "__iter__" else TensorMethod(self, "tolist")
+        if name not in ("__iter__", "tolist", "dtype"):  # a method that may change the array in place
+            self.session.values.pop(self.ref.call, None)
+        if name == "__iter__" and self.ref.call in self.session.eager:  # data: its rows (len(x_train) is known)
+            shape = self.shape_of()
+            if shape and shapes.known(shape[0]) and shape[0] <= MAX_ROWS:
+                return [Opaque("array row") for _ in range(shape[0])]
         return Opaque(f"tensor.{name}")
+
+    def py_setitem(self, key: Any, value: Any, ctx: Context) -> None:
+        """`y[0] = 5`: the array keeps its shape; values paramwise knew for it are no longer known."""
+        self.session.values.pop(self.ref.call, None)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
         try:
@@ -144,6 +154,8 @@ class KTensor(HostValue):
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
         return tensor_binop(self.session, op, left, right, ctx)
 
+
+MAX_ROWS = 1 << 16  # data with more rows than this is not looped over (len() of it is an error)
 
 # methods of a tensor (or a NumPy array) that keep or change its shape as the function of that name does
 METHODS = {"reshape": "reshape", "astype": "cast", "numpy": "identity", "transpose": "transpose", "sum": "sum",
@@ -179,7 +191,11 @@ def tensor_binop(session: Session, op: type, left: Any, right: Any, ctx: Context
     sides = [s for s in (shape_of_value(left), shape_of_value(right)) if s is not None]
     tensors = [v for v in (left, right) if isinstance(v, KTensor)]
     if isinstance(left, Opaque) or isinstance(right, Opaque):
-        return Opaque("arithmetic")
+        if op is ast.MatMult or len(sides) != 1:
+            return Opaque("arithmetic")
+        other = right if isinstance(right, Opaque) else left
+        ctx.warn("assumed_shape", f"an operand of this arithmetic ({other.what}) is not read; the result is taken to "
+                 "have the shape of the tensor", hint="if it is a tensor of another shape, the shapes after it are wrong")
     try:
         if op is ast.MatMult:
             if len(sides) != 2:

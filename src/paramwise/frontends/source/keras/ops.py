@@ -20,6 +20,7 @@ NUMBER_FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "ex
 MAKERS = {"zeros", "ones", "empty", "full", "rand", "randn", "random", "random_sample", "normal", "uniform", "randint",
           "standard_normal", "integers", "array", "asarray", "constant", "convert_to_tensor", "linspace", "arange",
           "range", "eye", "identity", "zeros_like", "ones_like", "empty_like", "full_like"}
+ARRAY_FUNCTIONS = {"unique", "hstack", "vstack", "column_stack"}
 MAX_ITEMS = 1 << 16  # an array literal is walked item by item up to this many
 
 
@@ -41,6 +42,17 @@ class OpsFunction(HostValue):
             return tuple(shape) if shape is not None else Opaque(f"{name}()")
         if name in MAKERS:
             return make_array(self.session, name, args, kwargs, ctx)
+        if name == "unique":
+            return self.unique(args, ctx)
+        if name in ("hstack", "vstack", "column_stack") and args and isinstance(args[0], (list, tuple)):
+            items = [shape_of_value(a) for a in args[0]]
+            if not items or any(s is None or not s for s in items):
+                return Opaque(f"{name}()")
+            rank = len(items[0])  # type: ignore[arg-type]
+            if name == "vstack" and rank == 1:
+                args = [[OpsFunction(self.session, "reshape").py_call([a, (1, -1)], {}, ctx) for a in args[0]]]
+            axis = 0 if name == "vstack" or rank == 1 and name == "hstack" else 1
+            return OpsFunction(self.session, "concatenate").py_call([list(args[0])], {"axis": axis}, ctx)
         if name in ("concatenate", "concat", "stack") and args and isinstance(args[0], (list, tuple)):
             items = [shape_of_value(a) for a in args[0]]
             if not items or any(s is None for s in items):
@@ -75,6 +87,17 @@ class OpsFunction(HostValue):
         if name in ("convert_to_tensor", "identity", "stop_gradient") and len(tensors) == 1:
             return tensors[0]
         return self.session.op(name, tensors, shape, ctx)
+
+
+    def unique(self, args: list[Any], ctx: Context) -> Any:
+        """`np.unique(a)` of an array whose values the file gives: those values, sorted, once each."""
+        values = self.session.values.get(args[0].ref.call) if args and isinstance(args[0], KTensor) else None
+        if values is None or len({type(v) for v in values}) > 1:
+            return Opaque("unique()")
+        distinct = sorted(set(values))
+        tensor = self.session.make_input((len(distinct),), "data", ctx, hidden=True)
+        self.session.values[tensor.ref.call] = distinct
+        return tensor
 
 
 def numbers(name: str, args: list[Any], kwargs: dict[str, Any], integral: bool = False) -> Any:
@@ -135,7 +158,13 @@ def make_array(session: Session, name: str, args: list[Any], kwargs: dict[str, A
         value = args[0] if args else kwargs.get("value")
         if shape_of_value(value) is not None:
             return value
+        if isinstance(value, (list, tuple)) and value and all(shape_of_value(v) is not None for v in value):
+            return OpsFunction(session, "stack").py_call([list(value)], {"axis": 0}, ctx)  # an array of arrays
         shape = literal_shape(value)
+        if isinstance(value, (list, tuple)) and shape is not None and len(shape) == 1:
+            tensor = session.make_input(tuple(shape), "data", ctx, hidden=True)
+            session.values[tensor.ref.call] = list(value)
+            return tensor
     if isinstance(shape, (int, float)) and not isinstance(shape, bool) or hasattr(shape, "is_Symbol"):
         shape = (shape,)
     if not isinstance(shape, (list, tuple)) or not all(shapes.known(d) or hasattr(d, "free_symbols") for d in shape):
@@ -166,7 +195,7 @@ def range_values(name: str, args: list[Any], kwargs: dict[str, Any], shape: Any)
 
 def literal_shape(value: Any, depth: int = 0) -> Any:
     """The shape of a nested list of numbers (`[[1, 2], [3, 4]]` is (2, 2)); None when it is not regular."""
-    if isinstance(value, (int, float, bool)):
+    if isinstance(value, (int, float, bool, str)):
         return ()
     if not isinstance(value, (list, tuple)) or len(value) > MAX_ITEMS or depth > 32:
         return None
@@ -197,7 +226,7 @@ class NumpyModule(HostValue):
             return name.rstrip("_") if name != "bool_" else "bool"
         if name == "default_rng":
             return NumpyRng(self.session)
-        if name in MAKERS or name in shapes.ALL_FUNCTIONS or name in NUMBER_FUNCTIONS:
+        if name in MAKERS or name in shapes.ALL_FUNCTIONS or name in NUMBER_FUNCTIONS or name in ARRAY_FUNCTIONS:
             return OpsFunction(self.session, name, self.path)
         return Opaque(f"{self.path}.{name}")
 
