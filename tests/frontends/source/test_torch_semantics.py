@@ -380,6 +380,25 @@ def test_an_unreadable_sequential_item_keeps_the_numbering(tmp_path: Path) -> No
     assert "unknown_module" in incomplete(report) and not report.complete
 
 
+def test_container_arithmetic_and_pop_match_torch(tmp_path: Path) -> None:
+    report = agree(tmp_path, "class M(nn.Module):\n"
+                             "    def __init__(self):\n"
+                             "        super().__init__()\n"
+                             "        self.layers = nn.ModuleList()\n"
+                             "        self.layers += [nn.Linear(4, 4), nn.Linear(4, 5)]\n"
+                             "        self.layers.extend(nn.ModuleList([nn.Linear(5, 6)]))\n"
+                             "        self.more = self.layers + [nn.Linear(2, 2)]\n"
+                             "        last = self.layers.pop(0)\n"
+                             "        self.seq = nn.Sequential(nn.Linear(1, 1)) + nn.Sequential(nn.Linear(1, 2))\n"
+                             "        self.d = nn.ModuleDict({'a': nn.Linear(3, 3), 'b': nn.Linear(3, 4)})\n"
+                             "        self.d.pop('a')\n"
+                             "        self.p = nn.ParameterList([nn.Parameter(torch.zeros(2)), nn.Parameter(torch.zeros(3))])\n"
+                             "        self.p += [nn.Parameter(torch.zeros(4))]\n"
+                             "        self.p.append(nn.Parameter(torch.zeros(5)))\n"
+                             "model = M()\n")
+    assert incomplete(report) == []
+
+
 def test_a_top_level_composite_shows_its_modules(tmp_path: Path) -> None:
     agree(tmp_path, "model = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2, num_decoder_layers=1,\n"
                     "                       dim_feedforward=32)\n")

@@ -75,15 +75,27 @@ def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         return value
 
     def extend(a: list[Any], k: dict[str, Any], c: Context) -> Any:
-        add_items(node, list(a[0]) if not isinstance(a[0], dict) else [a[0]], c)
+        add_items(node, items_of(a[0], c) if not isinstance(a[0], dict) else [a[0]], c)
         return value
+
+    def pop(a: list[Any], k: dict[str, Any], c: Context) -> Any:
+        key = a[0] if a else k.get("key", k.get("idx", -1))
+        return remove_item(node, key, c)
 
     def put(a: list[Any], k: dict[str, Any], c: Context) -> Any:
         insert(node, a[0], a[1], c)
         return None
 
-    if name in ("append", "add", "extend", "insert"):
-        return Method({"append": append, "add": append, "extend": extend, "insert": put}[name])
+    methods = {"append": append, "add": append, "extend": extend, "insert": put, "pop": pop}
+    if name in methods and (node.behavior in ("sequential", "list") or node.behavior == "plist" and name in (
+            "append", "extend") or node.behavior in ("dict", "pdict") and name == "pop"):
+        return Method(methods[name])
+    if name == "clear" and node.behavior in ("dict", "pdict"):
+        def clear(a: list[Any], k: dict[str, Any], c: Context) -> None:
+            node.children.clear()
+            node.params.clear()
+
+        return Method(clear)
     if name in ("keys", "values", "items") and node.behavior in ("dict", "pdict"):
         pairs = list(node.children.items()) + [(n, ParamValue(r)) for n, r in node.params.items()]
         index = {"keys": 0, "values": 1}.get(name)
@@ -91,6 +103,51 @@ def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name == "update" and node.behavior in ("dict", "pdict"):
         return Method(lambda a, k, c: add_items(node, [dict(a[0]) if a else k], c))
     return None
+
+
+ADDABLE = ("sequential", "list", "plist")  # `+` (and `+=`) of torch's list-like containers
+
+
+def items_of(value: Any, ctx: Context) -> list[Any]:
+    """What `extend(x)` / `+ x` adds: a list or tuple, or the items of another container module."""
+    from .modules import node_of
+
+    other = node_of(value)
+    if other is not None:
+        return sequence(other)
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ctx.error(f"cannot add {type(value).__name__} to a container of modules",
+                    hint="extend it with a list of modules")
+
+
+def remove_item(node: Node, key: Any, ctx: Context) -> Any:
+    """`ModuleList.pop(i)`, `ModuleDict.pop(key)`: the item is removed (the others keep or take the numbering,
+    as torch's containers do)."""
+    if node.behavior in ("dict", "pdict"):
+        if str(key) in node.children:
+            return node.children.pop(str(key))
+        if str(key) in node.params:
+            return ParamValue(node.params.pop(str(key)))
+        raise ctx.error(f"{node.type_name} has no key {key!r}")
+    values = sequence(node)
+    if not isinstance(key, int) or not -len(values) <= key < len(values):
+        raise ctx.error(f"pop index {key!r} is out of range for a {node.type_name} of {len(values)} items")
+    taken = values.pop(key)
+    node.children.clear()
+    node.params.clear()
+    for v in values:
+        add_child(node, str(len(node.children) + len(node.params)), v, ctx)
+    return taken
+
+
+def combine(value: Any, other: Any, ctx: Context) -> Any:
+    """`ModuleList + [modules]`, `seq1 + seq2`: a new container of both, as torch's `__add__` makes."""
+    node = value.node
+    made = ModuleObj(Node(node.type_name, ctx.location, node.behavior))
+    for v in [*sequence(node), *items_of(other, ctx)]:
+        add_child(made.node, str(len(made.node.children) + len(made.node.params)), v, ctx)
+    return made
 
 
 def insert(node: Node, index: int, value: Any, ctx: Context) -> None:

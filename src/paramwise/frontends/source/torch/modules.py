@@ -8,6 +8,7 @@ them in `_modules`, `_parameters` and `_buffers`. Parameters are `ParamRef`s, so
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -299,6 +300,13 @@ class ModuleObj(HostValue):
 
     def py_type(self) -> Any:
         return ModuleClass(self.node.type_name.removeprefix("Parametrized"))
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        from .containers import ADDABLE, combine
+
+        if op is ast.Add and left is self and self.node.behavior in ADDABLE:
+            return combine(self, right, ctx)
+        return Opaque(f"module {self.node.type_name} arithmetic")
 
     def py_delattr(self, name: str, ctx: Context) -> None:
         remove(self.node, name)
