@@ -13,9 +13,9 @@ from dataclasses import replace
 from typing import Any
 
 from .... import kinds
-from ....errors import Diagnostic, InputError, LimitError
+from ....errors import Diagnostic, InputError, KindError, LimitError
 from ....ir import Call, Graph, Layer, TensorRef
-from ....kinds.rows import Buffer, Container, Input, Parameter
+from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
 from ..python.builtins import MAX_INT_BITS
@@ -331,10 +331,27 @@ def build_graph(interp: Interpreter, name: str, root: Any, path: str, input_shap
     assert node is not None
     layers, index = module_layers(root, node.type_name)
     graph = Graph(framework="torch", name=node.type_name, layers=tuple(layers), source=path, location=node.location,
-                  meta={"model_type": node.type_name, "variable": name})
+                  meta={"model_type": node.type_name, "variable": name}, warnings=tuple(unsized(root)))
     if input_shape is None:
         return graph
     return trace(interp, graph, root, index, tuple(input_shape))
+
+
+def unsized(root: Any) -> list[Diagnostic]:
+    """A built-in whose row lists its tensors (it has extra ones, or some were removed), but whose own weights
+    need an input shape to be sized (a lazy module): they are missing from the rows, so the count is short."""
+    out = []
+    for path, module in walk(root):
+        node = node_of(module)
+        if node is None or node.kind is None or isinstance(node.kind, Unknown) or not has_extras(node):
+            continue
+        try:
+            node.kind.weights(None)
+        except (KindError, TypeError, ValueError) as e:
+            out.append(Diagnostic("count_unknown", f"{node.type_name} '{path or node.type_name}': its own weights need "
+                                  f"an input shape to be sized ({e}); they are not counted", node.location,
+                                  "give the model an input shape"))
+    return out
 
 
 def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int]]:
