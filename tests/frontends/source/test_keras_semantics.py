@@ -128,6 +128,29 @@ class Sine(keras.layers.Layer):
 inp = keras.Input((2,))
 model = keras.Model(inp, Sine(8)(Sine(4)(inp)))
 """,
+    "vae_sampling": """
+import keras
+from keras import layers, ops
+class Sampling(layers.Layer):
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        batch, dim = ops.shape(z_mean)[0], ops.shape(z_mean)[1]
+        epsilon = keras.random.normal(shape=(batch, dim))
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+x = keras.Input((6,))
+z = Sampling()([layers.Dense(2)(x), layers.Dense(2)(x)])
+model = keras.Model(x, layers.Dense(3)(z))
+""",
+    "tiles_and_repeats": """
+import keras
+from keras import ops
+class Std(keras.layers.Layer):
+    def call(self, x):
+        std = ops.mean(ops.square(x - ops.mean(x, axis=0, keepdims=True)), axis=[1, 2], keepdims=True)
+        return ops.concatenate([x, ops.tile(std, (1, 4, 4, 1)), ops.repeat(x[..., :1], 2, axis=-1)], axis=-1)
+x = keras.Input((4, 4, 3))
+model = keras.Model(x, keras.layers.Dense(2)(keras.layers.Flatten()(Std()(x))))
+""",
     "splits_in_two": """
 import keras
 from keras import ops

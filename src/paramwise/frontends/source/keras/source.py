@@ -112,7 +112,7 @@ def resolve(session: Session, dotted: str) -> Any:
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
             not scope or scope[-1] in OPS_SCOPES):
         return OpsFunction(session, last)
-    if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications"):
+    if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications", "random", "linalg", "image"):
         return Module(session, f"keras.{last}")
     if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn"):
         return Module(session, ".".join(parts))

@@ -227,6 +227,25 @@ def shape_result(name: str, shapes: list[Any], args: list[Any], kwargs: dict[str
         if len(tensors) != 2:
             raise ShapeError("matmul needs two tensors")
         return matmul(tensors[0], tensors[1])
+    if name == "tile":
+        reps = arg(1, "repeats", kwargs.get("multiples"))
+        reps = list(reps) if isinstance(reps, (list, tuple)) else [reps]
+        if not all(known(r) or r is None for r in reps):
+            raise ShapeError("tile needs whole numbers of repeats")
+        dims = list(first)
+        if len(reps) > len(dims):
+            dims = [1] * (len(reps) - len(dims)) + dims
+        reps = [1] * (len(dims) - len(reps)) + reps
+        return tuple(d * r if known(d) and known(r) else None for d, r in zip(dims, reps))
+    if name == "repeat":
+        reps, axis = arg(1, "repeats"), arg(2, "axis")
+        if not known(reps):
+            raise ShapeError("repeat needs a whole number of repeats")
+        if axis is None:
+            total = size(first)
+            return (total * reps if known(total) else None,)
+        a = axis_of(axis, len(first))
+        return tuple(d * reps if i == a and known(d) else None if i == a else d for i, d in enumerate(first))
     if name == "flatten":
         return (size(first),)
     if name == "one_hot":
