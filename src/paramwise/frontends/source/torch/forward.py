@@ -12,8 +12,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from .... import kinds
-from ....errors import BadValue, InputError, KindError, LimitError
+from ....errors import InputError, LimitError
 from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import Container, TensorOp, Unknown
@@ -286,6 +285,8 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if name == "where":
         return result("where", args, ops.broadcast(*(shape_of(a) or () for a in args[:3])), ctx)
     if name in ops.FUNCTIONAL_MODULES:
+        from .functional import functional_module
+
         return functional_module(name, args, kwargs, ctx)
     if name in ops.LOSSES:
         return result(name, args[:1], (), ctx)
@@ -295,6 +296,8 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
             return fail("F.linear of values paramwise cannot read", ctx)
         return result("linear", args[:1], x[:-1] + (w[0],), ctx)
     if name in ("affine_grid", "grid_sample"):
+        from .functional import sampling_grid
+
         return sampling_grid(name, args, kwargs, ctx)
     if name == "scaled_dot_product_attention":
         q, v = shape_of(args[0]), shape_of(args[2] if len(args) > 2 else kwargs.get("value"))
@@ -307,50 +310,6 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if rule not in ops.RULES:
         return fail(f"torch.{name} is not followed", ctx)
     return apply_rule(rule, args[0], list(args[1:]), kwargs, ctx)
-
-
-def sampling_grid(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-    """F.affine_grid(theta, size) -> (N, *spatial, 2 or 3); F.grid_sample(x, grid) -> (N, C, *grid spatial)."""
-    first = shape_of(args[0] if args else kwargs.get("theta", kwargs.get("input")))
-    second = args[1] if len(args) > 1 else kwargs.get("size", kwargs.get("grid"))
-    if name == "affine_grid":
-        if first is None or not isinstance(second, (tuple, list)) or len(second) not in (4, 5):
-            return fail("F.affine_grid of values paramwise cannot read", ctx)
-        return result(name, args[:1], (second[0], *second[2:], len(second) - 2), ctx)
-    grid = shape_of(second)
-    if first is None or grid is None or len(grid) != len(first):
-        return fail("F.grid_sample of values paramwise cannot read", ctx)
-    return result(name, [args[0], second], first[:2] + grid[1:-1], ctx)
-
-
-def functional_module(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-    """`F.max_pool2d(x, 2)` is `nn.MaxPool2d(2)(x)`: the module kind gives the shape rule."""
-    type_name, params = ops.FUNCTIONAL_MODULES[name]
-    bound = dict(zip(params, args[1:]))
-    bound.update({k: v for k, v in kwargs.items() if k in params})
-    x = args[0] if args else kwargs.get("input")
-    t = as_tensor(x)
-    if t is None:
-        return fail(f"F.{name} of a value paramwise cannot read", ctx)
-    if kinds.lookup("torch", type_name) is None:
-        return fail(f"F.{name} is not followed (no kind for nn.{type_name})", ctx)
-    try:
-        kind, _ = kinds.make("torch", type_name, [], bound)
-        kind.check([t.shape])
-        out = kind.output_shape([t.shape])
-    except BadValue as e:  # a value no call takes: an error, as torch raises it
-        shown = e.reworded(preview)
-        raise ctx.error(f"F.{name}: {shown.message}", shown.hint) from e
-    except KindError as e:
-        return fail(f"F.{name}: {e.message}", ctx)
-    if isinstance(out, list):
-        return fail(f"F.{name} with several results is not followed", ctx)
-    tracer = tracer_of(ctx)
-    if tracer is None or t.ref is None:
-        return TTensor(out)
-    index = tracer.hidden(name, kind, ctx)
-    outs = tracer.record(index, [t], ctx)
-    return TTensor(outs[0], TensorRef(len(tracer.calls) - 1, 0), tracer)
 
 
 # -- module calls -----------------------------------------------------------------------------------

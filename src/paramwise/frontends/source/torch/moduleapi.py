@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from .... import kinds
-from ....errors import KindError
+from ....errors import BadValue, KindError
+from ....kinds.base import Kind
 from ....kinds.rows import Unknown
+from ..python.interpreter import preview
 from ..python.values import Context, Instance, Opaque
 from .forward import constant
 from .modules import (
@@ -150,3 +152,32 @@ def set_requires_grad(value: Any, flag: Any) -> Any:
     for _, ref in named_parameters(value):
         ref.requires_grad = bool(flag)
     return value
+
+
+def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
+    """The kind of a built-in module; an unknown one becomes a `?` row with one warning."""
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
+    found = kinds.lookup("torch", type_name)
+    if found is None:
+        guess = kinds.suggest("torch", type_name)
+        ctx.warn(
+            "unknown_layer",
+            f"unknown module nn.{type_name}: its parameters are counted as '?'",
+            hint=f"did you mean {guess}?" if guess else "paramwise does not know this module yet",
+        )
+        return Unknown("torch", type_name, {})
+    unread = [v.what for v in [*args, *kwargs.values()] for v in (v if isinstance(v, (tuple, list)) else [v])
+              if isinstance(v, Opaque)]
+    if unread:
+        raise ctx.error(f"nn.{type_name} is given a value paramwise cannot read: {unread[0]}",
+                        "write the value as a number in the file, or build the model with --class NAME --args ...")
+    try:
+        kind, extra = kinds.make("torch", type_name, args, kwargs)
+    except KindError as e:
+        shown = e.reworded(preview) if isinstance(e, BadValue) else e
+        raise ctx.error(f"nn.{type_name}: {shown.message}", shown.hint) from e
+    refused = kinds.refused("torch", type_name, extra)
+    if refused:
+        ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{refused[0]}'",
+                 hint=kinds.argument_hint("torch", type_name, refused[0]))
+    return kind

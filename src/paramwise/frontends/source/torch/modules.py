@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .... import kinds
-from ....errors import BadValue, KindError, Location
+from ....errors import KindError, Location
 from ....ir import Layer
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
@@ -236,35 +235,6 @@ def add_buffer(node: Node, name: Any, tensor: Any, ctx: Context | None = None) -
                  f"({preview(tensor)}); it is not counted", hint="make it with torch.zeros(...) of sizes the file gives")
 
 
-def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
-    """The kind of a built-in module; an unknown one becomes a `?` row with one warning."""
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
-    found = kinds.lookup("torch", type_name)
-    if found is None:
-        guess = kinds.suggest("torch", type_name)
-        ctx.warn(
-            "unknown_layer",
-            f"unknown module nn.{type_name}: its parameters are counted as '?'",
-            hint=f"did you mean {guess}?" if guess else "paramwise does not know this module yet",
-        )
-        return Unknown("torch", type_name, {})
-    unread = [v.what for v in [*args, *kwargs.values()] for v in (v if isinstance(v, (tuple, list)) else [v])
-              if isinstance(v, Opaque)]
-    if unread:
-        raise ctx.error(f"nn.{type_name} is given a value paramwise cannot read: {unread[0]}",
-                        "write the value as a number in the file, or build the model with --class NAME --args ...")
-    try:
-        kind, extra = kinds.make("torch", type_name, args, kwargs)
-    except KindError as e:
-        shown = e.reworded(preview) if isinstance(e, BadValue) else e
-        raise ctx.error(f"nn.{type_name}: {shown.message}", shown.hint) from e
-    refused = kinds.refused("torch", type_name, extra)
-    if refused:
-        ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{refused[0]}'",
-                 hint=kinds.argument_hint("torch", type_name, refused[0]))
-    return kind
-
-
 class ModuleObj(HostValue):
     """A built-in module object: nn.Conv2d(...), nn.Sequential(...), nn.ModuleList(...) ..."""
 
@@ -372,6 +342,8 @@ class ModuleClass(HostValue):
 
     def fill(self, node: Node, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
         if self.behavior == "leaf":
+            from .moduleapi import make_leaf_kind
+
             node.kind = make_leaf_kind(self.type_name, args, kwargs, ctx)
         elif self.behavior != "module":
             from .containers import add_items
