@@ -291,6 +291,40 @@ model = keras.Sequential([keras.Input((5,)), Scale(), keras.layers.Dense(1)])
     assert "custom_weights" in [w.code for w in report.warnings]
 
 
+def test_a_call_that_cannot_be_followed_is_incomplete(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("""
+import keras
+import tensorflow as tf
+class Up(keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.conv = keras.layers.Conv2D(4, 3, padding="same")
+    def call(self, x):
+        return self.conv(tf.image.resize(x, (16, 16)))
+x = keras.Input((8, 8, 3))
+model = keras.Model(x, keras.layers.Dense(2)(keras.layers.Flatten()(Up()(x))))
+""")
+    report = paramwise.read(str(path))
+    assert not report.complete
+    assert "assumed_shape" in [w.code for w in report.warnings]
+
+
+def test_compute_output_shape_is_used_where_call_cannot_be_followed(tmp_path: Path) -> None:
+    text = """
+import keras
+import tensorflow as tf
+class Up(keras.layers.Layer):
+    def call(self, x):
+        return tf.image.resize(x, (16, 16))
+    def compute_output_shape(self, s):
+        return (s[0], 16, 16, s[3])
+x = keras.Input((8, 8, 3))
+model = keras.Model(x, keras.layers.Dense(2)(keras.layers.Flatten()(Up()(x))))
+"""
+    check(tmp_path, text, text.replace("tf.image.resize(x, (16, 16))", "keras.ops.image.resize(x, (16, 16))"))
+
+
 # -- models called and built in other ways ---------------------------------------------------------------
 
 BUILDS = {

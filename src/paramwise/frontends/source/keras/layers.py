@@ -35,6 +35,11 @@ ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "
 
 
 
+class NotFollowed(InputError):
+    """Code paramwise does not follow (a function it does not model) was reached; a custom layer's call() that
+    reaches it makes its output shape an assumption, not an error."""
+
+
 @dataclass
 class CallRecord:
     layer: LayerObj
@@ -251,6 +256,9 @@ class LayerObj(HostValue):
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         tensors = collect_tensors(args, kwargs)
+        if not tensors and any(isinstance(a, Opaque) for a in [*args, *kwargs.values()]):
+            raise NotFollowed(f"{self.type_name} '{self.name}' was called on a value paramwise does not read",
+                              hint="the function that made it is not one paramwise follows", location=ctx.location)
         if not tensors:
             raise ctx.error(f"{self.type_name} '{self.name}' was called without a tensor", hint="call a layer on the output of keras.Input(...) or another layer")
         if self.model is not None:

@@ -17,6 +17,7 @@ from ..python.values import BoundMethod, Context, Function, HostValue, Instance,
 from .layers import (
     KTensor,
     LayerObj,
+    NotFollowed,
     Session,
     checked_name,
     collect_tensors,
@@ -117,12 +118,35 @@ class SubclassState(ModelBase):
             if has_build and isinstance(build, Function) and args:
                 shape = walk_tensors(args[0], lambda t: tuple(t.shape_of()))
                 ctx.call(BoundMethod(build, self.instance), [shape])
-            result = ctx.call(BoundMethod(method, self.instance), list(args), dict(kwargs))
+            try:
+                result = ctx.call(BoundMethod(method, self.instance), list(args), dict(kwargs))
+                reason = "" if collect_tensors([result], {}) else "it does not return a tensor paramwise could follow"
+            except NotFollowed as e:
+                reason = e.message
         finally:
             self.building = False
+        if reason:
+            result = self.unfollowed(args, reason, ctx)
         self.output = collect_tensors([result], {})
-        if not self.output:
-            raise ctx.error(f"{self.instance.cls.name}.call() did not return a tensor paramwise could follow")
+
+    def unfollowed(self, args: list[Any], reason: str, ctx: Context) -> Any:
+        """call() reached code paramwise does not follow: its output shape is the class's own
+        compute_output_shape(), or else the input's shape (assumed, and said)."""
+        name = self.instance.cls.name
+        if not self.input:
+            raise ctx.error(f"{name}.call() could not be followed: {reason}")
+        shape: Any = None
+        found, method = self.instance.cls.lookup("compute_output_shape")
+        if found and isinstance(method, Function) and args:
+            given = ctx.call(BoundMethod(method, self.instance), [walk_tensors(args[0], lambda t: tuple(t.shape_of()))])
+            if isinstance(given, (list, tuple)) and all(d is None or isinstance(d, int) for d in given):
+                shape = tuple(given)
+        if shape is None:
+            shape = self.input[0].shape_of()
+            ctx.warn("assumed_shape", f"{name}.call() could not be followed ({reason}); its output is taken to have "
+                     "the shape of its input, and the layers it calls there are not counted",
+                     hint="define compute_output_shape() in the class, or use layers paramwise knows")
+        return self.session.op("call", list(self.input), shape, ctx)
 
     def track_variable(self, variable: VariableValue, ctx: Context) -> None:
         """`self.v = keras.Variable(...)`: a weight of the layer, as Keras tracks it (once, however often set)."""
