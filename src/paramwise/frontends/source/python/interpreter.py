@@ -19,8 +19,6 @@ from __future__ import annotations
 import ast
 import operator
 import os
-import re
-import string
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -29,20 +27,17 @@ from typing import Any
 
 from ....errors import Diagnostic, InputError, LimitError, Location
 from ....formula import symbol
+from . import protocol, text
 from .builtins import (
     BINOPS,
-    BRACKETS,
     CMPOPS,
     CONTAINERS,
     MAX_INT_BITS,
     SAFE_BUILTINS,
     SAFE_METHODS,
     UNSAFE_BUILTINS,
-    VIEWS,
-    _any,
     _Builtin,
     _describe,
-    _describe_object,
     _dotted,
     _exact,
     _HostInit,
@@ -437,42 +432,10 @@ class Interpreter:
                 self.stmt_Delete(ast.copy_location(ast.Delete(list(target.elts)), node), scope)
 
     def delattr(self, obj: Any, name: str, node: ast.AST) -> None:
-        ctx = Context(self, node)
-        if isinstance(obj, Instance):
-            if name not in obj.attrs:
-                host = obj.cls.host_base()
-                if host is None:
-                    raise python_error(self, "AttributeError", f"'{obj.cls.name}' object has no attribute '{name}'", node)
-            obj.attrs.pop(name, None)
-            host = obj.cls.host_base()
-            if host is not None:
-                try:
-                    host.py_instance_delattr(obj, name, ctx)
-                except AttributeError as e:
-                    raise python_error(self, "AttributeError", f"'{obj.cls.name}' object has no attribute '{name}'", node) from e
-        elif isinstance(obj, HostValue) and hasattr(obj, "py_delattr"):
-            try:
-                obj.py_delattr(name, ctx)
-            except AttributeError as e:
-                raise python_error(self, "AttributeError", f"{_describe(obj)} has no attribute '{name}'", node) from e
-        elif isinstance(obj, ClassValue):
-            obj.namespace.pop(name, None)
-        elif not isinstance(obj, Opaque):
-            self.warn("unsupported", f"del of the attribute '{name}' of {_describe(obj)} is not followed", node=node)
+        protocol.delattr(self, obj, name, node)
 
     def delitem(self, obj: Any, key: Any, node: ast.AST) -> None:
-        obj = plain(obj)
-        if isinstance(obj, HostValue) and hasattr(obj, "py_delitem"):
-            obj.py_delitem(key, Context(self, node))
-        elif isinstance(obj, (list, dict)):
-            try:
-                del obj[key]
-            except (KeyError, IndexError) as e:
-                raise python_error(self, type(e).__name__, f"cannot delete item {_describe(key)}: no such item", node) from e
-            except TypeError as e:
-                raise self.error(f"cannot delete item {_describe(key)} of {_describe(obj)}", node) from e
-        elif not isinstance(obj, Opaque):
-            self.warn("unsupported", f"del of an item of {_describe(obj)} is not followed", node=node)
+        protocol.delitem(self, obj, key, node)
 
     def stmt_Assert(self, node: ast.Assert, scope: Scope) -> None:
         pass
@@ -836,7 +799,7 @@ class Interpreter:
 
     def binop(self, op: type, left: Any, right: Any, node: ast.AST) -> Any:
         if isinstance(left, Instance) or isinstance(right, Instance):
-            return self.instance_binop(op, left, right, node)
+            return protocol.instance_binop(self, op, left, right, node)
         if isinstance(left, (Opaque, HostValue)) or isinstance(right, (Opaque, HostValue)):
             for side in (left, right):
                 if isinstance(side, HostValue) and hasattr(side, "py_binop"):
@@ -855,21 +818,6 @@ class Interpreter:
         except (TypeError, ValueError) as e:
             raise self.error(f"cannot compute {_describe(left)} {_op_text(op)} {_describe(right)}", node) from e
         return self.check(result, node)
-
-    def instance_binop(self, op: type, left: Any, right: Any, node: ast.AST) -> Any:
-        """Arithmetic on the file's objects: their __add__/__radd__ ..., or the list/dict they derive from."""
-        names: dict[type, str] = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
-                ast.Mod: "mod", ast.Pow: "pow", ast.MatMult: "matmul", ast.BitOr: "or", ast.BitAnd: "and"}
-        name = names.get(op, "")
-        ctx = Context(self, node)
-        for side, other, dunder in ((left, right, f"__{name}__"), (right, left, f"__r{name}__")):
-            if name and isinstance(side, Instance):
-                found, method = side.cls.lookup(dunder)
-                if found:
-                    return self.call(self.bind_member(method, side, ctx), [other], {}, node)
-        if plain(left) is not left or plain(right) is not right:
-            return self.binop(op, plain(left), plain(right), node)
-        raise self.error(f"cannot compute {_describe(left)} {_op_text(op)} {_describe(right)}", node)
 
     def check_binop(self, op: type, left: Any, right: Any, node: ast.AST) -> None:
         """Refuse an operation whose result would be over the limits, before computing it."""
@@ -1096,9 +1044,9 @@ class Interpreter:
                     return False
                 raise
         if name in ("getattr", "setattr", "delattr"):
-            return self.call_attribute_builtin(name, args, at)
+            return protocol.call_attribute_builtin(self, name, args, at)
         if name in ("iter", "next"):
-            return self.iter_builtin(name, args, at)
+            return protocol.iter_builtin(self, name, args, at)
         if name in ("map", "filter"):
             fn, seqs = args[0], [self.items(seq, at) for seq in args[1:]]
             if not seqs:
@@ -1284,192 +1232,18 @@ class Interpreter:
         if isinstance(start, sequences) or any(isinstance(x, sequences) for x in items):
             self.check_size(sum(len(x) for x in [start, *items] if isinstance(x, sequences)), node, "sequence")
 
-    # -- text: str(), repr(), f-strings, str.format, % -------------------------------------------
+    # -- text: str(), repr(), f-strings, str.format, % (text.py) -----------------------------------
     def text(self, value: Any, conversion: str, node: ast.AST | None) -> str:
-        """str() (conversion "s"), repr() ("r") or ascii() ("a") of a value, as Python writes data; paramwise's
-        own objects are described, never shown; refused when longer than MAX_SIZE or nested too deep."""
-        parts: list[str] = []
-        budget = [MAX_SIZE]
-
-        def put(piece: str) -> None:
-            budget[0] -= len(piece)
-            if budget[0] < 0:
-                raise self.limit(f"this text would be longer than {MAX_SIZE:,} characters; stopped", node)
-            parts.append(piece)
-
-        def show(v: Any, r: bool, level: int) -> None:
-            if level > MAX_NESTING:
-                raise self.limit(f"this value nests more than {MAX_NESTING} levels deep to be written out; stopped", node)
-            if isinstance(v, str):
-                put(repr(v) if r else v)
-            elif isinstance(v, (bool, int, float, complex, bytes, range)) or v is None:
-                put(repr(v) if r or not isinstance(v, bytes) else str(v))
-            elif isinstance(v, (*CONTAINERS, *VIEWS)):
-                v = _any(v)
-                self.tick(node or ast.Pass(), len(v) // 16)
-                if isinstance(v, (set, frozenset)) and not v:
-                    put("set()" if isinstance(v, set) else "frozenset()")
-                    return
-                opener, closer = BRACKETS.get(type(v), (f"{type(v).__name__}([", "])"))
-                put(opener)
-                for i, item in enumerate(v):
-                    if i:
-                        put(", ")
-                    show(item, True, level + 1)
-                    if isinstance(v, dict):
-                        put(": ")
-                        show(v[item], True, level + 1)
-                if isinstance(v, tuple) and len(v) == 1:
-                    put(",")
-                put(closer)
-            elif isinstance(v, slice):
-                put("slice(")
-                for i, part in enumerate((v.start, v.stop, v.step)):
-                    put(", " if i else "")
-                    show(part, True, level + 1)
-                put(")")
-            elif _is_symbolic(v) or getattr(v, "is_Number", False):
-                put(str(v)[:MAX_SIZE + 1])
-            else:
-                put(_describe_object(v))
-
-        show(value, conversion in ("r", "a"), 0)
-        out = "".join(parts)
-        return out.encode("ascii", "backslashreplace").decode("ascii") if conversion == "a" else out
-
-    def check_spec(self, spec: str, node: ast.AST) -> None:
-        """A format spec's width and precision (`{x:>10}`, `%.3f`) may not ask for more than MAX_SIZE characters."""
-        if any(len(d) > 7 or int(d) > MAX_SIZE for d in re.findall(r"\d+", spec)):
-            raise self.limit(f"the format spec '{spec[:40]}' asks for more than {MAX_SIZE:,} characters; stopped", node)
+        return text.text(self, value, conversion, node)
 
     def format_value(self, value: Any, spec: str, node: ast.AST) -> str:
-        """format(value, spec) for plain numbers and strings; anything else is written as text."""
-        self.check_spec(spec, node)
-        if not isinstance(value, (int, float, complex, str)):
-            value = self.text(value, "s", node)
-        try:
-            return self.check(format(value, spec), node)  # type: ignore[no-any-return]
-        except (ValueError, TypeError, OverflowError) as e:
-            raise self.error(f"cannot format {_describe(value)} with the spec '{spec[:40]}'", node) from e
+        return text.format_value(self, value, spec, node)
 
     def str_format(self, fmt: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> str:
-        """str.format with plain fields only (`{}`, `{0}`, `{name}`, a spec, a conversion): a field that reads an
-        attribute or an item (`{0.attr}`, `{0[key]}`) is refused, so the input reaches nothing through it."""
-        counter = [0]
-
-        def render(template: str, nested: bool) -> str:
-            try:
-                parsed = list(string.Formatter().parse(template))
-            except ValueError as e:
-                raise self.error(f"this format string cannot be read: {e}", node) from e
-            out: list[str] = []
-            total = 0
-            for literal, field_name, spec, conversion in parsed:
-                pieces = [literal]
-                if field_name is not None:
-                    if field_name == "":
-                        key: int | str = counter[0]
-                        counter[0] += 1
-                    elif field_name.isdigit():
-                        key = int(field_name)
-                    elif field_name.isidentifier():
-                        key = field_name
-                    else:
-                        raise self.error(
-                            f"the format field '{{{field_name[:40]}}}' reads an attribute or an item; paramwise "
-                            "formats only plain fields such as {}, {0} or {name}", node,
-                            hint="format the value itself: '{}'.format(value)")
-                    if isinstance(key, int):
-                        if key >= len(args):
-                            raise self.error(f"the format field {{{key}}} has no argument", node)
-                        value = args[key]
-                    elif key in kwargs:
-                        value = kwargs[key]
-                    else:
-                        raise self.error(f"the format field {{{key}}} has no argument", node)
-                    if spec and "{" in spec:
-                        if nested:
-                            raise self.error("format fields nest too deeply", node)
-                        spec = render(spec, True)
-                    if conversion:
-                        if conversion not in "rsa":
-                            raise self.error(f"unknown conversion '!{conversion}' in a format field", node)
-                        value = self.text(value, conversion, node)
-                    pieces.append(self.format_value(value, spec or "", node))
-                for piece in pieces:
-                    total += len(piece)
-                    self.check_size(total, node, "string")
-                    out.append(piece)
-            return "".join(out)
-
-        return render(fmt, False)
+        return text.str_format(self, fmt, args, kwargs, node)
 
     def percent(self, fmt: str | bytes, values: Any, node: ast.AST) -> Any:
-        """`"%d-%s" % (a, b)`, with widths and precisions in bounds and paramwise's objects written as text."""
-        spec = fmt.decode("latin-1") if isinstance(fmt, bytes) else fmt
-        for width, precision in re.findall(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?", spec):
-            self.check_spec(f"{width}.{precision}", node)
-        args = values if isinstance(values, tuple) else (values,)
-        if "*" in spec and any(isinstance(a, int) and abs(a) > MAX_SIZE for a in args):
-            raise self.limit(f"a '*' width in this format asks for more than {MAX_SIZE:,} characters; stopped", node)
-        if isinstance(values, dict):
-            values = {k: v if _is_scalar(v) else self.text(v, "s", node) for k, v in values.items()}
-        elif isinstance(values, tuple):
-            values = tuple(v if _is_scalar(v) else self.text(v, "s", node) for v in values)
-        elif not _is_scalar(values):
-            values = self.text(values, "s", node)
-        try:
-            return self.check(fmt % values, node)
-        except (TypeError, ValueError, KeyError, OverflowError) as e:
-            raise self.error("the values do not fit this % format", node) from e
-
-    def call_attribute_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
-        """getattr(obj, "name"[, default]), setattr(obj, "name", value) and delattr(obj, "name") as `obj.name`
-        reads, writes and deletes it."""
-        if len(args) < 2 or not isinstance(args[1], str):
-            self.warn("unsupported", f"'{name}' is not run here: its attribute name is not a plain string", node=node)
-            return Opaque(name)
-        if args[1].startswith("_"):
-            self.warn("not_run", f"'{name}' is not run here: paramwise does not follow private names", node=node)
-            return Opaque(name)
-        if name == "setattr":
-            if len(args) != 3:
-                raise self.error("setattr() takes 3 arguments", node)
-            self.setattr(args[0], args[1], args[2], node)
-            return None
-        if name == "delattr":
-            self.delattr(args[0], args[1], node)
-            return None
-        if len(args) == 3:
-            try:
-                return self.getattr(args[0], args[1], node)
-            except Raised as e:
-                if e.is_a("AttributeError"):
-                    return args[2]
-                raise
-        return self.getattr(args[0], args[1], node)
-
-    def iter_builtin(self, name: str, args: list[Any], node: ast.AST) -> Any:
-        """iter(x) as a list of what x holds, and next() of it (taking its first item)."""
-        if not args:
-            raise self.error(f"{name}() needs an argument", node)
-        if name == "iter":
-            return self.items(args[0], node)
-        source = args[0]
-        if isinstance(source, list):
-            if source:
-                return source.pop(0)
-            if len(args) > 1:
-                return args[1]
-            raise python_error(self, "StopIteration", "next() of an exhausted iterator", node)
-        if isinstance(source, Opaque):
-            return Opaque(f"next({source.what})")
-        items = self.items(source, node)
-        if items:
-            return items[0]
-        if len(args) > 1:
-            return args[1]
-        raise python_error(self, "StopIteration", "next() of an empty iterator", node)
+        return text.percent(self, fmt, values, node)
 
     def isinstance(self, value: Any, types: Any) -> bool:
         if isinstance(value, Opaque):  # not known: the branch it decides is a guess
