@@ -153,6 +153,9 @@ def copy_value(value: Any, deep: bool, ctx: Context, memo: dict[int, Any] | None
     def inner(v: Any) -> Any:
         return copy_value(v, True, ctx, memo) if deep else v
 
+    if ctx.node is not None and isinstance(value, (*CONTAINERS, Instance)):
+        ctx.interp.tick(ctx.node, 1 + len(value.attrs if isinstance(value, Instance) else value) // 16)
+
     if isinstance(value, list):
         out: Any = []
         memo[id(value)] = out
@@ -291,13 +294,17 @@ def _math(name: str) -> Any:
                             + (f": {unread.what}" if unread is not None else ""),
                             hint="write the value as a number in the file")
         ints = [a for a in flat if isinstance(a, int)]
-        big = name in ("factorial",) and any(a > 2000 for a in ints) or name in ("comb", "perm", "prod", "lcm") \
+        big = name in ("factorial", "comb", "perm") and any(abs(a) > 5000 for a in ints) or name in ("comb", "perm", "prod", "lcm") \
             and sum(abs(a).bit_length() for a in ints) > MAX_INT_BITS or name in ("pow", "ldexp") and any(
                 abs(a) > 10_000 for a in ints[1:])
         if big:
             raise LimitError(f"math.{name}() of these numbers is too large; stopped", location=ctx.location)
         try:
-            return getattr(math, name)(*args)
+            result = getattr(math, name)(*args)
+            if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
+                raise LimitError(f"math.{name}() of these numbers has more than {MAX_INT_BITS} bits; stopped",
+                                 location=ctx.location)
+            return result
         except (ValueError, OverflowError, TypeError) as e:
             from .exceptions import python_error
 
