@@ -26,7 +26,8 @@ STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "in
 STRING_VALUES = {"same", "valid", "causal", "relu", "softmax", "sigmoid", "tanh", "linear", "elu", "selu", "gelu",
                  "swish", "silu", "softplus", "channels_last", "channels_first", "concat", "sum", "mul", "ave",
                  "nearest", "bilinear", "he_uniform", "he_normal", "glorot_uniform", "zeros", "ones", "float32"}
-CONSTANT_FUNCTIONS = {"ones", "zeros", "normal", "uniform", "truncated_normal", "full", "empty"}  # take a shape
+CONSTANT_FUNCTIONS = {"ones", "zeros", "normal", "uniform", "truncated_normal", "full", "empty", "random_normal",
+                      "random_uniform"}  # take a shape
 TENSOR_KWARGS = ("inputs", "query", "value", "key", "initial_state")
 ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "swish", "elu", "selu", "leaky_relu",
                          "relu6", "softplus", "exp", "log", "sqrt", "abs", "square", "dropout", "identity",
@@ -167,6 +168,26 @@ METHODS = {"reshape": "reshape", "astype": "cast", "numpy": "identity", "transpo
            "mean": "mean", "max": "max", "min": "min", "squeeze": "squeeze", "flatten": "flatten", "copy": "identity"}
 
 
+class UnknownDim(HostValue):
+    """A size `ops.shape(x)` gives for an axis of unknown size (the batch): arithmetic on it is unknown too, and a
+    shape made with it has None there, as Keras traces it."""
+
+    def __repr__(self) -> str:
+        return "None"
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        return self
+
+
+def known_dims(value: Any) -> Any:
+    """A shape (or a size) with each UnknownDim as None."""
+    if isinstance(value, UnknownDim):
+        return None
+    if isinstance(value, (list, tuple)) and any(isinstance(v, UnknownDim) for v in value):
+        return type(value)(None if isinstance(v, UnknownDim) else v for v in value)
+    return value
+
+
 class TensorMethod(HostValue):
     def __init__(self, tensor: KTensor, name: str) -> None:
         self.tensor = tensor
@@ -178,6 +199,7 @@ class TensorMethod(HostValue):
         name = METHODS[self.name]
         if name == "reshape" and len(args) > 1:
             args = [tuple(args)]
+        args = [known_dims(a) for a in args]
         try:
             shape = shapes.shape_result(name, [self.tensor.shape_of()], [self.tensor, *args], kwargs)
         except shapes.ShapeError as e:
@@ -494,7 +516,7 @@ class ConstantFunction(HostValue):
         self.session = session
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        shape = args[0] if args else kwargs.get("shape")
+        shape = known_dims(args[0] if args else kwargs.get("shape"))
         if not isinstance(shape, (list, tuple)) or not all(d is None or isinstance(d, int) for d in shape):
             return Opaque("tensor")
         return self.session.make_input(tuple(shape), "data", ctx, hidden=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..python.values import Context, HostValue, Opaque
 from . import tensors as shapes
-from .layers import KTensor, Session, shape_of_value
+from .layers import KTensor, Session, UnknownDim, known_dims, shape_of_value
 
 NUMPY_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "complex64"}
 NUMBER_FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "round", "abs", "maximum",
@@ -39,7 +39,11 @@ class OpsFunction(HostValue):
         name = self.name
         if name in ("shape", "int_shape"):
             shape = shape_of_value(args[0]) if args else None
-            return tuple(shape) if shape is not None else Opaque(f"{name}()")
+            if shape is None:
+                return Opaque(f"{name}()")
+            return tuple(UnknownDim() if d is None and name == "shape" else d for d in shape)
+        args = [known_dims(a) for a in args]
+        kwargs = {k: known_dims(v) for k, v in kwargs.items()}
         if name in MAKERS:
             return make_array(self.session, name, args, kwargs, ctx)
         if name == "unique":

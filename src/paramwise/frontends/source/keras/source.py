@@ -33,7 +33,7 @@ from .layers import (
 from .models import SequentialClass
 from .ops import NumpyModule, OpsFunction, tensor_shape
 from .subclass import ModelClass, VariableClass, model_of
-from .tensors import ALL_FUNCTIONS
+from .tensors import ALL_FUNCTIONS, IMAGE_FUNCTIONS
 
 # names that pasted code uses without importing them
 IMPLIED_IMPORTS = {
@@ -103,18 +103,20 @@ def resolve(session: Session, dotted: str) -> Any:
             return MergeFunction(session, MERGE_FUNCTIONS[last])
         if last[:1].isupper():
             return LayerClass(session, last)
-    if last in CONSTANT_FUNCTIONS and (not scope or scope[-1] in ("ops", "random", "numpy")):
+    if last in CONSTANT_FUNCTIONS and (not scope or scope[-1] in ("ops", "random", "numpy", "backend")):
         return ConstantFunction(session)
     if last == "Variable" and (not scope or scope == ["backend"]):
         return VariableClass(session)
     if last == "TensorShape":
         return FrameworkFunction(tensor_shape)
+    if scope and scope[-1] == "image" and last in IMAGE_FUNCTIONS:
+        return OpsFunction(session, f"image.{last}")
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
             not scope or scope[-1] in OPS_SCOPES):
         return OpsFunction(session, last)
     if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications", "random", "linalg", "image"):
         return Module(session, f"keras.{last}")
-    if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn"):
+    if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn", "image", "random"):
         return Module(session, ".".join(parts))
     return None
 

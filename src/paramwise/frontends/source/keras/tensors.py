@@ -33,7 +33,8 @@ REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "reduce_sum", "
 SHAPE_FUNCTIONS = {"shape", "reshape", "arange", "range", "broadcast_to", "concatenate", "concat", "stack",
                    "expand_dims", "squeeze", "transpose", "matmul", "dot", "split", "one_hot", "tile", "repeat",
                    "flatten", "einsum", "linspace", "unstack", "permute_dims", "swapaxes", "moveaxis"}
-ALL_FUNCTIONS = ELEMENTWISE | REDUCTIONS | SHAPE_FUNCTIONS
+IMAGE_FUNCTIONS = {"resize", "extract_patches"}  # keras.ops.image / tf.image, named "image.<name>"
+ALL_FUNCTIONS = ELEMENTWISE | REDUCTIONS | SHAPE_FUNCTIONS | {"tensordot"}
 MAX_PARTS = 4096  # a split or unstack into more tensors than this is not followed
 
 
@@ -227,6 +228,29 @@ def shape_result(name: str, shapes: list[Any], args: list[Any], kwargs: dict[str
         if len(tensors) != 2:
             raise ShapeError("matmul needs two tensors")
         return matmul(tensors[0], tensors[1])
+    if name == "tensordot":
+        if len(tensors) != 2:
+            raise ShapeError("tensordot needs two tensors")
+        a, b = tensors
+        axes = arg(2, "axes", 2)
+        if known(axes):
+            if axes > min(len(a), len(b)):
+                raise ShapeError(f"tensordot over {axes} axes of tensors of rank {len(a)} and {len(b)}")
+            return (*a[: len(a) - axes], *b[axes:])
+        if isinstance(axes, (list, tuple)) and len(axes) == 2:
+            left = [axes[0]] if known(axes[0]) else list(axes[0])
+            right = [axes[1]] if known(axes[1]) else list(axes[1])
+            drop_a = {axis_of(x, len(a)) for x in left}
+            drop_b = {axis_of(x, len(b)) for x in right}
+            return (*(d for i, d in enumerate(a) if i not in drop_a), *(d for i, d in enumerate(b) if i not in drop_b))
+        raise ShapeError("tensordot axes are not followed")
+    if name == "image.resize":
+        size_arg = arg(1, "size")
+        if not isinstance(size_arg, (list, tuple)) or len(size_arg) != 2 or len(first) not in (3, 4):
+            raise ShapeError("resize needs (height, width) and an image")
+        return (*first[:-3], size_arg[0], size_arg[1], first[-1])
+    if name == "image.extract_patches":
+        return extract_patches(first, args, kwargs)
     if name == "tile":
         reps = arg(1, "repeats", kwargs.get("multiples"))
         reps = list(reps) if isinstance(reps, (list, tuple)) else [reps]
@@ -254,6 +278,35 @@ def shape_result(name: str, shapes: list[Any], args: list[Any], kwargs: dict[str
             raise ShapeError("one_hot needs a known depth")
         return (*first, depth)
     raise ShapeError(f"{name}() is not followed")
+
+
+def extract_patches(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """keras.ops.image.extract_patches(images, size, strides=None, padding="valid") and tf.image.extract_patches
+    (images, sizes=[1, p, p, 1], strides=[1, s, s, 1], rates, padding="VALID"): (batch, h', w', p·p·c)."""
+    if len(shape) != 4:
+        raise ShapeError("extract_patches needs a batch of images")
+    size = args[1] if len(args) > 1 else kwargs.get("size", kwargs.get("sizes"))
+    strides = args[2] if len(args) > 2 else kwargs.get("strides")
+    padding = str(args[4] if len(args) > 4 else kwargs.get("padding", "valid")).lower()
+    if isinstance(size, (list, tuple)) and len(size) == 4:
+        size = size[1:3]
+    if isinstance(strides, (list, tuple)) and len(strides) == 4:
+        strides = strides[1:3]
+    sizes: tuple[Any, ...] = (size, size) if known(size) else tuple(size) if isinstance(size, (list, tuple)) else ()
+    steps: tuple[Any, ...] = sizes if strides is None else (strides, strides) if known(strides) else tuple(strides)
+    if len(sizes) != 2 or len(steps) != 2 or not all(known(d) for d in (*sizes, *steps)) or padding not in ("valid", "same"):
+        raise ShapeError("extract_patches needs whole-number sizes and strides")
+    size = sizes
+    out: list[Dim] = []
+    for d, k, s in zip(shape[1:3], sizes, steps):
+        if not known(d):
+            out.append(None)
+        elif padding == "same":
+            out.append(-(-d // s))
+        else:
+            out.append((d - k) // s + 1)
+    c = shape[3]
+    return (shape[0], out[0], out[1], size[0] * size[1] * c if known(c) else None)
 
 
 def list_result(name: str, items: list[Shape], args: list[Any], kwargs: dict[str, Any]) -> Shape:
