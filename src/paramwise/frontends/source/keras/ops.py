@@ -171,7 +171,7 @@ def make_array(session: Session, name: str, args: list[Any], kwargs: dict[str, A
             return tensor
     if isinstance(shape, (int, float)) and not isinstance(shape, bool) or hasattr(shape, "is_Symbol"):
         shape = (shape,)
-    if not isinstance(shape, (list, tuple)) or not all(shapes.known(d) or hasattr(d, "free_symbols") for d in shape):
+    if not isinstance(shape, (list, tuple)) or not all(shapes.known(d) or hasattr(d, "free_symbols") or d is None and name in ("arange", "range", "linspace") for d in shape):
         return Opaque(f"{name}()")
     tensor = session.make_input(tuple(shape), "data", ctx, hidden=True)
     values = range_values(name, args, kwargs, shape)
