@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, const, prod
+from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
 from .base import Kind, factor, shape_text
 from .values import is_plain
@@ -45,6 +45,8 @@ class GLU(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:GLU": {}}
     signatures = {"torch": (("dim", -1),)}
 
+    dim: int
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = list(inputs[0])
         dim = self.dim % len(shape)
@@ -67,6 +69,9 @@ class PReLU(Kind):
         "keras": (("alpha_initializer", "Zeros"), ("alpha_regularizer", None), ("alpha_constraint", None), ("shared_axes", None)),
         "torch": (("num_parameters", 1), ("init", 0.25), ("device", None), ("dtype", None)),
     }
+
+    num_parameters: Dim
+    shared_axes: tuple[int, ...]  # Keras, after setup()
 
     def setup(self) -> None:
         if self.framework == "keras":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..formula import Dim
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor
 from .merge import broadcast
@@ -17,6 +18,8 @@ class LayerScale(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:LayerScale": {}}
     signatures = {"keras": (("init_values", REQUIRED), ("projection_dim", REQUIRED))}
+
+    projection_dim: Dim
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight("gamma", (factor(self.projection_dim, "c"),))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, Factor, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, shape_text, signature
 
@@ -33,6 +33,14 @@ class MultiHeadAttention(Kind):
         ),
     }
     n_inputs = (2, 3)
+
+    num_heads: Dim
+    key_dim: Dim
+    value_dim: Dim
+    use_bias: bool
+    use_gate: bool
+    output_dims: tuple[Dim, ...] | None
+    attention_axes: int | tuple[int, ...] | list[int] | None
 
     def setup(self) -> None:
         a = self.attrs
@@ -116,6 +124,10 @@ class Attention(Kind):
     signatures = {"keras": signature("use_scale score_mode dropout seed", use_scale=False, score_mode="dot", dropout=0.0)}
     n_inputs = (2, 3)
 
+    additive: bool
+    use_scale: bool
+    score_mode: str
+
     def check(self, inputs: list[Shape]) -> None:
         if len(inputs) < 2:
             raise KindError("needs a list of inputs [query, value] or [query, value, key]", hint="call it as Attention()([query, value])")
@@ -163,6 +175,15 @@ class MultiheadAttention(Kind):
         ),
     }
     n_inputs = (3, 3)
+
+    embed_dim: Dim
+    kdim: Dim
+    vdim: Dim
+    packed: bool
+    bias: bool
+    add_bias_kv: bool
+    add_zero_attn: bool
+    batch_first: bool
 
     def setup(self) -> None:
         a = self.attrs

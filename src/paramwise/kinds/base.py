@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
@@ -23,7 +23,11 @@ Spelled = tuple[str, list[Any], dict[str, Any]]  # a layer as a framework spells
 
 
 class Kind:
-    """A layer with no parameters."""
+    """A layer with no parameters.
+
+    A kind's attributes live in `attrs` and are read as `self.units`; each kind declares the ones it reads
+    (a bare annotation, `units: Dim`, so `attrs` still serves the value) and the type checker sees a typo.
+    """
 
     # "framework:ClassName" -> attributes that spelling fixes (e.g. {"rank": 2, "data_format": ...})
     spellings: ClassVar[dict[str, dict[str, Any]]] = {}
@@ -41,11 +45,13 @@ class Kind:
         check_values(attrs)
         self.setup()
 
-    def __getattr__(self, name: str) -> Any:
-        attrs = self.__dict__.get("attrs")
-        if attrs is not None and name in attrs:
-            return attrs[name]
-        raise AttributeError(name)
+    if not TYPE_CHECKING:  # hidden from mypy: a kind declares each attribute it reads, so a typo is an error
+
+        def __getattr__(self, name: str) -> Any:
+            attrs = self.__dict__.get("attrs")
+            if attrs is not None and name in attrs:
+                return attrs[name]
+            raise AttributeError(name)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.type_name}, {self.attrs})"
@@ -89,6 +95,41 @@ class Kind:
     @property
     def kind_name(self) -> str:
         return type(self).__name__
+
+
+# -- what the helpers shared by several kinds read of them -------------------------------------
+
+
+class ChannelLayout(Protocol):
+    """A layer over `rank` spatial axes with a channel axis first or last (convolutions, pooling, padding)."""
+
+    framework: str
+    attrs: dict[str, Any]
+    rank: int
+    data_format: str  # "channels_last" or "channels_first"
+
+
+class Grouped(ChannelLayout, Protocol):
+    """A convolution whose channels are split into groups."""
+
+    groups: Dim
+
+
+class Window(ChannelLayout, Protocol):
+    """A layer sliding a window over its spatial axes, one size per axis (conv.normalize_window)."""
+
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any  # a Keras word ("valid", "same", "causal") or PyTorch's zeros per axis (a tuple)
+
+
+class Affine(Protocol):
+    """A normalization with a learned scale and shift per channel."""
+
+    framework: str
+    use_scale: bool
+    use_center: bool
 
 
 # -- helpers shared by kinds ------------------------------------------------------------------

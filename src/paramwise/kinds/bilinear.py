@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr
+from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, shape_text, signature, weight_plus_bias
 
@@ -22,6 +22,11 @@ class Bilinear(Kind):
         ),
     }
     n_inputs = (2, 2)
+
+    in1_features: Dim
+    in2_features: Dim
+    out_features: Dim
+    bias: bool
 
     def check(self, inputs: list[Shape]) -> None:
         for shape, want, which in zip(inputs, (self.in1_features, self.in2_features), ("first", "second")):

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, cast
 
 from ..errors import BadValue, KindError
-from ..formula import Expr, Factor, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import (
     REQUIRED,
+    ChannelLayout,
+    Grouped,
     Kind,
     Spelled,
+    Window,
     conv_length,
     expect_rank,
     factor,
@@ -106,12 +109,12 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
 Out = TypeVar("Out")  # a shape, or a list of shapes for layers with several outputs
 
 
-def is_unbatched(kind: Kind, shape: Shape) -> bool:
+def is_unbatched(kind: ChannelLayout, shape: Shape) -> bool:
     """PyTorch accepts a window layer's input without its batch axis: (c, ...) instead of (batch, c, ...)."""
     return bool(kind.framework == "torch" and len(shape) == kind.rank + 1)
 
 
-def with_batch(kind: Kind, shape: Shape, rule: Callable[[Shape], Out]) -> Out:
+def with_batch(kind: ChannelLayout, shape: Shape, rule: Callable[[Shape], Out]) -> Out:
     """Apply a shape rule written for batched inputs, dropping the batch axis again for an unbatched one."""
     if not is_unbatched(kind, shape):
         return rule(shape)
@@ -119,13 +122,13 @@ def with_batch(kind: Kind, shape: Shape, rule: Callable[[Shape], Out]) -> Out:
     return cast(Out, [s[1:] for s in out] if isinstance(out, list) else out[1:])
 
 
-def check_window_rank(kind: Kind, inputs: list[Shape]) -> None:
+def check_window_rank(kind: ChannelLayout, inputs: list[Shape]) -> None:
     """(batch, spatial..., c) or (batch, c, spatial...); PyTorch also takes the input unbatched."""
     if not is_unbatched(kind, inputs[0]):
         expect_rank(inputs, kind.rank + 2, layout(kind.rank, kind.data_format))
 
 
-def check_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> Any:
+def check_channels(kind: ChannelLayout, inputs: list[Shape], hint_shape: str) -> Any:
     """The input contract every convolution shares: rank, a known channel axis. Returns c_in."""
     rank = kind.rank
     if is_unbatched(kind, inputs[0]):
@@ -144,7 +147,7 @@ def check_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> Any:
     return c_in
 
 
-def check_grouped_channels(kind: Kind, inputs: list[Shape], hint_shape: str) -> None:
+def check_grouped_channels(kind: Grouped, inputs: list[Shape], hint_shape: str) -> None:
     """`check_channels`, and the input channels must split evenly into `groups`."""
     c_in = check_channels(kind, inputs, hint_shape)
     if isinstance(c_in, int) and c_in % kind.groups:
@@ -167,20 +170,20 @@ def per_filter(kernel: Weight, bias: Weight | None) -> Expr:
     return prod(add(inner, const(1)), kernel.dims[index])
 
 
-def split_channels(kind: Kind, shape: Shape) -> tuple[Any, tuple[Any, ...]]:
+def split_channels(kind: ChannelLayout, shape: Shape) -> tuple[Any, tuple[Any, ...]]:
     """(channels, spatial dims) of a batched input in the kind's data format."""
     if kind.data_format == "channels_first":
         return shape[1], tuple(shape[2:])
     return shape[-1], tuple(shape[1:-1])
 
 
-def join_channels(kind: Kind, batch: Any, channels: Any, spatial: tuple[Any, ...]) -> Shape:
+def join_channels(kind: ChannelLayout, batch: Any, channels: Any, spatial: tuple[Any, ...]) -> Shape:
     if kind.data_format == "channels_first":
         return (batch, channels, *spatial)
     return (batch, *spatial, channels)
 
 
-def spatial_out(kind: Kind, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
+def spatial_out(kind: Window, spatial: tuple[Any, ...], shape: Shape) -> tuple[Any, ...]:
     out = []
     for i, size in enumerate(spatial):
         pad = kind.padding[i] if isinstance(kind.padding, tuple) else kind.padding
@@ -218,6 +221,17 @@ class Conv(Kind):
         "torch:Conv3d": {"rank": 3},
     }
     signatures = {"keras": KERAS_CONV, "torch": TORCH_CONV}
+
+    rank: int
+    data_format: str
+    filters: Dim
+    c_in: Dim  # PyTorch only (in_channels)
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any  # a Keras word or PyTorch's zeros per axis (see Window)
+    groups: Dim
+    use_bias: bool
 
     def setup(self) -> None:
         normalize_conv(self)

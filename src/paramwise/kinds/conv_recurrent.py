@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, add, const, prod
+from ..formula import Dim, Expr, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, expect_rank, factor, shape_text, signature
 from .conv import SPATIAL, normalize_window, spatial_out
@@ -32,6 +32,17 @@ class ConvLSTM(Kind):
     signatures = {"keras": KERAS_CONV_LSTM}
     n_inputs = (1, None)  # the sequence, then any initial states
     gates = 4
+
+    rank: int
+    data_format: str
+    filters: Dim
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any
+    use_bias: bool
+    return_sequences: bool
+    return_state: bool
 
     def setup(self) -> None:
         normalize_window(self, ("valid", "same"))

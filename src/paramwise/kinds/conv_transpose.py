@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr
+from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
 from .conv import (
@@ -89,6 +89,18 @@ class ConvTranspose(Kind):
         "keras:Convolution3DTranspose": KERAS_TRANSPOSE_3D,
         "torch": TORCH_TRANSPOSE,
     }
+
+    rank: int
+    data_format: str
+    filters: Dim
+    c_in: Dim  # PyTorch only (in_channels)
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any  # a Keras word or PyTorch's zeros per axis
+    output_padding: tuple[Dim, ...] | None
+    groups: Dim
+    use_bias: bool
 
     def setup(self) -> None:
         a, rank = self.attrs, self.attrs["rank"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr
+from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, Spelled, expect_min_rank, factor, last_dim, weight_plus_bias
 from .conv import KERAS_KERNEL_OPTIONS
@@ -23,6 +23,13 @@ class Dense(Kind):
                   ("lora_rank", None), ("lora_alpha", None), ("quantization_config", None)),
         "torch": (("in_features", REQUIRED), ("out_features", REQUIRED), ("bias", True), ("device", None), ("dtype", None)),
     }
+
+    units: Dim
+    d_in: Dim  # PyTorch only (in_features)
+    use_bias: bool
+    in_features: Dim
+    out_features: Dim
+    bias: bool
 
     def setup(self) -> None:
         if self.framework == "torch":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr
+from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, Spelled, factor, shape_text, signature
 
@@ -31,6 +31,10 @@ class Embedding(Kind):
             _freeze=False,
         ),
     }
+
+    vocab: Dim
+    width: Dim
+    frozen: bool
 
     def setup(self) -> None:
         a = self.attrs
@@ -83,6 +87,10 @@ class EmbeddingBag(Kind):
         ),
     }
     n_inputs = (1, 3)
+
+    num_embeddings: Dim
+    embedding_dim: Dim
+    include_last_offset: bool
 
     def check(self, inputs: list[Shape]) -> None:
         if len(inputs[0]) not in (1, 2):

@@ -33,6 +33,9 @@ class Distance(Kind):
                   "torch:PairwiseDistance": (("p", 2.0), ("eps", 1e-6), ("keepdim", False))}
     n_inputs = (2, 2)
 
+    dim: int
+    dim_first: bool
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         """CosineSimilarity reduces `dim`; PairwiseDistance the last axis (kept as 1 with keepdim)."""
         shape = inputs[0]

@@ -107,6 +107,8 @@ class Concatenate(Kind):
     signatures = {"keras": (("axis", -1),)}
     n_inputs = (1, None)
 
+    axis: int
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         rank = len(inputs[0])
         if any(len(s) != rank for s in inputs):
@@ -130,6 +132,8 @@ class Dot(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Dot": {}}
     signatures = {"keras": (("axes", REQUIRED), ("normalize", False))}
     n_inputs = (2, 2)
+
+    axes: int | tuple[int, ...] | list[int]
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         a, b = inputs

@@ -11,9 +11,9 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, const, prod
+from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, Spelled, factor, shape_text, signature
+from .base import REQUIRED, Affine, Kind, Spelled, factor, shape_text, signature
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "
@@ -41,7 +41,7 @@ def keras_axis_size(shape: Shape, axis: int, what: str = "the normalized axis") 
     return size
 
 
-def affine_weights(kind: Kind, channels: Any, letter: str = "c") -> list[Weight]:
+def affine_weights(kind: Affine, channels: Any, letter: str = "c") -> list[Weight]:
     """Scale and shift per channel: Keras gamma/beta, PyTorch weight/bias."""
     c = factor(channels, letter)
     names = ("weight", "bias") if kind.framework == "torch" else ("gamma", "beta")
@@ -49,7 +49,7 @@ def affine_weights(kind: Kind, channels: Any, letter: str = "c") -> list[Weight]
     return out + ([Weight(names[1], (c,))] if kind.use_center else [])
 
 
-def running_stats(kind: Kind, channels: Any) -> list[Weight]:
+def running_stats(kind: BatchNorm, channels: Any) -> list[Weight]:
     c = factor(channels, "c")
     if kind.stats_as == "buffers":
         return [
@@ -83,6 +83,15 @@ class BatchNorm(Kind):
         "torch:BatchNorm3d": {"stats_as": "buffers", "ranks": (5,)},
     }
     signatures = {"keras": KERAS_BATCH_NORM, "torch": TORCH_BATCH_NORM}
+
+    num_features: Dim
+    ranks: tuple[int, ...]  # PyTorch: the input ranks it takes
+    axis: Any  # Keras: an int, or a tuple of ints (tf.keras 2.x)
+    stats_as: str
+    use_scale: bool
+    use_center: bool
+    track: bool
+    renorm: bool
 
     def setup(self) -> None:
         a = self.attrs
@@ -183,7 +192,7 @@ class InstanceNorm(BatchNorm):
         return None  # BatchNorm's spelling would count another layer
 
 
-def normalized_dims(kind: Kind, inputs: list[Shape] | None) -> tuple[Any, ...]:
+def normalized_dims(kind: LayerNorm, inputs: list[Shape] | None) -> tuple[Any, ...]:
     """The sizes a layer norm learns one value for: Keras' `axis` sizes or PyTorch's normalized_shape."""
     if kind.framework == "torch":
         shape = kind.normalized_shape
@@ -195,7 +204,7 @@ def normalized_dims(kind: Kind, inputs: list[Shape] | None) -> tuple[Any, ...]:
     return tuple(keras_axis_size(inputs[0], a) for a in sorted(a % rank if -rank <= a < rank else a for a in axes))
 
 
-def check_trailing(kind: Kind, shape: Shape) -> None:
+def check_trailing(kind: LayerNorm, shape: Shape) -> None:
     """PyTorch normalizes the trailing axes, which must equal normalized_shape."""
     want = normalized_dims(kind, None)
     got = shape[len(shape) - len(want):] if len(shape) >= len(want) else None
@@ -228,6 +237,11 @@ class LayerNorm(Kind):
             normalized_shape=REQUIRED, eps=1e-5, elementwise_affine=True, bias=True,
         ),
     }
+
+    normalized_shape: Any  # PyTorch: a size or a tuple of sizes
+    axis: Any  # Keras: an int or a list of ints
+    use_scale: bool
+    use_center: bool
 
     def setup(self) -> None:
         a = self.attrs
@@ -306,6 +320,12 @@ class GroupNorm(Kind):
             num_groups=REQUIRED, num_channels=REQUIRED, eps=1e-5, affine=True, bias=True,
         ),
     }
+
+    groups: Dim
+    axis: int
+    num_channels: Dim
+    use_scale: bool
+    use_center: bool
 
     def setup(self) -> None:
         a = self.attrs

@@ -6,7 +6,7 @@ import math
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import exact, floor_of
+from ..formula import Dim, exact, floor_of
 from ..ir import Shape
 from .base import REQUIRED, Kind, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
@@ -39,6 +39,9 @@ def grow(n: Any, before: Any, after: Any) -> Any:
 
 class SpatialLayer(Kind):
     """Shared plumbing: a Keras layer with data_format, or a PyTorch module acting on the last `rank` axes."""
+
+    rank: int  # except PyTorch's Upsample: None, every axis after (batch, c) (Upsample.spatial_rank)
+    data_format: str
 
     def setup(self) -> None:
         if self.framework == "torch":
@@ -81,6 +84,8 @@ class Pad(SpatialLayer):
         **{f"torch:ConstantPad{r}d": (("padding", REQUIRED), ("value", REQUIRED)) for r in (1, 2, 3)},
     }
 
+    pairs: tuple[tuple[Dim, Dim], ...]
+
     def setup(self) -> None:
         super().setup()
         rank = self.attrs["rank"]
@@ -103,6 +108,8 @@ class Crop(SpatialLayer):
         "keras:Cropping1D": (("cropping", (1, 1)),),
         "keras:Cropping2D": (("cropping", ((0, 0), (0, 0))), ("data_format", None)),
     }
+
+    pairs: tuple[tuple[Dim, Dim], ...]
 
     def setup(self) -> None:
         super().setup()
@@ -136,6 +143,9 @@ class Upsample(SpatialLayer):
         "torch:UpsamplingNearest2d": (("size", None), ("scale_factor", None)),
         "torch:UpsamplingBilinear2d": (("size", None), ("scale_factor", None)),
     }
+
+    size: Any  # a size or a tuple of them, or None
+    scale_factor: Any  # a number or a tuple of them, or None
 
     def setup(self) -> None:
         super().setup()
@@ -183,6 +193,10 @@ class PixelShuffle(Kind):
         "torch:PixelShuffle": (("upscale_factor", REQUIRED),),
         "torch:PixelUnshuffle": (("downscale_factor", REQUIRED),),
     }
+
+    inverse: bool
+    upscale_factor: Dim
+    downscale_factor: Dim
 
     def check(self, inputs: list[Shape]) -> None:
         expect_min_rank(inputs, 3, hint="give it a (c, h, w) or (batch, c, h, w) input")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import Dim
 from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, layout, split_channels, with_batch
@@ -38,6 +39,14 @@ class Pool(Kind):
     """
 
     is_spatial = True
+
+    rank: int
+    data_format: str
+    pool_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    padding: Any  # a Keras word or PyTorch's zeros per axis
+    dilation: tuple[Dim, ...]  # PyTorch only
+    ceil_mode: bool
 
     def setup(self) -> None:
         a, rank = self.attrs, self.attrs["rank"]
@@ -141,6 +150,10 @@ class GlobalPool(Kind):
     }
     signatures = {"keras": (("data_format", None), ("keepdims", False))}
 
+    rank: int
+    data_format: str
+    keepdims: bool
+
     def setup(self) -> None:
         self.attrs["data_format"] = str(self.attrs["data_format"] or "channels_last").lower()
 
@@ -170,6 +183,10 @@ class AdaptivePool(Kind):
         "torch": (("output_size", REQUIRED), ("return_indices", False)),
         **{f"torch:AdaptiveAvgPool{r}d": (("output_size", REQUIRED),) for r in (1, 2, 3)},  # no return_indices
     }
+
+    rank: int
+    data_format: str
+    output_size: tuple[Dim, ...]  # None keeps an axis
 
     def setup(self) -> None:
         a = self.attrs

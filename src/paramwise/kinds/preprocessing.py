@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, add, const, prod
+from ..formula import Dim, Expr, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, shape_text
 
@@ -26,6 +26,8 @@ class Normalization(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Normalization": {}}
     signatures = {"keras": (("axis", -1), ("mean", None), ("variance", None), ("invert", False))}
+
+    axis: tuple[int, ...]
 
     def setup(self) -> None:
         axis = self.attrs["axis"]
@@ -79,6 +81,10 @@ class Resize(Kind):
         "keras:CenterCrop": (("height", REQUIRED), ("width", REQUIRED), ("data_format", None)),
     }
 
+    data_format: str
+    height: Dim
+    width: Dim
+
     def setup(self) -> None:
         self.attrs["data_format"] = str(self.attrs.get("data_format") or "channels_last").lower()
 
@@ -112,6 +118,10 @@ class RandomCrop(Kind):
     No parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:RandomCrop": {}}  # arguments: Keras' own signature
+
+    data_format: str
+    height: Dim
+    width: Dim
 
     def setup(self) -> None:
         self.attrs["data_format"] = str(self.attrs.get("data_format") or "channels_last").lower()

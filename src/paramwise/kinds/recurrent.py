@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, Factor, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import (
     REQUIRED,
@@ -105,6 +105,17 @@ class Recurrent(Kind):
     is_cell: ClassVar[bool] = False
     cell_name: ClassVar[str] = "simple_rnn_cell"
     n_inputs: ClassVar[tuple[int, int | None]] = (1, None)  # the sequence, then any initial states
+
+    units: Dim
+    d_in: Dim  # PyTorch only (input_size)
+    use_bias: bool
+    biases_per_gate: int
+    return_sequences: bool  # Keras
+    return_state: bool  # Keras
+    num_layers: Dim  # PyTorch
+    proj_size: Dim  # PyTorch
+    directions: int  # PyTorch
+    batch_first: bool  # PyTorch
 
     def setup(self) -> None:
         a = self.attrs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import simplify
+from ..formula import Dim, simplify
 from ..ir import Shape
 from .base import REQUIRED, Kind, expect_rank, shape_text
 
@@ -43,6 +43,9 @@ class Flatten(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Flatten": {}, "torch:Flatten": {}}
     signatures = {"keras": (("data_format", None),), "torch": (("start_dim", 1), ("end_dim", -1))}
 
+    start_dim: int
+    end_dim: int
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]
         if self.framework == "torch":
@@ -61,6 +64,9 @@ class Unflatten(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Unflatten": {}}
     signatures = {"torch": (("dim", REQUIRED), ("unflattened_size", REQUIRED))}
 
+    dim: int
+    unflattened_size: tuple[Dim, ...] | list[Dim]
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]
         if not -len(shape) <= self.dim < len(shape):
@@ -78,6 +84,8 @@ class Reshape(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Reshape": {}}
     signatures = {"keras": (("target_shape", REQUIRED),)}
 
+    target_shape: tuple[Dim, ...] | list[Dim]
+
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]
         target = tuple(self.target_shape) if isinstance(self.target_shape, (list, tuple)) else (self.target_shape,)
@@ -89,6 +97,8 @@ class Permute(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Permute": {}}
     signatures = {"keras": (("dims", REQUIRED),)}
+
+    dims: tuple[int, ...] | list[int]
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]
@@ -106,6 +116,8 @@ class RepeatVector(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:RepeatVector": {}}
     signatures = {"keras": (("n", REQUIRED),)}
+
+    n: Dim
 
     def check(self, inputs: list[Shape]) -> None:
         expect_rank(inputs, 2, "(batch, d)", hint="flatten the input first, e.g. with Flatten()")

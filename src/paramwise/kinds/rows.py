@@ -8,7 +8,7 @@ import re
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Factor
+from ..formula import Dim, Factor
 from ..ir import Graph, Shape, Weight
 from .base import REQUIRED, Kind, signature
 from .merge import broadcast
@@ -23,6 +23,8 @@ class Input(Kind):
         "torch": (("shape", REQUIRED),),
     }
     n_inputs = (0, 0)
+
+    shape: tuple[Dim, ...] | list[Dim]
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         return tuple(self.shape)
@@ -69,6 +71,10 @@ class Parameter(Kind):
     signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED), ("requires_grad", True))}
     n_inputs = (0, None)
 
+    name: str
+    shape: tuple[Dim, ...] | list[Dim]
+    requires_grad: bool
+
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight(self.name, tensor_dims(tuple(self.shape)), bool(self.requires_grad),
                        bytes_per_value=self.attrs.get("bytes_per_value", 4))]
@@ -80,6 +86,9 @@ class Buffer(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Buffer": {}}
     signatures = {"torch": (("name", REQUIRED), ("shape", REQUIRED))}
     n_inputs = (0, None)
+
+    name: str
+    shape: tuple[Dim, ...] | list[Dim]
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight(self.name, tensor_dims(tuple(self.shape)), False, is_buffer=True,
@@ -117,6 +126,8 @@ class TensorOp(Kind):
     signatures = {"torch": (("op", REQUIRED), ("result", REQUIRED))}
     n_inputs = (0, None)
 
+    result: Shape | list[Shape]
+
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         result: Shape | list[Shape] = self.result
         return list(result) if isinstance(result, list) else tuple(result)
@@ -131,6 +142,8 @@ class StoredTensors(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:StoredTensors": {}}
     signatures = {"torch": (("tensors", REQUIRED),)}
     n_inputs = (0, None)
+
+    tensors: tuple[tuple[str, tuple[int, ...], int, bool], ...]  # (name, shape, bytes per value, is a buffer)
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         tensors: tuple[tuple[str, tuple[int, ...], int, bool], ...] = self.tensors

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, Factor, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor
+from .base import REQUIRED, ChannelLayout, Kind, factor
 from .conv import check_channels, join_channels, kernel_factors, normalize_window, spatial_out, split_channels
 
 KERAS_DEPTHWISE = (
@@ -38,7 +38,7 @@ KERAS_SEPARABLE = (
 )
 
 
-def input_channels(kind: Kind, inputs: list[Shape] | None) -> Any:
+def input_channels(kind: ChannelLayout, inputs: list[Shape] | None) -> Any:
     if not inputs:
         raise KindError("needs an input shape to know its input channels", hint="give the model an input shape")
     c_in, _ = split_channels(kind, inputs[0])
@@ -55,6 +55,15 @@ class DepthwiseConv(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {f"keras:DepthwiseConv{r}D": {"rank": r} for r in (1, 2)}
     signatures = {"keras": KERAS_DEPTHWISE}
+
+    rank: int
+    data_format: str
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any
+    depth_multiplier: Dim
+    use_bias: bool
 
     def setup(self) -> None:
         normalize_window(self, ("valid", "same"))  # Keras allows 'causal' only for Conv1D
@@ -95,6 +104,16 @@ class SeparableConv(Kind):
         **{f"keras:SeparableConvolution{r}D": {"rank": r, "keras_class": f"SeparableConv{r}D"} for r in (1, 2)},
     }
     signatures = {"keras": KERAS_SEPARABLE}
+
+    rank: int
+    data_format: str
+    filters: Dim
+    kernel_size: tuple[Dim, ...]
+    strides: tuple[Dim, ...]
+    dilation_rate: tuple[Dim, ...]
+    padding: Any
+    depth_multiplier: Dim
+    use_bias: bool
 
     def setup(self) -> None:
         normalize_window(self, ("valid", "same"))  # Keras allows 'causal' only for Conv1D

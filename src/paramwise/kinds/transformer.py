@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, Factor, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from . import make
 from .base import REQUIRED, Kind, factor, repeated, shape_text, signature, stack_groups
@@ -53,6 +53,8 @@ def plain(kind: Kind, weights: list[Weight]) -> Expr | None:
 class Composite(Kind):
     """A module made of named child modules; its weights are theirs, under dotted names."""
 
+    d_model: Dim
+
     def children(self) -> list[Child]:
         return []
 
@@ -89,6 +91,12 @@ class TransformerEncoderLayer(Composite):
     n_inputs: ClassVar[tuple[int, int | None]] = (1, 3)
     norms = 2
     attentions: ClassVar[tuple[str, ...]] = ("self_attn",)
+
+    nhead: Dim
+    dim_feedforward: Dim
+    bias: bool
+    batch_first: bool
+    activation: Any  # a name, a function or an activation module
 
     def children(self) -> list[Child]:
         d, ff, bias = self.d_model, self.dim_feedforward, bool(self.bias)
@@ -153,6 +161,12 @@ class TransformerEncoder(Composite):
     }
     n_inputs: ClassVar[tuple[int, int | None]] = (1, 3)
 
+    stack_of: str  # the argument holding the layer copied
+    num_layers: Dim
+    norm: Any  # the final norm as given (a layer object) or None
+    layer_kind: Kind
+    norm_kind: Kind | None
+
     def setup(self) -> None:
         layer, _, _ = unwrap(self.attrs[self.stack_of], self.stack_of)
         norm = unwrap(self.norm, "norm")[0] if self.norm is not None else None
@@ -198,6 +212,13 @@ class Transformer(Composite):
         ),
     }
     n_inputs = (2, None)  # src, tgt, then masks
+
+    nhead: Dim
+    num_encoder_layers: Dim
+    num_decoder_layers: Dim
+    dim_feedforward: Dim
+    bias: bool
+    batch_first: bool
 
     def stack(self, side: str, layers: int) -> Kind:
         custom = self.attrs[f"custom_{side}"]

@@ -13,6 +13,7 @@ from ..errors import KindError
 from ..formula import Expr, const, prod
 from ..ir import Layer, Shape, Weight
 from .base import REQUIRED, Kind, Spelled, expect_min_rank, shape_text, signature
+from .recurrent_cells import RecurrentCell
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -48,6 +49,13 @@ class Bidirectional(Kind):
     signatures = {"keras": signature("layer merge_mode weights backward_layer", layer=REQUIRED, merge_mode="concat")}
     n_inputs = (1, None)
 
+    layer: Any  # as given: a Kind, a Layer or an object with to_layer()
+    backward_layer: Any
+    merge_mode: str | None
+    sides: list[tuple[Kind, str, bool]]  # (kind, weight-name prefix, trainable)
+    return_sequences: bool
+    return_state: bool
+
     def setup(self) -> None:
         forward, name, trainable = unwrap(self.layer, "Bidirectional's layer")
         if not is_sequence_layer(forward):
@@ -64,7 +72,7 @@ class Bidirectional(Kind):
             sides.append((backward, f"{back_name}/", back_trainable))
         else:
             sides.append((forward, f"backward_{base.removeprefix('backward_')}/", trainable))
-        self.attrs.update(sides=sides, return_state=forward.return_state, return_sequences=forward.return_sequences)
+        self.attrs.update(sides=sides, return_state=forward.attrs["return_state"], return_sequences=forward.attrs["return_sequences"])
 
     def check(self, inputs: list[Shape]) -> None:
         for kind, _, _ in self.sides:
@@ -115,6 +123,11 @@ class TimeDistributed(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:TimeDistributed": {}}
     signatures = {"keras": signature("layer", layer=REQUIRED)}
 
+    layer: Any  # as given
+    inner: Kind
+    prefix: str
+    inner_trainable: bool
+
     def setup(self) -> None:
         inner, name, trainable = unwrap(self.layer, "TimeDistributed's layer")
         self.attrs.update(inner=inner, prefix=f"{name}/", inner_trainable=trainable)
@@ -159,6 +172,8 @@ class StackedRNNCells(Kind):
     signatures = {"keras": signature("cells", cells=REQUIRED)}
     is_cell = True
 
+    cells: list[tuple[RecurrentCell, str, bool]]  # (cell, weight-name prefix, trainable)
+
     def setup(self) -> None:
         self.attrs["cells"] = unwrap_cells(self.attrs["cells"], "")
 
@@ -175,6 +190,11 @@ class RNN(Kind):
         ),
     }
     n_inputs = (1, None)
+
+    cell: Any  # as given: a cell or a list of cells
+    cells: list[tuple[RecurrentCell, str, bool]]
+    return_sequences: bool
+    return_state: bool
 
     def setup(self) -> None:
         if isinstance(self.cell, (list, tuple)):  # Keras stacks a list in a StackedRNNCells, auto-named

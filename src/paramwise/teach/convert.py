@@ -40,7 +40,7 @@ def to_target_layout(kind: Kind, shape: Shape) -> Shape:
     return channels_first(shape) if kind.framework == "keras" else channels_last(shape)
 
 
-def keras_stack(kind: Kind) -> list[tuple[Kind, Shape, int]]:
+def keras_stack(kind: Recurrent) -> list[tuple[Kind, Shape, int]]:
     """A stacked or bidirectional PyTorch recurrent layer as Keras layers: (layer, its input, copies)."""
     if kind.proj_size:
         raise ParamwiseError("Keras has no recurrent layer with a projection (proj_size)")
@@ -133,7 +133,7 @@ def toggled_variants(kind: Kind, shapes: list[Shape]) -> list[tuple[Dim, str]]:
     return out
 
 
-def stacked_weights(kind: Kind) -> tuple[Kind, list[Weight]]:
+def stacked_weights(kind: Recurrent) -> tuple[Kind, list[Weight]]:
     weights: list[Weight] = []
     stack = keras_stack(kind)
     for index, (layer, shape, copies) in enumerate(stack):
