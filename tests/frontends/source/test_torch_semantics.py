@@ -16,7 +16,7 @@ from paramwise.errors import INCOMPLETE
 torch = pytest.importorskip("torch")
 from torch_oracle import build, compare, compare_shapes, output_shapes  # noqa: E402
 
-HEAD = "import copy\nimport torch\nimport torch.nn as nn\n"
+HEAD = "import copy\nimport math\nimport torch\nimport torch.nn as nn\n"
 
 
 def write(tmp_path: Path, body: str, name: str = "m.py") -> Path:
@@ -143,7 +143,7 @@ def test_weight_norm_of_a_missing_parameter_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "from torch.nn.utils import weight_norm\nmodel = weight_norm(nn.ReLU())\n")
     with pytest.raises(paramwise.InputError) as e:
         paramwise.read(str(path))
-    assert "weight" in e.value.message and e.value.location is not None and e.value.location.line == 5
+    assert "weight" in e.value.message and e.value.location is not None and e.value.location.line == 6
 
 
 # -- parameters deleted, set to None, registered by hand --------------------------------------------------
@@ -279,6 +279,29 @@ TENSORS = {
                            "                          nn.Parameter(torch.FloatTensor(x.shape)), nn.Parameter(torch.Tensor((4, 5))),\n"
                            "                          nn.Parameter(torch.DoubleTensor(x.size())),\n"
                            "                          nn.Parameter(torch.zeros(int(torch.LongTensor([7])[0])))])\n",
+    "positional_tables": ("class PositionalEncoding(nn.Module):\n"
+                          "    def __init__(self, d_model=16, dropout=0.1, max_len=50):\n"
+                          "        super().__init__()\n"
+                          "        self.dropout = nn.Dropout(p=dropout)\n"
+                          "        pe = torch.zeros(max_len, d_model)\n"
+                          "        position = torch.arange(0, max_len).unsqueeze(1)\n"
+                          "        div_term = torch.exp(torch.arange(0, d_model, 2) * -(math.log(10000.0) / d_model))\n"
+                          "        pe[:, 0::2] = torch.sin(position * div_term)\n"
+                          "        pe[:, 1::2] = torch.cos(position * div_term)\n"
+                          "        self.register_buffer('pe', pe.unsqueeze(0))\n"
+                          "        self.register_buffer('bias', torch.tril(torch.ones(8, 8)).view(1, 1, 8, 8))\n"
+                          "        inv_freq = 1.0 / (10000 ** (torch.arange(0, d_model, 2).float() / d_model))\n"
+                          "        t = torch.arange(max_len, dtype=inv_freq.dtype)\n"
+                          "        freqs = torch.einsum('i,j->ij', t, inv_freq)\n"
+                          "        emb = torch.cat((freqs, freqs), dim=-1)\n"
+                          "        self.register_buffer('cos_cached', emb.cos()[None, None, :, :], persistent=False)\n"
+                          "        w = torch.empty(3, 4)\n"
+                          "        nn.init.xavier_uniform_(w)\n"
+                          "        self.w = nn.Parameter(w)\n"
+                          "        self.register_buffer('pos_ids', torch.arange(max_len).expand((1, -1)))\n"
+                          "    def forward(self, x):\n"
+                          "        return self.dropout(x + self.pe[:, : x.size(1)])\n"
+                          "model = PositionalEncoding()\n"),
     "einops_functions": "from einops import rearrange, repeat, reduce\n"
                         "A = repeat(torch.arange(1, 17), 'n -> d n', d=32)\n"
                         "B = rearrange(torch.zeros(2, 3, 8), 'b c (h p) -> b h (p c)', p=2)\n"
@@ -332,7 +355,7 @@ def test_a_forward_run_while_building_that_cannot_be_followed_is_not_a_guess(tmp
     try:
         report = paramwise.read(str(path))
     except paramwise.InputError as e:  # a located error, or
-        assert e.location is not None and e.location.line in (8, 9)
+        assert e.location is not None and e.location.line in (9, 10)
         return
     assert report.symbols and not isinstance(report.total, int)  # a named unknown size: never a guessed number
 
@@ -341,7 +364,7 @@ def test_item_of_an_unknown_tensor_is_an_error_not_a_guess(tmp_path: Path) -> No
     path = write(tmp_path, "n = torch.randn(3).sum().item()\nmodel = nn.Linear(int(n), 2)\n")
     with pytest.raises(paramwise.InputError) as e:
         paramwise.read(str(path))
-    assert e.value.location is not None and e.value.location.line == 5
+    assert e.value.location is not None and e.value.location.line == 6
 
 
 # -- einops layers --------------------------------------------------------------------------------------
