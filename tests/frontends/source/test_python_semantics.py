@@ -545,3 +545,23 @@ if __name__ == "__main__":
     model.compile("adam", "mse")
     model.fit(x, x[:, :2], epochs=int(x.shape[0]))
 """)
+
+
+def test_what_a_value_paramwise_does_not_read_decides_is_reported(tmp_path: Path) -> None:
+    """A loop over data paramwise does not read, or a branch it decides, that would build layers: the count is
+    short, so the reading says it is incomplete (it cannot equal torch's, which needs the data)."""
+    path = write(tmp_path, """
+import json
+cfg = json.load(open("cfg.json"))
+layers = []
+for width in cfg["widths"]:
+    layers.append(nn.Linear(width, width))
+if cfg["big"]:
+    layers.append(nn.Linear(4, 4))
+device = "cuda" if torch.cuda.is_available() else "cpu"
+if torch.cuda.is_available():
+    device = "cuda:0"
+model = nn.Sequential(*layers, nn.Linear(2, 2)).to(device)
+""")
+    report = paramwise.read(str(path))
+    assert [w.location.line for w in report.warnings if w.code in INCOMPLETE and w.location] == [7, 9]

@@ -319,8 +319,11 @@ class Interpreter:
             main_block(self, node, scope)
             return
         before = self.opaque_tests
-        branch = node.body if self.truth(self.eval(node.test, scope), node.test) else node.orelse
+        taken = self.truth(self.eval(node.test, scope), node.test)
+        branch = node.body if taken else node.orelse
         guessed = self.opaque_tests != before
+        if guessed:
+            protocol.warn_guess(self, node.test, f"the condition `{ast.unparse(node.test)[:60]}`", node.body + node.orelse)
         self.guessing += guessed
         try:
             self.exec_block(branch, scope)
@@ -336,7 +339,10 @@ class Interpreter:
 
     def run_for(self, node: ast.For, scope: Scope) -> None:
         broke = False
-        for item in self.iterate(self.eval(node.iter, scope), node.iter):
+        source = self.eval(node.iter, scope)
+        if isinstance(source, Opaque):
+            protocol.warn_guess(self, node.iter, f"the loop over `{ast.unparse(node.iter)[:60]}`", node.body)
+        for item in self.iterate(source, node.iter):
             self.tick(node)
             self.assign(node.target, item, scope)
             try:
@@ -592,6 +598,9 @@ class Interpreter:
         left = self.eval(node.left, scope)
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp, scope)
+            host = next((s for s in (left, right) if isinstance(s, HostValue) and hasattr(s, "py_compare")), None)
+            if host is not None and len(node.ops) == 1:  # a framework's comparison (of tensors: a tensor)
+                return host.py_compare(type(op), left, right, Context(self, node))
             if isinstance(left, Opaque) or isinstance(right, Opaque):
                 return Opaque("comparison")
             if isinstance(op, (ast.In, ast.NotIn)):

@@ -116,3 +116,32 @@ def iter_builtin(interp: Interpreter, name: str, args: list[Any], node: ast.AST)
     if len(args) > 1:
         return args[1]
     raise python_error(interp, "StopIteration", "next() of an empty iterator", node)
+
+
+def builds_something(body: list[ast.stmt]) -> bool:
+    """Whether statements may change a model: they make an object of a class (`nn.Linear(...)`,
+    `Block(...)`), set an attribute, or give a name a number."""
+    for node in (n for stmt in body if not isinstance(stmt, ast.Raise) for n in ast.walk(stmt)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name[:1].isupper() or name in ("append", "extend", "add", "add_module", "insert", "register_parameter",
+                                               "register_buffer", "register_module"):
+                return True
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+                return True
+            value = node.value
+            if isinstance(node, ast.AugAssign) or isinstance(value, (ast.BinOp, ast.Call)) or (
+                    isinstance(value, ast.Constant) and isinstance(value.value, (int, float))
+                    and not isinstance(value.value, bool)):
+                return True
+    return False
+
+
+def warn_guess(interp: Interpreter, node: ast.AST, what: str, body: list[ast.stmt]) -> None:
+    """A branch or loop decided by a value paramwise does not read, where what it skips may build the model."""
+    if builds_something(body):
+        interp.warn("unsupported", f"{what} depends on a value paramwise does not read; what it would build or "
+                    "set is not read", node=node)
