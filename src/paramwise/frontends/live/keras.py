@@ -19,7 +19,8 @@ from ...kinds.rows import Input, StoredWeights
 from ...report import Report
 from .. import ReadOptions
 from ..files.keras_json import ConfigReader, StoredKeys, StoredTree, read_config
-from .torch import describe, raised_here
+from .torch import raised_here
+from .torch_meta import describe
 
 
 def summarize(model: Any, **options: Any) -> Report:
