@@ -197,6 +197,13 @@ REGISTERED = {
                            "use_bias = norm.func == nn.InstanceNorm2d and nn.BatchNorm2d != nn.InstanceNorm2d\n"
                            "kinds = {nn.Linear: 1, nn.Conv2d: 2}\n"
                            "model = nn.Conv2d(3, 8, 3 * kinds[nn.Linear], bias=use_bias)\n",
+    "data_replaced": "emb = nn.Embedding(10, 4)\n"
+                     "emb.weight.data = torch.zeros(30, 4)\n"
+                     "fc = nn.Linear(4, 4)\n"
+                     "fc.weight.data.copy_(torch.eye(4))\n"
+                     "other = nn.Embedding(5, 4)\n"
+                     "other.weight = nn.Parameter(torch.zeros(7, 4), requires_grad=False)\n"
+                     "model = nn.Sequential(emb, fc, other)\n",
     "class_of_a_module": "conv = nn.Conv2d(3, 8, 3)\n"
                          "name = conv.__class__.__name__\n"
                          "p = nn.Parameter(torch.zeros(2))\n"

@@ -63,6 +63,17 @@ class Node:
                 self.slots[w.name] = ParamRef(tuple(w.shape))
         return self.kept(self.slots)
 
+    def reshaped(self) -> bool:
+        """Whether a weight of this built-in no longer has the shape its arguments give (`emb.weight =
+        nn.Parameter(table)`, `p.data = t`): then its row lists the tensors it holds."""
+        if not self.slots or self.kind is None or isinstance(self.kind, Unknown):
+            return False
+        try:
+            made = {w.name: tuple(w.shape) for w in self.kind.weights(None) if not w.is_buffer}
+        except (KindError, TypeError, ValueError):
+            return False
+        return any(n in made and tuple(r.shape) != made[n] for n, r in self.slots.items())
+
     def kept(self, slots: dict[str, ParamRef]) -> dict[str, ParamRef]:
         """Without the weights of submodules a subclass replaced (`self.decoder = nn.Linear(...)` in a
         subclass of nn.Transformer drops the built-in decoder, as torch does)."""
@@ -118,6 +129,15 @@ class ParamValue(HostValue):
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         if name == "requires_grad":
             self.ref.requires_grad = bool(value)
+        elif name == "data":  # `p.data = t` gives the parameter t's values, and so its shape
+            from .forward import shape_of
+
+            shape = shape_of(value)
+            if shape is not None:
+                self.ref.shape = tuple(shape)
+            else:
+                ctx.warn("unread_tensor", f"a parameter's data is set to {preview(value)}, whose shape paramwise "
+                         "cannot read; its earlier shape is counted", hint="give the tensor's sizes in the file")
 
     def py_type(self) -> Any:
         return ParameterClass()

@@ -386,7 +386,7 @@ def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> La
 def has_extras(node: Node) -> bool:
     """A subclass of a built-in module that adds parameters, buffers or modules, or a built-in whose tensors
     changed (weight_norm, `del m._parameters["weight"]`): a container of its tensors."""
-    return bool(node.params or node.buffers or node.children or node.deleted & set(node.slots))
+    return bool(node.params or node.buffers or node.children or node.deleted & set(node.slots) or node.reshaped())
 
 
 def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> list[Layer]:
