@@ -565,3 +565,52 @@ model = nn.Sequential(*layers, nn.Linear(2, 2)).to(device)
 """)
     report = paramwise.read(str(path))
     assert [w.location.line for w in report.warnings if w.code in INCOMPLETE and w.location] == [7, 9]
+
+
+def test_dataclass_classmethods_properties_and_named_tuple_methods(tmp_path: Path) -> None:
+    agree(tmp_path, """
+from dataclasses import dataclass, field
+from typing import NamedTuple, Optional, List
+@dataclass
+class A:
+    n: int = 4
+    tags: List[str] = field(default_factory=list)
+    m: int = field(init=False)
+    def __post_init__(self):
+        self.m = self.n * 2
+    @classmethod
+    def from_dict(cls, d):
+        return cls(**d)
+    @property
+    def total(self):
+        return self.n + self.m
+@dataclass
+class B(A):
+    n: int = 6
+    k: Optional[int] = None
+    def __post_init__(self):
+        super().__post_init__()
+        self.k = self.k or 3
+class P(NamedTuple):
+    a: int
+    b: int = 2
+    @property
+    def s(self):
+        return self.a + self.b
+    def twice(self):
+        return 2 * self.a
+class AttrDict(dict):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+a = A.from_dict({"n": 5})
+b = B()
+p = P(1)
+q = P(*[3, 4])
+x, *rest = q
+h = AttrDict(u=1, v=2)
+d = dict(**h)
+e = {**h, "w": 3}
+model = nn.Sequential(nn.Linear(a.total, b.total),
+                      nn.Linear(b.k + p.s + q.twice() + x + len(rest), len(d) + len(e) + sum(h.values())))
+""")

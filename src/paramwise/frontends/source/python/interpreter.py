@@ -641,7 +641,9 @@ class Interpreter:
         out: dict[Any, Any] = {}
         for k, v in zip(node.keys, node.values):
             if k is None:
-                other = self.eval(v, scope)
+                other = plain(self.eval(v, scope))
+                if isinstance(other, Opaque):
+                    self.warn("unsupported", f"the items of {other.what} are not read into this dict", node=v)
                 if isinstance(other, dict):
                     self.check_size(len(out) + len(other), v)
                     out.update(other)
@@ -759,6 +761,8 @@ class Interpreter:
             value = self.eval(kw.value, scope)
             if kw.arg is None:
                 value = plain(value)
+                if isinstance(value, Opaque):
+                    self.warn("unsupported", f"the keyword arguments in {value.what} are not read", node=kw.value)
                 if isinstance(value, dict):
                     kwargs.update(value)
             else:
