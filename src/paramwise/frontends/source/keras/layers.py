@@ -61,6 +61,7 @@ class Session:
         self.keras1 = Keras1()
         self.applications: dict[str, Any] = {}  # Keras' application modules read so far, by name
         self.values: dict[int, list[Any]] = {}  # the values of short 1-D data (np.linspace), by call
+        self.tracing = 0  # > 0 while a custom layer's call() or a Lambda's function is followed
         self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors
 
     def auto_name(self, base: str) -> str:
@@ -95,9 +96,10 @@ class Session:
 
     def op_name(self, what: str, inputs: list[KTensor]) -> str:
         """Keras names each operation on symbolic tensors after its class (`x * 2` takes "multiply" from the
-        names later layers get); operations on data (NumPy arrays, `tf.zeros`) run at once and take no name."""
+        names later layers get); operations on data (NumPy arrays, `tf.zeros`) run at once and take no name, as do
+        those in a custom layer's call() or a Lambda's function (Keras runs them on backend tensors to trace them)."""
         base = OP_NAMES.get(what, what)
-        return base if self.is_eager(inputs) else self.auto_name(base)
+        return base if self.is_eager(inputs) or self.tracing else self.auto_name(base)
 
     def is_eager(self, inputs: list[KTensor]) -> bool:
         return all(t.ref.call in self.eager for t in inputs)
@@ -319,18 +321,21 @@ def follow_lambda(layer: LayerObj, args: list[Any], kwargs: dict[str, Any], ctx:
     inputs = args[0] if args else kwargs.get("inputs")
     reason = "its function is not one the file defines"
     if isinstance(function, (Function, BoundMethod)):
+        layer.session.tracing += 1
         try:
             result = ctx.call(function, [inputs], dict(arguments) if isinstance(arguments, dict) else {})
         except LimitError:
             raise
         except InputError as e:
-            reason = f"its function could not be followed ({e.message})"
-        else:
-            outs = collect_tensors([result], {})
-            first = collect_tensors([inputs], {})
-            if len(outs) == 1 and isinstance(result, KTensor) and first and outs[0].shape_of()[:1] == first[0].shape_of()[:1]:
-                layer.kind.attrs["output_shape"] = tuple(outs[0].shape_of()[1:])
-                return
+            result, reason = None, f"its function could not be followed ({e.message})"
+        finally:
+            layer.session.tracing -= 1
+        outs = collect_tensors([result], {})
+        first = collect_tensors([inputs], {})
+        if len(outs) == 1 and isinstance(result, KTensor) and first and outs[0].shape_of()[:1] == first[0].shape_of()[:1]:
+            layer.kind.attrs["output_shape"] = tuple(outs[0].shape_of()[1:])
+            return
+        if result is not None:
             reason = "its function does not return one tensor with the batch axis of its input"
     ctx.warn("assumed_shape", f"Lambda '{layer.name}': {reason}; its output is taken to have the shape of its input",
              hint="give the Lambda output_shape=(...) (without the batch axis)")

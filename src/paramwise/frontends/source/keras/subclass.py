@@ -113,6 +113,7 @@ class SubclassState(ModelBase):
             raise ctx.error(f"class {self.instance.cls.name} has no call() method to follow")
         self.input = inputs if inputs is not None else collect_tensors(args, kwargs)
         self.building = True
+        self.session.tracing += 1
         try:
             has_build, build = self.instance.cls.lookup("build")
             if has_build and isinstance(build, Function) and args:
@@ -125,6 +126,7 @@ class SubclassState(ModelBase):
                 reason = e.message
         finally:
             self.building = False
+            self.session.tracing -= 1
         if reason:
             result = self.unfollowed(args, reason, ctx)
         self.output = collect_tensors([result], {})
