@@ -614,3 +614,24 @@ e = {**h, "w": 3}
 model = nn.Sequential(nn.Linear(a.total, b.total),
                       nn.Linear(b.k + p.s + q.twice() + x + len(rest), len(d) + len(e) + sum(h.values())))
 """)
+
+
+def test_membership_and_a_while_true_loop(tmp_path: Path) -> None:
+    agree(tmp_path, """
+class Cfg:
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+    def __contains__(self, k):
+        return hasattr(self, k)
+class MyLinear(nn.Linear):
+    def __init__(self, a, b):
+        nn.Linear.__init__(self, a, b, bias=False)
+c = Cfg(n=4)
+i = 0
+while True:
+    i += 1
+    if i > 3:
+        break
+model = nn.Sequential(MyLinear(c.n, 2 + i), nn.Linear(3 if "n" in c else 1, 5 if "m" not in c else 1))
+""")

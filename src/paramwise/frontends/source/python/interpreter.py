@@ -603,7 +603,14 @@ class Interpreter:
                 return host.py_compare(type(op), left, right, Context(self, node))
             if isinstance(left, Opaque) or isinstance(right, Opaque):
                 return Opaque("comparison")
-            if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, Instance):
+                found, method = right.cls.lookup("__contains__")
+                if found:
+                    inside = self.truth(self.call(self.bind_member(method, right, Context(self, node)), [left], {}, node), node)
+                    if inside != isinstance(op, ast.In):
+                        return False
+                    left = right
+                    continue
                 right = plain(right)
             try:
                 result = CMPOPS[type(op)](left, right)
