@@ -9,8 +9,8 @@ from typing import Any
 
 from ....errors import Diagnostic
 from ..python.interpreter import Interpreter
-from ..python.values import ClassValue, Context, Function, Instance
-from .modules import ModuleClass, ParamValue, is_module, walk
+from ..python.values import ClassValue, Context, Function, Instance, Opaque
+from .modules import ModuleClass, Node, ParamValue, is_module, register, walk
 
 # values from these are data or tools, never modules (an optimizer, a device, an array)
 NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.device",
@@ -111,3 +111,15 @@ def creation(method: Function, interp: Interpreter) -> tuple[str, ast.AST] | Non
         if target is not None:
             return target, node
     return None
+
+
+def warn_unread(name: str, value: Any, ctx: Context, registering: bool = False) -> None:
+    """`self.backbone = torchvision.models.resnet18()`, `self.add_module("x", lib.Block())`: not counted."""
+    if isinstance(value, Opaque) and (registering or may_be_module(value.what)):
+        ctx.warn("unread_module", f"'{name}' is set to {value.what}, which paramwise cannot read; its parameters "
+                 "are not counted", hint="summarize the live module instead: paramwise.summary(model)")
+
+
+def add_module(node: Node, name: Any, value: Any, ctx: Context) -> None:
+    warn_unread(str(name), value, ctx, registering=True)
+    register(node, name, value, ctx)

@@ -15,11 +15,11 @@ from .forward import constant
 from .modules import (
     IDENTITY_METHODS,
     Method,
+    ModuleClass,
     Node,
     ParamRef,
     ParamValue,
     add_buffer,
-    add_module,
     is_module,
     node_of,
     own_params,
@@ -95,6 +95,8 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name in IDENTITY_METHODS:
         return Method(lambda a, k, c: value)
     if name in ("add_module", "register_module"):
+        from .lazy import add_module
+
         return Method(lambda a, k, c: add_module(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"], c))
     if name == "register_buffer":
         return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor"), c))
@@ -181,3 +183,17 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
         ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{refused[0]}'",
                  hint=kinds.argument_hint("torch", type_name, refused[0]))
     return kind
+
+
+class LightningModuleClass(ModuleClass):
+    """`pytorch_lightning.LightningModule` / `lightning.LightningModule`: an nn.Module subclass with more methods
+    (save_hyperparameters, log, hparams ...), which paramwise reads as opaque values."""
+
+    def __init__(self) -> None:
+        super().__init__("Module")
+
+    def __repr__(self) -> str:
+        return "<class LightningModule>"
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = Node(instance.cls.name, ctx.location, self.behavior, lenient=True)

@@ -194,20 +194,6 @@ def own_params(node: Node) -> list[tuple[str, ParamRef]]:
     return list(node.params.items()) + list(node.leaf_params().items())
 
 
-def warn_unread(name: str, value: Any, ctx: Context, registering: bool = False) -> None:
-    """`self.backbone = torchvision.models.resnet18()`, `self.add_module("x", lib.Block())`: not counted."""
-    from .lazy import may_be_module
-
-    if isinstance(value, Opaque) and (registering or may_be_module(value.what)):
-        ctx.warn("unread_module", f"'{name}' is set to {value.what}, which paramwise cannot read; its parameters "
-                 "are not counted", hint="summarize the live module instead: paramwise.summary(model)")
-
-
-def add_module(node: Node, name: Any, value: Any, ctx: Context) -> None:
-    warn_unread(str(name), value, ctx, registering=True)
-    register(node, name, value, ctx)
-
-
 def register(node: Node, name: Any, value: Any, ctx: Context | None = None) -> None:
     """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
     name = str(name)
@@ -277,6 +263,8 @@ class ModuleObj(HostValue):
         return found if found is not None else module_api(self, self.node, name, ctx)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        from .lazy import warn_unread
+
         warn_unread(name, value, ctx)
         register(self.node, name, value, ctx)
 
@@ -398,6 +386,8 @@ class ModuleClass(HostValue):
     def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
         node = node_of(instance)
         if node is not None:
+            from .lazy import warn_unread
+
             warn_unread(name, value, ctx)
             register(node, name, value, ctx)
             if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
@@ -447,18 +437,3 @@ class ParameterClass(HostValue):
 
     def py_instancecheck(self, value: Any) -> bool:
         return isinstance(value, ParamValue)
-
-
-
-class LightningModuleClass(ModuleClass):
-    """`pytorch_lightning.LightningModule` / `lightning.LightningModule`: an nn.Module subclass with more methods
-    (save_hyperparameters, log, hparams ...), which paramwise reads as opaque values."""
-
-    def __init__(self) -> None:
-        super().__init__("Module")
-
-    def __repr__(self) -> str:
-        return "<class LightningModule>"
-
-    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
-        instance.host = Node(instance.cls.name, ctx.location, self.behavior, lenient=True)

@@ -35,8 +35,8 @@ from .forward import (
 )
 from .inner import inner_layers
 from .lazy import created_in_forward
+from .moduleapi import LightningModuleClass
 from .modules import (
-    LightningModuleClass,
     ModuleClass,
     Node,
     ParameterClass,
