@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .... import kinds
-from ....errors import BadValue, InputError, KindError, LimitError, Location
+from ....errors import BadValue, InputError, KindError, Location
 from ....infer import apply_call
 from ....ir import Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
-from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from ..python.values import Context, HostValue, Instance, Opaque
+from . import arith
 from . import tensors as shapes
 from .legacy import Keras1
 
@@ -98,7 +99,7 @@ class Session:
         """Keras names each operation on symbolic tensors after its class (`x * 2` takes "multiply" from the
         names later layers get); operations on data (NumPy arrays, `tf.zeros`) run at once and take no name, as do
         those in a custom layer's call() or a Lambda's function (Keras runs them on backend tensors to trace them)."""
-        base = OP_NAMES.get(what, what)
+        base = arith.OP_NAMES.get(what, what)
         return base if self.is_eager(inputs) or self.tracing else self.auto_name(base)
 
     def is_eager(self, inputs: list[KTensor]) -> bool:
@@ -135,16 +136,16 @@ class KTensor(HostValue):
             return shapes.size(self.shape_of())
         if name == "T":
             return self.session.op("transpose", [self], self.shape_of()[::-1], ctx)
-        if name in METHODS:
-            return TensorMethod(self, name)
+        if name in arith.METHODS:
+            return arith.TensorMethod(self, name)
         if name in ("__iter__", "tolist") and self.ref.call in self.session.values:
             values = list(self.session.values[self.ref.call])
-            return values if name == "__iter__" else TensorMethod(self, "tolist")
+            return values if name == "__iter__" else arith.TensorMethod(self, "tolist")
         if name not in ("__iter__", "tolist", "dtype"):  # a method that may change the array in place
             self.session.values.pop(self.ref.call, None)
         if name == "__iter__" and self.ref.call in self.session.eager:  # data: its rows (len(x_train) is known)
             shape = self.shape_of()
-            if shape and shapes.known(shape[0]) and shape[0] <= MAX_ROWS:
+            if shape and shapes.known(shape[0]) and shape[0] <= arith.MAX_ROWS:
                 return [Opaque("array row") for _ in range(shape[0])]
         return Opaque(f"tensor.{name}")
 
@@ -160,98 +161,7 @@ class KTensor(HostValue):
         return self.session.op("getitem", [self], shape, ctx)
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return tensor_binop(self.session, op, left, right, ctx)
-
-
-MAX_ROWS = 1 << 16  # data with more rows than this is not looped over (len() of it is an error)
-
-# methods of a tensor (or a NumPy array) that keep or change its shape as the function of that name does
-METHODS = {"reshape": "reshape", "astype": "cast", "numpy": "identity", "transpose": "transpose", "sum": "sum",
-           "mean": "mean", "max": "max", "min": "min", "squeeze": "squeeze", "flatten": "flatten", "copy": "identity"}
-
-
-class UnknownDim(HostValue):
-    """A size `ops.shape(x)` gives for an axis of unknown size (the batch): arithmetic on it is unknown too, and a
-    shape made with it has None there, as Keras traces it."""
-
-    def __repr__(self) -> str:
-        return "None"
-
-    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return self
-
-
-def known_dims(value: Any) -> Any:
-    """A shape (or a size) with each UnknownDim as None."""
-    if isinstance(value, UnknownDim):
-        return None
-    if isinstance(value, (list, tuple)) and any(isinstance(v, UnknownDim) for v in value):
-        return type(value)(None if isinstance(v, UnknownDim) else v for v in value)
-    return value
-
-
-class TensorMethod(HostValue):
-    def __init__(self, tensor: KTensor, name: str) -> None:
-        self.tensor = tensor
-        self.name = name
-
-    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        if self.name == "tolist":
-            return list(self.tensor.session.values[self.tensor.ref.call])
-        name = METHODS[self.name]
-        if name == "reshape" and len(args) > 1:
-            args = [tuple(args)]
-        args = [known_dims(a) for a in args]
-        try:
-            shape = shapes.shape_result(name, [self.tensor.shape_of()], [self.tensor, *args], kwargs)
-        except shapes.ShapeError as e:
-            raise shapes.shape_failed(self.name, e, ctx.location) from e
-        return self.tensor.session.op(name, [self.tensor], shape, ctx)
-
-
-def shape_of_value(value: Any) -> Shape | None:
-    """The shape of a tensor-like value (a tensor, a weight), or None for anything else."""
-    shape = getattr(value, "shape_of", None)
-    return shape() if callable(shape) and isinstance(value, HostValue) else None
-
-
-def tensor_binop(session: Session, op: type, left: Any, right: Any, ctx: Context) -> Any:
-    """`x + y`, `x * 2`, `x @ w`: element-wise (the broadcast shape of the tensor operands) or a matrix product."""
-    sides = [s for s in (shape_of_value(left), shape_of_value(right)) if s is not None]
-    tensors = [v for v in (left, right) if isinstance(v, KTensor)]
-    if isinstance(left, Opaque) or isinstance(right, Opaque):
-        if op is ast.MatMult or len(sides) != 1:
-            return Opaque("arithmetic")
-        other = right if isinstance(right, Opaque) else left
-        ctx.warn("assumed_shape", f"an operand of this arithmetic ({other.what}) is not read; the result is taken to "
-                 "have the shape of the tensor", hint="if it is a tensor of another shape, the shapes after it are wrong")
-    try:
-        if op is ast.MatMult:
-            if len(sides) != 2:
-                raise shapes.ShapeError("@ needs two tensors")
-            shape = shapes.matmul(sides[0], sides[1])
-        else:
-            shape = shapes.broadcast(sides)
-    except shapes.ShapeError as e:
-        raise shapes.shape_failed("@" if op is ast.MatMult else "arithmetic", e, ctx.location) from e
-    what = BINOP_NAMES.get(op, "arithmetic")
-    if len(tensors) == 2 and op is not ast.MatMult:  # keras.ops broadcasting, not the Add layer's
-        kind = kinds.make("keras", "BroadcastOp", [], {})[0]
-        layer = LayerObj(session, "Add", kind, session.op_name(what, tensors), ctx.location)
-        layer.hidden = True
-        out = session.record(layer, tensors, ctx)[0]
-        if session.is_eager(tensors):
-            session.eager.add(out.ref.call)
-        return out
-    return session.op(what, tensors, shape, ctx)
-
-
-BINOP_NAMES: dict[type, str] = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "true_divide",
-               ast.FloorDiv: "floor_divide", ast.Pow: "power", ast.Mod: "mod", ast.MatMult: "matmul"}
-# the names of Keras' operation classes, where a function's name differs (tf.concat is ops.concatenate)
-OP_NAMES = {"getitem": "get_item", "concat": "concatenate", "reduce_sum": "sum", "reduce_mean": "mean",
-            "reduce_max": "max", "reduce_min": "min", "reduce_prod": "prod", "permute_dims": "transpose",
-            "pow": "power", "reduce_std": "std", "reduce_variance": "var", "reduce_logsumexp": "logsumexp"}
+        return arith.tensor_binop(self.session, op, left, right, ctx)
 
 
 class LayerObj(HostValue):
@@ -291,7 +201,7 @@ class LayerObj(HostValue):
             for base in self.kind.attrs.get("sublayer_names", ()):
                 self.session.auto_name(base)
         if not self.calls and self.type_name == "Lambda" and not self.kind.has_shape():
-            follow_lambda(self, args, kwargs, ctx)
+            arith.follow_lambda(self, args, kwargs, ctx)
         for option in self.kind.attrs.get("call_options", ()) if self.kind is not None else ():
             self.kind.attrs[option] = kwargs.get(option) is True  # e.g. return_attention_scores=True: two outputs
         outs = self.session.record(self, tensors, ctx)
@@ -311,34 +221,6 @@ class LayerObj(HostValue):
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         if name == "trainable":
             self.trainable = bool(value)
-
-
-def follow_lambda(layer: LayerObj, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
-    """A Lambda's output shape, read from its function called on its input (as Keras does, symbolically);
-    when the function cannot be followed, the input shape is assumed and the reading says it is incomplete."""
-    function = layer.kind.attrs.get("function")
-    arguments = layer.kind.attrs.get("arguments")
-    inputs = args[0] if args else kwargs.get("inputs")
-    reason = "its function is not one the file defines"
-    if isinstance(function, (Function, BoundMethod)):
-        layer.session.tracing += 1
-        try:
-            result = ctx.call(function, [inputs], dict(arguments) if isinstance(arguments, dict) else {})
-        except LimitError:
-            raise
-        except InputError as e:
-            result, reason = None, f"its function could not be followed ({e.message})"
-        finally:
-            layer.session.tracing -= 1
-        outs = collect_tensors([result], {})
-        first = collect_tensors([inputs], {})
-        if len(outs) == 1 and isinstance(result, KTensor) and first and outs[0].shape_of()[:1] == first[0].shape_of()[:1]:
-            layer.kind.attrs["output_shape"] = tuple(outs[0].shape_of()[1:])
-            return
-        if result is not None:
-            reason = "its function does not return one tensor with the batch axis of its input"
-    ctx.warn("assumed_shape", f"Lambda '{layer.name}': {reason}; its output is taken to have the shape of its input",
-             hint="give the Lambda output_shape=(...) (without the batch axis)")
 
 
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
@@ -521,7 +403,7 @@ class ConstantFunction(HostValue):
         self.session = session
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        shape = known_dims(args[0] if args else kwargs.get("shape"))
+        shape = arith.known_dims(args[0] if args else kwargs.get("shape"))
         if not isinstance(shape, (list, tuple)) or not all(d is None or isinstance(d, int) for d in shape):
             return Opaque("tensor")
         return self.session.make_input(tuple(shape), "data", ctx, hidden=True)

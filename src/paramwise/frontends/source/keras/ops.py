@@ -12,7 +12,8 @@ from typing import Any
 
 from ..python.values import Context, HostValue, Opaque
 from . import tensors as shapes
-from .layers import KTensor, Session, UnknownDim, known_dims, shape_of_value
+from .arith import UnknownDim, known_dims, shape_of_value
+from .layers import KTensor, Session
 
 NUMPY_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "complex64"}
 NUMBER_FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "round", "abs", "maximum",

@@ -14,6 +14,7 @@ from ....ir import Shape
 from ....kinds.rows import Parameter
 from ...files.keras_config import snake_case
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from .arith import shape_of_value, tensor_binop
 from .layers import (
     KTensor,
     LayerObj,
@@ -22,8 +23,6 @@ from .layers import (
     checked_name,
     collect_tensors,
     input_shape_of,
-    shape_of_value,
-    tensor_binop,
     walk_tensors,
 )
 from .models import FunctionalObj, Method, ModelBase
