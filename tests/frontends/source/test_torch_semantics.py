@@ -584,3 +584,24 @@ def test_a_lightning_module_is_a_module(tmp_path: Path, imports: str) -> None:
     report = paramwise.read(str(lit), input_shape=(2, 1, 28, 28))
     check_invariants(report)
     assert compare(report, build(plain)["model"]) == [] and incomplete(report) == []
+
+
+def test_casting_a_parameter_keeps_it_only_where_torch_gives_it_back(tmp_path: Path) -> None:
+    """`nn.Parameter(t).type(torch.FloatTensor)` is the parameter itself (nothing changes); `.double()`, `.detach()`,
+    `.type(torch.DoubleTensor)` are new plain tensors that the module does not register."""
+    agree(tmp_path, """
+dtype = torch.FloatTensor
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Parameter(torch.zeros(3, 4)).type(dtype)
+        self.b = nn.Parameter(torch.zeros(5)).float()
+        self.c = nn.Parameter(torch.zeros(6)).double()
+        self.d = nn.Parameter(torch.zeros(7)).to("cpu")
+        self.e = nn.Parameter(torch.zeros(8)).detach()
+        self.f = nn.Parameter(torch.zeros(9)).type(torch.DoubleTensor)
+        self.g = nn.Parameter(torch.zeros(2)).to(torch.float32)
+        self.h = nn.Parameter(torch.zeros(2)).contiguous()
+        self.i = nn.Parameter(torch.zeros(2)).half()
+model = M()
+""")

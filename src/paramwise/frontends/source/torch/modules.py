@@ -98,6 +98,23 @@ def is_module(value: Any) -> bool:
     return node_of(value) is not None
 
 
+SAME_TENSOR = {"float", "cpu", "contiguous"}  # on a float32 CPU parameter these return the parameter itself
+FLOAT32 = {"torch.float32", "torch.float", "torch.FloatTensor", "float32", "float", "FloatTensor"}
+OTHER_TYPES = ("double", "half", "bfloat16", "float16", "float64", "Double", "Half", "BFloat16", "Long", "Int", "int",
+               "long", "bool", "Bool", "cuda", "complex")
+
+
+def keeps_tensor(args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """Whether `.type(...)`/`.to(...)` of a float32 CPU parameter returns it unchanged: yes unless an argument names
+    another dtype or device (an argument paramwise cannot read is taken as the CPU default, as the file runs on a CPU)."""
+    for value in [*args, *kwargs.values()]:
+        what = value if isinstance(value, str) else (getattr(value, "what", None) or getattr(value, "path", None)
+                                                     or getattr(value, "name", None))
+        if isinstance(what, str) and what not in FLOAT32 and any(word in what for word in OTHER_TYPES):
+            return False
+    return True
+
+
 class ParamValue(HostValue):
     """An nn.Parameter (or a module's weight) seen by the code: shape, requires_grad, in-place init no-ops."""
 
@@ -118,9 +135,18 @@ class ParamValue(HostValue):
             return self
         if name == "requires_grad_":
             return Method(lambda a, k, c: self._set_grad(a[0] if a else k.get("requires_grad", True)))
+        if name in SAME_TENSOR or name in ("type", "to"):
+            # torch gives back the parameter itself where nothing changes (a float32 CPU parameter's .float(),
+            # .cpu(), .type(torch.FloatTensor), .to("cpu")), and a new plain tensor, not registered, otherwise
+            return Method(lambda a, k, c: self if name in SAME_TENSOR or keeps_tensor(a, k) else self._copy(name, c))
         from .forward import tensor_attr
 
         return tensor_attr(self, name, ctx)
+
+    def _copy(self, name: str, ctx: Context) -> Any:
+        from .forward import tensor_attr
+
+        return tensor_attr(self, "detach", ctx)
 
     def _set_grad(self, flag: Any) -> ParamValue:
         self.ref.requires_grad = bool(flag)
