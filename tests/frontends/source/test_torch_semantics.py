@@ -605,3 +605,24 @@ class M(nn.Module):
         self.i = nn.Parameter(torch.zeros(2)).half()
 model = M()
 """)
+
+
+def test_a_tensor_a_built_in_leaves_out_is_none(tmp_path: Path) -> None:
+    """Conv2d(bias=False).bias and BatchNorm2d(affine=False).weight are None in torch, as init loops test."""
+    agree(tmp_path, """
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, bias=False)
+        self.bn = nn.BatchNorm2d(8, affine=False)
+        self.fc = nn.Linear(8, 4)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight)
+                if m.bias is not None:
+                    m.bias.data.zero_()
+            elif isinstance(m, nn.BatchNorm2d) and m.weight is not None:
+                m.weight.data.fill_(1)
+        self.extra = nn.Linear(4, 2, bias=self.fc.bias is not None and self.conv.bias is None)
+model = M()
+""")

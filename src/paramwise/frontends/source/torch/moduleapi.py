@@ -45,6 +45,10 @@ _is_full_backward_hook _load_state_dict_post_hooks _load_state_dict_pre_hooks _m
 _non_persistent_buffers_set _parameters _state_dict_hooks _state_dict_pre_hooks training
 """.split())
 
+# tensors torch's built-in modules register as None when their constructor leaves them out
+NONE_WHEN_ABSENT = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked", "in_proj_weight",
+                    "in_proj_bias", "bias_k", "bias_v", "q_proj_weight", "k_proj_weight", "v_proj_weight"}
+
 
 # attributes torch's built-in modules set besides their arguments (vars() of each, less its signature)
 BUILT_IN_ATTRIBUTES = frozenset("""
@@ -118,6 +122,8 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         params = node.leaf_params()
         if name in params:
             return ParamValue(params[name])
+        if name in NONE_WHEN_ABSENT:  # Conv2d(bias=False).bias, BatchNorm(affine=False).weight: torch registers None
+            return None
         if name in node.kind.attrs:
             return node.kind.attrs[name]
     if name in node.children:
