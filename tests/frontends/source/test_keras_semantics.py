@@ -575,6 +575,15 @@ model = keras.Model(base.input, keras.layers.Dense(5)(x))
 """.replace('weights="imagenet"', "weights=None"))
 
 
+def test_an_application_on_an_input_tensor_keeps_the_layers_before_it(tmp_path: Path) -> None:
+    check(tmp_path, """
+import keras
+inp = keras.Input((64, 64, 3))
+x = keras.layers.Conv2D(3, 1)(keras.layers.Rescaling(1 / 255.0)(inp))
+model = keras.applications.MobileNetV2(weights=None, include_top=False, input_tensor=x, pooling="avg")
+""")
+
+
 def test_an_application_checks_its_arguments(tmp_path: Path) -> None:
     path = tmp_path / "m.py"
     path.write_text("import keras\nmodel = keras.applications.ResNet50(weights='imagenet', classes=10)\n")

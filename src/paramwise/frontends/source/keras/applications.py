@@ -95,7 +95,7 @@ def resolve(session: Session, dotted: str) -> Any:
     if parts[:3] == ["keras", "src", "applications"] and len(parts) == 4 and last in APPLICATIONS or last == "imagenet_utils":
         return ModuleScope(load(session, last)[1])
     if dotted == "keras.src.ops.operation_utils":
-        return Shim({"get_source_inputs": lambda a, k: [a[0]] if a and not isinstance(a[0], list) else a[0] if a else []})
+        return Shim({"get_source_inputs": lambda a, k: source_inputs(session, a[0] if a else k.get("tensor"))})
     if dotted == "keras.src.utils.file_utils":
         return Shim({"get_file": lambda a, k: Opaque("weights file"), "exists": lambda a, k: True})
     if dotted == "keras.src.layers.layer.Layer":
@@ -107,6 +107,26 @@ def resolve(session: Session, dotted: str) -> Any:
     if dotted in ("warnings", "json", "os"):
         return Opaque(f"module {dotted}")
     return resolve_keras(session, dotted)
+
+
+def source_inputs(session: Session, tensor: Any) -> Any:
+    """`operation_utils.get_source_inputs(input_tensor)`: the model inputs the tensor was computed from, so a
+    model built on `input_tensor=` holds the layers before it too."""
+    if not isinstance(tensor, KTensor):
+        return [tensor]
+    found: list[KTensor] = []
+    seen: set[int] = set()
+    stack = [tensor.ref]
+    while stack:
+        ref = stack.pop()
+        if ref.call in seen:
+            continue
+        seen.add(ref.call)
+        record = session.calls[ref.call]
+        if not record.inputs:
+            found.append(KTensor(session, ref))
+        stack.extend(reversed(record.inputs))
+    return sorted(found, key=lambda t: t.ref.call)
 
 
 def plain_copy(value: Any, depth: int = 64) -> Any:
