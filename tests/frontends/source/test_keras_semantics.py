@@ -584,6 +584,21 @@ model = keras.applications.MobileNetV2(weights=None, include_top=False, input_te
 """)
 
 
+def test_transfer_learning_with_preprocess_input(tmp_path: Path) -> None:
+    check(tmp_path, """
+import keras
+from keras import layers
+base_model = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
+base_model.trainable = False
+inputs = keras.Input(shape=(96, 96, 3))
+x = layers.RandomFlip("horizontal")(inputs)
+x = keras.applications.mobilenet_v2.preprocess_input(x)
+x = base_model(x, training=False)
+x = layers.Dropout(0.2)(layers.GlobalAveragePooling2D()(x))
+model = keras.Model(inputs, layers.Dense(1)(x))
+""")
+
+
 def test_an_application_checks_its_arguments(tmp_path: Path) -> None:
     path = tmp_path / "m.py"
     path.write_text("import keras\nmodel = keras.applications.ResNet50(weights='imagenet', classes=10)\n")

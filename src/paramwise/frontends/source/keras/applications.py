@@ -38,11 +38,16 @@ APPLICATIONS = {
     "vgg19": ("VGG19",),
     "xception": ("Xception",),
 }
+PUBLIC_MODULES = {"resnet50": "resnet"}  # keras.applications.resnet50 is Keras' applications/resnet.py
 MODULE_OF = {name: module for module, names in APPLICATIONS.items() for name in names}
 
 
 def application(session: Session, scope: list[str], name: str) -> Any:
     """`keras.applications.MobileNetV2` or `keras.applications.mobilenet_v2.MobileNetV2`; None for other names."""
+    scope = [PUBLIC_MODULES.get(part, part) for part in scope]
+    if len(scope) == 2 and scope[0] == "applications" and name == "preprocess_input" and (
+            scope[1] in APPLICATIONS or scope[1] == "imagenet_utils"):
+        return ApplicationFunction(session, scope[1], name)  # ops on the tensor, as Keras' code makes them
     module = MODULE_OF.get(name)
     if module is None or not scope or scope[0] != "applications" or len(scope) > 2 or len(scope) == 2 and scope[1] != module:
         return None

@@ -19,7 +19,7 @@ from ... import Found, ReadOptions
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
-from .applications import application
+from .applications import APPLICATIONS, application
 from .layers import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
@@ -88,6 +88,8 @@ def resolve(session: Session, dotted: str) -> Any:
         found = application(session, scope, last)
         if found is not None:
             return found
+    if scope == ["applications"] and (last in APPLICATIONS or last in ("imagenet_utils", "resnet50")):
+        return Module(session, f"keras.applications.{last}")  # keras.applications.mobilenet_v2.preprocess_input
     if last in ("Sequential",) and set(scope) <= {"models", "engine", "sequential"}:
         return SequentialClass(session)
     if last in ("Model", "Functional") and set(scope) <= {"models", "engine", "training", "functional"}:
