@@ -635,3 +635,23 @@ while True:
         break
 model = nn.Sequential(MyLinear(c.n, 2 + i), nn.Linear(3 if "n" in c else 1, 5 if "m" not in c else 1))
 """)
+
+
+def test_a_failing_assert_is_the_error_and_one_on_an_unknown_size_is_passed_over(tmp_path: Path) -> None:
+    body = """
+class Attn(nn.Module):
+    def __init__(self, d, h):
+        super().__init__()
+        assert d % h == 0, f"d={d} is not divisible by h={h}"
+        assert d != 1
+        self.q = nn.Linear(d, d)
+model = Attn(DIM, 3)
+"""
+    failing = write(tmp_path, "DIM = 10\n" + body, name="failing.py")
+    with pytest.raises(AssertionError):
+        build(failing)
+    with pytest.raises(InputError, match="AssertionError: d=10 is not divisible by h=3"):
+        paramwise.read(str(failing))
+    agree(tmp_path, "DIM = 12\n" + body)
+    unknown = write(tmp_path, body, name="unknown.py")
+    assert str(paramwise.read(str(unknown)).total) == "DIM**2 + DIM"

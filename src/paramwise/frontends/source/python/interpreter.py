@@ -444,7 +444,22 @@ class Interpreter:
         protocol.delitem(self, obj, key, node)
 
     def stmt_Assert(self, node: ast.Assert, scope: Scope) -> None:
-        pass
+        """An assertion on plain values that fails raises AssertionError, as Python does; one paramwise cannot
+        evaluate (on data it does not read, on unknown sizes) is passed over."""
+        before = self.opaque_tests
+        try:
+            value = self.eval(node.test, scope)
+        except LimitError:
+            raise
+        except InputError:
+            return
+        known = self.opaque_tests == before and not self.guessing
+        if known and isinstance(value, (bool, int, float, str, tuple, list, dict)) and not value:
+            message = self.eval(node.msg, scope) if node.msg is not None else ""
+            text = f"AssertionError: {message}" if isinstance(message, (str, int, float)) and message != "" else \
+                f"AssertionError: {ast.unparse(node.test)[:80]}"
+            raise Raised(python_error(self, "AssertionError", str(message), node).value, f"the code raises {text}",
+                         self.location(node), hint="Python stops here too: the model cannot be built with these values")
 
     def stmt_Raise(self, node: ast.Raise, scope: Scope) -> None:
         raise_stmt(self, node, scope)
@@ -603,6 +618,8 @@ class Interpreter:
                 return host.py_compare(type(op), left, right, Context(self, node))
             if isinstance(left, Opaque) or isinstance(right, Opaque):
                 return Opaque("comparison")
+            if isinstance(op, (ast.Eq, ast.NotEq)) and (_is_symbolic(left) or _is_symbolic(right)):
+                self.opaque_tests += 1  # `n == 1` of an unknown size n: sympy answers False; the branch is a guess
             if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, Instance):
                 found, method = right.cls.lookup("__contains__")
                 if found:
