@@ -454,6 +454,40 @@ model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(len(np.unique(y)
         paramwise.read(str(path))
 
 
+def test_models_are_named_as_keras_names_them(tmp_path: Path) -> None:
+    """A built Sequential model takes a "functional" name of its own, so later models are named past it."""
+    check(tmp_path, """
+import keras
+ffn = keras.Sequential([keras.layers.Dense(4)])
+x = keras.Input((3,))
+seq = keras.Sequential()
+seq.add(keras.Input((3,)))
+seq.add(keras.layers.Dense(2))
+seq.add(keras.layers.Dense(3))
+inner = keras.Model(x, ffn(x))
+y = keras.Input((3,))
+model = keras.Model(y, keras.layers.Dense(1)(inner(y)))
+""")
+
+
+def test_comparisons_of_tensors_are_tensors(tmp_path: Path) -> None:
+    check(tmp_path, """
+import keras
+from keras import ops
+class CausalMask(keras.layers.Layer):
+    def call(self, x, mask=None):
+        n = ops.shape(x)[1]
+        i = ops.arange(n)[:, None]
+        j = ops.arange(n)
+        m = ops.cast(i >= j, "float32")
+        if mask is not None:
+            m = m * mask
+        return x * ops.expand_dims(m, 0)
+x = keras.Input((5, 5))
+model = keras.Model(x, keras.layers.Dense(2)(CausalMask()(x)))
+""")
+
+
 def test_build_with_a_tensor_shape(tmp_path: Path) -> None:
     text = """
 import tensorflow as tf

@@ -97,6 +97,27 @@ def tensor_binop(session: klayers.Session, op: type, left: Any, right: Any, ctx:
     return session.op(what, tensors, shape, ctx)
 
 
+COMPARE_NAMES: dict[type, str] = {ast.Gt: "greater", ast.GtE: "greater_equal", ast.Lt: "less", ast.LtE: "less_equal",
+                                  ast.Eq: "equal", ast.NotEq: "not_equal"}
+
+
+def tensor_compare(session: klayers.Session, op: type, left: Any, right: Any, ctx: Context) -> Any:
+    """`i >= j` of tensors: an element-wise comparison (a tensor of the broadcast shape); `x is None` is Python's."""
+    if op is ast.Is:
+        return left is right
+    if op is ast.IsNot:
+        return left is not right
+    if op not in COMPARE_NAMES or isinstance(left, Opaque) or isinstance(right, Opaque):
+        return Opaque("comparison")
+    sides = [s for s in (shape_of_value(left), shape_of_value(right)) if s is not None]
+    tensors = [v for v in (left, right) if isinstance(v, klayers.KTensor)]
+    try:
+        shape = shapes.broadcast(sides)
+    except shapes.ShapeError as e:
+        raise shapes.shape_failed(COMPARE_NAMES[op], e, ctx.location) from e
+    return session.op(COMPARE_NAMES[op], tensors, shape, ctx)
+
+
 BINOP_NAMES: dict[type, str] = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "true_divide",
                ast.FloorDiv: "floor_divide", ast.Pow: "power", ast.Mod: "mod", ast.MatMult: "matmul"}
 # the names of Keras' operation classes, where a function's name differs (tf.concat is ops.concatenate)

@@ -163,6 +163,9 @@ class KTensor(HostValue):
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
         return arith.tensor_binop(self.session, op, left, right, ctx)
 
+    def py_compare(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        return arith.tensor_compare(self.session, op, left, right, ctx)
+
 
 class LayerObj(HostValue):
     """One Keras layer object: its kind, its name and the calls made of it."""

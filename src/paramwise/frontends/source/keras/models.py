@@ -207,8 +207,30 @@ class SequentialObj(HostValue, ModelBase):
         self.trainable = True
         self.layer_obj = None
         session.models.append(self)
+        self.quiet = True  # building inside the constructor or add(): named once, after it
         for item in items:
             self.add(item, ctx)
+        self.quiet = False
+        self.rebuilt()
+
+    def rebuilt(self) -> None:
+        """Keras builds a Sequential model that has an input as a Functional model of its own, each time it is
+        (re)built (at the end of the constructor, on each add() and pop()): that takes a "functional" name."""
+        if self.output is not None and self.items:
+            self.session.auto_name("functional")
+
+    def user_add(self, item: Any, ctx: Context) -> None:
+        self.quiet = True
+        try:
+            self.add(item, ctx)
+        finally:
+            self.quiet = False
+        self.rebuilt()
+
+    def user_pop(self) -> Any:
+        item = self.items.pop()
+        self.rebuilt()
+        return item
 
     def __repr__(self) -> str:
         return f"<Sequential {self.name}>"
@@ -244,6 +266,8 @@ class SequentialObj(HostValue, ModelBase):
         if self.output is not None:
             return
         self.connect(self.session.make_input(tuple(shape), None, ctx, hidden=True), ctx)
+        if not self.quiet:  # built by a call or build(): once
+            self.rebuilt()
 
     def connect(self, tensor: KTensor, ctx: Context) -> None:
         """Chain the layers added so far from the model's input tensor."""
@@ -264,9 +288,9 @@ class SequentialObj(HostValue, ModelBase):
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
         if name == "add":
-            return Method(lambda a, k, c: self.add(a[0] if a else k["layer"], c))
+            return Method(lambda a, k, c: self.user_add(a[0] if a else k["layer"], c))
         if name == "pop":
-            return Method(lambda a, k, c: self.items.pop())
+            return Method(lambda a, k, c: self.user_pop())
         return self.common_attr(name, ctx)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
