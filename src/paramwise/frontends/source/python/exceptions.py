@@ -162,6 +162,25 @@ def raise_stmt(interp: Interpreter, node: ast.Raise, scope: Scope) -> None:
                  hint="Python stops here too: the model cannot be built with these values")
 
 
+def assert_stmt(interp: Interpreter, node: ast.Assert, scope: Scope) -> None:
+    """An assertion on plain values that fails raises AssertionError, as Python does; one paramwise cannot
+    evaluate (on data it does not read, on unknown sizes) is passed over."""
+    before = interp.opaque_tests
+    try:
+        value = interp.eval(node.test, scope)
+    except LimitError:
+        raise
+    except InputError:
+        return
+    known = interp.opaque_tests == before and not interp.guessing
+    if known and isinstance(value, (bool, int, float, str, tuple, list, dict)) and not value:
+        message = interp.eval(node.msg, scope) if node.msg is not None else ""
+        text = f"AssertionError: {message}" if isinstance(message, (str, int, float)) and message != "" else \
+            f"AssertionError: {ast.unparse(node.test)[:80]}"
+        raise Raised(python_error(interp, "AssertionError", str(message), node).value, f"the code raises {text}",
+                     interp.location(node), hint="Python stops here too: the model cannot be built with these values")
+
+
 def handler_matches(interp: Interpreter, handler: ast.ExceptHandler, error: Raised, scope: Scope) -> bool:
     if handler.type is None:
         return True

@@ -56,6 +56,7 @@ from .exceptions import (
     BUILTIN_EXCEPTIONS,
     ExceptionClass,
     Raised,
+    assert_stmt,
     is_main_test,
     main_block,
     python_error,
@@ -74,6 +75,7 @@ from .objects import (
     vars_of,
 )
 from .records import decorate_class, is_frozen
+from .sizes import UnreadSize, _size_path
 from .stdlib import MODULES as STD_MODULES
 from .stdlib import resolve as resolve_std
 from .values import (
@@ -112,31 +114,6 @@ TIME_LIMIT = 4.0
 def time_limit() -> float:
     return _seconds_from_env("PARAMWISE_TIME_LIMIT", TIME_LIMIT)
 LIMIT_HINT = "paramwise reads code without running it; code that needs this much is probably not building a model"
-
-
-class UnreadSize(InputError):
-    """A size computed from a value paramwise does not read (`len(df.columns)`): assigned to a name, it is the
-    unknown size of that name; anywhere else it is this error."""
-
-    def __init__(self, message: str, what: str, location: Location, hint: str, node: ast.AST | None = None) -> None:
-        super().__init__(message, hint=hint, location=location)
-        self.what = what
-        self.node = node
-
-
-SIZE_FUNCTIONS = ("len", "int", "float", "round", "min", "max", "abs")
-
-
-def _size_path(root: ast.expr, target: ast.AST | None) -> bool:
-    """Whether `target` is reached from `root` through arithmetic only (`len(df.columns) - 1`), not as the
-    argument of something else (`Dense(len(classes))`)."""
-    if root is target:
-        return True
-    if isinstance(root, ast.Call) and not (isinstance(root.func, ast.Name) and root.func.id in SIZE_FUNCTIONS):
-        return False
-    if not isinstance(root, (ast.BinOp, ast.UnaryOp, ast.Call, ast.IfExp)):
-        return False
-    return any(_size_path(child, target) for child in ast.iter_child_nodes(root) if isinstance(child, ast.expr))
 
 
 class _Return(Exception):
@@ -444,22 +421,7 @@ class Interpreter:
         protocol.delitem(self, obj, key, node)
 
     def stmt_Assert(self, node: ast.Assert, scope: Scope) -> None:
-        """An assertion on plain values that fails raises AssertionError, as Python does; one paramwise cannot
-        evaluate (on data it does not read, on unknown sizes) is passed over."""
-        before = self.opaque_tests
-        try:
-            value = self.eval(node.test, scope)
-        except LimitError:
-            raise
-        except InputError:
-            return
-        known = self.opaque_tests == before and not self.guessing
-        if known and isinstance(value, (bool, int, float, str, tuple, list, dict)) and not value:
-            message = self.eval(node.msg, scope) if node.msg is not None else ""
-            text = f"AssertionError: {message}" if isinstance(message, (str, int, float)) and message != "" else \
-                f"AssertionError: {ast.unparse(node.test)[:80]}"
-            raise Raised(python_error(self, "AssertionError", str(message), node).value, f"the code raises {text}",
-                         self.location(node), hint="Python stops here too: the model cannot be built with these values")
+        assert_stmt(self, node, scope)
 
     def stmt_Raise(self, node: ast.Raise, scope: Scope) -> None:
         raise_stmt(self, node, scope)
