@@ -343,8 +343,6 @@ COMPARED = {
 }
 
 
-@pytest.mark.xfail(reason="needs the interpreter to give `a < b` the value its operands make (a tensor), not True",
-                   strict=False)
 @pytest.mark.parametrize("body", list(COMPARED.values()), ids=list(COMPARED))
 def test_comparisons_of_tensors_in_init_match_torch(tmp_path: Path, body: str) -> None:
     report = agree(tmp_path, body)

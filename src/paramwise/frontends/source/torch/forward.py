@@ -88,6 +88,9 @@ def tracer_of(ctx: Context) -> Tracer | None:
     return TRACERS.get(ctx.interp)
 
 
+COMPARISONS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+
+
 class TTensor(HostValue):
     """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
 
@@ -112,6 +115,19 @@ class TTensor(HostValue):
 
     def __ge__(self, other: Any) -> Any:
         return tensors.compare("ge", self, other)
+
+    def py_compare(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        """`x >= grid[:, :-1]` is a tensor of the broadcast shape, as torch compares element-wise; `is`/`in` are
+        Python's (a tensor `is None` is False)."""
+        name = COMPARISONS.get(op)
+        if name in ("eq", "ne") and (left is None or right is None):  # `t == None` is False in torch
+            return name == "ne"
+        if name is None:
+            if op in (ast.Is, ast.IsNot):
+                return (left is right) == (op is ast.Is)
+            return Opaque("comparison")
+        result = tensors.compare(name, left, right)
+        return Opaque("comparison") if result is NotImplemented else result
 
     def __int__(self) -> int:
         value: int = tensors.scalar(self, int)

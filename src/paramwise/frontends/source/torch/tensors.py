@@ -24,7 +24,8 @@ KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous
 CASTS = {"long": int, "int": int, "float": float, "double": float}
 ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {ast.Add: operator.add, ast.Sub: operator.sub,
                                                     ast.Mult: operator.mul, ast.Div: operator.truediv}
-COMPARE = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+COMPARE = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq,
+           "ne": operator.ne}
 
 
 def is_size(d: Any) -> bool:
