@@ -88,7 +88,7 @@ def tracer_of(ctx: Context) -> Tracer | None:
     return TRACERS.get(ctx.interp)
 
 
-COMPARISONS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+COMPARISONS: dict[type, str] = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 
 
 class TTensor(HostValue):
