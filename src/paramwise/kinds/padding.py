@@ -1,4 +1,5 @@
-"""Layers that grow or shrink the spatial axes without weights: padding, cropping, upsampling, pixel shuffle."""
+"""Layers that grow or shrink the spatial axes without weights: padding, cropping, upsampling, pixel shuffle,
+unfold and fold."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, exact, floor_of
 from ..ir import Shape
-from .base import REQUIRED, Kind, expect_min_rank, known_positive, shape_text, tuple_of
+from .base import REQUIRED, Kind, conv_length, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
 
 PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
@@ -225,3 +226,60 @@ def mul(n: Any, r: Any) -> Any:
 
 def div(n: Any, r: Any) -> Any:
     return None if n is None else n // r
+
+
+class Unfold(Kind):
+    """Unfold: slides a window over the spatial axes and lays each window out as a column, (N, C, H, W) ->
+    (N, C·kh·kw, L) with L the number of window positions; Fold puts columns back, summing overlaps,
+    (N, C·kh·kw, L) -> (N, C, h, w). No parameters."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {"torch:Unfold": {"fold": False}, "torch:Fold": {"fold": True}}
+    signatures = {
+        "torch:Unfold": (("kernel_size", REQUIRED), ("dilation", 1), ("padding", 0), ("stride", 1)),
+        "torch:Fold": (("output_size", REQUIRED), ("kernel_size", REQUIRED), ("dilation", 1), ("padding", 0),
+                       ("stride", 1)),
+    }
+
+    fold: bool
+    kernel_size: tuple[Dim, ...]
+    dilation: tuple[Dim, ...]
+    padding: tuple[Dim, ...]
+    stride: tuple[Dim, ...]
+    output_size: tuple[Dim, ...]
+
+    def setup(self) -> None:
+        for name in ("kernel_size", "dilation", "padding", "stride") + (("output_size",) if self.fold else ()):
+            self.attrs[name] = tuple_of(self.attrs[name], 2, name)
+
+    def positions(self, spatial: tuple[Any, ...]) -> Any:
+        total: Any = 1
+        for i, size in enumerate(spatial):
+            n = conv_length(size, self.kernel_size[i], self.stride[i], self.padding[i], self.dilation[i])
+            if n is None:
+                return None
+            if not known_positive(n):
+                raise KindError(f"the window {shape_text(self.kernel_size)} does not fit the size {size} of axis {i}")
+            total = total * n
+        return total
+
+    def check(self, inputs: list[Shape]) -> None:
+        rank = len(inputs[0])
+        if self.fold and rank not in (2, 3):
+            raise KindError(f"Fold takes a (N, C·k, L) or (C·k, L) input; got {shape_text(inputs[0])}")
+        if self.fold:
+            blocks, got = self.positions(self.output_size), inputs[0][-1]
+            if isinstance(blocks, int) and isinstance(got, int) and blocks != got:
+                raise KindError(f"Fold to {shape_text(self.output_size)} with this window takes {blocks} columns; "
+                                f"got {got}", hint="output_size, kernel_size and stride must match the Unfold")
+        if not self.fold and rank not in (3, 4):
+            raise KindError(f"Unfold takes a (N, C, H, W) or (C, H, W) input; got {shape_text(inputs[0])}",
+                            hint="give it a 4-D batch of images")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape:
+        shape = inputs[0]
+        window = self.kernel_size[0] * self.kernel_size[1]
+        if self.fold:
+            *lead, ck, _ = shape
+            return (*lead, None if ck is None else ck // window, *self.output_size)
+        *lead, c, h, w = shape
+        return (*lead, None if c is None else c * window, self.positions((h, w)))

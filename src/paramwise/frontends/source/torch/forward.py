@@ -214,7 +214,9 @@ def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
         return len(shape)
     if name in ("T", "mT"):
         return apply_rule("transpose" if name == "mT" else "t", value, [-2, -1] if name == "mT" else [], {}, ctx)
-    if name in ("dtype", "device", "is_cuda", "grad", "requires_grad"):
+    if name == "is_cuda":  # a model is read as it is built, on the CPU (as torch builds it before .to(device))
+        return False
+    if name in ("dtype", "device", "grad", "requires_grad"):
         return Opaque(f"tensor.{name}")
     if name == "data":
         return value

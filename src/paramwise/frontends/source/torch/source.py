@@ -96,6 +96,22 @@ class OrderedDictClass(HostValue):
         return out
 
 
+class InitFunction(HostValue):
+    """`nn.init.xavier_uniform_(t, ...)` and the deprecated `nn.init.xavier_uniform(t, ...)`: they fill `t` and
+    return it; the values never change a count (calculate_gain and the fan helpers give numbers it does not model)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<function nn.init.{self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if self.name.startswith(("calculate", "_")):
+            return Opaque(f"nn.init.{self.name}()")
+        return args[0] if args else kwargs.get("tensor", Opaque(f"nn.init.{self.name}()"))
+
+
 class VariableClass(HostValue):
     """`torch.autograd.Variable(x, ...)`, deprecated since torch 0.4: it returns the tensor `x` itself."""
 
@@ -189,6 +205,8 @@ def resolve(dotted: str) -> Any:
         found = resolve_utils(dotted)
         if found is not None or dotted in UTILS_NAMESPACES:
             return found or TorchNamespace(dotted)
+    if dotted.startswith("torch.nn.init.") and len(parts) == 4:
+        return InitFunction(parts[-1])
     if any(dotted == m or dotted.startswith(m + ".") for m in NO_OP_MODULES):
         return TorchNamespace(dotted) if len(parts) <= 3 else Opaque(dotted)
     scope = [p for p in parts[1:-1] if p not in ("modules", "parameter", "container", "module")]
