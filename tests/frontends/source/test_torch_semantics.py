@@ -624,3 +624,18 @@ class M(nn.Module):
         self.extra = nn.Linear(4, 2, bias=self.fc.bias is not None and self.conv.bias is None)
 model = M()
 """)
+
+
+def test_init_functions_return_the_tensor_they_fill(tmp_path: Path) -> None:
+    """nn.init.xavier_uniform_(t) and the deprecated nn.init.xavier_uniform(t) fill t and return it (pyGAT)."""
+    agree(tmp_path, """
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.W = nn.Parameter(nn.init.xavier_uniform(torch.Tensor(3, 4), gain=math.sqrt(2.0)))
+        self.a = nn.Parameter(nn.init.xavier_uniform_(torch.empty(8, 1), gain=1.4))
+        self.b = nn.Parameter(nn.init.zeros_(torch.empty(2)))
+        if self.W.is_cuda:
+            self.extra = nn.Linear(3, 3)
+model = M()
+""")
