@@ -655,3 +655,21 @@ model = Attn(DIM, 3)
     agree(tmp_path, "DIM = 12\n" + body)
     unknown = write(tmp_path, body, name="unknown.py")
     assert str(paramwise.read(str(unknown)).total) == "DIM**2 + DIM"
+
+
+def test_locals_collects_a_functions_arguments(tmp_path: Path) -> None:
+    """`kwargs = dict(locals())` then picking keys by prefix (vit-pytorch's CvT and Twins-SVT)."""
+    agree(tmp_path, """
+def by_prefix(prefix, d):
+    return {k[len(prefix):]: v for k, v in d.items() if k.startswith(prefix)}
+
+class M(nn.Module):
+    def __init__(self, *, s1_dim=4, s1_out=3, s2_dim=3, s2_out=5):
+        super().__init__()
+        kwargs = dict(locals())
+        self.layers = nn.ModuleList()
+        for prefix in ("s1_", "s2_"):
+            config = by_prefix(prefix, kwargs)
+            self.layers.append(nn.Linear(config["dim"], config["out"]))
+model = M()
+""")

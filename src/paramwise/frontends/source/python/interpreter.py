@@ -65,6 +65,7 @@ from .exceptions import (
     with_stmt,
 )
 from .objects import (
+    LocalsFunction,
     builtin_class_attribute,
     data_base,
     fill_data,
@@ -532,6 +533,8 @@ class Interpreter:
             return _Builtin(node.id)
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
+        if node.id == "locals":
+            return LocalsFunction(scope)
         if node.id in UNSAFE_BUILTINS:
             self.warn("not_run", f"'{node.id}' is not run: paramwise only reads the file", node=node)
             return Opaque(node.id)

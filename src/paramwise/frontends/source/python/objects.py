@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .builtins import SAFE_BUILTINS, SAFE_METHODS, _Builtin, _Method
-from .values import ClassValue, Context, HostValue, Instance, Opaque
+from .values import ClassValue, Context, HostValue, Instance, Opaque, Scope
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -191,3 +191,19 @@ def vars_of(value: Any, ctx: Context) -> Any:
         return attrs
     ctx.warn("not_run", "vars() of this value is not read: paramwise reads the attributes of the file's own objects only")
     return Opaque("vars()")
+
+
+class LocalsFunction(HostValue):
+    """`locals()`: a new dict of the names the calling function (or module) has bound so far, as Python gives it
+    (configs collected with `kwargs = dict(locals())`). Only the file's own names and values are in it."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        return "<built-in function locals>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if args or kwargs:
+            raise ctx.error("locals() takes no arguments")
+        return dict(self.scope.vars)
