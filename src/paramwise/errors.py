@@ -82,7 +82,7 @@ WARNINGS: dict[str, str] = {
     "channels_layout": "pitfall: the data looks laid out channels-first for a channels-last layer, or the reverse",
     "config_failed": "a live Keras layer's get_config() failed; its row comes from its variables instead",
     "count_unknown": "a layer's count cannot be known without an input shape; it is shown as ?",
-    "custom_weights": "a custom layer creates weights with add_weight(); they are not counted",
+    "custom_weights": "a weight made with add_weight() or a Variable whose shape paramwise cannot read; it is not counted",
     "dense_on_feature_map": "pitfall: a Dense layer applied to a feature map with no Flatten before it",
     "dominant_layer": "pitfall: one layer holds most of the parameters",
     "example_input": "output shapes are for the example input the file calls the model with",
