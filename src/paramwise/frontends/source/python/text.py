@@ -9,32 +9,28 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from .builtins import BRACKETS, CONTAINERS, VIEWS, _any, _describe, _describe_object, _is_scalar, _is_symbolic
+from .limits import MAX_NESTING, MAX_SIZE
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
 
 
-def _limits() -> Any:
-    """The interpreter module, whose limits (MAX_SIZE, MAX_NESTING) are read when text is made."""
-    from . import interpreter
-
-    return interpreter
 
 def text(interp: Interpreter, value: Any, conversion: str, node: ast.AST | None) -> str:
     """str() (conversion "s"), repr() ("r") or ascii() ("a") of a value, as Python writes data; paramwise's
     own objects are described, never shown; refused when longer than MAX_SIZE or nested too deep."""
     parts: list[str] = []
-    budget = [_limits().MAX_SIZE]
+    budget = [MAX_SIZE]
 
     def put(piece: str) -> None:
         budget[0] -= len(piece)
         if budget[0] < 0:
-            raise interp.limit(f"this text would be longer than {_limits().MAX_SIZE:,} characters; stopped", node)
+            raise interp.limit(f"this text would be longer than {MAX_SIZE:,} characters; stopped", node)
         parts.append(piece)
 
     def show(v: Any, r: bool, level: int) -> None:
-        if level > _limits().MAX_NESTING:
-            raise interp.limit(f"this value nests more than {_limits().MAX_NESTING} levels deep to be written out; stopped", node)
+        if level > MAX_NESTING:
+            raise interp.limit(f"this value nests more than {MAX_NESTING} levels deep to be written out; stopped", node)
         if isinstance(v, str):
             put(repr(v) if r else v)
         elif isinstance(v, (bool, int, float, complex, bytes, range)) or v is None:
@@ -64,7 +60,7 @@ def text(interp: Interpreter, value: Any, conversion: str, node: ast.AST | None)
                 show(part, True, level + 1)
             put(")")
         elif _is_symbolic(v) or getattr(v, "is_Number", False):
-            put(str(v)[:_limits().MAX_SIZE + 1])
+            put(str(v)[:MAX_SIZE + 1])
         else:
             put(_describe_object(v))
 
@@ -74,8 +70,8 @@ def text(interp: Interpreter, value: Any, conversion: str, node: ast.AST | None)
 
 def check_spec(interp: Interpreter, spec: str, node: ast.AST) -> None:
     """A format spec's width and precision (`{x:>10}`, `%.3f`) may not ask for more than MAX_SIZE characters."""
-    if any(len(d) > 7 or int(d) > _limits().MAX_SIZE for d in re.findall(r"\d+", spec)):
-        raise interp.limit(f"the format spec '{spec[:40]}' asks for more than {_limits().MAX_SIZE:,} characters; stopped", node)
+    if any(len(d) > 7 or int(d) > MAX_SIZE for d in re.findall(r"\d+", spec)):
+        raise interp.limit(f"the format spec '{spec[:40]}' asks for more than {MAX_SIZE:,} characters; stopped", node)
 
 def format_value(interp: Interpreter, value: Any, spec: str, node: ast.AST) -> str:
     """format(value, spec) for plain numbers and strings; anything else is written as text."""
@@ -145,8 +141,8 @@ def percent(interp: Interpreter, fmt: str | bytes, values: Any, node: ast.AST) -
     for width, precision in re.findall(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?", spec):
         check_spec(interp, f"{width}.{precision}", node)
     args = values if isinstance(values, tuple) else (values,)
-    if "*" in spec and any(isinstance(a, int) and abs(a) > _limits().MAX_SIZE for a in args):
-        raise interp.limit(f"a '*' width in this format asks for more than {_limits().MAX_SIZE:,} characters; stopped", node)
+    if "*" in spec and any(isinstance(a, int) and abs(a) > MAX_SIZE for a in args):
+        raise interp.limit(f"a '*' width in this format asks for more than {MAX_SIZE:,} characters; stopped", node)
     if isinstance(values, dict):
         values = {k: v if _is_scalar(v) else text(interp, v, "s", node) for k, v in values.items()}
     elif isinstance(values, tuple):
