@@ -1,10 +1,12 @@
 """argparse as a script run with no command-line arguments sees it: `parse_args()` and `parse_args([])` give
 each argument's default (a string default converted by its `type=`, `store_true` False, `store_false` True).
 An argument the command line must give (a positional, `required=True`) has no value here: an integer one is a
-named unknown size (bind it with --set NAME=VALUE), any other one a value paramwise does not read."""
+named unknown size (bind it with --set NAME=VALUE), any other one a value paramwise does not read.
+The namespace parse_args() returns is the one `types.SimpleNamespace` makes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .values import Context, Function, HostValue, Opaque
@@ -81,8 +83,6 @@ class Parser(HostValue):
         return value
 
     def parse(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .stdlib import NamespaceValue
-
         given = args[0] if args else kwargs.get("args")
         if isinstance(given, (list, tuple)) and given:
             ctx.warn("not_run", "parse_args() is given arguments; paramwise reads each argument's default instead",
@@ -120,8 +120,6 @@ class ParserMethod(HostValue):
 
 
 def resolve_argparse(name: str) -> Any:
-    from .stdlib import NamespaceClass
-
     if name == "ArgumentParser":
         return ParserClass()
     if name == "Namespace":
@@ -129,3 +127,44 @@ def resolve_argparse(name: str) -> Any:
     if name == "SUPPRESS":
         return SUPPRESS
     return None
+
+
+class NamespaceClass(HostValue):
+    """`types.SimpleNamespace(...)` and `argparse.Namespace(...)`: an object holding its keyword arguments."""
+
+    def __repr__(self) -> str:
+        return "<class SimpleNamespace>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        attrs: dict[str, Any] = dict(args[0]) if args and isinstance(args[0], dict) else {}
+        attrs.update(kwargs)
+        return NamespaceValue(attrs)
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, NamespaceValue)
+
+
+class NamespaceValue(HostValue):
+    def __init__(self, attrs: dict[str, Any]) -> None:
+        self.attrs = attrs
+
+    def __repr__(self) -> str:
+        return "<namespace>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "__dict__":
+            return self.attrs
+        if name in self.attrs:
+            return self.attrs[name]
+        raise AttributeError(name)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        self.attrs[name] = value
+
+    def py_delattr(self, name: str, ctx: Context) -> None:
+        if name not in self.attrs:
+            raise AttributeError(name)
+        del self.attrs[name]
+
+    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
+        return NamespaceValue({k: copier(v) for k, v in self.attrs.items()})

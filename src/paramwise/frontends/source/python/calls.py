@@ -32,6 +32,7 @@ from .objects import (
 )
 from .sizes import UnreadSize
 from .statements import _Return
+from .stdlib import AbcClass
 from .values import (
     BoundMethod,
     ClassValue,
@@ -119,8 +120,6 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
     if name == "vars" and len(args) == 1:
         return vars_of(args[0], Context(interp, node))
     if name == "callable" and len(args) == 1:
-        from .stdlib import AbcClass
-
         return AbcClass("Callable").py_instancecheck(args[0])
     if name == "hasattr":
         if len(args) != 2 or not isinstance(args[1], str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .exceptions import Raised
 from .objects import plain
 from .values import ClassValue, Instance, Opaque, Scope
 
@@ -98,8 +99,6 @@ def matches(interp: Interpreter, pattern: ast.pattern, value: Any, bound: dict[s
                 if not matches(interp, p, interp.getattr(value, name, pattern), bound, scope):
                     return False
         for name, p in zip(pattern.kwd_attrs, pattern.kwd_patterns):
-            from .exceptions import Raised
-
             try:
                 attr = interp.getattr(value, name, pattern)
             except Raised:

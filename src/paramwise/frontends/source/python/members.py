@@ -20,6 +20,8 @@ from .builtins import (
 )
 from .exceptions import python_error
 from .objects import (
+    OBJECT_METHODS,
+    ObjectMethod,
     builtin_class_attribute,
     instance_special,
     plain,
@@ -174,8 +176,6 @@ def make_super(interp: Interpreter, scope: Scope, node: ast.AST) -> Any:
 
 
 def super_getattr(interp: Interpreter, proxy: SuperProxy, name: str, ctx: Context) -> Any:
-    from .objects import OBJECT_METHODS, ObjectMethod
-
     mro = list(proxy.cls.mro())[1:]
     for cls in mro:
         if isinstance(cls, ClassValue):

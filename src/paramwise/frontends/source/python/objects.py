@@ -4,9 +4,11 @@ defined by a class, `object.__setattr__`, classes deriving from `dict` or `list`
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Any
 
 from .builtins import SAFE_BUILTINS, SAFE_METHODS, _Builtin, _Method
+from .exceptions import python_error
 from .values import ClassValue, Context, HostValue, Instance, Opaque, Scope
 
 if TYPE_CHECKING:
@@ -47,8 +49,6 @@ def fill_data(instance: Instance, args: list[Any], kwargs: dict[str, Any], inter
 
 
 def _none() -> Any:
-    import ast
-
     return ast.Pass()
 
 
@@ -98,8 +98,6 @@ class ObjectMethod(HostValue):
             return None
         data = plain(obj)
         if self.name in ("__getitem__", "__setitem__", "__delitem__", "__contains__", "__len__") and data is not obj:
-            from .exceptions import python_error
-
             try:
                 if self.name == "__getitem__":
                     return data[args[0]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .exceptions import python_error
 from .values import ClassValue, Context, HostValue, Instance, Opaque
 
 if TYPE_CHECKING:
@@ -134,8 +135,6 @@ class DataclassInit(HostValue):
 def bind(ctx: Context, owner: str, names: list[str], args: list[Any], kwargs: dict[str, Any],
          defaults: dict[str, Any]) -> dict[str, Any]:
     """Arguments to fields as Python binds them; a field left out takes its entry in `defaults`."""
-    from .exceptions import python_error
-
     interp = ctx.interp
     if len(args) > len(names):
         raise python_error(interp, "TypeError", f"{owner}() takes {len(names)} positional arguments but "
@@ -229,8 +228,6 @@ class NamedTupleBase(HostValue):
         raise AttributeError(name)
 
     def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
-        from .exceptions import python_error
-
         instance.attrs.pop(name, None)
         raise python_error(ctx.interp, "AttributeError", f"can't set attribute '{name}' of a named tuple", ctx.node)
 

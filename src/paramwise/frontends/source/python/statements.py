@@ -18,6 +18,7 @@ from .exceptions import (
     try_stmt,
     with_stmt,
 )
+from .matching import match_stmt
 from .objects import plain
 from .records import decorate_class
 from .sizes import UnreadSize, _size_path
@@ -230,8 +231,6 @@ stmt_TryStar = stmt_Try
 
 
 def stmt_Match(interp: Interpreter, node: Any, scope: Scope) -> None:
-    from .matching import match_stmt
-
     match_stmt(interp, node, scope)
 
 

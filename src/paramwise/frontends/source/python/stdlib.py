@@ -1,7 +1,7 @@
 """The standard library that model code uses, written here (nothing is imported on the input's behalf):
 functools (partial, reduce, wraps, lru_cache), copy (copy, deepcopy), typing (cast, NamedTuple, the
 generic aliases), collections (OrderedDict, namedtuple, abc), dataclasses, string, math, types
-(SimpleNamespace) and argparse (in arguments.py)."""
+(SimpleNamespace) and argparse (both in arguments.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ....errors import LimitError
-from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _Method
-from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass
+from .arguments import NamespaceClass, resolve_argparse
+from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _describe, _is_symbolic, _Method
+from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass, python_error
+from .objects import plain
 from .records import (
     DataclassDecorator,
     DataclassesFunction,
@@ -190,8 +192,6 @@ def copy_value(value: Any, deep: bool, ctx: Context, memo: dict[int, Any] | None
 
 
 def _not_copied(value: Any, ctx: Context) -> None:
-    from .builtins import _describe
-
     ctx.warn("unsupported", f"a copy of {_describe(value)} is not made here: the copy is the original object, so "
              "parameters the copy would own are counted once, not twice", hint="build the module again instead of copying it")
 
@@ -229,8 +229,6 @@ class AbcClass(HostValue):
         return self  # Sequence[int] is Sequence for isinstance
 
     def py_instancecheck(self, value: Any) -> bool:
-        from .objects import plain
-
         value = plain(value)
         if self.name == "Callable":
             return isinstance(value, (Function, BoundMethod, ClassValue, _Builtin, _Method, HostValue)) or (
@@ -282,8 +280,6 @@ def _math(name: str) -> Any:
         return None
 
     def run(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .builtins import _is_symbolic
-
         if any(_is_symbolic(a) for a in args):
             raise ctx.error(f"math.{name}() of an unknown size cannot be computed",
                             hint="bind the size with --set NAME=VALUE")
@@ -306,8 +302,6 @@ def _math(name: str) -> Any:
                                  location=ctx.location)
             return result
         except (ValueError, OverflowError, TypeError) as e:
-            from .exceptions import python_error
-
             raise python_error(ctx.interp, "ValueError", f"math.{name}() failed: {e}", ctx.node) from e
 
     return StdFunction(f"math.{name}", run)
@@ -318,47 +312,6 @@ STRING_CONSTANTS = ("ascii_letters", "ascii_lowercase", "ascii_uppercase", "digi
 
 
 # -- types ----------------------------------------------------------------------------------------------------
-
-
-class NamespaceClass(HostValue):
-    """`types.SimpleNamespace(...)` and `argparse.Namespace(...)`: an object holding its keyword arguments."""
-
-    def __repr__(self) -> str:
-        return "<class SimpleNamespace>"
-
-    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        attrs: dict[str, Any] = dict(args[0]) if args and isinstance(args[0], dict) else {}
-        attrs.update(kwargs)
-        return NamespaceValue(attrs)
-
-    def py_instancecheck(self, value: Any) -> bool:
-        return isinstance(value, NamespaceValue)
-
-
-class NamespaceValue(HostValue):
-    def __init__(self, attrs: dict[str, Any]) -> None:
-        self.attrs = attrs
-
-    def __repr__(self) -> str:
-        return "<namespace>"
-
-    def py_getattr(self, name: str, ctx: Context) -> Any:
-        if name == "__dict__":
-            return self.attrs
-        if name in self.attrs:
-            return self.attrs[name]
-        raise AttributeError(name)
-
-    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
-        self.attrs[name] = value
-
-    def py_delattr(self, name: str, ctx: Context) -> None:
-        if name not in self.attrs:
-            raise AttributeError(name)
-        del self.attrs[name]
-
-    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
-        return NamespaceValue({k: copier(v) for k, v in self.attrs.items()})
 
 
 class OrderedDictClass(HostValue):
@@ -384,8 +337,6 @@ class OrderedDictClass(HostValue):
 
 def resolve(dotted: str, interp: Interpreter) -> Any:
     """What a dotted standard-library name means; None for names this module does not model."""
-    from .arguments import resolve_argparse
-
     if dotted in MODULES:
         return StdModule(dotted, interp)
     module, _, name = dotted.rpartition(".")
