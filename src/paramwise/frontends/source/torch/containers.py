@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..python.values import Context, Opaque
-from .modules import Method, ModuleObj, Node, ParamRef, ParamValue, is_module
+from .modules import Method, ModuleObj, Node, ParamRef, ParamValue, is_module, node_of
+from .traced import TTensor
 
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:
@@ -24,8 +25,6 @@ def add_items(node: Node, items: list[Any], ctx: Context) -> None:
 
 
 def add_child(node: Node, name: str, value: Any, ctx: Context) -> None:
-    from .forward import TTensor
-
     if isinstance(value, TTensor) and node.behavior in ("plist", "pdict"):
         value = ParamValue(ParamRef(value.shape))  # ParameterList makes a plain tensor a Parameter
     if isinstance(value, ParamValue):
@@ -105,13 +104,9 @@ def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     return None
 
 
-ADDABLE = ("sequential", "list", "plist")  # `+` (and `+=`) of torch's list-like containers
-
 
 def items_of(value: Any, ctx: Context) -> list[Any]:
     """What `extend(x)` / `+ x` adds: a list or tuple, or the items of another container module."""
-    from .modules import node_of
-
     other = node_of(value)
     if other is not None:
         return sequence(other)

@@ -11,8 +11,10 @@ from typing import Any
 
 from ....formula import simplify
 from ..python.values import Context, HostValue, Opaque
+from .forward import container_call
 from .modules import Method, ModuleObj, Node, ParamRef, node_of
 from .tensors import is_size
+from .traced import fail, result, shape_of, tracer_of
 
 Shape = tuple[Any, ...]
 TOKEN = re.compile(r"\(|\)|\.\.\.|[A-Za-z_][A-Za-z0-9_]*|\d+|\S")
@@ -112,8 +114,6 @@ def size_of(name: str, sizes: dict[str, Any], kind: str) -> Any:
 
 def apply(kind: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     """`rearrange(x, pattern, **axes)`, `repeat(...)`, `reduce(x, pattern, reduction, **axes)`."""
-    from .forward import fail, result, shape_of
-
     tensor = args[0] if args else kwargs.pop("tensor", None)
     pattern = args[1] if len(args) > 1 else kwargs.get("pattern")
     axes = {k: v for k, v in kwargs.items() if k not in ("pattern", "reduction", "tensor")}
@@ -146,8 +146,6 @@ class EinopsLayer(ModuleObj):
         self.axes = axes
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .forward import container_call, tracer_of
-
         if tracer_of(ctx) is None:
             return super().py_call(args, kwargs, ctx)
         kind = "rearrange" if self.kind == "mix" else self.kind
@@ -211,17 +209,15 @@ def mix(node: Node, pattern: str, args: list[Any], kwargs: dict[str, Any], axes:
                                              for n in g if n != "..."))
 
 
+MODULES = ("einops", "einops.layers", "einops.layers.torch")  # namespaces whose attributes resolve_einops gives
 FUNCTIONS = ("rearrange", "repeat", "reduce")
 LAYERS = ("Rearrange", "Reduce", "EinMix")
 
 
 def resolve_einops(dotted: str) -> Any:
-    """What `einops...` names mean here; None for einops names paramwise does not model."""
-    from .source import TorchNamespace
-
+    """What `einops...` names mean here (the modules in MODULES are the reader's namespaces); None for einops
+    names paramwise does not model."""
     parts = dotted.split(".")
-    if dotted in ("einops", "einops.layers", "einops.layers.torch"):
-        return TorchNamespace(dotted)
     if len(parts) == 2 and parts[1] in FUNCTIONS:
         return Method(lambda a, k, c, kind=parts[1]: apply(kind, list(a), dict(k), c))
     if parts[:3] == ["einops", "layers", "torch"] and len(parts) == 4 and parts[3] in LAYERS:

@@ -8,177 +8,31 @@ the forward) and shows `?` for the shapes it did not reach, with one warning.
 from __future__ import annotations
 
 import ast
-import weakref
-from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import InputError, LimitError
-from ....infer import apply_call
-from ....ir import Call, Layer, Shape, TensorRef
-from ....kinds.rows import Container, TensorOp, Unknown
-from ..python.interpreter import Interpreter, preview
-from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
+from ....ir import TensorRef
+from ....kinds.rows import Container, Unknown
+from ..python.interpreter import preview
+from ..python.values import BoundMethod, Context, Function, Instance, Opaque
 from . import ops, tensors
 from .containers import sequence
+from .functional import functional_module, sampling_grid
 from .modules import Method, ParamValue, node_of
+from .traced import (
+    EXAMPLES,
+    TRACERS,
+    Tracer,
+    TraceStop,
+    TTensor,
+    as_tensor,
+    fail,
+    result,
+    shape_of,
+    tracer_of,
+)
 
 TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
-
-
-class TraceStop(Exception):
-    def __init__(self, message: str, node: ast.AST | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.node = node
-
-
-@dataclass
-class Tracer:
-    """The calls recorded while `forward` is followed, against the graph's layer list."""
-
-    layers: list[Layer]
-    index: dict[int, int]  # id(module value) -> its layer
-    calls: list[Call] = field(default_factory=list)
-    shapes: list[list[Shape]] = field(default_factory=list)
-    scratch: bool = False  # a forward run while the model is built, for the shapes it gives (nothing kept)
-
-    def record(self, layer: int, inputs: list[TTensor], ctx: Context) -> list[Shape]:
-        refs = tuple(self.ref_of(t, ctx) for t in inputs)
-        try:
-            out = apply_call(self.layers[layer], [t.shape for t in inputs], ctx.location)
-        except InputError as e:
-            raise TraceStop(e.message, ctx.node) from e
-        outs: list[Shape] = out if isinstance(out, list) else [out]
-        self.calls.append(Call(layer, refs, ctx.location, len(outs)))
-        self.shapes.append(outs)
-        return outs
-
-    def ref_of(self, t: TTensor, ctx: Context) -> TensorRef:
-        """A tensor made in forward (torch.arange, a parameter) enters the graph as a hidden constant."""
-        if t.ref is None:
-            t.ref = self.op("tensor", [], t.shape, ctx).ref
-        assert t.ref is not None
-        return t.ref
-
-    def hidden(self, name: str, kind: Any, ctx: Context) -> int:
-        self.layers.append(Layer(name, kind.type_name, kind, ctx.location, hidden=True))
-        return len(self.layers) - 1
-
-    def op(self, name: str, inputs: list[TTensor], result: Shape, ctx: Context) -> TTensor:
-        kind = TensorOp("torch", name, {"op": name, "result": result})
-        index = self.hidden(name, kind, ctx)
-        self.record(index, inputs, ctx)
-        return TTensor(result, TensorRef(len(self.calls) - 1, 0), self)
-
-
-def fail(message: str, ctx: Context) -> Any:
-    """While `forward` is followed, stop there; while the model is built, the value is just not known."""
-    if tracer_of(ctx) is not None:
-        raise TraceStop(message, ctx.node)
-    return Opaque(message)
-
-
-TRACERS: weakref.WeakKeyDictionary[Interpreter, Tracer] = weakref.WeakKeyDictionary()
-# the first input shape the file itself calls each module with: id(module) -> shape
-EXAMPLES: weakref.WeakKeyDictionary[Interpreter, dict[int, Shape]] = weakref.WeakKeyDictionary()
-
-
-def tracer_of(ctx: Context) -> Tracer | None:
-    """The tracer following `forward` for this interpreter (None while the model is being built)."""
-    return TRACERS.get(ctx.interp)
-
-
-COMPARISONS: dict[type, str] = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
-
-
-class TTensor(HostValue):
-    """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
-
-    def __init__(self, shape: Shape, ref: TensorRef | None = None, tracer: Tracer | None = None,
-                 values: list[Any] | None = None) -> None:
-        self.shape = tuple(shape)
-        self.ref = ref
-        self.tracer = tracer
-        self.values = values  # the values of a small tensor made from numbers (torch.linspace), else None
-
-    def __repr__(self) -> str:
-        return f"<tensor {self.shape}>"
-
-    def __lt__(self, other: Any) -> Any:
-        return tensors.compare("lt", self, other)
-
-    def __le__(self, other: Any) -> Any:
-        return tensors.compare("le", self, other)
-
-    def __gt__(self, other: Any) -> Any:
-        return tensors.compare("gt", self, other)
-
-    def __ge__(self, other: Any) -> Any:
-        return tensors.compare("ge", self, other)
-
-    def py_compare(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        """`x >= grid[:, :-1]` is a tensor of the broadcast shape, as torch compares element-wise; `is`/`in` are
-        Python's (a tensor `is None` is False)."""
-        name = COMPARISONS.get(op)
-        if name in ("eq", "ne") and (left is None or right is None):  # `t == None` is False in torch
-            return name == "ne"
-        if name is None:
-            if op in (ast.Is, ast.IsNot):
-                return (left is right) == (op is ast.Is)
-            return Opaque("comparison")
-        result = tensors.compare(name, left, right)
-        return Opaque("comparison") if result is NotImplemented else result
-
-    def __int__(self) -> int:
-        value: int = tensors.scalar(self, int)
-        return value
-
-    def __index__(self) -> int:
-        if self.values is None or len(self.values) != 1 or not isinstance(self.values[0], int):
-            raise TypeError("only a tensor of one known integer can be an index")
-        return int(self.values[0])
-
-    def __float__(self) -> float:
-        value: float = tensors.scalar(self, float)
-        return value
-
-    def py_getattr(self, name: str, ctx: Context) -> Any:
-        return tensor_attr(self, name, ctx)
-
-    def py_getitem(self, key: Any, ctx: Context) -> Any:
-        return index_tensor(self, key, ctx)
-
-    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return binop(op, left, right, ctx)
-
-
-def constant(shape: Shape) -> TTensor:
-    return TTensor(shape)
-
-
-def shape_of(value: Any) -> Shape | None:
-    if isinstance(value, TTensor):
-        return value.shape
-    if isinstance(value, ParamValue):
-        return tuple(value.shape)
-    return None
-
-
-def as_tensor(value: Any) -> TTensor | None:
-    if isinstance(value, TTensor):
-        return value
-    if isinstance(value, ParamValue):
-        return TTensor(tuple(value.shape))
-    return None
-
-
-def result(name: str, inputs: list[Any], shape: Shape, ctx: Context) -> TTensor:
-    """A new tensor of `shape` from `inputs`: recorded when it depends on the traced input."""
-    tensors = [t for t in (as_tensor(v) for v in inputs) if t is not None]
-    tracer = tracer_of(ctx)
-    if tracer is None or not any(t.ref is not None for t in tensors):
-        return TTensor(shape)
-    return tracer.op(name, tensors, shape, ctx)
 
 
 def apply_rule(name: str, tensor: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
@@ -303,8 +157,6 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if name == "where":
         return result("where", args, ops.broadcast(*(shape_of(a) or () for a in args[:3])), ctx)
     if name in ops.FUNCTIONAL_MODULES:
-        from .functional import functional_module
-
         return functional_module(name, args, kwargs, ctx)
     if name in ops.LOSSES:
         return result(name, args[:1], (), ctx)
@@ -314,8 +166,6 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
             return fail("F.linear of values paramwise cannot read", ctx)
         return result("linear", args[:1], x[:-1] + (w[0],), ctx)
     if name in ("affine_grid", "grid_sample"):
-        from .functional import sampling_grid
-
         return sampling_grid(name, args, kwargs, ctx)
     if name == "scaled_dot_product_attention":
         q, v = shape_of(args[0]), shape_of(args[2] if len(args) > 2 else kwargs.get("value"))

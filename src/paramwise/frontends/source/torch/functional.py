@@ -11,7 +11,7 @@ from ....ir import TensorRef
 from ..python.interpreter import preview
 from ..python.values import Context
 from . import ops
-from .forward import TTensor, as_tensor, fail, result, shape_of, tracer_of
+from .traced import TTensor, as_tensor, fail, result, shape_of, tracer_of
 
 
 def sampling_grid(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:

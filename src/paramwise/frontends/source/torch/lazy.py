@@ -11,6 +11,7 @@ from ....errors import Diagnostic
 from ..python.interpreter import Interpreter
 from ..python.values import ClassValue, Context, Function, Instance, Opaque
 from .modules import ModuleClass, Node, ParamValue, is_module, register, walk
+from .traced import tracer_of
 
 # values from these are data or tools, never modules (an optimizer, a device, an array)
 NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.device",
@@ -21,8 +22,6 @@ HINT = "create it in __init__ (nn.Lazy* modules infer their sizes), or summarize
 
 def warn_if_created(name: str, value: Any, known: bool, ctx: Context | None) -> None:
     """While forward is followed, a new module or parameter on a module is one paramwise did not count."""
-    from .forward import tracer_of
-
     tracer = tracer_of(ctx) if ctx is not None else None
     if ctx is None or known or not (is_module(value) or isinstance(value, ParamValue)) or tracer is None or tracer.scratch:
         return  # a forward run inside __init__ creates what torch counts too

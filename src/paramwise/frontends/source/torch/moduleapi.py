@@ -11,7 +11,7 @@ from ....kinds.base import Kind
 from ....kinds.rows import Unknown
 from ..python.interpreter import preview
 from ..python.values import Context, Instance, Opaque
-from .forward import constant
+from .lazy import add_module
 from .modules import (
     IDENTITY_METHODS,
     Method,
@@ -26,6 +26,8 @@ from .modules import (
     register,
     walk,
 )
+from .tables import Table
+from .traced import constant
 
 # what nn.Module has besides a module's own tensors and submodules (dir(nn.Module) and an instance's __dict__)
 MODULE_ATTRIBUTES = frozenset("""
@@ -99,8 +101,6 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name in IDENTITY_METHODS:
         return Method(lambda a, k, c: value)
     if name in ("add_module", "register_module"):
-        from .lazy import add_module
-
         return Method(lambda a, k, c: add_module(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k["module"], c))
     if name == "register_buffer":
         return Method(lambda a, k, c: add_buffer(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("tensor"), c))
@@ -109,14 +109,10 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name == "training":
         return True
     if name == "__class__" and not isinstance(value, Instance):
-        from .modules import ModuleClass
-
         return ModuleClass(node.type_name.removeprefix("Parametrized"))
     if name in node.buffers or name in node.computed:
         return constant(node.buffers[name] if name in node.buffers else node.computed[name])
     if name in ("_parameters", "_buffers", "_modules"):
-        from .tables import Table
-
         return Table(node, name)
     if node.kind is not None:
         params = node.leaf_params()

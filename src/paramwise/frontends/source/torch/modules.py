@@ -9,7 +9,7 @@ them in `_modules`, `_parameters` and `_buffers`. Parameters are `ParamRef`s, so
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..python.values import Context, HostValue, Instance, Opaque
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}
+ADDABLE = ("sequential", "list", "plist")  # `+` (and `+=`) of torch's list-like containers
 IDENTITY_METHODS = {"train", "eval", "to", "cuda", "cpu", "float", "double", "half", "bfloat16", "apply",
                     "zero_grad", "share_memory", "type", "requires_grad_"}
 
@@ -139,14 +140,10 @@ class ParamValue(HostValue):
             # torch gives back the parameter itself where nothing changes (a float32 CPU parameter's .float(),
             # .cpu(), .type(torch.FloatTensor), .to("cpu")), and a new plain tensor, not registered, otherwise
             return Method(lambda a, k, c: self if name in SAME_TENSOR or keeps_tensor(a, k) else self._copy(name, c))
-        from .forward import tensor_attr
-
-        return tensor_attr(self, name, ctx)
+        return operations().tensor_attr(self, name, ctx)
 
     def _copy(self, name: str, ctx: Context) -> Any:
-        from .forward import tensor_attr
-
-        return tensor_attr(self, "detach", ctx)
+        return operations().tensor_attr(self, "detach", ctx)
 
     def _set_grad(self, flag: Any) -> ParamValue:
         self.ref.requires_grad = bool(flag)
@@ -156,9 +153,7 @@ class ParamValue(HostValue):
         if name == "requires_grad":
             self.ref.requires_grad = bool(value)
         elif name == "data":  # `p.data = t` gives the parameter t's values, and so its shape
-            from .forward import shape_of
-
-            shape = shape_of(value)
+            shape = operations().shape_of(value)
             if shape is not None:
                 self.ref.shape = tuple(shape)
             else:
@@ -169,29 +164,19 @@ class ParamValue(HostValue):
         return ParameterClass()
 
     def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
-        from .copying import copy_param
-
-        return copy_param(self, copier) if deep else self
+        return operations().copy_param(self, copier) if deep else self
 
     def __lt__(self, other: Any) -> Any:
-        from .tensors import compare
-
-        return compare("lt", self, other)
+        return operations().compare("lt", self, other)
 
     def __gt__(self, other: Any) -> Any:
-        from .tensors import compare
-
-        return compare("gt", self, other)
+        return operations().compare("gt", self, other)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
-        from .forward import index_tensor
-
-        return index_tensor(self, key, ctx)
+        return operations().index_tensor(self, key, ctx)
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        from .forward import binop
-
-        return binop(op, left, right, ctx)
+        return operations().binop(op, left, right, ctx)
 
 
 class Method(HostValue):
@@ -223,10 +208,8 @@ def own_params(node: Node) -> list[tuple[str, ParamRef]]:
 def register(node: Node, name: Any, value: Any, ctx: Context | None = None) -> None:
     """`self.name = value` on a module: a module, a parameter or a buffer joins the right table."""
     name = str(name)
-    from .lazy import warn_if_created
-
     known = node.children.get(name) is not None or name in node.params or name in node.leaf_params()
-    warn_if_created(name, value, known, ctx)
+    operations().warn_if_created(name, value, known, ctx)
     node.computed.pop(name, None)
     if is_module(value):
         node.params.pop(name, None)
@@ -255,9 +238,7 @@ def remove(node: Node, name: str) -> None:
 
 
 def add_buffer(node: Node, name: Any, tensor: Any, ctx: Context | None = None) -> None:
-    from .forward import shape_of
-
-    shape = shape_of(tensor)
+    shape = operations().shape_of(tensor)
     if shape is not None:
         node.buffers[str(name)] = shape
     elif tensor is None:
@@ -282,34 +263,25 @@ class ModuleObj(HostValue):
         return Layer(self.node.type_name.lower(), self.node.type_name, kind, self.node.location)
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
-        from .containers import container_api
-        from .moduleapi import module_api
-
-        found = container_api(self, self.node, name, ctx)
-        return found if found is not None else module_api(self, self.node, name, ctx)
+        found = operations().container_api(self, self.node, name, ctx)
+        return found if found is not None else operations().module_api(self, self.node, name, ctx)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
-        from .lazy import warn_unread
-
-        warn_unread(name, value, ctx)
+        operations().warn_unread(name, value, ctx)
         register(self.node, name, value, ctx)
 
     def py_copy(self, deep: bool, copier: Any, ctx: Context) -> Any:
-        from .copying import copy_node
-
         made = type(self).__new__(type(self))
         made.__dict__.update(self.__dict__)
-        made.node = copy_node(self.node, deep, copier)
+        made.node = operations().copy_node(self.node, deep, copier)
         return made
 
     def py_type(self) -> Any:
         return ModuleClass(self.node.type_name.removeprefix("Parametrized"))
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        from .containers import ADDABLE, combine
-
         if op is ast.Add and left is self and self.node.behavior in ADDABLE:
-            return combine(self, right, ctx)
+            return operations().combine(self, right, ctx)
         return Opaque(f"module {self.node.type_name} arithmetic")
 
     def py_delattr(self, name: str, ctx: Context) -> None:
@@ -317,23 +289,17 @@ class ModuleObj(HostValue):
         self.node.children.pop(name, None)
 
     def py_getitem(self, key: Any, ctx: Context) -> Any:
-        from .containers import item
-
-        return item(self.node, key, ctx)
+        return operations().item(self.node, key, ctx)
 
     def py_setitem(self, key: Any, value: Any, ctx: Context) -> None:
-        from .containers import add_child
-
         if self.node.behavior in ("dict", "pdict"):
-            add_child(self.node, str(key), value, ctx)
+            operations().add_child(self.node, str(key), value, ctx)
         elif isinstance(key, int):
             names = [n for n, v in self.node.children.items() if v is not None]
             self.node.children[names[key]] = value
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .forward import call_module
-
-        return call_module(self, args, kwargs, ctx)
+        return operations().call_module(self, args, kwargs, ctx)
 
 
 class ModuleClass(HostValue):
@@ -358,9 +324,7 @@ class ModuleClass(HostValue):
         if name in ("__name__", "__qualname__"):
             return self.type_name
         if name == "from_pretrained" and self.type_name in ("Embedding", "EmbeddingBag"):
-            from .parametrize import from_pretrained
-
-            return Method(lambda a, k, c: from_pretrained(self, a, k, c))
+            return Method(lambda a, k, c: operations().from_pretrained(self, a, k, c))
         return super().py_getattr(name, ctx)
 
     def explicit_init(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
@@ -376,13 +340,9 @@ class ModuleClass(HostValue):
 
     def fill(self, node: Node, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
         if self.behavior == "leaf":
-            from .moduleapi import make_leaf_kind
-
-            node.kind = make_leaf_kind(self.type_name, args, kwargs, ctx)
+            node.kind = operations().make_leaf_kind(self.type_name, args, kwargs, ctx)
         elif self.behavior != "module":
-            from .containers import add_items
-
-            add_items(node, list(args) + ([kwargs["modules"]] if "modules" in kwargs else []), ctx)
+            operations().add_items(node, list(args) + ([kwargs["modules"]] if "modules" in kwargs else []), ctx)
 
     def py_instancecheck(self, value: Any) -> bool:
         if isinstance(value, Instance):
@@ -403,28 +363,21 @@ class ModuleClass(HostValue):
         node = node_of(instance)
         if node is None:
             raise AttributeError(name)
-        from .containers import container_api
-        from .moduleapi import module_api
-
-        found = container_api(instance, node, name, ctx)
-        return found if found is not None else module_api(instance, node, name, ctx)
+        found = operations().container_api(instance, node, name, ctx)
+        return found if found is not None else operations().module_api(instance, node, name, ctx)
 
     def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
         node = node_of(instance)
         if node is not None:
-            from .lazy import warn_unread
-
-            warn_unread(name, value, ctx)
+            operations().warn_unread(name, value, ctx)
             register(node, name, value, ctx)
             if isinstance(value, ParamValue) and node.kind is not None and name in node.slots:
                 instance.attrs.pop(name, None)
 
     def py_instance_copy(self, old: Instance, new: Instance, deep: bool, copier: Any, ctx: Context) -> bool:
-        from .copying import copy_node
-
         node = node_of(old)
         if node is not None:
-            new.host = copy_node(node, deep, copier)
+            new.host = operations().copy_node(node, deep, copier)
         return True
 
     def py_instance_delattr(self, instance: Instance, name: str, ctx: Context) -> None:
@@ -434,9 +387,7 @@ class ModuleClass(HostValue):
             node.children.pop(name, None)
 
     def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .forward import call_module
-
-        return call_module(instance, args, kwargs, ctx)
+        return operations().call_module(instance, args, kwargs, ctx)
 
 
 class ParameterClass(HostValue):
@@ -449,10 +400,8 @@ class ParameterClass(HostValue):
         return hash("ParameterClass")
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        from .forward import shape_of
-
         data = args[0] if args else kwargs.get("data")
-        shape = shape_of(data)
+        shape = operations().shape_of(data)
         if shape is None:
             if isinstance(data, ParamValue):
                 return data
@@ -463,3 +412,44 @@ class ParameterClass(HostValue):
 
     def py_instancecheck(self, value: Any) -> bool:
         return isinstance(value, ParamValue)
+
+
+# -- what is written above this module -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Operations:
+    """What modules and parameters do that is written in the modules above this one: following `forward`
+    (forward, tensors), the container and nn.Module methods (containers, moduleapi), copies (copying), the
+    warnings while forward is followed (lazy) and from_pretrained (parametrize). Those modules import this one;
+    this one reaches them only through the operations the torch reader installs, so imports go one way."""
+
+    shape_of: Callable[[Any], tuple[Any, ...] | None]
+    tensor_attr: Callable[[Any, str, Context], Any]
+    index_tensor: Callable[[Any, Any, Context], Any]
+    binop: Callable[[type, Any, Any, Context], Any]
+    compare: Callable[[str, Any, Any], Any]
+    scalar: Callable[[Any, Callable[[Any], Any]], Any]
+    call_module: Callable[[Any, list[Any], dict[str, Any], Context], Any]
+    copy_param: Callable[[ParamValue, Callable[[Any], Any]], ParamValue]
+    copy_node: Callable[[Node, bool, Callable[[Any], Any]], Node]
+    warn_if_created: Callable[[str, Any, bool, Context | None], None]
+    warn_unread: Callable[[str, Any, Context], None]
+    container_api: Callable[[Any, Node, str, Context], Any]
+    module_api: Callable[[Any, Node, str, Context], Any]
+    combine: Callable[[Any, Any, Context], Any]
+    item: Callable[[Node, Any, Context], Any]
+    add_child: Callable[[Node, str, Any, Context], None]
+    add_items: Callable[[Node, list[Any], Context], None]
+    make_leaf_kind: Callable[[str, list[Any], dict[str, Any], Context], Kind]
+    from_pretrained: Callable[[ModuleClass, list[Any], dict[str, Any], Context], Any]
+
+
+_INSTALLED: list[Operations] = []
+
+
+def install(installed: Operations) -> None:
+    """Called once by the torch reader, when it is imported, with its modules' functions."""
+    _INSTALLED[:] = [installed]
+
+
+def operations() -> Operations:
+    return _INSTALLED[0]

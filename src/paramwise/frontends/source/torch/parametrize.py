@@ -19,6 +19,7 @@ from ....formula import simplify
 from ....kinds.rows import Unknown
 from ..python.values import Context, Instance, Opaque
 from .modules import Method, ModuleClass, ModuleObj, Node, ParamRef, ParamValue, node_of, remove
+from .traced import shape_of
 
 Shape = tuple[Any, ...]
 
@@ -245,8 +246,6 @@ def remove_parametrizations(args: list[Any], kwargs: dict[str, Any], ctx: Contex
 
 
 def from_pretrained(cls: ModuleClass, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-    from .forward import shape_of
-
     data = arg(args, kwargs, 0, "embeddings")
     shape = shape_of(data)
     if shape is None or len(shape) != 2:

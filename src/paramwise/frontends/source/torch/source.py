@@ -8,6 +8,7 @@ is followed for output shapes.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -22,17 +23,10 @@ from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
+from . import wiring
+from .einops import MODULES as EINOPS_MODULES
 from .einops import resolve_einops
-from .forward import (
-    EXAMPLES,
-    TENSOR_KWARGS,
-    TRACERS,
-    Tracer,
-    TraceStop,
-    TTensor,
-    flatten,
-    torch_function,
-)
+from .forward import TENSOR_KWARGS, flatten, torch_function
 from .inner import inner_layers
 from .lazy import created_in_forward
 from .moduleapi import LightningModuleClass
@@ -41,12 +35,16 @@ from .modules import (
     Node,
     ParameterClass,
     ParamRef,
+    install,
     node_of,
     own_params,
     walk,
 )
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
+from .traced import EXAMPLES, TRACERS, Tracer, TraceStop, TTensor
+
+install(wiring.OPERATIONS)  # what modules and parameters do, written in the modules above modules.py
 
 IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
@@ -149,8 +147,6 @@ class MathNamespace(HostValue):
         self.path = path
 
     def py_getattr(self, name: str, ctx: Context) -> Any:
-        import math
-
         if name in ("pi", "e", "inf"):
             return getattr(math, name)
         if name in self.FUNCTIONS:
@@ -163,8 +159,6 @@ class MathFunction(HostValue):
         self.name = name
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        import math
-
         flat = list(args[0]) if args and isinstance(args[0], (list, tuple)) else list(args)
         if not flat or not all(isinstance(a, (int, float)) for a in flat) or kwargs:
             return Opaque(f"{self.name}()")
@@ -193,6 +187,8 @@ def resolve(dotted: str) -> Any:
         return NamespaceClass()
     if dotted in ("argparse", "types"):
         return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
+    if dotted in EINOPS_MODULES:
+        return TorchNamespace(dotted)
     if parts[0] == "einops":
         return resolve_einops(dotted)
     if parts[0] in ("pytorch_lightning", "lightning"):

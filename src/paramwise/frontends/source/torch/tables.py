@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..python.values import Context, HostValue
-from .modules import Method, Node, ParamValue, is_module, register, remove
+from .modules import Method, Node, ParamValue, add_buffer, is_module, register, remove
+from .traced import constant
 
 ATTR = {"_parameters": "parameter", "_buffers": "buffer", "_modules": "module"}
 
@@ -20,8 +21,6 @@ class Table(HostValue):
         return f"<{self.node.type_name}.{self.which}>"
 
     def entries(self) -> dict[str, Any]:
-        from .forward import constant
-
         node = self.node
         if self.which == "_parameters":
             refs = {**(node.leaf_params() if node.kind is not None else {}), **node.params}
@@ -42,8 +41,6 @@ class Table(HostValue):
 
     def py_setitem(self, key: Any, value: Any, ctx: Context) -> None:
         if self.which == "_buffers":
-            from .modules import add_buffer
-
             add_buffer(self.node, key, value, ctx)
         else:
             register(self.node, key, value, ctx)

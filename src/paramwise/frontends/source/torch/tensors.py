@@ -17,6 +17,7 @@ from typing import Any
 from ....formula import is_symbolic
 from ..python.values import Context, Opaque
 from . import ops
+from .traced import TTensor, fail, result, shape_of
 
 MAX_VALUES = 4096  # the most values kept for one tensor (a loop over a bigger one is not a model's business)
 KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous", "clone", "detach", "cpu", "cuda",
@@ -89,8 +90,6 @@ def made_values(name: str, args: list[Any], kwargs: dict[str, Any]) -> list[Any]
 
 def iterate(tensor: Any) -> Any:
     """`for x in t`: the tensors along the first axis (with their values where they are known)."""
-    from .forward import TTensor
-
     shape = tensor.shape
     if not shape or not isinstance(shape[0], int) or shape[0] > MAX_VALUES:
         return None
@@ -146,8 +145,6 @@ def arithmetic_values(op: type, left: Any, right: Any) -> list[Any] | None:
 
 def compare(name: str, left: Any, right: Any) -> Any:
     """`x >= grid[:, :-1]`: a tensor of the broadcast shape (values kept for a tensor against a number)."""
-    from .forward import TTensor, shape_of
-
     ls, rs = shape_of(left), shape_of(right)
     if ls is None and not isinstance(left, (int, float)) or rs is None and not isinstance(right, (int, float)):
         return NotImplemented
@@ -168,8 +165,6 @@ def compare(name: str, left: Any, right: Any) -> Any:
 
 
 def meshgrid(args: list[Any], kwargs: dict[str, Any]) -> Any:
-    from .forward import TTensor, shape_of
-
     items = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
     shapes = [shape_of(t) for t in items]
     if not items or any(s is None or len(s) > 1 for s in shapes):
@@ -181,8 +176,6 @@ def meshgrid(args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 
 def outer(a: Any, b: Any) -> Any:
-    from .forward import shape_of
-
     sa, sb = shape_of(a), shape_of(b)
     if sa is None or sb is None or len(sa) != 1 or len(sb) != 1:
         return None
@@ -191,8 +184,6 @@ def outer(a: Any, b: Any) -> Any:
 
 def einsum(equation: Any, operands: list[Any]) -> Any:
     """`torch.einsum("i,j->ij", t, freqs)`: the output's sizes from the letters of the inputs."""
-    from .forward import shape_of
-
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = list(operands[0])
     if not isinstance(equation, str) or "." in equation:
@@ -220,8 +211,6 @@ def einsum(equation: Any, operands: list[Any]) -> Any:
 
 def make(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
     """The functions of this module by torch name; None where `name` is not one of them."""
-    from .forward import TTensor, fail, result
-
     if name == "meshgrid":
         return meshgrid(args, kwargs) or fail("torch.meshgrid of values paramwise cannot read", ctx)
     if name in ("outer", "ger"):
