@@ -22,7 +22,7 @@ from helpers import check_invariants
 from keras_oracle import compare_figures
 
 HERE = Path(__file__).parent
-SCRIPT = HERE / "tf_keras2_oracle.py"
+SCRIPT = HERE.parent.parent / "tf_keras2_oracle.py"  # tests/, beside the other oracles
 VARIABLE = "PARAMWISE_TF_PYTHON"
 INSTALL = 'python3 -m venv .venv-tf && .venv-tf/bin/pip install "tensorflow-cpu==2.21.0" "tf-keras==2.21.0" h5py'
 HINT = f"set {VARIABLE} to a Python with tensorflow and tf-keras ({INSTALL}; export {VARIABLE}=$PWD/.venv-tf/bin/python)"
