@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,17 @@ def build(path: Path) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return runpy.run_path(str(path), run_name="__case__")
+    # The Keras tests' stand-in `tensorflow` module (keras_oracle.install_tensorflow_alias) is hidden while torch code
+    # runs: libraries that look for TensorFlow by module name (einops) would take it for the real one.
+    alias = getattr(sys.modules.get("tensorflow"), "_paramwise_alias", False)
+    names = [name for name in sys.modules if name.split(".")[0] == "tensorflow"] if alias else []
+    hidden = {name: sys.modules.pop(name) for name in names}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return runpy.run_path(str(path), run_name="__case__")
+    finally:
+        sys.modules.update(hidden)
 
 
 def owned(model: Any) -> dict[str, Any]:
