@@ -168,7 +168,7 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
         )
     if options.input_shape is not None:
         build_unbuilt(found, options.input_shape, Context(interp, None))
-    chosen = choose(found, options)
+    chosen = choose(found, options, interp.globals.vars)
     extra = warnings + interp.warnings + symbol_warnings(interp)
     return [found_model(name, model, extra) for name, model in found], chosen
 
@@ -258,8 +258,13 @@ def required_arguments(func: Function, skip: int) -> int:
     return max(len(positional) - skip - len(spec.defaults), 0) + kwonly
 
 
-def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:
+def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict[str, Any] | None = None) -> int:
     names = [name for name, _ in found]
+    alias = options.model or "model"  # `model = net`: the model is found under its first name, `net`
+    value = (names_bound or {}).get(alias)
+    same = [i for i, (_, v) in enumerate(found) if v is value] if alias not in names and value is not None else []
+    if same:
+        return same[0]
     if options.model is not None:
         for i, (name, model) in enumerate(found):
             if options.model in (name, model.name):

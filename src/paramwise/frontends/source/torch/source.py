@@ -245,7 +245,7 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
     guard.interp = interp
     interp.run_module(tree)
     found = find_models(interp, options)
-    chosen = choose(found, options)
+    chosen = choose(found, options, interp.globals.vars)
     shape = options.input_shape or example_shape(interp, found[chosen][1])
     graphs = [build_graph(interp, name, value, path, shape if i == chosen else None)
               for i, (name, value) in enumerate(found)]
@@ -321,8 +321,13 @@ def construct(interp: Interpreter, options: ReadOptions) -> Any:
     return interp.call(cls, args, kwargs, cls.node)
 
 
-def choose(found: list[tuple[str, Any]], options: ReadOptions) -> int:
+def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict[str, Any] | None = None) -> int:
     names = [n for n, _ in found]
+    alias = options.model or "model"  # `model = net`: the model is found under its first name, `net`
+    value = (names_bound or {}).get(alias)
+    same = [i for i, (_, v) in enumerate(found) if v is value] if alias not in names and value is not None else []
+    if same:
+        return same[0]
     if options.model is not None:
         if options.model not in names:
             raise InputError(f"no model named '{options.model}'", hint=f"models found: {', '.join(names)}")
