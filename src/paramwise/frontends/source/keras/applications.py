@@ -91,8 +91,6 @@ def load(session: Session, module: str) -> tuple[Interpreter, Scope]:
 
 def resolve(session: Session, dotted: str) -> Any:
     """What the names Keras' application modules import mean here."""
-    from .source import resolve as resolve_keras
-
     parts = dotted.split(".")
     last = parts[-1]
     if dotted == "keras.src.backend":
@@ -104,14 +102,14 @@ def resolve(session: Session, dotted: str) -> Any:
     if dotted == "keras.src.utils.file_utils":
         return Shim({"get_file": lambda a, k: Opaque("weights file"), "exists": lambda a, k: True})
     if dotted == "keras.src.layers.layer.Layer":
-        return resolve_keras(session, "keras.layers.Layer")
+        return keras_name(session, "keras.layers.Layer")
     if dotted == "math":
         return NumpyModule(session, "math")
     if dotted == "copy":
         return Shim({"deepcopy": lambda a, k: plain_copy(a[0]), "copy": lambda a, k: plain_copy(a[0], 1)})
     if dotted in ("warnings", "json", "os"):
         return Opaque(f"module {dotted}")
-    return resolve_keras(session, dotted)
+    return keras_name(session, dotted)
 
 
 def source_inputs(session: Session, tensor: Any) -> Any:
@@ -202,3 +200,9 @@ class Backend(Shim):
 
 class NameScope(HostValue):
     """`with backend.name_scope(...)`: names the weights inside, not the layers; entered as itself."""
+
+
+def keras_name(session: Session, dotted: str) -> Any:
+    if session.resolve_name is None:
+        raise RuntimeError("the Keras reader sets session.resolve_name before reading an application")
+    return session.resolve_name(session, dotted)

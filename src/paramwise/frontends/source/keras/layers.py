@@ -6,6 +6,7 @@ Each records what the code builds; nothing of Keras runs (or needs to be install
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,9 @@ class Session:
         self.values: dict[int, list[Any]] = {}  # the values of short 1-D data (np.linspace), by call
         self.tracing = 0  # > 0 while a custom layer's call() or a Lambda's function is followed
         self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors
+        # how the reader resolves a dotted name (source.resolve, set by the reader: the application modules it
+        # reads resolve Keras' own names through it, without importing the reader)
+        self.resolve_name: Callable[[Session, str], Any] | None = None
 
     def auto_name(self, base: str) -> str:
         n = self.counters.get(base, 0)

@@ -158,6 +158,7 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
     interp = Interpreter(path, text, modules, undefined)
     guard.interp = interp
     session = Session(path, interp)
+    session.resolve_name = resolve
     session_box.append(session)
     interp.run_module(tree)
     found = collect_models(interp, session) or call_builders(interp, session, options)
