@@ -673,3 +673,24 @@ class M(nn.Module):
             self.layers.append(nn.Linear(config["dim"], config["out"]))
 model = M()
 """)
+
+
+def test_copying_a_function_or_a_class_gives_it_back(tmp_path: Path) -> None:
+    """copy.deepcopy(F.relu) and copy.copy(nn.Linear) are the objects themselves, as in Python (DETR copies its
+    activation): nothing is left uncounted, so the reading stays complete."""
+    report = agree(tmp_path, """
+import copy
+import torch.nn.functional as F
+class Layer(nn.Module):
+    def __init__(self, act=F.relu):
+        super().__init__()
+        self.act = copy.deepcopy(act)
+        self.cls = copy.copy(nn.Linear)
+        self.fc = self.cls(3, 4)
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([copy.deepcopy(Layer()) for _ in range(2)])
+model = M()
+""")
+    assert report.complete, [u.what for u in report.unread]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ....errors import INCOMPLETE, InputError, LimitError
 from ..python.interpreter import Interpreter
-from ..python.values import Context, HostValue, Opaque, Scope
+from ..python.values import Atomic, Context, HostValue, Opaque, Scope
 from .layers import KTensor, Session
 from .ops import NumpyModule
 
@@ -54,7 +54,7 @@ def application(session: Session, scope: list[str], name: str) -> Any:
     return ApplicationFunction(session, module, name)
 
 
-class ApplicationFunction(HostValue):
+class ApplicationFunction(Atomic):
     def __init__(self, session: Session, module: str, name: str) -> None:
         self.session = session
         self.module = module
@@ -157,7 +157,7 @@ class Shim(HostValue):
         return Opaque(f"keras internals.{name}")
 
 
-class ShimFunction(HostValue):
+class ShimFunction(Atomic):
     def __init__(self, fn: Any) -> None:
         self.fn = fn
 

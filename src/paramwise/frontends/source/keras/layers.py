@@ -17,7 +17,7 @@ from ....ir import Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
-from ..python.values import Context, HostValue, Instance, Opaque
+from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from . import arith
 from . import tensors as shapes
 from .legacy import Keras1
@@ -257,7 +257,7 @@ def walk_tensors(value: Any, fn: Any, depth: int = 0) -> Any:
     return value
 
 
-class LayerClass(HostValue):
+class LayerClass(Atomic):
     """`keras.layers.Conv2D` and friends: calling one makes a LayerObj."""
 
     def __init__(self, session: Session, type_name: str) -> None:
@@ -357,7 +357,7 @@ def unquoted(key: str, value: Any, ctx: Context) -> Any:
     return value
 
 
-class InputFunction(HostValue):
+class InputFunction(Atomic):
     """`keras.Input(shape=...)` and `keras.layers.InputLayer(...)`."""
 
     def __init__(self, session: Session, as_layer: bool) -> None:
@@ -387,7 +387,7 @@ class InputLayerValue(HostValue):
         self.tensor = tensor
 
 
-class MergeFunction(HostValue):
+class MergeFunction(Atomic):
     """`layers.add([a, b])`, `layers.concatenate([...], axis=-1)`: make the layer and call it at once."""
 
     def __init__(self, session: Session, type_name: str) -> None:
@@ -400,7 +400,7 @@ class MergeFunction(HostValue):
         return layer.py_call([tensors], {}, ctx)
 
 
-class ConstantFunction(HostValue):
+class ConstantFunction(Atomic):
     """`tf.ones((1, 4))`, `keras.ops.zeros(...)`, `tf.random.normal(shape=...)`: data of a known shape.
 
     Calling a model on it builds the model for that shape, batch axis included, as Keras does.

@@ -8,7 +8,7 @@ from typing import Any
 
 from ....errors import InputError, Location
 from ....ir import Call, Graph, Shape, TensorRef
-from ..python.values import Context, HostValue, Instance, Opaque
+from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from .layers import (
     InputLayerValue,
     KTensor,
@@ -352,7 +352,7 @@ class FunctionalObj(HostValue, ModelBase):
         return self.call_as_layer(args, kwargs, ctx)
 
 
-class SequentialClass(HostValue):
+class SequentialClass(Atomic):
     def __init__(self, session: Session) -> None:
         self.session = session
 

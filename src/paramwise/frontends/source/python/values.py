@@ -74,6 +74,14 @@ class HostValue:
         return old.host is None
 
 
+class Atomic(HostValue):
+    """A framework function, class or namespace: Python's copy.copy/deepcopy give back the object itself, as
+    they do for every function, class and module."""
+
+    def py_copy(self, deep: bool, copier: Callable[[Any], Any], ctx: Context) -> Any:
+        return self
+
+
 @dataclass
 class Function:
     name: str

@@ -18,7 +18,7 @@ from ....ir import Layer
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
 from ..python.interpreter import preview
-from ..python.values import Context, HostValue, Instance, Opaque
+from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}
@@ -302,7 +302,7 @@ class ModuleObj(HostValue):
         return operations().call_module(self, args, kwargs, ctx)
 
 
-class ModuleClass(HostValue):
+class ModuleClass(Atomic):
     """`nn.Conv2d`, `nn.Sequential`, `nn.Module`: call one to make a module; derive a class from one."""
 
     def __init__(self, type_name: str) -> None:
@@ -390,7 +390,7 @@ class ModuleClass(HostValue):
         return operations().call_module(instance, args, kwargs, ctx)
 
 
-class ParameterClass(HostValue):
+class ParameterClass(Atomic):
     """`nn.Parameter(tensor, requires_grad=True)`."""
 
     def __eq__(self, other: object) -> bool:

@@ -22,7 +22,7 @@ from ... import Found, ReadOptions
 from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
-from ..python.values import ClassValue, Context, Function, HostValue, Opaque
+from ..python.values import Atomic, ClassValue, Context, Function, HostValue, Opaque
 from . import wiring
 from .einops import MODULES as EINOPS_MODULES
 from .einops import resolve_einops
@@ -60,7 +60,7 @@ def sniff(path: str, head: bytes) -> bool:
     return bool(IMPORT_PATTERN.search(head.decode("utf-8", "replace")))
 
 
-class TorchNamespace(HostValue):
+class TorchNamespace(Atomic):
     """`torch`, `torch.nn`, `torch.nn.functional` ...: attributes resolve to stand-ins."""
 
     def __init__(self, path: str) -> None:
@@ -74,7 +74,7 @@ class TorchNamespace(HostValue):
         return value if value is not None else Opaque(f"{self.path}.{name}")
 
 
-class TorchFunction(HostValue):
+class TorchFunction(Atomic):
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -85,7 +85,7 @@ class TorchFunction(HostValue):
         return torch_function(self.name, args, kwargs, ctx)
 
 
-class OrderedDictClass(HostValue):
+class OrderedDictClass(Atomic):
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         out: dict[Any, Any] = {}
         for key, value in (args[0].items() if args and isinstance(args[0], dict) else (args[0] if args else [])):
@@ -94,7 +94,7 @@ class OrderedDictClass(HostValue):
         return out
 
 
-class InitFunction(HostValue):
+class InitFunction(Atomic):
     """`nn.init.xavier_uniform_(t, ...)` and the deprecated `nn.init.xavier_uniform(t, ...)`: they fill `t` and
     return it; the values never change a count (calculate_gain and the fan helpers give numbers it does not model)."""
 
@@ -110,14 +110,14 @@ class InitFunction(HostValue):
         return args[0] if args else kwargs.get("tensor", Opaque(f"nn.init.{self.name}()"))
 
 
-class VariableClass(HostValue):
+class VariableClass(Atomic):
     """`torch.autograd.Variable(x, ...)`, deprecated since torch 0.4: it returns the tensor `x` itself."""
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         return args[0] if args else kwargs.get("data", Opaque("Variable()"))
 
 
-class NamespaceClass(HostValue):
+class NamespaceClass(Atomic):
     """`argparse.Namespace(...)` and `types.SimpleNamespace(...)`: an object holding its keyword arguments."""
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
@@ -138,7 +138,7 @@ class NamespaceValue(HostValue):
         self.attrs[name] = value
 
 
-class MathNamespace(HostValue):
+class MathNamespace(Atomic):
     """`math` and `numpy`'s arithmetic on plain numbers (np.prod(img_shape), math.ceil(...))."""
 
     FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "exp", "gcd", "isqrt", "sum", "round"}
@@ -154,7 +154,7 @@ class MathNamespace(HostValue):
         return Opaque(f"{self.path}.{name}")
 
 
-class MathFunction(HostValue):
+class MathFunction(Atomic):
     def __init__(self, name: str) -> None:
         self.name = name
 
