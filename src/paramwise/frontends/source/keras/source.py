@@ -16,6 +16,7 @@ from .... import kinds
 from ....errors import Diagnostic, InputError
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
+from .. import bound_elsewhere
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
@@ -261,11 +262,9 @@ def required_arguments(func: Function, skip: int) -> int:
 
 def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict[str, Any] | None = None) -> int:
     names = [name for name, _ in found]
-    alias = options.model or "model"  # `model = net`: the model is found under its first name, `net`
-    value = (names_bound or {}).get(alias)
-    same = [i for i, (_, v) in enumerate(found) if v is value] if alias not in names and value is not None else []
-    if same:
-        return same[0]
+    alias = bound_elsewhere(found, options.model, names_bound or {})
+    if alias is not None:
+        return alias
     if options.model is not None:
         for i, (name, model) in enumerate(found):
             if options.model in (name, model.name):

@@ -19,6 +19,7 @@ from ....ir import Call, Graph, Layer, TensorRef
 from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
+from .. import bound_elsewhere
 from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
@@ -323,11 +324,9 @@ def construct(interp: Interpreter, options: ReadOptions) -> Any:
 
 def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict[str, Any] | None = None) -> int:
     names = [n for n, _ in found]
-    alias = options.model or "model"  # `model = net`: the model is found under its first name, `net`
-    value = (names_bound or {}).get(alias)
-    same = [i for i, (_, v) in enumerate(found) if v is value] if alias not in names and value is not None else []
-    if same:
-        return same[0]
+    alias = bound_elsewhere(found, options.model, names_bound or {})
+    if alias is not None:
+        return alias
     if options.model is not None:
         if options.model not in names:
             raise InputError(f"no model named '{options.model}'", hint=f"models found: {', '.join(names)}")
