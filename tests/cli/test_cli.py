@@ -6,6 +6,7 @@ import io
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,38 @@ def test_help_and_hints_name_only_readers_that_exist(tmp_path: Path, capsys: pyt
     for text in (help_text, err):
         assert "ONNX" not in text and ".onnx" not in text and "Hugging Face" not in text
     assert "does not recognise this input" in err
+
+
+ARGS_NET = """\
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self, widths=(8, 8), depth=2, cfg=None):
+        super().__init__()
+        extra = (cfg or {}).get("extra", 0)
+        self.layers = nn.Sequential(*[nn.Linear(widths[0], widths[1] + extra) for _ in range(depth)])
+"""
+
+
+@pytest.mark.parametrize("text, args, kwargs", [
+    ("widths=(16, 32), depth=1", (), {"widths": (16, 32), "depth": 1}),
+    ("[4, 6], 3", ([4, 6], 3), {}),
+    ("(5, 5), cfg={'extra': 2}", ((5, 5),), {"cfg": {"extra": 2}}),
+])
+def test_args_take_tuples_lists_and_dicts(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                          args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    pytest.importorskip("torch")
+    from torch_oracle import build
+
+    path = tmp_path / "net.py"
+    path.write_text(ARGS_NET)
+    assert main([str(path), "--class", "Net", "--args", text, "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)["total"]
+    assert got == sum(p.numel() for p in build(path)["Net"](*args, **kwargs).parameters())
+
+
+@pytest.mark.parametrize("text, words", [("widths=(16, 32", "unclosed"), ("a=1)", "unmatched"), ("{1}", "dict")])
+def test_args_with_broken_brackets_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, words: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(ARGS_NET)
+    assert main([str(path), "--class", "Net", "--args", text]) == 2
+    assert words in capsys.readouterr().err

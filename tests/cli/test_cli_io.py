@@ -330,7 +330,7 @@ def test_debug_keeps_the_exit_code_of_an_internal_error(capsys: pytest.CaptureFi
 @pytest.mark.parametrize("text, value", [
     ("32", 32), ("-1", -1), ("1_000", 1000), ("0.5", 0.5), ("1e-3", 0.001), (".5", 0.5), ("True", True),
     ("False", False), ("None", None), ("'relu'", "relu"), ('"same"', "same"), ("  7 ", 7), ("relu", "relu"),
-    ("abc", "abc"),
+    ("abc", "abc"), ("(1, 2)", (1, 2)), ("[3]", [3]), ("()", ()), ("{'dim': (4, 4)}", {"dim": (4, 4)}),
 ])
 def test_values_paramwise_binds(text: str, value: Any) -> None:
     got = parse_value(text)
@@ -338,7 +338,7 @@ def test_values_paramwise_binds(text: str, value: Any) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "a b", "nan", "inf", "-Infinity", "1e999", "9" * 5000, "(1, 2)", "[3]", "__import__('os')", "'unclosed", "",
+    "a b", "nan", "inf", "-Infinity", "1e999", "9" * 5000, "(1, a b)", "[nan]", "__import__('os')", "'unclosed", "",
     "1_", "0x10",
 ])
 def test_values_paramwise_refuses(text: str) -> None:

@@ -40,13 +40,51 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
 INTEGER = re.compile(r"[+-]?[0-9][0-9_]{0,99}")
 DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][+-]?[0-9]{1,4})?")
 CONSTANTS = {"True": True, "False": False, "None": None}
-VALUE_HINT = "a value is a whole number (32), a number (0.5), True, False, None, a word (relu) or a quoted string (\"'a b'\")"
+VALUE_HINT = ("a value is a whole number (32), a number (0.5), True, False, None, a word (relu), a quoted string "
+              "(\"'a b'\") or a tuple, list or dict of them ((16, 32), [3, 3], {'dim': 64})")
+
+
+OPEN = {"(": ")", "[": "]", "{": "}"}
+MAX_NESTING = 20  # brackets inside brackets in one command-line value
+
+
+def split_top(text: str, option: str) -> list[str]:
+    """`text` split at the commas outside brackets and quotes: `widths=(16, 32), depth=1` -> two parts."""
+    parts, depth, quote, start = [], [], "", 0
+    for i, c in enumerate(text):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in OPEN:
+            depth.append(OPEN[c])
+            if len(depth) > MAX_NESTING:
+                raise InputError(f"{option}: brackets nested more than {MAX_NESTING} deep", hint=VALUE_HINT)
+        elif c in ")]}":
+            if not depth or depth.pop() != c:
+                raise InputError(f"{option}: {shown(text)} has an unmatched {c!r}", hint=VALUE_HINT)
+        elif c == "," and not depth:
+            parts.append(text[start:i])
+            start = i + 1
+    if depth or quote:
+        raise InputError(f"{option}: {shown(text)} has an unclosed {quote or '(['[0]}", hint=VALUE_HINT)
+    parts.append(text[start:])
+    return parts
 
 
 def parse_value(text: str, option: str = "--set") -> Any:
     """A value given on the command line: a number, True/False/None, a quoted string or a bare word
-    (`--set act=relu`); nothing else."""
+    (`--set act=relu`), or a tuple, list or dict of them (`(16, 32)`, `[3, 3]`, `{'dim': 64}`); nothing else."""
     t = text.strip()
+    if t[:1] in OPEN and t[-1:] == OPEN[t[0]]:
+        items = [p for p in split_top(t[1:-1], option) if p.strip()] if t[1:-1].strip() else []
+        if t[0] == "{":
+            pairs = [split_top(item.replace(":", ",", 1), option) if ":" in item else [item] for item in items]
+            if any(len(pair) != 2 for pair in pairs):
+                raise InputError(f"{option}: {shown(text)} is not a dict of key: value pairs", hint=VALUE_HINT)
+            return {parse_value(k, option): parse_value(v, option) for k, v in pairs}
+        values = [parse_value(item, option) for item in items]
+        return values if t[0] == "[" else tuple(values)
     if t in CONSTANTS:
         return CONSTANTS[t]
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
@@ -107,7 +145,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
         name, value = item.split("=", 1)
         bindings[parse_name(name, f"--set {item}")] = parse_value(value, f"--set {item}")
     positional, keywords = [], {}
-    for part in filter(None, (a.strip() for a in args.args.split(","))):
+    for part in filter(None, (a.strip() for a in split_top(args.args, f"--args {args.args}"))):
         if "=" in part:
             k, v = part.split("=", 1)
             keywords[parse_name(k, f"--args {args.args}")] = parse_value(v, f"--args {args.args}")
