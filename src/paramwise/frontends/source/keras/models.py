@@ -189,7 +189,15 @@ def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -
         seen.add(index)
         if index not in stop:
             stack.extend(t.call for t in session.calls[index].inputs)
-    return sorted(seen | stop)  # an input no output uses is still the model's input (Keras lists it, 0 params)
+    # A call that no input of the model feeds (a layer applied to `tf.range(n)` or to NumPy data) ran at once on
+    # constants: its result is a constant of the graph, and Keras' Model neither lists that layer nor counts it.
+    fed = set(stop)
+    for index in sorted(seen):
+        if any(t.call in fed for t in session.calls[index].inputs):
+            fed.add(index)
+    if not all(t.ref.call in fed for t in outputs):  # an output made from constants only (a custom layer's
+        return sorted(seen | stop)                   # traced call): every call it needs is kept
+    return sorted(fed)  # an input no output uses is still the model's input (Keras lists it, 0 params)
 
 
 class SequentialObj(HostValue, ModelBase):
