@@ -113,25 +113,8 @@ class Augmentation(Kind):
     )}
 
 
-class RandomCrop(Kind):
+class RandomCrop(Resize):
     """RandomCrop: a random (height, width) window of the image during training (a central one at inference).
     No parameters."""
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:RandomCrop": {}}  # arguments: Keras' own signature
-
-    data_format: str
-    height: Dim
-    width: Dim
-
-    def setup(self) -> None:
-        self.attrs["data_format"] = str(self.attrs.get("data_format") or "channels_last").lower()
-
-    def check(self, inputs: list[Shape]) -> None:
-        if len(inputs[0]) not in (3, 4):
-            raise KindError(f"expects an image input (batch, h, w, c); got {shape_text(inputs[0])}")
-
-    def output_shape(self, inputs: list[Shape]) -> Shape:
-        shape = list(inputs[0])
-        first = len(shape) - (2 if self.data_format == "channels_first" else 3)
-        shape[first : first + 2] = [self.height, self.width]
-        return tuple(shape)
