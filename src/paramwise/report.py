@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
@@ -106,7 +107,7 @@ class Report:
     def layers(self) -> tuple[Row, ...]:
         return self.rows
 
-    @property
+    @cached_property  # asked by every total a renderer prints; a report is frozen, so it is worked out once
     def unread(self) -> tuple[Unread, ...]:
         """What the reading dropped, guessed or skipped that can change the count (empty: the count is complete).
         Every warning whose code is in errors.INCOMPLETE, and any counted row whose count is unknown."""
