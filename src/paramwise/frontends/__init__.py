@@ -31,6 +31,13 @@ FRONTENDS = [
     "source.torch.source",  # .py files that import torch
 ]
 
+# a folder: the first of these whose sniff_dir(path) says yes reads it with read_dir(path, options)
+DIRECTORY_FRONTENDS = [
+    "files.hf",  # a Hugging Face model folder (config.json, weights, tokenizer files)
+    "files.checkpoint",  # a folder of safetensors shards (*.safetensors.index.json) without a config
+    "source.project",  # a Python project: the models its files can build
+]
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -90,6 +97,8 @@ def read_path(path: str, options: ReadOptions, stdin_text: str | bytes | None = 
 
     Each input is read once, so a pipe (`<(cat model.py)`, `/dev/stdin`) works like a file; devices are
     refused, a named pipe nobody writes to is given up after a few seconds, and text inputs are capped."""
+    if path != "-" and os.path.isdir(path):
+        return read_directory(path, options)
     source = read_input(path, options, stdin_text)
     if source.data is None:  # the frontend reads only what it needs (a 100 GB checkpoint's header)
         try:
@@ -102,6 +111,25 @@ def read_path(path: str, options: ReadOptions, stdin_text: str | bytes | None = 
         return result
     result = source.module.read(source.name, text_of(source.name, source.data), options)
     return result
+
+
+def read_directory(path: str, options: ReadOptions) -> tuple[list[Found], int]:
+    """A folder, read by the first directory frontend that recognises it."""
+    for name in DIRECTORY_FRONTENDS:
+        try:
+            module = load(name)
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith(__name__):
+                continue  # a reader this installation does not have
+            raise
+        sniff_dir = getattr(module, "sniff_dir", None)
+        if sniff_dir is not None and sniff_dir(path):
+            found: tuple[list[Found], int] = module.read_dir(path, options)
+            return found
+    raise InputError(
+        f"{shorten(path)}: is a directory paramwise does not recognise",
+        hint="give the model file itself, a Hugging Face model folder (with config.json) or a folder of checkpoint shards",
+    )
 
 
 @dataclass(frozen=True)
