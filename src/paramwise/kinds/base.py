@@ -37,13 +37,21 @@ class Kind:
     # traits the pitfalls ask: the output keeps spatial axes (a feature map), the output is flat per example
     is_spatial: ClassVar[bool] = False
     flattens: ClassVar[bool] = False
+    # framework -> arguments its constructor stores unchecked and only a call rejects (torch's pools take
+    # kernel_size=7.0 and fail in forward): checked by check_at_call(), not when the layer is made
+    checked_at_call: ClassVar[dict[str, frozenset[str]]] = {}
 
     def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
         self.framework = framework
         self.type_name = type_name
         self.attrs = attrs
-        check_values(attrs)
+        check_values(attrs, skip=self.checked_at_call.get(framework, frozenset()))
         self.setup()
+
+    def check_at_call(self) -> None:
+        """The arguments the framework only checks when the layer is called (see `checked_at_call`)."""
+        names = self.checked_at_call.get(self.framework, frozenset())
+        check_values({name: value for name, value in self.attrs.items() if name in names})
 
     if not TYPE_CHECKING:  # hidden from mypy: a kind declares each attribute it reads, so a typo is an error
 

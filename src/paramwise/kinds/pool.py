@@ -39,6 +39,7 @@ class Pool(Kind):
     """
 
     is_spatial = True
+    checked_at_call = {"torch": frozenset({"kernel_size", "stride", "padding", "dilation"})}
 
     rank: int
     data_format: str
@@ -69,6 +70,7 @@ class Pool(Kind):
             a["data_format"] = str(a["data_format"] or "channels_last").lower()
 
     def check(self, inputs: list[Shape]) -> None:
+        self.check_at_call()
         check_window_rank(self, inputs)
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
