@@ -37,6 +37,8 @@ class Kind:
     # traits the pitfalls ask: the output keeps spatial axes (a feature map), the output is flat per example
     is_spatial: ClassVar[bool] = False
     flattens: ClassVar[bool] = False
+    # called on a list of tensors, never a bare one (Keras merge layers: `Add()([x])` is fine, `Add()(x)` is not)
+    takes_list: ClassVar[bool] = False
     # framework -> arguments its constructor stores unchecked and only a call rejects (torch's pools take
     # kernel_size=7.0 and fail in forward): checked by check_at_call(), not when the layer is made
     checked_at_call: ClassVar[dict[str, frozenset[str]]] = {}

@@ -55,10 +55,9 @@ class ElementwiseMerge(Kind):
     }
     signatures = {"keras": ()}
     n_inputs = (1, None)
+    takes_list = True
 
     def check(self, inputs: list[Shape]) -> None:
-        if len(inputs) < 2:
-            raise KindError(f"needs at least 2 inputs; got {len(inputs)}", hint="pass a list: Add()([a, b])")
         if self.type_name == "Subtract" and len(inputs) != 2:
             raise KindError(f"needs exactly 2 inputs; got {len(inputs)}")
 
@@ -106,6 +105,7 @@ class Concatenate(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Concatenate": {}}
     signatures = {"keras": (("axis", -1),)}
     n_inputs = (1, None)
+    takes_list = True
 
     axis: int
 

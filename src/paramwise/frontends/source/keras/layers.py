@@ -202,6 +202,9 @@ class LayerObj(HostValue):
                               hint="the function that made it is not one paramwise follows", location=ctx.location)
         if not tensors:
             raise ctx.error(f"{self.type_name} '{self.name}' was called without a tensor", hint="call a layer on the output of keras.Input(...) or another layer")
+        if self.kind is not None and self.kind.takes_list and args and isinstance(args[0], KTensor):
+            raise ctx.error(f"{self.type_name} '{self.name}' must be called on a list of tensors; got one tensor",
+                            hint=f"pass a list: {self.type_name}()([a, b])")
         if self.model is not None:
             self.model.build_for_call(args, kwargs, ctx)
         if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
