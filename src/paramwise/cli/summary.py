@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .. import __version__
 from ..errors import EXIT_OK, ParamwiseError
 from ..frontends import Found
+from ..frontends.live.run import RunLimits, RunResult, read_run
 from ..infer import infer
+from ..ir import Graph
 from ..render import View
 from ..render.conversion import render_conversion
 from ..render.json import render_json
@@ -21,7 +24,14 @@ from ..teach.convert import FRAMEWORK_NAMES, OTHER, convert_report
 from ..teach.pitfalls import with_pitfalls
 from ..teach.symbolic import read_symbolic
 from ..teach.symbolic import summarize as summarize_symbolic
-from .limits import read_limits
+from .limits import (
+    DEFAULT_MEGABYTES,
+    DEFAULT_SECONDS,
+    ENV_MEGABYTES,
+    ENV_SECONDS,
+    limit_from_env,
+    read_limits,
+)
 from .options import (
     add_common_arguments,
     load,
@@ -47,6 +57,7 @@ examples:
   paramwise pasted.txt --set img_SIZE=32          bind a size the code leaves undefined
   paramwise - < pasted.txt                        read code from standard input
   paramwise model.py --list                       every model the file builds
+  paramwise net.py --run                          run the code (only code you trust): the framework's own counts
   paramwise net.py --input-shape 1,3,224,224      PyTorch source, with output shapes
   paramwise model.keras                           a Keras file (.keras, to_json() .json, .h5)
   paramwise model.safetensors                     a checkpoint, from its header alone
@@ -74,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, default=None, help="show nested rows down to this depth (0: top level only)")
     p.add_argument("--expand", action="store_true", help="open every nested model (same as a large --depth)")
     p.add_argument("--width", type=table_width, default=None, help="table width in characters (40 to 10000)")
+    p.add_argument("--run", action="store_true", help="import and run the code (only code you trust) in a separate process, "
+                   "building the model on the meta device: the framework's own counts")
+    p.add_argument("--run-timeout", type=float, metavar="SECONDS", default=None,
+                   help=f"--run: seconds the code may run (default: {ENV_SECONDS}, 30; 0: none)")
     p.add_argument("--version", action="version", version=f"paramwise {__version__}")
     return p
 
@@ -99,8 +114,16 @@ def list_models(found: list[Found]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def project_listing(args: argparse.Namespace, found: list[Found]) -> bool:
+    """`paramwise DIR` on a project folder lists the models its files build, unless --model names one."""
+    return args.model is None and os.path.isdir(args.path) and any(
+        f.graph is not None and "project" in f.graph.meta for f in found)
+
+
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.run:  # the limits bound the process that runs the code (frontends/live/run.py), not this one
+        return summarize(args)
     with read_limits(args):
         return summarize(args)
 
@@ -110,8 +133,8 @@ def summarize(args: argparse.Namespace) -> int:
         return run_symbolic(args)
     if args.as_framework:
         return run_as(args)
-    report, found = load_report(args)
-    if args.list:
+    report, found = run_report(args) if args.run else load_report(args)
+    if args.list or project_listing(args, found):
         sys.stdout.write(list_models(found))
         return EXIT_OK
     view = View(depth=None if args.expand else (args.depth if args.depth is not None else 0), explain=args.explain, width=args.width)
@@ -122,8 +145,34 @@ def summarize(args: argparse.Namespace) -> int:
     return strict_exit(report, args.strict) or EXIT_OK
 
 
+def run_result(args: argparse.Namespace) -> RunResult:
+    """`--run`: say once that the code runs, run it in a separate process, and relay what it prints to stderr."""
+    if args.run_timeout is not None and not (args.run_timeout >= 0 and args.run_timeout < float("inf")):
+        raise ParamwiseError(f"--run-timeout takes seconds >= 0; got {args.run_timeout:g}", hint="0: no time limit")
+    seconds = args.run_timeout if args.run_timeout is not None else \
+        0.0 if args.no_limits else limit_from_env(ENV_SECONDS, DEFAULT_SECONDS)
+    limits = RunLimits(seconds, 0.0 if args.no_limits else limit_from_env(ENV_MEGABYTES, DEFAULT_MEGABYTES))
+    if not args.quiet:
+        print(f"note: --run imports {args.path} and runs its code in a separate process (time limit "
+              f"{f'{seconds:g} s' if seconds else 'none'}); use it only on code you trust", file=sys.stderr)
+    return read_run(args.path, read_options(args), limits, echo=sys.stderr.write)
+
+
+def run_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
+    result = run_result(args)
+    return result.report(), result.found
+
+
+def run_graph(args: argparse.Namespace) -> tuple[Graph, Report]:
+    result = run_result(args)
+    return result.found[result.chosen].require(), result.report()
+
+
 def run_symbolic(args: argparse.Namespace) -> int:
     """The `--symbolic` view of the summary command."""
+    if args.run:
+        raise ParamwiseError("--symbolic reads the source without running it; it does not take --run",
+                             hint="drop --run for the count as a formula")
     names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
     report = read_symbolic(args.path, names, read_options(args))
     summary = summarize_symbolic(report, names)
@@ -137,7 +186,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
 
 def run_as(args: argparse.Namespace) -> int:
     """The `--as keras|torch` view of the summary command."""
-    graph, report = load(args)
+    graph, report = run_graph(args) if args.run else load(args)
     if args.as_framework == report.framework:
         raise ParamwiseError(
             f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
