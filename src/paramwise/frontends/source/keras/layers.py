@@ -167,6 +167,12 @@ class KTensor(HostValue):
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
         return arith.tensor_binop(self.session, op, left, right, ctx)
 
+    def py_unaryop(self, op: type, ctx: Context) -> Any:
+        """`-x`, `~x`: keras.ops.negative, logical_not (the shape is kept); KerasTensor has no unary `+`."""
+        if op is ast.UAdd:
+            raise ctx.error("bad operand type for unary +: a Keras tensor", hint="Keras tensors do not take unary +; remove it")
+        return self.session.op("negative" if op is ast.USub else "logical_not", [self], self.shape_of(), ctx)
+
     def py_compare(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
         return arith.tensor_compare(self.session, op, left, right, ctx)
 

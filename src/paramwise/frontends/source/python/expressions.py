@@ -112,6 +112,8 @@ def expr_UnaryOp(interp: Interpreter, node: ast.UnaryOp, scope: Scope) -> Any:
         found, method = value.cls.lookup({ast.USub: "__neg__", ast.UAdd: "__pos__"}.get(type(node.op), "__invert__"))
         if found:
             return interp.call(interp.bind_member(method, value, Context(interp, node)), [], {}, node)
+    if isinstance(value, HostValue) and hasattr(value, "py_unaryop"):
+        return value.py_unaryop(type(node.op), Context(interp, node))
     if isinstance(value, (Opaque, HostValue)):
         return Opaque("unary")
     ops: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}

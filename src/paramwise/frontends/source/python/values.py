@@ -42,8 +42,8 @@ class HostValue:
     def py_getitem(self, key: Any, ctx: Context) -> Any:
         return Opaque(f"{self!r}[...]")
 
-    # Optional hooks a frontend may define: py_binop(op, left, right, ctx) and py_compare(op, left, right, ctx)
-    # (tensor arithmetic and comparisons), py_setitem/py_delitem/py_delattr, py_instancecheck(value),
+    # Optional hooks a frontend may define: py_binop(op, left, right, ctx), py_unaryop(op, ctx) (-x, +x, ~x) and
+    # py_compare(op, left, right, ctx) (tensor arithmetic and comparisons), py_setitem/py_delitem/py_delattr, py_instancecheck(value),
     # py_type() (what type(x) gives), py_bind(obj) (a method stored on a class).
 
     # a class from a framework that user classes derive from (keras.Model, nn.Module)

@@ -178,6 +178,14 @@ class ParamValue(HostValue):
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
         return operations().binop(op, left, right, ctx)
 
+    def py_unaryop(self, op: type, ctx: Context) -> Any:
+        """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
+        if op is ast.USub:
+            return operations().binop(ast.Mult, self, -1, ctx)
+        if op is ast.UAdd:
+            return operations().binop(ast.Mult, self, 1, ctx)
+        return Opaque("~tensor")
+
 
 class Method(HostValue):
     def __init__(self, fn: Any) -> None:
