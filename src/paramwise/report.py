@@ -138,6 +138,7 @@ class Report:
             "complete": self.complete,
             "unread": [u.to_json() for u in self.unread],
             **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
+            **{key: self.meta[key] for key in ("storage", "shard", "onnx") if key in self.meta},  # file readers
             "layers": [r.to_json() for r in self.rows],
             "warnings": [w.to_json() for w in self.warnings],
         }

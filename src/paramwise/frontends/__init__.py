@@ -26,6 +26,8 @@ from ..ir import Graph
 # tried in order; the first whose sniff() says yes reads the input
 FRONTENDS = [
     "files.checkpoint",  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
+    "files.gguf",  # llama.cpp GGUF (header only)
+    "files.onnx",  # ONNX models (onnx is an optional extra)
     "files.keras_archive", "files.keras_h5", "files.keras_json",  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
     "source.keras.source",
     "source.torch.source",  # .py files that import torch

@@ -84,6 +84,8 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
     total_bytes = _sum(w.count * w.bytes_per_value for w in params)
+    if "stored_bytes" in graph.meta:  # packed or quantized files: the bytes stored, not values x a whole byte size
+        total_bytes = graph.meta["stored_bytes"]
     symbols = sorted({str(s) for r in rows if is_symbolic(r.params) for s in getattr(r.params, "free_symbols", ())})
     return Report(
         framework=graph.framework,

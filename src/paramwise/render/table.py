@@ -131,6 +131,8 @@ def totals(report: Report) -> Text:
         text.append(f" Buffers: {total_text(report, report.buffers)}\n")
     for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
         text.append(f" {dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})\n")
+    for line in report.meta.get("notes", ()):  # file readers: storage per format, quantization, shards
+        text.append(f" {line}\n")
     if report.symbols:
         text.append(f" Symbols: {', '.join(report.symbols)} (bind with --set NAME=VALUE)\n")
     return text

@@ -22,9 +22,10 @@ from typing import IO, Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
 from ...infer import gc_paused
+from ...ir import Graph
 from .. import Found, ReadOptions
 from .keras_json import parse_json
-from .module_tree import Tensor, build_tree, natural_key
+from .module_tree import Tensor, build_tree, dtypes, natural_key
 
 READS_PATH = True
 MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit
@@ -68,20 +69,146 @@ def read_file(path: str, options: ReadOptions) -> tuple[list[Found], int]:
 
 def read_checkpoint(path: str) -> tuple[list[Found], int]:
     name = Path(path).name
+    meta: dict[str, Any] = {}
     if path.endswith(".index.json"):
         tensors, warnings = read_index(path)
-        kind = "sharded safetensors"
-    elif path.endswith(TORCH_SUFFIXES) and not looks_like_safetensors(open_head(path)):
-        tensors, warnings = read_torch(path)
+        kind = "sharded checkpoint"
+    elif is_torch_file(path):
+        notes: list[str] = []
+        tensors, warnings = read_torch(path, notes)
         kind = "PyTorch state dict"
+        meta = {"notes": notes} if notes else {}
     else:
         tensors, warnings = read_safetensors(path)
         tensors.sort(key=lambda t: natural_key(t.name))
         kind = "safetensors"
+        meta = shard_meta(path)
+    return [Found(name, checkpoint_graph(tensors, warnings, name, path, {"model_type": kind, **meta}))], 0
+
+
+def is_torch_file(path: str | Path) -> bool:
+    return str(path).endswith(TORCH_SUFFIXES) and not looks_like_safetensors(open_head(str(path)))
+
+
+def checkpoint_graph(tensors: list[Tensor], warnings: list[Diagnostic], name: str, path: str, meta: dict[str, Any]) -> Graph:
+    """The module tree of the tensors; a packed or quantized layout (GPTQ, AWQ, bitsandbytes, FP8 ...) is counted
+    as the model it packs, with what is stored beside it."""
     if not tensors:
         raise InputError(f"{path}: the checkpoint holds no tensors", hint="is this the right file?")
-    graph = build_tree(tensors, name, path, {"model_type": kind})
-    return [Found(name, replace(graph, warnings=tuple(warnings)))], 0
+    from .quantized import read_quantized
+
+    packed = read_quantized(tensors, path)
+    stored = tensors
+    if packed is not None:
+        tensors, extra = packed
+        meta = {**meta, **extra, "notes": [*meta.get("notes", ()), *extra["notes"]]}
+    graph = build_tree(tensors, name, path, meta)
+    return replace(graph, warnings=tuple(warnings), meta={**graph.meta, "dtypes": dtypes(stored)})
+
+
+# -- a folder of shards, and a shard read alone ---------------------------------------------------------
+
+MAX_DIR_ENTRIES = 100_000  # names looked at in a folder
+INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json", ".pt.index.json", ".pth.index.json")
+
+
+def folder_files(path: str) -> list[str]:
+    """The regular-looking file names in a folder (at most MAX_DIR_ENTRIES looked at), in natural order."""
+    names = []
+    with os.scandir(path) as entries:
+        for i, entry in enumerate(entries):
+            if i >= MAX_DIR_ENTRIES:
+                raise LimitError(f"{path}: the folder holds more than {MAX_DIR_ENTRIES:,} entries", hint="give the index file itself")
+            names.append(entry.name)
+    return sorted(names, key=natural_key)
+
+
+def sniff_dir(path: str) -> bool:
+    """A folder of checkpoint shards: an index (`*.safetensors.index.json`, `pytorch_model.bin.index.json`) or
+    safetensors files."""
+    try:
+        names = folder_files(path)
+    except OSError:
+        return False
+    return any(n.endswith(INDEX_SUFFIXES) or n.endswith(".safetensors") for n in names)
+
+
+def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
+    """The whole model in a folder: through its index when there is one, else every safetensors file in it."""
+    names = folder_files(path)
+    folder = Path(path)
+    indexes = [n for n in names if n.endswith(INDEX_SUFFIXES)]
+    name = folder.resolve().name or str(folder)
+    with gc_paused():
+        if indexes:
+            index = choose_index(path, indexes)
+            tensors, warnings = read_index(str(folder / index))
+            meta = {"model_type": "sharded checkpoint", "index": index}
+        else:
+            tensors, warnings = read_files(path, [n for n in names if n.endswith(".safetensors")])
+            meta = {"model_type": "safetensors files"}
+        return [Found(name, checkpoint_graph(tensors, warnings, name, path, meta))], 0
+
+
+def choose_index(path: str, indexes: list[str]) -> str:
+    for preferred in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+        if preferred in indexes:
+            return preferred
+    if len(indexes) == 1:
+        return indexes[0]
+    raise InputError(f"{shown_name(path)}: the folder holds {len(indexes)} checkpoint indexes ({', '.join(map(shown_name, indexes[:4]))})",
+                     hint="give the index of the model you mean", location=Location(path))
+
+
+def read_files(path: str, files: list[str]) -> tuple[list[Tensor], list[Diagnostic]]:
+    """Every safetensors file of a folder without an index, as one model (a tensor in two files is an error)."""
+    tensors: list[Tensor] = []
+    warnings: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        found, file_warnings = read_safetensors(str(Path(path) / file))
+        for t in found:
+            if t.name in seen:
+                raise InputError(f"tensor '{shown_name(t.name)}' is in both {shown_name(seen[t.name])} and {shown_name(file)}",
+                                 hint="these files are not the shards of one model; give one file", location=Location(path))
+            seen[t.name] = file
+        tensors.extend(found)
+        warnings.extend(file_warnings)
+        if len(tensors) > MAX_TENSORS:
+            raise LimitError(f"the folder's files hold more than {MAX_TENSORS:,} tensors", location=Location(path))
+    tensors.sort(key=lambda t: natural_key(t.name))
+    return tensors, warnings
+
+
+def shard_meta(path: str) -> dict[str, Any]:
+    """For a shard with its index beside it: which shard of how many, and what the whole model holds."""
+    shard = Path(path).name
+    folder = Path(os.path.abspath(path)).parent
+    try:
+        indexes = [n for n in folder_files(str(folder)) if n.endswith(".safetensors.index.json")]
+    except (OSError, LimitError):
+        return {}
+    for index in indexes[:8]:
+        try:
+            weight_map = index_map(str(folder / index))
+        except InputError:
+            continue
+        shards = sorted(set(weight_map.values()), key=natural_key)
+        if shard not in shards:
+            continue
+        return whole_model(str(folder / index), shard, shards)
+    return {}
+
+
+def whole_model(index: str, shard: str, shards: list[str]) -> dict[str, Any]:
+    tensors, warnings = read_index(index)
+    params = sum(values(t.shape) for t in tensors if not t.is_buffer)
+    missing = sum(1 for w in warnings if w.code == "missing_shard")
+    info = {"file": shard, "number": shards.index(shard) + 1, "of": len(shards), "index": Path(index).name,
+            "whole_params": params, "whole_tensors": len(tensors), "missing_shards": missing}
+    line = (f"Shard {info['number']} of {info['of']} of {info['index']}: the whole model has {params:,} params in "
+            f"{len(tensors):,} tensors{f' ({missing} shards missing)' if missing else ''}")
+    return {"shard": info, "notes": [line]}
 
 
 def open_regular(path: str | Path, what: str = "file") -> IO[bytes]:
@@ -194,6 +321,13 @@ def header_tensor(path: str, name: str, info: Any) -> tuple[Tensor, int]:
     return Tensor(name, tuple(shape), dtype, per), offsets[1]
 
 
+def values(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def shown(value: Any, keep: int = 60) -> str:
     try:
         text = json.dumps(value)
@@ -222,7 +356,7 @@ def read_index(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
             warnings.append(Diagnostic("missing_shard", f"shard {shard} is missing: its {counts[shard]} tensors are not counted",
                                        Location(path), "download every shard named in the index"))
             continue
-        found, shard_warnings = read_safetensors(str(shard_path))
+        found, shard_warnings = read_torch(str(shard_path)) if is_torch_file(shard_path) else read_safetensors(str(shard_path))
         tensors.extend(t for t in found if weight_map.get(t.name) == shard)
         warnings.extend(shard_warnings)
     tensors.sort(key=lambda t: natural_key(t.name))
@@ -285,7 +419,7 @@ def is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def read_torch(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
+def read_torch(path: str, notes: list[str] | None = None) -> tuple[list[Tensor], list[Diagnostic]]:
     """A PyTorch checkpoint through torch.load(weights_only=True) onto the meta device: shapes, no data."""
     try:
         import torch
@@ -300,12 +434,35 @@ def read_torch(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
     if tensors_found is None:
         raise InputError("no state dict (a dict of tensor names to tensors) found in this checkpoint",
                          hint="save one with torch.save(model.state_dict(), path)", location=Location(path))
-    tensors = [torch_tensor(path, n, t) for n, t in tensors_found.items()]
+    tied = tied_tensors(tensors_found)
+    tensors = [torch_tensor(path, n, t) for n, t in tensors_found.items() if n not in tied]
     warnings = []
+    if notes is not None:
+        notes.extend(f"'{shown_name(name)}' is the same tensor as '{shown_name(first)}' (tied): counted once, as "
+                     "torch's parameters() counts it" for name, first in list(tied.items())[:20])
     if where:
         warnings.append(Diagnostic("state_dict_key", f"counting the state dict under '{shown_name(where)}' of the checkpoint",
                                    Location(path)))
     return tensors, warnings
+
+
+def tied_tensors(tensors: dict[str, Any]) -> dict[str, str]:
+    """Names whose tensor is an earlier name's tensor (the same storage, offset, shape and strides: a tied
+    embedding saved twice), each with the first name. Tensors on the meta device have no storage to compare."""
+    first: dict[tuple[Any, ...], str] = {}
+    tied: dict[str, str] = {}
+    for name, t in tensors.items():
+        try:
+            if t.device.type == "meta" or t.numel() == 0:
+                continue
+            key = (t.untyped_storage().data_ptr(), t.storage_offset(), tuple(t.shape), tuple(t.stride()), str(t.dtype))
+        except Exception:  # noqa: BLE001 - a tensor kind without a plain storage is counted as it is
+            continue
+        if key in first:
+            tied[name] = first[key]
+        else:
+            first[key] = name
+    return tied
 
 
 def check_torch_version(torch: Any, path: str) -> None:
@@ -333,8 +490,8 @@ def load(torch: Any, path: str) -> Any:
     import pickle
 
     try:
-        try:
-            return torch.load(path, weights_only=True, map_location="meta", mmap=True)
+        try:  # memory-mapped: no tensor data is read, and tensors saved as one (tied weights) stay one
+            return torch.load(path, weights_only=True, map_location="cpu", mmap=True)
         except RuntimeError:  # legacy (non-zip) files cannot be memory-mapped
             return torch.load(path, weights_only=True, map_location="meta")
     except pickle.UnpicklingError as e:

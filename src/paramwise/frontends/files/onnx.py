@@ -1,0 +1,253 @@
+"""ONNX models, read as data with the onnx package (an optional extra: `pip install 'paramwise[onnx]'`).
+
+The parameters are the graph's initializers, each counted once, in the row of the first node that uses it
+(another node using it says so: "shared with ... (counted there)"). Rows are the nodes that use
+initializers, with their op type and name; output shapes come from ONNX shape inference. What is not a
+parameter is shown as what it is: BatchNormalization's mean and variance are running statistics (buffers, as
+PyTorch keeps them), Constant nodes hold constants, and initializers the exporter made by constant folding
+(`onnx::Conv_21`: a BatchNormalization folded into a Conv) are marked as folded. Initializers stored as
+external data are counted from their dims in the model file; the external files are never opened.
+
+The model file is parsed once (protobuf caps a model file at 2 GB); what it holds is data, never run."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ...errors import InputError, LimitError, Location, MissingDependency
+from ...infer import gc_paused
+from ...ir import Call, Graph, Layer, Shape
+from ...kinds.rows import StoredTensors
+from .. import Found, ReadOptions
+from .checkpoint import open_regular
+
+READS_PATH = True
+MAX_MODEL_BYTES = 2**31  # protobuf's own limit for one message
+MAX_NODES = 2_000_000
+SMALL_CONSTANT = 64  # Constant nodes with fewer values (shapes, axes, scalars) are summed in one line
+STATS_INPUTS = {"BatchNormalization": (3, 4)}  # input positions that hold running statistics, not parameters
+# bits per value of the ONNX data types that are not whole bytes (4-bit integers and floats)
+PACKED_BITS = {21: 4, 22: 4, 23: 4, 25: 2, 26: 2}
+
+
+def sniff(path: str, head: bytes) -> bool:
+    return path.endswith(".onnx")
+
+
+class OnnxNode(StoredTensors):
+    """A node of an ONNX graph: its count is the initializers it uses; its output shape is ONNX shape inference's."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {}
+    signatures = {"onnx": (("tensors", None), ("result", None))}
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        result: Shape | list[Shape] | None = self.attrs.get("result")
+        return result if result is not None else ()
+
+
+def read_file(path: str, options: ReadOptions) -> tuple[list[Found], int]:
+    onnx = import_onnx(path)
+    with open_regular(path, "ONNX file") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_MODEL_BYTES:
+            raise LimitError(f"{Path(path).name}: {size:,} bytes, more than an ONNX model file can be (2 GB); large models "
+                             "keep their weights as external data", location=Location(path))
+        raw = f.read()
+    with gc_paused():
+        model = parse(onnx, raw, path)
+        shapes = inferred_shapes(onnx, model)
+        name = Path(path).name
+        return [Found(name, OnnxReader(onnx, path, shapes).graph(model, name))], 0
+
+
+def import_onnx(path: str) -> Any:
+    try:
+        import onnx
+    except ImportError as e:
+        raise MissingDependency(f"{path}: reading an ONNX model needs the onnx package, which is not installed",
+                                hint="pip install onnx   (or pip install 'paramwise[onnx]')") from e
+    return onnx
+
+
+def parse(onnx: Any, raw: bytes, path: str) -> Any:
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(raw)
+    except Exception as e:  # noqa: BLE001 - protobuf raises DecodeError and others for damaged input
+        raise InputError(f"not an ONNX model, or a damaged one ({type(e).__name__}: {str(e)[:120]})",
+                         hint="give the .onnx file torch.onnx.export or another exporter wrote", location=Location(path)) from e
+    if not model.HasField("graph"):
+        raise InputError("the ONNX file holds no graph", hint="is this an ONNX model?", location=Location(path))
+    if len(model.graph.node) > MAX_NODES:
+        raise LimitError(f"the ONNX graph has {len(model.graph.node):,} nodes; paramwise reads at most {MAX_NODES:,}",
+                         location=Location(path))
+    return model
+
+
+def inferred_shapes(onnx: Any, model: Any) -> dict[str, Shape]:
+    """Every value's shape by ONNX shape inference (on a copy without tensor data); {} where inference fails."""
+    light = onnx.ModelProto()
+    light.CopyFrom(model)
+    for t in light.graph.initializer:
+        t.ClearField("raw_data")
+    try:
+        inferred = onnx.shape_inference.infer_shapes(light, strict_mode=False)
+    except Exception:  # noqa: BLE001 - inference is a help for the shapes column, never needed for a count
+        return {}
+    shapes: dict[str, Shape] = {}
+    for info in (*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output):
+        t = info.type.tensor_type
+        if t.HasField("shape"):
+            shapes[info.name] = tuple(d.dim_value if d.HasField("dim_value") else None for d in t.shape.dim)
+    return shapes
+
+
+@dataclass
+class Init:
+    name: str
+    shape: tuple[int, ...]
+    dtype: int
+    external: bool
+
+
+@dataclass
+class OnnxReader:
+    onnx: Any
+    path: str
+    shapes: dict[str, Shape]
+    owner: dict[str, str] = field(default_factory=dict)  # initializer -> the row that counts it
+    notes: list[str] = field(default_factory=list)
+    stored_bytes: int = 0
+
+    def graph(self, model: Any, name: str) -> Graph:
+        inits = {t.name: self.init(t) for t in model.graph.initializer}
+        layers: list[Layer] = []
+        calls: list[Call] = []
+        small = [0, 0]
+        folded = 0
+        for i, node in enumerate(model.graph.node):
+            row_name = node.name or f"{node.op_type}_{i}"
+            tensors, tied = self.node_tensors(node, row_name, inits)
+            if node.op_type == "Constant":
+                tensors = self.constant(node)
+                if sum(size(t[1]) for t in tensors) < SMALL_CONSTANT:
+                    small[0] += 1
+                    small[1] += sum(size(t[1]) for t in tensors)
+                    continue
+            if not tensors:
+                continue
+            type_name = node.op_type
+            if any(n.startswith("onnx::") for n in node.input if n in inits and self.owner.get(n) == row_name):
+                type_name, folded = f"{node.op_type} (folded)", folded + 1
+            result = self.result(node)
+            layers.append(Layer(row_name, type_name, OnnxNode("torch", "Tensors", {"tensors": tuple(tensors), "result": result}),
+                                tied=tuple(tied)))
+            calls.append(Call(len(layers) - 1, ()))
+        unused = [(n, t) for n, t in inits.items() if n not in self.owner]
+        if unused:
+            tensors = [self.weight(n, t) for n, t in unused]
+            layers.append(Layer("(initializers no node uses)", "Initializers", OnnxNode("torch", "Tensors", {"tensors": tuple(tensors)})))
+            calls.append(Call(len(layers) - 1, ()))
+        if not layers:
+            raise InputError(f"{name}: the ONNX graph holds no initializers or constants", hint="is this the model itself?",
+                             location=Location(self.path))
+        self.describe(model, inits, small, folded)
+        opset = ", ".join(f"{o.domain or 'ai.onnx'} {o.version}" for o in model.opset_import)
+        meta: dict[str, Any] = {"model_type": "ONNX", "onnx": {"producer": model.producer_name, "producer_version": model.producer_version,
+                                              "opset": opset, "ir_version": model.ir_version, "initializers": len(inits)},
+                "notes": self.notes, "dtypes": self.dtypes(inits)}
+        if any(i.dtype in PACKED_BITS for i in inits.values()):  # 4-bit values: the bytes stored, not a byte per value
+            meta["stored_bytes"] = self.stored_bytes
+        return Graph(framework="torch", name=name, layers=tuple(layers), calls=tuple(calls), source=self.path, meta=meta)
+
+    def init(self, t: Any) -> Init:
+        external = t.data_location == self.onnx.TensorProto.EXTERNAL
+        shape = tuple(int(d) for d in t.dims)
+        if any(d < 0 for d in shape):
+            raise InputError(f"initializer '{t.name[:80]}' has a negative dim {list(shape)}", hint="the file is damaged",
+                             location=Location(self.path))
+        self.stored_bytes += stored_bytes(self.onnx, t.data_type, size(shape))
+        return Init(t.name, shape, int(t.data_type), external)
+
+    def node_tensors(self, node: Any, row: str, inits: dict[str, Init]) -> tuple[list[tuple[str, tuple[int, ...], int, bool]],
+                                                                              list[tuple[str, str]]]:
+        tensors: list[tuple[str, tuple[int, ...], int, bool]] = []
+        tied: list[tuple[str, str]] = []
+        stats = STATS_INPUTS.get(node.op_type, ())
+        for position, name in enumerate(node.input):
+            if name not in inits or any(t[0] == name for t in tensors):
+                continue
+            tensors.append(self.weight(name, inits[name], position in stats))
+            if name in self.owner:
+                tied.append((name, f"{self.owner[name]}.{name}"))
+            else:
+                self.owner[name] = row
+        for attr in node.attribute:  # subgraphs (If, Loop, Scan) hold initializers of their own
+            if attr.HasField("g"):
+                for t in attr.g.initializer:
+                    init = self.init(t)
+                    tensors.append(self.weight(f"{attr.name}/{t.name}", init))
+        return tensors, tied
+
+    def weight(self, name: str, init: Init, is_stat: bool = False) -> tuple[str, tuple[int, ...], int, bool]:
+        return name, init.shape, max(1, bytes_per(self.onnx, init.dtype)), is_stat
+
+    def constant(self, node: Any) -> list[tuple[str, tuple[int, ...], int, bool]]:
+        out = []
+        for attr in node.attribute:
+            if attr.name == "value" and attr.HasField("t"):
+                shape = tuple(int(d) for d in attr.t.dims)
+                out.append(("value", shape, max(1, bytes_per(self.onnx, attr.t.data_type)), True))
+        return out
+
+    def result(self, node: Any) -> Shape | list[Shape] | None:
+        outs = [self.shapes.get(o) for o in node.output if o]
+        known = [o for o in outs if o is not None]
+        if not known:
+            return None
+        return known[0] if len(known) == 1 else known
+
+    def describe(self, model: Any, inits: dict[str, Init], small: list[int], folded: int) -> None:
+        producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
+        self.notes.append(f"ONNX: {len(inits):,} initializers, {len(model.graph.node):,} nodes"
+                          + (f", made by {producer}" if producer else ""))
+        external = [i for i in inits.values() if i.external]
+        if external:
+            self.notes.append(f"  {len(external):,} initializers are external data: counted from their dims, the files not opened")
+        if small[0]:
+            self.notes.append(f"  {small[0]:,} small Constant nodes ({small[1]:,} values: shapes, axes, scalars) are not parameters")
+        if folded:
+            self.notes.append(f"  {folded:,} node(s) marked (folded) use tensors the exporter made by constant folding "
+                              "(onnx::...), e.g. a BatchNorm folded into a Conv")
+
+    def dtypes(self, inits: dict[str, Init]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for init in inits.values():
+            name = self.onnx.helper.tensor_dtype_to_string(init.dtype).removeprefix("TensorProto.") if init.dtype else "UNDEFINED"
+            entry = out.setdefault(name, {"count": 0, "bytes": 0})
+            entry["count"] += size(init.shape)
+            entry["bytes"] += stored_bytes(self.onnx, init.dtype, size(init.shape))
+        return out
+
+
+def size(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def bytes_per(onnx: Any, dtype: int) -> int:
+    try:
+        return int(onnx.helper.tensor_dtype_to_np_dtype(dtype).itemsize)
+    except Exception:  # noqa: BLE001 - an unknown or packed type
+        return 1
+
+
+def stored_bytes(onnx: Any, dtype: int, n: int) -> int:
+    if dtype in PACKED_BITS:
+        return -(-n * PACKED_BITS[dtype] // 8)
+    return n * bytes_per(onnx, dtype)
