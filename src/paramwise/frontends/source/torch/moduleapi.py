@@ -9,8 +9,9 @@ from .... import kinds
 from ....errors import BadValue, KindError
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
+from ....kinds.transformer import inner_modules
 from ..python.interpreter import preview
-from ..python.values import Context, Instance, Opaque
+from ..python.values import Context, HostValue, Instance, Opaque
 from .lazy import add_module
 from .modules import (
     IDENTITY_METHODS,
@@ -118,6 +119,9 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         params = node.leaf_params()
         if name in params:
             return ParamValue(params[name])
+        inner = InnerModule.find(node, name)
+        if inner is not None:
+            return inner
         if name in NONE_WHEN_ABSENT:  # Conv2d(bias=False).bias, BatchNorm(affine=False).weight: torch registers None
             return None
         if name in node.kind.attrs:
@@ -199,3 +203,63 @@ class LightningModuleClass(ModuleClass):
 
     def py_new_instance(self, instance: Instance, ctx: Context) -> None:
         instance.host = Node(instance.cls.name, ctx.location, self.behavior, lenient=True)
+
+
+class InnerModule(HostValue):
+    """A module inside a built-in composite (`attn.out_proj` of nn.MultiheadAttention, `encoder.layers[0]` of
+    nn.Transformer): its weights are the composite's, under its dotted name, so freezing or initialising them
+    through it acts on the composite's rows. Its size attributes are read from its weights' shapes."""
+
+    def __init__(self, node: Node, path: str, type_name: str) -> None:
+        self.node = node
+        self.path = path
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.path}>"
+
+    @staticmethod
+    def find(node: Node, path: str) -> InnerModule | None:
+        assert node.kind is not None
+        for name, type_name in inner_modules(node.kind):
+            if name == path and name.split(".")[0] not in node.replaced | set(node.children):
+                return InnerModule(node, path, type_name)
+        return None
+
+    def params(self) -> list[tuple[str, ParamRef]]:
+        prefix = self.path + "."
+        return [(n.removeprefix(prefix), r) for n, r in self.node.leaf_params().items() if n.startswith(prefix)]
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        own = dict(self.params())
+        if name in own:
+            return ParamValue(own[name])
+        found = InnerModule.find(self.node, f"{self.path}.{name}")
+        if found is not None:
+            return found
+        if name in ("parameters", "named_parameters"):
+            items = [(n, ParamValue(r)) for n, r in self.params()]
+            return Method(lambda a, k, c: [p for _, p in items] if name == "parameters" else items)
+        if name == "requires_grad_":
+            def set_grad(a: list[Any], k: dict[str, Any], c: Context) -> InnerModule:
+                for _, ref in self.params():
+                    ref.requires_grad = bool(a[0] if a else k.get("requires_grad", True))
+                return self
+            return Method(set_grad)
+        if name in IDENTITY_METHODS:
+            return Method(lambda a, k, c: self)
+        weight = own.get("weight")
+        if weight is not None and self.type_name in ("Linear", "NonDynamicallyQuantizableLinear"):
+            if name == "out_features":
+                return weight.shape[0]
+            if name == "in_features":
+                return weight.shape[1]
+        if weight is not None and self.type_name == "LayerNorm" and name == "normalized_shape":
+            return tuple(weight.shape)
+        if name in ("weight", "bias") or name in NONE_WHEN_ABSENT:
+            return None
+        return Opaque(f"{self.type_name}.{name}")
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        found = InnerModule.find(self.node, f"{self.path}.{key}") if isinstance(key, int) and key >= 0 else None
+        return found if found is not None else Opaque(f"{self.path}[...]")
