@@ -8,11 +8,13 @@ import math
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..errors import EXIT_INPUT, Diagnostic, InputError
 from ..formula import symbol
 from ..frontends import Found, ReadOptions, read_path
+from ..frontends.target import parse_target, resolve_target
 from ..infer import infer
 from ..ir import Graph
 from ..report import Report
@@ -31,6 +33,9 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="class_name", metavar="NAME", help="PyTorch: the nn.Module class to build")
     p.add_argument("--args", metavar="ARGS", default="", help="PyTorch: constructor arguments for --class, e.g. 10,depth=3")
     p.add_argument("--framework", choices=["keras", "torch"], help="read .py source as this framework (default: detect)")
+    p.add_argument("--path", dest="paths", metavar="DIR", action="append", default=[],
+                   help="a folder where the code's imports are looked for (repeatable; beside the file and up to "
+                   "the project root by default)")
     p.add_argument("--debug", action="store_true", help="show tracebacks (the exit code stays the same)")
     p.add_argument("--quiet", action="store_true", help="do not print warnings")
     p.add_argument("--no-limits", action="store_true", help="read without the time and memory limits (a huge real model)")
@@ -154,13 +159,23 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(
         model=args.model, bindings=bindings, input_shape=parse_shape(args.input_shape), class_name=args.class_name,
         class_args=(tuple(positional), keywords), framework=args.framework,
+        paths=tuple(getattr(args, "paths", None) or ()),
     )
 
 
 def read_model(args: argparse.Namespace) -> tuple[Graph, list[Found]]:
     """The graph of the model the arguments name, and every model found in the input."""
-    found, chosen = read_path(args.path, read_options(args))
+    found, chosen = read_path(*target_options(args))
     return found[chosen].require(), found
+
+
+def target_options(args: argparse.Namespace) -> tuple[str, ReadOptions]:
+    """The input to read and its options: `file.py:Name` and `pkg.module:Name` select Name as --class does."""
+    options = read_options(args)
+    path, attr = resolve_target(parse_target(args.path), options.paths)
+    if attr is not None:
+        options = replace(options, class_name=attr)
+    return path, options
 
 
 def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:

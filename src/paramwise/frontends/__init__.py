@@ -31,6 +31,7 @@ FRONTENDS = [
     "files.keras_archive", "files.keras_h5", "files.keras_json",  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
     "source.keras.source",
     "source.torch.source",  # .py files that import torch
+    "source.project",  # a .py script that imports neither, but whose project modules do
 ]
 
 # a folder: the first of these whose sniff_dir(path) says yes reads it with read_dir(path, options)
@@ -49,6 +50,7 @@ class ReadOptions:
     class_name: str | None = None  # --class Net
     class_args: tuple[Any, ...] = ()  # --args ...
     framework: str | None = None  # --framework keras|torch (skip sniffing)
+    paths: tuple[str, ...] = ()  # --path DIR: more folders where the code's imports are looked for
 
 
 @dataclass(frozen=True)

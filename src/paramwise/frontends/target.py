@@ -54,3 +54,29 @@ def parse_target(text: str) -> Target:
         f"{text}: {where!r} is neither a file nor a module name",
         hint="write a path to a .py file (models/net.py:ViT) or a dotted module name (models.net:ViT)",
     )
+
+
+MAX_MODULE_PARTS = 32
+
+
+def module_file(module: str, paths: tuple[str, ...] = ()) -> str:
+    """The file of the module `pkg.module`, looked for under the current folder, then each --path DIR
+    (`models.net` -> models/net.py or models/net/__init__.py)."""
+    parts = module.split(".")[:MAX_MODULE_PARTS]
+    for folder in (".", *paths):
+        base = os.path.join(folder, *parts)
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return os.path.normpath(candidate)
+    where = ", ".join(["the current folder", *paths])
+    raise InputError(
+        f"no module named '{module}' under {where}",
+        hint="run paramwise from the folder above the package, or give it with --path DIR",
+    )
+
+
+def resolve_target(target: Target, paths: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """The file (or folder) to read and the name to select in it."""
+    if target.path is not None:
+        return target.path, target.attr
+    return module_file(target.module or "", paths), target.attr

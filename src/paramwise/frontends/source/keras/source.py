@@ -17,6 +17,7 @@ from ....errors import Diagnostic, InputError
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
 from .. import bound_elsewhere
+from ..loader import defined_here, loader_for
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
@@ -141,6 +142,25 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
 
 
 def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[list[Found], int]:
+    interp, session, warnings = interpret(path, text, options, guard)
+    if options.class_name:
+        found = [(options.class_name, named_model(interp, session, options))]
+    else:
+        found = collect_models(interp, session) or call_builders(interp, session, options)
+    if not found:
+        raise InputError(
+            f"{path}: no Keras model found",
+            hint="build one with keras.Sequential([...]) or keras.Model(inputs, outputs) and assign it, e.g. model = ...",
+        )
+    if options.input_shape is not None:
+        build_unbuilt(found, options.input_shape, Context(interp, None))
+    chosen = 0 if options.class_name else choose(found, options, interp.globals.vars)
+    extra = warnings + interp.warnings + symbol_warnings(interp)
+    return [found_model(name, model, extra) for name, model in found], chosen
+
+
+def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[Interpreter, Session, list[Diagnostic]]:
+    """The file run by the interpreter (its module-level names bound), and the warnings of its parsing."""
     tree, text, warnings = parse_source(path, text)
     session_box: list[Session] = []
 
@@ -156,23 +176,49 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
             return resolve(session, implied)
         return ctx.interp.make_symbol(name, ctx.node)
 
-    interp = Interpreter(path, text, modules, undefined)
+    interp = Interpreter(path, text, modules, undefined, loader_for(path, options.paths))
     guard.interp = interp
     session = Session(path, interp)
     session.resolve_name = resolve
     session_box.append(session)
     interp.run_module(tree)
-    found = collect_models(interp, session) or call_builders(interp, session, options)
-    if not found:
-        raise InputError(
-            f"{path}: no Keras model found",
-            hint="build one with keras.Sequential([...]) or keras.Model(inputs, outputs) and assign it, e.g. model = ...",
-        )
-    if options.input_shape is not None:
-        build_unbuilt(found, options.input_shape, Context(interp, None))
-    chosen = choose(found, options, interp.globals.vars)
-    extra = warnings + interp.warnings + symbol_warnings(interp)
-    return [found_model(name, model, extra) for name, model in found], chosen
+    return interp, session, warnings
+
+
+def named_model(interp: Interpreter, session: Session, options: ReadOptions) -> Any:
+    """`file.py:NAME` (--class NAME --args ...): the model a module-level name holds, or the one its class or
+    builder function makes from the arguments (its keyword defaults when none are given)."""
+    name = options.class_name or ""
+    value = interp.globals.vars.get(name)
+    model = model_of(value)
+    if model is not None:
+        return model
+    if not isinstance(value, (Function, ClassValue)):
+        names = [n for n, v in interp.globals.vars.items() if isinstance(v, (Function, ClassValue)) and defined_here(v.node)]
+        raise InputError(f"no model, model class or builder function named '{name}' in {interp.filename}",
+                         hint=f"names found: {', '.join(names) or 'none'}")
+    raw = options.class_args
+    args, kwargs = (list(raw[0]), dict(raw[1])) if len(raw) == 2 and isinstance(raw[0], tuple) and isinstance(raw[1], dict) else (list(raw), {})
+    before = len(session.models)
+    result = interp.call(value, args, kwargs, value.node)
+    model = model_of(result)
+    built = [m for m in (model_of(v) for v in session.models[before:]) if m is not None]
+    if model is None and not built:
+        raise InputError(f"'{name}' in {interp.filename} builds no Keras model", hint="name a keras.Model subclass, "
+                         "a function that returns a model, or a module-level model")
+    return model if model is not None else built[-1]
+
+
+def listing(path: str, text: str, options: ReadOptions) -> tuple[list[str], list[str]]:
+    """What a project listing shows of this file: the keras.Model classes it defines, and the names of the
+    models it builds at module level."""
+    with guarded(path) as guard:
+        interp, session, _ = interpret(path, text, options, guard)
+    values = interp.globals.vars
+    classes = [n for n, v in values.items() if isinstance(v, ClassValue) and is_model_class(v) and v.name == n
+               and defined_here(v.node)]
+    models = [n for n, _ in collect_models(interp, session) if n in values]
+    return classes, models
 
 
 def collect_models(interp: Interpreter, session: Session) -> list[tuple[str, Any]]:

@@ -29,6 +29,7 @@ from ....formula import symbol
 from . import calls, expressions, limits, members, statements, text
 from .builtins import _preview
 from .exceptions import Raised
+from .imports import SOURCE_ATTRIBUTE, ModuleLoader, ModuleValue
 from .limits import LIMIT_HINT as LIMIT_HINT  # the readers' hint on a limit, offered here too
 from .limits import RECURSION_LIMIT
 from .values import Context, Scope
@@ -66,11 +67,16 @@ class Interpreter:
         source: str,
         modules: Callable[[str], Any],
         undefined: Callable[[str, Context], Any] | None = None,
+        loader: ModuleLoader | None = None,
     ) -> None:
         self.filename = filename
         self.lines = source.splitlines()
         self.modules = modules
         self.undefined = undefined
+        self.loader = loader  # the project's modules (imports.py), None: every import not known to paramwise is unknown
+        self.loaded: dict[str, ModuleValue] = {}  # the project's modules run so far, by key (Python's sys.modules)
+        self.module_keys: dict[int, str] = {}  # id of a module's global scope -> its key
+        self.importing: list[str] = []  # the modules being run, each importing the next
         self.steps = 0
         self.depth = 0
         self.warnings: list[Diagnostic] = []
@@ -103,8 +109,9 @@ class Interpreter:
     def location(self, node: ast.AST | None) -> Location:
         line = getattr(node, "lineno", 0) or 0
         col = (getattr(node, "col_offset", 0) or 0) + 1
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return Location(self.filename, line, col, text)
+        filename, lines = getattr(node, SOURCE_ATTRIBUTE, None) or (self.filename, self.lines)
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return Location(filename, line, col, text)
 
     def warn(self, code: str, message: str, hint: str = "", node: ast.AST | None = None) -> None:
         """Record a warning once per message (a name missing in ten places is one warning)."""
@@ -142,6 +149,7 @@ class Interpreter:
     # -- the concerns, one module each (the way a type checker splits statements, expressions and members)
     # statements.py: running modules, blocks and statements; assignment
     run_module = statements.run_module
+    run_in = statements.run_in
     exec_block = statements.exec_block
     exec_stmt = statements.exec_stmt
     eval_named = statements.eval_named

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ....formula import symbol
-from . import protocol
+from . import imports, protocol
 from .builtins import _dotted
 from .exceptions import (
     assert_stmt,
@@ -53,11 +53,16 @@ class _Continue(Exception):
 
 
 def run_module(interp: Interpreter, tree: ast.Module) -> Scope:
+    return run_in(interp, tree, interp.globals)
+
+
+def run_in(interp: Interpreter, tree: ast.Module, scope: Scope) -> Scope:
+    """Run a module's statements in its global scope (the file read, or a module it imports)."""
     try:
-        interp.exec_block(tree.body, interp.globals)
+        interp.exec_block(tree.body, scope)
     except _Return:  # a `raise` at module level: Python would stop there too
         interp.warn("not_run", "the code raises an exception at module level; what follows it is not read")
-    return interp.globals
+    return scope
 
 
 def exec_block(interp: Interpreter, body: list[ast.stmt], scope: Scope) -> None:
@@ -235,26 +240,11 @@ def stmt_Match(interp: Interpreter, node: Any, scope: Scope) -> None:
 
 
 def stmt_Import(interp: Interpreter, node: ast.Import, scope: Scope) -> None:
-    for alias in node.names:
-        if alias.asname:
-            interp.set_name(alias.asname, interp.import_module(alias.name), scope)
-        else:
-            top = alias.name.split(".")[0]
-            interp.set_name(top, interp.import_module(top), scope)
+    imports.import_stmt(interp, node, scope)
 
 
 def stmt_ImportFrom(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None:
-    module = node.module or ""
-    for alias in node.names:
-        if alias.name == "*":
-            continue
-        full = f"{module}.{alias.name}"
-        value = resolve_std(full, interp) if module.split(".")[0] in STD_MODULES else None
-        if value is None:
-            value = interp.modules(full)
-        if value is None:
-            value = interp.getattr(interp.import_module(module), alias.name, node)
-        interp.set_name(alias.asname or alias.name, value, scope)
+    imports.import_from(interp, node, scope)
 
 
 def import_module(interp: Interpreter, name: str) -> Any:

@@ -20,6 +20,7 @@ from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
 from .. import bound_elsewhere
+from ..loader import defined_here, loader_for
 from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
@@ -227,6 +228,24 @@ def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
 
 
 def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[list[Found], int]:
+    interp, warnings = interpret(path, text, options, guard)
+    found = find_models(interp, options)
+    chosen = choose(found, options, interp.globals.vars)
+    shape = options.input_shape or example_shape(interp, found[chosen][1])
+    graphs = [build_graph(interp, name, value, path, shape if i == chosen else None)
+              for i, (name, value) in enumerate(found)]
+    graphs = [replace(g, warnings=g.warnings + tuple(created_in_forward(interp, value)))
+              if not followed(g) else g for g, (_, value) in zip(graphs, found)]
+    extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
+    if shape is not None and options.input_shape is None:
+        extra += (Diagnostic("example_input", f"output shapes are for the input the file calls the model with, "
+                             f"{tuple(shape)}", hint="give --input-shape for another"),)
+    out = [Found(name, replace(graph, warnings=extra + graph.warnings)) for (name, _), graph in zip(found, graphs)]
+    return out, chosen
+
+
+def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[Interpreter, list[Diagnostic]]:
+    """The file run by the interpreter (its module-level names bound), and the warnings of its parsing."""
     tree, text, warnings = parse_source(path, text)
 
     def undefined(name: str, ctx: Context) -> Any:
@@ -242,22 +261,21 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
             return ModuleClass(name)
         return ctx.interp.make_symbol(name, ctx.node)
 
-    interp = Interpreter(path, text, resolve, undefined)
+    interp = Interpreter(path, text, resolve, undefined, loader_for(path, options.paths))
     guard.interp = interp
     interp.run_module(tree)
-    found = find_models(interp, options)
-    chosen = choose(found, options, interp.globals.vars)
-    shape = options.input_shape or example_shape(interp, found[chosen][1])
-    graphs = [build_graph(interp, name, value, path, shape if i == chosen else None)
-              for i, (name, value) in enumerate(found)]
-    graphs = [replace(g, warnings=g.warnings + tuple(created_in_forward(interp, value)))
-              if not followed(g) else g for g, (_, value) in zip(graphs, found)]
-    extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
-    if shape is not None and options.input_shape is None:
-        extra += (Diagnostic("example_input", f"output shapes are for the input the file calls the model with, "
-                             f"{tuple(shape)}", hint="give --input-shape for another"),)
-    out = [Found(name, replace(graph, warnings=extra + graph.warnings)) for (name, _), graph in zip(found, graphs)]
-    return out, chosen
+    return interp, warnings
+
+
+def listing(path: str, text: str, options: ReadOptions) -> tuple[list[str], list[str]]:
+    """What a project listing shows of this file: the nn.Module classes it defines, and the names of the
+    models it builds at module level."""
+    with guarded(path) as guard:
+        interp, _ = interpret(path, text, options, guard)
+    values = interp.globals.vars
+    classes = [n for n, v in values.items() if is_module_class(v) and v.name == n and defined_here(v.node)]
+    models = [n for n, v in values.items() if node_of(v) is not None]
+    return classes, models
 
 
 def followed(graph: Graph) -> bool:
@@ -310,6 +328,8 @@ def required_args(cls: ClassValue) -> list[str]:
 
 def construct(interp: Interpreter, options: ReadOptions) -> Any:
     cls = interp.globals.vars.get(options.class_name or "")
+    if node_of(cls) is not None:  # `file.py:model`: a model the file builds
+        return cls
     if not isinstance(cls, ClassValue):
         classes = [n for n, v in interp.globals.vars.items() if is_module_class(v)]
         raise InputError(f"no class named '{options.class_name}' in {interp.filename}",

@@ -1,0 +1,228 @@
+"""Imports: `import a.b`, `import a.b as m`, `from .x import Y`, `from . import mod`, `from .x import *`.
+
+Standard-library modules paramwise models and the framework's modules come first (the `modules` the reader
+gives the interpreter); then the interpreter's `loader`, which knows the project (where its files are) and
+hands back parsed modules: they are run here, by this interpreter, never imported or executed by Python. A
+module runs once per read (the next import finds it in `interp.loaded`, as in `sys.modules`); one being run
+when it is imported again (a circular import) is given as it is so far, a partially initialised module, and a
+name it does not define yet is Python's ImportError. A module the loader does not find stays unknown (an
+`Opaque` value: what the code builds from it is not counted, and the reader says so).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .exceptions import python_error
+from .stdlib import MODULES as STD_MODULES
+from .stdlib import resolve as resolve_std
+from .values import Atomic, Context, Opaque, Scope
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+
+MAX_IMPORT_DEPTH = 64  # modules being run, each importing the next
+# the attribute a loader sets on every node of a module it parses: (filename, lines), for messages that name it
+SOURCE_ATTRIBUTE = "paramwise_source"
+
+
+def mark_source(tree: ast.Module, filename: str, lines: list[str]) -> None:
+    """Tag every node of a project module with its file, so that a message about it names that file."""
+    where = (filename, lines)
+    for node in ast.walk(tree):
+        setattr(node, SOURCE_ATTRIBUTE, where)
+
+
+@dataclass(eq=False)
+class ModuleSource:
+    """One module of the project, found and parsed by a loader. `tree` is None for a folder without
+    `__init__.py` (a namespace package)."""
+
+    key: str  # the file (or folder), resolved: the same module however it is imported
+    name: str  # its dotted name (`models.vit`)
+    filename: str  # as messages show it
+    tree: ast.Module | None
+    is_package: bool = False
+    lines: list[str] = field(default_factory=list)
+
+
+class ModuleLoader(Protocol):
+    def find(self, name: str, level: int, importer: str | None) -> list[ModuleSource] | None:
+        """The modules `import name` (with `level` leading dots) runs, from the outermost package in `name`
+        to the module itself, for code in the file `importer` (its key; None: the file being read). None when
+        the first of them is not in the project; shorter than `name` when a later one is missing."""
+
+    def main_name(self) -> str:
+        """The dotted name of the package holding the file being read ('' when it is in none)."""
+
+
+class ModuleValue(Atomic):
+    """A module of the project, run by the interpreter: its attributes are its global names."""
+
+    def __init__(self, source: ModuleSource, scope: Scope) -> None:
+        self.source = source
+        self.scope = scope
+        self.initialised = source.tree is None
+
+    def __repr__(self) -> str:
+        return f"<module {self.source.name}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name in self.scope.vars:
+            return self.scope.vars[name]
+        if name == "__name__":
+            return self.source.name
+        raise AttributeError(name)
+
+    def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
+        self.scope.vars[name] = value
+
+    def py_delattr(self, name: str, ctx: Context) -> None:
+        self.scope.vars.pop(name, None)
+
+
+def import_stmt(interp: Interpreter, node: ast.Import, scope: Scope) -> None:
+    for alias in node.names:
+        known = known_module(interp, alias.name) if alias.asname else known_module(interp, alias.name.split(".")[0])
+        if known is not None:
+            interp.set_name(alias.asname or alias.name.split(".")[0], known, scope)
+            continue
+        chain = load(interp, alias.name, 0, node, scope)
+        if chain is None or len(chain) < alias.name.count(".") + 1:
+            top = alias.name if alias.asname else alias.name.split(".")[0]
+            value: Any = chain[0] if chain and not alias.asname else Opaque(f"module {top}")
+        else:
+            value = chain[-1] if alias.asname else chain[0]
+        interp.set_name(alias.asname or alias.name.split(".")[0], value, scope)
+
+
+def import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None:
+    module = node.module or ""
+    if node.level == 0 and (module.split(".")[0] in STD_MODULES or interp.modules(module) is not None
+                            or interp.loader is None):
+        return host_import_from(interp, node, scope)
+    chain = load(interp, module, node.level, node, scope)
+    shown = "." * node.level + module
+    wanted = module.count(".") + 1 if module else 1  # the chain ends at the module named (`from . import`: the package)
+    if chain is None or len(chain) < wanted:
+        if node.level == 0:
+            return host_import_from(interp, node, scope)
+        for alias in node.names:
+            if alias.name != "*":
+                interp.set_name(alias.asname or alias.name, Opaque(f"module {shown}.{alias.name}"), scope)
+        return
+    package = chain[-1]
+    for alias in node.names:
+        if alias.name == "*":
+            star_import(interp, package, scope)
+            continue
+        interp.set_name(alias.asname or alias.name, member(interp, package, alias.name, node, scope, shown), scope)
+
+
+def host_import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None:
+    """`from X import Y` of a module the interpreter or the reader knows (or of one nobody knows)."""
+    module = node.module or ""
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        full = f"{module}.{alias.name}"
+        value = resolve_std(full, interp) if module.split(".")[0] in STD_MODULES else None
+        if value is None:
+            value = interp.modules(full)
+        if value is None:
+            value = interp.getattr(interp.import_module("." * node.level + module), alias.name, node)
+        interp.set_name(alias.asname or alias.name, value, scope)
+
+
+def known_module(interp: Interpreter, name: str) -> Any:
+    """A module of the standard library or of the framework, by its dotted name; None for the others."""
+    value = resolve_std(name, interp) if name in STD_MODULES else None
+    return value if value is not None else interp.modules(name)
+
+
+def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, scope: Scope, shown: str) -> Any:
+    """`from package import name`: the module's attribute, else its submodule, else Python's ImportError."""
+    if name in package.scope.vars:
+        return package.scope.vars[name]
+    if package.source.is_package:
+        sub = load(interp, name, 0, node, scope, within=package)
+        if sub:
+            return sub[-1]
+    where = f"'{package.source.name}' ({package.source.filename})"
+    if not package.initialised:
+        raise python_error(interp, "ImportError", f"cannot import name '{name}' from partially initialized module {where} "
+                           "(most likely due to a circular import)", node,
+                           hint="Python stops here too; import the module itself and use the name where it is needed")
+    raise python_error(interp, "ImportError", f"cannot import name '{name}' from {where}", node,
+                       hint=f"check that {package.source.filename} defines '{name}'")
+
+
+def star_import(interp: Interpreter, package: ModuleValue, scope: Scope) -> None:
+    names = package.scope.vars.get("__all__")
+    if isinstance(names, (list, tuple)) and all(isinstance(n, str) for n in names):
+        for name in names:
+            if name in package.scope.vars:
+                interp.set_name(name, package.scope.vars[name], scope)
+        return
+    for name, value in list(package.scope.vars.items()):
+        if not name.startswith("_"):
+            interp.set_name(name, value, scope)
+
+
+def load(interp: Interpreter, name: str, level: int, node: ast.AST, scope: Scope,
+         within: ModuleValue | None = None) -> list[ModuleValue] | None:
+    """The project's modules `import name` runs (outermost package first), each run once; None when the
+    module is not in the project."""
+    loader = interp.loader
+    if loader is None:
+        return None
+    if within is not None:
+        sources = loader.find(name, 1, os.path.join(within.source.key, "__init__.py")) if within.source.is_package else None
+    else:
+        sources = loader.find(name, level, importer_of(interp, scope))
+    if sources is None:
+        return None
+    chain: list[ModuleValue] = []
+    parent = within
+    for source in sources:
+        module = interp.loaded.get(source.key)
+        if module is None:
+            module = run(interp, source, node)
+        if parent is not None and parent.source.is_package:
+            parent.scope.vars.setdefault(source.name.rpartition(".")[2], module)
+        chain.append(module)
+        parent = module
+    return chain
+
+
+def importer_of(interp: Interpreter, scope: Scope) -> str | None:
+    """The key of the module whose code is running (None: the file being read)."""
+    return interp.module_keys.get(id(scope.root()))
+
+
+def run(interp: Interpreter, source: ModuleSource, node: ast.AST) -> ModuleValue:
+    scope = Scope(None, "module")
+    scope.vars.update({"__name__": source.name, "__file__": source.filename,
+                       "__package__": source.name if source.is_package else source.name.rpartition(".")[0]})
+    module = ModuleValue(source, scope)
+    interp.loaded[source.key] = module
+    interp.module_keys[id(scope)] = source.key
+    if source.tree is None:
+        return module
+    if len(interp.importing) >= MAX_IMPORT_DEPTH:
+        raise interp.limit(f"imports nest more than {MAX_IMPORT_DEPTH} modules deep; stopped", node)
+    interp.importing.append(source.key)
+    current = interp.current
+    try:
+        interp.run_in(source.tree, scope)
+    finally:
+        interp.importing.pop()
+        interp.current = current
+    module.initialised = True
+    return module
+
+
+__all__ = ["ModuleLoader", "ModuleSource", "ModuleValue", "import_stmt", "import_from"]
