@@ -48,13 +48,11 @@ class EinsumDense(Kind):
     def analyze(self, input_shape: Shape) -> tuple[list[Any], list[Any] | None, list[Any]]:
         """(kernel shape, bias shape or None, full output shape), as keras' _analyze_split_string."""
         text = re.sub(r"\.\.\.", "0", self.equation)
-        for pattern, left_elided in EQUATION_FORMS:
-            match = pattern.match(text)
-            if match:
-                break
-        else:
+        found = next(((m, left) for pattern, left in EQUATION_FORMS if (m := pattern.match(text))), None)
+        if found is None:
             raise KindError(f"invalid einsum equation {self.equation!r}",
                             hint="write it as [X],[Y]->[Z], ...[X],[Y]->...[Z] or [X]...,[Y]->[Z]...")
+        match, left_elided = found
         input_spec, weight_spec, output_spec = match.groups()
         elided = len(input_shape) - len(input_spec)
         output_shape: list[Any] = [input_shape[0], *self.attrs["partial_output_shape"]]
