@@ -28,7 +28,8 @@ READS_PATH = True
 MAX_MODEL_BYTES = 2**31  # protobuf's own limit for one message
 MAX_NODES = 2_000_000
 SMALL_CONSTANT = 64  # Constant nodes with fewer values (shapes, axes, scalars) are summed in one line
-STATS_INPUTS = {"BatchNormalization": (3, 4)}  # input positions that hold running statistics, not parameters
+STATS_INPUTS = {"BatchNormalization": (3, 4)}
+FOLDS_INTO = ("Conv", "ConvTranspose")  # input positions that hold running statistics, not parameters
 # bits per value of the ONNX data types that are not whole bytes (4-bit integers and floats)
 PACKED_BITS = {21: 4, 22: 4, 23: 4, 25: 2, 26: 2}
 
@@ -127,6 +128,7 @@ class OnnxReader:
         layers: list[Layer] = []
         calls: list[Call] = []
         small = [0, 0]
+        keeps_names = any(not n.startswith("onnx::") for n in inits)  # the exporter kept the source's tensor names
         folded = 0
         for i, node in enumerate(model.graph.node):
             row_name = node.name or f"{node.op_type}_{i}"
@@ -140,8 +142,8 @@ class OnnxReader:
             if not tensors:
                 continue
             type_name = node.op_type
-            if any(n.startswith("onnx::") for n in node.input if n in inits and self.owner.get(n) == row_name):
-                type_name, folded = f"{node.op_type} (folded)", folded + 1
+            if node.op_type in FOLDS_INTO and keeps_names and self.made_by_exporter(node, inits):
+                type_name, folded = f"{node.op_type} + folded BatchNorm", folded + 1
             result = self.result(node)
             layers.append(Layer(row_name, type_name, OnnxNode("torch", "Tensors", {"tensors": tuple(tensors), "result": result}),
                                 tied=tuple(tied)))
@@ -192,6 +194,11 @@ class OnnxReader:
                     tensors.append(self.weight(f"{attr.name}/{t.name}", init))
         return tensors, tied
 
+    def made_by_exporter(self, node: Any, inits: dict[str, Init]) -> bool:
+        """A Conv whose weight the exporter made (`onnx::Conv_21`) where it kept every source name it could: the
+        Conv's weight and bias were recomputed by folding the BatchNormalization after it (torch's eval export)."""
+        return len(node.input) > 1 and node.input[1] in inits and node.input[1].startswith("onnx::")
+
     def weight(self, name: str, init: Init, is_stat: bool = False) -> tuple[str, tuple[int, ...], int, bool]:
         return name, init.shape, max(1, bytes_per(self.onnx, init.dtype)), is_stat
 
@@ -220,8 +227,11 @@ class OnnxReader:
         if small[0]:
             self.notes.append(f"  {small[0]:,} small Constant nodes ({small[1]:,} values: shapes, axes, scalars) are not parameters")
         if folded:
-            self.notes.append(f"  {folded:,} node(s) marked (folded) use tensors the exporter made by constant folding "
-                              "(onnx::...), e.g. a BatchNorm folded into a Conv")
+            self.notes.append(f"  {folded:,} Conv node(s) with a BatchNorm folded in by the exporter (onnx::... tensors): the "
+                              "BatchNorm's own parameters and statistics are not in the file")
+        renamed = sum(1 for n in inits if n.startswith("onnx::"))
+        if renamed and not folded:
+            self.notes.append(f"  {renamed:,} initializers have names the exporter made (onnx::...): renamed or constant-folded")
 
     def dtypes(self, inits: dict[str, Init]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

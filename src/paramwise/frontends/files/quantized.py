@@ -85,7 +85,7 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
         logical = unpack(module, group, method, bits_given, path, policies)
         if logical is not None:
             out.append(logical)
-            used.update(t.name for t in group.values())
+            used.update(t.name for key, t in group.items() if key != "bias")
     plain = Policy("unquantized (stored as they are)")
     for t in tensors:
         if t.name not in used:
