@@ -12,7 +12,6 @@ name it does not define yet is Python's ImportError. A module the loader does no
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -180,7 +179,7 @@ def load(interp: Interpreter, name: str, level: int, node: ast.AST, scope: Scope
     if loader is None:
         return None
     if within is not None:
-        sources = loader.find(name, 1, os.path.join(within.source.key, "__init__.py")) if within.source.is_package else None
+        sources = loader.find(name, 1, within.source.key) if within.source.is_package else None
     else:
         sources = loader.find(name, level, importer_of(interp, scope))
     if sources is None:

@@ -1,0 +1,62 @@
+"""Models spread over a package, read statically (the project's imports followed, never run) and compared
+with the framework building them from the same files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import keras_oracle
+import torch_oracle
+from paramwise.frontends import ReadOptions, read_path
+from paramwise.frontends.target import parse_target, resolve_target
+from paramwise.infer import infer
+
+from project_oracle import PROJECTS, build
+
+# (fixture folder, entry, constructor keywords): an entry is a script whose `model` is the model, or
+# `file.py:Name` / `pkg.module:Name` (a class or a builder function, called with the keywords)
+TORCH = [
+    ("vit_relative", "train.py", None),
+    ("vit_relative", "vitlab/models/vit.py:ViT", {"depth": 1, "embed_dim": 32}),
+    ("vit_relative", "vitlab.models.vit:Block", {"dim": 16, "num_heads": 2}),
+    ("resnet_absolute", "train.py", None),
+    ("resnet_absolute", "models/resnet.py:ResNet", {}),
+]
+KERAS: list[tuple[str, str, dict[str, Any] | None]] = []
+
+
+def read(root: Path, entry: str, kwargs: dict[str, Any] | None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """paramwise's report for the entry, read as the command line reads it from the fixture's folder."""
+    monkeypatch.chdir(root)
+    path, attr = resolve_target(parse_target(entry))
+    options = ReadOptions(class_name=attr, class_args=((), dict(kwargs or {})))
+    found, chosen = read_path(path, options)
+    return infer(found[chosen].require())
+
+
+@pytest.mark.parametrize(("project", "entry", "kwargs"), TORCH, ids=[f"{p}/{e}" for p, e, _ in TORCH])
+def test_torch_project_matches_torch(project: str, entry: str, kwargs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = PROJECTS / project
+    report = read(root, entry, kwargs, monkeypatch)
+    assert report.complete, report.unread
+    model = build(root, entry, kwargs)
+    assert torch_oracle.compare(report, model) == []
+
+
+@pytest.mark.parametrize(("project", "entry", "kwargs"), KERAS, ids=[f"{p}/{e}" for p, e, _ in KERAS])
+def test_keras_project_matches_keras(project: str, entry: str, kwargs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = PROJECTS / project
+    report = read(root, entry, kwargs, monkeypatch)
+    assert report.complete, report.unread
+    keras_oracle.install_tensorflow_alias()
+    model = build(root, entry, kwargs)
+    assert keras_oracle.compare(report, model) == []
+
+
+def test_fixtures_have_no_stray_files() -> None:
+    for root, _, files in os.walk(PROJECTS):
+        assert not any(f.endswith((".pyc", ".pt", ".safetensors")) for f in files), root
