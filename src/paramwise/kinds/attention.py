@@ -114,6 +114,78 @@ class MultiHeadAttention(Kind):
         )
 
 
+class GroupedQueryAttention(Kind):
+    """Grouped-query attention (Keras' GroupQueryAttention): num_query_heads query heads share
+    num_key_value_heads key and value heads, each head_dim wide; the output goes back to the query's width.
+    Called as gqa(query, value) or gqa(query, value, key)."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {
+        "keras:GroupQueryAttention": {"keras_class": "GroupedQueryAttention", "sublayer_names": ("softmax", "dropout"),
+                                      "call_options": ("return_attention_scores",)},
+    }
+    n_inputs = (2, 3)
+
+    head_dim: Dim
+    num_query_heads: Dim
+    num_key_value_heads: Dim
+    use_bias: bool
+    use_gate: bool
+
+    def setup(self) -> None:
+        q, kv = self.num_query_heads, self.num_key_value_heads
+        if isinstance(q, int) and isinstance(kv, int) and q % kv:
+            raise KindError(f"num_query_heads ({q}) must be divisible by num_key_value_heads ({kv})")
+
+    def check(self, inputs: list[Shape]) -> None:
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        if query[-1] != value[-1]:
+            raise KindError(f"needs query and value of the same last axis; got {shape_text(query)}, {shape_text(value)}")
+        if tuple(value[1:-1]) != tuple(key[1:-1]):
+            raise KindError(
+                f"needs value and key equal on every axis but the last; got value {shape_text(value)}, key {shape_text(key)}"
+            )
+        for shape in inputs:
+            if shape[-1] is None:
+                raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        query, value = inputs[0], inputs[1]
+        if self.attrs.get("return_attention_scores") is True:
+            return [query, (query[0], self.num_query_heads, query[1], value[1])]
+        return query
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        if not inputs or len(inputs) < 2:
+            raise KindError("needs the query and value shapes", hint="call it as gqa(query, value)")
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        h = factor(self.head_dim, "head_dim")
+        u, v = factor(self.num_query_heads, "q_heads"), factor(self.num_key_value_heads, "kv_heads")
+
+        def projection(name: str, width: Any, heads: Factor) -> list[Weight]:
+            out = [Weight(f"{name}/kernel", (factor(width, "d"), heads, h))]
+            return out + ([Weight(f"{name}/bias", (heads, h))] if self.use_bias else [])
+
+        out = projection("query", query[-1], u) + projection("key", key[-1], v)
+        if self.use_gate:
+            out += projection("gate", query[-1], u)
+        out += projection("value", value[-1], v)
+        d = factor(query[-1], "d")
+        out.append(Weight("attention_output/kernel", (u, h, d)))
+        return out + ([Weight("attention_output/bias", (d,))] if self.use_bias else [])
+
+    def formula(self, weights: list[Weight]) -> Expr | None:
+        """(d + 1)·q_heads·head_dim + 2·(d + 1)·kv_heads·head_dim + (q_heads·head_dim + 1)·d (no + 1s without bias)."""
+        terms = []
+        for w in weights:
+            if w.name.endswith("/kernel") and not w.name.startswith("attention_output"):
+                terms.append(prod(plus_bias([w.dims[0]], self.use_bias), *w.dims[1:]))
+        output = next(w for w in weights if w.name == "attention_output/kernel")
+        terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
+        return add(*terms)
+
+
 class Attention(Kind):
     """Dot-product attention between a query and a value sequence: no weights unless use_scale (one
     learned scalar) or score_mode="concat" (one more). Called on [query, value] or [query, value, key]."""
