@@ -25,6 +25,17 @@ TORCH = [
     ("vit_relative", "vitlab.models.vit:Block", {"dim": 16, "num_heads": 2}),
     ("resnet_absolute", "train.py", None),
     ("resnet_absolute", "models/resnet.py:ResNet", {}),
+    ("star_all", "build.py", None),
+    ("star_noall", "build.py", None),
+    ("circular", "build.py", None),
+    ("circular", "cyc.decoder:Decoder", {"d": 24}),
+    ("circular_late", "build.py", None),
+    ("import_as", "build.py", None),
+    ("tv_classic", "build_resnet.py", None),
+    ("tv_classic", "build_mobilenet.py", None),
+    ("tv_classic", "build_mobilenet_v3.py", None),
+    ("tv_classic", "build_resnext.py", None),
+    ("tv_classic", "torchvision.models.resnet:resnet50", {"num_classes": 10}),
 ]
 KERAS: list[tuple[str, str, dict[str, Any] | None]] = []
 

@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ....errors import InputError, LimitError
 from ....formula import symbol
 from . import imports, protocol
 from .builtins import _dotted
@@ -25,6 +26,7 @@ from .sizes import UnreadSize, _size_path
 from .stdlib import MODULES as STD_MODULES
 from .stdlib import resolve as resolve_std
 from .values import (
+    BoundMethod,
     ClassValue,
     Context,
     Function,
@@ -126,6 +128,7 @@ def stmt_FunctionDef(interp: Interpreter, node: ast.FunctionDef, scope: Scope) -
     func: Any = Function(node.name, node, scope, decorators=decorators)
     if "property" in decorators:
         func = Property(func)
+    registered(interp, node, func, scope)
     interp.set_name(node.name, func, scope)
 
 
@@ -142,7 +145,30 @@ def stmt_ClassDef(interp: Interpreter, node: ast.ClassDef, scope: Scope) -> None
             value.owner = cls
         elif isinstance(value, Property):
             value.getter.owner = cls
-    interp.set_name(node.name, decorate_class(interp, cls, scope), scope)
+    decorated = decorate_class(interp, cls, scope)
+    registered(interp, node, decorated, scope)
+    interp.set_name(node.name, decorated, scope)
+
+
+def registered(interp: Interpreter, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, value: Any,
+               scope: Scope) -> None:
+    """A module-level function or class decorated by the code's own functions (a registry's `@register("vit")`):
+    the decorators run, as Python runs them, for what they record; the name keeps the function or class itself
+    (a decorator that wraps it is not followed). One that fails is not run, and the reading says so."""
+    if scope.kind != "module" or not node.decorator_list:
+        return
+    for decorator in reversed(node.decorator_list):
+        if not isinstance(decorator, (ast.Call, ast.Name, ast.Attribute)):
+            continue
+        try:
+            applied = interp.eval(decorator, scope)
+            if isinstance(applied, (Function, BoundMethod)):
+                interp.call(applied, [value], {}, decorator)
+        except LimitError:
+            raise
+        except InputError as e:
+            interp.warn("not_run", f"the decorator `{ast.unparse(decorator)[:60]}` of '{node.name}' is not run ({e.message})",
+                        node=decorator)
 
 
 def stmt_Return(interp: Interpreter, node: ast.Return, scope: Scope) -> None:

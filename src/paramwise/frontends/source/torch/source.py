@@ -330,6 +330,8 @@ def construct(interp: Interpreter, options: ReadOptions) -> Any:
     cls = interp.globals.vars.get(options.class_name or "")
     if node_of(cls) is not None:  # `file.py:model`: a model the file builds
         return cls
+    if isinstance(cls, Function):  # `file.py:resnet50`: a function that builds one
+        return built_by(interp, cls, options)
     if not isinstance(cls, ClassValue):
         classes = [n for n, v in interp.globals.vars.items() if is_module_class(v)]
         raise InputError(f"no class named '{options.class_name}' in {interp.filename}",
@@ -340,6 +342,17 @@ def construct(interp: Interpreter, options: ReadOptions) -> Any:
     else:
         args, kwargs = list(raw), {}
     return interp.call(cls, args, kwargs, cls.node)
+
+
+def built_by(interp: Interpreter, func: Function, options: ReadOptions) -> Any:
+    raw = options.class_args
+    args, kwargs = (list(raw[0]), dict(raw[1])) if len(raw) == 2 and isinstance(raw[0], tuple) and isinstance(raw[1], dict) \
+        else (list(raw), {})
+    model = interp.call(func, args, kwargs, func.node)
+    if node_of(model) is None:
+        raise InputError(f"'{func.name}' in {interp.filename} returns no nn.Module",
+                         hint="name an nn.Module class, a function that returns a model, or a module-level model")
+    return model
 
 
 def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict[str, Any] | None = None) -> int:

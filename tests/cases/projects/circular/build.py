@@ -1,0 +1,4 @@
+import torch
+from cyc.encoder import autoencoder
+
+model = autoencoder(40)

@@ -1,0 +1,4 @@
+import torch
+import seg.model
+
+model = seg.model.Segmenter(classes=21)

@@ -1,0 +1,4 @@
+import torch
+import netkit
+
+model = netkit.Net(classes=7)

@@ -1,0 +1,4 @@
+import torch
+from mlpzoo.model import Tower
+
+model = Tower(d_in=12)
