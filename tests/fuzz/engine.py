@@ -24,7 +24,7 @@ from typing import Any
 
 from . import mutators as m
 from .oracle import Outcome, alarm, run_call, run_cli
-from .seeds import FileSeed, checkpoint_seeds, keras_seeds, source_seeds
+from .seeds import FileSeed, checkpoint_seeds, format_seeds, keras_seeds, source_seeds
 from .values import NAMES, SOURCE_NUMBERS, Context
 
 
@@ -404,6 +404,18 @@ def safetensors_input(rng: random.Random, ws: Workspace, index: int) -> Prepared
     return Prepared(argv=[path], files=[path], note=f"{seed.name} {how}", cleanup=ws.remover(path))
 
 
+def format_input(fmt: str) -> Callable[[random.Random, Workspace, int], Prepared]:
+    """A GGUF or ONNX seed with its bytes mutated (most edits in the first KB: the header, the graph's start)."""
+
+    def make(rng: random.Random, ws: Workspace, index: int) -> Prepared:
+        seed = rng.choice(format_seeds()[fmt])
+        data = m.mutate_bytes(rng, seed.data, [(0, min(len(seed.data), 1024))])
+        path = ws.write(f"in{index}.{fmt}", data)
+        return Prepared(argv=[path], files=[path], note=seed.name, cleanup=ws.remover(path))
+
+    return make
+
+
 def evil_pickle(ctx: Context) -> bytes:
     """A pickle that runs `touch CANARY` when loaded by an unrestricted unpickler."""
     return b"cos\nsystem\n(S'touch " + ctx.canary.encode() + b"'\ntR."
@@ -670,6 +682,8 @@ READERS: dict[str, Callable[[random.Random, Workspace, int], Prepared]] = {
     "torch_pt": pt_input,
     "safetensors_index": index_input,
     "torch_live": live_input,
+    "gguf": format_input("gguf"),
+    "onnx": format_input("onnx"),
 }
 
 

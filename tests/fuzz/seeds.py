@@ -198,3 +198,40 @@ def checkpoint_seeds() -> dict[str, list[FileSeed]]:
     torch.save(torch_modules()[0][1].state_dict(), buf, _use_new_zipfile_serialization=False)
     out["pt"].append(FileSeed("convnet_legacy.pt", buf.getvalue(), obj=None))
     return out
+
+
+@functools.cache
+def format_seeds() -> dict[str, list[FileSeed]]:
+    """{"gguf": [...], "onnx": [...]}: small GGUF files (quantized types, metadata arrays) and ONNX exports."""
+    import tempfile
+
+    import gguf
+    import numpy as np
+    from gguf.quants import quantize
+
+    out: dict[str, list[FileSeed]] = {"gguf": [], "onnx": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in (gguf.GGMLQuantizationType.Q8_0, gguf.GGMLQuantizationType.Q4_0, gguf.GGMLQuantizationType.F16):
+            path = os.path.join(folder, f"{kind.name}.gguf")
+            writer = gguf.GGUFWriter(path, "llama")
+            writer.add_block_count(2)
+            writer.add_token_list(["a", "b", "c"])
+            for i in range(2):
+                values = np.ones((4, 64), np.float32)
+                data = values.astype(np.float16) if kind.name == "F16" else quantize(values, kind)
+                writer.add_tensor(f"blk.{i}.ffn_up.weight", data, raw_shape=data.shape, raw_dtype=kind)
+            writer.write_header_to_file()
+            writer.write_kv_data_to_file()
+            writer.write_tensors_to_file()
+            writer.close()
+            out["gguf"].append(FileSeed(f"{kind.name}.gguf", Path(path).read_bytes()))
+    import torch
+
+    mlp = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.LayerNorm(8), torch.nn.Linear(8, 2))
+    for (name, module), shape in ((torch_modules()[0], (1, 3, 8, 8)), (("mlp", mlp), (1, 4))):
+        buf = io.BytesIO()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module.eval(), (torch.zeros(shape),), buf, dynamo=False)
+        out["onnx"].append(FileSeed(f"{name}.onnx", buf.getvalue()))
+    return out

@@ -85,7 +85,32 @@ def parse(onnx: Any, raw: bytes, path: str) -> Any:
     if len(model.graph.node) > MAX_NODES:
         raise LimitError(f"the ONNX graph has {len(model.graph.node):,} nodes; paramwise reads at most {MAX_NODES:,}",
                          location=Location(path))
+    clean_names(model)
     return model
+
+
+def text(value: Any) -> str:
+    """A protobuf string field as text: one that is not valid UTF-8 comes back as bytes."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def clean_names(model: Any) -> None:
+    """Every name the reader uses, made text (a damaged file's names may not be UTF-8)."""
+    model.producer_name, model.producer_version = text(model.producer_name), text(model.producer_version)
+    graph = model.graph
+    for items in (graph.initializer, graph.input, graph.output, graph.value_info):
+        for item in items:
+            item.name = text(item.name)
+    for node in graph.node:
+        node.name, node.op_type = text(node.name), text(node.op_type)
+        for names in (node.input, node.output):
+            for i, name in enumerate(names):
+                names[i] = text(name)
+        for attr in node.attribute:
+            attr.name = text(attr.name)
+            if attr.HasField("g"):
+                for t in attr.g.initializer:
+                    t.name = text(t.name)
 
 
 def inferred_shapes(onnx: Any, model: Any) -> dict[str, Shape]:

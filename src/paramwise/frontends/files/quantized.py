@@ -132,6 +132,8 @@ def unpack(module: str, group: dict[str, Tensor], method: str, bits_given: Any, 
         found = (f"{group['weight'].dtype} with scales", group["weight"].shape)
     if found is None:
         return None
+    if "weight" in group and ("qweight" in group or "weight_packed" in group):
+        raise bad(path, module, "holds both a weight and a packed weight")
     policy, shape = found
     stored = [t for key, t in group.items() if key != "bias"]
     logical_dtype = scale_dtype(group)
