@@ -284,7 +284,16 @@ def stmt_Global(interp: Interpreter, node: ast.Global, scope: Scope) -> None:
     scope.globals_declared.update(node.names)
 
 
-stmt_Nonlocal = stmt_Global
+def stmt_Nonlocal(interp: Interpreter, node: ast.Nonlocal, scope: Scope) -> None:
+    """`nonlocal n`: assignments to n go to the nearest enclosing function that has n (a closure's cache)."""
+    for name in node.names:
+        outer = scope.parent
+        while outer is not None and (outer.kind == "class" or name not in outer.vars) and outer.parent is not None:
+            outer = outer.parent
+        if outer is None or outer.parent is None:  # only the module has it: Python refuses this at compile time
+            raise interp.error(f"no binding for nonlocal '{name}' found", node,
+                               hint="nonlocal names a variable of an enclosing function")
+        scope.nonlocal_scopes[name] = outer
 
 
 def stmt_Delete(interp: Interpreter, node: ast.Delete, scope: Scope) -> None:
@@ -318,6 +327,8 @@ def stmt_Raise(interp: Interpreter, node: ast.Raise, scope: Scope) -> None:
 def set_name(interp: Interpreter, name: str, value: Any, scope: Scope) -> None:
     if name in scope.globals_declared:
         scope.root().vars[name] = value
+    elif name in scope.nonlocal_scopes:
+        scope.nonlocal_scopes[name].vars[name] = value
     else:
         scope.vars[name] = value
 

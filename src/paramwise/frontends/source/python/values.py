@@ -153,6 +153,7 @@ class Scope:
         self.parent = parent
         self.kind = kind
         self.globals_declared: set[str] = set()
+        self.nonlocal_scopes: dict[str, Scope] = {}  # `nonlocal n`: the enclosing scope that holds n
 
     def lookup(self, name: str) -> tuple[bool, Any]:
         scope: Scope | None = self
