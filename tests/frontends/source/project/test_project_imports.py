@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from project_oracle import PROJECTS, build
 
 import keras_oracle
 import torch_oracle
 from paramwise.frontends import ReadOptions, read_path
 from paramwise.frontends.target import parse_target, resolve_target
 from paramwise.infer import infer
-
-from project_oracle import PROJECTS, build
 
 # (fixture folder, entry, constructor keywords): an entry is a script whose `model` is the model, or
 # `file.py:Name` / `pkg.module:Name` (a class or a builder function, called with the keywords)
@@ -36,8 +35,20 @@ TORCH = [
     ("tv_classic", "build_mobilenet_v3.py", None),
     ("tv_classic", "build_resnext.py", None),
     ("tv_classic", "torchvision.models.resnet:resnet50", {"num_classes": 10}),
+    ("namespace_pkg", "build.py", None),
+    ("namespace_pkg", "nets/tagger.py:Tagger", {}),
+    ("dataclass_cfg", "train.py", None),
+    ("subclass_chain", "build.py", None),
+    ("subclass_chain", "zoo.cnn.simple:SimpleCNN", {"width": 4}),
+    ("deep_relative", "build.py", None),
 ]
-KERAS: list[tuple[str, str, dict[str, Any] | None]] = []
+KERAS: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("keras_functional", "train.py", None),
+    ("keras_functional", "kfn/model.py:build_model", {"widths": (8, 16, 24)}),
+    ("keras_subclass", "build.py", None),
+    ("keras_config", "build.py", None),
+    ("keras_config", "app.net:make_mlp", {}),
+]
 
 
 def read(root: Path, entry: str, kwargs: dict[str, Any] | None, monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -63,7 +74,10 @@ def test_keras_project_matches_keras(project: str, entry: str, kwargs: Any, monk
     root = PROJECTS / project
     report = read(root, entry, kwargs, monkeypatch)
     assert report.complete, report.unread
+    import keras
+
     keras_oracle.install_tensorflow_alias()
+    keras.backend.clear_session()  # layer names count from the start of a session, as paramwise names them
     model = build(root, entry, kwargs)
     assert keras_oracle.compare(report, model) == []
 

@@ -1,0 +1,3 @@
+from app.net import make_mlp
+
+model = make_mlp()

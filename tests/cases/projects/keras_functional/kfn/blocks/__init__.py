@@ -1,0 +1,1 @@
+from .conv import conv_block, residual_block

@@ -1,0 +1,2 @@
+INPUT_SHAPE = (32, 32, 3)
+WIDTHS = (16, 32)

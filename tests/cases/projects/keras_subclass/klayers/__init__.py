@@ -1,0 +1,1 @@
+from klayers.residual import ResidualDense

@@ -1,0 +1,4 @@
+import torch
+from nets.tagger import Tagger
+
+model = Tagger(d=24)

@@ -1,0 +1,4 @@
+import torch
+from zoo.cnn import DeepCNN
+
+model = DeepCNN(width=8, num_classes=3)
