@@ -90,6 +90,7 @@ WARNINGS: dict[str, str] = {
     "forward_not_followed": "forward() could not be followed; rows it would reach have no output shapes",
     "keras1_api": "a Keras 1 spelling (Convolution2D(32, 3, 3), border_mode=, output_dim= ...) read as Keras 1 meant it",
     "live_mismatch": "the count differs from the live model's own count_params()",
+    "meta_device": "a Hugging Face model_type paramwise does not describe was built by transformers on the meta device",
     "missing_import": "a framework name is used without its import; it is read as if imported",
     "missing_shard": "a shard named by a checkpoint index is missing; its tensors are not counted",
     "not_run": "a call paramwise does not run (the file is only read)",

@@ -119,6 +119,18 @@ class Report:
         return tuple(found)
 
     @property
+    def active(self) -> Dim:
+        """Mixture-of-experts models: the parameters one token uses (None where the reader does not say)."""
+        inactive = self.meta.get("counting", {}).get("inactive")
+        return None if inactive is None or self.total is None else self.total - inactive
+
+    @property
+    def counting(self) -> dict[str, Any]:
+        """How a Hugging Face config was counted: the class, the policy, and the active parameters of an MoE."""
+        out = {k: v for k, v in self.meta.get("counting", {}).items() if k != "inactive"}
+        return {**out, "active": json_or_none(self.active)}
+
+    @property
     def complete(self) -> bool:
         """True when nothing that can change the count was left unread: the total is the framework's."""
         return not self.unread
@@ -138,6 +150,7 @@ class Report:
             "complete": self.complete,
             "unread": [u.to_json() for u in self.unread],
             **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
+            **({"counting": self.counting} if "counting" in self.meta else {}),  # Hugging Face configs: the policy
             **{key: self.meta[key] for key in ("storage", "shard", "onnx") if key in self.meta},  # file readers
             "layers": [r.to_json() for r in self.rows],
             "warnings": [w.to_json() for w in self.warnings],

@@ -39,6 +39,8 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks (the exit code stays the same)")
     p.add_argument("--quiet", action="store_true", help="do not print warnings")
     p.add_argument("--no-limits", action="store_true", help="read without the time and memory limits (a huge real model)")
+    p.add_argument("--no-embeddings", action="store_true",
+                   help="Hugging Face configs: count without the embedding matrices (token and position tables, output projection)")
     p.add_argument("--strict", action="store_true", help="exit 2 when the reading is incomplete (something that can change the count was not read)")
 
 
@@ -159,6 +161,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(
         model=args.model, bindings=bindings, input_shape=parse_shape(args.input_shape), class_name=args.class_name,
         class_args=(tuple(positional), keywords), framework=args.framework,
+        no_embeddings=getattr(args, "no_embeddings", False),
         paths=tuple(getattr(args, "paths", None) or ()),
     )
 

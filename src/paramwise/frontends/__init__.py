@@ -28,6 +28,7 @@ FRONTENDS = [
     "files.checkpoint",  # .safetensors (header only), *.safetensors.index.json, .pt/.pth/.bin state dicts
     "files.gguf",  # llama.cpp GGUF (header only)
     "files.onnx",  # ONNX models (onnx is an optional extra)
+    "files.hf",  # a Hugging Face config.json (a JSON object with a model_type)
     "files.keras_archive", "files.keras_h5", "files.keras_json",  # .keras zip, legacy .h5, to_json() (before .py sniffing: stdin)
     "source.keras.source",
     "source.torch.source",  # .py files that import torch
@@ -50,6 +51,7 @@ class ReadOptions:
     class_name: str | None = None  # --class Net
     class_args: tuple[Any, ...] = ()  # --args ...
     framework: str | None = None  # --framework keras|torch (skip sniffing)
+    no_embeddings: bool = False  # --no-embeddings (Hugging Face configs): count without embedding matrices
     paths: tuple[str, ...] = ()  # --path DIR: more folders where the code's imports are looked for
 
 

@@ -14,9 +14,14 @@ class View:
     width: int | None = None
 
 
-def visible_rows(report, view: View):  # type: ignore[no-untyped-def]
+def visible_rows(report, view: View, fold: bool = True):  # type: ignore[no-untyped-def]
     limit = view.depth
-    return [r for r in report.rows if limit is None or r.depth <= limit]
+    rows = [r for r in report.rows if limit is None or r.depth <= limit]
+    if fold and limit is not None and report.meta.get("fold_repeats"):
+        from .folding import fold_repeats
+
+        rows = fold_repeats(rows)
+    return rows
 
 
 def is_graph(report) -> bool:  # type: ignore[no-untyped-def]

@@ -129,6 +129,10 @@ def totals(report: Report) -> Text:
     text.append(f" Non-trainable params: {total_text(report, report.non_trainable)}\n")
     if report.buffers:
         text.append(f" Buffers: {total_text(report, report.buffers)}\n")
+    if report.active is not None:  # a mixture of experts: the parameters one token uses
+        text.append(f" Active params per token: {total_text(report, report.active)}\n", style="bold")
+    if "counting" in report.meta:  # Hugging Face configs: how the totals were counted
+        text.append(f" Counted as: {report.meta['counting']['policy']}\n")
     for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
         text.append(f" {dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})\n")
     for line in report.meta.get("notes", ()):  # file readers: storage per format, quantization, shards

@@ -1,0 +1,147 @@
+"""Hugging Face `config.json` files and model folders, counted from the config alone (transformers is not
+needed, nothing is downloaded, nothing named by the config is imported): the module tree transformers would
+build, row by row, with each row's formula. Decoder-only families are counted as their `...ForCausalLM` class,
+encoder-decoder ones as `...ForConditionalGeneration`, encoders as their base model (`BertModel`).
+
+Mixture-of-experts models also get the parameters active per token: the experts a token is routed to
+(`num_experts_per_tok` of the experts), and everything else (attention, routers, shared experts, norms,
+embeddings) in full. `--no-embeddings` leaves out the token and position embedding tables and the output
+projection onto the vocabulary; a tied output projection is counted once, at the embedding.
+
+A `model_type` with no description here is built by transformers itself, if it is installed, on the meta
+device (no memory, no weights) and read like a live module; never with remote code."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ....errors import Diagnostic, InputError, Location
+from ... import Found, ReadOptions, load
+from ..keras_json import parse_json
+from .build import EMBEDDING, OUTPUT, Model, graph_of
+from .families import FAMILIES, supported
+
+CONFIG_NAME = "config.json"
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
+
+def sniff(path: str, head: bytes) -> bool:
+    """A JSON object with a `model_type` (what every transformers config.json has) and no Keras class."""
+    start = head.lstrip()[:1]
+    if start != b"{" or b'"model_type"' not in head:
+        return False
+    return b'"class_name"' not in head[:4096] or b'"architectures"' in head
+
+
+def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
+    data = parse_json(text, path, "give the model's config.json")
+    return [read_config(data, path, options)], 0
+
+
+def sniff_dir(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, CONFIG_NAME))
+
+
+def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
+    """A model folder: its config.json (the weights beside it are not needed to count)."""
+    config = os.path.join(path, CONFIG_NAME)
+    try:
+        fd = os.open(config, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError("config.json is not a regular file", location=Location(config))
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"cannot read this config ({e.strerror or type(e).__name__})", location=Location(config)) from e
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InputError(f"config.json is larger than any model config ({MAX_CONFIG_BYTES // 2**20} MB)",
+                         hint="is this the model's config.json?", location=Location(config))
+    data = parse_json(raw.decode("utf-8", "replace"), config, "give the model's config.json")
+    found = read_config(data, config, options)
+    name = Path(path).resolve().name or found.name
+    return [replace(found, name=name)], 0
+
+
+def read_config(data: Any, path: str, options: ReadOptions) -> Found:
+    if not isinstance(data, dict):
+        raise InputError("a Hugging Face config is a JSON object", hint="give the model's config.json", location=Location(path))
+    model_type = data.get("model_type")
+    if not isinstance(model_type, str) or not model_type:
+        raise InputError("the config has no 'model_type'", hint="give the model's config.json, as transformers saves it",
+                         location=Location(path, path="model_type"))
+    family = FAMILIES.get(model_type)
+    if family is None:
+        return on_meta_device(data, model_type, path, options)
+    model = family.build(family.config(data, path))
+    leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
+    meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out),
+            "fold_repeats": True}
+    graph = graph_of(model, model.class_name, path, meta, leave_out)
+    return Found(Path(path).name if Path(path).name != CONFIG_NAME else model.class_name, graph)
+
+
+def counting(model: Model, leave_out: frozenset[str]) -> dict[str, Any]:
+    """How the totals were counted, and for a mixture of experts the parameters active per token."""
+    policy = [model.class_name, "without embeddings (token and position tables, output projection)" if leave_out
+              else "with embeddings", "tied weights counted once"]
+    out: dict[str, Any] = {"class": model.class_name, "embeddings": not leave_out}
+    if model.moe:
+        idle = sum(b.params * (b.experts - b.per_token) // b.experts for b in model.moe)
+        first = model.moe[0]
+        out["inactive"] = idle
+        out["experts"] = first.experts
+        out["experts_per_token"] = first.per_token
+        rest = "routers, attention and norms" + ("" if leave_out else ", embeddings")
+        policy.append(f"active per token: {first.per_token} of {first.experts} routed experts, and all shared experts, {rest}")
+    out["policy"] = "; ".join(policy)
+    return out
+
+
+def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: ReadOptions) -> Found:
+    """A model_type with no description here: transformers builds it on the meta device, if it is installed."""
+    try:
+        import torch
+        import transformers
+    except ImportError:
+        raise InputError(
+            f"model_type '{model_type[:60]}' is not one paramwise knows, and transformers is not installed to build it",
+            hint=f"paramwise counts these from the config alone: {', '.join(supported())}; for others, "
+                 "pip install transformers torch", location=Location(path, path="model_type")) from None
+    config_class = transformers.CONFIG_MAPPING.get(model_type) if model_type in transformers.CONFIG_MAPPING else None
+    if config_class is None:
+        raise InputError(f"model_type '{model_type[:60]}' is known neither to paramwise nor to transformers "
+                         f"{transformers.__version__}",
+                         hint=f"paramwise counts these from the config alone: {', '.join(supported())}",
+                         location=Location(path, path="model_type"))
+    fields = {k: v for k, v in data.items() if k not in ("auto_map", "model_type", "transformers_version")}
+    try:
+        config = config_class(**fields)
+        with torch.device("meta"):
+            module = transformers.AutoModel.from_config(config, trust_remote_code=False)
+    except Exception as e:  # noqa: BLE001 -- transformers' own errors for a config it cannot build
+        raise InputError(f"transformers could not build model_type '{model_type[:60]}' from this config: "
+                         f"{type(e).__name__}: {str(e)[:200]}", location=Location(path)) from None
+    live = load("live.torch")
+    warnings: list[Diagnostic] = []
+    name = type(module).__name__
+    layers = live.read_module(module, name, warnings)
+    warnings.insert(0, Diagnostic(
+        "meta_device", f"model_type '{model_type[:60]}' has no description in paramwise: transformers "
+        f"{transformers.__version__} built {name} on the meta device, and its modules were counted",
+        Location(path, path="model_type"), "the count is transformers' own; its formulas are those of the modules it holds"))
+    from ....ir import Graph
+
+    graph = Graph(framework="torch", name=name, layers=tuple(layers), source=path, warnings=tuple(warnings),
+                  meta={"model_type": f"{model_type} ({name}, built by transformers)",
+                        "counting": {"class": name, "embeddings": True, "policy": "as transformers built it"}})
+    if options.no_embeddings:
+        raise InputError("--no-embeddings needs a model_type paramwise describes itself",
+                         hint=f"these: {', '.join(supported())}", location=Location(path, path="model_type"))
+    return Found(name, graph)
+
+
+__all__ = ["sniff", "read", "sniff_dir", "read_dir"]
