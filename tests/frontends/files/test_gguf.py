@@ -142,3 +142,11 @@ def test_tensor_data_past_the_end_is_a_truncated_warning(tmp_path: Path) -> None
     report = paramwise.read(str(path))
     assert report.total == sum(written["sizes"].values()) and not report.complete
     assert json.loads(json.dumps(report.to_json()))["unread"][0]["code"] == "truncated"
+
+
+def test_the_gguf_package_is_not_needed_to_read(tmp_path: Path, monkeypatch: Any) -> None:
+    path = tmp_path / "tiny.gguf"
+    written = write_gguf(path, llama_tensors(1), blocks=1)
+    monkeypatch.setitem(__import__("sys").modules, "gguf.constants", None)
+    monkeypatch.setitem(__import__("sys").modules, "gguf", None)
+    assert paramwise.read(str(path)).total == sum(written["sizes"].values())

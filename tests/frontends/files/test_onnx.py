@@ -125,3 +125,11 @@ def test_a_negative_dim_is_exit_2(tmp_path: Path, capsys: Any) -> None:
     path.write_bytes(helper.make_model(graph).SerializeToString())
     assert main([str(path)]) == 2
     assert "negative dim" in capsys.readouterr().err
+
+
+def test_without_onnx_installed_the_error_names_the_install(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    path = tmp_path / "net.onnx"
+    export(path, training=True)
+    monkeypatch.setitem(__import__("sys").modules, "onnx", None)  # as if not installed
+    assert main([str(path)]) == 3
+    assert "pip install onnx" in capsys.readouterr().err

@@ -136,9 +136,25 @@ class Header:
         if self.walked > MAX_WALKED:
             raise LimitError(f"the GGUF metadata holds more than {MAX_WALKED:,} strings or arrays", location=Location(self.path))
         first = [self.value(item, depth + 1) for _ in range(min(count, 8))]
-        for _ in range(count - len(first)):
-            self.skip(item, depth + 1)
+        if item == 8:
+            self.skip_strings(count - len(first))
+        else:
+            for _ in range(count - len(first)):
+                self.skip(item, depth + 1)
         return Array(count, first)
+
+    def skip_strings(self, count: int) -> None:
+        """A vocabulary's strings (hundreds of thousands): lengths only, nothing decoded."""
+        length = struct.Struct(self.order + "Q")
+        at, data, size = self.at, self.data, self.size
+        for _ in range(count):
+            if at + 8 > size:
+                self.at = at
+                raise self.fail("the file ends inside a string array")
+            at += 8 + length.unpack_from(data, at)[0]
+        if at > size:
+            raise self.fail("a string array runs past the end of the file")
+        self.at = at
 
     def skip(self, kind: int, depth: int) -> None:
         if kind == 8:
@@ -279,9 +295,16 @@ def notes(storage: dict[str, Any], block_line: str) -> list[str]:
     general = storage["general"]
     title = " ".join(str(general[k]) for k in ("name", "size_label") if k in general)
     lines = [f"{storage['format']}: {storage['architecture'] or 'architecture not given'}" + (f" ({title})" if title else "")]
-    if storage["hyperparameters"]:
-        lines.append("  " + ", ".join(f"{k} {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k} {v}"
-                                      for k, v in storage["hyperparameters"].items()))
+    parts = [f"{k} {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k} {v}"
+             for k, v in storage["hyperparameters"].items()]
+    line = ""
+    for part in parts:  # lines of about 100 characters
+        if line and len(line) + len(part) > 100:
+            lines.append("  " + line.rstrip(", "))
+            line = ""
+        line += part + ", "
+    if line:
+        lines.append("  " + line.rstrip(", "))
     if block_line:
         lines.append("  " + block_line)
     lines.append(f"  {storage['logical_params']:,} logical params in {storage['stored_bytes']:,} bytes = "
