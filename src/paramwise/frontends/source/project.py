@@ -166,15 +166,19 @@ def file_models(folder: str, file: str, text: str, reader: ModuleType, options: 
     except (InputError, LimitError):
         return []
     out: list[Found] = []
-    if models:
+    wanted = [m for m in models if options.class_name in (None, m)]
+    if wanted:
         try:
             built, _ = reader.read(file, text, plain)
         except (InputError, LimitError):
             built = []
-        out += [entry(shown, f) for f in built if f.name in models]
+        out += [entry(shown, f) for f in built if f.name in wanted]
     for name in classes:
+        if options.class_name not in (None, name):
+            continue  # `DIR:Name`: only that class is built (with --args)
+        arguments = options.class_args if options.class_name == name else ((), {})
         try:
-            result, _ = reader.read(file, text, replace(plain, class_name=name, class_args=((), {})))
+            result, _ = reader.read(file, text, replace(plain, class_name=name, class_args=arguments))
             out += [entry(shown, f, name) for f in result[:1]]
         except (InputError, LimitError) as e:
             out.append(Found(f"{shown}:{name}", None, e))

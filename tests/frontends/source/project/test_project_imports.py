@@ -41,6 +41,12 @@ TORCH = [
     ("subclass_chain", "build.py", None),
     ("subclass_chain", "zoo.cnn.simple:SimpleCNN", {"width": 4}),
     ("deep_relative", "build.py", None),
+    ("optional_import", "build.py", None),
+    ("reexport_chain", "build.py", None),
+    ("reexport_chain", "unetlab:UNet", {"base": 4}),
+    ("scripts_subdir", "scripts/train.py", None),
+    ("scripts_subdir", "detector.model:TinyYolo", {}),
+    ("import_dotted", "build.py", None),
 ]
 KERAS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("keras_functional", "train.py", None),
@@ -48,6 +54,7 @@ KERAS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("keras_subclass", "build.py", None),
     ("keras_config", "build.py", None),
     ("keras_config", "app.net:make_mlp", {}),
+    ("keras_custom_layer", "build.py", None),
 ]
 
 
@@ -85,3 +92,23 @@ def test_keras_project_matches_keras(project: str, entry: str, kwargs: Any, monk
 def test_fixtures_have_no_stray_files() -> None:
     for root, _, files in os.walk(PROJECTS):
         assert not any(f.endswith((".pyc", ".pt", ".safetensors")) for f in files), root
+
+
+def test_path_option_finds_a_library_outside_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = PROJECTS / "extra_path"
+    vendor = str(root / "vendor")
+    alone = infer(read_path(str(root / "app" / "model.py"), ReadOptions())[0][0].require())
+    assert not alone.complete  # sharedlib is outside the project: unknown without --path
+    report = infer(read_path(str(root / "app" / "model.py"), ReadOptions(paths=(vendor,)))[0][0].require())
+    assert report.complete, report.unread
+    monkeypatch.syspath_prepend(vendor)
+    model = build(root / "app", "model.py")
+    assert torch_oracle.compare(report, model) == []
+
+
+def test_a_missing_module_stays_unknown_and_says_where() -> None:
+    path = PROJECTS / "missing_module" / "broken" / "net.py"
+    report = infer(read_path(str(path), ReadOptions())[0][0].require())
+    assert not report.complete
+    assert any(w.location is not None and w.location.file.endswith("net.py") and w.location.line == 9
+               for w in report.warnings)

@@ -91,6 +91,8 @@ def import_stmt(interp: Interpreter, node: ast.Import, scope: Scope) -> None:
             continue
         chain = load(interp, alias.name, 0, node, scope)
         if chain is None or len(chain) < alias.name.count(".") + 1:
+            if chain and catches_import_error(interp):
+                raise python_error(interp, "ModuleNotFoundError", f"no module named '{alias.name}' in the project", node)
             top = alias.name if alias.asname else alias.name.split(".")[0]
             value: Any = chain[0] if chain and not alias.asname else Opaque(f"module {top}")
         else:
@@ -107,6 +109,8 @@ def import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None
     shown = "." * node.level + module
     wanted = module.count(".") + 1 if module else 1  # the chain ends at the module named (`from . import`: the package)
     if chain is None or len(chain) < wanted:
+        if (node.level or chain) and catches_import_error(interp):
+            raise python_error(interp, "ModuleNotFoundError", f"no module named '{shown}' in the project", node)
         if node.level == 0:
             return host_import_from(interp, node, scope)
         for alias in node.names:
@@ -119,6 +123,21 @@ def import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None
             star_import(interp, package, scope)
             continue
         interp.set_name(alias.asname or alias.name, member(interp, package, alias.name, node, scope, shown), scope)
+
+
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def catches_import_error(interp: Interpreter) -> bool:
+    """Whether a `try` being run has a handler for ImportError (`except ImportError:`, a bare `except:` ...):
+    then a project module that does not exist raises, as in Python, and the code's fallback is read; elsewhere
+    it stays unknown, and what is built from it is not counted."""
+    for node in interp.trying:
+        for handler in node.handlers:
+            types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            if any(t is None or (isinstance(t, ast.Name) and t.id in IMPORT_ERRORS) for t in types):
+                return True
+    return False
 
 
 def host_import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None:

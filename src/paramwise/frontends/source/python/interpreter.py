@@ -77,6 +77,7 @@ class Interpreter:
         self.loaded: dict[str, ModuleValue] = {}  # the project's modules run so far, by key (Python's sys.modules)
         self.module_keys: dict[int, str] = {}  # id of a module's global scope -> its key
         self.importing: list[str] = []  # the modules being run, each importing the next
+        self.trying: list[ast.Try] = []  # the `try` statements being run, innermost last
         self.steps = 0
         self.depth = 0
         self.warnings: list[Diagnostic] = []

@@ -255,7 +255,11 @@ stmt_AsyncWith = stmt_With
 
 
 def stmt_Try(interp: Interpreter, node: ast.Try, scope: Scope) -> None:
-    try_stmt(interp, node, scope, (_Return, _Break, _Continue))
+    interp.trying.append(node)  # imports.py: a missing project module inside `try: ... except ImportError:`
+    try:
+        try_stmt(interp, node, scope, (_Return, _Break, _Continue))
+    finally:
+        interp.trying.pop()
 
 
 stmt_TryStar = stmt_Try

@@ -1,0 +1,2 @@
+from .scale import LearnedScale
+from .embed import PositionalEmbedding

@@ -1,0 +1,4 @@
+import torch
+from speedy.net import Net
+
+model = Net(d=20)

@@ -1,0 +1,4 @@
+import torch
+import unetlab
+
+model = unetlab.UNet(classes=3, base=12)
