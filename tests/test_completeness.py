@@ -106,3 +106,27 @@ def test_a_row_with_an_unknown_count_makes_the_reading_incomplete(tmp_path: Path
     unknown = [r for r in report.rows if r.params is None]
     assert unknown and not report.complete
     assert any(u.code == "count_unknown" for u in report.unread)
+
+
+# What an unread iterable holds is unknown, never empty: list() of it has a named size, a comprehension over it and
+# a loop over it make the reading incomplete, and `list.extend` of it says so.
+UNREAD_ITERABLES = {
+    "list_then_len": ("import torch.nn as nn\nimport pandas as pd\nrows = list(pd.read_csv('x.csv').columns)\n"
+                      "n = len(rows)\nmodel = nn.Linear(n + 1, 2)\n", "symbols"),
+    "comprehension": ("import torch.nn as nn\nimport pandas as pd\ncols = pd.read_csv('x.csv').columns\n"
+                      "model = nn.ModuleList([nn.Linear(4, 4) for c in cols])\n", "incomplete"),
+    "extend": ("import torch.nn as nn\nimport pandas as pd\nlayers = [nn.Linear(4, 4)]\n"
+               "layers.extend(pd.read_csv('x.csv').columns)\nmodel = nn.Sequential(*layers)\n", "incomplete"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREAD_ITERABLES))
+def test_an_unread_iterable_is_never_read_as_empty(name: str, tmp_path: Path) -> None:
+    text, expected = UNREAD_ITERABLES[name]
+    path = tmp_path / f"{name}.py"
+    path.write_text(text)
+    report = paramwise.summary(path)
+    if expected == "symbols":
+        assert report.symbols, "a size computed from an unread list must stay a named unknown"
+    else:
+        assert not report.complete

@@ -694,3 +694,30 @@ class M(nn.Module):
 model = M()
 """)
     assert report.complete, [u.what for u in report.unread]
+
+
+# -- itertools ------------------------------------------------------------------------------------------------
+
+
+def test_itertools_sizes_layers_as_python_does(tmp_path: Path) -> None:
+    agree(tmp_path, """
+import itertools
+from itertools import chain, combinations, permutations, product, repeat, accumulate, islice, zip_longest, starmap
+grid = list(product(range(3), range(2), repeat=2))
+widths = list(accumulate([4, 4, 8]))
+pairs = list(combinations(range(5), 2)) + list(itertools.combinations_with_replacement("ab", 3))
+orders = list(permutations([1, 2, 3]))
+blocks = list(chain([nn.Linear(4, 4)], [nn.Linear(4, 8)], repeat(nn.ReLU(), 2)))
+more = list(itertools.chain.from_iterable([[nn.Linear(8, 8)], [nn.Linear(8, 2)]]))
+sizes = [a * b for a, b in starmap(lambda a, b: (a, b), zip_longest([1, 2], [3], fillvalue=5))]
+model = nn.Sequential(*blocks, *more, nn.Linear(2, len(grid) + sum(widths) + len(pairs) + len(orders) + sum(sizes)),
+                      *list(islice(iter_mods := [nn.Identity(), nn.Identity(), nn.Identity()], 2)))
+""")
+
+
+def test_an_endless_itertools_iterator_is_not_read_as_empty(tmp_path: Path) -> None:
+    exact_or_incomplete(tmp_path, """
+import itertools
+layers = [nn.Linear(4, 4) for _, i in zip(range(3), itertools.count())]
+model = nn.Sequential(*layers)
+""")

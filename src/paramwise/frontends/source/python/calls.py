@@ -47,6 +47,10 @@ from .values import (
 if TYPE_CHECKING:
     from .interpreter import Interpreter
 
+# builtins that go through what an iterable holds: of a value paramwise does not read, the result is unknown too
+OF_ITEMS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate", "reversed",
+                      "min", "max", "dict"})
+
 
 def call(interp: Interpreter, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
     ctx = Context(interp, node)
@@ -181,6 +185,9 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
         return interp.text(args[0], "r" if name == "repr" else "s", at)
     if name == "pow" and len(args) == 2 and not kwargs:
         return interp.binop(ast.Pow, args[0], args[1], at)
+    if args and isinstance(args[0], Opaque) and name in OF_ITEMS or name == "zip" and any(isinstance(a, Opaque) for a in args):
+        held = next(a for a in args if isinstance(a, Opaque))
+        return Opaque(f"{name}({held.what})")  # what it holds is unknown: never an empty list (len() of it is a named size)
     if args and (name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate", "reversed")
                  or name in ("min", "max") and len(args) == 1 or name == "dict" and not isinstance(args[0], dict)
                  or name == "len" and isinstance(args[0], (Opaque, HostValue))):

@@ -275,26 +275,37 @@ def expr_Starred(interp: Interpreter, node: ast.Starred, scope: Scope) -> Any:
 
 
 def expr_ListComp(interp: Interpreter, node: ast.ListComp, scope: Scope) -> Any:
-    return interp.check(interp.comprehension(node.generators, lambda s: interp.eval(node.elt, s), scope, node), node)
+    items = interp.comprehension(node.generators, lambda s: interp.eval(node.elt, s), scope, node)
+    return items if isinstance(items, Opaque) else interp.check(items, node)
 
 
 def expr_GeneratorExp(interp: Interpreter, node: ast.GeneratorExp, scope: Scope) -> Any:
-    return interp.check(interp.comprehension(node.generators, lambda s: interp.eval(node.elt, s), scope, node), node)
+    items = interp.comprehension(node.generators, lambda s: interp.eval(node.elt, s), scope, node)
+    return items if isinstance(items, Opaque) else interp.check(items, node)
 
 
 def expr_SetComp(interp: Interpreter, node: ast.SetComp, scope: Scope) -> Any:
     items = interp.comprehension(node.generators, lambda s: interp.eval(node.elt, s), scope, node)
-    return interp.check(interp.hashing(set, items, node), node)
+    return items if isinstance(items, Opaque) else interp.check(interp.hashing(set, items, node), node)
 
 
 def expr_DictComp(interp: Interpreter, node: ast.DictComp, scope: Scope) -> Any:
     pairs = interp.comprehension(node.generators, lambda s: (interp.eval(node.key, s), interp.eval(node.value, s)), scope, node)
-    return interp.check(interp.hashing(dict, pairs, node), node)
+    return pairs if isinstance(pairs, Opaque) else interp.check(interp.hashing(dict, pairs, node), node)
+
+
+class _UnreadSource(Exception):
+    """A comprehension's loop runs over a value paramwise does not read."""
+
+    def __init__(self, source: Opaque) -> None:
+        super().__init__(source.what)
+        self.source = source
 
 
 def comprehension(
     interp: Interpreter, generators: list[ast.comprehension], element: Callable[[Scope], Any], scope: Scope, node: ast.AST
-) -> list[Any]:
+) -> list[Any] | Opaque:
+    """The items a comprehension makes; over a value paramwise does not read, an unknown value (never empty)."""
     inner = Scope(scope, "comprehension")
     out: list[Any] = []
 
@@ -305,7 +316,9 @@ def comprehension(
                 interp.check_size(len(out), node)
             return
         gen = generators[i]
-        source = interp.eval(gen.iter, inner)
+        source = plain(interp.eval(gen.iter, inner))
+        if isinstance(source, Opaque):
+            raise _UnreadSource(source)
         if i == len(generators) - 1 and not gen.ifs and isinstance(source, (range, *CONTAINERS)):
             size = _range_len(source) if isinstance(source, range) else len(source)
             interp.check_size(len(out) + size, node, "comprehension")  # refused before it runs, not after
@@ -315,7 +328,10 @@ def comprehension(
             if all(interp.truth(interp.eval(cond, inner), cond) for cond in gen.ifs):
                 loop(i + 1)
 
-    loop(0)
+    try:
+        loop(0)
+    except _UnreadSource as e:
+        return Opaque(f"a comprehension over {e.source.what}")
     return out
 
 

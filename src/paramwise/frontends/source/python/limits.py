@@ -87,7 +87,8 @@ def nesting_of(interp: Interpreter, value: Any, level: int, memo: dict[int, int]
 def items(interp: Interpreter, value: Any, node: ast.AST, already: int = 0) -> list[Any]:
     """Everything an iterable holds, as a list, refused before it is made when it would be too long."""
     value = plain(value)
-    if isinstance(value, Opaque):
+    if isinstance(value, Opaque):  # what it holds is unknown: the reading says so rather than take it as empty
+        interp.warn("unsupported", f"{value.what} is not read, so what it holds is not read either", node=node)
         return []
     if isinstance(value, HostValue):
         return list(interp.iterate(value, node))

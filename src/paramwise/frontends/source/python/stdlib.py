@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ....errors import LimitError
+from . import iterutils
 from .arguments import NamespaceClass, resolve_argparse
 from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _describe, _is_symbolic, _Method
 from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass, python_error
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .interpreter import Interpreter
 
 MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
-           "string", "math", "types", "argparse", "builtins")
+           "string", "math", "types", "argparse", "builtins", "itertools")
 
 
 class StdModule(HostValue):
@@ -372,6 +373,8 @@ def resolve(dotted: str, interp: Interpreter) -> Any:
         return getattr(string, name) if name in STRING_CONSTANTS else None
     if module == "math":
         return _math(name)
+    if module == "itertools":
+        return iterutils.resolve(name)
     if module == "types":
         return NamespaceClass() if name == "SimpleNamespace" else None
     if module == "argparse":
