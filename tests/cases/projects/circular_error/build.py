@@ -1,0 +1,4 @@
+import torch
+from loop.a import Body
+
+model = Body()

@@ -1,0 +1,140 @@
+"""How a project is named on the command line: a folder (its models listed), `file.py:Name` and
+`pkg.module:Name` (one class, builder or model, with --args or its keyword defaults), a script that imports
+its model; and what is said when the project's imports go wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from project_oracle import PROJECTS, build, project_on_path
+
+import torch_oracle
+from paramwise.cli import main
+from paramwise.errors import EXIT_INPUT, EXIT_OK, LimitError
+from paramwise.frontends import ReadOptions, read_path
+from paramwise.frontends.source import loader
+from paramwise.infer import infer
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def total_of(out: str) -> int:
+    line = next(line for line in out.splitlines() if "Total params:" in line)
+    return int(line.split(":")[1].split("(")[0].strip().replace(",", ""))
+
+
+def test_a_folder_lists_the_models_its_files_build(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "vit_relative")
+    code, out, _ = run(["."], capsys)
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert "vitlab/models/vit.py:ViT: ViT 'ViT', " in out
+    assert any(line.startswith("train.py:model: ViT 'ViT', ") for line in lines)
+    assert "vitlab/models/vit.py:Block: not built (__init__() is missing the argument 'dim')" in lines
+    with project_on_path(PROJECTS / "vit_relative"):
+        from vitlab.models.vit import ViT
+
+        want = sum(p.numel() for p in ViT().parameters())
+    assert f"vitlab/models/vit.py:ViT: ViT 'ViT', {want:,} parameters" in lines
+
+
+def test_a_folder_shows_one_model_with_model_or_a_colon(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "vit_relative")
+    want = sum(p.numel() for p in build(PROJECTS / "vit_relative", "vitlab/models/vit.py:ViT", {"depth": 1}).parameters())
+    code, out, _ = run([".:ViT", "--args", "depth=1"], capsys)
+    assert code == EXIT_OK and total_of(out) == want
+    code, out, _ = run([".", "--model", "vitlab/models/vit.py:ViT"], capsys)
+    assert code == EXIT_OK and "Model: \"ViT\"" in out
+
+
+@pytest.mark.parametrize("target", ["vitlab/models/vit.py:ViT", "vitlab.models.vit:ViT", "vitlab.models:ViT"])
+def test_a_class_by_file_or_module_with_args(target: str, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "vit_relative")
+    model = build(PROJECTS / "vit_relative", "vitlab.models.vit:ViT", {"depth": 3, "embed_dim": 32, "mlp_ratio": 4.0})
+    code, out, _ = run([target, "--args", "depth=3, embed_dim=32, mlp_ratio=4.0"], capsys)
+    assert code == EXIT_OK
+    assert total_of(out) == sum(p.numel() for p in model.parameters())
+
+
+def test_keyword_defaults_are_used_without_args(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "resnet_absolute")
+    code, out, _ = run(["models.resnet:ResNet"], capsys)
+    assert code == EXIT_OK
+    assert total_of(out) == sum(p.numel() for p in build(PROJECTS / "resnet_absolute", "models.resnet:ResNet", {}).parameters())
+
+
+def test_a_script_that_imports_neither_framework(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(PROJECTS / "resnet_absolute" / "train.py")], capsys)
+    assert code == EXIT_OK
+    assert total_of(out) == sum(p.numel() for p in build(PROJECTS / "resnet_absolute", "train.py").parameters())
+
+
+def test_path_option(capsys: pytest.CaptureFixture[str]) -> None:
+    root = PROJECTS / "extra_path"
+    code, out, _ = run([str(root / "app" / "model.py"), "--path", str(root / "vendor"), "--strict"], capsys)
+    assert code == EXIT_OK
+    code, _, err = run([str(root / "app" / "model.py"), "--strict"], capsys)
+    assert code == EXIT_INPUT and "sharedlib.norms.ConvGN" in err
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("nowhere.models:Net", "no module named 'nowhere.models' under the current folder"),
+    ("models/resnet.py:Missing", "no class named 'Missing' in models/resnet.py"),
+    ("models/resnet.py:not-a-name", "'not-a-name' is not a Python name"),
+])
+def test_bad_targets_are_clear_errors(target: str, message: str, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "resnet_absolute")
+    code, _, err = run([target], capsys)
+    assert code == EXIT_INPUT
+    assert message in err and "Traceback" not in err
+
+
+def test_a_circular_import_python_refuses_is_a_located_error(capsys: pytest.CaptureFixture[str]) -> None:
+    root = PROJECTS / "circular_error"
+    with pytest.raises(ImportError, match="partially initialized module"):
+        build(root, "build.py")  # Python refuses it too
+    code, _, err = run([str(root / "build.py")], capsys)
+    assert code == EXIT_INPUT
+    assert "circular_error/loop/b.py:3:1: error: cannot import name 'WIDTH' from partially initialized module 'loop.a'" in err
+
+
+def test_messages_name_the_imported_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "parts.py").write_text("import torch.nn as nn\n\n\ndef head(d):\n    return nn.Linear(d, CLASSES)\n")
+    (tmp_path / "net.py").write_text("import torch.nn as nn\nfrom parts import head\n\nmodel = nn.Sequential(nn.Linear(4, 8), head(8))\n")
+    report = infer(read_path(str(tmp_path / "net.py"), ReadOptions())[0][0].require())
+    where = [w.location for w in report.warnings if "CLASSES" in w.message]
+    assert where and where[0].file.endswith("parts.py") and where[0].line == 5
+    assert where[0].source_line.strip() == "return nn.Linear(d, CLASSES)"
+
+
+def test_each_file_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = loader.parse_source
+    monkeypatch.setattr(loader, "parse_source", lambda name, text: parsed.append(name) or real(name, text))
+    monkeypatch.setattr(loader, "_PARSED", type(loader._PARSED)())
+    path = str(PROJECTS / "circular" / "build.py")
+    read_path(path, ReadOptions())
+    assert sorted(parsed) == sorted(set(parsed)) and len(parsed) == 3  # cyc/__init__, encoder, decoder
+    read_path(path, ReadOptions())
+    assert len(parsed) == 3  # a second read of the unchanged project parses nothing again
+
+
+def test_the_number_of_project_files_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILES", 3)
+    with pytest.raises(LimitError, match="more than 3 files of its project"):
+        read_path(str(PROJECTS / "vit_relative" / "train.py"), ReadOptions())
+
+
+def test_a_model_in_an_imported_file_matches_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "tv_classic")
+    found, chosen = read_path("torchvision/models/mobilenetv2.py", ReadOptions(class_name="MobileNetV2"))
+    model = build(PROJECTS / "tv_classic", "torchvision.models.mobilenetv2:MobileNetV2", {})
+    assert torch_oracle.compare(infer(found[chosen].require()), model) == []
