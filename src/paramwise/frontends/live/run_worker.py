@@ -42,8 +42,13 @@ class Refused(Exception):
 
 def main() -> int:
     reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
     os.dup2(2, 1)  # the user's prints (and C code writing to fd 1) go to standard error
     sys.stdout = sys.stderr
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)  # the user's input() reads nothing, never the requests
+    os.close(nothing)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 -- open for the life of the process
     frameworks = [f for f in sys.argv[1:] if f in ("torch", "keras")] or ["torch"]
     modules: dict[str, Any] = {}
     missing = ""
@@ -53,9 +58,12 @@ def main() -> int:
         except ImportError as e:
             missing = f"{name} ({e})"
             break
+    from . import keras, run_codec, torch  # noqa: F401 -- paramwise's readers, imported before any user code
+
+    run_codec.kind_classes()
     limit_memory()
     send(reply, {"ready": True, "missing": missing})
-    for line in sys.stdin:
+    for line in requests:
         if not line.strip():
             continue
         try:
@@ -110,22 +118,41 @@ def handle(request: dict[str, Any], modules: dict[str, Any]) -> dict[str, Any]:
     if "keras" in modules:
         modules["keras"].backend.clear_session()
     try:
-        with limited(float(request.get("timeout") or 0)), device_scopes(modules):
-            try:
-                found, chosen = find_models(request, modules, tuple(positional), dict(keywords))
-            except (RunTimeout, Refused):
-                raise
-            except MemoryError:
-                return failure("memory", "the code needs more memory than --run allows", roots)
-            except BaseException as e:  # noqa: BLE001 -- the user's code may raise anything, SystemExit included
-                return user_failure(e, roots)
-            graphs = [read(name, model, request, modules, i == chosen) for i, (name, model) in enumerate(found)]
+        with limited(float(request.get("timeout") or 0)):
+            for meta in (True, False):
+                try:
+                    with device_scopes(modules, meta):
+                        found, chosen = find_models(request, modules, tuple(positional), dict(keywords))
+                        graphs = [read(name, model, request, modules, i == chosen)
+                                  for i, (name, model) in enumerate(found)]
+                    break
+                except (RunTimeout, Refused):
+                    raise
+                except MemoryError:
+                    return failure("memory", "the code needs more memory than --run allows", roots)
+                except BaseException as e:  # noqa: BLE001 -- the user's code may raise anything, SystemExit included
+                    if not (meta and needs_data(e)):
+                        return user_failure(e, roots)
+                    print(f"note: the code reads tensor values ({describe(e)[:120]}), which tensors on the meta "
+                          "device do not have; it runs again with real tensors on the CPU", file=sys.stderr)
+                    forget_modules(before, roots)
+                    if "keras" in modules:
+                        modules["keras"].backend.clear_session()
     except RunTimeout:
         return failure("timeout", f"the code ran past the time limit ({float(request.get('timeout') or 0):g} s)", roots)
     finally:
         sys.path[:], sys.argv = saved_path, saved_argv
         forget_modules(before, roots)
     return {"ok": True, "chosen": chosen, "found": graphs}
+
+
+def needs_data(e: BaseException) -> bool:
+    """An error that only the meta device causes: the code read a value (item(), numpy(), a copy to the CPU)."""
+    if not isinstance(e, (RuntimeError, NotImplementedError, ValueError, TypeError)):
+        return False
+    text = describe(e).lower()
+    return "meta" in text and any(w in text for w in ("meta tensor", "meta device", "device='meta'", "device meta",
+                                                      "'meta'", "meta:"))
 
 
 def failure(kind: str, message: str, roots: list[str]) -> dict[str, Any]:
@@ -184,13 +211,24 @@ def search_path(request: dict[str, Any]) -> list[str]:
 
 
 def forget_modules(before: set[str], roots: list[str]) -> None:
-    """The user's modules this request imported are forgotten, so the next request imports its own."""
+    """The user's modules this request imported are forgotten, so the next request imports its own (installed
+    packages and paramwise's own modules stay)."""
+    import site
+    import sysconfig
+
+    keep = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, sysconfig.get_paths().get("purelib", ""),
+                                         sysconfig.get_paths().get("platlib", ""), *site.getsitepackages()) if p}
+    keep.add(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     for name in set(sys.modules) - before:
-        module = sys.modules.get(name)
-        where = getattr(module, "__file__", None) or ""
-        if name.startswith("__paramwise_run") or any(os.path.abspath(where).startswith(r.rstrip(os.sep) + os.sep)
-                                                     for r in roots if where):
+        where = os.path.abspath(getattr(sys.modules.get(name), "__file__", None) or "/")
+        if any(under(where, k) for k in keep):
+            continue
+        if name.startswith("__paramwise_run") or any(under(where, r) for r in roots):
             sys.modules.pop(name, None)
+
+
+def under(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 @contextmanager
@@ -212,20 +250,23 @@ def limited(seconds: float) -> Iterator[None]:
 
 
 @contextmanager
-def device_scopes(modules: dict[str, Any]) -> Iterator[None]:
-    """New tensors on the meta device; a torch module's .to(device), .cuda() and .cpu() keep it there."""
+def device_scopes(modules: dict[str, Any], meta: bool = True) -> Iterator[None]:
+    """New tensors on the meta device; a torch module's .to(device), .cuda() and .cpu() keep it there. Without
+    `meta`: on the CPU, and .to(device) still keeps a module there (no GPU memory)."""
     with ExitStack() as stack:
-        if "torch" in modules:
+        if "torch" in modules and not meta:
+            stack.enter_context(stay_put(modules["torch"]))
+        elif "torch" in modules:
             torch = modules["torch"]
             stack.enter_context(torch.device("meta"))
-            stack.enter_context(stay_on_meta(torch))
-        if "keras" in modules:
+            stack.enter_context(stay_put(torch))
+        if "keras" in modules and meta:
             stack.enter_context(modules["keras"].device("meta"))
         yield
 
 
 @contextmanager
-def stay_on_meta(torch: Any) -> Iterator[None]:
+def stay_put(torch: Any) -> Iterator[None]:
     module = torch.nn.Module
     saved = {name: module.__dict__[name] for name in ("to", "cuda", "cpu")}
     original_to = saved["to"]
@@ -284,6 +325,18 @@ def model_types(modules: dict[str, Any]) -> tuple[type, ...]:
     return tuple(types)
 
 
+def is_model(value: Any, modules: dict[str, Any]) -> bool:
+    """A keras.Model, or a torch nn.Module that is not a Keras layer (on Keras' torch backend every Keras layer
+    is also an nn.Module)."""
+    if "keras" in modules and isinstance(value, modules["keras"].Layer):
+        return isinstance(value, modules["keras"].Model)
+    return "torch" in modules and isinstance(value, modules["torch"].nn.Module)
+
+
+def is_keras(value: Any, modules: dict[str, Any]) -> bool:
+    return "keras" in modules and isinstance(value, modules["keras"].Layer)
+
+
 def find_models(request: dict[str, Any], modules: dict[str, Any], positional: tuple[Any, ...],
                 keywords: dict[str, Any]) -> tuple[list[tuple[str, Any]], int]:
     """The models the code builds, by name, and the index of the one to show."""
@@ -297,12 +350,13 @@ def find_models(request: dict[str, Any], modules: dict[str, Any], positional: tu
                 where = source_of(request)
                 raise Refused(f"{where} defines no {attr!r}", hint=f"models there: {', '.join(listed(module, types)) or 'none'}")
             obj = getattr(obj, part)
-        return [(attr, built(attr, obj, types, positional, keywords))], 0
-    found = [(n, v) for n, v in vars(module).items() if isinstance(v, types) and not n.startswith("__")]
+        return [(attr, built(attr, obj, modules, positional, keywords))], 0
+    found = [(n, v) for n, v in vars(module).items() if is_model(v, modules) and not n.startswith("__")]
     if found:
         return found, choose(found, request.get("model"), modules)
+    keras_layer = modules["keras"].Layer if "keras" in modules else ()
     classes = [(n, v) for n, v in vars(module).items() if isinstance(v, type) and issubclass(v, types)
-               and v.__module__ == module.__name__]
+               and v.__module__ == module.__name__ and (not issubclass(v, keras_layer) or issubclass(v, modules["keras"].Model))]
     if not classes:
         where = source_of(request)
         raise Refused(f"{where} builds no model: no module-level nn.Module or keras.Model, and defines no model class",
@@ -314,7 +368,7 @@ def find_models(request: dict[str, Any], modules: dict[str, Any], positional: tu
                           f"{', '.join(n for n, _ in classes)}", hint="name one: file.py:ClassName or --class ClassName")
         classes = [c for c in classes if c[0] == name]
     name, cls = classes[0]
-    return [(name, built(name, cls, types, positional, keywords))], 0
+    return [(name, built(name, cls, modules, positional, keywords))], 0
 
 
 def pick_class(classes: list[tuple[str, type]]) -> str | None:
@@ -338,13 +392,13 @@ def listed(module: Any, types: tuple[type, ...]) -> list[str]:
                                                                           and v.__module__ == module.__name__)]
 
 
-def built(name: str, obj: Any, types: tuple[type, ...], positional: tuple[Any, ...], keywords: dict[str, Any]) -> Any:
-    if isinstance(obj, types):
+def built(name: str, obj: Any, modules: dict[str, Any], positional: tuple[Any, ...], keywords: dict[str, Any]) -> Any:
+    if is_model(obj, modules):
         return obj
     if not callable(obj):
         raise Refused(f"{name} is a {type(obj).__name__}, not a model, a model class or a function that builds one")
     model = obj(*positional, **keywords)
-    if not isinstance(model, types):
+    if not is_model(model, modules):
         raise Refused(f"{name}(...) returned a {type(model).__name__}, not a model",
                       hint="name a class or a function that returns an nn.Module or a keras.Model")
     return model
@@ -364,10 +418,10 @@ def choose(found: list[tuple[str, Any]], wanted: str | None, modules: dict[str, 
 
 
 def contains(outer: Any, inner: Any) -> bool:
-    if hasattr(outer, "named_modules"):
-        return any(m is inner for _, m in outer.named_modules())
     flatten = getattr(outer, "_flatten_layers", None)
-    return callable(flatten) and any(m is inner for m in flatten(include_self=False))
+    if callable(flatten):
+        return any(m is inner for m in flatten(include_self=False))
+    return hasattr(outer, "named_modules") and any(m is inner for _, m in outer.named_modules())
 
 
 # -- reading the model ----------------------------------------------------------------------------------------
@@ -380,7 +434,7 @@ def read(name: str, model: Any, request: dict[str, Any], modules: dict[str, Any]
 
     shape = decode(request.get("input_shape")) if chosen else None
     try:
-        if "torch" in modules and isinstance(model, modules["torch"].nn.Module):
+        if not is_keras(model, modules):
             graph, shapes, counts = torch_graph(name, model, request, modules["torch"], shape)
         else:
             graph, shapes, counts = keras_graph(name, model, request, shape)
@@ -446,9 +500,68 @@ def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> t
     graph = config_graph(model, source, options, stored, warnings) or flat_graph(model, source, options, stored)
     graph = replace(graph, warnings=tuple(warnings) + graph.warnings,
                     meta={**graph.meta, "variable": name, "run": True})
-    counts = {"total": int(model.count_params()),
-              "trainable": sum(size_of(v) for v in model.trainable_weights)}
-    return graph, {}, counts
+    graph = with_real_variables(graph, model)
+    counts = {"total": int(model.count_params()), "trainable": sum(size_of(v) for v in model.trainable_weights)}
+    return graph, keras_shapes(model), counts
+
+
+def with_real_variables(graph: Any, model: Any) -> Any:
+    """A layer whose formula's weights differ from its real variables (its input shape was not followed through
+    a custom layer) shows its real variables: the count is the model's."""
+    from dataclasses import replace
+
+    from ...errors import Diagnostic
+    from ...infer import infer
+    from ...kinds.rows import StoredWeights
+
+    report = infer(graph)
+    rows = {r.name: r for r in report.rows if r.depth == 0}
+    layers, warnings = [], []
+    for layer in graph.layers:
+        row = rows.get(layer.name)
+        live = live_layer(model, layer.name) if layer.depth == 0 and row is not None else None
+        if live is not None and row is not None:
+            ours = sorted(tuple(w.shape) for w in row.weight_objects if not w.is_buffer)
+            variables = [(str(getattr(v, "path", None) or v.name), tuple(int(d) for d in v.shape), bool(v.trainable))
+                         for v in live.weights]
+            theirs = sorted(shape for _, shape, _ in variables)
+            if ours != theirs:
+                layer = replace(layer, kind=StoredWeights.of(layer.type, [(n, s) for n, s, _ in variables]),
+                                stored=None, frozen=frozenset(n for n, _, t in variables if not t))
+                warnings.append(Diagnostic(
+                    "stored_mismatch", f"{layer.type} '{layer.name}': its variables {theirs} differ from what its "
+                    f"formula gives for the input shape paramwise followed ({ours}); the row shows its variables"))
+        layers.append(layer)
+    return replace(graph, layers=tuple(layers), warnings=graph.warnings + tuple(warnings)) if warnings else graph
+
+
+def live_layer(model: Any, name: str) -> Any:
+    for layer in getattr(model, "layers", None) or []:
+        if getattr(layer, "name", None) == name:
+            return layer
+    return None
+
+
+def keras_shapes(model: Any) -> dict[str, Any]:
+    """Each top-level layer's output shape as Keras knows it (a functional model's layers called once)."""
+    shapes: dict[str, Any] = {}
+    for layer in getattr(model, "layers", None) or []:
+        try:
+            out = layer.output
+        except Exception:  # noqa: BLE001 -- a layer called several times, or never, has no one output
+            continue
+        try:
+            if isinstance(out, (list, tuple)):
+                shapes[layer.name] = [tuple(dim(d) for d in t.shape) for t in out]
+            else:
+                shapes[layer.name] = tuple(dim(d) for d in out.shape)
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return shapes
+
+
+def dim(d: Any) -> int | None:
+    return None if d is None else int(d)
 
 
 def size_of(v: Any) -> int:
