@@ -133,3 +133,25 @@ def test_without_onnx_installed_the_error_names_the_install(tmp_path: Path, caps
     monkeypatch.setitem(__import__("sys").modules, "onnx", None)  # as if not installed
     assert main([str(path)]) == 3
     assert "pip install onnx" in capsys.readouterr().err
+
+
+def test_shape_initializers_and_constants_are_not_parameters(tmp_path: Path) -> None:
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.ones((4, 4), np.float32), "w")
+    shape = numpy_helper.from_array(np.array([1, 4], np.int64), "shape")
+    table = numpy_helper.from_array(np.ones((100,), np.float32), "table")
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["a"], name="first"),
+             helper.make_node("MatMul", ["a", "w"], ["b"], name="second"),  # the same initializer again
+             helper.make_node("Reshape", ["b", "shape"], ["c"], name="reshape"),
+             helper.make_node("Constant", [], ["k"], name="big", value=table)]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("c", TensorProto.FLOAT, None)], [w, shape])
+    path = tmp_path / "hand.onnx"
+    path.write_bytes(helper.make_model(graph).SerializeToString())
+    report = paramwise.read(str(path))
+    rows = {r.name: r for r in report.rows}
+    assert (report.total, report.buffers) == (w.dims[0] * w.dims[1], 2 + 100)
+    assert rows["first"].params == 16 and rows["second"].params == 0 and rows["first"].output_shape == (1, 4)
+    assert rows["reshape"].buffers == 2 and rows["big"].type == "Constant"

@@ -4,7 +4,8 @@ The parameters are the graph's initializers, each counted once, in the row of th
 (another node using it says so: "shared with ... (counted there)"). Rows are the nodes that use
 initializers, with their op type and name; output shapes come from ONNX shape inference. What is not a
 parameter is shown as what it is: BatchNormalization's mean and variance are running statistics (buffers, as
-PyTorch keeps them), Constant nodes hold constants, and initializers the exporter made by constant folding
+PyTorch keeps them), initializers that feed shapes, axes or indices (Reshape's shape, Slice's starts) and
+Constant nodes hold constants, and initializers the exporter made by constant folding
 (`onnx::Conv_21`: a BatchNormalization folded into a Conv) are marked as folded. Initializers stored as
 external data are counted from their dims in the model file; the external files are never opened.
 
@@ -28,8 +29,13 @@ READS_PATH = True
 MAX_MODEL_BYTES = 2**31  # protobuf's own limit for one message
 MAX_NODES = 2_000_000
 SMALL_CONSTANT = 64  # Constant nodes with fewer values (shapes, axes, scalars) are summed in one line
-STATS_INPUTS = {"BatchNormalization": (3, 4)}
-FOLDS_INTO = ("Conv", "ConvTranspose")  # input positions that hold running statistics, not parameters
+STATS_INPUTS = {"BatchNormalization": (3, 4)}  # input positions that hold running statistics, not parameters
+# input positions that hold shapes, axes, sizes or indices: constants of the graph, never parameters
+SHAPE_INPUTS = {"Reshape": (1,), "Expand": (1,), "Tile": (1,), "Slice": (1, 2, 3, 4), "Unsqueeze": (1,), "Squeeze": (1,),
+                "Split": (1,), "Pad": (1, 2, 3), "Resize": (1, 2, 3), "ConstantOfShape": (0,), "Range": (0, 1, 2),
+                "TopK": (1,), "ReduceSum": (1,), "ReduceMean": (1,), "ReduceMax": (1,), "ReduceMin": (1,), "ReduceProd": (1,),
+                "ReduceL2": (1,), "CumSum": (1,), "OneHot": (1, 2), "Trilu": (1,), "Upsample": (1,)}
+FOLDS_INTO = ("Conv", "ConvTranspose")  # ops torch's eval export folds a following BatchNormalization into
 # bits per value of the ONNX data types that are not whole bytes (4-bit integers and floats)
 PACKED_BITS = {21: 4, 22: 4, 23: 4, 25: 2, 26: 2}
 
@@ -203,11 +209,11 @@ class OnnxReader:
                                                                               list[tuple[str, str]]]:
         tensors: list[tuple[str, tuple[int, ...], int, bool]] = []
         tied: list[tuple[str, str]] = []
-        stats = STATS_INPUTS.get(node.op_type, ())
+        not_params = (*STATS_INPUTS.get(node.op_type, ()), *SHAPE_INPUTS.get(node.op_type, ()))
         for position, name in enumerate(node.input):
             if name not in inits or any(t[0] == name for t in tensors):
                 continue
-            tensors.append(self.weight(name, inits[name], position in stats))
+            tensors.append(self.weight(name, inits[name], position in not_params))
             if name in self.owner:
                 tied.append((name, f"{self.owner[name]}.{name}"))
             else:
