@@ -30,8 +30,10 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="NAME", help="which model to show when the input builds several")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], help="bind a name the code leaves undefined")
     p.add_argument("--input-shape", metavar="SHAPE", help="input shape, e.g. 1,3,224,224 (PyTorch) or 28,28,1 (Keras)")
-    p.add_argument("--class", dest="class_name", metavar="NAME", help="PyTorch: the nn.Module class to build")
-    p.add_argument("--args", metavar="ARGS", default="", help="PyTorch: constructor arguments for --class, e.g. 10,depth=3")
+    p.add_argument("--class", dest="class_name", metavar="NAME",
+                   help="the model class (or function that builds the model) to call; also FILE.py:NAME, pkg.module:NAME")
+    p.add_argument("--args", metavar="ARGS", default="",
+                   help="its arguments, e.g. 10,depth=3 (default: its keyword defaults)")
     p.add_argument("--framework", choices=["keras", "torch"], help="read .py source as this framework (default: detect)")
     p.add_argument("--path", dest="paths", metavar="DIR", action="append", default=[],
                    help="a folder where the code's imports are looked for (repeatable; beside the file and up to "

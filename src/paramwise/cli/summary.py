@@ -57,6 +57,8 @@ examples:
   paramwise pasted.txt --set img_SIZE=32          bind a size the code leaves undefined
   paramwise - < pasted.txt                        read code from standard input
   paramwise model.py --list                       every model the file builds
+  paramwise models/vit.py:ViT --args depth=6      one class of a project (its imports are read too)
+  paramwise src/                                  every model a project folder's files build
   paramwise net.py --run                          run the code (only code you trust): the framework's own counts
   paramwise net.py --input-shape 1,3,224,224      PyTorch source, with output shapes
   paramwise model.keras                           a Keras file (.keras, to_json() .json, .h5)
@@ -75,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paramwise", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt) or - for stdin")
+    p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt), - for stdin, a project folder, "
+                   "FILE.py:NAME or pkg.module:NAME")
     add_common_arguments(p)
     p.add_argument("--format", choices=["table", "json", "markdown"], default="table", help="output form (default: table)")
     p.add_argument("--list", action="store_true", help="list every model found in the input, with its total")
