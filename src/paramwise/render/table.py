@@ -51,7 +51,18 @@ def incomplete_banner(report: Report) -> str:
     what = first.what if len(first.what) <= 50 else first.what[:47] + "..."
     where = f"line {first.location.line}:{first.location.col}: " if first.location and first.location.line else ""
     things = "1 thing" if len(unread) == 1 else f"{len(unread)} things"
-    return f"Incomplete: {things} not counted; totals are lower bounds ({where}{what})"
+    return f"Incomplete: {things} not counted; totals are lower bounds ({where}{what}){run_hint(report)}"
+
+
+def run_hint(report: Report) -> str:
+    """Where a source reading is incomplete and the framework is installed: `--run` gives the exact count."""
+    import importlib.util
+
+    if report.meta.get("run") or report.framework not in ("torch", "keras") or not str(report.source).endswith(".py"):
+        return ""
+    if any(importlib.util.find_spec(name) is None for name in {report.framework, "torch"}):
+        return ""
+    return "; --run counts exactly by running the code, if you trust it"
 
 
 def render_renderables(report: Report, view: View | None = None) -> list[Any]:
