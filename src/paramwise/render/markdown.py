@@ -29,4 +29,6 @@ def render_markdown(report: Report, view: View | None = None) -> str:
     ]
     if report.buffers:
         lines.append(f"- Buffers: {total_text(report, report.buffers)}")
+    if report.meta.get("notes"):  # file readers: storage per format, quantization, shards
+        lines += ["", "```", *report.meta["notes"], "```"]
     return "\n".join(lines) + "\n"

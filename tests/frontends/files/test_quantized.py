@@ -169,9 +169,11 @@ def test_logical_counts_equal_the_unquantized_model(tmp_path: Path, layout: str,
     packed = [p for p in storage["policies"] if not p["policy"].startswith("unquantized")]
     assert sum(p["logical_params"] for p in packed) == sum(lin.weight.numel() for lin in linears(m).values())
     assert ("config.json" in storage["source"]) == with_config
-    rows = {r.name: r.params for r in report.rows}
+    rows = {r.name: r for r in report.rows}
     for name, lin in linears(m).items():
-        assert rows[name] == sum(p.numel() for p in lin.parameters()), name
+        assert rows[name].params == sum(p.numel() for p in lin.parameters()), name
+        weights = {w.name: tuple(w.shape) for w in rows[name].weight_objects}
+        assert weights["weight"] == tuple(lin.weight.shape), name  # the unquantized layer's shape (out, in)
 
 
 def test_the_table_says_which_policy_produced_each_number(tmp_path: Path, capsys: Any) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ def unpack(module: str, group: dict[str, Tensor], method: str, bits_given: Any, 
     elif "weight_packed" in group:
         found = unpack_compressed(module, group, bits_given, path)
     elif "weight" in group and any(("weight." + s) in group for s in BNB_STATE):
-        found = unpack_bnb4(module, group)
+        found = unpack_bnb4(module, group, path)
     elif "weight" in group and "SCB" in group:
         found = ("bitsandbytes int8 (weight int8 + SCB)", group["weight"].shape)
     elif "weight" in group and (group["weight"].dtype in FLOAT8 or group["weight"].dtype == "I8") and (
@@ -205,11 +206,50 @@ def unpack_compressed(module: str, group: dict[str, Tensor], bits_given: Any, pa
     return f"compressed-tensors int{n_bits} (weight_packed)", (packed.shape[0], packed.shape[1] * 32 // n_bits)
 
 
-def unpack_bnb4(module: str, group: dict[str, Tensor]) -> tuple[str, tuple[int, ...]]:
+def unpack_bnb4(module: str, group: dict[str, Tensor], path: str) -> tuple[str, tuple[int, ...]]:
+    """Two 4-bit values per byte; the quant state (a small JSON tensor) names the real shape, read when the
+    file holds it (an odd count packs into one more half byte)."""
     weight = group["weight"]
     quant = "nf4" if "weight.quant_state.bitsandbytes__nf4" in group else "fp4"
-    n = values(weight) * 2  # two 4-bit values per byte
-    return f"bitsandbytes {quant} (weight packs 2 per byte)", (n,)
+    state = group.get(f"weight.quant_state.bitsandbytes__{quant}")
+    shape = quant_state_shape(path, state.name) if state is not None else None
+    packed = values(weight)
+    if shape is not None and -(-values_of(shape) // 2) == packed:
+        return f"bitsandbytes {quant} (weight packs 2 per byte)", shape
+    return f"bitsandbytes {quant} (weight packs 2 per byte)", (packed * 2,)
+
+
+def values_of(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def quant_state_shape(path: str, name: str) -> tuple[int, ...] | None:
+    """The `shape` in a bitsandbytes quant state: a JSON text stored as a uint8 tensor of at most 4 KB."""
+    from .checkpoint import open_regular, read_header
+
+    if not path.endswith(".safetensors") or not os.path.isfile(path):
+        return None
+    try:
+        header, _ = read_header(path)
+        info = header.get(name)
+        if not isinstance(info, dict):
+            return None
+        begin, end = info["data_offsets"]
+        if info.get("dtype") != "U8" or not 0 < end - begin <= 4096:
+            return None
+        with open_regular(path) as f:
+            (length,) = struct.unpack("<Q", f.read(8))
+            f.seek(8 + length + begin)
+            state = json.loads(f.read(end - begin))
+    except (InputError, OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+    shape = state.get("shape") if isinstance(state, dict) else None
+    if isinstance(shape, list) and 0 < len(shape) <= 8 and all(type(d) is int and 0 < d < 2**40 for d in shape):
+        return tuple(shape)
+    return None
 
 
 def quantization_config(path: str) -> tuple[dict[str, Any] | None, str]:
