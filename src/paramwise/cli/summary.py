@@ -40,6 +40,7 @@ from .options import (
     read_options,
     strict_exit,
     table_width,
+    target_options,
 )
 
 DESCRIPTION = """\
@@ -177,7 +178,8 @@ def run_symbolic(args: argparse.Namespace) -> int:
         raise ParamwiseError("--symbolic reads the source without running it; it does not take --run",
                              hint="drop --run for the count as a formula")
     names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
-    report = read_symbolic(args.path, names, read_options(args))
+    path, options = target_options(args)
+    report = read_symbolic(path, names, options)
     summary = summarize_symbolic(report, names)
     if args.format == "json":
         sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
