@@ -116,6 +116,11 @@ def test_a_folder_of_safetensors_files_without_an_index(tmp_path: Path) -> None:
     assert paramwise.read(str(tmp_path)).total == sum(p.numel() for p in model.parameters())
     save_file({"1.bias": state["1.bias"]}, str(tmp_path / "c.safetensors"))
     assert main([str(tmp_path)]) == 2  # one tensor in two files: not the shards of one model
+    (tmp_path / "c.safetensors").unlink()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.safetensors"
+    save_file({"2.bias": state["1.bias"]}, str(outside))
+    (tmp_path / "c.safetensors").symlink_to(outside)
+    assert main([str(tmp_path)]) == 2  # a link out of the folder is not followed
 
 
 def test_a_pytorch_bin_index_reads_its_bin_shards(tmp_path: Path) -> None:

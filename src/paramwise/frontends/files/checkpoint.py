@@ -165,7 +165,11 @@ def read_files(path: str, files: list[str]) -> tuple[list[Tensor], list[Diagnost
     tensors: list[Tensor] = []
     warnings: list[Diagnostic] = []
     seen: dict[str, str] = {}
+    folder = Path(path).resolve()
     for file in files:
+        if not is_inside(Path(os.path.realpath(Path(path) / file)), folder):
+            raise InputError(f"'{shown_name(file)}' is a link to a file outside the folder, which paramwise does not follow",
+                             hint="copy the file into the folder", location=Location(path))
         found, file_warnings = read_safetensors(str(Path(path) / file))
         for t in found:
             if t.name in seen:
