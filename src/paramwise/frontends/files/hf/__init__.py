@@ -111,7 +111,7 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
             f"model_type '{model_type[:60]}' is not one paramwise knows, and transformers is not installed to build it",
             hint=f"paramwise counts these from the config alone: {', '.join(supported())}; for others, "
                  "pip install transformers torch", location=Location(path, path="model_type")) from None
-    config_class = transformers.CONFIG_MAPPING.get(model_type) if model_type in transformers.CONFIG_MAPPING else None
+    config_class = transformers.CONFIG_MAPPING[model_type] if model_type in transformers.CONFIG_MAPPING else None
     if config_class is None:
         raise InputError(f"model_type '{model_type[:60]}' is known neither to paramwise nor to transformers "
                          f"{transformers.__version__}",
