@@ -107,6 +107,8 @@ class ProjectLoader:
             for _ in range(level - 1):
                 base = os.path.dirname(base)
                 prefix = prefix[:-1]
+            if not any(base == top or base.startswith(top.rstrip(os.sep) + os.sep) for top in self.search):
+                return None  # above every folder of the project: Python's "beyond top-level package"
             if not parts:
                 return [self.package(base, ".".join(prefix) or os.path.basename(base))]
             found = self.chain(base, parts, prefix)

@@ -138,3 +138,30 @@ def test_a_model_in_an_imported_file_matches_torch(monkeypatch: pytest.MonkeyPat
     found, chosen = read_path("torchvision/models/mobilenetv2.py", ReadOptions(class_name="MobileNetV2"))
     model = build(PROJECTS / "tv_classic", "torchvision.models.mobilenetv2:MobileNetV2", {})
     assert torch_oracle.compare(infer(found[chosen].require()), model) == []
+
+
+def test_a_chain_of_imports_is_bounded(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    for i in range(80):
+        (tmp_path / f"m{i}.py").write_text(f"import m{i + 1}\n")
+    (tmp_path / "net.py").write_text("import torch.nn as nn\nimport m0\nmodel = nn.Linear(2, 2)\n")
+    with pytest.raises(LimitError, match="imports nest more than 64 modules deep") as info:
+        read_path(str(tmp_path / "net.py"), ReadOptions())
+    assert info.value.location is not None and info.value.location.file.endswith(".py")
+
+
+def test_a_module_too_large_is_refused_with_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "big.py").write_text("X = 1\n" * 50)
+    (tmp_path / "net.py").write_text("import torch.nn as nn\nfrom big import X\nmodel = nn.Linear(X, 2)\n")
+    with pytest.raises(LimitError, match="big.py: a module of 300 bytes"):
+        read_path(str(tmp_path / "net.py"), ReadOptions())
+
+
+def test_relative_imports_above_the_project_stay_unknown(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "net.py").write_text("import torch.nn as nn\nfrom ..... import far\nmodel = nn.Linear(2, 2)\n")
+    report = infer(read_path(str(tmp_path / "pkg" / "net.py"), ReadOptions())[0][0].require())
+    assert report.total == 6
