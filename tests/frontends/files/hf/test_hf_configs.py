@@ -67,6 +67,8 @@ def test_every_published_config_counts_as_transformers_builds_it(name: str) -> N
     assert report.complete
     assert report.total == total
     assert per_module(report) == {k: v for k, v in modules.items() if v}
+    for entry in report.meta.get("dtypes", {}).values():  # the config's dtype: every parameter, once
+        assert entry["count"] == total
 
 
 def test_every_family_has_a_published_config_here() -> None:

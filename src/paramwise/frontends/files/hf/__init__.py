@@ -22,7 +22,7 @@ from typing import Any
 from ....errors import Diagnostic, InputError, Location
 from ... import Found, ReadOptions, load
 from ..keras_json import parse_json
-from .build import EMBEDDING, OUTPUT, Model, graph_of
+from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
 from .families import FAMILIES, supported
 
 CONFIG_NAME = "config.json"
@@ -80,8 +80,41 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out),
             "fold_repeats": True}
+    stored = stored_dtype(data)
+    if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
+        count = counted(model, leave_out)
+        meta["dtypes"] = {stored[0]: {"count": count, "bytes": count * stored[1]}}
     graph = graph_of(model, model.class_name, path, meta, leave_out)
     return Found(Path(path).name if Path(path).name != CONFIG_NAME else model.class_name, graph)
+
+
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "float8_e4m3fn": 1, "float8_e5m2": 1}
+
+
+def stored_dtype(data: dict[str, Any]) -> tuple[str, int] | None:
+    """The dtype the config says the weights are saved in (`torch_dtype`, `dtype` from transformers 5 on)."""
+    for key in ("dtype", "torch_dtype"):
+        value = data.get(key)
+        if isinstance(value, str) and value in DTYPE_BYTES:
+            return value, DTYPE_BYTES[value]
+    return None
+
+
+def counted(model: Model, leave_out: frozenset[str]) -> int:
+    """The parameters of the modules kept, tied ones once (what infer's total will be)."""
+    total, seen = 0, {}
+    for m in model.modules:
+        if m.role in leave_out:
+            continue
+        key = id(m.kind)
+        if key not in seen:
+            seen[key] = sum(int(w.count) for w in m.kind.weights(None) if not w.is_buffer)
+        total += seen[key] - (tied_count(m) if m.tied_to else 0)
+    return total
+
+
+def tied_count(m: Module) -> int:
+    return sum(int(w.count) for w in m.kind.weights(None) if w.name == "weight")
 
 
 def counting(model: Model, leave_out: frozenset[str]) -> dict[str, Any]:
@@ -111,6 +144,9 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
             f"model_type '{model_type[:60]}' is not one paramwise knows, and transformers is not installed to build it",
             hint=f"paramwise counts these from the config alone: {', '.join(supported())}; for others, "
                  "pip install transformers torch", location=Location(path, path="model_type")) from None
+    if options.no_embeddings:
+        raise InputError("--no-embeddings needs a model_type paramwise describes itself",
+                         hint=f"these: {', '.join(supported())}", location=Location(path, path="model_type"))
     config_class = transformers.CONFIG_MAPPING[model_type] if model_type in transformers.CONFIG_MAPPING else None
     if config_class is None:
         raise InputError(f"model_type '{model_type[:60]}' is known neither to paramwise nor to transformers "
@@ -118,6 +154,8 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
                          hint=f"paramwise counts these from the config alone: {', '.join(supported())}",
                          location=Location(path, path="model_type"))
     fields = {k: v for k, v in data.items() if k not in ("auto_map", "model_type", "transformers_version")}
+    verbosity = transformers.logging.get_verbosity()
+    transformers.logging.set_verbosity_error()  # its notes on the config's values are not paramwise's warnings
     try:
         config = config_class(**fields)
         with torch.device("meta"):
@@ -125,6 +163,8 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
     except Exception as e:  # noqa: BLE001 -- transformers' own errors for a config it cannot build
         raise InputError(f"transformers could not build model_type '{model_type[:60]}' from this config: "
                          f"{type(e).__name__}: {str(e)[:200]}", location=Location(path)) from None
+    finally:
+        transformers.logging.set_verbosity(verbosity)
     live = load("live.torch")
     warnings: list[Diagnostic] = []
     name = type(module).__name__
@@ -137,10 +177,8 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
 
     graph = Graph(framework="torch", name=name, layers=tuple(layers), source=path, warnings=tuple(warnings),
                   meta={"model_type": f"{model_type} ({name}, built by transformers)",
-                        "counting": {"class": name, "embeddings": True, "policy": "as transformers built it"}})
-    if options.no_embeddings:
-        raise InputError("--no-embeddings needs a model_type paramwise describes itself",
-                         hint=f"these: {', '.join(supported())}", location=Location(path, path="model_type"))
+                        "counting": {"class": name, "embeddings": True, "policy": f"{name} as transformers built it"},
+                        "fold_repeats": True})
     return Found(name, graph)
 
 
