@@ -197,3 +197,22 @@ def test_a_lying_qweight_is_exit_2(tmp_path: Path, capsys: Any) -> None:
     safetensors_torch.save_file(state, str(path))
     assert main([str(path)]) == 2
     assert "qweight" in capsys.readouterr().err
+
+
+def test_shards_of_a_packed_model_and_a_layer_split_across_them(tmp_path: Path) -> None:
+    path, m, state = write(tmp_path, "gptq", True)
+    keys = sorted(state)
+    parts = [[k for k in keys if not k.startswith("1.") or k == "1.qweight"], [k for k in keys if k.startswith("1.") and k != "1.qweight"]]
+    weight_map = {}
+    for i, part in enumerate(parts):  # layer 1's qweight in one shard, its scales, zeros and g_idx in the other
+        file = f"model-{i + 1:05d}-of-00002.safetensors"
+        safetensors_torch.save_file({k: state[k] for k in part}, str(path.parent / file))
+        weight_map.update(dict.fromkeys(part, file))
+    path.unlink()
+    index = path.parent / "model.safetensors.index.json"
+    index.write_text(json.dumps({"weight_map": weight_map}))
+    params = sum(p.numel() for p in m.parameters())
+    assert paramwise.read(str(index)).total == params
+    shards = [paramwise.read(str(path.parent / f)) for f in sorted(set(weight_map.values()))]
+    assert sum(r.total for r in shards) == params
+    assert all(r.to_json()["shard"]["whole_params"] == params for r in shards)

@@ -203,8 +203,11 @@ def shard_meta(path: str) -> dict[str, Any]:
 
 
 def whole_model(index: str, shard: str, shards: list[str]) -> dict[str, Any]:
+    from .quantized import read_quantized
+
     tensors, warnings = read_index(index)
-    params = sum(values(t.shape) for t in tensors if not t.is_buffer)
+    packed = read_quantized(tensors, index)  # a packed model's whole: its logical count
+    params = sum(values(t.shape) for t in (packed[0] if packed else tensors) if not t.is_buffer)
     missing = sum(1 for w in warnings if w.code == "missing_shard")
     info = {"file": shard, "number": shards.index(shard) + 1, "of": len(shards), "index": Path(index).name,
             "whole_params": params, "whole_tensors": len(tensors), "missing_shards": missing}

@@ -87,6 +87,12 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
         if logical is not None:
             out.append(logical)
             used.update(t.name for key, t in group.items() if key != "bias")
+        elif is_state_only(group):  # a shard holding a layer's scales or zeros while its packed weight is in another
+            orphan = policies.setdefault("quant state (packed weight in another shard)",
+                                         Policy("quant state (packed weight in another shard)"))
+            state = [t for key, t in group.items() if key in STATE_SUFFIXES or key.startswith("weight.")]
+            orphan.add(0, state)
+            used.update(t.name for t in state)
     plain = Policy("unquantized (stored as they are)")
     for t in tensors:
         if t.name not in used:
@@ -96,9 +102,15 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
     return out, storage_meta(tensors, list(policies.values()) + [plain], config, config_name, method)
 
 
+def is_state_only(group: dict[str, Tensor]) -> bool:
+    keys = set(group) - {"bias"}
+    return bool(keys) and all(k in STATE_SUFFIXES or k.startswith("weight.") for k in keys) and (
+        bool(keys & {"qzeros", "scales", "g_idx", "SCB"}) or any(k.startswith("weight.") for k in keys))
+
+
 def is_packed(name: str, t: Tensor) -> bool:
     last = name.rsplit(".", 1)[-1]
-    return (last in ("qweight", "weight_packed") or name.endswith(BNB_STATE[-2:]) or last == "SCB"
+    return (last in ("qweight", "weight_packed", "qzeros", "g_idx", "SCB") or name.endswith(BNB_STATE[-2:])
             or (t.dtype in FLOAT8 and last == "weight"))
 
 
@@ -165,6 +177,8 @@ def unpack_int32(module: str, group: dict[str, Tensor], method: str, bits_given:
     scales = group.get("scales")
     out_features = scales.shape[-1] if scales is not None and scales.shape else None
     n_bits = packed_bits(group, bits_given, out_features)
+    if out_features is None and n_bits is not None and method in ("gptq", "awq"):  # scales in another shard
+        out_features = cols if method == "gptq" else cols * 32 // n_bits
     if n_bits is None or out_features is None:
         raise bad(path, module, "qweight without scales and qzeros (or a config's bits): its bit width is unknown")
     per_int = 32 // n_bits if 32 % n_bits == 0 else None
