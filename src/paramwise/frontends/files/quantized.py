@@ -314,8 +314,9 @@ def storage_meta(tensors: list[Tensor], policies: list[Policy], config: dict[str
 
 def storage_lines(storage: dict[str, Any]) -> list[str]:
     """The storage table as text lines: which policy produced each number."""
-    lines = [f"Packed checkpoint ({storage['source']}): {storage['logical_params']:,} logical params stored as "
-             f"{storage['stored_values']:,} values, {storage['stored_bytes']:,} bytes = {storage['bits_per_weight']} bits per weight"]
+    lines = [f"Packed checkpoint: {storage['source']}",
+             f"  {storage['logical_params']:,} logical params stored as {storage['stored_values']:,} values in "
+             f"{storage['stored_bytes']:,} bytes = {storage['bits_per_weight']} bits per weight"]
     head = ("policy", "tensors", "logical params", "stored values", "stored bytes", "bits/weight")
     rows = [head] + [(p["policy"], f"{p['tensors']:,}", f"{p['logical_params']:,}", f"{p['stored_values']:,}",
                       f"{p['stored_bytes']:,}", str(p["bits_per_weight"])) for p in storage["policies"]]
