@@ -38,6 +38,9 @@ class Row:
     shared: tuple[tuple[str, str], ...] = ()  # (weight, owner) counted in another row
     calls: int = 1
     input_shapes: tuple[Shape, ...] = ()  # the shapes of its first call's inputs
+    macs: Dim = None  # multiply-accumulates of its calls (cost.py says what counts); None: not counted
+    macs_formula: str = ""  # B·H_out·W_out·k_h·k_w·c_in·filters with numbers, or why it is not counted
+    macs_letters: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,8 @@ class Row:
             "depth": self.depth,
             "parent": self.parent,
             "connected_to": list(self.connected_to),
+            "macs": json_or_none(self.macs),
+            "macs_formula": self.macs_formula or None,
         }
 
 
@@ -102,6 +107,8 @@ class Report:
     input_shapes: list[Shape] = field(default_factory=list)
     symbols: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    macs: Dim = None  # one forward pass; None when no input shape is known or a layer's is not counted
+    macs_missing: tuple[str, ...] = ()  # what was not counted (empty when macs is known)
 
     @property
     def layers(self) -> tuple[Row, ...]:

@@ -156,7 +156,10 @@ def _report_of(graph: Graph, state: _State) -> Report:
         if layer.hidden:
             continue
         rows.extend(_rows_for(layer, index, state, warnings))
-    return build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs])
+    hidden = [(layer, state.first_inputs.get(index), len(state.outputs.get(index) or []))
+              for index, layer in enumerate(graph.layers) if layer.hidden]
+    return build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs],
+                        hidden)
 
 
 def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..errors import Diagnostic
-from ..formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify
+from ..errors import Diagnostic, KindError
+from ..formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify, symbol
 from ..ir import Graph, Layer, Shape, Weight
+from ..kinds.base import ZERO
 from ..kinds.rows import Submodel
 from ..report import Report, Row
 
@@ -78,8 +79,11 @@ def _sum(values: Any) -> Dim:
     return simplify(total)
 
 
-def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape]) -> Report:
+def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
+                 hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None) -> Report:
+    """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
+    rows, macs, missing = with_macs(graph, rows, hidden or [])
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -102,6 +106,8 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
         input_shapes=ins,
         symbols=tuple(symbols),
         meta=dict(graph.meta),
+        macs=macs,
+        macs_missing=missing,
     )
 
 
@@ -194,3 +200,139 @@ def _renamed(w: Weight, name: str) -> Weight:
 
 def _child_weight_name(child: str, weight: str) -> str:
     return child if child == weight else f"{child}.{weight}"
+
+
+# -- multiply-accumulates ---------------------------------------------------------------------------------
+# An axis the input leaves open (Keras' None) is a size named here: the batch axis first, any other a length.
+BATCH, SEQ_LEN = "batch", "seq_len"
+NOT_CALLED = "not called: no input shape reached it"
+
+
+def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]]) -> tuple[list[Row], Dim, tuple[str, ...]]:
+    """Each row's multiply-accumulates (its kind's formula on its input shapes, times its calls), containers the
+    sum of theirs, rows inside a built-in module counted on that module; and the model's total with the tensor
+    operations of forward (hidden rows). The total is None, with what is missing, when anything is not counted."""
+    layers = {layer.name: layer for layer in graph.layers if not layer.hidden}
+    by_name = {r.name: r for r in rows}
+    containers = {name for name, layer in layers.items() if getattr(type(layer.kind), "sums_children", False)}
+    done: dict[str, Row] = {}
+    owners: list[Row] = []  # rows whose kind counts its own products: the total sums these
+    ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
+    for r in rows:
+        layer = layers.get(r.name)
+        inside = _built_in_ancestor(r, by_name, containers)
+        if layer is None or r.name in containers:
+            done[r.name] = r
+        elif inside is not None:
+            done[r.name] = replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters="")
+        else:
+            done[r.name] = _row_macs(layer, r, ran)
+            owners.append(done[r.name])
+    ops = [_op_macs(layer, ins, calls) for layer, ins, calls in hidden]
+    products = [m for m in ops if m[0] != 0]
+    for r in reversed(rows):  # containers sum their children (listed after them)
+        if r.name in containers:
+            kids = [done[c.name] for c in rows if c.parent == r.name]
+            done[r.name] = _container_macs(done[r.name], kids, products)
+    out = [done[r.name] for r in rows]
+    if not any(r.calls for r in out) and not any(calls for _, _, calls in hidden):
+        return out, None, ("no input shape: give one with --input-shape",)
+    missing = [f"{r.type} '{r.name}': {r.macs_formula}" for r in owners if r.macs is None]
+    missing += [f"{layer.type} '{layer.name}' in forward: {text}" for (layer, _, _), (value, text, _) in zip(hidden, ops) if value is None]
+    if missing:
+        return out, None, tuple(missing)
+    return out, _sum([r.macs for r in owners] + [m[0] for m in ops]), ()
+
+
+def _built_in_ancestor(r: Row, by_name: dict[str, Row], containers: set[str]) -> str | None:
+    """The nearest enclosing row that is a built-in module (not a container): it counts this row's products."""
+    parent = r.parent
+    while parent is not None and parent in by_name:
+        if parent not in containers and by_name[parent].kind != "Submodel" and by_name[parent].kind != "Model":
+            return parent
+        parent = by_name[parent].parent
+    return None
+
+
+def open_shape(shape: Any) -> Any:
+    """`shape` with its open axes named: (None, None, 64) -> (batch, seq_len, 64)."""
+    if not isinstance(shape, (tuple, list)):
+        return shape
+    if shape and isinstance(shape[0], (tuple, list)):
+        return [open_shape(s) for s in shape]
+    return tuple(symbol(BATCH if i == 0 else SEQ_LEN) if d is None else d for i, d in enumerate(shape))
+
+
+def _row_macs(layer: Layer, r: Row, ran: bool) -> Row:
+    if not r.calls:
+        if layer.kind.n_inputs[0] == 0 and _does_nothing(layer.kind):
+            return replace(r, macs=0, macs_formula="0", macs_letters="0")  # a parameter or buffer: used elsewhere
+        if ran:  # the model's forward was followed and never called it: it computes nothing (as torch counts)
+            return replace(r, macs=0, macs_formula="0 (not called in forward)", macs_letters="0")
+        return replace(r, macs=None, macs_formula=NOT_CALLED, macs_letters="")
+    if isinstance(layer.kind, Submodel):
+        from . import infer
+
+        inner = infer(layer.kind.graph, input_shapes=list(r.input_shapes))
+        if inner.macs is None:
+            return replace(r, macs=None, macs_formula="; ".join(inner.macs_missing[:3]), macs_letters="")
+        value, text, letters = inner.macs, f"sum of its layers: {render_count(inner.macs)}", "sum of its layers"
+    else:
+        value, text, letters = _kind_macs(layer.kind, list(r.input_shapes))
+        if value is None:
+            return replace(r, macs=None, macs_formula=text, macs_letters="")
+    if r.calls > 1 and value != 0:
+        seen = r.output_shape if isinstance(r.output_shape, list) else []
+        if len(seen) != r.calls or any(s != seen[0] for s in seen):
+            return replace(r, macs=None, macs_formula=f"called {r.calls} times on shapes that may differ", macs_letters="")
+        value, text, letters = simplify(value * r.calls), f"{r.calls}·({text})", f"calls·({letters})"
+    return replace(r, macs=value, macs_formula=text, macs_letters=letters)
+
+
+def _does_nothing(kind: Any) -> bool:
+    """A row that is not a computation (a parameter, a buffer): its kind says 0 without any input."""
+    try:
+        return bool(kind.macs([], ()) == ZERO)
+    except (KindError, TypeError, ValueError, ArithmeticError, IndexError, AttributeError):
+        return False
+
+
+def _kind_macs(kind: Any, ins: list[Shape] | None) -> tuple[Dim, str, str]:
+    """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted."""
+    if ins is None:
+        return None, NOT_CALLED, ""
+    try:
+        shapes = [open_shape(s) for s in ins]
+        expr = kind.macs(shapes, kind.output_shape(shapes))
+    except (KindError, TypeError, ValueError, ArithmeticError, IndexError, AttributeError) as e:
+        return None, f"not counted: {getattr(e, 'message', None) or e}", ""
+    if expr is None:
+        why = getattr(kind, "why_not_counted", None)
+        return None, f"not counted: {why() if callable(why) else f'paramwise does not know the products of {kind.kind_name}'}", ""
+    value = evaluate(expr)
+    return value, render(expr, "pretty"), render(expr, "letters")
+
+
+def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int) -> tuple[Dim, str, str]:
+    if not calls:
+        return 0, "", ""
+    value, text, letters = _kind_macs(layer.kind, ins)
+    if value is None or value == 0 or calls == 1:
+        return value, text, letters
+    return None, f"called {calls} times", ""
+
+
+def _container_macs(r: Row, kids: list[Row], products: list[tuple[Dim, str, str]]) -> Row:
+    if products:
+        return replace(r, macs=None, macs_formula="forward multiplies tensors itself: counted in the total only", macs_letters="")
+    if r.calls and not kids and r.type == "Sequential":  # it calls modules listed under their other names
+        return replace(r, macs=None, macs_formula="its modules are counted under their other names", macs_letters="")
+    unknown = [c for c in kids if c.macs is None and c.macs_formula != NOT_CALLED]
+    if unknown:
+        return replace(r, macs=None, macs_formula=f"'{unknown[0].name}' is not counted", macs_letters="")
+    counted = [c for c in kids if c.macs]
+    value = _sum([c.macs for c in counted])
+    if not counted and all(c.macs is None for c in kids) and kids:
+        return replace(r, macs=None, macs_formula=NOT_CALLED, macs_letters="")
+    return replace(r, macs=value, macs_formula=" + ".join(render_count(c.macs) for c in counted[:MAX_TERMS]) or "0",
+                   macs_letters=" + ".join(c.name[len(r.name) + 1:] for c in counted[:MAX_TERMS]) or "0")

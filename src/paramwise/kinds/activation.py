@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
-from .base import Kind, factor, shape_text
+from .base import ZERO, Kind, factor, shape_text
 from .values import is_plain
 
 KERAS_ELEMENTWISE = (
@@ -89,6 +89,10 @@ class PReLU(Kind):
         for axis in self.shared_axes:
             if not 1 <= axis < len(shape):
                 raise KindError(f"shared_axes {self.shared_axes} must be axes 1..{len(shape) - 1} of {shape_text(shape)}")
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: one multiplication per negative value, elementwise."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         if self.framework == "torch":

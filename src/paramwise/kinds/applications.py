@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..formula import Dim
+from ..formula import Dim, Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor
+from .base import REQUIRED, ZERO, Kind, factor
 from .merge import broadcast
 
 
@@ -20,6 +20,10 @@ class LayerScale(Kind):
     signatures = {"keras": (("init_values", REQUIRED), ("projection_dim", REQUIRED))}
 
     projection_dim: Dim
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: one multiplication per value, elementwise."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight("gamma", (factor(self.projection_dim, "c"),))]

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text, signature
+from .base import REQUIRED, Kind, factor, rows_of, shape_text, signature
 
 
 def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
@@ -105,6 +105,26 @@ class MultiHeadAttention(Kind):
                 terms.append(prod(plus_bias([w.dims[0]], self.use_bias), *w.dims[1:]))
         output = next(w for w in weights if w.name == "attention_output/kernel")
         terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
+        return add(*terms)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """N_q·d_q·heads·key_dim + N_kv·(d_k·heads·key_dim + d_v·heads·value_dim) for the projections, then
+        N_q·S·heads·(key_dim + value_dim) for Q·Kᵀ and A·V, and N_q·heads·value_dim·d_out for the output."""
+        query, value = inputs[0], inputs[1]
+        rank = len(query)
+        axes = self.attention_axes if self.attention_axes is not None else tuple(range(1, rank - 1))
+        axes = tuple(a % rank for a in ((axes,) if isinstance(axes, int) else axes))
+        seen: Dim = 1
+        for a in axes:
+            seen = seen * value[a]
+        n_q, n_kv = rows_of(query, letter="N_q"), rows_of(value, letter="N_kv")
+        terms = []
+        for w in self.weights(inputs):
+            if w.name.endswith("/kernel"):
+                terms.append(prod(n_kv if w.name.startswith(("key", "value")) else n_q, w.term()))
+        heads = factor(self.num_heads, "heads")
+        dims = add(factor(self.key_dim, "key_dim"), factor(self.value_dim, "value_dim"))
+        terms.insert(-1, prod(n_q, Factor(seen, "S"), heads, dims))
         return add(*terms)
 
     def note(self) -> str:
@@ -312,6 +332,23 @@ class MultiheadAttention(Kind):
             return None
         e = factor(self.embed_dim, "E")
         return prod(const(4), plus_bias([e], bool(self.bias)), e)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·L·E·E + B·S·(kdim + vdim)·E for the projections, 2·B·L·S'·E for Q·Kᵀ and A·V over all heads
+        (S' = S plus a bias_k/zero row), and B·L·E·E for out_proj."""
+        query, key = inputs[0], inputs[1]
+        scores = output[1] if isinstance(output, list) else None
+        if scores is None:
+            return None
+        e = factor(self.embed_dim, "E")
+        n_q, n_kv = rows_of(query, letter="B·L"), rows_of(key, letter="B·S")
+        source = Factor(scores[-1], "S'" if self.add_bias_kv or self.add_zero_attn else "S")
+        return add(
+            prod(n_q, e, e),
+            prod(n_kv, add(factor(self.kdim, "kdim"), factor(self.vdim, "vdim")), e),
+            prod(const(2), n_q, source, e),
+            prod(n_q, e, e),
+        )
 
     def note(self) -> str:
         return (

@@ -87,6 +87,14 @@ class Kind:
         """One line on where frameworks disagree about this layer (empty when they agree)."""
         return ""
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """Multiply-accumulates of one call on these input shapes, as a formula (see cost.py for what counts: the
+        matrix products and convolutions). None: not counted (unknown). A kind without weights does none by
+        default; a kind with weights, or one that multiplies its inputs together, says how many."""
+        if type(self).weights is Kind.weights:
+            return ZERO
+        return None
+
     def translated(self, shape: Shape) -> Spelled | None:
         """This layer spelled in the other framework, for `--as`: its class name and constructor arguments
         there, given this layer's input shape; None where no translation is known."""
@@ -225,6 +233,28 @@ def weight_plus_bias(kernel: Weight, bias: Weight | None) -> Expr:
 
 def factor(value: Dim, letter: str) -> Factor:
     return Factor(value, letter)
+
+
+# -- multiply-accumulates ---------------------------------------------------------------------------
+ZERO = Factor(0, "0")  # a layer with no matrix product or convolution (see cost.py for what counts)
+
+
+def rows_of(shape: Shape, keep: int = 1, letter: str = "N") -> Factor:
+    """The product of all but the last `keep` axes of `shape` (batch × sequence × ...): how many vectors a
+    matrix is applied to. One factor, lettered `letter` (N = batch·positions)."""
+    n: Dim = 1
+    for d in shape[: len(shape) - keep]:
+        n = n * d
+    return Factor(n, letter if len(shape) - keep != 1 else "B")
+
+
+def matmul_macs(n: Factor, weights: list[Weight], names: tuple[str, ...] | None = None) -> Expr | None:
+    """`n` vectors times each matrix in `weights` (every weight of rank 2 or more, or those named): n·(sum of
+    their sizes), e.g. N·(d_in·units)."""
+    mats = [w for w in weights if not w.is_buffer and (w.name in names if names else len(w.dims) >= 2 and "bias" not in w.name)]
+    if not mats:
+        return ZERO
+    return prod(n, add(*(w.term() for w in mats)))
 
 
 # -- stacks of identical layers (nn.LSTM's num_layers, nn.TransformerEncoder's layers) ----------------

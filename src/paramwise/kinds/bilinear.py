@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text, signature, weight_plus_bias
+from .base import REQUIRED, Kind, factor, matmul_macs, rows_of, shape_text, signature, weight_plus_bias
 
 
 class Bilinear(Kind):
@@ -43,3 +43,7 @@ class Bilinear(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """N·out·in1·in2: the first input times the weight (N·in1 · out·in2), then summed against the second."""
+        return matmul_macs(rows_of(inputs[0]), self.weights(inputs))

@@ -177,6 +177,22 @@ def split_channels(kind: ChannelLayout, shape: Shape) -> tuple[Any, tuple[Any, .
     return shape[-1], tuple(shape[1:-1])
 
 
+def positions(kind: ChannelLayout, shape: Shape, side: str = "out") -> Expr:
+    """Where a window is applied: batch × the spatial sizes of `shape` (an output or an input), lettered
+    B·H_out·W_out; an unbatched PyTorch shape has no batch factor."""
+    unbatched = is_unbatched(kind, shape)
+    _, spatial = split_channels(kind, (None, *shape) if unbatched else shape)
+    letters = ["L"] if len(spatial) == 1 else ["D", "H", "W"][3 - len(spatial):]
+    lead = [] if unbatched else [Factor(shape[0], "B")]
+    factors = lead + [Factor(n, f"{letter}_{side}") for n, letter in zip(spatial, letters)]
+    return prod(*factors) if factors else const(1)
+
+
+def window_macs(kind: ChannelLayout, shape: Shape, kernel: Weight, side: str = "out") -> Expr:
+    """A kernel applied at every position of `shape`: B·H_out·W_out·(its size), e.g. ·k_h·k_w·c_in·filters."""
+    return prod(positions(kind, shape, side), kernel.term())
+
+
 def join_channels(kind: ChannelLayout, batch: Any, channels: Any, spatial: tuple[Any, ...]) -> Shape:
     if kind.data_format == "channels_first":
         return (batch, channels, *spatial)
@@ -272,6 +288,11 @@ class Conv(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·H_out·W_out·k_h·k_w·(c_in/groups)·filters: the kernel at every output position (the bias is an add)."""
+        assert not isinstance(output, list)
+        return window_macs(self, output, self.weights(inputs)[0])
 
     def translated(self, shape: Shape) -> Spelled | None:
         rank = self.rank

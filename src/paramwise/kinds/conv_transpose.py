@@ -17,6 +17,7 @@ from .conv import (
     normalize_window,
     per_filter,
     split_channels,
+    window_macs,
     with_batch,
 )
 
@@ -169,6 +170,10 @@ class ConvTranspose(Kind):
         if self.groups > 1:
             return None
         return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·H_in·W_in·c_in·(filters/groups)·k_h·k_w: every input position spreads the kernel onto the output."""
+        return window_macs(self, inputs[0], self.weights(inputs)[0], "in")
 
     def note(self) -> str:
         if self.framework == "torch":

@@ -7,7 +7,17 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, Spelled, expect_min_rank, factor, last_dim, weight_plus_bias
+from .base import (
+    REQUIRED,
+    Kind,
+    Spelled,
+    expect_min_rank,
+    factor,
+    last_dim,
+    matmul_macs,
+    rows_of,
+    weight_plus_bias,
+)
 from .conv import KERAS_KERNEL_OPTIONS
 
 
@@ -62,6 +72,10 @@ class Dense(Kind):
         if len(weights) > 2 or (weights and weights[-1].name.startswith("lora")):
             return None  # with LoRA factors: the plain sum of the weights
         return weight_plus_bias(weights[0], weights[1] if len(weights) > 1 else None)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """N·d_in·units: each of the N = batch·... input vectors times the kernel (LoRA: two more products)."""
+        return matmul_macs(rows_of(inputs[0]), self.weights(inputs))
 
     def translated(self, shape: Shape) -> Spelled | None:
         if self.framework == "keras":

@@ -6,6 +6,7 @@ import re
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor
 
@@ -118,3 +119,15 @@ class EinsumDense(Kind):
         if bias is not None:
             out.append(Weight("bias", tuple(factor(n, "1" if n == 1 else "b") for n in bias)))
         return out
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """(output size)·(sizes of the letters summed over: in the input and the kernel, not the output)."""
+        kernel, _, full = self.analyze(inputs[0])
+        text = re.sub(r"\.\.\.", "0", self.equation)
+        left, out_spec = text.split("->")
+        in_spec, spec = left.split(",")
+        n: Dim = 1
+        for d in full:
+            n = n * d
+        summed = [factor(size, d) for size, d in zip(kernel, spec) if d in in_spec and d not in out_spec]
+        return prod(Factor(n, "out"), *summed)

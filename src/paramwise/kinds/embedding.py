@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, Spelled, factor, shape_text, signature
+from .base import REQUIRED, ZERO, Kind, Spelled, factor, shape_text, signature
 
 
 class Embedding(Kind):
@@ -53,6 +53,10 @@ class Embedding(Kind):
         name = "weight" if self.framework == "torch" else "embeddings"
         lora = self.framework == "keras" and bool(self.attrs.get("lora_rank"))
         return Weight(name, (factor(self.vocab, "vocab"), factor(self.width, "width")), trainable=not (self.frozen or lora))
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a lookup: each index selects a row of the table, nothing is multiplied."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         out = [self.table()]
@@ -105,6 +109,10 @@ class EmbeddingBag(Kind):
         if isinstance(bags, int) and self.include_last_offset:
             bags -= 1
         return (bags, self.embedding_dim)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a lookup of rows and their sum or mean per bag, no matrix product."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight("weight", (factor(self.num_embeddings, "vocab"), factor(self.embedding_dim, "width")))]

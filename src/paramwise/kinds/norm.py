@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Affine, Kind, Spelled, factor, shape_text, signature
+from .base import REQUIRED, ZERO, Affine, Kind, Spelled, factor, shape_text, signature
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "
@@ -134,6 +134,10 @@ class BatchNorm(Kind):
         if not inputs:
             raise KindError("needs an input shape to know its channels", hint="give the model an input shape")
         return keras_axis_size(inputs[0], self.axis)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         if isinstance(self.attrs.get("axis"), tuple) and inputs:
@@ -257,6 +261,10 @@ class LayerNorm(Kind):
         else:
             normalized_dims(self, inputs)
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
+        return ZERO
+
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         dims = dims_factors(normalized_dims(self, inputs))
         names = ("weight", "bias") if self.framework == "torch" else ("gamma", "beta")
@@ -360,6 +368,10 @@ class GroupNorm(Kind):
             return
         channels = self.channels(inputs)
         self.check_groups(channels, channels if self.groups == -1 else self.groups)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return affine_weights(self, self.channels(inputs))

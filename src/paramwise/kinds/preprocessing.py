@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, add, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, shape_text
+from .base import REQUIRED, ZERO, Kind, factor, shape_text
 
 
 class Rescaling(Kind):
@@ -49,6 +49,10 @@ class Normalization(Kind):
                     f"needs a known size on the kept axis {a}; got {shape_text(shape)}",
                     hint="give that axis a size in the input shape, or choose another axis",
                 )
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a subtraction and a division per value, elementwise."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         if self.attrs["mean"] is not None:

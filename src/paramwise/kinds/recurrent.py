@@ -19,7 +19,9 @@ from .base import (
     expect_rank,
     factor,
     last_dim,
+    matmul_macs,
     repeated,
+    rows_of,
     shape_text,
     signature,
     stack_groups,
@@ -224,6 +226,11 @@ class Recurrent(Kind):
         if self.framework == "torch":
             return self.torch_formula()
         return self.keras_formula(weights)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """N·(sum of the kernels' sizes), N = batch·timesteps: at each step every input kernel (weight_ih) and
+        recurrent kernel (weight_hh, weight_hr) multiplies one vector, in each layer and direction."""
+        return matmul_macs(rows_of(inputs[0]), self.weights(inputs))
 
     def note(self) -> str:
         return (

@@ -8,9 +8,9 @@ import re
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Dim, Factor
+from ..formula import Dim, Expr, Factor, add, prod
 from ..ir import Graph, Shape, Weight
-from .base import REQUIRED, Kind, signature
+from .base import REQUIRED, ZERO, Kind, rows_of, signature
 from .merge import broadcast
 
 
@@ -75,6 +75,10 @@ class Parameter(Kind):
     shape: tuple[Dim, ...] | list[Dim]
     requires_grad: bool
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a tensor: its products are counted where forward uses it."""
+        return ZERO
+
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight(self.name, tensor_dims(tuple(self.shape)), bool(self.requires_grad),
                        bytes_per_value=self.attrs.get("bytes_per_value", 4))]
@@ -89,6 +93,10 @@ class Buffer(Kind):
 
     name: str
     shape: tuple[Dim, ...] | list[Dim]
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0: a tensor: not a computation."""
+        return ZERO
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return [Weight(self.name, tensor_dims(tuple(self.shape)), False, is_buffer=True,
@@ -131,6 +139,16 @@ class TensorOp(Kind):
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         result: Shape | list[Shape] = self.result
         return list(result) if isinstance(result, list) else tuple(result)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """Products of tensors in forward: F.linear, @ / matmul, scaled_dot_product_attention; other tensor
+        operations (views, `+`, activations, reductions) multiply nothing together: 0."""
+        return operation_macs(str(self.attrs.get("op")), inputs, output)
+
+    def why_not_counted(self) -> str:
+        if self.attrs.get("op") == "arithmetic":
+            return "the reader records `a @ b` and `a * b` alike, and these shapes fit both"
+        return f"paramwise does not know the products of {self.attrs.get('op')}"
 
 
 class StoredTensors(Kind):
@@ -205,8 +223,81 @@ class Operation(Kind):
             return broadcast(inputs)
         return inputs[0]
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """0 for elementwise functions; the products TensorOp.macs knows; others are not counted."""
+        if self.is_elementwise:
+            return ZERO
+        name = str(self.attrs.get("function") or self.type_name)
+        return operation_macs(name.split(".")[-1], inputs, output)
+
     def caveat(self) -> str:
         return "" if self.is_elementwise else "the output shape of this function is not known; its input shape is passed on"
+
+
+# operations that multiply tensors together (torch's and keras.ops' names): counted where the shapes say how
+# much, not counted (None) where they do not; every other operation does no matrix product
+PRODUCTS = frozenset({
+    "arithmetic", "matmul", "mm", "bmm", "linear", "scaled_dot_product_attention", "einsum", "dot", "tensordot",
+    "inner", "batch_dot", "vdot", "conv", "conv_transpose", "depthwise_conv", "separable_conv", "call", "dot_product_attention",
+    "baddbmm", "addmm", "addbmm", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+    "conv_transpose3d", "multi_head_attention_forward",
+})
+
+
+def operation_macs(op: str, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+    """The multiply-accumulates of a tensor operation from its input and output shapes (see TensorOp.macs)."""
+    if snake(op.split(".")[-1]) not in PRODUCTS:
+        return ZERO
+    if isinstance(output, list) or not inputs or any(d is None for shape in inputs for d in shape):
+        return None
+    if op == "linear" and inputs[0]:  # F.linear(x, weight): x's features times weight's rows
+        return prod(rows_of(output), Factor(inputs[0][-1], "d_in"), Factor(output[-1] if output else 1, "d_out"))
+    if op == "scaled_dot_product_attention" and len(inputs) >= 3 and len(inputs[1]) >= 2:
+        q, k, v = inputs[:3]
+        return prod(rows_of(q, letter="B·h·L"), Factor(k[-2], "S"), add(Factor(q[-1], "d_k"), Factor(v[-1], "d_v")))
+    if op in ("matmul", "mm", "bmm", "arithmetic") and inputs[0] and len(inputs) <= 2:
+        found = _product_macs(inputs, output, elementwise_too=op == "arithmetic")
+        return None if found is None else found if found == ZERO else prod(Factor(_size(output), "out"), Factor(found, "inner"))
+    return None
+
+
+def _product_macs(inputs: list[Shape], output: Shape, elementwise_too: bool) -> Any:
+    """The summed size of a matrix product `a @ b` with these shapes (ZERO when `a op b` can only be elementwise,
+    None when the shapes fit more than one reading). One traced input: the other operand is a parameter, on
+    either side. `elementwise_too`: the operator is not known (`x @ w` and `x * w` are read alike)."""
+    a, out = inputs[0], tuple(output)
+    readings: set[Any] = set()
+    if len(inputs) == 2:
+        b = inputs[1]
+        if len(b) >= 2 and a[-1] == b[-2] and out[-1:] == b[-1:] and (len(a) == 1 or out[-2:-1] == a[-2:-1]):
+            readings.add(a[-1])
+        elif len(b) == 1 and a[-1] == b[0] and out == tuple(a[:-1]):
+            readings.add(a[-1])
+    else:
+        if len(out) == len(a) and out[:-1] == tuple(a[:-1]):
+            readings.add(a[-1])  # x @ w
+        if len(a) >= 2 and len(out) == len(a) and out[-1] == a[-1] and out[:-2] == tuple(a[:-2]):
+            readings.add(a[-2])  # w @ x
+    if elementwise_too and _fits_elementwise(inputs, out):
+        readings.add(ZERO)
+    return readings.pop() if len(readings) == 1 else None
+
+
+def _fits_elementwise(inputs: list[Shape], out: Shape) -> bool:
+    if len(inputs) == 2:
+        try:
+            return tuple(broadcast(inputs)) == out
+        except KindError:
+            return False
+    a = inputs[0]  # broadcast against a parameter of unknown shape: each axis of a is the output's or 1
+    return len(out) >= len(a) and all(i == o or i == 1 for i, o in zip(a[::-1], out[::-1]))
+
+
+def _size(shape: Shape) -> Dim:
+    n: Dim = 1
+    for d in shape:
+        n = n * d
+    return n
 
 
 def snake(name: str) -> str:

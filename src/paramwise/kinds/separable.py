@@ -8,7 +8,16 @@ from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, ChannelLayout, Kind, factor
-from .conv import check_channels, join_channels, kernel_factors, normalize_window, spatial_out, split_channels
+from .conv import (
+    check_channels,
+    join_channels,
+    kernel_factors,
+    normalize_window,
+    positions,
+    spatial_out,
+    split_channels,
+    window_macs,
+)
 
 KERAS_DEPTHWISE = (
     ("kernel_size", REQUIRED),
@@ -90,6 +99,11 @@ class DepthwiseConv(Kind):
             return None
         return prod(add(prod(*ks), const(1)), *channels(c_in, multiplier))
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·H_out·W_out·k_h·k_w·c_in·depth_multiplier: each channel's own window at every output position."""
+        assert not isinstance(output, list)
+        return window_macs(self, output, self.weights(inputs)[0])
+
 
 class SeparableConv(Kind):
     """A separable convolution: a depthwise k×k window per input channel, then a 1×1 convolution mixing channels into filters, plus one bias per filter.
@@ -148,6 +162,13 @@ class SeparableConv(Kind):
         if len(weights) > 2:
             pointwise = prod(add(prod(*mixed), const(1)), filters)
         return add(prod(*ks, *mixed), pointwise)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·H_out·W_out·(k_h·k_w·c_in·depth_multiplier + c_in·depth_multiplier·filters): the depthwise windows,
+        then the 1×1 mixing, at every output position."""
+        assert not isinstance(output, list)
+        weights = self.weights(inputs)
+        return prod(positions(self, output), add(weights[0].term(), weights[1].term()))
 
 
 def channels(c_in: Factor, multiplier: Factor) -> tuple[Factor, ...]:

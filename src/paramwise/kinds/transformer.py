@@ -13,7 +13,7 @@ from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from . import make
-from .base import REQUIRED, Kind, factor, repeated, shape_text, signature, stack_groups
+from .base import REQUIRED, ZERO, Kind, factor, repeated, shape_text, signature, stack_groups
 from .wrappers import unwrap
 
 LAYER_ARGS = "d_model nhead dim_feedforward dropout activation layer_norm_eps batch_first norm_first bias device dtype"
@@ -77,6 +77,22 @@ class Composite(Kind):
                 terms.append(expr if copies == 1 else prod(const(copies), expr))
         return add(*terms) if terms else None
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """The sum of its children's, each on the input it is given (a stack: layers × one layer's)."""
+        terms = []
+        for prefix, kind, copies in self.children():
+            ins = self.child_inputs(prefix, inputs)
+            found = kind.macs(ins, kind.output_shape(ins))
+            if found is None:
+                return None
+            if found != ZERO and copies:
+                terms.append(found if copies == 1 else prod(Factor(copies, "layers"), found))
+        return add(*terms) if terms else ZERO
+
+    def child_inputs(self, prefix: str, inputs: list[Shape]) -> list[Shape]:
+        """The shapes a child is called on in forward."""
+        return inputs
+
     def check_width(self, shape: Shape, what: str = "input") -> None:
         if not shape or (isinstance(shape[-1], int) and shape[-1] != self.d_model):
             raise KindError(f"expects {what} features of size d_model={self.d_model}; got {shape_text(shape)}")
@@ -108,6 +124,14 @@ class TransformerEncoderLayer(Composite):
 
     def check(self, inputs: list[Shape]) -> None:
         self.check_width(inputs[0])
+
+    def child_inputs(self, prefix: str, inputs: list[Shape]) -> list[Shape]:
+        x = inputs[0]
+        if prefix == "self_attn.":
+            return [x, x, x]
+        if prefix == "multihead_attn.":  # cross-attention: queries from tgt, keys and values from memory
+            return [x, inputs[1], inputs[1]]
+        return [(*x[:-1], self.dim_feedforward)] if prefix == "linear2." else [x]
 
     def inner_modules(self) -> list[Module]:
         """Attention, linear1, dropout, linear2, the norms, then one dropout per norm, as torch registers them."""
@@ -181,6 +205,9 @@ class TransformerEncoder(Composite):
     def check(self, inputs: list[Shape]) -> None:
         self.layer_kind.check(inputs)
 
+    def child_inputs(self, prefix: str, inputs: list[Shape]) -> list[Shape]:
+        return inputs[:1] if prefix == "norm." else inputs[:2]
+
     def inner_modules(self) -> list[Module]:
         copies = self.num_layers if isinstance(self.num_layers, int) else 0
         out = [("layers", "ModuleList")] + [m for label, _, _ in stack_groups(copies) for m in nested(f"layers.{label}", self.layer_kind)]
@@ -242,6 +269,9 @@ class Transformer(Composite):
     def check(self, inputs: list[Shape]) -> None:
         self.check_width(inputs[0], "src")
         self.check_width(inputs[1], "tgt")
+
+    def child_inputs(self, prefix: str, inputs: list[Shape]) -> list[Shape]:
+        return [inputs[0]] if prefix == "encoder." else [inputs[1], inputs[0]]  # the decoder: tgt, then memory
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         return inputs[1]
