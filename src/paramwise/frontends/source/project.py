@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 from types import ModuleType
 
 from ...errors import InputError, LimitError
@@ -23,8 +24,10 @@ from .loader import ProjectLoader
 from .torch import source as torch_source
 
 MAX_DIR_FILES = 64  # .py files a folder listing reads
+MAX_SNIFF_DIR_FILES = 512  # .py files whose first bytes are looked at to recognise a project folder
 MAX_DIR_MODELS = 128  # models a folder listing builds
 MAX_SCAN_DEPTH = 6  # folders below the one given
+MAX_COUNTED = 10_000  # files counted (not read) past the listing's limit
 MAX_SNIFF_FILES = 16  # local modules followed to decide a script's framework
 SKIPPED_DIRS = {"__pycache__", "build", "dist", "node_modules", "site-packages", "tests", "test", "docs", "venv", "env"}
 IMPORTS = re.compile(r"^\s*(?:from\s+(\.*)([\w.]*)\s+import|import\s+([\w.]+))", re.M)
@@ -128,7 +131,7 @@ def python_files(folder: str) -> Iterator[str]:
 def sniff_dir(path: str) -> bool:
     """A folder with Python files that import PyTorch or Keras."""
     for i, file in enumerate(python_files(path)):
-        if i >= MAX_DIR_FILES:
+        if i >= MAX_SNIFF_DIR_FILES:
             return False
         if framework_of(file, read_head(file)) is not None:
             return True
@@ -139,15 +142,21 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     """Every model the folder's files can build: model classes (with their keyword defaults) and models
     built at module level, each named `file.py:Name` relative to the folder."""
     found: list[Found] = []
-    for i, file in enumerate(python_files(path)):
+    files = python_files(path)
+    for i, file in enumerate(files):
         if i >= MAX_DIR_FILES or len(found) >= MAX_DIR_MODELS:
+            more = 1 + sum(1 for _ in islice(files, MAX_COUNTED))
+            shown = f"{more:,}" if more <= MAX_COUNTED else f"more than {MAX_COUNTED:,}"
+            found.append(Found("...", None, InputError(
+                f"{shown} more .py file{'s' if more != 1 else ''} not read (a folder listing reads at most {MAX_DIR_FILES} "
+                f"files and builds at most {MAX_DIR_MODELS} models); give a subfolder, or FILE.py")))
             break
         try:
             with open(file, "rb") as f:
                 data = f.read()
         except OSError:
             continue
-        reader = framework_of(file, data[:65536])
+        reader = framework_of(file, data[:65536]) or followed_framework(file, data[:65536])
         if reader is None:
             continue
         found.extend(file_models(path, file, data.decode("utf-8", "replace"), reader, options))

@@ -165,3 +165,13 @@ def test_relative_imports_above_the_project_stay_unknown(tmp_path: Path) -> None
     (tmp_path / "pkg" / "net.py").write_text("import torch.nn as nn\nfrom ..... import far\nmodel = nn.Linear(2, 2)\n")
     report = infer(read_path(str(tmp_path / "pkg" / "net.py"), ReadOptions())[0][0].require())
     assert report.total == 6
+
+
+def test_a_folder_listing_says_what_it_left_out(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from paramwise.frontends.source import project
+
+    monkeypatch.setattr(project, "MAX_DIR_FILES", 2)
+    monkeypatch.chdir(PROJECTS / "resnet_absolute")
+    code, out, _ = run(["."], capsys)
+    assert code == EXIT_OK
+    assert out.splitlines()[-1].startswith("...: not built (3 more .py files not read (a folder listing reads at most 2 files")
