@@ -3,8 +3,9 @@
 A file's imports of modules beside it are read with the same static interpreter (python/imports.py runs what
 this loader finds). Relative imports are found from the importing file's folder; absolute ones under the
 file's folder, its parents up to the project root (the nearest folder holding pyproject.toml, setup.py,
-setup.cfg or .git; with none, the folder above the outermost package) and each `--path DIR`, nearest first,
-as `python file.py` would look beside the script. A package is a folder with `__init__.py` (or, without one,
+setup.cfg or .git; with none, the folder above the outermost package), each `--path DIR`, then the current
+folder: nearest first, as `python file.py` looks beside the script and `python -m pkg.module` in the current
+folder. A package is a folder with `__init__.py` (or, without one,
 a folder of .py files: a namespace package). What is not found stays unknown to the reader.
 
 Bounded: at most MAX_FILES project files per read, each at most MAX_FILE_BYTES; each file is parsed once
@@ -64,7 +65,7 @@ def search_path(path: str, extra: Sequence[str] = ()) -> list[str]:
     while current != top and os.path.dirname(current) != current and len(out) < MAX_PARENTS:
         current = os.path.dirname(current)
         out.append(current)
-    for more in extra:
+    for more in (*extra, os.curdir):  # --path DIRs, then the current folder (as `python -m` looks there)
         full = os.path.abspath(more)
         if full not in out:
             out.append(full)
