@@ -191,6 +191,12 @@ def file_models(folder: str, file: str, text: str, reader: ModuleType, options: 
             out += [entry(shown, f, name) for f in result[:1]]
         except (InputError, LimitError) as e:
             out.append(Found(f"{shown}:{name}", None, e))
+    if not classes and not models and reader is keras_source and options.class_name is None:
+        try:  # a Keras file of builder functions: the model the reader builds from it (`build_model()`)
+            built, _ = reader.read(file, text, plain)
+        except (InputError, LimitError):
+            built = []
+        out += [entry(shown, f) for f in built if re.search(rf"^(async\s+)?def\s+{re.escape(f.name)}\b", text, re.M)]
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from project_oracle import PROJECTS, build, project_on_path
 
+import keras_oracle
 import torch_oracle
 from paramwise.cli import main
 from paramwise.errors import EXIT_INPUT, EXIT_OK, LimitError
@@ -175,3 +176,15 @@ def test_a_folder_listing_says_what_it_left_out(capsys: pytest.CaptureFixture[st
     code, out, _ = run(["."], capsys)
     assert code == EXIT_OK
     assert out.splitlines()[-1].startswith("...: not built (3 more .py files not read (a folder listing reads at most 2 files")
+
+
+def test_a_keras_folder_lists_its_builder_functions(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import keras
+
+    monkeypatch.chdir(PROJECTS / "keras_functional")
+    code, out, _ = run(["."], capsys)
+    assert code == EXIT_OK
+    keras_oracle.install_tensorflow_alias()
+    keras.backend.clear_session()
+    want = build(PROJECTS / "keras_functional", "kfn.model:build_model", {}).count_params()
+    assert out.splitlines()[1:] == [f"kfn/model.py:build_model: Functional 'kfn', {want:,} parameters"]  # not again from __init__
