@@ -122,3 +122,27 @@ def test_a_model_type_nobody_knows_is_an_error(tmp_path: Path, capsys: pytest.Ca
     path.write_text(json.dumps({"model_type": "no_such_model"}))
     code, _, err = run([str(path)], capsys)
     assert code == 2 and "known neither to paramwise nor to transformers" in err
+
+
+def test_a_folder_with_its_checkpoint_shows_both_and_says_when_they_differ(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import transformers
+    from safetensors.torch import load_file, save_file
+
+    made = transformers.LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                                    num_key_value_heads=2, vocab_size=1000, tie_word_embeddings=True)
+    model = transformers.LlamaForCausalLM(made)
+    model.save_pretrained(tmp_path)
+    code, out, err = run([str(tmp_path), "--list"], capsys)
+    real = sum(p.numel() for p in model.parameters())
+    assert code == 0 and f"'LlamaForCausalLM', {real:,} parameters" in out and f"weights: safetensors files '{tmp_path.name}', {real:,}" in out
+    code, out, err = run([str(tmp_path)], capsys)
+    assert code == 0 and "stored_mismatch" not in err and "checkpoint beside the config" not in err
+    tensors = load_file(tmp_path / "model.safetensors")
+    del tensors["model.norm.weight"]
+    save_file(tensors, tmp_path / "model.safetensors")
+    code, out, err = run([str(tmp_path), "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["total"] == real
+    assert f"the checkpoint beside the config holds {real - 64:,} values; the config describes {real:,}" in err
+    code, out, _ = run([str(tmp_path), "--model", "weights", "--format", "json"], capsys)
+    assert json.loads(out)["total"] == real - 64

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ....errors import Diagnostic, InputError, Location
+from ....ir import Graph
 from ... import Found, ReadOptions, load
 from ..keras_json import parse_json
 from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
@@ -62,8 +63,49 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
                          hint="is this the model's config.json?", location=Location(config))
     data = parse_json(raw.decode("utf-8", "replace"), config, "give the model's config.json")
     found = read_config(data, config, options)
-    name = Path(path).resolve().name or found.name
-    return [replace(found, name=name)], 0
+    found = replace(found, name=Path(path).resolve().name or found.name)
+    weights = read_weights(path, options)
+    if weights is None:
+        return [found], 0
+    if weights.graph is not None and found.graph is not None and not options.no_embeddings:
+        found = replace(found, graph=compared(found.graph, weights.graph))
+    chosen = 1 if options.model == WEIGHTS else 0
+    if options.model not in (None, WEIGHTS, found.name):
+        raise InputError(f"--model {options.model[:60]!r}: this folder holds '{found.name}' (its config) and "
+                         f"'{WEIGHTS}' (its checkpoint)", hint=f"--model {WEIGHTS} shows the checkpoint's tensors")
+    return [found, weights], chosen
+
+
+WEIGHTS = "weights"
+
+
+def read_weights(path: str, options: ReadOptions) -> Found | None:
+    """The checkpoint beside the config (safetensors, shards and their index), read by the checkpoint reader
+    from its headers; None when the folder holds none."""
+    checkpoint = load("files.checkpoint")
+    if not checkpoint.sniff_dir(path):
+        return None
+    try:
+        found, chosen = checkpoint.read_dir(path, options)
+    except InputError as e:
+        return Found(WEIGHTS, None, e)
+    weights: Found = found[chosen]
+    return replace(weights, name=WEIGHTS)
+
+
+def compared(graph: Graph, weights: Graph) -> Graph:
+    """The config's graph, with a warning when the checkpoint beside it holds another number of values."""
+    from ....infer import infer
+
+    ours, stored = infer(graph).total, infer(weights).total
+    if ours == stored:
+        return graph
+    note = Diagnostic(
+        "stored_mismatch", f"the checkpoint beside the config holds {stored:,} values; the config describes "
+        f"{ours:,} parameters", Location(graph.source),
+        "a quantized or packed checkpoint stores other tensors (see --model weights); otherwise the config may not "
+        "be this checkpoint's")
+    return replace(graph, warnings=(*graph.warnings, note))
 
 
 def read_config(data: Any, path: str, options: ReadOptions) -> Found:
@@ -138,7 +180,7 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
     """A model_type with no description here: transformers builds it on the meta device, if it is installed."""
     try:
         import torch
-        import transformers
+        import transformers as installed
     except ImportError:
         raise InputError(
             f"model_type '{model_type[:60]}' is not one paramwise knows, and transformers is not installed to build it",
@@ -147,6 +189,7 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
     if options.no_embeddings:
         raise InputError("--no-embeddings needs a model_type paramwise describes itself",
                          hint=f"these: {', '.join(supported())}", location=Location(path, path="model_type"))
+    transformers: Any = installed  # its API is not typed
     config_class = transformers.CONFIG_MAPPING[model_type] if model_type in transformers.CONFIG_MAPPING else None
     if config_class is None:
         raise InputError(f"model_type '{model_type[:60]}' is known neither to paramwise nor to transformers "
@@ -173,8 +216,6 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
         "meta_device", f"model_type '{model_type[:60]}' has no description in paramwise: transformers "
         f"{transformers.__version__} built {name} on the meta device, and its modules were counted",
         Location(path, path="model_type"), "the count is transformers' own; its formulas are those of the modules it holds"))
-    from ....ir import Graph
-
     graph = Graph(framework="torch", name=name, layers=tuple(layers), source=path, warnings=tuple(warnings),
                   meta={"model_type": f"{model_type} ({name}, built by transformers)",
                         "counting": {"class": name, "embeddings": True, "policy": f"{name} as transformers built it"},
