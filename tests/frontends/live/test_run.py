@@ -109,6 +109,20 @@ def torch_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def fast_keras() -> Iterator[None]:
+    """keras_oracle.build clears Keras' session before each case; without a full garbage collection each time
+    (layer names still start again), which is most of the time a case takes."""
+    import keras
+
+    clear = keras.backend.clear_session
+    keras.backend.clear_session = lambda free_memory=False: clear(free_memory=False)
+    try:
+        yield
+    finally:
+        keras.backend.clear_session = clear
+
+
+@pytest.fixture(scope="module")
 def keras_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     results, seconds = run_all(["torch", "keras"], KERAS_CASES, lambda p: {}, tmp_path_factory.mktemp("keras"))
     print(f"\n--run read {len(KERAS_CASES)} keras cases in one worker in {seconds:.1f} s")
@@ -171,7 +185,7 @@ def test_torch_case_equals_torch_and_the_static_reading(path: Path, torch_runs: 
 
 
 @pytest.mark.parametrize("path", KERAS_CASES, ids=[f"{p.parent.name}/{p.stem}" for p in KERAS_CASES])
-def test_keras_case_equals_keras_and_the_static_reading(path: Path, keras_runs: dict[str, Any]) -> None:
+def test_keras_case_equals_keras_and_the_static_reading(path: Path, keras_runs: dict[str, Any], fast_keras: None) -> None:
     got, want = keras_runs[path.stem], truth(path)
     if "raises" in want or "depends_on_data" in want:  # the code reads data the case does not ship
         assert isinstance(got, (InputError, RunResult))

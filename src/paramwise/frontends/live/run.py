@@ -51,7 +51,7 @@ class RunResult:
     found: list[Found]
     chosen: int
     shapes: dict[str, Any] = field(default_factory=dict)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    counts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def report(self) -> Report:
         """The Report of the chosen model: output shapes from the forward, checked against the framework's counts."""
@@ -66,14 +66,28 @@ class RunResult:
         return checked(report, self.counts.get(found.name) or {})
 
 
-def checked(report: Report, counts: dict[str, int]) -> Report:
-    """A warning where the rows do not add up to the framework's own counts (a bug in a reader, never silent)."""
+def checked(report: Report, counts: dict[str, Any]) -> Report:
+    """A warning where the totals or a row differ from the framework's own counts of the same object (torch: each
+    module's parameters, trainable parameters and buffers; Keras: each layer's count_params()): a bug in a
+    reader, never silent."""
     ours = {"total": report.total, "trainable": report.trainable, "buffers": report.buffers or 0}
     wrong = [f"{k}: paramwise {ours[k]}, the framework {v}" for k, v in counts.items() if k in ours and ours[k] != v]
+    rows = {r.name: r for r in report.rows}
+    for name, want in (counts.get("modules") or {}).items():
+        row = rows.get(name)
+        got = [row.params, row.trainable_params, row.buffers or 0] if row is not None else None
+        if got != want:
+            wrong.append(f"module {name}: paramwise {got}, torch {want}")
+    depth0 = {r.name: r for r in report.rows if r.depth == 0}
+    for name, want in (counts.get("layers") or {}).items():
+        row = depth0.get(name)
+        if row is None or row.params != want:
+            wrong.append(f"layer {name}: paramwise {row.params if row else None}, Keras {want}")
     if not wrong:
         return report
     return replace(report, warnings=report.warnings + (Diagnostic(
-        "live_mismatch", f"the rows do not add up to the framework's own counts ({'; '.join(wrong)})",
+        "live_mismatch", f"the rows do not add up to the framework's own counts ({'; '.join(wrong[:5])}"
+        f"{f' and {len(wrong) - 5} more' if len(wrong) > 5 else ''})",
         hint="this is a bug in paramwise; please report it with the model"),))
 
 
@@ -254,7 +268,7 @@ def result_of(answer: dict[str, Any], shown: str) -> RunResult:
     classes = kind_classes()
     found: list[Found] = []
     shapes: dict[str, Any] = {}
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     for item in answer.get("found") or []:
         name = str(item.get("name"))
         if "graph" not in item:
@@ -266,7 +280,7 @@ def result_of(answer: dict[str, Any], shown: str) -> RunResult:
             raise InputError("--run sent something that is not a model (a malformed reply)")
         found.append(Found(name, graph))
         shapes[name] = decode(item.get("shapes"), classes) or {}
-        counts[name] = {k: int(v) for k, v in (item.get("counts") or {}).items()}
+        counts[name] = dict(item.get("counts") or {})
     if not found:
         raise InputError(f"{shown}: the code builds no model", hint="name what builds it: file.py:ClassName")
     return RunResult(found, int(answer.get("chosen") or 0), shapes, counts)

@@ -116,7 +116,7 @@ def handle(request: dict[str, Any], modules: dict[str, Any]) -> dict[str, Any]:
     sys.path[:0] = [r for r in roots if r not in sys.path]
     sys.argv = [request.get("path") or request.get("module") or "paramwise"]
     if "keras" in modules:
-        modules["keras"].backend.clear_session()
+        clear_session(modules["keras"])
     try:
         with limited(float(request.get("timeout") or 0)):
             for meta in (True, False):
@@ -137,13 +137,21 @@ def handle(request: dict[str, Any], modules: dict[str, Any]) -> dict[str, Any]:
                           "device do not have; it runs again with real tensors on the CPU", file=sys.stderr)
                     forget_modules(before, roots)
                     if "keras" in modules:
-                        modules["keras"].backend.clear_session()
+                        clear_session(modules["keras"])
     except RunTimeout:
         return failure("timeout", f"the code ran past the time limit ({float(request.get('timeout') or 0):g} s)", roots)
     finally:
         sys.path[:], sys.argv = saved_path, saved_argv
         forget_modules(before, roots)
     return {"ok": True, "chosen": chosen, "found": graphs}
+
+
+def clear_session(keras: Any) -> None:
+    """Keras' layer names start again (dense, dense_1 ...) for each request; no garbage collection each time."""
+    try:
+        keras.backend.clear_session(free_memory=False)
+    except TypeError:
+        keras.backend.clear_session()
 
 
 def needs_data(e: BaseException) -> bool:
@@ -477,8 +485,25 @@ def torch_graph(name: str, model: Any, request: dict[str, Any], torch: Any, shap
                   warnings=tuple(warnings), meta={"model_type": type_name, "variable": name, "run": True})
     params = list(counted.parameters())
     counts = {"total": sum(p.numel() for p in params), "trainable": sum(p.numel() for p in params if p.requires_grad),
-              "buffers": sum(b.numel() for b in counted.buffers())}
+              "buffers": sum(b.numel() for b in counted.buffers()), "modules": torch_module_counts(counted)}
     return graph, shapes, counts
+
+
+def torch_module_counts(model: Any) -> dict[str, list[int]]:
+    """Per module path: [parameters, trainable, buffers] as torch has them (a shared tensor counts where
+    named_parameters() first names it)."""
+    owners = {id(p): n for n, p in model.named_parameters()}
+    out: dict[str, list[int]] = {}
+    for path, module in model.named_modules():
+        if not path:
+            continue
+        params = trainable = 0
+        for n, p in module.named_parameters(prefix=path):
+            if owners.get(id(p)) == n:
+                params += p.numel()
+                trainable += p.numel() if p.requires_grad else 0
+        out[path] = [params, trainable, sum(b.numel() for b in module.buffers())]
+    return out
 
 
 def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> tuple[Any, Any, Any]:
@@ -501,8 +526,20 @@ def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> t
     graph = replace(graph, warnings=tuple(warnings) + graph.warnings,
                     meta={**graph.meta, "variable": name, "run": True})
     graph = with_real_variables(graph, model)
-    counts = {"total": int(model.count_params()), "trainable": sum(size_of(v) for v in model.trainable_weights)}
+    counts = {"total": int(model.count_params()), "trainable": sum(size_of(v) for v in model.trainable_weights),
+              "layers": keras_layer_counts(model)}
     return graph, keras_shapes(model), counts
+
+
+def keras_layer_counts(model: Any) -> dict[str, int]:
+    """Per top-level layer: its count_params(), as Keras has it."""
+    out: dict[str, int] = {}
+    for layer in getattr(model, "layers", None) or []:
+        try:
+            out[str(layer.name)] = int(layer.count_params())
+        except Exception:  # noqa: BLE001 -- an unbuilt layer (or a user's override) has no count to check
+            continue
+    return out
 
 
 def with_real_variables(graph: Any, model: Any) -> Any:
