@@ -11,6 +11,7 @@ values walked (strings in the tokenizer arrays) are capped, so a lying header en
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 import struct
@@ -116,7 +117,8 @@ class Header:
 
     def value(self, kind: int, depth: int) -> Any:
         if kind in SCALARS:
-            return self.take(SCALARS[kind])
+            value = self.take(SCALARS[kind])
+            return value if not isinstance(value, float) or math.isfinite(value) else str(value)  # JSON has no NaN
         if kind == 8:
             text = self.string()
             return text if len(text) <= MAX_SHOWN_STRING else text[:MAX_SHOWN_STRING] + "..."

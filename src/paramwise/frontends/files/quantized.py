@@ -77,7 +77,7 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
     if not any(is_packed(name, t) for name, t in names.items()):
         return None
     config, config_name = quantization_config(path)
-    method = str(config.get("quant_method", "")).lower() if config else ""
+    method = str(config.get("quant_method", ""))[:40].lower() if config else ""
     bits_given = config.get("bits", config.get("w_bit")) if config else None
     policies: dict[str, Policy] = {}
     out: list[Tensor] = []
