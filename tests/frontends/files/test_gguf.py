@@ -150,3 +150,21 @@ def test_the_gguf_package_is_not_needed_to_read(tmp_path: Path, monkeypatch: Any
     monkeypatch.setitem(__import__("sys").modules, "gguf.constants", None)
     monkeypatch.setitem(__import__("sys").modules, "gguf", None)
     assert paramwise.read(str(path)).total == sum(written["sizes"].values())
+
+
+def test_nan_metadata_stays_valid_json(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "nan.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_float32("llama.rope.freq_base", float("nan"))
+    writer.add_tensor("a.weight", np.ones((2, 4), np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    assert main([str(path), "--format", "json"]) == 0
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    data = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert data["storage"]["hyperparameters"]["rope.freq_base"] == "nan" and data["total"] == 8
