@@ -258,8 +258,8 @@ class OnnxReader:
         if small[0]:
             self.notes.append(f"  {small[0]:,} small Constant nodes ({small[1]:,} values: shapes, axes, scalars) are not parameters")
         if folded:
-            self.notes.append(f"  {folded:,} Conv node(s) with a BatchNorm folded in by the exporter (onnx::... tensors): the "
-                              "BatchNorm's own parameters and statistics are not in the file")
+            self.notes.append(f"  {folded:,} Conv node(s) with a BatchNorm folded in by the exporter: the BatchNorm's own "
+                              "tensors are not in the file")
         renamed = sum(1 for n in inits if n.startswith("onnx::"))
         if renamed and not folded:
             self.notes.append(f"  {renamed:,} initializers have names the exporter made (onnx::...): renamed or constant-folded")
