@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ....errors import Diagnostic, InputError, Location
+from ....errors import Diagnostic, InputError, KindError, Location
 from ....ir import Graph
 from ... import Found, ReadOptions, load
 from ..keras_json import parse_json
@@ -118,7 +118,11 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
     family = FAMILIES.get(model_type)
     if family is None:
         return on_meta_device(data, model_type, path, options)
-    model = family.build(family.config(data, path))
+    try:
+        model = family.build(family.config(data, path))
+    except KindError as e:  # a size worked out from several values is one no layer can have
+        raise InputError(f"the config makes a layer no model can have: {e.message}",
+                         hint="check the sizes in the config", location=Location(path)) from None
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out),
             "fold_repeats": True}

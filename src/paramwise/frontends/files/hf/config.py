@@ -50,6 +50,14 @@ class Config:
                              hint="fix this value in the config", location=self.where(key))
         return value
 
+    def number(self, key: str, default: Any = MISSING) -> int:
+        """A whole number that may be 0 or negative (-1: "none", as DeBERTa's position_buckets)."""
+        value = self.raw(key, default)
+        if type(value) is not int or not -MAX_SIZE <= value <= MAX_SIZE:
+            raise InputError(f"'{self.prefix}{key}' must be a whole number; got {shown(value)}",
+                             hint="fix this value in the config", location=self.where(key))
+        return value
+
     def flag(self, key: str, default: Any = MISSING) -> bool:
         value = self.raw(key, default)
         if value is None:  # an explicit null: what the config class makes of it

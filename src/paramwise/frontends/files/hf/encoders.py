@@ -136,16 +136,15 @@ def deberta_v2(c: Config) -> Model:
     with_positions = Config({**c.data, "_deberta": True}, c.defaults, c.file, c.prefix, c.aliases)
     bert_layers(m, with_positions, "encoder.layer", "query_proj", "key_proj", "value_proj")
     if c.flag("relative_attention"):
-        most = c.raw("max_relative_positions")
-        most = c.size("max_position_embeddings") if not isinstance(most, int) or most < 1 else most
-        buckets = c.raw("position_buckets")
-        size = 2 * (buckets if isinstance(buckets, int) and buckets > 0 else most)
+        most = c.number("max_relative_positions")
+        most = c.size("max_position_embeddings") if most < 1 else most
+        buckets = c.number("position_buckets")
+        size = 2 * (buckets if buckets > 0 else most)
         m.embedding("encoder.rel_embeddings", size, hidden, role="")
-    norm_rel = c.raw("norm_rel_ebd")
-    if isinstance(norm_rel, str) and "layer_norm" in [x.strip() for x in norm_rel.lower().split("|")]:
+    if "layer_norm" in [x.strip() for x in c.text("norm_rel_ebd").lower().split("|")]:
         m.layer_norm("encoder.LayerNorm", hidden)
-    kernel = c.raw("conv_kernel_size")
-    if isinstance(kernel, int) and kernel > 0:
+    kernel = c.number("conv_kernel_size")
+    if kernel > 0:
         groups = c.size("conv_groups", 1)
         m.add("encoder.conv.conv", "Conv1d", m.kind("Conv1d", in_channels=hidden, out_channels=hidden, kernel_size=kernel,
                                                     padding=(kernel - 1) // 2, groups=groups))
