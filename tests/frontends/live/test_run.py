@@ -20,6 +20,8 @@ import pytest
 import paramwise
 from helpers import CASES
 from paramwise import cli
+from paramwise.cli import summary
+from paramwise.cli.options import read_options
 from paramwise.errors import InputError, LimitError, ParamwiseError
 from paramwise.frontends import ReadOptions
 from paramwise.frontends.live.run import RunLimits, RunResult, Worker, request_for, result_of
@@ -267,17 +269,54 @@ def test_an_entry_script_runs_its_imports_and_its_prints_go_to_stderr(project: P
     assert err.count("--run imports train.py") == 1
 
 
-@pytest.mark.parametrize(("target", "args", "want"), [
-    ("models/net.py:Net", [], {}),
-    ("models.net:Net", ["--args", "d=4, hidden=(16, 8), depth=3"], {"d": 4, "hidden": (16, 8), "depth": 3}),
-    ("models/net.py:build_model", ["--args", "depth=3"], {"depth": 3}),  # .to('cuda') stays on the meta device
-    ("models/net.py", ["--class", "Net", "--args", "5"], {"d": 5}),
-])
-def test_entry_points_and_arguments(project: Path, capfd: pytest.CaptureFixture[str], target: str, args: list[str],
-                                    want: dict[str, Any]) -> None:
-    code, out, err = command([target, "--run", "--format", "json", *args], capfd)
-    assert code == 0, err
-    assert json.loads(out)["total"] == built_total(**want)
+SUBCLASSED_KERAS = """\
+import keras
+from keras import layers
+
+class Net(keras.Model):
+    def __init__(self, units=32):
+        super().__init__()
+        self.d1 = layers.Dense(units, activation="relu")
+        self.bn = layers.BatchNormalization()
+        self.d2 = layers.Dense(10)
+
+    def call(self, x):
+        return self.d2(self.bn(self.d1(x)))
+"""
+
+
+def test_entry_points_arguments_and_refusals(project: Path) -> None:
+    """file.py:Name, pkg.module:Name, a function that builds the model, --class with --args (Python literals,
+    keyword defaults), an unbuilt Keras model built with --input-shape; names that do not exist and a file
+    without a model are refused with a hint. One worker answers them all, as the command's options make them."""
+    import keras
+
+    (project / "knet.py").write_text(SUBCLASSED_KERAS)
+    (project / "nothing.py").write_text("import torch\nx = torch.zeros(3)\n")
+
+    def request(*argv: str) -> dict[str, Any]:
+        args = summary.build_parser().parse_args([*argv, "--run"])
+        return request_for(parse_target(args.path), read_options(args), LIMITS)
+
+    with Worker(["torch", "keras"], LIMITS) as worker:
+        def total(*argv: str) -> Any:
+            return result_of(worker.ask(request(*argv)), argv[0]).report().total
+
+        assert total("models/net.py:Net") == built_total()
+        assert total("models.net:Net", "--args", "d=4, hidden=(16, 8), depth=3") == built_total(d=4, hidden=(16, 8), depth=3)
+        assert total("models/net.py:build_model", "--args", "depth=3") == built_total(depth=3)  # .to('cuda') stays put
+        assert total("models/net.py", "--class", "Net", "--args", "5") == built_total(d=5)
+        want = keras_oracle.build(project / "knet.py", "Net")()
+        want(keras.ops.zeros((1, 20)))
+        assert total("knet.py:Net", "--input-shape", "20", "--args", "units=32") == want.count_params()
+        for argv, message, hint in [
+            (("models/net.py:Nope",), "defines no 'Nope'", "Net"),
+            (("nothing.py",), "builds no model", "file.py:ClassName"),
+            (("knet.py:Net",), "not built until it sees an input shape", "--input-shape"),
+        ]:
+            with pytest.raises(InputError) as e:
+                total(*argv)
+            assert message in e.value.message and hint in e.value.hint + e.value.message
 
 
 def test_code_that_raises_is_located_at_its_own_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
@@ -296,13 +335,6 @@ def test_code_that_loops_forever_stops_at_the_time_limit(tmp_path: Path, capfd: 
     code, out, err = command([str(path), "--run", "--run-timeout", "1"], capfd)
     assert code == 2 and "ran past the time limit (1 s)" in err and "--run-timeout" in err
     assert time.monotonic() - started < 60
-
-
-def test_a_file_without_a_model(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "nothing.py"
-    path.write_text("import torch\nx = torch.zeros(3)\n")
-    code, out, err = command([str(path), "--run"], capfd)
-    assert code == 2 and "builds no model" in err and "file.py:ClassName" in err
 
 
 def test_the_worker_is_a_clean_json_channel_and_a_memory_limit_holds(tmp_path: Path) -> None:

@@ -517,7 +517,7 @@ def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> t
         if shape is None or not all(isinstance(d, int) or d is None for d in shape):
             raise InputError(f"{type(model).__name__} '{model.name}' is not built until it sees an input shape",
                              hint="give --input-shape without the batch axis (e.g. 28,28,1); --run builds it with that")
-        model.build((None, *shape))
+        build_keras(model, tuple(shape))
     source = source_of(request)
     options = ReadOptions()
     stored = variable_tree(model)
@@ -540,6 +540,21 @@ def keras_layer_counts(model: Any) -> dict[str, int]:
         except Exception:  # noqa: BLE001 -- an unbuilt layer (or a user's override) has no count to check
             continue
     return out
+
+
+def build_keras(model: Any, shape: tuple[Any, ...]) -> None:
+    """Build an unbuilt model as calling it builds it: on zeros of `shape` with a batch of 1 (on the meta device:
+    no data), else on a symbolic input, else with model.build()."""
+    import keras
+
+    for build in (lambda: model(keras.ops.zeros((1, *shape))), lambda: model(keras.Input(shape=shape)),
+                  lambda: model.build((None, *shape))):
+        try:
+            build()
+            return
+        except Exception as e:  # noqa: BLE001 -- the model's call() and build() are the user's code
+            error = e
+    raise error
 
 
 def with_real_variables(graph: Any, model: Any) -> Any:
