@@ -103,6 +103,8 @@ def llama_like(d: Decoder, c: Config) -> Model:
     for i in range(n):
         layer = f"model.layers.{i}"
         m.container(layer, f"{d.name}DecoderLayer")
+        m.container(f"{layer}.self_attn", f"{d.name}Attention")
+        m.container(f"{layer}.mlp", MOE_BLOCKS.get(d.moe, f"{d.name}MLP"))
         attention(m, d, c, f"{layer}.self_attn")
         mlp(m, d, c, f"{layer}.mlp", i)
         norm(m, d, f"{layer}.input_layernorm", hidden)
@@ -113,6 +115,9 @@ def llama_like(d: Decoder, c: Config) -> Model:
     norm(m, d, "model.norm", hidden)
     lm_head(m, c, "lm_head", hidden, vocab, "model.embed_tokens.weight")
     return m
+
+
+MOE_BLOCKS = {"mixtral": "MixtralSparseMoeBlock", "qwen2_moe": "Qwen2MoeSparseMoeBlock", "qwen3_moe": "Qwen3MoeSparseMoeBlock"}
 
 
 def lm_head(m: Model, c: Config, path: str, hidden: int, vocab: int, embedding: str, bias: bool = False) -> None:
@@ -181,6 +186,10 @@ def deepseek(version: int, c: Config) -> Model:
         layer = f"model.layers.{i}"
         m.container(layer, f"{name}DecoderLayer")
         a = f"{layer}.self_attn"
+        m.container(a, f"{name}Attention")
+        m.container(f"{layer}.mlp", f"{name}MoE" if version == 3 and i >= first_dense else
+                    f"{name}Moe" if i >= first_dense else f"{name}MLP")
+        m.container(f"{layer}.mlp.shared_experts", f"{name}MLP")
         if q_rank is None:
             m.linear(f"{a}.q_proj", hidden, heads * (nope + rope), False)
         else:
