@@ -183,7 +183,7 @@ class Backend(Shim):
 
     def __init__(self, session: Session) -> None:
         super().__init__({
-            "image_data_format": lambda a, k: "channels_last",
+            "image_data_format": lambda a, k: session.image_data_format,
             "floatx": lambda a, k: "float32",
             "backend": lambda a, k: "tensorflow",
             "is_keras_tensor": lambda a, k: bool(a) and isinstance(a[0], KTensor),

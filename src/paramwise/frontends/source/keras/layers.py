@@ -65,6 +65,8 @@ class Session:
         self.values: dict[int, list[Any]] = {}  # the values of short 1-D data (np.linspace), by call
         self.tracing = 0  # > 0 while a custom layer's call() or a Lambda's function is followed
         self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors
+        # keras.backend.set_image_data_format(...): the data_format of the layers made after it that take one
+        self.image_data_format = "channels_last"
         # how the reader resolves a dotted name (source.resolve, set by the reader: the application modules it
         # reads resolve Keras' own names through it, without importing the reader)
         self.resolve_name: Callable[[Session, str], Any] | None = None
@@ -292,6 +294,7 @@ class LayerClass(Atomic):
         for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
             if key not in own:
                 kwargs.pop(key, None)
+        self.default_data_format(args, kwargs)
         kind = self.make_kind(args, kwargs, ctx)
         for attr, sub in dict(kind.attrs.get("named_at_init", {})).items():  # RNN([cells]) makes a StackedRNNCells
             kind.attrs[attr] = self.session.auto_name(sub)
@@ -301,6 +304,18 @@ class LayerClass(Atomic):
         layer.trainable = bool(trainable)
         layer.input_shape = input_shape
         return layer
+
+    def default_data_format(self, args: list[Any], kwargs: dict[str, Any]) -> None:
+        """A layer that takes data_format and is not given one uses the global image data format, as Keras's
+        `standardize_data_format(None)` does (set by keras.backend.set_image_data_format)."""
+        if self.session.image_data_format == "channels_last" or "data_format" in kwargs:
+            return
+        found = kinds.lookup("keras", self.type_name)
+        if found is None:
+            return
+        names = [p for p, _ in kinds.signature_of(found[0], "keras", self.type_name)]
+        if "data_format" in names and names.index("data_format") >= len(args):
+            kwargs["data_format"] = self.session.image_data_format
 
     def make_kind(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         found = kinds.lookup("keras", self.type_name)

@@ -113,6 +113,8 @@ def resolve(session: Session, dotted: str) -> Any:
         return VariableClass(session)
     if last == "TensorShape":
         return FrameworkFunction(tensor_shape)
+    if last in DATA_FORMAT_FUNCTIONS and set(scope) <= {"backend", "config"}:
+        return DataFormatFunction(session, last)
     if scope and scope[-1] == "image" and last in IMAGE_FUNCTIONS:
         return OpsFunction(session, f"image.{last}")
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
@@ -123,6 +125,32 @@ def resolve(session: Session, dotted: str) -> Any:
     if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn", "image", "random"):
         return Module(session, ".".join(parts))
     return None
+
+
+DATA_FORMAT_FUNCTIONS = ("image_data_format", "set_image_data_format", "image_dim_ordering", "set_image_dim_ordering")
+DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}  # Keras 1's names
+
+
+class DataFormatFunction(HostValue):
+    """keras.backend.set_image_data_format("channels_first") (keras.config's too, Keras 1's
+    set_image_dim_ordering("th")): the layers made after it take that data_format; image_data_format() says it."""
+
+    def __init__(self, session: Session, name: str) -> None:
+        self.session, self.name = session, name
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        current = self.session.image_data_format
+        if self.name == "image_data_format":
+            return current
+        if self.name == "image_dim_ordering":
+            return "th" if current == "channels_first" else "tf"
+        value = args[0] if args else next(iter(kwargs.values()), None)
+        if self.name == "set_image_dim_ordering" and isinstance(value, str):
+            value = DIM_ORDERINGS.get(value, value)
+        if value not in ("channels_first", "channels_last"):
+            raise ctx.error(f"{self.name}() takes 'channels_first' or 'channels_last'; got {value!r}")
+        self.session.image_data_format = value
+        return None
 
 
 class FrameworkFunction(HostValue):
