@@ -174,7 +174,7 @@ def counting(model: Model, leave_out: frozenset[str]) -> dict[str, Any]:
         out["inactive"] = idle
         out["experts"] = first.experts
         out["experts_per_token"] = first.per_token
-        rest = "routers, attention and norms" + ("" if leave_out else ", embeddings")
+        rest = "routers, attention and norms" if leave_out else "routers, attention, norms and embeddings"
         policy.append(f"active per token: {first.per_token} of {first.experts} routed experts, and all shared experts, {rest}")
     out["policy"] = "; ".join(policy)
     return out
