@@ -216,3 +216,26 @@ def test_shards_of_a_packed_model_and_a_layer_split_across_them(tmp_path: Path) 
     shards = [paramwise.read(str(path.parent / f)) for f in sorted(set(weight_map.values()))]
     assert sum(r.total for r in shards) == params
     assert all(r.to_json()["shard"]["whole_params"] == params for r in shards)
+
+
+def test_mxfp4_experts_count_as_their_unpacked_parameters(tmp_path: Path) -> None:
+    """gpt-oss' layout: 32 four-bit values per 16-byte block, one uint8 scale per block."""
+    torch.manual_seed(0)
+    experts = nn.ParameterDict({"gate_up_proj": nn.Parameter(torch.zeros(4, 128, 64)),
+                                "down_proj": nn.Parameter(torch.zeros(4, 64, 64)),
+                                "down_proj_bias": nn.Parameter(torch.zeros(4, 64))})
+    state = {}
+    for name, p in experts.items():
+        if name.endswith("_bias"):
+            state[f"mlp.experts.{name}"] = p.detach().to(torch.bfloat16)
+            continue
+        *lead, cols = p.shape
+        state[f"mlp.experts.{name}_blocks"] = torch.randint(0, 255, (*lead, cols // 32, 16), dtype=torch.uint8)
+        state[f"mlp.experts.{name}_scales"] = torch.randint(0, 255, (*lead, cols // 32), dtype=torch.uint8)
+    path = tmp_path / "experts.safetensors"
+    safetensors_torch.save_file(state, str(path))
+    report = paramwise.read(str(path))
+    assert report.total == sum(p.numel() for p in experts.values())
+    storage = report.to_json()["storage"]
+    assert storage["stored_bytes"] == sum(t.numel() * t.element_size() for t in state.values())
+    assert storage["policies"][0]["bits_per_weight"] == 4.25  # 16 bytes and a 1-byte scale per 32 values

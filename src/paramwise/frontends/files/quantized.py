@@ -12,7 +12,8 @@ weight (out_features x in_features) follows from the stored shapes, in the layou
 - FP8 (and int8 "w8a8" layouts): `weight` F8_E4M3/F8_E5M2/I8 (out, in) with `weight_scale` or `weight_scale_inv`
   and `input_scale`;
 - compressed-tensors pack-quantized: `weight_packed` int32 (out, in·bits/32), `weight_scale`, `weight_zero_point`,
-  `weight_shape` (2,).
+  `weight_shape` (2,);
+- MXFP4 (gpt-oss experts): `{name}_blocks` uint8 (..., groups, 16) and `{name}_scales` uint8 (..., groups).
 
 The bit width comes from `quantization_config` in a config.json beside the file when there is one, else from
 the shapes (qzeros packs `out` values of `bits` bits). Quantization state (scales, zeros, g_idx, absmax ...) is
@@ -74,7 +75,7 @@ def bits(stored_bytes: int, logical: int) -> float | None:
 def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict[str, Any]] | None:
     """The logical tensors and the storage table, or None when no packed layout is in the checkpoint."""
     names = {t.name: t for t in tensors}
-    if not any(is_packed(name, t) for name, t in names.items()):
+    if not any(is_packed(name, t) for name, t in names.items()) and not mxfp4_pairs(names):
         return None
     config, config_name = quantization_config(path)
     method = str(config.get("quant_method", ""))[:40].lower() if config else ""
@@ -82,7 +83,10 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
     policies: dict[str, Policy] = {}
     out: list[Tensor] = []
     used: set[str] = set()
-    for module, group in modules(tensors).items():
+    for base, (blocks, scales) in mxfp4_pairs(names).items():
+        out.append(unpack_mxfp4(base, blocks, scales, path, policies))
+        used.update((blocks.name, scales.name))
+    for module, group in modules([t for t in tensors if t.name not in used]).items():
         logical = unpack(module, group, method, bits_given, path, policies)
         if logical is not None:
             out.append(logical)
@@ -100,6 +104,27 @@ def read_quantized(tensors: list[Tensor], path: str) -> tuple[list[Tensor], dict
             plain.add(values(t), [t])
     out.sort(key=lambda t: natural_key(t.name))
     return out, storage_meta(tensors, list(policies.values()) + [plain], config, config_name, method)
+
+
+def mxfp4_pairs(names: dict[str, Tensor]) -> dict[str, tuple[Tensor, Tensor]]:
+    """gpt-oss' MXFP4 experts: `{name}_blocks` uint8 (..., groups, 16) with `{name}_scales` uint8 (..., groups)."""
+    out = {}
+    for name, t in names.items():
+        if name.endswith("_blocks") and t.dtype == "U8" and name[: -len("_blocks")] + "_scales" in names:
+            out[name[: -len("_blocks")]] = (t, names[name[: -len("_blocks")] + "_scales"])
+    return out
+
+
+def unpack_mxfp4(base: str, blocks: Tensor, scales: Tensor, path: str, policies: dict[str, Policy]) -> Tensor:
+    """32 values of 4 bits per block (16 bytes) and one shared 8-bit scale: the last two dims hold a row."""
+    if len(blocks.shape) < 2 or blocks.shape[-1] != 16 or scales.shape != blocks.shape[:-1]:
+        raise bad(path, base, f"MXFP4 blocks {list(blocks.shape)} and scales {list(scales.shape)} do not pair "
+                  "(blocks (..., groups, 16), scales (..., groups))")
+    shape = (*blocks.shape[:-2], blocks.shape[-2] * 32)
+    policy = "MXFP4 (32 values in 16 bytes + a scale)"
+    tensor = Tensor(base, shape, "BF16", 2)
+    policies.setdefault(policy, Policy(policy)).add(values(tensor), [blocks, scales])
+    return tensor
 
 
 def is_state_only(group: dict[str, Tensor]) -> bool:
