@@ -124,7 +124,7 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
         raise InputError(f"the config makes a layer no model can have: {e.message}",
                          hint="check the sizes in the config", location=Location(path)) from None
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
-    meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out),
+    meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out, named_class(data)),
             "fold_repeats": True}
     stored = stored_dtype(data)
     if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
@@ -163,9 +163,16 @@ def tied_count(m: Module) -> int:
     return sum(int(w.count) for w in m.kind.weights(None) if w.name == "weight")
 
 
-def counting(model: Model, leave_out: frozenset[str]) -> dict[str, Any]:
+def named_class(data: dict[str, Any]) -> str:
+    """The class the config says its checkpoint is (`architectures`), '' when it names none."""
+    names = data.get("architectures")
+    return names[0][:80] if isinstance(names, list) and names and isinstance(names[0], str) else ""
+
+
+def counting(model: Model, leave_out: frozenset[str], named: str = "") -> dict[str, Any]:
     """How the totals were counted, and for a mixture of experts the parameters active per token."""
-    policy = [model.class_name, "without embeddings (token and position tables, output projection)" if leave_out
+    head = f" (the config names {named}: a task head it adds is not counted)" if named and named != model.class_name else ""
+    policy = [model.class_name + head, "without embeddings (token and position tables, output projection)" if leave_out
               else "with embeddings", "tied weights counted once"]
     out: dict[str, Any] = {"class": model.class_name, "embeddings": not leave_out}
     if model.moe:
