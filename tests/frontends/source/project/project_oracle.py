@@ -25,9 +25,11 @@ def project_on_path(root: Path) -> Iterator[None]:
     hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] in tops}
     sys.path.insert(0, str(root))
     importlib.invalidate_caches()
+    bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in the fixtures
     try:
         yield
     finally:
+        sys.dont_write_bytecode = bytecode
         sys.path.remove(str(root))
         for name in list(sys.modules):
             if name.split(".")[0] in tops:

@@ -122,7 +122,7 @@ def import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) -> None
         if alias.name == "*":
             star_import(interp, package, scope)
             continue
-        interp.set_name(alias.asname or alias.name, member(interp, package, alias.name, node, scope, shown), scope)
+        interp.set_name(alias.asname or alias.name, member(interp, package, alias.name, node, scope), scope)
 
 
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -161,7 +161,7 @@ def known_module(interp: Interpreter, name: str) -> Any:
     return value if value is not None else interp.modules(name)
 
 
-def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, scope: Scope, shown: str) -> Any:
+def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, scope: Scope) -> Any:
     """`from package import name`: the module's attribute, else its submodule, else Python's ImportError."""
     if name in package.scope.vars:
         return package.scope.vars[name]
