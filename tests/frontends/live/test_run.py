@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,24 +78,30 @@ def ask(worker: Worker, path: Path, **options: Any) -> RunResult | ParamwiseErro
         return e
 
 
-def run_all(frameworks: list[str], cases: list[Path], options: Any, tmp: Path) -> tuple[dict[str, Any], float]:
+@contextmanager
+def tensorflow_shim(frameworks: list[str]) -> Iterator[None]:
+    """Workers started in this block find the stand-in `tensorflow` (and `keras_core`) modules on PYTHONPATH."""
+    with tempfile.TemporaryDirectory() as folder:
+        shim = Path(folder)
+        (shim / "tensorflow").mkdir()
+        (shim / "tensorflow" / "__init__.py").write_text(TENSORFLOW_SHIM)
+        (shim / "keras_core.py").write_text("import sys\nimport keras\nsys.modules[__name__] = keras\n")
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = str(shim) if "keras" in frameworks else ""
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = saved
+
+
+def run_all(frameworks: list[str], cases: list[Path], options: Any) -> tuple[dict[str, Any], float]:
     """Every case read by one worker: {case: RunResult or the error}, and the seconds it took."""
-    shim = tmp / "shim"
-    (shim / "tensorflow").mkdir(parents=True)
-    (shim / "tensorflow" / "__init__.py").write_text(TENSORFLOW_SHIM)
-    (shim / "keras_core.py").write_text("import sys\nimport keras\nsys.modules[__name__] = keras\n")
-    saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = str(shim) if "keras" in frameworks else ""
-    os.environ.setdefault("KERAS_BACKEND", "torch")
     started = time.monotonic()
-    try:
-        with Worker(frameworks, LIMITS) as worker:
-            results = {p.stem: ask(worker, p, **options(p)) for p in cases}
-    finally:
-        if saved is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = saved
+    with tensorflow_shim(frameworks), Worker(frameworks, LIMITS) as worker:
+        results = {p.stem: ask(worker, p, **options(p)) for p in cases}
     return results, time.monotonic() - started
 
 
@@ -104,8 +113,8 @@ def torch_options(path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def torch_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    results, seconds = run_all(["torch"], TORCH_CASES, torch_options, tmp_path_factory.mktemp("torch"))
+def torch_runs() -> dict[str, Any]:
+    results, seconds = run_all(["torch"], TORCH_CASES, torch_options)
     print(f"\n--run read {len(TORCH_CASES)} torch cases in one worker in {seconds:.1f} s")
     return results
 
@@ -125,8 +134,8 @@ def fast_keras() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def keras_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    results, seconds = run_all(["torch", "keras"], KERAS_CASES, lambda p: {}, tmp_path_factory.mktemp("keras"))
+def keras_runs() -> dict[str, Any]:
+    results, seconds = run_all(["torch", "keras"], KERAS_CASES, lambda p: {})
     print(f"\n--run read {len(KERAS_CASES)} keras cases in one worker in {seconds:.1f} s")
     return results
 
@@ -189,8 +198,8 @@ def test_torch_case_equals_torch_and_the_static_reading(path: Path, torch_runs: 
 @pytest.mark.parametrize("path", KERAS_CASES, ids=[f"{p.parent.name}/{p.stem}" for p in KERAS_CASES])
 def test_keras_case_equals_keras_and_the_static_reading(path: Path, keras_runs: dict[str, Any], fast_keras: None) -> None:
     got, want = keras_runs[path.stem], truth(path)
-    if "raises" in want or "depends_on_data" in want:  # the code reads data the case does not ship
-        assert isinstance(got, (InputError, RunResult))
+    if "raises" in want or "depends_on_data" in want:  # data (or pandas, to read it) the case does not ship
+        assert isinstance(got, (ParamwiseError, RunResult))
         return
     if path.stem in KERAS_REFUSES:
         assert isinstance(got, InputError) and KERAS_REFUSES[path.stem] in got.message and got.location is not None
@@ -205,6 +214,85 @@ def test_keras_case_equals_keras_and_the_static_reading(path: Path, keras_runs: 
     read = static(path)
     if read is not None:
         assert same_as_static(report, read, [r.name for r in report.rows if r.depth == 0]) == []
+
+
+# -- project fixtures: packages with relative and absolute imports, re-exports, circular imports ---------------
+
+PROJECT_TESTS = Path(__file__).resolve().parents[1] / "source" / "project"
+
+
+def project_entries() -> tuple[list[Any], list[Any]]:
+    """The (fixture, entry, keywords) lists the static project tests check, shared, not copied."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("project_entries", PROJECT_TESTS / "test_project_imports.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(PROJECT_TESTS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(PROJECT_TESTS))
+    return list(module.TORCH), list(module.KERAS)
+
+
+TORCH_PROJECTS, KERAS_PROJECTS = project_entries()
+
+
+def run_projects(frameworks: list[str], entries: list[Any]) -> dict[str, Any]:
+    """Every entry run from its fixture's folder (as `cd FIXTURE && paramwise ENTRY --run --args ...`), one worker."""
+    from project_oracle import PROJECTS
+
+    results: dict[str, Any] = {}
+    here = os.getcwd()
+    with tensorflow_shim(frameworks), Worker(frameworks, LIMITS) as worker:
+        for project, entry, kwargs in entries:
+            os.chdir(PROJECTS / project)
+            try:
+                options = ReadOptions(class_args=((), dict(kwargs or {})))
+                request = request_for(parse_target(entry), options, LIMITS)
+                results[f"{project}/{entry}"] = result_of(worker.ask(request), entry)
+            except ParamwiseError as e:
+                results[f"{project}/{entry}"] = e
+            finally:
+                os.chdir(here)
+    return results
+
+
+@pytest.fixture(scope="module")
+def torch_projects() -> dict[str, Any]:
+    return run_projects(["torch"], TORCH_PROJECTS)
+
+
+@pytest.fixture(scope="module")
+def keras_projects() -> dict[str, Any]:
+    return run_projects(["torch", "keras"], KERAS_PROJECTS)
+
+
+@pytest.mark.parametrize(("project", "entry", "kwargs"), TORCH_PROJECTS, ids=[f"{p}/{e}" for p, e, _ in TORCH_PROJECTS])
+def test_torch_project_equals_torch(project: str, entry: str, kwargs: Any, torch_projects: dict[str, Any]) -> None:
+    from project_oracle import PROJECTS, build
+
+    got = torch_projects[f"{project}/{entry}"]
+    assert isinstance(got, RunResult), got.render() if isinstance(got, ParamwiseError) else got
+    report = got.report()
+    assert not [w for w in report.warnings if w.code == "live_mismatch"]
+    assert torch_oracle.compare(report, build(PROJECTS / project, entry, kwargs)) == []
+
+
+@pytest.mark.parametrize(("project", "entry", "kwargs"), KERAS_PROJECTS, ids=[f"{p}/{e}" for p, e, _ in KERAS_PROJECTS])
+def test_keras_project_equals_keras(project: str, entry: str, kwargs: Any, keras_projects: dict[str, Any],
+                                    fast_keras: None) -> None:
+    import keras
+    from project_oracle import PROJECTS, build
+
+    got = keras_projects[f"{project}/{entry}"]
+    assert isinstance(got, RunResult), got.render() if isinstance(got, ParamwiseError) else got
+    report = got.report()
+    assert not [w for w in report.warnings if w.code == "live_mismatch"]
+    keras_oracle.install_tensorflow_alias()
+    keras.backend.clear_session()
+    assert keras_oracle.compare(report, build(PROJECTS / project, entry, kwargs)) == []
 
 
 # -- the command ----------------------------------------------------------------------------------------------

@@ -115,6 +115,8 @@ def frameworks_for(target: Target, options: ReadOptions) -> list[str]:
 
 
 def request_for(target: Target, options: ReadOptions, limits: RunLimits) -> dict[str, Any]:
+    if target.path is not None and target.attr and os.path.isfile(os.path.join(target.path, "__init__.py")):
+        target = Target(os.path.join(target.path, "__init__.py"), attr=target.attr)  # DIR:Name, DIR a package
     if target.path is not None and (target.path == "-" or not os.path.isfile(target.path)):
         what = "standard input" if target.path == "-" else "a folder" if os.path.isdir(target.path) else "missing"
         if what == "missing":
@@ -125,14 +127,20 @@ def request_for(target: Target, options: ReadOptions, limits: RunLimits) -> dict
     return {
         "path": os.path.abspath(target.path) if target.path else None,
         "module": target.module,
-        "source": target.path or target.module,
+        "source": shown_path(target),
         "attr": attr,
         "model": options.model,
         "args": encode((tuple(positional), dict(keywords))),
         "input_shape": encode(options.input_shape),
         "timeout": limits.seconds,
         "cwd": os.getcwd(),
+        "search": [os.path.abspath(p) for p in getattr(options, "paths", ())],
     }
+
+
+def shown_path(target: Target) -> str:
+    path = target.path or target.module or ""
+    return os.path.dirname(path) if os.path.basename(path) == "__init__.py" else path
 
 
 def read_run(text: str, options: ReadOptions, limits: RunLimits,
@@ -295,9 +303,13 @@ def failure(error: dict[str, Any], shown: str) -> Exception:
         raised = error.get("raised_in")
         inside = f" (raised inside {os.path.basename(str(raised[0]))}:{raised[1]})" if raised and frames and \
             [raised[0], raised[1]] != frames[-1][:2] else ""
+        text = f"running {shown} raised {message}{inside}" + (f"\n  the code's traceback, last frames:{trace}" if trace else "")
+        missing = str(error.get("missing") or "")
+        if missing:
+            return MissingDependency(text, location=location, hint=f"the code imports {missing}, which is not installed "
+                                     f"here: pip install {missing} (or the package that provides it)")
         return InputError(
-            f"running {shown} raised {message}{inside}" + (f"\n  the code's traceback, last frames:{trace}" if trace else ""),
-            location=location,
+            text, location=location,
             hint="the error is in the code that ran (--run imports the file and builds the model as Python does); "
                  "fix it, or drop --run to read the file without running it",
         )

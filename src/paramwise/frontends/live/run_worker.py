@@ -178,8 +178,12 @@ def user_failure(e: BaseException, roots: list[str]) -> dict[str, Any]:
     if isinstance(e, SystemExit):
         text = f"SystemExit({e.code!r}): the code called sys.exit() (argparse's parse_args() does on bad arguments)"
     last = frames[-1] if frames else None
+    missing = str(getattr(e, "name", "") or "").split(".")[0] if isinstance(e, ModuleNotFoundError) else ""
+    if missing and any(os.path.exists(os.path.join(r, missing)) or os.path.exists(os.path.join(r, missing + ".py"))
+                       for r in roots):
+        missing = ""  # a module of the project itself: the user's import is wrong, nothing to install
     return {"ok": False, "error": {
-        "kind": "user", "message": text,
+        "kind": "user", "message": text, "missing": missing,
         "frames": [[f.filename, f.lineno or 0, f.name, (f.line or "").strip()] for f in theirs[-5:]],
         "raised_in": [last.filename, last.lineno or 0, last.name] if last is not None else None,
     }}
@@ -509,7 +513,7 @@ def torch_module_counts(model: Any) -> dict[str, list[int]]:
 def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> tuple[Any, Any, Any]:
     from dataclasses import replace
 
-    from ...errors import Diagnostic, InputError
+    from ...errors import Diagnostic, InputError, ParamwiseError
     from .. import ReadOptions
     from .keras import config_graph, flat_graph, variable_tree
 
@@ -525,7 +529,14 @@ def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> t
     graph = config_graph(model, source, options, stored, warnings) or flat_graph(model, source, options, stored)
     graph = replace(graph, warnings=tuple(warnings) + graph.warnings,
                     meta={**graph.meta, "variable": name, "run": True})
-    graph = with_real_variables(graph, model)
+    try:
+        graph = with_real_variables(graph, model)
+    except ParamwiseError as e:  # the configuration's shapes do not follow through a custom layer: one row per layer
+        flat = flat_graph(model, source, options, stored)
+        note = Diagnostic("approximate_layer", f"the model's configuration could not be followed ({e.message}); "
+                          "each layer's row is sized from the input shape Keras built it with")
+        graph = with_real_variables(replace(flat, warnings=(note, *flat.warnings),
+                                            meta={**flat.meta, "variable": name, "run": True}), model)
     counts = {"total": int(model.count_params()), "trainable": sum(size_of(v) for v in model.trainable_weights),
               "layers": keras_layer_counts(model)}
     return graph, keras_shapes(model), counts
