@@ -436,3 +436,30 @@ def test_the_worker_is_a_clean_json_channel_and_a_memory_limit_holds(tmp_path: P
             result_of(worker.ask(request_for(parse_target(str(hog)), ReadOptions(), LIMITS)), "hog.py")
         result = result_of(worker.ask(request_for(parse_target(str(fine)), ReadOptions(), LIMITS)), "fine.py")
     assert result.report().total == 9
+
+
+def test_a_missing_framework_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import importlib.util
+
+    from paramwise.errors import MissingDependency
+    from paramwise.frontends.live import run
+
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "keras" else real(name, *a))
+    with pytest.raises(MissingDependency) as e:
+        run.frameworks_for(parse_target(str(path)), ReadOptions())
+    assert "pip install keras" in e.value.hint
+
+
+@pytest.mark.parametrize("reply", [
+    {"kind": "os:system", "state": {"dict": []}},  # a class that is not a layer kind
+    {"object": "Popen", "fields": {}},  # a class that is not one of the IR's
+    {"tuple": [{"kind": "builtins:object", "state": {"dict": []}}]},
+])
+def test_the_reply_is_data_and_only_paramwise_classes_are_rebuilt(reply: dict[str, Any]) -> None:
+    from paramwise.frontends.live.run_codec import decode
+
+    with pytest.raises(InputError, match="does not rebuild"):
+        decode(reply)
