@@ -139,6 +139,8 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
         return protocol.call_attribute_builtin(interp, name, args, at)
     if name in ("iter", "next"):
         return protocol.iter_builtin(interp, name, args, at)
+    if name in ("map", "filter") and any(isinstance(plain(a), Opaque) for a in args[1:]):
+        return Opaque(f"{name}() over {next(plain(a) for a in args[1:] if isinstance(plain(a), Opaque)).what}")
     if name in ("map", "filter"):
         fn, seqs = args[0], [interp.items(seq, at) for seq in args[1:]]
         if not seqs:
@@ -215,6 +217,8 @@ def call_method(interp: Interpreter, obj: Any, name: str, args: list[Any], kwarg
     if isinstance(obj, str):
         if name == "format":
             return interp.str_format(obj, args, kwargs, at)
+        if name == "join" and args and isinstance(plain(args[0]), Opaque):
+            return Opaque(f"str.join() of {plain(args[0]).what}")
         if name == "join" and args:
             parts = interp.items(args[0], at)
             if not all(isinstance(p, str) for p in parts):

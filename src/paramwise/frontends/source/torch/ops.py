@@ -391,11 +391,23 @@ def data_shape(args: list[Any], kwargs: dict[str, Any]) -> Shape:
     return tuple(shape)
 
 
+def arange_bounds(args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """torch.arange(end) / arange(start, end, step=1), positional or by keyword: (start, end, step)."""
+    nums = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)] or [
+        a for a in args if not isinstance(a, (str, bool)) and a is not None][:3]
+    start: Any = 0
+    end: Any = None
+    step: Any = 1
+    if len(nums) == 1 and "end" not in kwargs:
+        end = nums[0]
+    elif nums:
+        start, end, step = (nums + [0, None, 1][len(nums):])[:3]
+    return kwargs.get("start", start), kwargs.get("end", end), kwargs.get("step", step)
+
+
 def arange(args: list[Any], kwargs: dict[str, Any]) -> Shape:
-    nums = [a for a in args if isinstance(a, (int, float))]
-    if not nums:
-        nums = [kwargs.get("end", 0)]
-    start, end, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
+    start, end, step = arange_bounds(args, kwargs)
+    end = 0 if end is None else end
     return (len(range(int(start), int(end), int(step))) if all(isinstance(v, int) for v in (start, end, step))
             else -(-(end - start) // step),)
 

@@ -38,13 +38,10 @@ def known_shape(shape: tuple[Any, ...]) -> bool:
 
 
 def arange_values(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
-    nums = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
-    if not nums and isinstance(kwargs.get("end"), (int, float)):
-        nums = [kwargs["end"]]
-    if not nums or len(nums) > 3:
+    if len(args) > 3:
         return None
-    start, end, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
-    if not step:
+    start, end, step = ops.arange_bounds(args, kwargs)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end, step)) or not step:
         return None
     n = -(-(end - start) // step)
     if not 0 <= n <= MAX_VALUES:
