@@ -1,5 +1,12 @@
 """Models spread over a package, read statically (the project's imports followed, never run) and compared
-with the framework building them from the same files."""
+with the framework building them from the same files.
+
+torchvision is not installed here; its model files are in fixture packages named `torchvision`, as they are in
+torchvision, with their sibling imports. tv_classic holds older files whose imports are all model code
+(resnet.py, mobilenetv2.py, mobilenetv3.py and the utils.py they import). tv_modern holds squeezenet.py and
+shufflenetv2.py as they are today; the modules they import only for pretrained weights, the model hub and
+logging (models/_api.py, _meta.py, _utils.py, transforms/_presets.py, utils.py) are small stand-ins that both
+paramwise and torch read: weights can be named, never loaded. Each fixture's LICENSE says which is which."""
 
 from __future__ import annotations
 
@@ -47,6 +54,10 @@ TORCH = [
     ("scripts_subdir", "scripts/train.py", None),
     ("scripts_subdir", "detector.model:TinyYolo", {}),
     ("import_dotted", "build.py", None),
+    ("tv_modern", "build_squeezenet.py", None),
+    ("tv_modern", "build_shufflenet.py", None),
+    ("tv_modern", "torchvision.models.shufflenetv2:shufflenet_v2_x1_0", {"num_classes": 10}),
+    ("tv_modern", "torchvision/models/squeezenet.py:SqueezeNet", {"version": "1_0"}),
 ]
 KERAS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("keras_functional", "train.py", None),

@@ -121,6 +121,8 @@ def get_attribute(interp: Interpreter, obj: Any, name: str, node: ast.AST, raw: 
         return obj[name]
     if getattr(obj, "is_Symbol", False):
         return Opaque(f"{interp.undefined_object(getattr(obj, 'name', None) or str(obj), node).what}.{name}")
+    if isinstance(obj, Function) and name in ("__name__", "__qualname__"):
+        return obj.name  # a registry keyed by the function's name (`MODELS[fn.__name__] = fn`)
     if (_is_scalar(obj) or isinstance(obj, (*CONTAINERS, range, slice))) and not hasattr(obj, name):
         raise python_error(interp, "AttributeError", f"{_describe(obj)} has no attribute '{name}'", node)
     raise interp.error(f"{_describe(obj)} has no attribute '{name}' that paramwise can read", node)
