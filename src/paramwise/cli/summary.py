@@ -141,7 +141,8 @@ def summarize(args: argparse.Namespace) -> int:
     if args.list or project_listing(args, found):
         sys.stdout.write(list_models(found))
         return EXIT_OK
-    view = View(depth=None if args.expand else (args.depth if args.depth is not None else 0), explain=args.explain, width=args.width)
+    shown = args.depth if args.depth is not None else report.meta.get("depth", 0)  # a reader may open its rows further
+    view = View(depth=None if args.expand else shown, explain=args.explain, width=args.width)
     report = with_pitfalls(report)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()

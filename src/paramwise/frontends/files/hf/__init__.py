@@ -27,6 +27,7 @@ from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
 from .families import FAMILIES, supported
 
 CONFIG_NAME = "config.json"
+DEPTH = 3  # rows shown without --depth: the blocks (folded), and the first block's attention, MLP and norms
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 
@@ -125,7 +126,7 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
                          hint="check the sizes in the config", location=Location(path)) from None
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out, named_class(data)),
-            "fold_repeats": True}
+            "fold_repeats": True, "depth": DEPTH}
     stored = stored_dtype(data)
     if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
         count = counted(model, leave_out)
