@@ -101,7 +101,14 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
             raise BadValue("padding", words, a["padding"], describe(a["padding"]))
         a["padding"] = pad
     keras = kind.framework == "keras"
-    a["kernel_size"] = tuple_of(a["kernel_size"], rank, "kernel_size", exact=True)
+    kernel = a["kernel_size"]
+    if not keras and isinstance(kernel, (tuple, list)) and len(kernel) not in (1, rank):
+        # torch's _single/_pair/_triple keep a tuple as it is: Conv1d(kernel_size=(1, 2)) is made, with a 4-D
+        # weight, and only its forward fails
+        a["kernel_size"] = tuple(kernel)
+        a["call_error"] = f"a {rank}-D convolution with a {len(kernel)}-D kernel {tuple(kernel)}: torch makes it, but its forward fails"
+    else:
+        a["kernel_size"] = tuple_of(kernel, rank, "kernel_size", exact=True)
     a["strides"] = tuple_of(a["strides"], rank, "strides", exact=keras)
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate", exact=keras)
 
@@ -260,6 +267,8 @@ class Conv(Kind):
             raise KindError(f"filters ({self.filters}) must be divisible by groups ({self.groups})")
 
     def check(self, inputs: list[Shape]) -> None:
+        if self.attrs.get("call_error"):
+            raise KindError(self.attrs["call_error"], hint="give the kernel one size per spatial axis")
         check_grouped_channels(self, inputs, "(28, 28, 1)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
