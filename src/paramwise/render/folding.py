@@ -51,7 +51,12 @@ def fold_repeats(rows: list[Row]) -> list[Row]:
             out.append(row)
             i += 1
             continue
-        out.append(folded(row, match.group(1), first, last, copies))
+        group = folded(row, match.group(1), first, last, copies)
+        holder = len(out) - 1 if out and out[-1].name == row.parent else -1
+        if holder >= 0 and out[holder].params == group.params:  # a list of the blocks alone: its sum, said shortly
+            each = render_count(row.params)
+            out[holder] = replace(out[holder], explanation=f"{copies} blocks: {copies} × {each} = {render_count(group.params)}")
+        out.append(group)
         out.extend(rows[i + 1:end])  # the first block's rows, as they are
         i = j
     return out
