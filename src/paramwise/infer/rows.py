@@ -203,9 +203,15 @@ def _child_weight_name(child: str, weight: str) -> str:
 
 
 # -- multiply-accumulates ---------------------------------------------------------------------------------
-# An axis the input leaves open (Keras' None) is a size named here: the batch axis first, any other a length.
-BATCH, SEQ_LEN = "batch", "seq_len"
+# The batch axis the input leaves open (Keras' None) is the size `batch` in the formulas; any other open axis
+# (a sequence length, an image size) leaves the products unknown until it is given (--seq-len, --input-shape):
+# shape inference keeps None through layers that change it (a valid convolution), so no one name could stand for it.
+BATCH = "batch"
 NOT_CALLED = "not called: no input shape reached it"
+
+
+class OpenAxis(ValueError):
+    """An input axis other than the batch is open (None)."""
 
 
 def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]]) -> tuple[list[Row], Dim, tuple[str, ...]]:
@@ -255,12 +261,14 @@ def _built_in_ancestor(r: Row, by_name: dict[str, Row], containers: set[str]) ->
 
 
 def open_shape(shape: Any) -> Any:
-    """`shape` with its open axes named: (None, None, 64) -> (batch, seq_len, 64)."""
+    """`shape` with its open batch axis named: (None, 64) -> (batch, 64); OpenAxis for any other open axis."""
     if not isinstance(shape, (tuple, list)):
         return shape
     if shape and isinstance(shape[0], (tuple, list)):
         return [open_shape(s) for s in shape]
-    return tuple(symbol(BATCH if i == 0 else SEQ_LEN) if d is None else d for i, d in enumerate(shape))
+    if any(d is None for d in shape[1:]):
+        raise OpenAxis(f"the input leaves an axis of {tuple(shape)} open: give its size (--seq-len or --input-shape)")
+    return tuple(symbol(BATCH) if d is None else d for d in shape)
 
 
 def _row_macs(layer: Layer, r: Row, ran: bool) -> Row:

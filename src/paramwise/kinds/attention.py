@@ -205,6 +205,18 @@ class GroupedQueryAttention(Kind):
         terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
         return add(*terms)
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """The projections (query and gate over the N_q query vectors, key and value over the N_kv others), then
+        N_q·S·q_heads·2·head_dim for Q·Kᵀ and A·V (each key/value head serves its group of query heads), and the
+        output projection."""
+        query, value = inputs[0], inputs[1]
+        n_q, n_kv = rows_of(query, letter="N_q"), rows_of(value, letter="N_kv")
+        terms = [prod(n_kv if w.name.startswith(("key", "value")) else n_q, w.term())
+                 for w in self.weights(inputs) if w.name.endswith("/kernel")]
+        scores = prod(n_q, Factor(value[-2], "S"), factor(self.num_query_heads, "q_heads"), const(2), factor(self.head_dim, "head_dim"))
+        terms.insert(-1, scores)
+        return add(*terms)
+
 
 class Attention(Kind):
     """Dot-product attention between a query and a value sequence: no weights unless use_scale (one
@@ -241,6 +253,15 @@ class Attention(Kind):
             return [Weight("scale", (factor(inputs[0][-1], "d"),))]
         out = [Weight("scale", ())] if self.use_scale else []
         return out + ([Weight("concat_score_weight", ())] if self.score_mode == "concat" else [])
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·T_q·T_v·d for the scores Q·Kᵀ (dot scores; additive and concat scores are sums, not products),
+        then B·T_q·T_v·d_v for the scores times the values."""
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        n_q, t_v = rows_of(query, letter="B·T_q"), Factor(value[-2], "T_v")
+        terms = [] if self.additive or self.score_mode == "concat" else [prod(n_q, t_v, Factor(key[-1], "d"))]
+        return add(*terms, prod(n_q, t_v, Factor(value[-1], "d_v")))
 
 
 class AdditiveAttention(Attention):

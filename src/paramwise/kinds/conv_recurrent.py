@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Dim, Expr, add, const, prod
+from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, expect_rank, factor, shape_text, signature
 from .conv import SPATIAL, normalize_window, spatial_out
@@ -95,6 +95,16 @@ class ConvLSTM(Kind):
         kernel, recurrent = weights[0].dims[:-1], weights[1].dims[:-1]
         bias = [const(1)] if self.use_bias else []
         return prod(const(self.gates), add(prod(*kernel), prod(*recurrent), *bias), factor(self.filters, "filters"))
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """B·T·(output positions)·(kernel + recurrent kernel sizes): both convolutions at every step."""
+        shape = inputs[0]
+        _, spatial = self.split(shape)
+        n: Dim = shape[0] * shape[1]
+        for d in spatial_out(self, spatial, shape):
+            n = n * d
+        weights = self.weights(inputs)
+        return prod(Factor(n, "B·T·positions"), add(weights[0].term(), weights[1].term()))
 
     def note(self) -> str:
         return "PyTorch has no ConvLSTM layer; Keras' has one bias vector per gate: 4·((k·c_in + k·filters + 1)·filters)"

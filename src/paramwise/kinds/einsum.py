@@ -126,6 +126,13 @@ class EinsumDense(Kind):
         text = re.sub(r"\.\.\.", "0", self.equation)
         left, out_spec = text.split("->")
         in_spec, spec = left.split(",")
+        if any(d is None for d in full):  # an output size given as None is the input's size on that letter
+            if "0" in text or len(full) != len(out_spec):
+                return None
+            sizes = dict(zip(in_spec, inputs[0]))
+            full = [sizes.get(letter) if d is None else d for d, letter in zip(full, out_spec)]
+            if any(d is None for d in full):
+                return None
         n: Dim = 1
         for d in full:
             n = n * d

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Dim, Expr
+from ..formula import Dim, Expr, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, ZERO, Kind, Spelled, factor, shape_text, signature
 
@@ -55,8 +55,12 @@ class Embedding(Kind):
         return Weight(name, (factor(self.vocab, "vocab"), factor(self.width, "width")), trainable=not (self.frozen or lora))
 
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
-        """0: a lookup: each index selects a row of the table, nothing is multiplied."""
-        return ZERO
+        """0: a lookup: each index selects a row of the table, nothing is multiplied. Keras LoRA first adds
+        lora_embeddings_a times lora_embeddings_b to the table, vocab·rank·width, at every call."""
+        rank = self.attrs.get("lora_rank") if self.framework == "keras" else None
+        if not rank:
+            return ZERO
+        return prod(factor(self.vocab, "vocab"), factor(rank, "rank"), factor(self.width, "width"))
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         out = [self.table()]

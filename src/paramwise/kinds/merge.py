@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import KindError
+from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape
 from .base import REQUIRED, Kind, shape_text
 
@@ -143,6 +144,15 @@ class Dot(Kind):
             raise KindError(f"needs equal sizes on the dot axes; got {a[ax]} and {b[bx]}")
         rest = [d for i, d in enumerate(a) if i != ax] + [d for i, d in enumerate(b) if i not in (0, bx)]
         return tuple(rest) if len(rest) > 1 else (rest[0], 1)
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """(output size)·(the size of the dot axis): a batched matrix product."""
+        a = inputs[0]
+        axes = self.axes if isinstance(self.axes, (list, tuple)) else (self.axes, self.axes)
+        n: Dim = 1
+        for d in output if not isinstance(output, list) else ():
+            n = n * d
+        return prod(Factor(n, "out"), Factor(a[axes[0] % len(a)], "d"))
 
 
 # functional spellings in keras.layers: layers.add([a, b]) makes an Add layer and calls it

@@ -10,9 +10,9 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
-from ..formula import Expr, const, prod
+from ..formula import Expr, Factor, add, const, prod
 from ..ir import Layer, Shape, Weight
-from .base import REQUIRED, Kind, Spelled, expect_min_rank, shape_text, signature
+from .base import REQUIRED, Kind, Spelled, expect_min_rank, matmul_macs, shape_text, signature
 from .recurrent_cells import RecurrentCell
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -105,6 +105,16 @@ class Bidirectional(Kind):
         inner = forward.formula(unprefixed([w for w in weights if w.name.startswith(prefix)], prefix))
         return prod(const(2), inner) if inner is not None else None
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """The forward layer's plus the backward layer's, each on the whole sequence."""
+        terms = []
+        for kind, _, _ in self.sides:
+            found = kind.macs(inputs[:1], kind.output_shape(inputs[:1]))
+            if found is None:
+                return None
+            terms.append(found)
+        return add(*terms)
+
     def note(self) -> str:
         return "Keras wraps the layer in Bidirectional (forward_/backward_ copies); PyTorch sets bidirectional=True (weights named ..._reverse)"
 
@@ -154,6 +164,13 @@ class TimeDistributed(Kind):
     def formula(self, weights: list[Weight]) -> Expr | None:
         inner: Kind = self.inner
         return inner.formula(unprefixed(weights, self.prefix))
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """The layer's on one step with batch·time examples: (batch, time, ...) is (batch·time, ...) to it."""
+        shape = inputs[0]
+        merged = (shape[0] * shape[1], *shape[2:])
+        inner: Kind = self.inner
+        return inner.macs([merged], inner.output_shape([merged]))
 
 
 def unwrap_cells(items: list[Any] | tuple[Any, ...], prefix: str) -> list[tuple[Kind, str, bool]]:
@@ -228,3 +245,8 @@ class RNN(Kind):
             out += prefixed(kind.weights([shape] if shape else None), stack + prefix, trainable)
             shape = (None, None, kind.units)
         return out
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        """N·(sum of the cells' kernel sizes), N = batch·timesteps: every cell's kernels at every step."""
+        shape = inputs[0]
+        return matmul_macs(Factor(shape[0] * shape[1], "N"), self.weights(inputs))
