@@ -172,8 +172,13 @@ class Worker:
             [sys.executable, "-m", "paramwise.frontends.live.run_worker", *self.frameworks],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env, start_new_session=True,
         )
-        ready = self.answer(STARTUP if self.limits.seconds else 0)
+        try:
+            ready = self.answer(STARTUP if self.limits.seconds else 0, "importing the framework took")
+        except BaseException:
+            self.close()
+            raise
         if ready.get("missing"):
+            self.close()
             name = str(ready["missing"]).split(" ")[0]
             raise MissingDependency(f"--run needs {name} installed: importing it failed: {ready['missing']}",
                                     hint=f"pip install {name}")
@@ -210,7 +215,7 @@ class Worker:
         seconds = float(request.get("timeout") or 0)
         return self.answer(seconds + GRACE if seconds else 0)
 
-    def answer(self, seconds: float) -> dict[str, Any]:
+    def answer(self, seconds: float, late: str = "the code ran") -> dict[str, Any]:
         """The worker's next line, within `seconds` (0: no limit); ends the worker when it does not come."""
         assert self.proc is not None and self.proc.stdout is not None
         deadline = time.monotonic() + seconds if seconds else None
@@ -221,7 +226,7 @@ class Worker:
                 wait = None if deadline is None else deadline - time.monotonic()
                 if wait is not None and wait <= 0:
                     self.kill()
-                    raise LimitError(f"the code ran past the time limit ({self.limits.seconds:g} s) and did not stop",
+                    raise LimitError(f"{late} more than {seconds:g} s and did not stop",
                                      hint="allow more time with --run-timeout SECONDS (0: none)")
                 if not sel.select(timeout=min(wait, 0.5) if wait is not None else 0.5):
                     self.relay()

@@ -353,6 +353,8 @@ def find_models(request: dict[str, Any], modules: dict[str, Any], positional: tu
                 keywords: dict[str, Any]) -> tuple[list[tuple[str, Any]], int]:
     """The models the code builds, by name, and the index of the one to show."""
     module = import_target(request)
+    if "keras" not in modules and "keras" in sys.modules:  # --framework torch on code that imports Keras after all
+        modules["keras"] = sys.modules["keras"]
     types = model_types(modules)
     attr = request.get("attr")
     if attr:
