@@ -299,10 +299,19 @@ def result_of(answer: dict[str, Any], shown: str) -> RunResult:
     return RunResult(found, int(answer.get("chosen") or 0), shapes, counts)
 
 
+def near(path: str) -> str:
+    """A file of the user's as they would write it: relative to the current folder when it is under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
+
+
 def failure(error: dict[str, Any], shown: str) -> Exception:
     kind, message = error.get("kind"), str(error.get("message") or "")
     if kind == "user":
-        frames = [f for f in error.get("frames") or [] if isinstance(f, list) and len(f) == 4]
+        frames = [[near(str(f[0])), *f[1:]] for f in error.get("frames") or [] if isinstance(f, list) and len(f) == 4]
         location = Location(str(frames[-1][0]), int(frames[-1][1]), 1, str(frames[-1][3])) if frames else None
         trace = "".join(f"\n  {f[0]}:{f[1]}: in {f[2]}" for f in frames[:-1])
         raised = error.get("raised_in")
