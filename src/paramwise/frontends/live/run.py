@@ -316,7 +316,7 @@ def failure(error: dict[str, Any], shown: str) -> Exception:
         trace = "".join(f"\n  {f[0]}:{f[1]}: in {f[2]}" for f in frames[:-1])
         raised = error.get("raised_in")
         inside = f" (raised inside {os.path.basename(str(raised[0]))}:{raised[1]})" if raised and frames and \
-            [raised[0], raised[1]] != frames[-1][:2] else ""
+            [near(str(raised[0])), raised[1]] != frames[-1][:2] else ""
         text = f"running {shown} raised {message}{inside}" + (f"\n  the code's traceback, last frames:{trace}" if trace else "")
         missing = str(error.get("missing") or "")
         if missing:
