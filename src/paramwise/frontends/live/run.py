@@ -167,6 +167,7 @@ class Worker:
         env.setdefault("KERAS_BACKEND", "torch")
         env["PARAMWISE_RUN_MEGABYTES"] = str(self.limits.megabytes)
         env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # the memory limit counts address space: no 64 MB arena per thread
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "paramwise.frontends.live.run_worker", *self.frameworks],
