@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
@@ -20,7 +21,7 @@ from types import ModuleType
 from ...errors import InputError, LimitError
 from .. import Found, ReadOptions
 from .keras import source as keras_source
-from .loader import ProjectLoader
+from .loader import MAX_FILE_BYTES, ProjectLoader
 from .torch import source as torch_source
 
 MAX_DIR_FILES = 64  # .py files a folder listing reads
@@ -28,6 +29,7 @@ MAX_SNIFF_DIR_FILES = 512  # .py files whose first bytes are looked at to recogn
 MAX_DIR_MODELS = 128  # models a folder listing builds
 MAX_SCAN_DEPTH = 6  # folders below the one given
 MAX_COUNTED = 10_000  # files counted (not read) past the listing's limit
+MAX_DIR_SECONDS = 15.0  # CPU seconds a listing spends before it stops (within the command's own time limit)
 MAX_SNIFF_FILES = 16  # local modules followed to decide a script's framework
 SKIPPED_DIRS = {"__pycache__", "build", "dist", "node_modules", "site-packages", "tests", "test", "docs", "venv", "env"}
 IMPORTS = re.compile(r"^\s*(?:from\s+(\.*)([\w.]*)\s+import|import\s+([\w.]+))", re.M)
@@ -143,19 +145,25 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     built at module level, each named `file.py:Name` relative to the folder."""
     found: list[Found] = []
     files = python_files(path)
+    started = time.process_time()
     for i, file in enumerate(files):
-        if i >= MAX_DIR_FILES or len(found) >= MAX_DIR_MODELS:
+        spent = time.process_time() - started > MAX_DIR_SECONDS
+        if i >= MAX_DIR_FILES or len(found) >= MAX_DIR_MODELS or spent:
             more = 1 + sum(1 for _ in islice(files, MAX_COUNTED))
             shown = f"{more:,}" if more <= MAX_COUNTED else f"more than {MAX_COUNTED:,}"
+            limit = f"stops after {MAX_DIR_SECONDS:g} s of reading" if spent else \
+                f"reads at most {MAX_DIR_FILES} files and builds at most {MAX_DIR_MODELS} models"
             found.append(Found("...", None, InputError(
-                f"{shown} more .py file{'s' if more != 1 else ''} not read (a folder listing reads at most {MAX_DIR_FILES} "
-                f"files and builds at most {MAX_DIR_MODELS} models); give a subfolder, or FILE.py")))
+                f"{shown} more .py file{'s' if more != 1 else ''} not read (a folder listing {limit}); "
+                "give a subfolder, or FILE.py")))
             break
         try:
             with open(file, "rb") as f:
-                data = f.read()
+                data = f.read(MAX_FILE_BYTES + 1)
         except OSError:
             continue
+        if len(data) > MAX_FILE_BYTES:
+            continue  # larger than a model's source: not listed (naming it gives the error)
         reader = framework_of(file, data[:65536]) or followed_framework(file, data[:65536])
         if reader is None:
             continue

@@ -188,3 +188,14 @@ def test_a_keras_folder_lists_its_builder_functions(capsys: pytest.CaptureFixtur
     keras.backend.clear_session()
     want = build(PROJECTS / "keras_functional", "kfn.model:build_model", {}).count_params()
     assert out.splitlines()[1:] == [f"kfn/model.py:build_model: Functional 'kfn', {want:,} parameters"]  # not again from __init__
+
+
+def test_a_folder_listing_stops_after_its_time(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from paramwise.frontends.source import project
+
+    monkeypatch.setattr(project, "MAX_DIR_SECONDS", 0.0)
+    monkeypatch.chdir(PROJECTS / "resnet_absolute")
+    code, out, _ = run(["."], capsys)
+    assert code == EXIT_OK  # the first file is read whatever the time
+    assert out.splitlines()[-1] == "...: not built (4 more .py files not read (a folder listing stops after 0 s of reading); " \
+        "give a subfolder, or FILE.py)"
