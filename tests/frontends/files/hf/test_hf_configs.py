@@ -26,14 +26,18 @@ def config(name: str) -> dict[str, Any]:
     return data
 
 
-@cache
 def theirs(name: str, class_name: str) -> tuple[int, dict[str, int]]:
+    return built(json.dumps(config(name), sort_keys=True), class_name)
+
+
+@cache
+def built(text: str, class_name: str) -> tuple[int, dict[str, int]]:
     """transformers' model of this config on the meta device (built once per session): its total, and per
     module the parameters `named_parameters()` names directly under it (a tied tensor where first named)."""
     import torch
     import transformers
 
-    data = config(name)
+    data = json.loads(text)
     fields = {k: v for k, v in data.items() if k not in ("model_type", "architectures", "torch_dtype")}
     made = transformers.AutoConfig.for_model(data["model_type"], **fields)
     with torch.device("meta"):
@@ -44,8 +48,9 @@ def theirs(name: str, class_name: str) -> tuple[int, dict[str, int]]:
     return sum(per.values()), dict(per)
 
 
-def ours(name: str, **options: Any) -> Report:
-    found = read_config(config(name), f"{name}.json", ReadOptions(**options))
+def ours(name: str | dict[str, Any], **options: Any) -> Report:
+    data = config(name) if isinstance(name, str) else name
+    found = read_config(data, "config.json", ReadOptions(**options))
     return infer(found.require())
 
 
@@ -116,3 +121,50 @@ def test_tied_embeddings_are_counted_once_at_the_embedding() -> None:
     assert head.params == 0 and head.shared == (("weight", "model.embed_tokens.weight"),)
     untied = ours("llama-3.1-8b")
     assert next(r for r in untied.rows if r.name == "lm_head").params == 128256 * 4096
+
+
+# options the published configs above leave at their defaults, each on a small real config
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "falcon-rw-1b": ("falcon-7b", {"hidden_size": 2048, "num_hidden_layers": 24, "num_attention_heads": 32, "vocab_size": 50304,
+                                   "alibi": True, "bias": True, "multi_query": False, "parallel_attn": False}),
+    "falcon-11b": ("falcon-40b", {"hidden_size": 4096, "num_hidden_layers": 4, "num_attention_heads": 32, "num_kv_heads": 8,
+                                  "num_ln_in_parallel_attn": 1, "ffn_hidden_size": 16384}),
+    "deberta-v2-xlarge": ("deberta-v3-base", {"hidden_size": 1536, "num_hidden_layers": 2, "num_attention_heads": 24,
+                                              "intermediate_size": 6144, "conv_kernel_size": 3, "attention_head_size": 64,
+                                              "share_att_key": False, "type_vocab_size": 2, "position_biased_input": True}),
+    "phi-qk-layernorm": ("phi-2", {"num_hidden_layers": 2, "qk_layernorm": True}),
+    "qwen2-moe-sparse-step": ("qwen1.5-moe-a2.7b", {"num_hidden_layers": 4, "decoder_sparse_step": 2, "mlp_only_layers": [0]}),
+    "qwen3-moe-dense-layers": ("qwen3-30b-a3b", {"num_hidden_layers": 4, "mlp_only_layers": [1, 3]}),
+    "gpt2-cross-attention": ("gpt2", {"n_layer": 2, "n_inner": 1000, "add_cross_attention": True}),
+    "llama-biases": ("llama-3.2-1b", {"num_hidden_layers": 2, "attention_bias": True, "mlp_bias": True, "head_dim": 128}),
+    "mistral-nemo-head-dim": ("mistral-7b-v0.1", {"hidden_size": 5120, "num_hidden_layers": 2, "head_dim": 128, "vocab_size": 131072}),
+    "deepseek-v2-q-lora": ("deepseek-v2-lite", {"num_hidden_layers": 3, "q_lora_rank": 1536, "first_k_dense_replace": 0}),
+    "t5-decoder-depth": ("flan-t5-small", {"num_layers": 3, "num_decoder_layers": 1}),
+    "albert-groups": ("albert-base-v2", {"num_hidden_groups": 2, "inner_group_num": 2, "num_hidden_layers": 4}),
+    "opt-final-norm": ("opt-350m", {"num_hidden_layers": 2, "do_layer_norm_before": True, "word_embed_proj_dim": 1024}),
+    "gptj-no-tie": ("gpt-j-6b", {"n_layer": 2, "n_inner": 8192}),
+    "olmo-untied-bias": ("olmo-1b", {"num_hidden_layers": 2, "tie_word_embeddings": False, "attention_bias": True}),
+    "vit-no-qkv-bias": ("vit-base-patch16-224", {"num_hidden_layers": 2, "qkv_bias": False, "image_size": 384, "patch_size": 32}),
+    "electra-large": ("electra-small-discriminator", {"embedding_size": 1024, "hidden_size": 1024, "num_hidden_layers": 2,
+                                                      "num_attention_heads": 16, "intermediate_size": 4096}),
+    "qwen3-tied-default-kv": ("qwen3-0.6b", {"num_hidden_layers": 2, "num_key_value_heads": None}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_config_options_count_as_transformers_builds_them(name: str) -> None:
+    base, changes = VARIANTS[name]
+    data = {**config(base), **changes}
+    report = ours(data)
+    total, modules = built(json.dumps(data, sort_keys=True), report.model)
+    assert report.total == total
+    assert per_module(report) == {k: v for k, v in modules.items() if v}
+
+
+def test_only_the_names_a_family_maps_are_read() -> None:
+    """gpt2 takes n_layer for num_hidden_layers (its attribute_map); llama does not, and neither reads it."""
+    data = {**config("llama-3.2-1b"), "n_layer": 2}
+    del data["num_hidden_layers"]
+    report = ours(data)
+    total, _ = built(json.dumps(data, sort_keys=True), report.model)
+    assert report.total == total

@@ -21,13 +21,16 @@ def bert_embeddings(m: Model, c: Config, width: int, hidden: int) -> None:
 
 def bert_layers(m: Model, c: Config, prefix: str, q: str = "query", k: str = "key", v: str = "value") -> None:
     hidden, ffn = c.size("hidden_size"), c.size("intermediate_size")
+    heads_width = c.divide("hidden_size", "num_attention_heads") * c.size("num_attention_heads")
+    if c.raw("_deberta", False) and c.raw("attention_head_size", None) is not None:  # DeBERTa may set the head size
+        heads_width = c.size("attention_head_size") * c.size("num_attention_heads")
     for i in range(c.layers("num_hidden_layers")):
         layer = f"{prefix}.{i}"
-        m.linear(f"{layer}.attention.self.{q}", hidden, hidden)
-        m.linear(f"{layer}.attention.self.{k}", hidden, hidden)
-        m.linear(f"{layer}.attention.self.{v}", hidden, hidden)
+        m.linear(f"{layer}.attention.self.{q}", hidden, heads_width)
+        m.linear(f"{layer}.attention.self.{k}", hidden, heads_width)
+        m.linear(f"{layer}.attention.self.{v}", hidden, heads_width)
         if c.raw("_deberta", False):
-            deberta_positions(m, c, f"{layer}.attention.self")
+            deberta_positions(m, c, f"{layer}.attention.self", heads_width)
         m.linear(f"{layer}.attention.output.dense", hidden, hidden)
         m.layer_norm(f"{layer}.attention.output.LayerNorm", hidden)
         m.linear(f"{layer}.intermediate.dense", hidden, ffn)
@@ -100,15 +103,15 @@ ALBERT = {"vocab_size": 30000, "embedding_size": 128, "hidden_size": 4096, "num_
           "max_position_embeddings": 512, "type_vocab_size": 2}
 
 
-def deberta_positions(m: Model, c: Config, path: str) -> None:
+def deberta_positions(m: Model, c: Config, path: str, width: int) -> None:
     if not c.flag("relative_attention") or c.flag("share_att_key"):
         return
     hidden = c.size("hidden_size")
     kinds = pos_att_type(c)
     if "c2p" in kinds:
-        m.linear(f"{path}.pos_key_proj", hidden, hidden)
+        m.linear(f"{path}.pos_key_proj", hidden, width)
     if "p2c" in kinds:
-        m.linear(f"{path}.pos_query_proj", hidden, hidden)
+        m.linear(f"{path}.pos_query_proj", hidden, width)
 
 
 def pos_att_type(c: Config) -> list[str]:

@@ -13,13 +13,19 @@ from . import encoders as e
 from .build import Model
 from .config import Config
 
-# older names a config.json may use for a value (transformers' attribute_map)
-ALIASES: dict[str, tuple[str, ...]] = {
-    "hidden_size": ("n_embd", "d_model", "dim"),
-    "num_hidden_layers": ("n_layer", "num_layers", "n_layers"),
-    "num_attention_heads": ("n_head", "num_heads", "n_heads"),
-    "max_position_embeddings": ("n_positions",),
-    "num_local_experts": ("num_experts", "n_routed_experts"),
+# the other names transformers' config classes accept for a value (their attribute_map), family by family: a
+# name a family's class does not map is not read for it (transformers would not read it either)
+GPT2_NAMES: dict[str, tuple[str, ...]] = {"hidden_size": ("n_embd",), "max_position_embeddings": ("n_positions",),
+                                          "num_attention_heads": ("n_head",), "num_hidden_layers": ("n_layer",)}
+EXPERTS_NAMES: dict[str, tuple[str, ...]] = {"num_local_experts": ("num_experts",)}
+D_MODEL: dict[str, tuple[str, ...]] = {"hidden_size": ("d_model",)}
+NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "gpt2": GPT2_NAMES, "gptj": GPT2_NAMES,
+    "bloom": {"num_hidden_layers": ("n_layer",), "num_attention_heads": ("n_head",)},
+    "distilbert": {"hidden_size": ("dim",), "num_attention_heads": ("n_heads",), "num_hidden_layers": ("n_layers",)},
+    "t5": {**D_MODEL, "num_attention_heads": ("num_heads",), "num_hidden_layers": ("num_layers",)},
+    "bart": D_MODEL, "whisper": D_MODEL,
+    "mixtral": EXPERTS_NAMES, "qwen2_moe": EXPERTS_NAMES, "qwen3_moe": EXPERTS_NAMES,
 }
 
 
@@ -27,13 +33,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
 class Family:
     build: Callable[[Config], Model]
     defaults: dict[str, Any]
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=lambda: ALIASES)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def config(self, data: dict[str, Any], path: str) -> Config:
         return Config(data, self.defaults, path, aliases=self.aliases)
 
 
-FAMILIES: dict[str, Family] = {
+BUILT: dict[str, Family] = {
     **{name: Family(partial(d.llama_like, desc), desc.defaults) for name, desc in d.LLAMA_LIKE.items()},
     "deepseek_v2": Family(partial(d.deepseek, 2), d.DEEPSEEK_V2),
     "deepseek_v3": Family(partial(d.deepseek, 3), d.DEEPSEEK),
@@ -57,6 +63,9 @@ FAMILIES: dict[str, Family] = {
     "bart": Family(e.bart, e.BART),
     "whisper": Family(e.whisper, e.WHISPER),
 }
+
+
+FAMILIES: dict[str, Family] = {name: Family(f.build, f.defaults, NAMES.get(name, {})) for name, f in BUILT.items()}
 
 
 def supported() -> list[str]:
