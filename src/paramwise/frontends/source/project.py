@@ -168,9 +168,17 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
         if reader is None:
             continue
         found.extend(file_models(path, file, data.decode("utf-8", "replace"), reader, options))
-    if not found:
-        raise InputError(f"{path}: no model class or model found in its Python files",
+    models = [f for f in found if f.name != "..."]
+    if not models:
+        left = f" ({found[0].error.message})" if found and found[0].error else ""
+        raise InputError(f"{path}: no model class or model found in its Python files{left}",
                          hint="give the file that builds the model, or FILE.py:ClassName")
+    if all(f.graph is None for f in models) and options.model is None and options.class_name is None:
+        reasons = "; ".join(f"{f.name}: {f.error.message if f.error else 'not built'}" for f in models[:5])
+        raise InputError(f"{path}: no model its files define can be built without arguments ({reasons}"
+                         f"{'; ...' if len(models) > 5 else ''})",
+                         hint=f"give one its arguments: paramwise {os.path.normpath(os.path.join(path, models[0].name))} "
+                         "--args ...")
     return found, chosen(found, options)
 
 

@@ -199,3 +199,15 @@ def test_a_folder_listing_stops_after_its_time(capsys: pytest.CaptureFixture[str
     assert code == EXIT_OK  # the first file is read whatever the time
     assert out.splitlines()[-1] == "...: not built (4 more .py files not read (a folder listing stops after 0 s of reading); " \
         "give a subfolder, or FILE.py)"
+
+
+def test_a_folder_whose_classes_all_need_arguments_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "blocks.py").write_text(
+        "import torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(d, d)\n")
+    code, _, err = run([str(tmp_path)], capsys)
+    assert code == EXIT_INPUT
+    assert "no model its files define can be built without arguments (pkg/blocks.py:Block: __init__() is missing " \
+        "the argument 'd')" in err
+    assert f"hint: give one its arguments: paramwise {tmp_path / 'pkg' / 'blocks.py'}:Block --args ..." in err
