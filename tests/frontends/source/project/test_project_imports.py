@@ -54,6 +54,7 @@ TORCH = [
     ("scripts_subdir", "scripts/train.py", None),
     ("scripts_subdir", "detector.model:TinyYolo", {}),
     ("import_dotted", "build.py", None),
+    ("star_host", "build.py", None),
     ("tv_modern", "build_squeezenet.py", None),
     ("tv_modern", "build_shufflenet.py", None),
     ("tv_modern", "torchvision.models.shufflenetv2:shufflenet_v2_x1_0", {"num_classes": 10}),

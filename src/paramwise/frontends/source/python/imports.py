@@ -65,6 +65,7 @@ class ModuleValue(Atomic):
         self.source = source
         self.scope = scope
         self.initialised = source.tree is None
+        self.star_sources: list[str] = []  # `from torch.nn import *`: modules whose names it has, unlisted
 
     def __repr__(self) -> str:
         return f"<module {self.source.name}>"
@@ -74,6 +75,9 @@ class ModuleValue(Atomic):
             return self.scope.vars[name]
         if name == "__name__":
             return self.source.name
+        found = from_star(ctx.interp, self, name)
+        if found is not None:
+            return found
         raise AttributeError(name)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
@@ -145,6 +149,9 @@ def host_import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) ->
     module = node.module or ""
     for alias in node.names:
         if alias.name == "*":
+            importer = interp.loaded.get(interp.module_keys.get(id(scope.root()), ""))
+            if importer is not None and node.level == 0:
+                importer.star_sources.append(module)  # its names are read where they are used
             continue
         full = f"{module}.{alias.name}"
         value = resolve_std(full, interp) if module.split(".")[0] in STD_MODULES else None
@@ -169,6 +176,9 @@ def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, 
         sub = load(interp, name, 0, node, scope, within=package)
         if sub:
             return sub[-1]
+    found = from_star(interp, package, name)
+    if found is not None:
+        return found
     where = f"'{package.source.name}' ({package.source.filename})"
     if not package.initialised:
         raise python_error(interp, "ImportError", f"cannot import name '{name}' from partially initialized module {where} "
@@ -176,6 +186,16 @@ def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, 
                            hint="Python stops here too; import the module itself and use the name where it is needed")
     raise python_error(interp, "ImportError", f"cannot import name '{name}' from {where}", node,
                        hint=f"check that {package.source.filename} defines '{name}'")
+
+
+def from_star(interp: Interpreter, module: ModuleValue, name: str) -> Any:
+    """A name a project module has from `from torch.nn import *` (a module whose names paramwise does not
+    list): the framework's meaning of it, else an unknown value; None when the module made no such import."""
+    for source in module.star_sources:
+        found = known_module(interp, f"{source}.{name}")
+        if found is not None:
+            return found
+    return Opaque(f"{module.star_sources[0]}.{name}") if module.star_sources else None
 
 
 def star_import(interp: Interpreter, package: ModuleValue, scope: Scope) -> None:

@@ -1,0 +1,4 @@
+import torch
+from shop.net import Net
+
+model = Net(classes=5)
