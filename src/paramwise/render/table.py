@@ -49,7 +49,9 @@ def incomplete_banner(report: Report) -> str:
         return ""
     first = unread[0]
     what = first.what if len(first.what) <= 50 else first.what[:47] + "..."
-    where = f"line {first.location.line}:{first.location.col}: " if first.location and first.location.line else ""
+    loc = first.location
+    place = f"{loc.file}:" if loc and loc.file and loc.file != report.source else "line "  # a module the file imports
+    where = f"{place}{loc.line}:{loc.col}: " if loc and loc.line else ""
     things = "1 thing" if len(unread) == 1 else f"{len(unread)} things"
     return f"Incomplete: {things} not counted; totals are lower bounds ({where}{what}){run_hint(report)}"
 
