@@ -1,0 +1,3 @@
+import torch
+from broken.net import Net
+model = Net(d=8)
