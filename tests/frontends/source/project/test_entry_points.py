@@ -211,3 +211,11 @@ def test_a_folder_whose_classes_all_need_arguments_says_so(tmp_path: Path, capsy
     assert "no model its files define can be built without arguments (pkg/blocks.py:Block: __init__() is missing " \
         "the argument 'd')" in err
     assert f"hint: give one its arguments: paramwise {tmp_path / 'pkg' / 'blocks.py'}:Block --args ..." in err
+
+
+def test_the_incomplete_banner_names_the_imported_file(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECTS / "missing_module")
+    code, out, err = run(["build.py"], capsys)
+    assert code == EXIT_OK
+    assert "totals are lower bounds (broken/net.py:9:9: 'attn' is set to module" in " ".join(out.split())
+    assert "broken/net.py:9:9: warning: 'attn' is set to module .attention.FlashAttention()" in err
