@@ -148,6 +148,18 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "electra-large": ("electra-small-discriminator", {"embedding_size": 1024, "hidden_size": 1024, "num_hidden_layers": 2,
                                                       "num_attention_heads": 16, "intermediate_size": 4096}),
     "qwen3-tied-default-kv": ("qwen3-0.6b", {"num_hidden_layers": 2, "num_key_value_heads": None}),
+    # the task class the config names, where paramwise knows its head
+    "bert-classifier": ("bert-base-uncased", {"num_hidden_layers": 2, "architectures": ["BertForSequenceClassification"],
+                                              "id2label": {"0": "a", "1": "b", "2": "c"}}),
+    "bert-pretraining": ("bert-base-uncased", {"num_hidden_layers": 2, "architectures": ["BertForPreTraining"]}),
+    "roberta-classifier": ("roberta-base", {"num_hidden_layers": 2, "architectures": ["RobertaForSequenceClassification"],
+                                            "id2label": {"0": "neg", "1": "neu", "2": "pos"}}),
+    "distilbert-classifier": ("distilbert-base-uncased", {"n_layers": 2, "architectures": ["DistilBertForSequenceClassification"]}),
+    "electra-generator": ("electra-small-discriminator", {"num_hidden_layers": 2, "architectures": ["ElectraForMaskedLM"]}),
+    "deberta-mlm": ("deberta-v3-base", {"num_hidden_layers": 2, "architectures": ["DebertaV2ForMaskedLM"]}),
+    "vit-classifier": ("vit-base-patch16-224", {"num_hidden_layers": 2, "id2label": {str(i): str(i) for i in range(1000)}}),
+    "t5-model": ("t5-small", {"num_layers": 2, "architectures": ["T5Model"]}),
+    "bart-generation": ("bart-base", {"encoder_layers": 2, "decoder_layers": 2, "architectures": ["BartForConditionalGeneration"]}),
 }
 
 

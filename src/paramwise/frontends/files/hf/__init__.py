@@ -1,7 +1,9 @@
 """Hugging Face `config.json` files and model folders, counted from the config alone (transformers is not
 needed, nothing is downloaded, nothing named by the config is imported): the module tree transformers would
-build, row by row, with each row's formula. Decoder-only families are counted as their `...ForCausalLM` class,
-encoder-decoder ones as `...ForConditionalGeneration`, encoders as their base model (`BertModel`).
+build, row by row, with each row's formula. The class counted is the one the config names (`architectures`) where
+paramwise knows its head (heads.py: masked-LM, classification, pre-training heads ...); otherwise decoder-only
+families are counted as `...ForCausalLM`, encoder-decoders as `...ForConditionalGeneration`, encoders as their
+base model (`BertModel`), and the policy line says the named class's head is not counted.
 
 Mixture-of-experts models also get the parameters active per token: the experts a token is routed to
 (`num_experts_per_tok` of the experts), and everything else (attention, routers, shared experts, norms,
@@ -25,6 +27,7 @@ from ... import Found, ReadOptions, load
 from ..keras_json import parse_json
 from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
 from .families import FAMILIES, supported
+from .heads import for_class
 
 CONFIG_NAME = "config.json"
 DEPTH = 3  # rows shown without --depth: the blocks (folded), and the first block's attention, MLP and norms
@@ -120,7 +123,8 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
     if family is None:
         return on_meta_device(data, model_type, path, options)
     try:
-        model = family.build(family.config(data, path))
+        config = family.config(data, path)
+        model = for_class(model_type, family.build(config), config, named_class(data))
     except KindError as e:  # a size worked out from several values is one no layer can have
         raise InputError(f"the config makes a layer no model can have: {e.message}",
                          hint="check the sizes in the config", location=Location(path)) from None
