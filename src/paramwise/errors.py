@@ -108,6 +108,7 @@ WARNINGS: dict[str, str] = {
     "unreadable_layer": "a layer whose configuration cannot be read; its count is shown as ?",
     "unread_tensor": "a parameter or buffer made in a way paramwise does not model; it is not counted",
     "unsupported": "a Python construct the reader does not evaluate",
+    "untracked_layer": "a layer with weights that a subclassed Keras model's call() uses without keeping it as an attribute: Keras does not track it, so its weights are not counted",
     "weights_not_read": "stored weights were not compared with the formulas (h5py is not installed)",
 }
 

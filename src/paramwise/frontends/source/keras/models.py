@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ....errors import InputError, Location
-from ....ir import Call, Graph, Shape, TensorRef
+from ....ir import Call, Graph, Layer, Shape, TensorRef
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from .layers import (
     InputLayerValue,
@@ -83,6 +83,8 @@ class ModelBase:
         shown_inputs = {id(self.session.calls[t.ref.call].layer) for t in self.input_tensors()} if self.shows_inputs else set()
         for obj in order:
             layer = obj.to_layer()
+            if self.untracked(obj):
+                layer = self.untracked_layer(obj, layer)
             if id(obj) in shown_inputs and layer.hidden:  # Sequential's implicit input reused by Model(inputs, ...)
                 layer = replace(layer, hidden=False)
             if not self.trainable and layer.trainable:
@@ -113,6 +115,13 @@ class ModelBase:
                 order.append(obj)
         return order
 
+    def untracked(self, obj: LayerObj) -> bool:
+        """A layer the model calls but Keras does not list in `model.layers` (see SubclassState)."""
+        return False
+
+    def untracked_layer(self, obj: LayerObj, layer: Layer) -> Layer:
+        return layer
+
     def unbuilt_hint(self) -> str:
         return "add input_shape=(...) to the first layer, or start the model with keras.Input(shape=(...))"
 
@@ -131,7 +140,8 @@ class ModelBase:
         if name == "trainable":
             return self.trainable
         if name == "layers":
-            shown = [obj for obj in self.ordered_layers() if not obj.hidden or (self.shows_inputs and obj.type_name == "InputLayer")]
+            shown = [obj for obj in self.ordered_layers() if not self.untracked(obj)
+                     and (not obj.hidden or (self.shows_inputs and obj.type_name == "InputLayer"))]
             return [obj.model if obj.model is not None else obj for obj in shown]
         if name in ("input", "inputs"):
             ins = self.input_tensors()

@@ -8,9 +8,12 @@ shapes), then `call()` is followed on tensors of those shapes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from ....ir import Shape
+from ....errors import ParamwiseError
+from ....ir import Layer, Shape, Weight
+from ....kinds.base import Kind
 from ....kinds.rows import Parameter
 from ...files.keras_config import snake_case
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
@@ -40,6 +43,7 @@ class SubclassState(ModelBase):
         self.location = ctx.location
         self.tracked: list[LayerObj] = []
         self.tracked_ids: set[int] = set()
+        self.warned_untracked: set[int] = set()
         self.input: list[KTensor] = []
         self.output: list[KTensor] = []
         self.functional: FunctionalObj | None = None
@@ -82,6 +86,30 @@ class SubclassState(ModelBase):
 
     def row_layers(self) -> list[LayerObj]:
         return [] if self.functional else list(self.tracked)
+
+    def untracked(self, obj: LayerObj) -> bool:
+        """A layer call() makes or uses without keeping it as an attribute (`layers.concatenate(...)`,
+        `layers.Dense(2)(x)` inside call()): Keras does not track it, so `model.layers` does not list it and its
+        weights are not the model's (see to_layer: they are not counted, with an untracked_layer warning)."""
+        return not (self.functional or id(obj) in self.tracked_ids or obj.hidden or obj.model is not None
+                    or not obj.calls or obj.type_name == "InputLayer")
+
+    def untracked_layer(self, obj: LayerObj, layer: Layer) -> Layer:
+        """The row of an untracked layer: hidden, and without weights (they are made again on every call)."""
+        rec = self.session.calls[obj.calls[0]]
+        shapes = [self.session.calls[t.call].shapes[t.index] for t in rec.inputs]
+        try:
+            weighted = bool(obj.kind.weights(shapes)) if obj.kind is not None else False
+        except ParamwiseError:
+            weighted = True
+        if weighted and id(obj) not in self.warned_untracked:
+            self.warned_untracked.add(id(obj))
+            self.session.interp.warn(
+                "untracked_layer", f"{self.instance.cls.name}.call() uses {obj.type_name} '{obj.name}', which is not an "
+                "attribute of the model: Keras does not track it, so its weights are not the model's and are not counted",
+                hint="make the layer in __init__ and keep it as an attribute (self.x = ...) to make its weights the model's",
+                node=None)
+        return replace(layer, hidden=True, kind=Untracked(layer.kind)) if weighted else replace(layer, hidden=True)
 
     def unbuilt_hint(self) -> str:
         return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
@@ -302,3 +330,23 @@ def model_of(value: Any) -> ModelBase | None:
     if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
         return value.host
     return None
+
+
+class Untracked(Kind):
+    """A layer Keras does not track (made or used in a subclassed model's call() without being an attribute):
+    its calls and shapes are the layer's own, its weights are not the model's."""
+
+    n_inputs = (0, None)
+
+    def __init__(self, inner: Kind) -> None:
+        super().__init__(inner.framework, inner.type_name, {})
+        self.inner = inner
+
+    def check(self, inputs: list[Shape]) -> None:
+        self.inner.check(inputs)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        return self.inner.output_shape(inputs)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return []
