@@ -164,7 +164,7 @@ class Worker:
 
     def __enter__(self) -> Worker:
         env = dict(os.environ)
-        env.setdefault("KERAS_BACKEND", "torch")
+        env["KERAS_BACKEND"] = "torch"  # Keras code is built on its torch backend, on the meta device
         env["PARAMWISE_RUN_MEGABYTES"] = str(self.limits.megabytes)
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("MALLOC_ARENA_MAX", "2")  # the memory limit counts address space: no 64 MB arena per thread
