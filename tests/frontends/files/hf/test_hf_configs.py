@@ -160,6 +160,14 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "vit-classifier": ("vit-base-patch16-224", {"num_hidden_layers": 2, "id2label": {str(i): str(i) for i in range(1000)}}),
     "t5-model": ("t5-small", {"num_layers": 2, "architectures": ["T5Model"]}),
     "bart-generation": ("bart-base", {"encoder_layers": 2, "decoder_layers": 2, "architectures": ["BartForConditionalGeneration"]}),
+    "llama-classifier": ("llama-3.2-1b", {"num_hidden_layers": 2, "architectures": ["LlamaForSequenceClassification"],
+                                          "id2label": {"0": "no", "1": "yes", "2": "maybe"}}),
+    "mistral-embedding-model": ("mistral-7b-v0.1", {"num_hidden_layers": 2, "architectures": ["MistralModel"]}),
+    "mixtral-base": ("mixtral-8x7b", {"num_hidden_layers": 2, "architectures": ["MixtralModel"]}),
+    "gpt2-classifier": ("gpt2", {"n_layer": 2, "architectures": ["GPT2ForSequenceClassification"]}),
+    "opt-classifier": ("opt-350m", {"num_hidden_layers": 2, "architectures": ["OPTForSequenceClassification"]}),
+    "falcon-base": ("falcon-7b", {"num_hidden_layers": 2, "architectures": ["FalconModel"]}),
+    "deepseek-classifier": ("deepseek-v2-lite", {"num_hidden_layers": 2, "architectures": ["DeepseekV2ForSequenceClassification"]}),
 }
 
 

@@ -151,7 +151,29 @@ def unnested_t5(model: Model) -> Model:
     return m
 
 
+def decoder_class(model: Model, c: Config, named: str) -> Model | None:
+    """A decoder-only LM's base model (`LlamaModel`: what `model.` holds, named without it) or its sequence
+    classifier (`...ForSequenceClassification`: the base model and a `score` projection without bias)."""
+    heads = [m for m in model.modules if m.path == "lm_head"]
+    if not heads or not model.modules:
+        return None
+    prefix = model.modules[0].path.split(".")[0]
+    base = model.container_types.get(prefix, "")
+    if named == base:
+        return unnested(model, prefix, base, ("lm_head",))
+    if named == base.removesuffix("Model") + "ForSequenceClassification":
+        m = Model(named)
+        m.modules = [mod for mod in model.modules if mod.path != "lm_head"]
+        m.moe = list(model.moe)
+        m.container_types.update(model.container_types)
+        m.linear("score", int(heads[0].kind.attrs["in_features"]), labels(c), False)
+        return m
+    return None
+
+
 def for_class(model_type: str, model: Model, c: Config, named: str) -> Model:
     """The model of the class the config names, where paramwise knows its head; else `model` as it is."""
     head: Any = HEADS.get(model_type, {}).get(named)
-    return model if head is None else head(model, c)
+    if head is not None:
+        return head(model, c)  # type: ignore[no-any-return]
+    return (decoder_class(model, c, named) if named else None) or model
