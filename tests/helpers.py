@@ -8,7 +8,7 @@ import operator
 from pathlib import Path
 
 from paramwise.formula import simplify
-from paramwise.report import Report
+from paramwise.report import SCHEMA, Report
 
 ROOT = Path(__file__).resolve().parent
 CASES = ROOT / "cases"
@@ -42,7 +42,7 @@ def check_invariants(report: Report) -> None:
             assert eval_formula(r.formula) == r.params, (r.name, r.formula, r.params)
     assert not [w for w in report.warnings if w.code == "formula_mismatch"]
     data = json.loads(json.dumps(report.to_json()))
-    assert data["schema"] == "paramwise/1"
+    assert data["schema"] == SCHEMA
     for key in ("framework", "model", "total", "trainable", "non_trainable", "layers", "warnings"):
         assert key in data
 

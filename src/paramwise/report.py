@@ -10,7 +10,7 @@ from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
 from .formula import Dim, json_count, render_count
 from .ir import Shape, Weight
 
-SCHEMA = "paramwise/1"
+SCHEMA = "paramwise/2"  # 2: macs, cost and the layers' macs added (schema.json)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ class Report:
             **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
             **({"counting": self.counting} if "counting" in self.meta else {}),  # Hugging Face configs: the policy
             **{key: self.meta[key] for key in ("storage", "shard", "onnx") if key in self.meta},  # file readers
+            "macs": json_or_none(self.macs),  # one forward; null: no input shape, or a layer's not counted
+            **({"cost": json_cost(self.meta["cost"])} if "cost" in self.meta else {}),  # MACs, FLOPs, memory (cost.py)
             "layers": [r.to_json() for r in self.rows],
             "warnings": [w.to_json() for w in self.warnings],
         }
@@ -190,6 +192,11 @@ def counted_rows(report: Report) -> list[Row]:
         parents = {r.parent for r in report.rows}
         return [r for r in report.rows if r.name not in parents and r.kind != "Input"]
     return [r for r in report.rows if r.depth == 0 and r.kind != "Input"]
+
+
+def json_cost(cost: dict[str, Any]) -> dict[str, Any]:
+    """The cost as the JSON holds it: its figures and memory terms, without the table's lines."""
+    return {key: value for key, value in cost.items() if key not in ("lines", "units")}
 
 
 def json_or_none(value: Dim) -> int | str | None:
@@ -226,14 +233,14 @@ def shape_text(shape: Shape | list[Shape] | None) -> str:
 
 
 def bytes_text(n: Dim) -> str:
-    """Keras' own rounding: 3.50 KB, 2.07 MB (powers of 1024)."""
+    """Keras' own rounding in powers of 1024, named as they are: 3.50 KiB, 2.07 MiB (Keras prints "KB", "MB")."""
     if not isinstance(n, int):
         return f"{n} B"
     if n >= 1024**4 * 2**64:  # past what a float divides exactly (and past 1e308 it cannot hold it at all)
-        return f"{n // 1024**4:,} TB"
+        return f"{n // 1024**4:,} TiB"
     size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
             return f"{size:.2f} {unit}" if unit != "B" else f"{n} B"
         size /= 1024
     return f"{n} B"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..cost import filled_inputs
 from ..errors import EXIT_INPUT, Diagnostic, InputError
 from ..formula import symbol
 from ..frontends import Found, ReadOptions, read_path
@@ -185,7 +186,9 @@ def target_options(args: argparse.Namespace) -> tuple[str, ReadOptions]:
 
 def load_report(args: argparse.Namespace) -> tuple[Report, list[Found]]:
     graph, found = read_model(args)
-    return infer(graph), found
+    report = infer(graph)
+    sizes = filled_inputs(report.input_shapes, getattr(args, "batch", None), getattr(args, "seq_len", None))
+    return (infer(graph, input_shapes=sizes) if sizes is not None else report), found
 
 
 def load(args: argparse.Namespace) -> tuple[Graph, Report]:

@@ -8,12 +8,22 @@ import os
 import sys
 
 from .. import __version__
-from ..errors import EXIT_OK, ParamwiseError
+from ..cost import (
+    BYTE_SUFFIX,
+    COUNT_SUFFIX,
+    DTYPES,
+    OPTIMIZERS,
+    Settings,
+    budget_overruns,
+    parse_amount,
+    with_cost,
+)
+from ..errors import EXIT_CHECK_FAILED, EXIT_OK, ParamwiseError
 from ..frontends import Found
 from ..frontends.live.run import RunLimits, RunResult, read_run
 from ..infer import infer
 from ..ir import Graph
-from ..render import View
+from ..render import COLUMNS, View
 from ..render.conversion import render_conversion
 from ..render.json import render_json
 from ..render.markdown import render_markdown
@@ -93,8 +103,37 @@ def build_parser() -> argparse.ArgumentParser:
                    "building the model on the meta device: the framework's own counts")
     p.add_argument("--run-timeout", type=float, metavar="SECONDS", default=None,
                    help=f"--run: seconds the code may run (default: {ENV_SECONDS}, 30; 0: none)")
+    add_cost_arguments(p)
     p.add_argument("--version", action="version", version=f"paramwise {__version__}")
     return p
+
+
+def add_cost_arguments(p: argparse.ArgumentParser) -> None:
+    """What running the model costs (cost.py): MACs for a batch, memory by dtype and optimizer, a budget."""
+    g = p.add_argument_group("cost", "MACs (1 MAC = 2 FLOPs; matrix products and convolutions) and memory")
+    g.add_argument("--batch", type=positive_int, metavar="N", help="the batch size where the input leaves it open")
+    g.add_argument("--seq-len", type=positive_int, metavar="N", help="the size of any other axis the input leaves open (a sequence length)")
+    g.add_argument("--dtype", choices=list(DTYPES), help="size the weights in this dtype (default: the model's own; fp32 for source)")
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="add training memory: gradients, optimizer states, fp32 master weights for 16-bit")
+    g.add_argument("--memory", action="store_true", help="show the memory section (implied by --dtype, --optimizer, --max-memory)")
+    g.add_argument("--units", choices=["binary", "decimal"], default="binary", help="bytes as MiB = 2^20 (default) or MB = 10^6")
+    g.add_argument("--columns", type=column_list, metavar="LIST", help=f"table columns, of {','.join(COLUMNS)} (default: those that apply)")
+    g.add_argument("--max-params", metavar="N", help="budget: exit 1 when the model has more parameters (e.g. 10M)")
+    g.add_argument("--max-memory", metavar="SIZE", help="budget: exit 1 when memory needs more (e.g. 16GB, 24GiB); training memory with --optimizer")
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more; got {text!r:.40}")
+    return int(text)
+
+
+def column_list(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in COLUMNS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown column {unknown[0] if unknown else text!r:.40}; the columns are {', '.join(COLUMNS)}")
+    return names
 
 
 def render(report: Report, fmt: str, view: View) -> str:
@@ -142,12 +181,19 @@ def summarize(args: argparse.Namespace) -> int:
         sys.stdout.write(list_models(found))
         return EXIT_OK
     shown = args.depth if args.depth is not None else report.meta.get("depth", 0)  # a reader may open its rows further
-    view = View(depth=None if args.expand else shown, explain=args.explain, width=args.width)
-    report = with_pitfalls(report)
+    view = View(depth=None if args.expand else shown, explain=args.explain, width=args.width, columns=args.columns)
+    max_params = parse_amount(args.max_params, "--max-params", COUNT_SUFFIX) if args.max_params else None
+    max_memory = parse_amount(args.max_memory, "--max-memory", BYTE_SUFFIX) if args.max_memory else None
+    settings = Settings(dtype=args.dtype, optimizer=args.optimizer, units=args.units, batch=args.batch,
+                        memory=args.memory or max_memory is not None)
+    report = with_cost(with_pitfalls(report), settings)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
     print_warnings(report.warnings, args.quiet)
-    return strict_exit(report, args.strict) or EXIT_OK
+    overruns = budget_overruns(report, max_params, max_memory, args.units)
+    for line in overruns:
+        print(f"over budget: {line}", file=sys.stderr)
+    return strict_exit(report, args.strict) or (EXIT_CHECK_FAILED if overruns else EXIT_OK)
 
 
 def run_result(args: argparse.Namespace) -> RunResult:

@@ -236,10 +236,13 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
             owners.append(done[r.name])
     ops = [_op_macs(layer, ins, calls) for layer, ins, calls in hidden]
     products = [m for m in ops if m[0] != 0]
+    children: dict[str, list[str]] = {}
+    for c in rows:
+        if c.parent in containers:
+            children.setdefault(c.parent, []).append(c.name)
     for r in reversed(rows):  # containers sum their children (listed after them)
         if r.name in containers:
-            kids = [done[c.name] for c in rows if c.parent == r.name]
-            done[r.name] = _container_macs(done[r.name], kids, products)
+            done[r.name] = _container_macs(done[r.name], [done[c] for c in children.get(r.name, [])], products)
     out = [done[r.name] for r in rows]
     if not any(r.calls for r in out) and not any(calls for _, _, calls in hidden):
         return out, None, ("no input shape: give one with --input-shape",)

@@ -12,6 +12,10 @@ class View:
     depth: int | None = None
     explain: bool = False
     width: int | None = None
+    columns: tuple[str, ...] | None = None  # the table's columns by name (COLUMNS); None: those that apply
+
+
+COLUMNS = ("shape", "params", "macs", "connected", "buffers")  # --columns: the table's optional columns
 
 
 def visible_rows(report, view: View, fold: bool = True):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..cost import cost_lines, macs_text
 from ..formula import render_count
 from ..report import Report, Row, bytes_text, shape_text
 from . import View, is_graph, visible_rows
@@ -76,7 +77,7 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     rows = visible_rows(report, view)
     title = Text(f'Model: "{name_text(report.model)}"', style="bold")
     table = Table(box=box.HEAVY_HEAD, show_lines=False, expand=False)
-    headers, right, body = table_cells(report, rows)
+    headers, right, body = table_cells(report, rows, view.columns)
     for header, is_right in zip(headers, right):
         table.add_column(header, no_wrap=header == "Layer (type)", justify="right" if is_right else "left")
     for cells in body:
@@ -84,20 +85,22 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     return [title, table, arithmetic(rows, view), totals(report)]
 
 
-def table_cells(report: Report, rows: list[Row]) -> tuple[list[str], list[bool], list[list[str]]]:
-    """The table's headers, which of them are right-aligned, and its rows of cells."""
-    headers, right = ["Layer (type)", "Output Shape", "Param #"], [False, False, True]
-    body = [[("  " * r.depth) + label(r), shape_text(r.output_shape), count_text(r.params)] for r in rows]
-    if is_graph(report):
-        headers.append("Connected to")
-        right.append(False)
-        for cells, r in zip(body, rows):
-            cells.append(", ".join(r.connected_to) or "-")
-    if any(r.buffers for r in rows if r.buffers):
-        headers.append("Buffers")
-        right.append(True)
-        for cells, r in zip(body, rows):
-            cells.append(count_text(r.buffers) if r.buffers else "")
+def table_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None = None) -> tuple[list[str], list[bool], list[list[str]]]:
+    """The table's headers, which of them are right-aligned, and its rows of cells: `columns` by name (COLUMNS),
+    or by default the shape, the count, the MACs where an input shape reached the layers, the connections of
+    a graph and any buffers."""
+    if columns is None:
+        columns = ("shape", "params", *(("macs",) if any(r.calls and r.macs is not None for r in rows) else ()),
+                   *(("connected",) if is_graph(report) else ()), *(("buffers",) if any(r.buffers for r in rows if r.buffers) else ()))
+    cell: dict[str, tuple[str, bool, Callable[[Row], str]]] = {
+        "shape": ("Output Shape", False, lambda r: shape_text(r.output_shape)),
+        "params": ("Param #", True, lambda r: count_text(r.params)),
+        "macs": ("MACs", True, lambda r: macs_text(r.macs) if r.macs is not None or r.calls else ""),
+        "connected": ("Connected to", False, lambda r: ", ".join(r.connected_to) or "-"),
+        "buffers": ("Buffers", True, lambda r: count_text(r.buffers) if r.buffers else ""),
+    }
+    headers, right = ["Layer (type)"] + [cell[c][0] for c in columns], [False] + [cell[c][1] for c in columns]
+    body = [[("  " * r.depth) + label(r)] + [cell[c][2](r) for c in columns] for r in rows]
     return headers, right, body
 
 
@@ -115,13 +118,18 @@ def arithmetic_lines(rows: list[Row], view: View) -> list[tuple[str, str | None]
     lines: list[tuple[str, str | None]] = [("Arithmetic", "bold")]
     width = max((len(label(r)) + 2 * r.depth for r in rows), default=0)
     for r in rows:
-        if r.params == 0 and not r.buffers and not r.shared and not view.explain:
+        if r.params == 0 and not r.buffers and not r.shared and not view.explain and not r.macs:
             continue
         shown = ("  " * r.depth + label(r)).ljust(width)
         lines.append((f"  {shown}  {r.explanation}", None))
         if view.explain:
             if r.formula_letters not in ("0", "?"):
                 lines.append((f"  {'':{width}}    = {r.formula_letters}", "dim"))
+        if r.macs:  # its multiply-accumulates: the formula with its numbers (in letters with --explain)
+            lines.append((f"  {'':{width}}    MACs {r.macs_formula} = {macs_text(r.macs)}", None))
+            if view.explain and r.macs_letters:
+                lines.append((f"  {'':{width}}         = {r.macs_letters}", "dim"))
+        if view.explain:
             if r.why:
                 lines.append((f"  {'':{width}}    {r.why}", "dim"))
         if r.note:
@@ -152,6 +160,8 @@ def totals(report: Report) -> Text:
         text.append(f" {line}\n")
     if report.symbols:
         text.append(f" Symbols: {', '.join(report.symbols)} (bind with --set NAME=VALUE)\n")
+    for line in cost_lines(report):  # MACs and FLOPs; memory when asked (cost.py)
+        text.append(f" {line}\n")
     return text
 
 
@@ -189,7 +199,7 @@ def plain_text(report: Report, view: View) -> str | None:
     the console, or text rich would read as markup, emoji codes, tabs or control characters)."""
     width = view.width or 120
     rows = visible_rows(report, view)
-    table = plain_table(report, rows, width)
+    table = plain_table(report, rows, width, view.columns)
     title = wrapped(f'Model: "{name_text(report.model)}"', width)
     explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view)) + "\n", width)
     summed = wrapped(totals(report).plain, width)
@@ -234,8 +244,8 @@ def wrapped(text: str, width: int) -> list[str] | None:
     return out
 
 
-def plain_table(report: Report, rows: list[Row], width: int) -> list[str] | None:
-    headers, right, body = table_cells(report, rows)
+def plain_table(report: Report, rows: list[Row], width: int, columns: tuple[str, ...] | None = None) -> list[str] | None:
+    headers, right, body = table_cells(report, rows, columns)
     widths = [cells(h) for h in headers]
     measured = []
     for row in body:
