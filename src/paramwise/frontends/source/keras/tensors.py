@@ -32,7 +32,7 @@ REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "reduce_sum", "
               "reduce_logsumexp", "norm", "argmax", "argmin", "any", "all", "reduce_any", "reduce_all"}
 SHAPE_FUNCTIONS = {"shape", "reshape", "arange", "range", "broadcast_to", "concatenate", "concat", "stack",
                    "expand_dims", "squeeze", "transpose", "matmul", "dot", "split", "one_hot", "tile", "repeat",
-                   "flatten", "einsum", "linspace", "unstack", "permute_dims", "swapaxes", "moveaxis"}
+                   "flatten", "einsum", "linspace", "unstack", "permute_dims", "swapaxes", "moveaxis", "rfft"}
 IMAGE_FUNCTIONS = {"resize", "extract_patches"}  # keras.ops.image / tf.image, named "image.<name>"
 ALL_FUNCTIONS = ELEMENTWISE | REDUCTIONS | SHAPE_FUNCTIONS | {"tensordot"}
 MAX_PARTS = 4096  # a split or unstack into more tensors than this is not followed
