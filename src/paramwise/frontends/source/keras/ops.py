@@ -74,10 +74,10 @@ class OpsFunction(HostValue):
             return Opaque(f"{name}()")
         tensors = [a for a in args if isinstance(a, KTensor)]
         try:
-            if name == "rfft" and arg_shapes[0] is not None:  # keras.ops.rfft: (real, imag), n // 2 + 1 each
-                first = arg_shapes[0]
-                n = kwargs.get("fft_length", args[1] if len(args) > 1 else None) or first[-1]
-                half = (*first[:-1], n // 2 + 1 if shapes.known(n) else None)
+            signal = arg_shapes[0]
+            if name == "rfft" and signal is not None:  # keras.ops.rfft: (real, imag), n // 2 + 1 each
+                n = kwargs.get("fft_length", args[1] if len(args) > 1 else None) or signal[-1]
+                half = (*signal[:-1], n // 2 + 1 if shapes.known(n) else None)
                 return self.session.op(name, tensors, [half, half], ctx)
             if name in ("split", "unstack"):
                 first = arg_shapes[0]
