@@ -172,7 +172,11 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
 def read_model(args: argparse.Namespace) -> tuple[Graph, list[Found]]:
     """The graph of the model the arguments name, and every model found in the input."""
     found, chosen = read_path(*target_options(args))
-    return found[chosen].require(), found
+    graph = found[chosen].require()
+    if getattr(args, "no_embeddings", False) and "counting" not in graph.meta:  # never a count with them, silently
+        raise InputError("--no-embeddings counts Hugging Face configs and model folders only; this input is another kind",
+                         hint="leave --no-embeddings out (the table shows each embedding's own row)")
+    return graph, found
 
 
 def target_options(args: argparse.Namespace) -> tuple[str, ReadOptions]:

@@ -146,3 +146,10 @@ def test_a_folder_with_its_checkpoint_shows_both_and_says_when_they_differ(
     assert f"the checkpoint beside the config holds {real - 64:,} values; the config describes {real:,}" in err
     code, out, _ = run([str(tmp_path), "--model", "weights", "--format", "json"], capsys)
     assert json.loads(out)["total"] == real - 64
+
+
+def test_no_embeddings_is_refused_where_it_cannot_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "net.py"
+    source.write_text("import torch.nn as nn\nmodel = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 2))\n")
+    code, out, err = run([str(source), "--no-embeddings"], capsys)
+    assert code == 2 and out == "" and "--no-embeddings counts Hugging Face configs and model folders only" in err
