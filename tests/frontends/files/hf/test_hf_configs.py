@@ -33,7 +33,8 @@ def theirs(name: str, class_name: str) -> tuple[int, dict[str, int]]:
 @cache
 def built(text: str, class_name: str) -> tuple[int, dict[str, int]]:
     """transformers' model of this config on the meta device (built once per session): its total, and per
-    module the parameters `named_parameters()` names directly under it (a tied tensor where first named)."""
+    module the parameters `named_parameters()` names directly under it (a tied tensor where first named); under
+    "(frozen)", the parameters that do not require grad."""
     import torch
     import transformers
 
@@ -45,7 +46,10 @@ def built(text: str, class_name: str) -> tuple[int, dict[str, int]]:
     per: dict[str, int] = defaultdict(int)
     for tensor, p in model.named_parameters():
         per[tensor.rsplit(".", 1)[0] if "." in tensor else ""] += p.numel()
-    return sum(per.values()), dict(per)
+        if not p.requires_grad:
+            per["(frozen)"] += p.numel()
+    frozen = per.pop("(frozen)", 0)
+    return sum(per.values()), {**per, "(frozen)": frozen}
 
 
 def ours(name: str | dict[str, Any], **options: Any) -> Report:
@@ -71,7 +75,8 @@ def test_every_published_config_counts_as_transformers_builds_it(name: str) -> N
     total, modules = theirs(name, report.model)
     assert report.complete
     assert report.total == total
-    assert per_module(report) == {k: v for k, v in modules.items() if v}
+    assert report.non_trainable == modules["(frozen)"]
+    assert per_module(report) == {k: v for k, v in modules.items() if v and k != "(frozen)"}
     for entry in report.meta.get("dtypes", {}).values():  # the config's dtype: every parameter, once
         assert entry["count"] == total
 
@@ -178,7 +183,8 @@ def test_config_options_count_as_transformers_builds_them(name: str) -> None:
     report = ours(data)
     total, modules = built(json.dumps(data, sort_keys=True), report.model)
     assert report.total == total
-    assert per_module(report) == {k: v for k, v in modules.items() if v}
+    assert report.non_trainable == modules["(frozen)"]
+    assert per_module(report) == {k: v for k, v in modules.items() if v and k != "(frozen)"}
 
 
 def test_only_the_names_a_family_maps_are_read() -> None:

@@ -316,7 +316,8 @@ def whisper(c: Config) -> Model:
     e = "model.encoder"
     m.conv(f"{e}.conv1", 1, mels, d, 3, padding=1)
     m.conv(f"{e}.conv2", 1, d, d, 3, stride=2, padding=1)
-    m.embedding(f"{e}.embed_positions", c.size("max_source_positions"), d)
+    m.add(f"{e}.embed_positions", "Embedding",  # sinusoidal: transformers keeps it out of training
+          m.kind("Embedding", num_embeddings=c.size("max_source_positions"), embedding_dim=d, _freeze=True), EMBEDDING)
     for i in range(c.layers("encoder_layers")):
         seq2seq_layer(m, f"{e}.layers.{i}", d, c.size("encoder_ffn_dim"), False, k_bias=False)
     m.layer_norm(f"{e}.layer_norm", d)
