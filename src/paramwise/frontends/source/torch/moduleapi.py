@@ -65,8 +65,19 @@ def named_buffers(value: Any) -> list[tuple[str, tuple[Any, ...]]]:
     for path, module in walk(value):
         node = node_of(module)
         assert node is not None
-        out.extend((f"{path}.{n}" if path else n, shape) for n, shape in node.buffers.items())
+        out.extend((f"{path}.{n}" if path else n, shape) for n, shape in [*node.buffers.items(), *builtin_buffers(node)])
     return out
+
+
+def builtin_buffers(node: Node) -> list[tuple[str, tuple[Any, ...]]]:
+    """The buffers a built-in module registers itself (BatchNorm's running_mean, running_var, num_batches_tracked)."""
+    if node.kind is None or isinstance(node.kind, Unknown):
+        return []
+    try:
+        weights = node.kind.weights(None)
+    except (KindError, TypeError, ValueError):
+        return []
+    return [(w.name, tuple(w.shape)) for w in weights if w.is_buffer]
 
 
 def named_parameters(value: Any) -> list[tuple[str, ParamRef]]:
@@ -94,6 +105,12 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     if name in ("children", "named_children"):
         kids = [(n, m) for n, m in node.children.items() if is_module(m)]
         return Method(lambda a, k, c: [m for _, m in kids] if name == "children" else kids)
+    if name == "state_dict":  # parameters, then buffers, by dotted name (persistent or not: not modelled)
+        def state(a: list[Any], k: dict[str, Any], c: Context) -> dict[str, Any]:
+            out: dict[str, Any] = {n: ParamValue(r) for n, r in named_parameters(value)}
+            out.update((n, constant(shape)) for n, shape in named_buffers(value))
+            return out
+        return Method(state)
     if name in ("buffers", "named_buffers"):
         tensors = [(n, constant(shape)) for n, shape in named_buffers(value)]
         return Method(lambda a, k, c: [t for _, t in tensors] if name == "buffers" else tensors)
