@@ -52,6 +52,7 @@ class Settings:
     units: str = "binary"
     batch: int | None = None
     memory: bool = False  # show the memory section even with no dtype or optimizer asked
+    seq_len: int | None = None  # tokens held in a language model's KV cache
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,13 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
         return "the weights' sizes are not known"
     dtype = settings.dtype
     total, trainable = report.total, report.trainable
+    stored = report.meta.get("dtypes", {})  # checkpoints and configs: the bytes of each dtype they store
+    own_bytes = sum(e["bytes"] for e in stored.values()) if stored and all(isinstance(e.get("bytes"), int) for e in stored.values()) else report.total_bytes
     if dtype is None:
         own = own_dtype_text(report)
-        per_value = report.total_bytes / total if total else 4
+        per_value = own_bytes / total if total else 4
         each = f" × {per_value:g} B" if "," not in own else ""
-        weights = Term("weights", f"{total:,} params{each} ({own}: the model's own)", report.total_bytes)
+        weights = Term("weights", f"{total:,} params{each} ({own}: the model's own)", own_bytes)
     else:
         per_value = DTYPES[dtype]
         weights = Term("weights", f"{total:,} params × {per_value:g} B ({dtype})", nbytes(total, per_value))
@@ -180,6 +183,10 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
     if buffers:
         n = sum(w.count for w in buffers)
         inference.append(Term("buffers", f"{n:,} values (own dtypes)", sum(w.count * w.bytes_per_value for w in buffers)))
+    training = list(inference)  # the weights and buffers; a KV cache is for generation only
+    cache = kv_cache_term(report, settings, per_value)
+    if cache is not None:
+        inference.append(cache)
     if settings.optimizer is None:
         return inference, []
     if dtype in ("int8", "int4"):
@@ -187,13 +194,35 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
                          hint="give --dtype fp32, bf16 or fp16 with --optimizer (QLoRA-style adapters are not modelled)")
     mixed = per_value < 4  # 16-bit weights train with an fp32 master copy
     grad = 2 if mixed else 4
-    training = list(inference)
     frozen = f" (the {report.non_trainable:,} frozen params have none)" if report.non_trainable else ""
     training.append(Term("gradients", f"{trainable:,} trainable × {grad} B{frozen}", trainable * grad))
     if mixed:
         training.append(Term("fp32 master weights", f"{trainable:,} trainable × 4 B (mixed precision)", trainable * 4))
     training.append(optimizer_term(report, settings.optimizer, trainable))
     return inference, training
+
+
+def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term | None:
+    """A decoder's KV cache for --seq-len tokens and --batch sequences: every self-attention layer keeps its keys
+    and values, k_proj's and v_proj's widths (kv_heads·head_dim) per token, in the weights' dtype. The full
+    length in every layer: sliding windows and latent (MLA) caches are not applied."""
+    if settings.seq_len is None:
+        return None
+    keys = [r for r in report.rows if r.kind == "Dense" and r.name.endswith("self_attn.k_proj") and r.weight_objects]
+    values = [r for r in report.rows if r.kind == "Dense" and r.name.endswith("self_attn.v_proj") and r.weight_objects]
+    if not keys or len(keys) != len(values):
+        return None
+    widths = [r.weight_objects[0].shape[0] for r in keys + values]  # torch's (out_features, in_features)
+    if not all(isinstance(w, int) for w in widths):
+        return None
+    batch = settings.batch or 1
+    seq, size = settings.seq_len, per_value
+    count = sum(widths) * seq * batch
+    same = len(set(widths)) == 1
+    per_layer = f"{widths[0]:,} (kv_heads·head_dim)" if same else f"{sum(widths) // 2:,} summed over layers"
+    formula = (f"2 (K, V) · {len(keys)} layers · {per_layer} · {seq:,} tokens · {batch} batch · {size:g} B" if same else
+               f"2 (K, V) · {per_layer} · {seq:,} tokens · {batch} batch · {size:g} B")
+    return Term("KV cache", formula, nbytes(count, size))
 
 
 def optimizer_term(report: Report, optimizer: str, trainable: int) -> Term:
@@ -235,7 +264,7 @@ def memory_section(report: Report, settings: Settings) -> dict[str, Any] | None:
     if not (settings.memory or settings.dtype or settings.optimizer):
         return None
     found = memory_terms(report, settings)
-    unit = "MB = 10^6 bytes" if settings.units == "decimal" else "MiB = 2^20 bytes"
+    unit = "decimal units: MB = 10^6 B, GB = 10^9 B" if settings.units == "decimal" else "binary units: MiB = 2^20 B, GiB = 2^30 B"
     if isinstance(found, str):
         return {"units": unit, "unknown": found}
     inference, training = found
@@ -259,7 +288,7 @@ def memory_lines(section: dict[str, Any], units: str) -> list[str]:
         for t in terms:
             lines.append(f"    {t['name']:<{width}}  {size_text(t['bytes'], units):>11}  = {t['formula']}")
 
-    block("inference (weights)", section["inference"], section["inference_bytes"])
+    block("inference", section["inference"], section["inference_bytes"])
     if "training" in section:
         block(f"training ({section['optimizer']})", section["training"], section["training_bytes"])
     return lines

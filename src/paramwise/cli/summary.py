@@ -185,7 +185,7 @@ def summarize(args: argparse.Namespace) -> int:
     max_params = parse_amount(args.max_params, "--max-params", COUNT_SUFFIX) if args.max_params else None
     max_memory = parse_amount(args.max_memory, "--max-memory", BYTE_SUFFIX) if args.max_memory else None
     settings = Settings(dtype=args.dtype, optimizer=args.optimizer, units=args.units, batch=args.batch,
-                        memory=args.memory or max_memory is not None)
+                        memory=args.memory or max_memory is not None, seq_len=args.seq_len)
     report = with_cost(with_pitfalls(report), settings)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
