@@ -173,6 +173,23 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "opt-classifier": ("opt-350m", {"num_hidden_layers": 2, "architectures": ["OPTForSequenceClassification"]}),
     "falcon-base": ("falcon-7b", {"num_hidden_layers": 2, "architectures": ["FalconModel"]}),
     "deepseek-classifier": ("deepseek-v2-lite", {"num_hidden_layers": 2, "architectures": ["DeepseekV2ForSequenceClassification"]}),
+    "bert-tokenclassification": ("bert-base-uncased", {"num_hidden_layers": 1, "architectures": ["BertForTokenClassification"], "num_labels": 5}),
+    "bert-questionanswering": ("bert-base-uncased", {"num_hidden_layers": 1, "architectures": ["BertForQuestionAnswering"], "num_labels": 5}),
+    "bert-sequenceclassification": ("bert-base-uncased", {"num_hidden_layers": 1, "architectures": ["BertForSequenceClassification"], "num_labels": 5}),
+    "roberta-tokenclassification": ("roberta-base", {"num_hidden_layers": 1, "architectures": ["RobertaForTokenClassification"], "num_labels": 5}),
+    "roberta-questionanswering": ("roberta-base", {"num_hidden_layers": 1, "architectures": ["RobertaForQuestionAnswering"], "num_labels": 5}),
+    "roberta-sequenceclassification": ("roberta-base", {"num_hidden_layers": 1, "architectures": ["RobertaForSequenceClassification"], "num_labels": 5}),
+    "albert-tokenclassification": ("albert-base-v2", {"num_hidden_layers": 1, "architectures": ["AlbertForTokenClassification"], "num_labels": 5}),
+    "albert-questionanswering": ("albert-base-v2", {"num_hidden_layers": 1, "architectures": ["AlbertForQuestionAnswering"], "num_labels": 5}),
+    "albert-sequenceclassification": ("albert-base-v2", {"num_hidden_layers": 1, "architectures": ["AlbertForSequenceClassification"], "num_labels": 5}),
+    "electra-tokenclassification": ("electra-small-discriminator", {"num_hidden_layers": 1, "architectures": ["ElectraForTokenClassification"], "num_labels": 5}),
+    "electra-questionanswering": ("electra-small-discriminator", {"num_hidden_layers": 1, "architectures": ["ElectraForQuestionAnswering"], "num_labels": 5}),
+    "electra-sequenceclassification": ("electra-small-discriminator", {"num_hidden_layers": 1, "architectures": ["ElectraForSequenceClassification"], "num_labels": 5}),
+    "debertav2-tokenclassification": ("deberta-v3-base", {"num_hidden_layers": 1, "architectures": ["DebertaV2ForTokenClassification"], "num_labels": 5}),
+    "debertav2-questionanswering": ("deberta-v3-base", {"num_hidden_layers": 1, "architectures": ["DebertaV2ForQuestionAnswering"], "num_labels": 5}),
+    "debertav2-sequenceclassification": ("deberta-v3-base", {"num_hidden_layers": 1, "architectures": ["DebertaV2ForSequenceClassification"], "num_labels": 5}),
+    "distilbert-tokenclassification": ("distilbert-base-uncased", {"n_layers": 1, "architectures": ["DistilBertForTokenClassification"], "num_labels": 5}),
+    "distilbert-questionanswering": ("distilbert-base-uncased", {"n_layers": 1, "architectures": ["DistilBertForQuestionAnswering"]}),
 }
 
 

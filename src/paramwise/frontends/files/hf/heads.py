@@ -171,9 +171,44 @@ def decoder_class(model: Model, c: Config, named: str) -> Model | None:
     return None
 
 
+ENCODERS = {"bert": ("Bert", "bert"), "roberta": ("Roberta", "roberta"), "albert": ("Albert", "albert"),
+            "electra": ("Electra", "electra"), "deberta-v2": ("DebertaV2", "deberta"), "distilbert": ("DistilBert", "distilbert")}
+
+
+def encoder_task(model_type: str, model: Model, c: Config, named: str) -> Model | None:
+    """An encoder's token-classification and question-answering heads (one linear layer on every token, the
+    pooler left out), and the sequence classifiers the table above does not have."""
+    if model_type not in ENCODERS:
+        return None
+    name, prefix = ENCODERS[model_type]
+    hidden = c.size("hidden_size")
+    for task, layer in (("ForTokenClassification", "classifier"), ("ForQuestionAnswering", "qa_outputs")):
+        if named == name + task:
+            m = nested(model, prefix, named, ("pooler",))
+            m.linear(layer, hidden, labels(c))
+            return m
+    if named != name + "ForSequenceClassification":
+        return None
+    if model_type == "albert":
+        return classifier(model, c, named, prefix)
+    m = nested(model, prefix, named)
+    if model_type == "electra":
+        m.linear("classifier.dense", hidden, hidden)
+        m.linear("classifier.out_proj", hidden, labels(c))
+    elif model_type == "deberta-v2":
+        pooled = c.size("pooler_hidden_size", hidden)
+        m.linear("pooler.dense", hidden, pooled)
+        m.linear("classifier", pooled, labels(c))
+    else:
+        return None
+    return m
+
+
 def for_class(model_type: str, model: Model, c: Config, named: str) -> Model:
     """The model of the class the config names, where paramwise knows its head; else `model` as it is."""
     head: Any = HEADS.get(model_type, {}).get(named)
     if head is not None:
         return head(model, c)  # type: ignore[no-any-return]
-    return (decoder_class(model, c, named) if named else None) or model
+    if not named:
+        return model
+    return encoder_task(model_type, model, c, named) or decoder_class(model, c, named) or model
