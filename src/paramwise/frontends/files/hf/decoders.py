@@ -165,6 +165,10 @@ LLAMA_LIKE = {
                                          "use_bias": True, "tie_word_embeddings": True},
                           norm="layer", qkv_bias="use_bias", o_bias="use_bias", mlp_bias="use_bias", mlp="fc"),
     "olmo": Decoder("Olmo", {**ROPE, "vocab_size": 50304}, norm="none"),
+    "granite": Decoder("Granite", {**ROPE}, mlp_bias="mlp_bias"),
+    "smollm3": Decoder("SmolLM3", {**ROPE, "vocab_size": 128256, "hidden_size": 2048, "num_hidden_layers": 36,
+                                   "num_attention_heads": 16, "num_key_value_heads": 4, "tie_word_embeddings": True},
+                       mlp_bias="mlp_bias"),
 }
 
 
