@@ -22,8 +22,9 @@ class Decoder:
     o_bias: str | bool = "attention_bias"
     mlp_bias: str | bool = False
     mlp: str = "gated"  # "gated" (gate/up/down_proj) or "fc" (c_fc, c_proj)
-    qk_norm: bool = False  # an RMSNorm over each head's q and k (Qwen3, Gemma3)
+    qk_norm: str = ""  # "head": an RMSNorm over each head's q and k (Qwen3, Gemma3); "full": over all of them (OLMo 2)
     sandwich: bool = False  # Gemma2/3: norms before and after the MLP too
+    layer_norms: tuple[str, ...] = ("input_layernorm", "post_attention_layernorm")
     moe: str = ""  # "mixtral", "qwen2_moe", "qwen3_moe"
     base: str = ""  # the base model's class, when it is not `<name>Model`
     embedding_type: str = "Embedding"
@@ -56,8 +57,9 @@ def attention(m: Model, d: Decoder, c: Config, path: str) -> None:
     m.linear(f"{path}.v_proj", hidden, kv * hd, qkv)
     m.linear(f"{path}.o_proj", heads * hd, hidden, o)
     if d.qk_norm:
-        m.rms_norm(f"{path}.q_norm", hd, f"{d.name}RMSNorm")
-        m.rms_norm(f"{path}.k_norm", hd, f"{d.name}RMSNorm")
+        full = d.qk_norm == "full"
+        m.rms_norm(f"{path}.q_norm", heads * hd if full else hd, f"{d.name}RMSNorm")
+        m.rms_norm(f"{path}.k_norm", kv * hd if full else hd, f"{d.name}RMSNorm")
 
 
 def kv_heads(c: Config) -> int:
@@ -107,8 +109,8 @@ def llama_like(d: Decoder, c: Config) -> Model:
         m.container(f"{layer}.mlp", MOE_BLOCKS.get(d.moe, f"{d.name}MLP"))
         attention(m, d, c, f"{layer}.self_attn")
         mlp(m, d, c, f"{layer}.mlp", i)
-        norm(m, d, f"{layer}.input_layernorm", hidden)
-        norm(m, d, f"{layer}.post_attention_layernorm", hidden)
+        for name in d.layer_norms:
+            norm(m, d, f"{layer}.{name}", hidden)
         if d.sandwich:
             norm(m, d, f"{layer}.pre_feedforward_layernorm", hidden)
             norm(m, d, f"{layer}.post_feedforward_layernorm", hidden)
@@ -145,11 +147,11 @@ LLAMA_LIKE = {
                                       "qkv_bias": True},
                          qkv_bias="qkv_bias", o_bias=False, moe="qwen2_moe"),
     "qwen3": Decoder("Qwen3", {**ROPE, "vocab_size": 151936, "intermediate_size": 22016, "head_dim": 128,
-                                 "num_key_value_heads": 32}, qk_norm=True),
+                                 "num_key_value_heads": 32}, qk_norm="head"),
     "qwen3_moe": Decoder("Qwen3Moe", {**ROPE, "vocab_size": 151936, "hidden_size": 2048, "intermediate_size": 6144,
                                       "num_hidden_layers": 24, "num_key_value_heads": 4, "decoder_sparse_step": 1,
                                       "moe_intermediate_size": 768, "num_experts_per_tok": 8, "num_local_experts": 128,
-                                      "mlp_only_layers": []}, qk_norm=True, moe="qwen3_moe"),
+                                      "mlp_only_layers": []}, qk_norm="head", moe="qwen3_moe"),
     "gemma": Decoder("Gemma", {**ROPE, "vocab_size": 256000, "hidden_size": 3072, "intermediate_size": 24576,
                                "num_hidden_layers": 28, "num_attention_heads": 16, "num_key_value_heads": 16, "head_dim": 256,
                                "tie_word_embeddings": True}),
@@ -158,7 +160,7 @@ LLAMA_LIKE = {
                                  "head_dim": 256, "tie_word_embeddings": True}, sandwich=True),
     "gemma3_text": Decoder("Gemma3", {**ROPE, "vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216,
                                       "num_hidden_layers": 26, "num_attention_heads": 8, "num_key_value_heads": 4,
-                                      "head_dim": 256, "tie_word_embeddings": True}, sandwich=True, qk_norm=True,
+                                      "head_dim": 256, "tie_word_embeddings": True}, sandwich=True, qk_norm="head",
                            base="Gemma3TextModel", embedding_type="Gemma3TextScaledWordEmbedding"),
     "starcoder2": Decoder("Starcoder2", {**ROPE, "vocab_size": 49152, "hidden_size": 3072, "intermediate_size": 12288,
                                          "num_hidden_layers": 30, "num_attention_heads": 24, "num_key_value_heads": 2,
@@ -166,6 +168,8 @@ LLAMA_LIKE = {
                           norm="layer", qkv_bias="use_bias", o_bias="use_bias", mlp_bias="use_bias", mlp="fc"),
     "olmo": Decoder("Olmo", {**ROPE, "vocab_size": 50304}, norm="none"),
     "granite": Decoder("Granite", {**ROPE}, mlp_bias="mlp_bias"),
+    "olmo2": Decoder("Olmo2", {**ROPE, "vocab_size": 50304}, qk_norm="full",
+                     layer_norms=("post_attention_layernorm", "post_feedforward_layernorm")),
     "smollm3": Decoder("SmolLM3", {**ROPE, "vocab_size": 128256, "hidden_size": 2048, "num_hidden_layers": 36,
                                    "num_attention_heads": 16, "num_key_value_heads": 4, "tie_word_embeddings": True},
                        mlp_bias="mlp_bias"),
