@@ -219,3 +219,13 @@ def test_the_incomplete_banner_names_the_imported_file(capsys: pytest.CaptureFix
     assert code == EXIT_OK
     assert "totals are lower bounds (broken/net.py:9:9: 'attn' is set to module" in " ".join(out.split())
     assert "broken/net.py:9:9: warning: 'attn' is set to module .attention.FlashAttention()" in err
+
+
+def test_a_name_a_guessed_branch_did_not_define_is_unknown_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "ops.py").write_text("import torch\nif not torch.cuda.is_available():\n    FAST = True\nelse:\n"
+                                     "    def fused(d):\n        return torch.nn.Linear(d, d)\n")
+    (tmp_path / "net.py").write_text("import torch.nn as nn\nfrom ops import fused\n"
+                                     "model = nn.Sequential(fused(4), nn.Linear(4, 1))\n")
+    report = infer(read_path(str(tmp_path / "net.py"), ReadOptions())[0][0].require())
+    assert not report.complete and report.total == 5

@@ -66,6 +66,7 @@ class ModuleValue(Atomic):
         self.scope = scope
         self.initialised = source.tree is None
         self.star_sources: list[str] = []  # `from torch.nn import *`: modules whose names it has, unlisted
+        self.guessed = False  # a condition on a value paramwise does not read chose what it defines
 
     def __repr__(self) -> str:
         return f"<module {self.source.name}>"
@@ -179,6 +180,8 @@ def member(interp: Interpreter, package: ModuleValue, name: str, node: ast.AST, 
     found = from_star(interp, package, name)
     if found is not None:
         return found
+    if package.guessed:  # the name may be defined in a branch paramwise did not take: unknown, not an error
+        return Opaque(f"{package.source.name}.{name}")
     where = f"'{package.source.name}' ({package.source.filename})"
     if not package.initialised:
         raise python_error(interp, "ImportError", f"cannot import name '{name}' from partially initialized module {where} "
@@ -253,13 +256,14 @@ def run(interp: Interpreter, source: ModuleSource, node: ast.AST) -> ModuleValue
     if len(interp.importing) >= MAX_IMPORT_DEPTH:
         raise interp.limit(f"imports nest more than {MAX_IMPORT_DEPTH} modules deep; stopped", node)
     interp.importing.append(source.key)
-    current = interp.current
+    current, guesses = interp.current, interp.opaque_tests
     try:
         interp.run_in(source.tree, scope)
     finally:
         interp.importing.pop()
         interp.current = current
     module.initialised = True
+    module.guessed = interp.opaque_tests > guesses
     return module
 
 
