@@ -48,9 +48,15 @@ class Experts(Kind):
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         e, h, f = factor(self.experts, "experts"), factor(self.hidden, "hidden"), factor(self.ffn, "ffn")
         two_f = factor(2 * self.ffn, "2·ffn")
-        return [Weight("gate_up_proj", (e, two_f, h)), Weight("down_proj", (e, h, f))]
+        if not self.attrs.get("bias"):
+            return [Weight("gate_up_proj", (e, two_f, h)), Weight("down_proj", (e, h, f))]
+        # gpt-oss: stored (in, out), each projection with a bias per expert
+        return [Weight("gate_up_proj", (e, h, two_f)), Weight("gate_up_proj_bias", (e, two_f)),
+                Weight("down_proj", (e, f, h)), Weight("down_proj_bias", (e, h))]
 
     def formula(self, weights: list[Weight]) -> Expr | None:
+        if self.attrs.get("bias"):
+            return None
         e, h, f = factor(self.experts, "experts"), factor(self.hidden, "hidden"), factor(self.ffn, "ffn")
         return prod(const(3), e, h, f)
 
@@ -67,6 +73,8 @@ class Router(Kind):
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         e = factor(self.experts, "experts")
         out = [Weight("weight", (e, factor(self.hidden, "hidden")))]
+        if self.attrs.get("bias"):
+            out.append(Weight("bias", (e,)))
         if self.attrs.get("correction_bias"):
             out.append(Weight("e_score_correction_bias", (e,), trainable=False, is_buffer=True))
         return out

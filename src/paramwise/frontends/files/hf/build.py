@@ -80,13 +80,14 @@ class Model:
         name = path.rsplit(".", 1)[-1]
         self.add(path, "Parameter", Parameter("torch", "Parameter", {"name": name, "shape": shape, "requires_grad": True}), role)
 
-    def experts(self, path: str, experts: int, hidden: int, ffn: int, per_token: int) -> None:
-        self.add(path, "Experts", Experts("torch", "Experts", {"experts": experts, "hidden": hidden, "ffn": ffn}))
-        self.moe.append(MoE(path, experts, per_token, 3 * experts * hidden * ffn))
+    def experts(self, path: str, experts: int, hidden: int, ffn: int, per_token: int, bias: bool = False) -> None:
+        self.add(path, "Experts", Experts("torch", "Experts", {"experts": experts, "hidden": hidden, "ffn": ffn, "bias": bias}))
+        each = 3 * hidden * ffn + (2 * ffn + hidden if bias else 0)
+        self.moe.append(MoE(path, experts, per_token, experts * each))
 
-    def router(self, path: str, experts: int, hidden: int, correction_bias: bool = False) -> None:
+    def router(self, path: str, experts: int, hidden: int, correction_bias: bool = False, bias: bool = False) -> None:
         self.add(path, "Router", Router("torch", "Router", {"experts": experts, "hidden": hidden,
-                                                            "correction_bias": correction_bias}))
+                                                            "correction_bias": correction_bias, "bias": bias}))
 
     def gated_mlp(self, path: str, hidden: int, ffn: int, bias: bool = False) -> None:
         self.linear(f"{path}.gate_proj", hidden, ffn, bias)

@@ -25,6 +25,7 @@ class Decoder:
     qk_norm: str = ""  # "head": an RMSNorm over each head's q and k (Qwen3, Gemma3); "full": over all of them (OLMo 2)
     sandwich: bool = False  # Gemma2/3: norms before and after the MLP too
     layer_norms: tuple[str, ...] = ("input_layernorm", "post_attention_layernorm")
+    sinks: bool = False  # gpt-oss: a learned attention sink per head
     moe: str = ""  # "mixtral", "qwen2_moe", "qwen3_moe"
     base: str = ""  # the base model's class, when it is not `<name>Model`
     embedding_type: str = "Embedding"
@@ -52,6 +53,8 @@ def norm(m: Model, d: Decoder, path: str, width: int) -> None:
 def attention(m: Model, d: Decoder, c: Config, path: str) -> None:
     hidden, heads, kv, hd = c.size("hidden_size"), c.size("num_attention_heads"), kv_heads(c), head_dim(c)
     qkv, o = flag_of(c, d.qkv_bias), flag_of(c, d.o_bias)
+    if d.sinks:
+        m.parameter(f"{path}.sinks", (heads,))
     m.linear(f"{path}.q_proj", hidden, heads * hd, qkv)
     m.linear(f"{path}.k_proj", hidden, kv * hd, qkv)
     m.linear(f"{path}.v_proj", hidden, kv * hd, qkv)
@@ -77,6 +80,11 @@ def mlp(m: Model, d: Decoder, c: Config, path: str, index: int) -> None:
         n, k = experts_count(c), c.size("num_experts_per_tok")
         m.router(f"{path}.gate", n, hidden)
         m.experts(f"{path}.experts", n, hidden, c.size("intermediate_size"), k)
+        return
+    if d.moe == "gpt_oss":
+        n, k = experts_count(c), c.size("num_experts_per_tok")
+        m.router(f"{path}.router", n, hidden, bias=True)
+        m.experts(f"{path}.experts", n, hidden, c.size("intermediate_size"), k, bias=True)
         return
     if d.moe in ("qwen2_moe", "qwen3_moe"):
         n = experts_count(c)
@@ -119,7 +127,7 @@ def llama_like(d: Decoder, c: Config) -> Model:
     return m
 
 
-MOE_BLOCKS = {"mixtral": "MixtralSparseMoeBlock", "qwen2_moe": "Qwen2MoeSparseMoeBlock", "qwen3_moe": "Qwen3MoeSparseMoeBlock"}
+MOE_BLOCKS = {"gpt_oss": "GptOssMLP", "mixtral": "MixtralSparseMoeBlock", "qwen2_moe": "Qwen2MoeSparseMoeBlock", "qwen3_moe": "Qwen3MoeSparseMoeBlock"}
 
 
 def lm_head(m: Model, c: Config, path: str, hidden: int, vocab: int, embedding: str, bias: bool = False) -> None:
@@ -168,6 +176,10 @@ LLAMA_LIKE = {
                           norm="layer", qkv_bias="use_bias", o_bias="use_bias", mlp_bias="use_bias", mlp="fc"),
     "olmo": Decoder("Olmo", {**ROPE, "vocab_size": 50304}, norm="none"),
     "granite": Decoder("Granite", {**ROPE}, mlp_bias="mlp_bias"),
+    "gpt_oss": Decoder("GptOss", {**ROPE, "vocab_size": 201088, "hidden_size": 2880, "intermediate_size": 2880,
+                                  "num_hidden_layers": 36, "num_attention_heads": 64, "num_key_value_heads": 8,
+                                  "head_dim": 64, "num_local_experts": 128, "num_experts_per_tok": 4,
+                                  "attention_bias": True}, sinks=True, moe="gpt_oss"),
     "olmo2": Decoder("Olmo2", {**ROPE, "vocab_size": 50304}, qk_norm="full",
                      layer_norms=("post_attention_layernorm", "post_feedforward_layernorm")),
     "smollm3": Decoder("SmolLM3", {**ROPE, "vocab_size": 128256, "hidden_size": 2048, "num_hidden_layers": 36,
