@@ -85,7 +85,7 @@ def test_every_family_has_a_published_config_here() -> None:
     assert {config(name)["model_type"] for name in CONFIGS} == set(FAMILIES)
 
 
-@pytest.mark.parametrize("name", ["mixtral-8x7b", "qwen3-30b-a3b", "deepseek-v3", "qwen1.5-moe-a2.7b", "gpt-oss-20b"])
+@pytest.mark.parametrize("name", ["mixtral-8x7b", "qwen3-30b-a3b", "deepseek-v3", "qwen1.5-moe-a2.7b", "gpt-oss-20b", "olmoe-1b-7b-0924", "phi-3.5-moe"])
 def test_active_parameters_count_the_routed_experts_a_token_uses(name: str) -> None:
     """Active = every parameter, less the experts a token is not routed to (routers and shared experts run
     for every token). transformers' experts tensor holds all of them: its share per expert is exact."""

@@ -26,6 +26,8 @@ class Decoder:
     sandwich: bool = False  # Gemma2/3: norms before and after the MLP too
     layer_norms: tuple[str, ...] = ("input_layernorm", "post_attention_layernorm")
     sinks: bool = False  # gpt-oss: a learned attention sink per head
+    router: str = "gate"  # the router's attribute in a mixture-of-experts block
+    lm_head_bias: str | bool = False
     moe: str = ""  # "mixtral", "qwen2_moe", "qwen3_moe"
     base: str = ""  # the base model's class, when it is not `<name>Model`
     embedding_type: str = "Embedding"
@@ -78,7 +80,7 @@ def mlp(m: Model, d: Decoder, c: Config, path: str, index: int) -> None:
     hidden = c.size("hidden_size")
     if d.moe == "mixtral":
         n, k = experts_count(c), c.size("num_experts_per_tok")
-        m.router(f"{path}.gate", n, hidden)
+        m.router(f"{path}.{d.router}", n, hidden)
         m.experts(f"{path}.experts", n, hidden, c.size("intermediate_size"), k)
         return
     if d.moe == "gpt_oss":
@@ -114,7 +116,7 @@ def llama_like(d: Decoder, c: Config) -> Model:
         layer = f"model.layers.{i}"
         m.container(layer, f"{d.name}DecoderLayer")
         m.container(f"{layer}.self_attn", f"{d.name}Attention")
-        m.container(f"{layer}.mlp", MOE_BLOCKS.get(d.moe, f"{d.name}MLP"))
+        m.container(f"{layer}.mlp", MOE_BLOCKS.get(d.moe, f"{d.name}SparseMoeBlock") if d.moe else f"{d.name}MLP")
         attention(m, d, c, f"{layer}.self_attn")
         mlp(m, d, c, f"{layer}.mlp", i)
         for name in d.layer_norms:
@@ -123,11 +125,11 @@ def llama_like(d: Decoder, c: Config) -> Model:
             norm(m, d, f"{layer}.pre_feedforward_layernorm", hidden)
             norm(m, d, f"{layer}.post_feedforward_layernorm", hidden)
     norm(m, d, "model.norm", hidden)
-    lm_head(m, c, "lm_head", hidden, vocab, "model.embed_tokens.weight")
+    lm_head(m, c, "lm_head", hidden, vocab, "model.embed_tokens.weight", bias=flag_of(c, d.lm_head_bias))
     return m
 
 
-MOE_BLOCKS = {"gpt_oss": "GptOssMLP", "mixtral": "MixtralSparseMoeBlock", "qwen2_moe": "Qwen2MoeSparseMoeBlock", "qwen3_moe": "Qwen3MoeSparseMoeBlock"}
+MOE_BLOCKS = {"gpt_oss": "GptOssMLP"}
 
 
 def lm_head(m: Model, c: Config, path: str, hidden: int, vocab: int, embedding: str, bias: bool = False) -> None:
@@ -176,6 +178,12 @@ LLAMA_LIKE = {
                           norm="layer", qkv_bias="use_bias", o_bias="use_bias", mlp_bias="use_bias", mlp="fc"),
     "olmo": Decoder("Olmo", {**ROPE, "vocab_size": 50304}, norm="none"),
     "granite": Decoder("Granite", {**ROPE}, mlp_bias="mlp_bias"),
+    "olmoe": Decoder("Olmoe", {**ROPE, "vocab_size": 50304, "hidden_size": 2048, "intermediate_size": 2048,
+                               "num_hidden_layers": 16, "num_attention_heads": 16, "num_local_experts": 64,
+                               "num_experts_per_tok": 8}, qk_norm="full", moe="mixtral"),
+    "phimoe": Decoder("Phimoe", {**ROPE, "vocab_size": 32064, "intermediate_size": 6400, "num_key_value_heads": 8,
+                                 "num_local_experts": 16, "num_experts_per_tok": 2, "lm_head_bias": False},
+                      norm="layer", moe="mixtral", router="router", lm_head_bias="lm_head_bias"),
     "gpt_oss": Decoder("GptOss", {**ROPE, "vocab_size": 201088, "hidden_size": 2880, "intermediate_size": 2880,
                                   "num_hidden_layers": 36, "num_attention_heads": 64, "num_key_value_heads": 8,
                                   "head_dim": 64, "num_local_experts": 128, "num_experts_per_tok": 4,

@@ -26,6 +26,7 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "t5": {**D_MODEL, "num_attention_heads": ("num_heads",), "num_hidden_layers": ("num_layers",)},
     "bart": D_MODEL, "whisper": D_MODEL,
     "mixtral": EXPERTS_NAMES, "qwen2_moe": EXPERTS_NAMES, "qwen3_moe": EXPERTS_NAMES, "gpt_oss": EXPERTS_NAMES,
+    "olmoe": EXPERTS_NAMES,
 }
 
 
