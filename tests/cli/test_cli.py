@@ -143,16 +143,21 @@ def test_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     capsys.readouterr()
 
 
-def test_help_and_hints_name_only_readers_that_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A hint never names something paramwise cannot do: there is no ONNX or Hugging Face config reader yet."""
-    help_text = build_parser().format_help()
+def test_the_hint_names_every_reader_and_only_readers_that_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hint for an input nobody recognises names the formats paramwise reads, and each one it names is a
+    reader that is registered."""
+    from paramwise.frontends import DIRECTORY_FRONTENDS, FRONTENDS
+
     unknown = tmp_path / "model.xyz"
     unknown.write_bytes(b"\x00\x01 not a model")
     assert main([str(unknown)]) == 2
     err = capsys.readouterr().err
-    for text in (help_text, err):
-        assert "ONNX" not in text and ".onnx" not in text and "Hugging Face" not in text
     assert "does not recognise this input" in err
+    named = {".onnx": "files.onnx", ".gguf": "files.gguf", "config.json": "files.hf", ".safetensors": "files.checkpoint",
+             ".keras": "files.keras_archive", ".h5": "files.keras_h5"}
+    for text, reader in named.items():
+        assert text in err, text
+        assert reader in FRONTENDS or reader in DIRECTORY_FRONTENDS, reader
 
 
 ARGS_NET = """\

@@ -184,7 +184,7 @@ def target_options(args: argparse.Namespace) -> tuple[str, ReadOptions]:
     options = read_options(args)
     path, attr = resolve_target(parse_target(args.path), options.paths)
     if attr is not None:
-        options = replace(options, class_name=attr)
+        options = replace(options, class_name=attr, as_module=True)
     return path, options
 
 

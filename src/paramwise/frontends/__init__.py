@@ -53,6 +53,7 @@ class ReadOptions:
     framework: str | None = None  # --framework keras|torch (skip sniffing)
     no_embeddings: bool = False  # --no-embeddings (Hugging Face configs): count without embedding matrices
     paths: tuple[str, ...] = ()  # --path DIR: more folders where the code's imports are looked for
+    as_module: bool = False  # file.py:Name: the file is imported (its `if __name__ == "__main__":` block does not run)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None)
             return module
     raise InputError(
         f"{shorten(shown or path)}: paramwise does not recognise this input",
-        hint="give a Keras or PyTorch .py file, a .keras/.json/.h5 Keras file or a .safetensors/.pt checkpoint",
+        hint="give a Keras or PyTorch .py file, a .keras/.json/.h5 Keras file, a .safetensors/.pt checkpoint, an .onnx "
+             "or .gguf file, or a Hugging Face config.json or model folder",
     )
 
 

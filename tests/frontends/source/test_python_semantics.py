@@ -6,6 +6,7 @@ incomplete, never silently wrong."""
 
 from __future__ import annotations
 
+import json
 import runpy
 import warnings
 from pathlib import Path
@@ -721,3 +722,23 @@ import itertools
 layers = [nn.Linear(4, 4) for _, i in zip(range(3), itertools.count())]
 model = nn.Sequential(*layers)
 """)
+
+
+def test_a_selected_name_reads_the_file_as_an_imported_module(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`file.py:model` imports the file (like uvicorn's module:app): its `if __name__ == "__main__":` block does
+    not run, as for torch's oracle, which imports the case; the plain file is the main program and runs it."""
+    path = write(tmp_path, """
+model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 2))
+if __name__ == "__main__":
+    model[1] = nn.Linear(8, 100)
+""")
+    truth = build(path)["model"]  # imported, not run as __main__
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        as_main = runpy.run_path(str(path), run_name="__main__")["model"]
+    assert main([f"{path}:model", "--format", "json"]) == 0
+    as_module = json.loads(capsys.readouterr().out)
+    assert as_module["total"] == sum(p.numel() for p in truth.parameters())
+    assert main([str(path), "--format", "json"]) == 0
+    as_script = json.loads(capsys.readouterr().out)
+    assert as_script["total"] == sum(p.numel() for p in as_main.parameters()) != as_module["total"]

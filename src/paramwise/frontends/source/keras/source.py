@@ -204,7 +204,7 @@ def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple
             return resolve(session, implied)
         return ctx.interp.make_symbol(name, ctx.node)
 
-    interp = Interpreter(path, text, modules, undefined, loader_for(path, options.paths))
+    interp = Interpreter(path, text, modules, undefined, loader_for(path, options.paths), main=not options.as_module)
     guard.interp = interp
     session = Session(path, interp)
     session.resolve_name = resolve

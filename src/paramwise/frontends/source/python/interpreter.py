@@ -68,6 +68,7 @@ class Interpreter:
         modules: Callable[[str], Any],
         undefined: Callable[[str, Context], Any] | None = None,
         loader: ModuleLoader | None = None,
+        main: bool = True,
     ) -> None:
         self.filename = filename
         self.lines = source.splitlines()
@@ -95,7 +96,9 @@ class Interpreter:
         self.handling: list[Raised] = []  # the exceptions being handled (a bare `raise` raises the last)
         self.opaque_tests = 0  # conditions decided on a value paramwise does not read (counted as they are met)
         self.guessing = 0  # > 0 while running a branch chosen by such a condition
-        self.globals.vars["__name__"] = "__main__"
+        # run as the main program (`python file.py`), or imported as a module (`file.py:Name`, like uvicorn's
+        # module:app): then `if __name__ == "__main__":` blocks do not run
+        self.globals.vars["__name__"] = "__main__" if main else module_name(filename)
         self.derived: dict[str, tuple[Location, str]] = {}  # unknown sizes named by the variable they are assigned to
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
@@ -267,3 +270,9 @@ def symbol_warnings(interp: Interpreter) -> list[Diagnostic]:
         )
         for name, location in interp.symbols.items()
     ]
+
+
+def module_name(filename: str) -> str:
+    """The name a file has when it is imported: its stem (`models/net.py` -> `net`)."""
+    stem = os.path.splitext(os.path.basename(filename))[0]
+    return stem if stem.isidentifier() else "module"

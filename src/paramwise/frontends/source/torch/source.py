@@ -261,7 +261,7 @@ def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple
             return ModuleClass(name)
         return ctx.interp.make_symbol(name, ctx.node)
 
-    interp = Interpreter(path, text, resolve, undefined, loader_for(path, options.paths))
+    interp = Interpreter(path, text, resolve, undefined, loader_for(path, options.paths), main=not options.as_module)
     guard.interp = interp
     interp.run_module(tree)
     return interp, warnings
