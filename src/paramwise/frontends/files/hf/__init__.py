@@ -52,7 +52,8 @@ def sniff_dir(path: str) -> bool:
 
 
 def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
-    """A model folder: its config.json (the weights beside it are not needed to count)."""
+    """A model folder: its config.json counted, and the checkpoint beside it (if any) read from its headers as a
+    second model (`--model weights`), with a warning when the two disagree."""
     config = os.path.join(path, CONFIG_NAME)
     try:
         fd = os.open(config, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

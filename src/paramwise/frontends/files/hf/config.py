@@ -8,7 +8,7 @@ from typing import Any
 from ....errors import InputError, Location
 
 MAX_SIZE = 2**40  # any one size in a config (a vocabulary, a width, a layer count); real ones are below 2**20
-MAX_LAYERS = 100_000
+MAX_LAYERS = 10_000  # layers in one stack; real models have at most a few hundred (each is about 12 rows)
 MISSING: Any = object()
 
 
