@@ -41,6 +41,7 @@ class Row:
     macs: Dim = None  # multiply-accumulates of its calls (cost.py says what counts); None: not counted
     macs_formula: str = ""  # B·H_out·W_out·k_h·k_w·c_in·filters with numbers, or why it is not counted
     macs_letters: str = ""
+    saved_bytes: Dim = None  # activation bytes autograd keeps from its calls for backward (PyTorch); None: not known
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Row:
             "connected_to": list(self.connected_to),
             "macs": json_or_none(self.macs),
             "macs_formula": self.macs_formula or None,
+            "saved_bytes": json_or_none(self.saved_bytes),
         }
 
 

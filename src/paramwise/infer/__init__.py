@@ -159,7 +159,7 @@ def _report_of(graph: Graph, state: _State) -> Report:
     hidden = [(layer, state.first_inputs.get(index), len(state.outputs.get(index) or []))
               for index, layer in enumerate(graph.layers) if layer.hidden]
     return build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs],
-                        hidden)
+                        hidden, state.shapes)
 
 
 def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:

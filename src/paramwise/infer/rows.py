@@ -8,8 +8,8 @@ from typing import Any
 
 from ..errors import Diagnostic, KindError
 from ..formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify, symbol
-from ..ir import Graph, Layer, Shape, Weight
-from ..kinds.base import ZERO
+from ..ir import Graph, Layer, Shape, TensorRef, Weight
+from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel
 from ..report import Report, Row
 
@@ -80,10 +80,13 @@ def _sum(values: Any) -> Dim:
 
 
 def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
-                 hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None) -> Report:
-    """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs."""
+                 hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None,
+                 shapes: dict[TensorRef, Shape] | None = None) -> Report:
+    """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs;
+    `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
     rows, macs, missing = with_macs(graph, rows, hidden or [])
+    rows = with_saved(graph, rows, shapes or {})
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -347,3 +350,71 @@ def _container_macs(r: Row, kids: list[Row], products: list[tuple[Dim, str, str]
         return replace(r, macs=None, macs_formula=NOT_CALLED, macs_letters="")
     return replace(r, macs=value, macs_formula=" + ".join(render_count(c.macs) for c in counted[:MAX_TERMS]) or "0",
                    macs_letters=" + ".join(c.name[len(r.name) + 1:] for c in counted[:MAX_TERMS]) or "0")
+
+
+# -- activations kept for backward --------------------------------------------------------------------------
+
+
+def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> list[Row]:
+    """Each PyTorch row's activation bytes kept for backward by its own calls in a training forward (Kind.saved):
+    nothing where no input needs a gradient and no weight is trained (autograd records nothing), a product's input
+    only where its weight is trained. Per layer only: a tensor two layers keep (a ReLU's output, the next layer's
+    input) is in both rows, and operations the source reader does not record (F.relu) keep tensors of their own,
+    so no model total is given."""
+    if graph.framework != "torch" or not graph.calls or not shapes:
+        return rows
+    containers = {i for i, layer in enumerate(graph.layers) if getattr(type(layer.kind), "sums_children", False)}
+    trains = {r.name for r in rows if r.trainable_params}  # layers with weights that get gradients
+    per: dict[str, Dim] = {}
+    unknown: set[str] = set()
+    grads: set[TensorRef] = set()  # tensors that need a gradient: made from a trained weight
+    for index, call in enumerate(graph.calls):
+        layer = graph.layers[call.layer]
+        outs = [TensorRef(index, k) for k in range(max(call.n_outputs, 1))]
+        needed = any(r in grads for r in call.inputs)
+        if needed or layer.name in trains:
+            grads.update(outs)
+        if call.layer in containers or layer.hidden:
+            continue
+        if not needed and layer.name not in trains:
+            per.setdefault(layer.name, 0)  # autograd records nothing: no input needs a gradient, no weight trains
+            continue
+        found = _call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
+        if found is None:
+            unknown.add(layer.name)
+            continue
+        if layer.name not in trains and found[:1] == INPUT and _for_weights(layer):
+            found = found[1:]  # a product keeps its input only for its weight's gradient
+        for what, which, size in found:
+            shape = shapes.get(call.inputs[which]) if what == "input" else shapes.get(TensorRef(index, which))
+            values = which if what == "new" else _count(shape)
+            if values is None:
+                unknown.add(layer.name)
+                break
+            per[layer.name] = simplify(per.get(layer.name, 0) + values * size)
+    return [replace(r, saved_bytes=per[r.name]) if r.name in per and r.name not in unknown else r for r in rows]
+
+
+def _for_weights(layer: Layer) -> bool:
+    """A kind that keeps its input only to compute its weights' gradient (products, convolutions, lookups)."""
+    return layer.kind.kind_name in ("Dense", "Conv", "ConvTranspose", "Embedding", "LazyDense", "LazyConv")
+
+
+def _call_saved(layer: Layer, ins: list[Shape | None], outs: list[Shape | None]) -> Any:
+    known = [s for s in ins if s is not None]
+    shaped = [s for s in outs if s is not None]
+    if len(known) < len(ins) or len(shaped) < len(outs) or any(not isinstance(d, int) for s in known for d in s):
+        return None
+    try:
+        return layer.kind.saved(known, shaped[0] if len(shaped) == 1 else shaped)
+    except (KindError, TypeError, ValueError, ArithmeticError, IndexError, AttributeError):
+        return None
+
+
+def _count(shape: Any) -> Dim:
+    if not isinstance(shape, tuple) or any(not isinstance(d, int) for d in shape):
+        return None
+    n = 1
+    for d in shape:
+        n *= d
+    return n

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
-from .base import ZERO, Kind, factor, shape_text
+from .base import INPUT, ZERO, Kind, Saved, factor, shape_text
 from .values import is_plain
 
 KERAS_ELEMENTWISE = (
@@ -37,6 +37,31 @@ class Elementwise(Kind):
         # its arguments change neither the count nor the shape: one paramwise cannot read (a rate from a config
         # file) is left out, not refused
         super().__init__(framework, type_name, {k: v for k, v in attrs.items() if is_plain(v)})
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch's choice per function: the output (ReLU, Sigmoid, Tanh, Softmax), the input (GELU, SiLU, ELU,
+        LeakyReLU), a mask of the input's size (Dropout in training), nothing (Identity)."""
+        if self.framework != "torch" or isinstance(output, list):
+            return None
+        if self.type_name in SAVES_OUTPUT and not self.attrs.get("inplace"):
+            return [("output", 0, 4)]
+        if self.type_name in SAVES_INPUT and not self.attrs.get("inplace"):
+            return INPUT
+        if self.type_name == "Identity":
+            return []
+        if self.type_name == "Dropout" and not self.attrs.get("inplace"):
+            p = self.attrs.get("p", 0.5)
+            if p == 0:
+                return []
+            n: Dim = 1
+            for d in output:
+                n = n * d
+            return [("new", n, 4)]  # the scaled keep-mask, in the input's dtype
+        return None
+
+
+SAVES_OUTPUT = frozenset({"ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"})
+SAVES_INPUT = frozenset({"GELU", "SiLU", "ELU", "LeakyReLU"})
 
 
 class GLU(Kind):

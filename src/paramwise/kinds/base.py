@@ -19,6 +19,8 @@ class _Required:
 REQUIRED: Any = _Required()
 
 Signature = tuple[tuple[str, Any], ...]
+Saved = list[tuple[str, Any, int]]  # what autograd keeps for the backward pass (Kind.saved)
+INPUT: Saved = [("input", 0, 4)]  # the (fp32) input, as a product or convolution keeps it for its weight's gradient
 Spelled = tuple[str, list[Any], dict[str, Any]]  # a layer as a framework spells it: (class name, args, kwargs)
 
 
@@ -86,6 +88,12 @@ class Kind:
     def note(self) -> str:
         """One line on where frameworks disagree about this layer (empty when they agree)."""
         return ""
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """The tensors PyTorch's autograd keeps from one training call for the backward pass, besides the
+        weights: ("input", i, bytes per value), ("output", i, bytes) or ("new", values, bytes) for a tensor the
+        call makes (a dropout mask, pooling indices, a norm's statistics). None: not known for this kind."""
+        return None
 
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """Multiply-accumulates of one call on these input shapes, as a formula (see cost.py for what counts: the

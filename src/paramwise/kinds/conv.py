@@ -9,10 +9,12 @@ from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import (
+    INPUT,
     REQUIRED,
     ChannelLayout,
     Grouped,
     Kind,
+    Saved,
     Spelled,
     Window,
     conv_length,
@@ -302,6 +304,10 @@ class Conv(Kind):
         """B·H_out·W_out·k_h·k_w·(c_in/groups)·filters: the kernel at every output position (the bias is an add)."""
         assert not isinstance(output, list)
         return window_macs(self, output, self.weights(inputs)[0])
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """The input (for the kernel's gradient); in PyTorch, where this is measured."""
+        return INPUT if self.framework == "torch" else None
 
     def translated(self, shape: Shape) -> Spelled | None:
         rank = self.rank

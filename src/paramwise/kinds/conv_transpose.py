@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
-from .base import REQUIRED, Kind, factor, known_positive, shape_text, tuple_of
+from .base import INPUT, REQUIRED, Kind, Saved, factor, known_positive, shape_text, tuple_of
 from .conv import (
     KERAS_KERNEL_OPTIONS,
     check_grouped_channels,
@@ -174,6 +174,10 @@ class ConvTranspose(Kind):
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """B·H_in·W_in·c_in·(filters/groups)·k_h·k_w: every input position spreads the kernel onto the output."""
         return window_macs(self, inputs[0], self.weights(inputs)[0], "in")
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """The input (for the kernel's gradient); in PyTorch, where this is measured."""
+        return INPUT if self.framework == "torch" else None
 
     def note(self) -> str:
         if self.framework == "torch":

@@ -8,8 +8,10 @@ from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import (
+    INPUT,
     REQUIRED,
     Kind,
+    Saved,
     Spelled,
     expect_min_rank,
     factor,
@@ -76,6 +78,10 @@ class Dense(Kind):
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """N·d_in·units: each of the N = batch·... input vectors times the kernel (LoRA: two more products)."""
         return matmul_macs(rows_of(inputs[0]), self.weights(inputs))
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """The input (for the weight's gradient); in PyTorch, where this is measured."""
+        return INPUT if self.framework == "torch" else None
 
     def translated(self, shape: Shape) -> Spelled | None:
         if self.framework == "keras":

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, ZERO, Kind, Spelled, factor, shape_text, signature
+from .base import REQUIRED, ZERO, Kind, Saved, Spelled, factor, shape_text, signature
 
 
 class Embedding(Kind):
@@ -61,6 +61,10 @@ class Embedding(Kind):
         if not rank:
             return ZERO
         return prod(factor(self.vocab, "vocab"), factor(rank, "rank"), factor(self.width, "width"))
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch keeps the int64 ids (to add each row's gradient back into the table)."""
+        return [("input", 0, 8)] if self.framework == "torch" else None
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         out = [self.table()]

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
-from .base import REQUIRED, ZERO, Affine, Kind, Spelled, factor, shape_text, signature
+from .base import INPUT, REQUIRED, ZERO, Affine, Kind, Saved, Spelled, factor, shape_text, signature
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "
@@ -138,6 +138,12 @@ class BatchNorm(Kind):
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
         return ZERO
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch (training) keeps the input and each channel's batch mean and inverse deviation."""
+        if self.framework != "torch" or type(self) is not BatchNorm or len(inputs[0]) < 2:
+            return None
+        return [*INPUT, ("new", 2 * inputs[0][1], 4)]
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         if isinstance(self.attrs.get("axis"), tuple) and inputs:
@@ -265,6 +271,16 @@ class LayerNorm(Kind):
         """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
         return ZERO
 
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch keeps the input and the mean and inverse deviation of each normalized row."""
+        if self.framework != "torch" or type(self) is not LayerNorm:
+            return None
+        width = len(self.normalized_shape) if isinstance(self.normalized_shape, (tuple, list)) else 1
+        rows: Dim = 1
+        for d in inputs[0][: len(inputs[0]) - width]:
+            rows = rows * d
+        return [*INPUT, ("new", 2 * rows, 4)]
+
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         dims = dims_factors(normalized_dims(self, inputs))
         names = ("weight", "bias") if self.framework == "torch" else ("gamma", "beta")
@@ -372,6 +388,12 @@ class GroupNorm(Kind):
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """0: a normalization: means, variances and a scale and shift per value, no matrix product."""
         return ZERO
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch keeps the input and the mean and inverse deviation of each group of each example."""
+        if self.framework != "torch" or len(inputs[0]) < 2:
+            return None
+        return [*INPUT, ("new", 2 * inputs[0][0] * self.attrs["num_groups"], 4)]
 
     def weights(self, inputs: list[Shape] | None) -> list[Weight]:
         return affine_weights(self, self.channels(inputs))

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim
 from ..ir import Shape
-from .base import REQUIRED, Kind, conv_length, expect_rank, known_positive, shape_text, tuple_of
+from .base import INPUT, REQUIRED, Kind, Saved, conv_length, expect_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, layout, split_channels, with_batch
 
 KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None), ("name", None))
@@ -116,6 +116,12 @@ class MaxPool(Pool):
     }
     signatures = {"keras": KERAS_MAX, "torch": TORCH_MAX}
 
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch keeps the input and the int64 index of each maximum (one per output value)."""
+        if self.framework != "torch" or isinstance(output, list):
+            return None
+        return [*INPUT, ("new", size_of(output), 8)]
+
 
 class AvgPool(Pool):
     """Average pooling: the mean of each window. No parameters.
@@ -127,6 +133,10 @@ class AvgPool(Pool):
         **_spell("AveragePooling{r}D", "keras"), **_spell("AvgPool{r}D", "keras", "AveragePooling{r}D"), **_spell("AvgPool{r}d", "torch"),
     }
     signatures = {"keras": KERAS_AVG, "torch": TORCH_AVG, "torch:AvgPool1d": TORCH_AVG_1D}
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """PyTorch keeps the input."""
+        return INPUT if self.framework == "torch" else None
 
 
 class LPPool(Pool):
@@ -206,3 +216,14 @@ class AdaptivePool(Kind):
         sizes = tuple(n if size is None else size for size, n in zip(self.output_size, spatial))
         result = join_channels(self, shape[0], channels, sizes)
         return [result, result] if self.attrs.get("return_indices") else result
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """Adaptive average pooling: PyTorch keeps nothing (the backward needs only the input's shape)."""
+        return [] if self.framework == "torch" and self.type_name.startswith("AdaptiveAvg") else None
+
+
+def size_of(shape: Shape) -> Dim:
+    n: Dim = 1
+    for d in shape:
+        n = n * d
+    return n

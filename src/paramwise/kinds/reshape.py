@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..errors import KindError
 from ..formula import Dim, simplify
 from ..ir import Shape
-from .base import REQUIRED, Kind, expect_rank, shape_text
+from .base import REQUIRED, Kind, Saved, expect_rank, shape_text
 
 
 def product(dims: tuple[Any, ...]) -> Any:
@@ -45,6 +45,10 @@ class Flatten(Kind):
 
     start_dim: int
     end_dim: int
+
+    def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
+        """Nothing: a view of its input."""
+        return []
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = inputs[0]

@@ -15,7 +15,7 @@ class View:
     columns: tuple[str, ...] | None = None  # the table's columns by name (COLUMNS); None: those that apply
 
 
-COLUMNS = ("shape", "params", "macs", "connected", "buffers")  # --columns: the table's optional columns
+COLUMNS = ("shape", "params", "macs", "saved", "connected", "buffers")  # --columns: the table's optional columns
 
 
 def visible_rows(report, view: View, fold: bool = True):  # type: ignore[no-untyped-def]

@@ -96,6 +96,7 @@ def table_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None
         "shape": ("Output Shape", False, lambda r: shape_text(r.output_shape)),
         "params": ("Param #", True, lambda r: count_text(r.params)),
         "macs": ("MACs", True, lambda r: macs_text(r.macs) if r.macs is not None or r.calls else ""),
+        "saved": ("Saved for backward", True, lambda r: "?" if r.saved_bytes is None else bytes_text(r.saved_bytes)),
         "connected": ("Connected to", False, lambda r: ", ".join(r.connected_to) or "-"),
         "buffers": ("Buffers", True, lambda r: count_text(r.buffers) if r.buffers else ""),
     }

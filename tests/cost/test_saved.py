@@ -1,0 +1,56 @@
+"""Activation bytes each layer keeps for backward (Kind.saved) against torch's autograd: one module at a time,
+the bytes saved_tensors_hooks sees (weights and buffers aside), with the input needing a gradient or not and
+with the weights trained or frozen; one case of each covered kind, read from source like any model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import paramwise
+
+torch = pytest.importorskip("torch")
+from torch_oracle import build  # noqa: E402
+
+MODULES = [  # (module as written in a source file, input shape); the kinds Kind.saved covers
+    ("nn.Linear(8, 4)", (2, 8)), ("nn.Linear(8, 4)", (2, 3, 8)), ("nn.Conv2d(3, 4, 3, stride=2)", (2, 3, 9, 9)),
+    ("nn.Conv1d(3, 4, 3, groups=1, dilation=2)", (2, 3, 12)), ("nn.ConvTranspose2d(3, 4, 3)", (2, 3, 5, 5)),
+    ("nn.ReLU()", (2, 8)), ("nn.GELU()", (2, 8)), ("nn.Sigmoid()", (2, 8)), ("nn.Tanh()", (2, 8)), ("nn.SiLU()", (2, 8)),
+    ("nn.LeakyReLU()", (2, 8)), ("nn.ELU()", (2, 8)), ("nn.Softmax(dim=-1)", (2, 8)), ("nn.Dropout(0.3)", (2, 8)),
+    ("nn.Dropout(0.0)", (2, 8)), ("nn.Identity()", (2, 8)), ("nn.MaxPool2d(2)", (2, 3, 8, 8)), ("nn.AvgPool2d(2)", (2, 3, 8, 8)),
+    ("nn.AdaptiveAvgPool2d(1)", (2, 3, 8, 8)), ("nn.BatchNorm2d(3)", (2, 3, 4, 4)), ("nn.BatchNorm1d(5)", (4, 5)),
+    ("nn.LayerNorm(8)", (2, 5, 8)), ("nn.LayerNorm((5, 8))", (2, 5, 8)), ("nn.GroupNorm(3, 6)", (2, 6, 4, 4)),
+    ("nn.Flatten()", (2, 3, 4)), ("nn.Embedding(10, 4)", (2, 5)),
+]
+
+
+def autograd_saved(module: Any, x: Any) -> int:
+    own = {t.untyped_storage().data_ptr() for t in [*module.parameters(), *module.buffers()]}
+    seen: dict[int, int] = {}
+
+    def pack(t: Any) -> Any:
+        storage = t.untyped_storage()
+        if storage.data_ptr() not in own:
+            seen[storage.data_ptr()] = storage.nbytes()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        module(x)
+    return sum(seen.values())
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["trained", "frozen"])
+@pytest.mark.parametrize(("text", "shape"), MODULES, ids=[f"{t}{s}" for t, s in MODULES])
+def test_saved_bytes_match_autograd(tmp_path: Path, text: str, shape: tuple[int, ...], frozen: bool) -> None:
+    source = "import torch.nn as nn\n\n" + f"model = nn.Sequential({text})\n"
+    if frozen:
+        source += "for p in model.parameters():\n    p.requires_grad = False\n"
+    path = tmp_path / "model.py"
+    path.write_text(source)
+    model = build(path)["model"].train()
+    row = next(r for r in paramwise.read(str(path), input_shape=shape).rows if r.name == "0")
+    # the model's input, as paramwise reads it, needs no gradient: what the layer keeps is for its weights alone
+    x = torch.randint(0, 10, shape) if "Embedding" in text else torch.randn(shape)
+    assert row.saved_bytes == autograd_saved(model[0], x), (text, shape, frozen)
