@@ -17,6 +17,7 @@ from ....errors import Diagnostic, InputError
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
 from .. import bound_elsewhere
+from ..exports import star_source
 from ..loader import defined_here, loader_for
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
@@ -198,6 +199,10 @@ def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple
     def undefined(name: str, ctx: Context) -> Any:
         if name in options.bindings:
             return options.bindings[name]
+        starred = star_source(ctx.interp.star_imports, name)
+        if starred is not None:
+            found = resolve(session, starred)
+            return found if found is not None else Opaque(starred)
         implied = IMPLIED_IMPORTS.get(name) or (f"keras.layers.{name}" if kinds.lookup("keras", name) else None)
         if implied is not None:
             ctx.warn("missing_import", f"'{name}' is used but never imported; read it as {implied}", hint=f"add the import of {implied}")

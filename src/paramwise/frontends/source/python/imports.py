@@ -153,6 +153,8 @@ def host_import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) ->
             importer = interp.loaded.get(interp.module_keys.get(id(scope.root()), ""))
             if importer is not None and node.level == 0:
                 importer.star_sources.append(module)  # its names are read where they are used
+            elif node.level == 0:
+                interp.star_imports.append(module)  # the file being read: the reader gives the names it exports
             continue
         full = f"{module}.{alias.name}"
         value = resolve_std(full, interp) if module.split(".")[0] in STD_MODULES else None

@@ -99,6 +99,7 @@ class Interpreter:
         # run as the main program (`python file.py`), or imported as a module (`file.py:Name`, like uvicorn's
         # module:app): then `if __name__ == "__main__":` blocks do not run
         self.globals.vars["__name__"] = "__main__" if main else module_name(filename)
+        self.star_imports: list[str] = []  # `from keras.layers import *` in the file being read, in order
         self.derived: dict[str, tuple[Location, str]] = {}  # unknown sizes named by the variable they are assigned to
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:

@@ -20,6 +20,7 @@ from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
 from .. import bound_elsewhere
+from ..exports import star_source
 from ..loader import defined_here, loader_for
 from ..python.builtins import MAX_INT_BITS
 from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol_warnings
@@ -253,6 +254,10 @@ def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple
             return options.bindings[name]
         if name == "__name__":
             return "__main__"
+        starred = star_source(ctx.interp.star_imports, name)
+        if starred is not None:
+            found = resolve(starred)
+            return found if found is not None else Opaque(starred)
         if name in IMPLIED:
             ctx.warn("missing_import", f"'{name}' is used but never imported; read it as {IMPLIED[name]}",
                      hint=f"add the import of {IMPLIED[name]}")
