@@ -19,8 +19,6 @@ from torch_oracle import build  # noqa: E402
 CASES_WITH_SHAPE = sorted(p for p in (CASES / "torch").glob("*.py") if re.search(r"^input_shape\s*=", p.read_text(), re.M))
 # kinds whose products paramwise counts and FlopCounterMode does not (documented in the README's definition)
 NOT_IN_FLOP_COUNTER = {"Bilinear": "torch.nn.Bilinear calls aten._trilinear, which FlopCounterMode has no formula for"}
-# why a total may be left unknown on purpose: the torch reader records `a @ b` and `a * b` as one operation
-AMBIGUOUS = "the reader records `a @ b` and `a * b` alike"
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in CASES_WITH_SHAPE])
@@ -42,15 +40,10 @@ def test_macs_match_flop_counter(path: Path) -> None:
         if 2 * row.macs != theirs and not any(c.kind in NOT_IN_FLOP_COUNTER for c in report.rows if c.name.startswith(row.name + ".")):
             problems.append(f"{row.name} ({row.kind}): paramwise {2 * row.macs} FLOPs ({row.macs_formula}), torch {theirs}")
     if report.macs is None:
-        if report.macs_missing and all(AMBIGUOUS in m for m in report.macs_missing):
-            print(f"{path.stem}: total not compared: {report.macs_missing[0]}")
-        else:
-            problems.append(f"total not counted: {report.macs_missing[:3]}")
+        problems.append(f"total not counted: {report.macs_missing[:3]}")
     elif 2 * (report.macs - uncounted) != total:
         problems.append(f"total: paramwise {2 * report.macs} FLOPs ({2 * uncounted} of them uncounted by torch), torch {total}")
     assert problems == []
-    if report.macs is None:
-        pytest.skip(f"the total is not known: {AMBIGUOUS} (every module's own count was compared)")
 
 
 def test_every_case_with_a_shape_is_compared() -> None:

@@ -146,8 +146,6 @@ class TensorOp(Kind):
         return operation_macs(str(self.attrs.get("op")), inputs, output)
 
     def why_not_counted(self) -> str:
-        if self.attrs.get("op") == "arithmetic":
-            return "the reader records `a @ b` and `a * b` alike, and these shapes fit both"
         return f"paramwise does not know the products of {self.attrs.get('op')}"
 
 
@@ -237,7 +235,7 @@ class Operation(Kind):
 # operations that multiply tensors together (torch's and keras.ops' names): counted where the shapes say how
 # much, not counted (None) where they do not; every other operation does no matrix product
 PRODUCTS = frozenset({
-    "arithmetic", "matmul", "mm", "bmm", "linear", "scaled_dot_product_attention", "einsum", "dot", "tensordot",
+    "matmul", "mm", "bmm", "linear", "scaled_dot_product_attention", "einsum", "dot", "tensordot",
     "inner", "batch_dot", "vdot", "conv", "conv_transpose", "depthwise_conv", "separable_conv", "call", "dot_product_attention",
     "baddbmm", "addmm", "addbmm", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
     "conv_transpose3d", "multi_head_attention_forward",
@@ -255,16 +253,15 @@ def operation_macs(op: str, inputs: list[Shape], output: Shape | list[Shape]) ->
     if op == "scaled_dot_product_attention" and len(inputs) >= 3 and len(inputs[1]) >= 2:
         q, k, v = inputs[:3]
         return prod(rows_of(q, letter="B·h·L"), Factor(k[-2], "S"), add(Factor(q[-1], "d_k"), Factor(v[-1], "d_v")))
-    if op in ("matmul", "mm", "bmm", "arithmetic") and inputs[0] and len(inputs) <= 2:
-        found = _product_macs(inputs, output, elementwise_too=op == "arithmetic")
+    if op in ("matmul", "mm", "bmm") and inputs[0] and len(inputs) <= 2:
+        found = _product_macs(inputs, output)
         return None if found is None else found if found == ZERO else prod(Factor(_size(output), "out"), Factor(found, "inner"))
     return None
 
 
-def _product_macs(inputs: list[Shape], output: Shape, elementwise_too: bool) -> Any:
-    """The summed size of a matrix product `a @ b` with these shapes (ZERO when `a op b` can only be elementwise,
-    None when the shapes fit more than one reading). One traced input: the other operand is a parameter, on
-    either side. `elementwise_too`: the operator is not known (`x @ w` and `x * w` are read alike)."""
+def _product_macs(inputs: list[Shape], output: Shape) -> Any:
+    """The summed size of a matrix product `a @ b` with these shapes (None when the shapes fit more than one
+    reading). One traced input: the other operand is a parameter, on either side."""
     a, out = inputs[0], tuple(output)
     readings: set[Any] = set()
     if len(inputs) == 2:
@@ -278,19 +275,7 @@ def _product_macs(inputs: list[Shape], output: Shape, elementwise_too: bool) -> 
             readings.add(a[-1])  # x @ w
         if len(a) >= 2 and len(out) == len(a) and out[-1] == a[-1] and out[:-2] == tuple(a[:-2]):
             readings.add(a[-2])  # w @ x
-    if elementwise_too and _fits_elementwise(inputs, out):
-        readings.add(ZERO)
     return readings.pop() if len(readings) == 1 else None
-
-
-def _fits_elementwise(inputs: list[Shape], out: Shape) -> bool:
-    if len(inputs) == 2:
-        try:
-            return tuple(broadcast(inputs)) == out
-        except KindError:
-            return False
-    a = inputs[0]  # broadcast against a parameter of unknown shape: each axis of a is the output's or 1
-    return len(out) >= len(a) and all(i == o or i == 1 for i, o in zip(a[::-1], out[::-1]))
 
 
 def _size(shape: Shape) -> Dim:

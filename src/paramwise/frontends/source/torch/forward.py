@@ -119,7 +119,7 @@ def binop(op: type, left: Any, right: Any, ctx: Context) -> Any:
         return TTensor(shape, values=values)
     if len(held) == 1 and isinstance(held[0], TTensor) and held[0].shape == shape and held[0].values is None:
         return held[0]
-    return result("arithmetic", held, shape, ctx)
+    return result("matmul" if op is ast.MatMult else "arithmetic", held, shape, ctx)
 
 
 def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
