@@ -137,7 +137,8 @@ def compute_lines(report: Report, settings: Settings) -> list[str]:
         return []
     macs = with_batch(report.macs, settings.batch)
     if isinstance(macs, int):
-        return [f"Forward: {macs:,} MACs = {2 * macs:,} FLOPs ({short_count(2 * macs)}FLOPs); "
+        short = f" ({short_count(2 * macs)}FLOPs)" if 2 * macs >= 1000 else ""
+        return [f"Forward: {macs:,} MACs = {2 * macs:,} FLOPs{short}; "
                 f"forward + backward ≈ 3 × forward = {6 * macs:,} FLOPs"]
     return [f"Forward: {macs_text(macs)} MACs (2 FLOPs each; give --batch for a number); forward + backward ≈ 3 × forward"]
 
