@@ -742,3 +742,20 @@ if __name__ == "__main__":
     assert main([str(path), "--format", "json"]) == 0
     as_script = json.loads(capsys.readouterr().out)
     assert as_script["total"] == sum(p.numel() for p in as_main.parameters()) != as_module["total"]
+
+
+def test_is_compares_string_constants_as_cpython_does(tmp_path: Path) -> None:
+    """CPython interns identifier-like string constants, so `kind is 'conv'` is True (MAML's `name is 'conv2d'`);
+    a string made while running (`split`) is another object, so `is` is False there."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        agree(tmp_path, """
+class Net(nn.Module):
+    def __init__(self, kind='conv', config=(('conv2d', 8), ('linear', 4))):
+        super().__init__()
+        self.body = nn.Conv2d(3, 64, 3) if kind is 'conv' else nn.Linear(3, 4)
+        self.parts = nn.ModuleList([nn.Conv2d(3, n, 3) if name is 'conv2d' else nn.Linear(3, n) for name, n in config])
+        made = 'x.weight'.split('.')[-1]
+        self.tail = nn.Linear(2, 2) if made is 'weight' else nn.Linear(2, 5)
+model = Net()
+""")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +72,13 @@ def evaluate(interp: Interpreter, node: ast.expr, scope: Scope) -> Any:
 
 
 def expr_Constant(interp: Interpreter, node: ast.Constant, scope: Scope) -> Any:
-    return node.value
+    value = node.value
+    if isinstance(value, str) and NAME_CHARS.fullmatch(value):
+        return sys.intern(value)  # as CPython's compiler interns them: `name is 'conv2d'` is True for two such constants
+    return value
+
+
+NAME_CHARS = re.compile(r"[A-Za-z0-9_]*")  # the string constants CPython interns (all_name_chars)
 
 
 def expr_Name(interp: Interpreter, node: ast.Name, scope: Scope) -> Any:
