@@ -157,6 +157,16 @@ class MathNamespace(Atomic):
         return Opaque(f"{self.path}.{name}")
 
 
+class Passthrough(Atomic):
+    """torch.jit.script(m), @torch.jit.script_method ...: the module or function it is given, unchanged."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return args[0] if len(args) == 1 and not kwargs else Opaque(f"{self.name}(...)")
+
+
 class MathFunction(Atomic):
     def __init__(self, name: str) -> None:
         self.name = name
@@ -204,6 +214,12 @@ def resolve(dotted: str) -> Any:
         found = resolve_utils(dotted)
         if found is not None or dotted in UTILS_NAMESPACES:
             return found or TorchNamespace(dotted)
+    if dotted in ("torch.jit.ScriptModule", "torch.jit.RecursiveScriptModule"):
+        return ModuleClass("Module")  # scripting compiles forward; the module and its parameters are nn.Module's
+    if dotted in ("torch.jit.script_method", "torch.jit.script", "torch.jit.ignore", "torch.jit.unused", "torch.jit.export"):
+        return Passthrough(dotted)  # compiling or marking a module or method: it is the same one here
+    if dotted == "torch.jit":
+        return TorchNamespace(dotted)
     if dotted.startswith("torch.nn.init.") and len(parts) == 4:
         return InitFunction(parts[-1])
     if any(dotted == m or dotted.startswith(m + ".") for m in NO_OP_MODULES):
