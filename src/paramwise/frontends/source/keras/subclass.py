@@ -8,6 +8,7 @@ shapes), then `call()` is followed on tensors of those shapes.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from typing import Any
 
@@ -146,7 +147,10 @@ class SubclassState(ModelBase):
             has_build, build = self.instance.cls.lookup("build")
             if has_build and isinstance(build, Function) and args:
                 shape = walk_tensors(args[0], lambda t: tuple(t.shape_of()))
-                ctx.call(BoundMethod(build, self.instance), [shape])
+                spec = build.node.args if isinstance(build.node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+                takes_shape = spec is None or spec.vararg is not None or len(spec.posonlyargs) + len(spec.args) > 1
+                # Keras 3 calls build() without the shape when it takes none (`def build(self):`)
+                ctx.call(BoundMethod(build, self.instance), [shape] if takes_shape else [])
             try:
                 result = ctx.call(BoundMethod(method, self.instance), list(args), dict(kwargs))
                 reason = "" if collect_tensors([result], {}) else "it does not return a tensor paramwise could follow"
