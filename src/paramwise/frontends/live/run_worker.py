@@ -572,7 +572,17 @@ def build_keras(model: Any, shape: tuple[Any, ...]) -> None:
 
 def with_real_variables(graph: Any, model: Any) -> Any:
     """A layer whose formula's weights differ from its real variables (its input shape was not followed through
-    a custom layer) shows its real variables: the count is the model's."""
+    a custom layer) shows its real variables: the count is the model's. A row so replaced passes its input shape
+    on, which can put the next layer's formula off too: repeated until every row agrees (once per layer at most)."""
+    for _ in range(len(graph.layers) + 1):
+        fixed = real_variables_once(graph, model)
+        if fixed is graph:
+            return graph
+        graph = fixed
+    return graph
+
+
+def real_variables_once(graph: Any, model: Any) -> Any:
     from dataclasses import replace
 
     from ...errors import Diagnostic
