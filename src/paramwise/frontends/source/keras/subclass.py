@@ -94,7 +94,26 @@ class SubclassState(ModelBase):
         `layers.Dense(2)(x)` inside call()): Keras does not track it, so `model.layers` does not list it and its
         weights are not the model's (see to_layer: they are not counted, with an untracked_layer warning)."""
         return not (self.functional or id(obj) in self.tracked_ids or obj.hidden or obj.model is not None
-                    or not obj.calls or obj.type_name == "InputLayer")
+                    or not obj.calls or obj.type_name == "InputLayer" or id(obj) in self.attribute_layers())
+
+    def attribute_layers(self) -> set[int]:
+        """The layers the model's attributes hold now, in lists, tuples and dicts too: Keras tracks a list
+        attribute, so a layer appended to `self.blocks = []` after the assignment is the model's."""
+        found: set[int] = set()
+
+        def walk(value: Any, depth: int) -> None:
+            if isinstance(value, LayerObj):
+                found.add(id(value))
+            elif depth < 8 and isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(item, depth + 1)
+            elif depth < 8 and isinstance(value, dict):
+                for item in value.values():
+                    walk(item, depth + 1)
+
+        for value in self.instance.attrs.values():
+            walk(value, 0)
+        return found
 
     def untracked_layer(self, obj: LayerObj, layer: Layer) -> Layer:
         """The row of an untracked layer: hidden, and without weights (they are made again on every call)."""
