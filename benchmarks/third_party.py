@@ -9,7 +9,8 @@ holds `keras/` and `torch/`, one model definition per file, each beginning with 
 
 The framework's answer (the truth) is built by running the text with `model = <expression>` appended (trusted
 code, executed here only, in a child process) and cached beside the file as NAME.truth.json. paramwise reads the
-same text in a child process, `python -m paramwise COPY --format json --expand --model model`, with
+same text in a child process, `python -m paramwise COPY:model --format json --expand` (the file read as an imported
+module, as the truth imports it: neither runs its `if __name__ == "__main__":` block), with
 PYTHONPATH=<--src> (default: this checkout's src), and every file gets exactly one class:
 
     exact         exit 0, totals equal and every per-layer count equal
@@ -243,8 +244,9 @@ def run_paramwise(case: Case, src: Path) -> tuple[int | None, str, str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / case.path.name
         copy.write_text(case.text)
-        command = [sys.executable, "-m", "paramwise", str(copy), "--format", "json", "--expand",
-                   "--model", case.model_name]
+        # COPY.py:NAME reads the file as an imported module, as the truth is built (runpy with another run_name):
+        # its `if __name__ == "__main__":` block does not run in either
+        command = [sys.executable, "-m", "paramwise", f"{copy}:{case.model_name}", "--format", "json", "--expand"]
         if case.input_shape is not None:
             command += ["--input-shape", ",".join(str(d) for d in case.input_shape)]
         start = time.monotonic()
