@@ -493,7 +493,7 @@ DROPPED = {
                           "    def __init__(self):\n"
                           "        super().__init__()\n"
                           "        self.fc = nn.Linear(4, 4)\n"
-                          "        self.add_module('extra', torch.jit.script(nn.Linear(4, 4)))\n"
+                          "        self.add_module('extra', torch.jit.trace(nn.Linear(4, 4), torch.zeros(1, 4)))\n"
                           "    def forward(self, x):\n"
                           "        return self.extra(self.fc(x))\n"
                           "model = M()\n", "unread_module"),

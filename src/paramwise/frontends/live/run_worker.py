@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -560,8 +560,9 @@ def build_keras(model: Any, shape: tuple[Any, ...]) -> None:
     no data), else on a symbolic input, else with model.build()."""
     import keras
 
-    for build in (lambda: model(keras.ops.zeros((1, *shape))), lambda: model(keras.Input(shape=shape)),
-                  lambda: model.build((None, *shape))):
+    builds: tuple[Callable[[], Any], ...] = (lambda: model(keras.ops.zeros((1, *shape))),
+                                             lambda: model(keras.Input(shape=shape)), lambda: model.build((None, *shape)))
+    for build in builds:
         try:
             build()
             return
