@@ -15,6 +15,18 @@ def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
     return add(*dims, const(1)) if use_bias else prod(*dims)
 
 
+def projections_formula(weights: list[Weight], use_bias: bool) -> Expr:
+    """Keras' attention projections: each input projection (d + 1)·heads·size, then the output projection
+    (heads·size + 1)·d_out (no + 1s without bias)."""
+    terms = []
+    for w in weights:
+        if w.name.endswith("/kernel") and not w.name.startswith("attention_output"):
+            terms.append(prod(plus_bias([w.dims[0]], use_bias), *w.dims[1:]))
+    output = next(w for w in weights if w.name == "attention_output/kernel")
+    terms.append(prod(plus_bias([prod(*output.dims[:2])], use_bias), *output.dims[2:]))
+    return add(*terms)
+
+
 class MultiHeadAttention(Kind):
     """Multi-head attention: query, key and value projections of heads×key_dim (value_dim) each, and an
     output projection back to the query's width. Called as mha(query, value) or mha(query, value, key)."""
@@ -99,13 +111,7 @@ class MultiHeadAttention(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         """(d_q + 1)·heads·key_dim + (d_k + 1)·heads·key_dim + (d_v + 1)·heads·value_dim + (heads·value_dim + 1)·d_out."""
-        terms = []
-        for w in weights:
-            if w.name.endswith("/kernel") and not w.name.startswith("attention_output"):
-                terms.append(prod(plus_bias([w.dims[0]], self.use_bias), *w.dims[1:]))
-        output = next(w for w in weights if w.name == "attention_output/kernel")
-        terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
-        return add(*terms)
+        return projections_formula(weights, self.use_bias)
 
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """N_q·d_q·heads·key_dim + N_kv·(d_k·heads·key_dim + d_v·heads·value_dim) for the projections, then
@@ -197,13 +203,7 @@ class GroupedQueryAttention(Kind):
 
     def formula(self, weights: list[Weight]) -> Expr | None:
         """(d + 1)·q_heads·head_dim + 2·(d + 1)·kv_heads·head_dim + (q_heads·head_dim + 1)·d (no + 1s without bias)."""
-        terms = []
-        for w in weights:
-            if w.name.endswith("/kernel") and not w.name.startswith("attention_output"):
-                terms.append(prod(plus_bias([w.dims[0]], self.use_bias), *w.dims[1:]))
-        output = next(w for w in weights if w.name == "attention_output/kernel")
-        terms.append(prod(plus_bias([prod(*output.dims[:2])], self.use_bias), *output.dims[2:]))
-        return add(*terms)
+        return projections_formula(weights, self.use_bias)
 
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
         """The projections (query and gate over the N_q query vectors, key and value over the N_kv others), then

@@ -179,12 +179,7 @@ class ParamValue(HostValue):
         return operations().binop(op, left, right, ctx)
 
     def py_unaryop(self, op: type, ctx: Context) -> Any:
-        """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
-        if op is ast.USub:
-            return operations().binop(ast.Mult, self, -1, ctx)
-        if op is ast.UAdd:
-            return operations().binop(ast.Mult, self, 1, ctx)
-        return Opaque("~tensor")
+        return tensor_unaryop(self, op, ctx)
 
 
 class Method(HostValue):
@@ -461,3 +456,12 @@ def install(installed: Operations) -> None:
 
 def operations() -> Operations:
     return _INSTALLED[0]
+
+
+def tensor_unaryop(value: Any, op: type, ctx: Context) -> Any:
+    """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
+    if op is ast.USub:
+        return operations().binop(ast.Mult, value, -1, ctx)
+    if op is ast.UAdd:
+        return operations().binop(ast.Mult, value, 1, ctx)
+    return Opaque("~tensor")

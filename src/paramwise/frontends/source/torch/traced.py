@@ -16,7 +16,7 @@ from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp
 from ..python.interpreter import Interpreter
 from ..python.values import Context, HostValue, Opaque
-from .modules import ParamValue, operations
+from .modules import ParamValue, operations, tensor_unaryop
 
 
 class TraceStop(Exception):
@@ -146,12 +146,7 @@ class TTensor(HostValue):
         return operations().binop(op, left, right, ctx)
 
     def py_unaryop(self, op: type, ctx: Context) -> Any:
-        """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
-        if op is ast.USub:
-            return operations().binop(ast.Mult, self, -1, ctx)
-        if op is ast.UAdd:
-            return operations().binop(ast.Mult, self, 1, ctx)
-        return Opaque("~tensor")
+        return tensor_unaryop(self, op, ctx)
 
 
 def constant(shape: Shape) -> TTensor:
