@@ -34,3 +34,16 @@ def test_keras_model_bound_to_two_names(tmp_path: Path, chosen: str | None) -> N
     path.write_text(KERAS)
     want = keras_oracle.build(path, chosen or "model")
     assert paramwise.read(str(path), model=chosen).total == want.count_params()
+
+
+def test_model_names_a_class_the_file_defines_but_never_builds(tmp_path: Path) -> None:
+    """`--model A` in a file that defines classes A and B and builds neither builds A (as `FILE:A` does)."""
+    path = tmp_path / "two_classes.py"
+    path.write_text("import torch.nn as nn\n"
+                    "class A(nn.Module):\n    def __init__(self, width=2):\n        super().__init__()\n"
+                    "        self.l = nn.Linear(width, width)\n"
+                    "class B(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(3, 3)\n")
+    namespace = torch_oracle.build(path)
+    for name in ("A", "B"):
+        want = namespace[name]()
+        assert paramwise.read(str(path), model=name).total == sum(p.numel() for p in want.parameters())

@@ -323,6 +323,10 @@ def find_models(interp: Interpreter, options: ReadOptions) -> list[tuple[str, An
             found.append((name, value))
     if found:
         return found
+    wanted = interp.globals.vars.get(options.model) if options.model else None
+    if is_module_class(wanted):  # --model A where A is a class the file defines and never builds: build A
+        assert options.model is not None
+        return [(options.model, construct(interp, replace(options, class_name=options.model)))]
     for name, value in reversed(list(interp.globals.vars.items())):
         if is_module_class(value) and not required_args(value):
             return [(name, interp.call(value, [], {}, value.node))]
