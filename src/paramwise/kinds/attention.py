@@ -15,6 +15,19 @@ def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
     return add(*dims, const(1)) if use_bias else prod(*dims)
 
 
+def check_key_value(inputs: list[Shape]) -> None:
+    """mha(query, value[, key]): value and key agree on every axis but the last, and every last axis is known."""
+    value = inputs[1]
+    key = inputs[2] if len(inputs) > 2 else value
+    if tuple(value[1:-1]) != tuple(key[1:-1]):
+        raise KindError(
+            f"needs value and key equal on every axis but the last; got value {shape_text(value)}, key {shape_text(key)}"
+        )
+    for shape in inputs:
+        if shape[-1] is None:
+            raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
+
+
 def projections_formula(weights: list[Weight], use_bias: bool) -> Expr:
     """Keras' attention projections: each input projection (d + 1)·heads·size, then the output projection
     (heads·size + 1)·d_out (no + 1s without bias)."""
@@ -61,15 +74,7 @@ class MultiHeadAttention(Kind):
         a["output_dims"] = (out,) if isinstance(out, int) else tuple(out) if out else None
 
     def check(self, inputs: list[Shape]) -> None:
-        value = inputs[1]
-        key = inputs[2] if len(inputs) > 2 else value
-        if tuple(value[1:-1]) != tuple(key[1:-1]):
-            raise KindError(
-                f"needs value and key equal on every axis but the last; got value {shape_text(value)}, key {shape_text(key)}"
-            )
-        for shape in inputs:
-            if shape[-1] is None:
-                raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
+        check_key_value(inputs)
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         query = inputs[0]
@@ -164,16 +169,9 @@ class GroupedQueryAttention(Kind):
 
     def check(self, inputs: list[Shape]) -> None:
         query, value = inputs[0], inputs[1]
-        key = inputs[2] if len(inputs) > 2 else value
         if query[-1] != value[-1]:
             raise KindError(f"needs query and value of the same last axis; got {shape_text(query)}, {shape_text(value)}")
-        if tuple(value[1:-1]) != tuple(key[1:-1]):
-            raise KindError(
-                f"needs value and key equal on every axis but the last; got value {shape_text(value)}, key {shape_text(key)}"
-            )
-        for shape in inputs:
-            if shape[-1] is None:
-                raise KindError(f"needs a known last axis on every input; got {shape_text(shape)}")
+        check_key_value(inputs)
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         query, value = inputs[0], inputs[1]

@@ -287,3 +287,27 @@ def _size(shape: Shape) -> Dim:
 
 def snake(name: str) -> str:
     return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+class Untracked(Kind):
+    """A layer whose weights are not the model's though the model calls it (Keras does not track a layer that a
+    subclassed model's call() makes or uses without keeping it as an attribute): its calls, shapes and products
+    are the layer's own, its weights are counted nowhere."""
+
+    n_inputs = (0, None)
+
+    def __init__(self, inner: Kind) -> None:
+        super().__init__(inner.framework, inner.type_name, {})
+        self.inner = inner
+
+    def check(self, inputs: list[Shape]) -> None:
+        self.inner.check(inputs)
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        return self.inner.output_shape(inputs)
+
+    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
+        return []
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
+        return self.inner.macs(inputs, output)  # it still runs on every call

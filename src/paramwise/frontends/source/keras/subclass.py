@@ -13,10 +13,8 @@ from dataclasses import replace
 from typing import Any
 
 from ....errors import ParamwiseError
-from ....formula import Expr
-from ....ir import Layer, Shape, Weight
-from ....kinds.base import Kind
-from ....kinds.rows import Parameter
+from ....ir import Layer, Shape
+from ....kinds.rows import Parameter, Untracked
 from ...files.keras_config import snake_case
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
 from .arith import shape_of_value, tensor_binop
@@ -354,26 +352,3 @@ def model_of(value: Any) -> ModelBase | None:
     if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
         return value.host
     return None
-
-
-class Untracked(Kind):
-    """A layer Keras does not track (made or used in a subclassed model's call() without being an attribute):
-    its calls and shapes are the layer's own, its weights are not the model's."""
-
-    n_inputs = (0, None)
-
-    def __init__(self, inner: Kind) -> None:
-        super().__init__(inner.framework, inner.type_name, {})
-        self.inner = inner
-
-    def check(self, inputs: list[Shape]) -> None:
-        self.inner.check(inputs)
-
-    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
-        return self.inner.output_shape(inputs)
-
-    def weights(self, inputs: list[Shape] | None) -> list[Weight]:
-        return []
-
-    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> Expr | None:
-        return self.inner.macs(inputs, output)  # it still runs on every call

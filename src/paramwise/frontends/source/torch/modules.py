@@ -116,7 +116,25 @@ def keeps_tensor(args: list[Any], kwargs: dict[str, Any]) -> bool:
     return True
 
 
-class ParamValue(HostValue):
+class TensorArithmetic(HostValue):
+    """What a tensor and a parameter share in code: indexing, `x + y`, `x @ w`, `-x`."""
+
+    def py_getitem(self, key: Any, ctx: Context) -> Any:
+        return operations().index_tensor(self, key, ctx)
+
+    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
+        return operations().binop(op, left, right, ctx)
+
+    def py_unaryop(self, op: type, ctx: Context) -> Any:
+        """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
+        if op is ast.USub:
+            return operations().binop(ast.Mult, self, -1, ctx)
+        if op is ast.UAdd:
+            return operations().binop(ast.Mult, self, 1, ctx)
+        return Opaque("~tensor")
+
+
+class ParamValue(TensorArithmetic):
     """An nn.Parameter (or a module's weight) seen by the code: shape, requires_grad, in-place init no-ops."""
 
     def __init__(self, ref: ParamRef) -> None:
@@ -172,14 +190,6 @@ class ParamValue(HostValue):
     def __gt__(self, other: Any) -> Any:
         return operations().compare("gt", self, other)
 
-    def py_getitem(self, key: Any, ctx: Context) -> Any:
-        return operations().index_tensor(self, key, ctx)
-
-    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return operations().binop(op, left, right, ctx)
-
-    def py_unaryop(self, op: type, ctx: Context) -> Any:
-        return tensor_unaryop(self, op, ctx)
 
 
 class Method(HostValue):
@@ -456,12 +466,3 @@ def install(installed: Operations) -> None:
 
 def operations() -> Operations:
     return _INSTALLED[0]
-
-
-def tensor_unaryop(value: Any, op: type, ctx: Context) -> Any:
-    """`-x` is `x * -1` (its shape, and its values where they are known); `+x` is x; `~x` is not read."""
-    if op is ast.USub:
-        return operations().binop(ast.Mult, value, -1, ctx)
-    if op is ast.UAdd:
-        return operations().binop(ast.Mult, value, 1, ctx)
-    return Opaque("~tensor")

@@ -15,8 +15,8 @@ from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp
 from ..python.interpreter import Interpreter
-from ..python.values import Context, HostValue, Opaque
-from .modules import ParamValue, operations, tensor_unaryop
+from ..python.values import Context, Opaque
+from .modules import ParamValue, TensorArithmetic, operations
 
 
 class TraceStop(Exception):
@@ -85,7 +85,7 @@ def tracer_of(ctx: Context) -> Tracer | None:
 COMPARISONS: dict[type, str] = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 
 
-class TTensor(HostValue):
+class TTensor(TensorArithmetic):
     """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
 
     def __init__(self, shape: Shape, ref: TensorRef | None = None, tracer: Tracer | None = None,
@@ -139,14 +139,6 @@ class TTensor(HostValue):
     def py_getattr(self, name: str, ctx: Context) -> Any:
         return operations().tensor_attr(self, name, ctx)
 
-    def py_getitem(self, key: Any, ctx: Context) -> Any:
-        return operations().index_tensor(self, key, ctx)
-
-    def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return operations().binop(op, left, right, ctx)
-
-    def py_unaryop(self, op: type, ctx: Context) -> Any:
-        return tensor_unaryop(self, op, ctx)
 
 
 def constant(shape: Shape) -> TTensor:
