@@ -269,8 +269,7 @@ class Conv(Kind):
             raise KindError(f"filters ({self.filters}) must be divisible by groups ({self.groups})")
 
     def check(self, inputs: list[Shape]) -> None:
-        if self.attrs.get("call_error"):
-            raise KindError(self.attrs["call_error"], hint="give the kernel one size per spatial axis")
+        self.check_at_call()
         check_grouped_channels(self, inputs, "(28, 28, 1)")
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
