@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import InputError
-from .formula import Dim, is_symbolic, render_count, symbol
+from .formula import Dim, PerBatch, is_symbolic, render_count, symbol
 from .report import Report
 
 DTYPES: dict[str, float] = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
@@ -102,6 +102,8 @@ def parse_amount(text: str, option: str, suffixes: dict[str, int]) -> int:
 
 def with_batch(value: Dim, batch: int | None) -> Dim:
     """`value` with the open batch axis given its size (a formula in `batch` otherwise)."""
+    if isinstance(value, PerBatch):
+        return value if batch is None else value.at(batch)
     if batch is None or not is_symbolic(value):
         return value
     out = value.subs(symbol("batch"), batch)
@@ -112,6 +114,8 @@ def macs_text(value: Dim) -> str:
     """`1,234,567`, `81,920·batch`, or `?` for not counted."""
     if value is None:
         return "?"
+    if isinstance(value, PerBatch):
+        return f"{value.n:,}·batch"
     if is_symbolic(value):
         coefficient = value.coeff(symbol("batch")) if value.free_symbols == {symbol("batch")} else None
         if coefficient is not None and getattr(coefficient, "is_Integer", False) and value == coefficient * symbol("batch"):
@@ -186,7 +190,7 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
         inference.append(Term("buffers", f"{n:,} values (own dtypes)", sum(w.count * w.bytes_per_value for w in buffers)))
     training = list(inference)  # the weights and buffers; a KV cache is for generation only
     cache = kv_cache_term(report, settings, per_value)
-    if cache is not None:
+    if isinstance(cache, Term):
         inference.append(cache)
     if settings.optimizer is None:
         return inference, []
@@ -203,12 +207,21 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
     return inference, training
 
 
-def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term | None:
-    """A decoder's KV cache for --seq-len tokens and --batch sequences: every self-attention layer keeps its keys
-    and values, k_proj's and v_proj's widths (kv_heads·head_dim) per token, in the weights' dtype. The full
-    length in every layer: sliding windows and latent (MLA) caches are not applied."""
+def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term | str | None:
+    """A decoder's KV cache for --seq-len tokens and --batch sequences, or why it is not sized. A Hugging Face
+    config says what each layer keeps per token and which layers slide (frontends/files/hf/cache.py: GQA, sliding
+    windows, MLA's latent); a sliding layer holds min(tokens, window). Elsewhere every self-attention layer keeps
+    its keys and values, k_proj's and v_proj's widths per token. The cache is in the weights' dtype, 16-bit for
+    int8/int4 weights (they compute in 16-bit)."""
     if settings.seq_len is None:
         return None
+    batch, seq = settings.batch or 1, settings.seq_len
+    size = per_value if per_value >= 2 else 2
+    described = report.meta.get("kv_cache")
+    if isinstance(described, dict) and "none" in described:
+        return str(described["none"])
+    if isinstance(described, dict):
+        return described_cache(described, seq, batch, size)
     keys = [r for r in report.rows if r.kind == "Dense" and r.name.endswith("self_attn.k_proj") and r.weight_objects]
     values = [r for r in report.rows if r.kind == "Dense" and r.name.endswith("self_attn.v_proj") and r.weight_objects]
     if not keys or len(keys) != len(values):
@@ -216,14 +229,30 @@ def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term 
     widths = [r.weight_objects[0].shape[0] for r in keys + values]  # torch's (out_features, in_features)
     if not all(isinstance(w, int) for w in widths):
         return None
-    batch = settings.batch or 1
-    seq, size = settings.seq_len, per_value
     count = sum(widths) * seq * batch
     same = len(set(widths)) == 1
     per_layer = f"{widths[0]:,} (kv_heads·head_dim)" if same else f"{sum(widths) // 2:,} summed over layers"
     formula = (f"2 (K, V) · {len(keys)} layers · {per_layer} · {seq:,} tokens · {batch} batch · {size:g} B" if same else
                f"2 (K, V) · {per_layer} · {seq:,} tokens · {batch} batch · {size:g} B")
     return Term("KV cache", formula, nbytes(count, size))
+
+
+def described_cache(described: dict[str, Any], seq: int, batch: int, size: float) -> Term:
+    """The KV cache of a config's layers: `per_token` values a layer keeps per token, `windows` (None: full)."""
+    windows: list[int | None] = described["windows"]
+    full = sum(1 for w in windows if w is None)
+    groups = [(full, seq, f"{full:,} {'full-attention ' if full < len(windows) else ''}layers · {seq:,} tokens")] if full else []
+    for window in sorted({w for w in windows if w is not None}):
+        n = sum(1 for w in windows if w == window)
+        held = min(seq, window)
+        tokens = f"{held:,} tokens (the window)" if window < seq else f"{seq:,} tokens (within the {window:,} window)"
+        groups.append((n, held, f"{n:,} sliding layers · {tokens}"))
+    token_slots = sum(n * held for n, held, _ in groups)
+    layers = " + ".join(text for _, _, text in groups) if groups else "0 layers"
+    if len(groups) > 1:
+        layers = f"({layers})"
+    formula = f"{described['what']} · {layers} · {batch} batch · {size:g} B"
+    return Term("KV cache", formula, nbytes(described["per_token"] * token_slots * batch, size))
 
 
 def optimizer_term(report: Report, optimizer: str, trainable: int) -> Term:
@@ -274,6 +303,9 @@ def memory_section(report: Report, settings: Settings) -> dict[str, Any] | None:
     if training:
         out.update(optimizer=settings.optimizer, training=[t.to_json() for t in training],
                    training_bytes=sum(t.bytes for t in training))
+    cache = kv_cache_term(report, settings, 4)
+    if isinstance(cache, str):
+        out["not_counted"] = [f"KV cache: {cache}"]
     return out
 
 
@@ -292,6 +324,7 @@ def memory_lines(section: dict[str, Any], units: str) -> list[str]:
     block("inference", section["inference"], section["inference_bytes"])
     if "training" in section:
         block(f"training ({section['optimizer']})", section["training"], section["training_bytes"])
+    lines += [f"  not counted: {note}" for note in section.get("not_counted", ())]
     return lines
 
 
@@ -301,7 +334,7 @@ def with_cost(report: Report, settings: Settings) -> Report:
     rows = report.rows
     macs = report.macs
     if settings.batch is not None:
-        rows = tuple(replace(r, macs=with_batch(r.macs, settings.batch)) if is_symbolic(r.macs) else r for r in rows)
+        rows = tuple(replace(r, macs=with_batch(r.macs, settings.batch)) if is_symbolic(r.macs) or isinstance(r.macs, PerBatch) else r for r in rows)
         macs = with_batch(macs, settings.batch)
     cost: dict[str, Any] = {"lines": compute_lines(report, settings), "units": settings.units}
     if macs is not None:

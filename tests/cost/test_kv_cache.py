@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,58 @@ def test_seq_len_and_batch_fill_a_keras_sequence(capsys: pytest.CaptureFixture[s
     # SimpleRNN runs Keras' generic loop on torch, whose first step runs twice (see test_macs_keras.RECURRENT)
     steps = sum(r["macs"] // 7 for r in data["layers"] if r["type"] == "SimpleRNN")
     assert 2 * (data["macs"] + steps) == measure_keras(build(path), 2, 7)
+
+
+# -- the KV cache as transformers holds it ---------------------------------------------------------------------
+
+SMALL = {"hidden_size": 64, "n_embd": 64, "d_model": 64, "intermediate_size": 48, "ffn_dim": 48, "n_inner": None,
+         "num_hidden_layers": 6, "n_layer": 6, "num_attention_heads": 4, "n_head": 4, "num_key_value_heads": 2,
+         "num_kv_heads": 2, "head_dim": 16, "vocab_size": 96, "num_local_experts": 4, "num_experts": 4,
+         "n_routed_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 32, "shared_expert_intermediate_size": 32,
+         "kv_lora_rank": 24, "q_lora_rank": 40, "qk_rope_head_dim": 8, "qk_nope_head_dim": 16, "v_head_dim": 16,
+         "first_k_dense_replace": 1, "ffn_hidden_size": 128, "word_embed_proj_dim": 64, "n_group": 1, "topk_group": 1,
+         "max_position_embeddings": 64, "rotary_dim": 8, "pad_token_id": None, "sliding_window": 5}
+WINDOWED = {"use_sliding_window": True, "sliding_window": 5}
+CACHES = [  # (published config, what the variant changes): every decoder family, and each way a family slides
+    *[(name, {}) for name in ("llama-3.2-1b", "mistral-7b-v0.1", "gemma-2-2b", "gemma-3-1b", "gpt-oss-20b", "starcoder2-3b",
+                              "falcon-7b", "falcon-40b", "gpt2", "gpt-j-6b", "bloom-560m", "opt-350m", "pythia-160m",
+                              "phi-2", "phi-3-mini-4k", "olmo-2-1124-7b", "qwen3-0.6b")],
+    ("deepseek-v2-lite", {"num_key_value_heads": 4}), ("deepseek-v3", {"num_key_value_heads": 4}),
+    ("gemma-3-1b", {"sliding_window_pattern": 3}),
+    ("gemma-3-1b", {"layer_types": ["full_attention", "sliding_attention"] * 3}),
+    ("qwen2-0.5b", {**WINDOWED, "max_window_layers": 3}), ("qwen3-0.6b", {**WINDOWED, "max_window_layers": 4}),
+    ("qwen1.5-moe-a2.7b", {**WINDOWED, "max_window_layers": 4}), ("qwen3-30b-a3b", WINDOWED),
+    ("smollm3-3b", WINDOWED), ("mixtral-8x7b", {"sliding_window": 5}), ("phi-3-mini-4k", {"sliding_window": 5}),
+    ("phi-3.5-moe", {"sliding_window": 5}),
+]
+
+
+def small_config(name: str, change: dict[str, object]) -> dict[str, object]:
+    config = json.loads((CASES / "hf" / f"{name}.json").read_text())
+    small = {k: SMALL.get(k, v) if k in SMALL and (k != "sliding_window" or v) else v for k, v in config.items()}
+    small.pop("torch_dtype", None)
+    return {**small, "dtype": "float32", "pad_token_id": None, **change}
+
+
+def cache_bytes(config: dict[str, object], seq: int, batch: int) -> int:
+    """The bytes transformers' StaticCache for `seq` tokens holds after one forward of `batch` sequences (fp32)."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    fields = {k: v for k, v in config.items() if k != "model_type"}
+    built = transformers.CONFIG_MAPPING[config["model_type"]](**fields)
+    model = transformers.AutoModelForCausalLM.from_config(built).eval()
+    cache = transformers.StaticCache(config=built, max_cache_len=seq)
+    with torch.no_grad():
+        model(input_ids=torch.zeros((batch, seq), dtype=torch.long), past_key_values=cache, use_cache=True)
+    return sum(t.numel() * t.element_size() for layer in cache.layers for t in (layer.keys, layer.values))
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # transformers renames past_key_values
+@pytest.mark.parametrize(("name", "change"), CACHES, ids=[f"{n}{'-' + '-'.join(c) if c else ''}" for n, c in CACHES])
+def test_kv_cache_is_transformers_cache(tmp_path: Path, name: str, change: dict[str, object]) -> None:
+    config = small_config(name, change)
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    found = memory_terms(paramwise.read(str(path)), Settings(dtype="fp32", seq_len=12, batch=2))
+    assert not isinstance(found, str)
+    assert {t.name: t.bytes for t in found[0]}["KV cache"] == cache_bytes(config, 12, 2)

@@ -26,6 +26,7 @@ from ....ir import Graph
 from ... import Found, ReadOptions, load
 from ..keras_json import parse_json
 from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
+from .cache import kv_cache
 from .families import FAMILIES, supported
 from .heads import for_class
 
@@ -131,7 +132,7 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
                          hint="check the sizes in the config", location=Location(path)) from None
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out, named_class(data)),
-            "fold_repeats": True, "depth": DEPTH}
+            "fold_repeats": True, "depth": DEPTH, "kv_cache": kv_cache(model_type, config)}
     stored = stored_dtype(data)
     if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
         count = counted(model, leave_out)
