@@ -98,6 +98,7 @@ WARNINGS: dict[str, str] = {
     "state_dict_key": "the checkpoint's tensors were counted under one of its keys",
     "stored_mismatch": "the tensors a file stores differ from what the formula creates",
     "stored_only": "a layer known only by its stored tensors; its output shape is taken to be its input shape",
+    "tokenizer_mismatch": "a model folder's tokenizer gives out more token ids than the embedding has rows",
     "truncated": "the checkpoint file is shorter than its header says; what is there is counted",
     "undefined_name": "a name the file uses but never defines",
     "unknown_argument": "an argument the layer does not take (a typo?); it is ignored",

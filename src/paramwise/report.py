@@ -160,7 +160,7 @@ class Report:
             "unread": [u.to_json() for u in self.unread],
             **({"dtypes": self.meta["dtypes"]} if "dtypes" in self.meta else {}),  # checkpoints: per dtype
             **({"counting": self.counting} if "counting" in self.meta else {}),  # Hugging Face configs: the policy
-            **{key: self.meta[key] for key in ("storage", "shard", "onnx") if key in self.meta},  # file readers
+            **{key: self.meta[key] for key in ("storage", "shard", "onnx", "vocabulary") if key in self.meta},  # file readers
             "macs": json_or_none(self.macs),  # one forward; null: no input shape, or a layer's not counted
             **({"cost": json_cost(self.meta["cost"])} if "cost" in self.meta else {}),  # MACs, FLOPs, memory (cost.py)
             "layers": [r.to_json() for r in self.rows],

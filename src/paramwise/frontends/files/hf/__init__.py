@@ -29,6 +29,7 @@ from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
 from .cache import kv_cache
 from .families import FAMILIES, supported
 from .heads import for_class
+from .vocab import checked
 
 CONFIG_NAME = "config.json"
 DEPTH = 3  # rows shown without --depth: the blocks (folded), and the first block's attention, MLP and norms
@@ -71,6 +72,8 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     found = read_config(data, config, options)
     found = replace(found, name=Path(path).resolve().name or found.name)
     weights = read_weights(path, options)
+    if found.graph is not None:
+        found = replace(found, graph=checked(path, found.graph, weights.graph if weights is not None else None))
     if weights is None:
         return [found], 0
     if weights.graph is not None and found.graph is not None and not options.no_embeddings:
