@@ -187,3 +187,26 @@ def test_a_worker_that_does_not_answer_is_ended_and_replaced() -> None:
         assert r.status_code == 422
         assert r.json()["error"]["kind"] == "limit" and "1 s" in r.json()["error"]["message"]
         assert c.post("/api/read", content=TORCH_BLOCKS).status_code == 200
+
+
+def test_a_huge_gguf_counts_from_its_first_bytes(client: TestClient, tmp_path: Path) -> None:
+    """The page sends a big .gguf's first megabytes and its size (the header is at the start)."""
+    gguf = pytest.importorskip("gguf")
+    numpy = pytest.importorskip("numpy")
+    path = tmp_path / "huge.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    shape = (32768, 2**20)
+    writer.add_tensor_info("blk.0.ffn_up.weight", (shape[0], shape[1] // 32 * 18), numpy.dtype(numpy.uint8), 0,
+                           raw_dtype=gguf.GGMLQuantizationType.Q4_0)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_ti_data_to_file()
+    writer.close()
+    size = 100 * 2**30
+    with open(path, "r+b") as f:
+        f.truncate(size)
+    with open(path, "rb") as f:
+        head = f.read(2**20)
+    r = client.post("/api/read", params={"name": "huge.gguf", "size": size}, content=head)
+    report = r.json()["report"]
+    assert report["total"] == shape[0] * shape[1] and report["complete"]

@@ -65,7 +65,8 @@ def test_paste_expand_and_check(page: Any, server: Server) -> None:
     page.click("#check")
     page.wait_for_selector("#check-result .verdict")
     assert page.locator("#check-result tr[data-name='conv2d'] td.mistake").inner_text() == "missing_bias"
-    assert "short of" in page.inner_text("#check-result .verdict")
+    assert "missing_bias" in page.inner_text("#check-result .verdict")
+    assert "short of" in page.inner_text("#check-result")  # the check's own summary
 
 
 TORCH_BLOCKS = """\

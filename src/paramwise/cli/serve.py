@@ -28,7 +28,16 @@ from ..render.markdown import render_markdown
 from ..report import Report
 from ..teach.check import check, parse_claims
 from ..teach.pitfalls import with_pitfalls
-from .limits import read_limits
+from .limits import (
+    DEFAULT_MEGABYTES,
+    DEFAULT_SECONDS,
+    ENV_MEGABYTES,
+    ENV_SECONDS,
+    GRACE,
+    WALL,
+    limit_from_env,
+    read_limits,
+)
 from .options import add_common_arguments, read_options
 
 DEFAULT_PORT = 8000
@@ -91,7 +100,10 @@ def run(argv: list[str]) -> int:
 
     from ..web.app import create_app
 
-    app = create_app(workers=args.workers, max_bytes=int(args.max_upload * 2**20))
+    seconds = limit_from_env(ENV_SECONDS, DEFAULT_SECONDS)
+    limit_from_env(ENV_MEGABYTES, DEFAULT_MEGABYTES)  # a bad value is said now, not on the first read
+    timeout = seconds * WALL + 2 * GRACE + 5 if seconds else 24 * 3600.0  # the workers' own limits end a read first
+    app = create_app(workers=args.workers, max_bytes=int(args.max_upload * 2**20), timeout=timeout)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"paramwise: serving http://{shown_host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     if args.host not in ("127.0.0.1", "localhost", "::1"):

@@ -384,8 +384,7 @@ async function runCheck() {
     running ? el("td", { class: "num" }, f.running_claimed === undefined ? "" : count(f.running_claimed)) : null));
   const notes = c.layers.flatMap((f) => f.explanation).map((line) => el("div", { class: "explain" }, line));
   const verdict = c.correct ? "Your count is right."
-    : c.difference === 0 ? "Your total is right, but some layers are not."
-      : `Your total, ${count(c.claimed_total)}, is ${count(Math.abs(c.difference))} ${c.difference < 0 ? "short of" : "more than"} ${count(c.true_total)}.`;
+    : c.mistakes.length ? "Not quite: " + c.mistakes.join(", ") + "." : "Not quite.";
   box.replaceChildren(
     el("div", { class: "verdict " + (c.correct ? "good" : "bad") }, verdict),
     el("div", { class: "small" }, c.alignment),
