@@ -124,6 +124,94 @@ def floor_of(value: Any) -> Any:
     return sympy.floor(exact(value))
 
 
+class BatchScaled(int):
+    """`n·batch` while a layer's products are computed per sample: an int worth n (the count at batch 1) that prints
+    as sympy prints `n*batch`. Products with whole numbers and sums of such stay `n·batch`; anything that would not
+    be proportional to the batch (batch², batch + 1, a division) raises TypeError, and the caller takes the sympy
+    path. So a model whose only unknown is the batch gets its formulas (`batch·26·26·…`) without loading sympy."""
+
+    def __new__(cls, n: int = 1) -> BatchScaled:
+        return super().__new__(cls, n)
+
+    def __str__(self) -> str:
+        n = int(self)
+        return "batch" if n == 1 else f"{n}*batch"
+
+    __repr__ = __str__
+
+    def __mul__(self, other: Any) -> Any:
+        if type(other) is int:
+            return BatchScaled(int(self) * other) if other else 0
+        raise TypeError("not proportional to the batch")
+
+    __rmul__ = __mul__
+
+    def __add__(self, other: Any) -> Any:
+        if type(other) is int and other == 0:
+            return self
+        if isinstance(other, BatchScaled):
+            return BatchScaled(int(self) + int(other))
+        raise TypeError("not proportional to the batch")
+
+    __radd__ = __add__
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("not proportional to the batch")
+
+    __sub__ = __rsub__ = __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = _refuse
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __neg__ = __lshift__ = __rshift__ = _refuse
+    __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = __divmod__ = __rdivmod__ = _refuse
+
+
+@dataclass(frozen=True)
+class PerBatch:
+    """`n·batch`: a count proportional to the open batch axis, kept as a number (sympy is loaded only for sizes that
+    are really unknown). It prints as sympy prints `n*batch`, and turns into that sympy expression when it meets one."""
+
+    n: int
+
+    def __str__(self) -> str:
+        return "batch" if self.n == 1 else f"{self.n}*batch"
+
+    def __bool__(self) -> bool:
+        return self.n != 0
+
+    def __add__(self, other: Any) -> Any:
+        if isinstance(other, PerBatch):
+            return per_batch(self.n + other.n)
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return self._sympy_() + other
+
+    __radd__ = __add__
+
+    def __mul__(self, other: Any) -> Any:
+        if isinstance(other, int) and not isinstance(other, bool):
+            return per_batch(self.n * other)
+        return self._sympy_() * other
+
+    __rmul__ = __mul__
+
+    def _sympy_(self) -> Any:  # what sympy calls to convert it (never its text)
+        return self.n * symbol("batch")
+
+    def at(self, batch: int) -> int:
+        return self.n * batch
+
+    def subs(self, old: Any, new: Any = None) -> Any:
+        """sympy's `subs` for the batch symbol: `value.subs({symbol("batch"): 2})` or `value.subs(symbol("batch"), 2)`."""
+        mapping = old if isinstance(old, dict) else {old: new}
+        for key, size in mapping.items():
+            if str(key) == "batch":
+                return self.n * size
+        return self
+
+
+def per_batch(n: int) -> Any:
+    """`n·batch`, or 0."""
+    return PerBatch(n) if n else 0
+
+
 def is_known(value: Dim) -> bool:
     return isinstance(value, int)
 
@@ -146,7 +234,7 @@ def _render(e: Expr, style: str, times: str, top: bool) -> str:
 
 
 def _render_value(value: Dim) -> str:
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, BatchScaled):
         return str(value) if value >= 0 else f"({value})"
     text = str(value)
     return text if text.isidentifier() else f"({text})"

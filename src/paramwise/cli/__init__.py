@@ -13,11 +13,24 @@ import traceback
 from collections.abc import Callable
 
 from ..errors import EXIT_INTERNAL, ParamwiseError
-from . import check, summary
+from . import summary
 from .limits import Limits
 from .output import Output, OutputError, finish_output, silence
 
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"check": check.run}
+
+def run_check(argv: list[str]) -> int:
+    from . import check  # imported when asked for: start-up time of the summary command
+
+    return check.run(argv)
+
+
+def run_serve(argv: list[str]) -> int:
+    from . import serve  # imported when asked for, as check is
+
+    return serve.run(argv)
+
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"check": run_check, "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

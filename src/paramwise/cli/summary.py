@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..cost import (
@@ -20,20 +21,11 @@ from ..cost import (
 )
 from ..errors import EXIT_CHECK_FAILED, EXIT_OK, ParamwiseError
 from ..frontends import Found
-from ..frontends.live.run import RunLimits, RunResult, read_run
 from ..infer import infer
 from ..ir import Graph
 from ..render import COLUMNS, View
-from ..render.conversion import render_conversion
-from ..render.json import render_json
-from ..render.markdown import render_markdown
-from ..render.symbolic import render_symbolic, symbolic_json
-from ..render.table import render_text
 from ..report import Report
-from ..teach.convert import FRAMEWORK_NAMES, OTHER, convert_report
 from ..teach.pitfalls import with_pitfalls
-from ..teach.symbolic import read_symbolic
-from ..teach.symbolic import summarize as summarize_symbolic
 from .limits import (
     DEFAULT_MEGABYTES,
     DEFAULT_SECONDS,
@@ -52,6 +44,9 @@ from .options import (
     table_width,
     target_options,
 )
+
+if TYPE_CHECKING:
+    from ..frontends.live.run import RunResult
 
 DESCRIPTION = """\
 Count and explain a neural network's parameters, layer by layer, without running it.
@@ -137,10 +132,17 @@ def column_list(text: str) -> tuple[str, ...]:
 
 
 def render(report: Report, fmt: str, view: View) -> str:
+    # each renderer (and rich, for the table) is imported only when its format is asked for: start-up time
     if fmt == "json":
+        from ..render.json import render_json
+
         return render_json(report, view)
     if fmt == "markdown":
+        from ..render.markdown import render_markdown
+
         return render_markdown(report, view)
+    from ..render.table import render_text
+
     return render_text(report, view, color=sys.stdout.isatty())
 
 
@@ -198,6 +200,8 @@ def summarize(args: argparse.Namespace) -> int:
 
 def run_result(args: argparse.Namespace) -> RunResult:
     """`--run`: say once that the code runs, run it in a separate process, and relay what it prints to stderr."""
+    from ..frontends.live.run import RunLimits, read_run
+
     if args.run_timeout is not None and not (args.run_timeout >= 0 and args.run_timeout < float("inf")):
         raise ParamwiseError(f"--run-timeout takes seconds >= 0; got {args.run_timeout:g}", hint="0: no time limit")
     seconds = args.run_timeout if args.run_timeout is not None else \
@@ -224,6 +228,10 @@ def run_symbolic(args: argparse.Namespace) -> int:
     if args.run:
         raise ParamwiseError("--symbolic reads the source without running it; it does not take --run",
                              hint="drop --run for the count as a formula")
+    from ..render.symbolic import render_symbolic, symbolic_json
+    from ..teach.symbolic import read_symbolic
+    from ..teach.symbolic import summarize as summarize_symbolic
+
     names = [n.strip() for n in args.symbolic.split(",") if n.strip()]
     path, options = target_options(args)
     report = read_symbolic(path, names, options)
@@ -238,6 +246,9 @@ def run_symbolic(args: argparse.Namespace) -> int:
 
 def run_as(args: argparse.Namespace) -> int:
     """The `--as keras|torch` view of the summary command."""
+    from ..render.conversion import render_conversion
+    from ..teach.convert import FRAMEWORK_NAMES, OTHER, convert_report
+
     graph, report = run_graph(args) if args.run else load(args)
     if args.as_framework == report.framework:
         raise ParamwiseError(

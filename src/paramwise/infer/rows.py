@@ -7,7 +7,19 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, KindError
-from ..formula import Dim, Expr, add, evaluate, is_symbolic, render, render_count, simplify, symbol
+from ..formula import (
+    BatchScaled,
+    Dim,
+    Expr,
+    add,
+    evaluate,
+    is_symbolic,
+    per_batch,
+    render,
+    render_count,
+    simplify,
+    symbol,
+)
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel
@@ -315,6 +327,10 @@ def _kind_macs(kind: Any, ins: list[Shape] | None) -> tuple[Dim, str, str]:
     """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted."""
     if ins is None:
         return None, NOT_CALLED, ""
+    if _only_batch_open(ins):
+        fast = _per_batch_macs(kind, ins)
+        if fast is not None:
+            return fast
     try:
         shapes = [open_shape(s) for s in ins]
         expr = kind.macs(shapes, kind.output_shape(shapes))
@@ -325,6 +341,51 @@ def _kind_macs(kind: Any, ins: list[Shape] | None) -> tuple[Dim, str, str]:
         return None, f"not counted: {why() if callable(why) else f'paramwise does not know the products of {kind.kind_name}'}", ""
     value = evaluate(expr)
     return value, render(expr, "pretty"), render(expr, "letters")
+
+
+def _only_batch_open(shapes: Any) -> bool:
+    """Every axis a whole number but the open batch axis (of at least one shape)."""
+    found = False
+    for shape in shapes:
+        if not isinstance(shape, (tuple, list)):
+            return False
+        if shape and isinstance(shape[0], (tuple, list)):
+            if not _only_batch_open(shape):
+                return False
+            found = True
+            continue
+        if any(not isinstance(d, int) or isinstance(d, bool) for d in shape[1:]):
+            return False
+        if shape and shape[0] is None:
+            found = True
+        elif shape and not isinstance(shape[0], int):
+            return False
+    return found
+
+
+def _with_batch(shape: Any, batch: int) -> Any:
+    if shape and isinstance(shape[0], (tuple, list)):
+        return [_with_batch(s, batch) for s in shape]
+    return tuple(batch if i == 0 and d is None else d for i, d in enumerate(shape))
+
+
+def _per_batch_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str] | None:
+    """A call's products when only the batch axis is open, as `n·batch` without sympy: the formula at batch 1 (the
+    axis printed `batch`), checked to double at batch 2. None (the general path decides) when it is not linear in
+    the batch, not whole numbers, or anything goes wrong."""
+    try:
+        one = [_with_batch(s, BatchScaled(1)) for s in ins]
+        expr = kind.macs(one, kind.output_shape(one))
+        if expr is None:
+            return None
+        two = [_with_batch(s, 2) for s in ins]
+        twice = kind.macs(two, kind.output_shape(two))
+        value, doubled = evaluate(expr), evaluate(twice) if twice is not None else None
+    except (KindError, TypeError, ValueError, ArithmeticError, IndexError, AttributeError):
+        return None
+    if not isinstance(value, int) or not isinstance(doubled, int) or int(doubled) != 2 * int(value):
+        return None
+    return per_batch(int(value)), render(expr, "pretty"), render(expr, "letters")
 
 
 def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int) -> tuple[Dim, str, str]:
