@@ -210,3 +210,25 @@ def test_a_huge_gguf_counts_from_its_first_bytes(client: TestClient, tmp_path: P
     r = client.post("/api/read", params={"name": "huge.gguf", "size": size}, content=head)
     report = r.json()["report"]
     assert report["total"] == shape[0] * shape[1] and report["complete"]
+
+
+def test_a_loopback_server_answers_loopback_hosts_only() -> None:
+    with TestClient(create_app(workers=1, allowed_hosts=("127.0.0.1", "localhost", "::1")), base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"host": "[::1]:8000"}).status_code == 200
+        r = c.post("/api/read", content="x = 1\n", headers={"host": "attacker.example:8000"})
+        assert r.status_code == 400 and r.json()["error"]["kind"] == "bad_host"
+
+
+def test_serve_says_when_its_port_is_taken(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "--port 0" in err
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--port", "70000"])

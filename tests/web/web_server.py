@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,22 +23,21 @@ class Server:
             return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(workers: int = 2, extra: tuple[str, ...] = ()) -> Server:
-    port = free_port()
+    """`paramwise serve --port 0` (any free port): the URL is the one it prints."""
     env = dict(os.environ, KERAS_BACKEND="torch")
-    process = subprocess.Popen([sys.executable, "-m", "paramwise", "serve", "--port", str(port), "--workers", str(workers), *extra],
+    process = subprocess.Popen([sys.executable, "-m", "paramwise", "serve", "--port", "0", "--workers", str(workers), *extra],
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    assert process.stderr is not None
+    line = process.stderr.readline().decode()
+    match = re.search(r"serving (http://\S+?)/ ", line)
+    if match is None:
+        process.kill()
+        raise RuntimeError(f"paramwise serve did not start: {line}{process.stderr.read().decode()}")
+    url = match.group(1)
+    threading.Thread(target=process.stderr.read, daemon=True).start()  # a full pipe would stop the server
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"paramwise serve ended: {process.stderr.read().decode() if process.stderr else ''}")
         try:
             with urllib.request.urlopen(url + "/api/health", timeout=2) as r:
                 if r.status == 200:

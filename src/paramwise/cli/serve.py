@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import socket
 import sys
 from typing import Any
 
@@ -103,13 +104,43 @@ def run(argv: list[str]) -> int:
     seconds = limit_from_env(ENV_SECONDS, DEFAULT_SECONDS)
     limit_from_env(ENV_MEGABYTES, DEFAULT_MEGABYTES)  # a bad value is said now, not on the first read
     timeout = seconds * WALL + 2 * GRACE + 5 if seconds else 24 * 3600.0  # the workers' own limits end a read first
-    app = create_app(workers=args.workers, max_bytes=int(args.max_upload * 2**20), timeout=timeout)
+    loopback = args.host in LOOPBACK
+    app = create_app(workers=args.workers, max_bytes=int(args.max_upload * 2**20), timeout=timeout,
+                     allowed_hosts=LOOPBACK if loopback else None)
+    sock = listen(args.host, args.port)
+    port = sock.getsockname()[1]
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"paramwise: serving http://{shown_host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"paramwise: listening on {args.host}: other machines can reach this page", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    print(f"paramwise: serving http://{shown_host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    if not loopback:
+        print(f"paramwise: listening on {args.host}: other machines can reach this page", file=sys.stderr, flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
     return EXIT_OK
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (port 0: a free one), or an InputError that says why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as e:
+        raise InputError(f"--host {host}: not an address this machine can listen on ({e.strerror or e})",
+                         hint="e.g. --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)") from e
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}",
+                         hint=f"another program may use port {port}: try --port {port + 1 if port else 8001}, "
+                              "or --port 0 for any free port") from e
+    sock.set_inheritable(True)
+    return sock
 
 
 # -- the worker ---------------------------------------------------------------------------------------------------

@@ -22,11 +22,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
 from .pool import WORKER_COMMAND, WorkerPool
@@ -44,7 +47,9 @@ class TooLarge(Exception):
 
 
 def create_app(workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT,
-               command: tuple[str, ...] = WORKER_COMMAND) -> Starlette:
+               command: tuple[str, ...] = WORKER_COMMAND, allowed_hosts: tuple[str, ...] | None = None) -> Starlette:
+    """The app. `allowed_hosts`: the host names a request may be addressed to (None: any); a server on the
+    loopback answers only requests for the loopback, so a web page elsewhere cannot reach it by DNS rebinding."""
     pool = WorkerPool(workers, timeout, command)
 
     @asynccontextmanager
@@ -108,10 +113,29 @@ def create_app(workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, timeout: fl
         Route("/api/check", check, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan,
+    middleware = [Middleware(HostCheck, hosts=allowed_hosts)] if allowed_hosts is not None else []
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
                     exception_handlers={HTTPException: not_found, Exception: server_error})
     app.state.pool = pool
     return app
+
+
+class HostCheck:
+    """Refuse (400, JSON) a request whose Host header names a host not in `hosts`."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = Headers(scope=scope).get("host", "")
+            name = host[1:host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
+            if name not in self.hosts:
+                response = error_response(400, "bad_host", f"this server answers requests for {', '.join(self.hosts)} "
+                                          f"only; got {host[:100]!r}", "open the page at http://127.0.0.1:PORT/")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
