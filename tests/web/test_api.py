@@ -232,3 +232,14 @@ def test_serve_says_when_its_port_is_taken(capsys: pytest.CaptureFixture[str]) -
     assert f"cannot listen on 127.0.0.1:{port}" in err and "--port 0" in err
     with pytest.raises(SystemExit):
         cli.main(["serve", "--port", "70000"])
+
+
+@pytest.mark.parametrize("code, kind", [(2, "limit"), (1, "internal")])
+def test_a_worker_that_dies_is_answered_as_json(code: int, kind: str) -> None:
+    import sys
+
+    dies = (sys.executable, "-c", f"import sys; sys.stdin.readline(); sys.exit({code})")  # as limits.py's hard exit does
+    with TestClient(create_app(workers=1, command=dies)) as c:
+        for _ in range(2):  # and the next request gets a new worker
+            r = c.post("/api/read", content=TORCH_BLOCKS)
+            assert r.status_code == 422 and r.json()["error"]["kind"] == kind
