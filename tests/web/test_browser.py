@@ -3,6 +3,7 @@ check a hand count, the share link, an error at its line."""
 
 from __future__ import annotations
 
+import json
 import struct
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ model = keras.Sequential([
 @pytest.fixture(scope="module")
 def page(browser: Any, server: Server) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     p = context.new_page()
     p.set_default_timeout(20000)
     p.goto(server.url + "/")
@@ -61,6 +63,11 @@ def test_paste_expand_and_check(page: Any, server: Server) -> None:
     page.click("tr.layer[data-name='dense'] td.formula")  # the row's arithmetic opens under it
     detail = page.locator("tr.detail").inner_text()
     assert "5,408×100 = 540,800" in detail and "(d_in + 1)·units" in detail
+    page.click("#copy-md")
+    markdown = page.evaluate("navigator.clipboard.readText()")
+    assert markdown.startswith("**Model: `sequential`**") and f"Total params: {total:,}" in markdown
+    page.click("#copy-json")
+    assert json.loads(page.evaluate("navigator.clipboard.readText()"))["total"] == total
     page.fill("#claims", "288, 540800, 1010")
     page.click("#check")
     page.wait_for_selector("#check-result .verdict")
