@@ -35,6 +35,33 @@ FRONTENDS = [
     "source.project",  # a .py script that imports neither, but whose project modules do
 ]
 
+
+def _json_object(path: str, head: bytes) -> bool:
+    return head.lstrip()[:1] == b"{"
+
+
+def _python(path: str, head: bytes) -> bool:
+    return path == "-" or path.endswith((".py", ".txt"))
+
+
+# What each frontend's sniff() needs at the least, checked before that frontend is imported, so that reading a .py
+# file does not import the readers of checkpoints, ONNX and Hugging Face configs (start-up time). Each is a superset
+# of its frontend's sniff() (tests/frontends/test_sniffing.py holds this over every input of the suite); a frontend
+# missing here is always imported and asked.
+MAY_READ: dict[str, Any] = {
+    "files.checkpoint": lambda path, head: path.endswith((".safetensors", ".index.json", ".pt", ".pth", ".bin", ".ckpt"))
+    or head[8:9] == b"{" or head[:4] == b"PK\x03\x04",
+    "files.gguf": lambda path, head: head[:4] == b"GGUF" or path.endswith(".gguf"),
+    "files.onnx": lambda path, head: path.endswith(".onnx"),
+    "files.hf": lambda path, head: _json_object(path, head) and b'"model_type"' in head,
+    "files.keras_archive": lambda path, head: head[:4] == b"PK\x03\x04",
+    "files.keras_h5": lambda path, head: head[:8] == b"\x89HDF\r\n\x1a\n",
+    "files.keras_json": _json_object,
+    "source.keras.source": _python,
+    "source.torch.source": _python,
+    "source.project": lambda path, head: path.endswith(".py"),
+}
+
 # a folder: the first of these whose sniff_dir(path) says yes reads it with read_dir(path, options)
 DIRECTORY_FRONTENDS = [
     "files.hf",  # a Hugging Face model folder (config.json, weights, tokenizer files)
@@ -87,6 +114,9 @@ def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None)
         wanted = {"keras": "source.keras.source", "torch": "source.torch.source"}.get(options.framework, options.framework)
         return load(wanted)
     for name in FRONTENDS:
+        may_read = MAY_READ.get(name)
+        if may_read is not None and not may_read(path, head):
+            continue
         try:
             module = load(name)
         except ImportError:
