@@ -105,6 +105,10 @@ def test_nested_rows_open_and_repeated_blocks_fold(page: Any) -> None:
     folded.locator(".toggle").click()
     assert page.locator("tr.layer[data-name='blocks.0.fc']").is_visible()
     assert page.locator("tr.layer[data-name='blocks.1']").count() == 0
+    page.click("#expand-all")
+    assert page.locator("tr.layer[data-name='blocks.0.norm']").is_visible()
+    page.click("#expand-all")
+    assert page.locator("tr.layer[data-name^='blocks.']").count() == 0
 
 
 def test_error_is_shown_at_its_line(page: Any) -> None:

@@ -11,15 +11,19 @@ Every read happens in a worker process (pool.py); this process never reads an in
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -60,6 +64,17 @@ def create_app(workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, timeout: fl
         finally:
             pool.close()
 
+    limiters: dict[int, anyio.CapacityLimiter] = {}
+
+    async def in_thread(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """A read waits for a worker without holding a thread: as many threads as workers carry the reads."""
+        key = id(asyncio.get_running_loop())
+        if key not in limiters:
+            limiters.clear()
+            limiters[key] = anyio.CapacityLimiter(workers)
+        result: dict[str, Any] = await anyio.to_thread.run_sync(partial(function, *args), limiter=limiters[key])
+        return result
+
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
@@ -93,9 +108,9 @@ def create_app(workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, timeout: fl
             return error_response(400, "bad_request", "size= must be a file size in bytes", "")
         if name is None:
             job.update(path="-", name="pasted code", text=body.decode("utf-8", "replace"))
-            answer = await run_in_threadpool(pool.ask, job)
+            answer = await in_thread(pool.ask, job)
         else:
-            answer = await run_in_threadpool(read_file, pool, job, name, body, size)
+            answer = await in_thread(read_file, pool, job, name, body, size)
         return JSONResponse(answer, status_code=200 if answer.get("ok") else 422)
 
     async def not_found(request: Request, exc: Exception) -> Response:

@@ -138,6 +138,9 @@ async function runCount() {
   state.answer = answer;
   state.expanded = new Set(answer.rows.filter((r) => r.depth < answer.depth).map((r) => r.name));
   state.open = new Set();
+  const nested = answer.rows.some((r) => r.parent !== null);
+  $("expand-all").hidden = !nested;
+  $("expand-all").textContent = "Expand all";
   drawResult(answer);
 }
 
@@ -443,6 +446,12 @@ function start() {
   $("copy-md").addEventListener("click", () => copyText(markdownOf(), "Markdown"));
   $("copy-json").addEventListener("click", () => state.answer && copyText(JSON.stringify(state.answer.report, null, 2), "JSON"));
   $("check").addEventListener("click", runCheck);
+  $("expand-all").addEventListener("click", () => {
+    const all = state.expanded.size < state.answer.rows.length;
+    state.expanded = all ? new Set(state.answer.rows.map((r) => r.name)) : new Set();
+    $("expand-all").textContent = all ? "Collapse all" : "Expand all";
+    drawTable();
+  });
   $("claims").addEventListener("keydown", (e) => { if (e.key === "Enter") runCheck(); });
   $("model-choice").addEventListener("change", runCount);
   $("code").addEventListener("input", () => { state.file = null; });
