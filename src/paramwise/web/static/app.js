@@ -33,7 +33,7 @@ function shape(s) {
 }
 
 function bytesText(n) {
-  if (typeof n !== "number") return String(n);
+  if (typeof n !== "number") return String(n) + " bytes";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
@@ -221,6 +221,7 @@ function drawResult(answer) {
   drawChart(answer.rows);
   drawTable();
   drawWarnings(report.warnings);
+  if (report.warnings.some((w) => w.hint && /--set|--input-shape/.test(w.hint))) $("options").open = true;
   const choice = $("model-choice");
   if (answer.models.length > 1) {
     choice.replaceChildren(...answer.models.map((m) => el("option", { value: m, selected: m === answer.chosen }, m)));
