@@ -243,3 +243,17 @@ def test_a_worker_that_dies_is_answered_as_json(code: int, kind: str) -> None:
         for _ in range(2):  # and the next request gets a new worker
             r = c.post("/api/read", content=TORCH_BLOCKS)
             assert r.status_code == 422 and r.json()["error"]["kind"] == kind
+
+
+def test_options_are_the_commands(client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = ("import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input((img_size, img_size, 3)), "
+              "layers.Conv2D(filters, 3), layers.Flatten(), layers.Dense(10)])\n")
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    expected = cli_json([str(path), "--set", "img_size=32", "--set", "filters=8", "--format", "json"], capsys)
+    r = client.post("/api/read", params=[("set", "img_size=32"), ("set", "filters=8")], content=source)
+    assert r.json()["report"]["total"] == expected["total"] and isinstance(expected["total"], int)
+    r = client.post("/api/read", params={"set": "img_size=__import__('os')"}, content=source)
+    assert r.status_code == 422 and "--set" in r.json()["error"]["message"]
+    r = client.post("/api/read", params={"framework": "jax"}, content=source)
+    assert r.status_code == 422 and "framework" in r.json()["error"]["message"]
