@@ -257,3 +257,11 @@ def test_options_are_the_commands(client: TestClient, tmp_path: Path, capsys: py
     assert r.status_code == 422 and "--set" in r.json()["error"]["message"]
     r = client.post("/api/read", params={"framework": "jax"}, content=source)
     assert r.status_code == 422 and "framework" in r.json()["error"]["message"]
+
+
+def test_the_page_and_its_assets_come_from_the_package(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "default-src 'self'" in page.headers["content-security-policy"]
+    for asset in ("/static/app.js", "/static/style.css"):
+        assert asset in page.text and client.get(asset).status_code == 200
+    assert "http" not in page.text.replace("http-equiv", "")  # nothing from elsewhere: it works offline

@@ -34,8 +34,12 @@ def page(browser: Any, server: Server) -> Any:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     p = context.new_page()
     p.set_default_timeout(20000)
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 422" not in m.text else None)
+    p.on("pageerror", lambda e: errors.append(str(e)))
     p.goto(server.url + "/")
     yield p
+    assert not errors  # no script error, nothing the Content-Security-Policy refused
     context.close()
 
 
@@ -142,6 +146,8 @@ def test_share_link_round_trips_and_never_reaches_the_server(browser: Any, page:
 
 
 def test_drop_a_safetensors_file_sends_its_header_only(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
     numpy = pytest.importorskip("numpy")
     safetensors_numpy = pytest.importorskip("safetensors.numpy")
     path = tmp_path / "tiny.safetensors"
@@ -155,7 +161,7 @@ def test_drop_a_safetensors_file_sends_its_header_only(page: Any, tmp_path: Path
     urls: list[str] = []
     page.on("request", lambda r: urls.append(r.url) if "/api/read" in r.url else None)
     page.set_input_files("#file", str(path))
-    page.wait_for_function("document.getElementById('total') && document.getElementById('total').textContent === '" + f"{total:,}" + "'")
+    expect(page.locator("#total")).to_have_text(f"{total:,}")
     assert page.evaluate("window.paramwise.state.file.blob.size") == 8 + n < len(data)  # what was sent
     assert f"size={len(data)}" in urls[-1] and "name=tiny.safetensors" in urls[-1]
     assert "header only" in page.inner_text("#status")

@@ -43,6 +43,8 @@ DEFAULT_MAX_BYTES = 10 * 2**20
 DEFAULT_TIMEOUT = 130.0  # the CLI's default time limit (30 s) times its wall-clock allowance (4), and a margin
 MAX_DECLARED_SIZE = 2**44  # a header-only upload may say its file was up to 16 TiB
 OPTIONS = ("model", "input_shape", "class", "args", "framework")
+# the page loads only its own files and talks only to this server
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -76,7 +78,7 @@ def create_app(workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, timeout: fl
         return result
 
     async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache", "Content-Security-Policy": CSP})
 
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True, "version": __version__, "max_bytes": max_bytes, "workers": pool.pids()})
