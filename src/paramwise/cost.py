@@ -204,7 +204,32 @@ def memory_terms(report: Report, settings: Settings) -> tuple[list[Term], list[T
     if mixed:
         training.append(Term("fp32 master weights", f"{trainable:,} trainable × 4 B (mixed precision)", trainable * 4))
     training.append(optimizer_term(report, settings.optimizer, trainable))
+    activations = activations_term(report)
+    if isinstance(activations, Term):
+        training.append(activations)
     return inference, training
+
+
+def activations_term(report: Report) -> Term | str:
+    """The activations a training step keeps for backward (infer/saved.py: each tensor autograd saves, once, at
+    the input's batch), or why they are not sized. A lower bound says so in its name and lists what it misses."""
+    saved = report.meta.get("saved")
+    if saved is None:
+        why = ("Keras layers do not say what they keep" if report.framework == "keras" else
+               "known for PyTorch source read with an input shape (--input-shape, or --batch/--seq-len)")
+        return f"activations kept for backward: not sized ({why})"
+    if "unknown" in saved:
+        return f"activations kept for backward: not sized ({saved['unknown']})"
+    batch = report.input_shapes[0][0] if report.input_shapes and isinstance(report.input_shapes[0], tuple) and report.input_shapes[0] else None
+    at = f" at batch {batch}" if isinstance(batch, int) else ""
+    formula = f"{saved['tensors']:,} tensors autograd keeps for backward{at}, each once (per layer: --columns saved)"
+    if saved["complete"]:
+        return Term("activations", formula, saved["bytes"])
+    misses = [*saved["missing"][:3], *(f"{name}'s forward code (F.relu, torch.tanh ... are not recorded)"
+                                        for name in saved.get("own_forward", [])[:2])]
+    more = len(saved["missing"]) - 3
+    misses_text = ", ".join(misses) + (f" and {more} more" if more > 0 else "")
+    return Term("activations ≥", f"{formula}; a lower bound: not known for {misses_text}", saved["bytes"])
 
 
 def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term | str | None:
@@ -303,9 +328,18 @@ def memory_section(report: Report, settings: Settings) -> dict[str, Any] | None:
     if training:
         out.update(optimizer=settings.optimizer, training=[t.to_json() for t in training],
                    training_bytes=sum(t.bytes for t in training))
+    notes = []
     cache = kv_cache_term(report, settings, 4)
     if isinstance(cache, str):
-        out["not_counted"] = [f"KV cache: {cache}"]
+        notes.append(f"KV cache: {cache}")
+    if training:
+        activations = activations_term(report)
+        if isinstance(activations, str):
+            notes.append(activations)
+        elif activations.name != "activations":
+            out["training_lower_bound"] = True
+    if notes:
+        out["not_counted"] = notes
     return out
 
 
@@ -316,14 +350,15 @@ def memory_lines(section: dict[str, Any], units: str) -> list[str]:
         return lines + [f"  not sized: {section['unknown']}"]
     width = max(len(t["name"]) for t in section.get("training") or section["inference"])
 
-    def block(title: str, terms: list[dict[str, Any]], total: int) -> None:
-        lines.append(f"  {title}: {size_text(total, units)}")
+    def block(title: str, terms: list[dict[str, Any]], total: int, at_least: str = "") -> None:
+        lines.append(f"  {title}: {at_least}{size_text(total, units)}")
         for t in terms:
             lines.append(f"    {t['name']:<{width}}  {size_text(t['bytes'], units):>11}  = {t['formula']}")
 
     block("inference", section["inference"], section["inference_bytes"])
     if "training" in section:
-        block(f"training ({section['optimizer']})", section["training"], section["training_bytes"])
+        at_least = "at least " if section.get("training_lower_bound") else ""
+        block(f"training ({section['optimizer']})", section["training"], section["training_bytes"], at_least)
     lines += [f"  not counted: {note}" for note in section.get("not_counted", ())]
     return lines
 

@@ -111,8 +111,9 @@ def test_budget_exits_1_naming_the_overrun(capsys: pytest.CaptureFixture[str]) -
     assert code == 1 and "over budget: params: 44,426 > 10,000 (--max-params)" in err and "memory" not in err
     code, out, err = run(capsys, path, "--input-shape", "1,1,28,28", "--max-params", "1M", "--max-memory", "500KB",
                          "--optimizer", "adam", "--quiet")
-    total = paramwise.read(path).total  # fp32 weights and gradients, two fp32 moments: 16 bytes each
-    assert code == 1 and f"over budget: memory: training needs {size_text(16 * total)} > 488.28 KiB (--max-memory)" in err
+    report = paramwise.read(path, input_shape=(1, 1, 28, 28))  # fp32 weights and gradients, two fp32 moments: 16 B each
+    need = 16 * report.total + report.meta["saved"]["bytes"]  # and the activations kept for backward
+    assert code == 1 and f"over budget: memory: training needs {size_text(need)} > 488.28 KiB (--max-memory)" in err
     assert run(capsys, path, "--max-params", "1M", "--max-memory", "16GiB", "--quiet")[0] == 0
     code, _, err = run(capsys, path, "--max-params", "ten")
     assert code == 2 and "--max-params 'ten' is not an amount" in err
@@ -130,7 +131,11 @@ def test_macs_column_memory_section_and_json(capsys: pytest.CaptureFixture[str])
     data = json.loads(out)
     jsonschema.validate(data, json.loads((ROOT.parent / "src/paramwise/schema.json").read_text()))
     assert data["macs"] == 281640 and data["cost"]["training_flops"] == 6 * 281640
-    assert data["cost"]["memory"]["training_bytes"] == 2 * 4 * 44426
+    memory = data["cost"]["memory"]
+    saved = paramwise.read(path, input_shape=(1, 1, 28, 28)).meta["saved"]
+    assert memory["training_bytes"] == 2 * 4 * 44426 + saved["bytes"] and saved["bytes"] > 0
+    # F.relu and F.max_pool2d in its forward: what they keep is not all seen, so the activations are a lower bound
+    assert memory["training"][-1]["name"] == "activations ≥" and memory["training_lower_bound"]
     assert data["layers"][0]["macs_formula"] == "1·24·24·6·1·5·5"
 
 

@@ -54,3 +54,50 @@ def test_saved_bytes_match_autograd(tmp_path: Path, text: str, shape: tuple[int,
     # the model's input, as paramwise reads it, needs no gradient: what the layer keeps is for its weights alone
     x = torch.randint(0, 10, shape) if "Embedding" in text else torch.randn(shape)
     assert row.saved_bytes == autograd_saved(model[0], x), (text, shape, frozen)
+
+
+MODELS = [  # whole models read from source: (the model's source, input shape); each tensor autograd keeps, once
+    ("nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Flatten(), nn.Linear(288, 32), nn.GELU(), "
+     "nn.Dropout(0.5), nn.Sequential(nn.Linear(32, 16), nn.Tanh()), nn.Identity(), nn.Dropout(0.0), nn.Linear(16, 10))",
+     (2, 3, 8, 8)),
+    ("nn.Sequential(nn.Embedding(50, 16), nn.LayerNorm(16), nn.Linear(16, 16), nn.Sigmoid(), nn.Flatten(), "
+     "nn.Linear(80, 4), nn.Softmax(dim=-1))", (3, 5)),
+    ("nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 6, 3), nn.SiLU(), "
+     "nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 2))", (2, 3, 10, 10)),
+]
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["trained", "first-frozen"])
+@pytest.mark.parametrize(("text", "shape"), MODELS, ids=["conv-mlp", "embedding-mlp", "conv-pool"])
+def test_the_activation_total_keeps_each_tensor_once(tmp_path: Path, text: str, shape: tuple[int, ...], frozen: bool) -> None:
+    source = "import torch.nn as nn\n\n" + f"model = {text}\n"
+    if frozen:
+        source += "for p in model[0].parameters():\n    p.requires_grad = False\n"
+    path = tmp_path / "model.py"
+    path.write_text(source)
+    model = build(path)["model"].train()
+    saved = paramwise.read(str(path), input_shape=shape).meta["saved"]
+    x = torch.randint(0, 50, shape) if "Embedding" in text else torch.randn(shape)
+    assert saved["complete"] and saved["bytes"] == autograd_saved(model, x)
+    per_row = sum(r.saved_bytes or 0 for r in paramwise.read(str(path), input_shape=shape).rows if r.parent is None)
+    assert per_row >= saved["bytes"]  # the rows count a tensor two layers keep in each
+
+
+def test_forward_code_of_its_own_makes_the_total_a_lower_bound(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from paramwise.cli import main
+
+    path = tmp_path / "net.py"
+    path.write_text("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+                    "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                    "        self.fc1 = nn.Linear(8, 16)\n        self.fc2 = nn.Linear(16, 4)\n\n"
+                    "    def forward(self, x):\n        return self.fc2(torch.tanh(F.relu(self.fc1(x))) * 2)\n\n\n"
+                    "model = Net()\n")
+    model = build(path)["model"].train()
+    saved = paramwise.read(str(path), input_shape=(4, 8)).meta["saved"]
+    assert not saved["complete"] and saved["own_forward"] == ["Net"]
+    assert saved["bytes"] < autograd_saved(model, torch.randn(4, 8))  # F.relu and torch.tanh keep their outputs too
+    assert main([str(path), "--input-shape", "4,8", "--optimizer", "adam", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "training (adam): at least " in out and "activations ≥" in out and "Net's forward code" in out
+    assert main([str(path), "--optimizer", "adam", "--quiet"]) == 0
+    assert "not counted: activations kept for backward: not sized" in " ".join(capsys.readouterr().out.split())

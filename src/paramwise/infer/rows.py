@@ -24,6 +24,7 @@ from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel
 from ..report import Report, Row
+from .saved import saved_total
 
 
 def row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:
@@ -99,6 +100,7 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     rows = _sum_children(graph, _tie_rows(graph, rows))
     rows, macs, missing = with_macs(graph, rows, hidden or [])
     rows = with_saved(graph, rows, shapes or {})
+    saved = saved_total(graph, rows, shapes or {})  # the activations kept for backward, each tensor once
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -120,7 +122,7 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
         output_shapes=outs,
         input_shapes=ins,
         symbols=tuple(symbols),
-        meta=dict(graph.meta),
+        meta={**graph.meta, "saved": saved} if saved else dict(graph.meta),
         macs=macs,
         macs_missing=missing,
     )
@@ -420,8 +422,8 @@ def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) ->
     """Each PyTorch row's activation bytes kept for backward by its own calls in a training forward (Kind.saved):
     nothing where no input needs a gradient and no weight is trained (autograd records nothing), a product's input
     only where its weight is trained. Per layer only: a tensor two layers keep (a ReLU's output, the next layer's
-    input) is in both rows, and operations the source reader does not record (F.relu) keep tensors of their own,
-    so no model total is given."""
+    input) is in both rows, and operations the source reader does not record (F.relu) keep tensors of their own;
+    the model's total, each tensor once, is saved.py's."""
     if graph.framework != "torch" or not graph.calls or not shapes:
         return rows
     containers = {i for i, layer in enumerate(graph.layers) if getattr(type(layer.kind), "sums_children", False)}
@@ -446,6 +448,7 @@ def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) ->
             continue
         if layer.name not in trains and found[:1] == INPUT and _for_weights(layer):
             found = found[1:]  # a product keeps its input only for its weight's gradient
+        per.setdefault(layer.name, 0)  # a call that keeps nothing (a Flatten, an Identity) keeps 0 bytes
         for what, which, size in found:
             shape = shapes.get(call.inputs[which]) if what == "input" else shapes.get(TensorRef(index, which))
             values = which if what == "new" else _count(shape)
