@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 
 # spellings of the same public modules: tf.keras, tensorflow.keras, tf_keras (Keras 2), keras_core (Keras 3 beta)
 ROOTS = {"tensorflow.keras": "keras", "tf.keras": "keras", "tf_keras": "keras", "keras_core": "keras",
@@ -15,6 +14,8 @@ ROOTS = {"tensorflow.keras": "keras", "tf.keras": "keras", "tf_keras": "keras", 
 
 @cache
 def table() -> dict[str, frozenset[str]]:
+    from importlib import resources  # here, not at import: importlib.resources costs start-up time
+
     data = json.loads(resources.files(__package__).joinpath("exports.json").read_text())
     return {module: frozenset(names) for module, names in data.items()}
 
