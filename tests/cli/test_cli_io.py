@@ -539,7 +539,7 @@ def test_memory_and_recursion_errors_are_the_inputs(error: Exception, message: s
 @POSIX
 def test_output_time_is_not_reading_time(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                          lifted: None) -> None:
-    def slow_reader(warnings: Any, quiet: bool) -> None:
+    def slow_reader(warnings: Any, quiet: bool, width: Any = None) -> None:
         time.sleep(0.5 * limits.WALL + 0.5)  # a pager nobody scrolls: the read has ended with the first line of output
 
     monkeypatch.setenv("PARAMWISE_TIME_LIMIT", "0.5")

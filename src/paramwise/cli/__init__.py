@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # a bug in paramwise: say so plainly
         if debug:
-            traceback.print_exc()
+            print_traceback()
         text = f"{type(e).__name__}: {message_of(e)}"
         print(f"internal error: {text[:2000]}\nhint: rerun with --debug and report the traceback", file=sys.stderr)
         return EXIT_INTERNAL
@@ -81,9 +81,18 @@ def message_of(e: BaseException) -> str:
         return ""
 
 
+def print_traceback() -> None:
+    """--debug: the traceback on stderr; one that cannot be printed (no memory left, an exception whose text
+    fails) is dropped, so that --debug never changes the exit code."""
+    try:
+        traceback.print_exc()
+    except (Exception, MemoryError):  # noqa: BLE001 -- the exit code is what matters here
+        pass
+
+
 def report_error(e: ParamwiseError, debug: bool) -> int:
     if debug:
-        traceback.print_exc()
+        print_traceback()
     print(e.render(), file=sys.stderr)
     return e.exit_code
 

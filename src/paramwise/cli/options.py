@@ -214,8 +214,10 @@ def strict_exit(report: Report, strict: bool) -> int | None:
     return EXIT_INPUT
 
 
-def print_warnings(warnings: Sequence[Diagnostic], quiet: bool) -> None:
-    if quiet:
+def print_warnings(warnings: Sequence[Diagnostic], quiet: bool, width: int | None = None) -> None:
+    """The warnings on stderr, in line order and grouped (render/warnings.py), in lines of at most `width`."""
+    if quiet or not warnings:
         return
-    for w in warnings:
-        print(w.render(), file=sys.stderr)
+    from ..render.warnings import render_warnings
+
+    print(render_warnings(warnings, width), file=sys.stderr)

@@ -123,3 +123,23 @@ def silence(out: TextIO | None) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, fd)
         os.close(null)
+
+
+def terminal_width(stream: Any) -> int | None:
+    """The width to lay text out in for `stream`: $COLUMNS where it is set (as rich reads it), else the
+    terminal's own where the stream is one, else None (a file or a pipe: the renderer's default)."""
+    import shutil
+
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return max(int(text), MIN_WIDTH)
+    try:
+        is_terminal = bool(stream is not None and stream.isatty())
+    except (OSError, ValueError, AttributeError):
+        is_terminal = False
+    if not is_terminal:
+        return None
+    return max(shutil.get_terminal_size().columns, MIN_WIDTH)
+
+
+MIN_WIDTH = 40  # narrower terminals get 40 columns (what --width accepts at least)

@@ -44,6 +44,7 @@ from .options import (
     table_width,
     target_options,
 )
+from .output import terminal_width
 
 if TYPE_CHECKING:
     from ..frontends.live.run import RunResult
@@ -183,7 +184,8 @@ def summarize(args: argparse.Namespace) -> int:
         sys.stdout.write(list_models(found))
         return EXIT_OK
     shown = args.depth if args.depth is not None else report.meta.get("depth", 0)  # a reader may open its rows further
-    view = View(depth=None if args.expand else shown, explain=args.explain, width=args.width, columns=args.columns)
+    width = args.width or terminal_width(sys.stdout)
+    view = View(depth=None if args.expand else shown, explain=args.explain, width=width, columns=args.columns)
     max_params = parse_amount(args.max_params, "--max-params", COUNT_SUFFIX) if args.max_params else None
     max_memory = parse_amount(args.max_memory, "--max-memory", BYTE_SUFFIX) if args.max_memory else None
     settings = Settings(dtype=args.dtype, optimizer=args.optimizer, units=args.units, batch=args.batch,
@@ -191,7 +193,7 @@ def summarize(args: argparse.Namespace) -> int:
     report = with_cost(with_pitfalls(report), settings)
     sys.stdout.write(render(report, args.format, view))
     sys.stdout.flush()
-    print_warnings(report.warnings, args.quiet)
+    print_warnings(report.warnings, args.quiet, args.width or terminal_width(sys.stderr))
     overruns = budget_overruns(report, max_params, max_memory, args.units)
     for line in overruns:
         print(f"over budget: {line}", file=sys.stderr)
@@ -240,7 +242,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
     else:
         sys.stdout.write(render_symbolic(summary))
-    print_warnings(report.warnings, args.quiet)
+    print_warnings(report.warnings, args.quiet, args.width or terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or EXIT_OK
 
 
@@ -256,5 +258,5 @@ def run_as(args: argparse.Namespace) -> int:
             hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
         )
     sys.stdout.write(render_conversion(report, convert_report(graph, report)))
-    print_warnings(report.warnings, args.quiet)
+    print_warnings(report.warnings, args.quiet, args.width or terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or EXIT_OK

@@ -15,6 +15,14 @@ class View:
     columns: tuple[str, ...] | None = None  # the table's columns by name (COLUMNS); None: those that apply
 
 
+def report_view(report) -> View:  # type: ignore[no-untyped-def]
+    """What a report shows where no view is given (`print(report)`, a notebook): what `paramwise FILE` shows
+    (the reader's depth, else the top level), or what `summary(..., depth=, expand=, explain=)` asked."""
+    asked = report.meta.get("view") or {}
+    depth = asked["depth"] if "depth" in asked else report.meta.get("depth", 0)
+    return View(depth=depth, explain=bool(asked.get("explain", False)))
+
+
 COLUMNS = ("shape", "params", "macs", "saved", "connected", "buffers")  # --columns: the table's optional columns
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ..cost import cost_lines, macs_text
 from ..report import Report, bytes_text, shape_text
-from . import View, visible_rows
+from . import View, report_view, visible_rows
 from .table import count_text, incomplete_banner, label, name_text, total_text
 
 
 def render_markdown(report: Report, view: View | None = None) -> str:
-    view = view or View()
+    view = view or report_view(report)
     rows = visible_rows(report, view)
     macs = any(r.calls and r.macs is not None for r in rows) if view.columns is None else "macs" in view.columns
     lines = [

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ..cost import cost_lines, macs_text
 from ..formula import render_count
 from ..report import Report, Row, bytes_text, shape_text
-from . import View, is_graph, visible_rows
+from . import View, is_graph, report_view, visible_rows
+from .fit import abbreviate, cell_width, wrap_formula
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -73,16 +74,80 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
-    view = view or View()
+    view = view or report_view(report)
+    width = view.width or DEFAULT_WIDTH
     rows = visible_rows(report, view)
-    title = Text(f'Model: "{name_text(report.model)}"', style="bold")
+    title = Text(abbreviate(f'Model: "{name_text(report.model)}"', width), style="bold")
     table = Table(box=box.HEAVY_HEAD, show_lines=False, expand=False)
-    headers, right, body = table_cells(report, rows, view.columns)
+    headers, right, body = fitted_cells(report, rows, view.columns, width)
     for header, is_right in zip(headers, right):
-        table.add_column(header, no_wrap=header == "Layer (type)", justify="right" if is_right else "left")
+        table.add_column(header, no_wrap=header == "Layer (type)" or is_right, justify="right" if is_right else "left",
+                         overflow="fold")
     for cells in body:
         table.add_row(*cells)
-    return [title, table, arithmetic(rows, view), totals(report)]
+    return [title, table, arithmetic(rows, view, report.framework), totals(report, width)]
+
+
+DEFAULT_WIDTH = 120  # where no width is given (output to a file or a pipe)
+SHORTEST_LABEL = 16  # the layer column is never cut narrower than this
+WRAPPED = ("Output Shape", "Connected to")  # columns whose cells wrap (at spaces) before a name is shortened
+
+
+def fitted_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None, width: int) -> tuple[list[str], list[bool], list[list[str]]]:
+    """table_cells in `width`: shapes and connections wrapped at their spaces, then layer names shortened in the
+    middle; where even that is too wide, the MACs column is left to the arithmetic (unless --columns asks it)."""
+    headers, right, body = table_cells(report, rows, columns)
+    if columns is None and "MACs" in headers and excess(headers, body, width) > 0:
+        headers, right, body = table_cells(report, rows, tuple(c for c in default_columns(report, rows) if c != "macs"))
+    return headers, right, fit_labels(headers, body, rows, width)
+
+
+def excess(headers: list[str], body: list[list[str]], width: int) -> int:
+    """How much wider than `width` the table is with its wrapping columns at their narrowest and the layer
+    column at SHORTEST_LABEL (or less where the layer column is narrower)."""
+    widths = [max([cell_width(h)] + [cell_width(b[i]) for b in body]) for i, h in enumerate(headers)]
+    widths[0] = min(widths[0], max(SHORTEST_LABEL, cell_width(headers[0])))
+    for i, header in enumerate(headers):
+        if header in WRAPPED:
+            widths[i] = min(widths[i], narrowest(header, body, i))
+    return sum(widths) + 3 * len(widths) + 1 - width
+
+
+def narrowest(header: str, body: list[list[str]], i: int) -> int:
+    """The narrowest a wrapping column gets: its longest word (or SHORTEST_LABEL)."""
+    return max([cell_width(header), SHORTEST_LABEL] + [cell_width(w) for b in body for w in b[i].split(" ")])
+
+
+def fit_labels(headers: list[str], body: list[list[str]], rows: list[Row], width: int) -> list[list[str]]:
+    """The rows with their layer labels shortened in the middle of the name where the table is wider than
+    `width` (`model.layers.0…q_proj (Linear)`) once the shapes and connections are wrapped."""
+    widths = [max([cell_width(h)] + [cell_width(b[i]) for b in body]) for i, h in enumerate(headers)]
+    over = sum(widths) + 3 * len(widths) + 1 - width
+    for i, header in enumerate(headers):  # rich wraps shapes and connections at their spaces first
+        if header in WRAPPED and over > 0:
+            over -= max(widths[i] - narrowest(header, body, i), 0)
+    if over <= 0 or not body:
+        return body
+    room = max(widths[0] - over, SHORTEST_LABEL, cell_width(headers[0]))
+    return [[fitted_label(r, room)] + cells[1:] for r, cells in zip(rows, body)]
+
+
+def fitted_label(row: Row, room: int) -> str:
+    """`  name (type)` in `room` cells: the name shortened in the middle first, then the type."""
+    indent = "  " * min(row.depth, max(room // 8, 1))
+    whole = indent + label(row)
+    if cell_width(whole) <= room:
+        return whole
+    kind = f" ({name_text(row.type)})"
+    left = room - cell_width(indent) - cell_width(kind)
+    if left >= 8:
+        return indent + abbreviate(name_text(row.name), left) + kind
+    return indent + abbreviate(label(row), room - cell_width(indent))
+
+
+def default_columns(report: Report, rows: list[Row]) -> tuple[str, ...]:
+    return ("shape", "params", *(("macs",) if any(r.calls and r.macs is not None for r in rows) else ()),
+            *(("connected",) if is_graph(report) else ()), *(("buffers",) if any(r.buffers for r in rows if r.buffers) else ()))
 
 
 def table_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None = None) -> tuple[list[str], list[bool], list[list[str]]]:
@@ -90,8 +155,7 @@ def table_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None
     or by default the shape, the count, the MACs where an input shape reached the layers, the connections of
     a graph and any buffers."""
     if columns is None:
-        columns = ("shape", "params", *(("macs",) if any(r.calls and r.macs is not None for r in rows) else ()),
-                   *(("connected",) if is_graph(report) else ()), *(("buffers",) if any(r.buffers for r in rows if r.buffers) else ()))
+        columns = default_columns(report, rows)
     cell: dict[str, tuple[str, bool, Callable[[Row], str]]] = {
         "shape": ("Output Shape", False, lambda r: shape_text(r.output_shape)),
         "params": ("Param #", True, lambda r: count_text(r.params)),
@@ -105,69 +169,124 @@ def table_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None
     return headers, right, body
 
 
-def arithmetic(rows: list[Row], view: View) -> Text:
+def arithmetic(rows: list[Row], view: View, framework: str = "") -> Text:
     from rich.text import Text
 
     text = Text()
-    for line, style in arithmetic_lines(rows, view):
+    for line, style in arithmetic_lines(rows, view, framework):
         text.append(line + "\n", style=style)
     return text
 
 
-def arithmetic_lines(rows: list[Row], view: View) -> list[tuple[str, str | None]]:
-    """Each layer's arithmetic, as (line, style)."""
+def arithmetic_lines(rows: list[Row], view: View, framework: str = "") -> list[tuple[str, str | None]]:
+    """Each layer's arithmetic, as (line, style), in lines of at most the view's width: formulas broken before
+    an operator, labels longer than two fifths of the width shortened in the middle. A note said of several
+    layers is said once, at the first, with their count; a note about the other framework's conventions
+    (Keras' in a PyTorch model) only with --explain."""
+    page = view.width or DEFAULT_WIDTH
     lines: list[tuple[str, str | None]] = [("Arithmetic", "bold")]
-    width = max((len(label(r)) + 2 * r.depth for r in rows), default=0)
-    for r in rows:
-        if r.params == 0 and not r.buffers and not r.shared and not view.explain and not r.macs:
-            continue
-        shown = ("  " * r.depth + label(r)).ljust(width)
-        lines.append((f"  {shown}  {r.explanation}", None))
-        if view.explain:
-            if r.formula_letters not in ("0", "?"):
-                lines.append((f"  {'':{width}}    = {r.formula_letters}", "dim"))
-        if r.macs:  # its multiply-accumulates: the formula with its numbers (in letters with --explain)
-            lines.append((f"  {'':{width}}    MACs {r.macs_formula} = {macs_text(r.macs)}", None))
-            if view.explain and r.macs_letters:
-                lines.append((f"  {'':{width}}         = {r.macs_letters}", "dim"))
-        if view.explain:
-            if r.why:
-                lines.append((f"  {'':{width}}    {r.why}", "dim"))
-        if r.note:
-            lines.append((f"  {'':{width}}    note: {r.note}", "italic"))
+    shown_rows = [r for r in rows if has_arithmetic(r, view)]
+    column = min(max((cell_width(label(r)) + 2 * r.depth for r in rows), default=0), max(page * 2 // 5, SHORTEST_LABEL))
+    under = " " * (column + 6)
+    notes = shared_notes(shown_rows, framework, view.explain)
+
+    def add(text: str, style: str | None = None, *, prose: bool = False) -> None:
+        lines.extend((line, style) for line in wrap_formula(text, page, under, prose=prose))
+
+    for r in shown_rows:
+        name = fitted_label(r, column)
+        shown = name + " " * (column - cell_width(name))
+        lines.extend((line, None) for line in wrap_formula(r.explanation, page, f"  {shown}  "))
+        for text, style, prose in row_details(r, view, notes):
+            add(text, style, prose=prose)
     return lines
 
 
-def totals(report: Report) -> Text:
+def row_details(r: Row, view: View, notes: dict[str, list[str]]) -> list[tuple[str, str | None, bool]]:
+    """What the arithmetic says of a row under its formula, as (text, style, is prose): its formula in letters
+    and its why (--explain), its MACs, and its note where the row is the first of those that carry it (the
+    note is taken out of `notes`, so that it is said once)."""
+    out: list[tuple[str, str | None, bool]] = []
+    if view.explain and r.formula_letters not in ("0", "?"):
+        out.append((f"= {r.formula_letters}", "dim", False))
+    if r.macs:  # its multiply-accumulates: the formula with its numbers (in letters with --explain)
+        out.append((f"MACs {r.macs_formula} = {macs_text(r.macs)}", None, False))
+        if view.explain and r.macs_letters:
+            out.append((f"     = {r.macs_letters}", "dim", False))
+    if view.explain and r.why:
+        out.append((r.why, "dim", True))
+    if r.note in notes and notes[r.note][0] == r.name:
+        named = notes.pop(r.note)
+        out.append((f"note{note_subjects(named)}: {r.note}", "italic", True))
+    return out
+
+
+def has_arithmetic(r: Row, view: View) -> bool:
+    """Whether the Arithmetic section has a line for this row."""
+    return bool(r.params != 0 or r.buffers or r.shared or view.explain or r.macs)
+
+
+def shared_notes(rows: list[Row], framework: str, explain: bool) -> dict[str, list[str]]:
+    """Each note shown, with the names of the rows that carry it (in order)."""
+    other = {"torch": "Keras", "keras": "PyTorch"}.get(framework) if not explain else None
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        if r.note and not (other and other in r.note and framework_note(r.note, other)):
+            out.setdefault(r.note, []).append(r.name)
+    return out
+
+
+def framework_note(note: str, other: str) -> bool:
+    """True for a note that compares with the other framework's conventions (`Keras counts ...`)."""
+    return note.startswith(other) or f"; {other}" in note or f"{other} counts" in note or f"{other} keeps" in note
+
+
+def note_subjects(names: list[str]) -> str:
+    if len(names) == 1:
+        return ""
+    listed = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    return f" ({len(names)} layers: {listed})"
+
+
+def totals(report: Report, width: int = 0) -> Text:
     from rich.text import Text
 
     text = Text()
-    size = total_text(report, report.total_bytes, bytes_text)
-    banner = incomplete_banner(report)
-    if banner:
-        text.append(f" {banner}\n", style="bold yellow")
-    text.append(f" Total params: {total_text(report, report.total)} ({size})\n", style="bold")
-    text.append(f" Trainable params: {total_text(report, report.trainable)}\n")
-    text.append(f" Non-trainable params: {total_text(report, report.non_trainable)}\n")
-    if report.buffers:
-        text.append(f" Buffers: {total_text(report, report.buffers)}\n")
-    if report.active is not None:  # a mixture of experts: the parameters one token uses
-        text.append(f" Active params per token: {total_text(report, report.active)}\n", style="bold")
-    if "counting" in report.meta:  # Hugging Face configs: how the totals were counted
-        text.append(f" Counted as: {report.meta['counting']['policy']}\n")
-    for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
-        text.append(f" {dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})\n")
-    for line in report.meta.get("notes", ()):  # file readers: storage per format, quantization, shards
-        text.append(f" {line}\n")
-    if report.symbols:
-        text.append(f" Symbols: {', '.join(report.symbols)} (bind with --set NAME=VALUE)\n")
-    for line in cost_lines(report):  # MACs and FLOPs; memory when asked (cost.py)
-        text.append(f" {line}\n")
+    for line, style in total_lines(report):
+        for piece in wrap_formula(line, width or DEFAULT_WIDTH, " ", "   "):
+            text.append(piece + "\n", style=style)
     return text
 
 
+def total_lines(report: Report) -> list[tuple[str, str | None]]:
+    """The lines under the arithmetic, as (line, style): the totals, then what the reader and the cost add."""
+    size = total_text(report, report.total_bytes, bytes_text)
+    lines: list[tuple[str, str | None]] = []
+    banner = incomplete_banner(report)
+    if banner:
+        lines.append((banner, "bold yellow"))
+    lines.append((f"Total params: {total_text(report, report.total)} ({size})", "bold"))
+    lines.append((f"Trainable params: {total_text(report, report.trainable)}", None))
+    lines.append((f"Non-trainable params: {total_text(report, report.non_trainable)}", None))
+    if report.buffers:
+        lines.append((f"Buffers: {total_text(report, report.buffers)}", None))
+    if report.active is not None:  # a mixture of experts: the parameters one token uses
+        lines.append((f"Active params per token: {total_text(report, report.active)}", "bold"))
+    if "counting" in report.meta:  # Hugging Face configs: how the totals were counted
+        lines.append((f"Counted as: {report.meta['counting']['policy']}", None))
+    for dtype, entry in report.meta.get("dtypes", {}).items():  # checkpoints: values and bytes per dtype
+        lines.append((f"{dtype}: {count_text(entry['count'])} values ({bytes_text(entry['bytes'])})", None))
+    for line in report.meta.get("notes", ()):  # file readers: storage per format, quantization, shards
+        lines.append((line, None))
+    if report.symbols:
+        lines.append((f"Symbols: {', '.join(report.symbols)} (bind with --set NAME=VALUE)", None))
+    for line in cost_lines(report):  # MACs and FLOPs; memory when asked (cost.py)
+        lines.append((line, None))
+    return lines
+
+
 def render_text(report: Report, view: View | None = None, *, color: bool = False) -> str:
-    view = view or View()
+    view = view or report_view(report)
     if not color or len(report.rows) > PLAIN_ABOVE:
         plain = plain_text(report, view)
         if plain is not None:
@@ -179,7 +298,7 @@ def rich_text(report: Report, view: View, *, color: bool = False) -> str:
     from rich.console import Console
 
     console = Console(
-        width=view.width or 120, record=True, force_terminal=color, color_system="auto" if color else None,
+        width=view.width or DEFAULT_WIDTH, record=True, force_terminal=color, color_system="auto" if color else None,
         file=io.StringIO(), legacy_windows=False,
     )
     for part in render_renderables(report, view):
@@ -198,12 +317,12 @@ HEAVY_HEAD = ("┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "└─�
 def plain_text(report: Report, view: View) -> str | None:
     """What `render_text` prints without colour, or None where only rich can lay it out (a table wider than
     the console, or text rich would read as markup, emoji codes, tabs or control characters)."""
-    width = view.width or 120
+    width = view.width or DEFAULT_WIDTH
     rows = visible_rows(report, view)
     table = plain_table(report, rows, width, view.columns)
-    title = wrapped(f'Model: "{name_text(report.model)}"', width)
-    explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view)) + "\n", width)
-    summed = wrapped(totals(report).plain, width)
+    title = wrapped(abbreviate(f'Model: "{name_text(report.model)}"', width), width)
+    explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view, report.framework)) + "\n", width)
+    summed = wrapped(totals(report, width).plain, width)
     if table is None or title is None or explained is None or summed is None:
         return None
     return "\n".join([*title, *table, *explained, *summed]).rstrip() + "\n"
@@ -246,7 +365,7 @@ def wrapped(text: str, width: int) -> list[str] | None:
 
 
 def plain_table(report: Report, rows: list[Row], width: int, columns: tuple[str, ...] | None = None) -> list[str] | None:
-    headers, right, body = table_cells(report, rows, columns)
+    headers, right, body = fitted_cells(report, rows, columns, width)
     widths = [cells(h) for h in headers]
     measured = []
     for row in body:

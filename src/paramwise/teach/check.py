@@ -333,7 +333,10 @@ def check(graph: Graph, report: Report, claims: list[int], mode: str) -> Diagnos
     extra: list[str] = []
     left: list[Part] = []
     if mode == "total":
-        findings, extra, left = diagnose_total(claims[0], rows, explainer)
+        if claims[0] == report.total == sum(r.params for r in rows):  # right: nothing to explain, nothing unexplained
+            findings, extra, left = [Finding(r, r.params) for r in rows], [], []
+        else:
+            findings, extra, left = diagnose_total(claims[0], rows, explainer)
         alignment, total = "You gave the total only; each layer's part was worked out from it.", claims[0]
     else:
         per_layer = claims if mode == "layers" else [claims[0]] + [b - a for a, b in zip(claims, claims[1:])]

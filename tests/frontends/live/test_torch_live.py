@@ -72,4 +72,5 @@ def test_kind_note_is_shown() -> None:
     report = paramwise.summary(model)
     notes = {r.name: r.note for r in report.rows}
     assert notes["1"], "BatchNorm's note on PyTorch buffers vs Keras non-trainable weights"
-    assert notes["1"] in " ".join(str(report).split())
+    assert notes["1"] not in " ".join(str(report).split())  # Keras' conventions: not in a PyTorch summary
+    assert notes["1"] in " ".join(str(paramwise.summary(model, explain=True)).split())
