@@ -1,0 +1,112 @@
+"""Start-up stays cheap: a fresh `paramwise` process imports only what its input and output need, and its start
+stays within a loose multiple of the bare interpreter's, measured side by side in the same test.
+
+The goals themselves (JSON within 3× of `python -c pass`, the table within 5×, the peers) are checked by
+`python benchmarks/speed.py`, not here: this test only catches a regression large enough to show through the
+noise of a shared machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from paramwise.frontends import DIRECTORY_FRONTENDS, FRONTENDS
+
+ROOT = Path(__file__).resolve().parent.parent
+CNN = str(ROOT / "examples" / "mnist_cnn.py")
+
+# runs the command as the installed `paramwise` does (main() reading sys.argv), then lists the modules loaded
+MODULES = """
+import json, sys
+from paramwise.cli import main
+out = sys.argv[1]
+sys.argv = ["paramwise", *sys.argv[2:]]
+code = main()
+with open(out, "w") as f:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+"""
+
+READERS = sorted({f"paramwise.frontends.{name}" for name in FRONTENDS + DIRECTORY_FRONTENDS if name.startswith("files.")})
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "KERAS_BACKEND": "torch"}
+
+
+def modules_after(tmp_path: Path, *args: str) -> set[str]:
+    out = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", MODULES, str(out), *args], cwd=ROOT, env=environment(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    assert result["code"] == 0, done.stderr
+    return set(result["modules"])
+
+
+def loaded(modules: set[str], *packages: str) -> list[str]:
+    """The modules of these packages (a package and everything under it) that were imported."""
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+FRAMEWORKS = ("torch", "keras", "numpy", "tensorflow", "jax")
+
+
+def test_json_of_a_small_source_imports_no_framework_rich_sympy_or_file_reader(tmp_path: Path) -> None:
+    modules = modules_after(tmp_path, CNN, "--format", "json")
+    assert "paramwise.frontends.source.keras.source" in modules  # the reading did happen in this process
+    assert loaded(modules, "sympy", "rich", *FRAMEWORKS) == []
+    assert loaded(modules, *READERS) == []
+
+
+def test_the_table_imports_rich_but_not_sympy(tmp_path: Path) -> None:
+    modules = modules_after(tmp_path, CNN)
+    assert "rich" in modules
+    assert loaded(modules, "sympy", *FRAMEWORKS) == []
+    assert loaded(modules, *READERS) == []
+
+
+def test_a_checkpoint_imports_no_interpreter(tmp_path: Path) -> None:
+    """A safetensors header is data: reading it needs no Python interpreter, no framework and no sympy."""
+    header = json.dumps({"fc.weight": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, 48]},
+                         "fc.bias": {"dtype": "F32", "shape": [3], "data_offsets": [48, 60]}}).encode()
+    path = tmp_path / "model.safetensors"
+    with open(path, "wb") as f:
+        f.write(len(header).to_bytes(8, "little") + header)
+        f.truncate(8 + len(header) + 60)
+    modules = modules_after(tmp_path, str(path), "--format", "json")
+    assert "paramwise.frontends.files.checkpoint" in modules
+    assert loaded(modules, "paramwise.frontends.source", "sympy", "rich", *FRAMEWORKS) == []
+
+
+def fastest(command: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, timeout=120)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+BOUND = 25  # the goal is 3×; this only catches a start that grew by a large factor
+
+
+def test_json_start_is_within_a_loose_multiple_of_the_bare_interpreter() -> None:
+    """The best of 5 runs of the JSON command over the best of 5 bare `python -c pass` runs, taken in turns
+    after one untimed run each (bytecode and page cache). The bound is loose on purpose (a noisy shared
+    machine); benchmarks/speed.py measures the goal."""
+    ours = [sys.executable, "-m", "paramwise", CNN, "--format", "json"]
+    bare = [sys.executable, "-c", "pass"]
+    fastest(ours, 1)
+    fastest(bare, 1)
+    ours_times, bare_times = [], []
+    for _ in range(5):
+        ours_times.append(fastest(ours, 1))
+        bare_times.append(fastest(bare, 1))
+    ratio = min(ours_times) / min(bare_times)
+    print(f"paramwise --format json {min(ours_times):.3f} s, python -c pass {min(bare_times):.3f} s: {ratio:.1f}×")
+    assert ratio <= BOUND
