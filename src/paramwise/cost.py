@@ -245,6 +245,8 @@ def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term 
     described = report.meta.get("kv_cache")
     if isinstance(described, dict) and "none" in described:
         return str(described["none"])
+    if isinstance(described, dict) and "zero" in described:
+        return Term("KV cache", f"none ({described['zero']})", 0)
     if isinstance(described, dict):
         return described_cache(described, seq, batch, size)
     keys = [r for r in report.rows if r.kind == "Dense" and r.name.endswith("self_attn.k_proj") and r.weight_objects]

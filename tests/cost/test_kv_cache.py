@@ -13,7 +13,7 @@ import pytest
 
 import paramwise
 from helpers import CASES
-from paramwise.cost import Settings, memory_terms
+from paramwise.cost import Settings, memory_section, memory_terms
 
 
 @pytest.mark.parametrize("name", ["llama-3.2-1b", "mixtral-8x7b", "mistral-7b-v0.1", "qwen2-0.5b"])
@@ -102,3 +102,30 @@ def test_kv_cache_is_transformers_cache(tmp_path: Path, name: str, change: dict[
     found = memory_terms(paramwise.read(str(path)), Settings(dtype="fp32", seq_len=12, batch=2))
     assert not isinstance(found, str)
     assert {t.name: t.bytes for t in found[0]}["KV cache"] == cache_bytes(config, 12, 2)
+
+
+def test_what_has_no_cache_or_one_not_sized_says_so(tmp_path: Path) -> None:
+    settings = Settings(seq_len=64, memory=True)
+    encoder = memory_section(paramwise.read(str(CASES / "hf" / "bert-base-uncased.json")), settings)
+    assert encoder is not None and {"name": "KV cache", "formula": "none (an encoder keeps no KV cache)", "bytes": 0} in encoder["inference"]
+    seq2seq = memory_section(paramwise.read(str(CASES / "hf" / "bart-base.json")), settings)
+    assert seq2seq is not None and "KV cache" not in [t["name"] for t in seq2seq["inference"]]
+    assert seq2seq["not_counted"] == ["KV cache: an encoder-decoder's KV cache (self-attention, and cross-attention over "
+                                      "the encoder's length) is not sized"]
+    config = {**json.loads((CASES / "hf" / "gemma-2-2b.json").read_text()), "sliding_window": "4k"}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    report = paramwise.read(str(path))  # the count does not need the window
+    assert report.total == paramwise.read(str(CASES / "hf" / "gemma-2-2b.json")).total
+    section = memory_section(report, settings)
+    assert section is not None and "'sliding_window' must be a whole number" in section["not_counted"][0]
+
+
+def test_quantized_weights_keep_a_16_bit_cache() -> None:
+    config = json.loads((CASES / "hf" / "llama-3.1-8b.json").read_text())
+    report = paramwise.read(str(CASES / "hf" / "llama-3.1-8b.json"))
+    for dtype in ("int8", "int4", "fp16"):
+        found = memory_terms(report, Settings(dtype=dtype, seq_len=1000))
+        assert not isinstance(found, str)
+        kv = config["num_key_value_heads"] * config["hidden_size"] // config["num_attention_heads"]
+        assert {t.name: t.bytes for t in found[0]}["KV cache"] == 2 * config["num_hidden_layers"] * kv * 1000 * 2

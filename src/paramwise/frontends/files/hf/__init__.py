@@ -135,13 +135,22 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
                          hint="check the sizes in the config", location=Location(path)) from None
     leave_out = frozenset({EMBEDDING, OUTPUT}) if options.no_embeddings else frozenset()
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out, named_class(data)),
-            "fold_repeats": True, "depth": DEPTH, "kv_cache": kv_cache(model_type, config)}
+            "fold_repeats": True, "depth": DEPTH, "kv_cache": cache_of(model_type, config)}
     stored = stored_dtype(data)
     if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
         count = counted(model, leave_out)
         meta["dtypes"] = {stored[0]: {"count": count, "bytes": count * stored[1]}}
     graph = graph_of(model, model.class_name, path, meta, leave_out)
     return Found(Path(path).name if Path(path).name != CONFIG_NAME else model.class_name, graph)
+
+
+def cache_of(model_type: str, config: Any) -> dict[str, Any]:
+    """The KV cache's description; a value it needs that is not one (a window that is not a number) is said when
+    the cache is asked for (--seq-len), not an error of the count."""
+    try:
+        return kv_cache(model_type, config)
+    except InputError as e:
+        return {"none": e.message}
 
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "float8_e4m3fn": 1, "float8_e5m2": 1}

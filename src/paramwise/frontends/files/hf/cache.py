@@ -35,9 +35,9 @@ ENCODER_DECODERS = {"t5", "bart", "whisper"}
 
 def kv_cache(model_type: str, c: Config) -> dict[str, Any]:
     """`{"per_token": values a layer keeps per token, "what": that number's formula, "windows": [window or None per
-    layer]}`, or `{"none": why no cache is sized}`."""
+    layer]}`, `{"zero": why there is none}`, or `{"none": why no cache is sized}`."""
     if model_type in ENCODERS:
-        return {"none": "an encoder keeps no KV cache"}
+        return {"zero": "an encoder keeps no KV cache"}
     if model_type in ENCODER_DECODERS:
         return {"none": "an encoder-decoder's KV cache (self-attention, and cross-attention over the encoder's "
                         "length) is not sized"}
