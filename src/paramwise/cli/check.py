@@ -11,7 +11,8 @@ from ..render.check import render_text, to_json
 from ..teach.check import check, parse_claims
 from ..teach.mistakes import CATALOGUE
 from .limits import read_limits
-from .options import add_common_arguments, load, strict_exit
+from .options import add_common_arguments, load, print_warnings, strict_exit
+from .output import terminal_width
 
 EPILOG = """\
 examples:
@@ -59,8 +60,6 @@ def check_claims(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(diagnosis), indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(diagnosis, args.path))
-        if not args.quiet:
-            for w in list(report.warnings) + list(diagnosis.pitfalls):
-                print(w.render(), file=sys.stderr)
+        sys.stdout.write(render_text(diagnosis, args.path, terminal_width(sys.stdout)))
+        print_warnings(list(report.warnings) + list(diagnosis.pitfalls), args.quiet, terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or (EXIT_OK if diagnosis.correct else EXIT_CHECK_FAILED)

@@ -230,6 +230,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
     if args.run:
         raise ParamwiseError("--symbolic reads the source without running it; it does not take --run",
                              hint="drop --run for the count as a formula")
+    from ..render.fit import fit_text
     from ..render.symbolic import render_symbolic, symbolic_json
     from ..teach.symbolic import read_symbolic
     from ..teach.symbolic import summarize as summarize_symbolic
@@ -241,7 +242,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(symbolic_json(summary), indent=2) + "\n")
     else:
-        sys.stdout.write(render_symbolic(summary))
+        sys.stdout.write(fit_text(render_symbolic(summary), args.width or terminal_width(sys.stdout)))
     print_warnings(report.warnings, args.quiet, args.width or terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or EXIT_OK
 
@@ -249,6 +250,7 @@ def run_symbolic(args: argparse.Namespace) -> int:
 def run_as(args: argparse.Namespace) -> int:
     """The `--as keras|torch` view of the summary command."""
     from ..render.conversion import render_conversion
+    from ..render.fit import fit_text
     from ..teach.convert import FRAMEWORK_NAMES, OTHER, convert_report
 
     graph, report = run_graph(args) if args.run else load(args)
@@ -257,6 +259,6 @@ def run_as(args: argparse.Namespace) -> int:
             f"the model is already read as {FRAMEWORK_NAMES[report.framework]}",
             hint=f"--as {OTHER[report.framework]} counts it in the other framework's conventions",
         )
-    sys.stdout.write(render_conversion(report, convert_report(graph, report)))
+    sys.stdout.write(fit_text(render_conversion(report, convert_report(graph, report)), args.width or terminal_width(sys.stdout)))
     print_warnings(report.warnings, args.quiet, args.width or terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or EXIT_OK

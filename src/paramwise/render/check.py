@@ -8,6 +8,7 @@ from typing import Any
 from ..formula import render_count
 from ..teach.check import Diagnosis
 from ..teach.mistakes import pretty
+from .fit import fit_text
 
 CHECK_SCHEMA = "paramwise-check/1"
 
@@ -31,28 +32,46 @@ def to_json(d: Diagnosis) -> dict[str, Any]:
     }
 
 
-def render_text(d: Diagnosis, path: str) -> str:
+def render_text(d: Diagnosis, path: str, width: int | None = None) -> str:
+    """The check as text; with `width`, in lines of at most that many cells (the table's mistakes wrapped in
+    their column, the sentences before an operator or between words)."""
     lines = [f'{path}: model "{d.report.model}" has {render_count(d.report.total)} parameters.', d.alignment, ""]
-    lines += claims_table(d)
+    lines += claims_table(d, width)
     notes = [line for f in d.findings for line in f.lines]
     if notes:
         lines += [""] + notes
     lines += [""] + list(d.summary)
-    return "\n".join(lines) + "\n"
+    return fit_text("\n".join(lines), width) + "\n"
 
 
-def claims_table(d: Diagnosis) -> list[str]:
+def claims_table(d: Diagnosis, width: int | None = None) -> list[str]:
+    """The claims beside the true counts; the mistakes (free text) are the last column, wrapped in it."""
     running = d.mode == "running"
-    head = ["layer", "you", "true", "difference", "mistake"] + (["running"] if running else [])
+    head = ["layer", "you", "true", "difference"] + (["running"] if running else []) + ["mistake"]
     cells = [head]
     for f in d.findings:
         you = "-" if f.claimed is None else pretty(f.claimed)
         diff = "" if f.claimed is None or f.difference == 0 else f"{f.difference:+,}"
-        row = [f.row.name, you, pretty(f.true), diff, ", ".join(f.mistakes) or ("ok" if f.claimed is not None else "")]
+        row = [f.row.name, you, pretty(f.true), diff]
         if running:
             row.append("" if f.running is None else pretty(f.running))
-        cells.append(row)
-    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    right = {1, 2, 3, 5}
-    return ["  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths))).rstrip()
-            for cell in cells]
+        cells.append(row + [", ".join(f.mistakes) or ("ok" if f.claimed is not None else "")])
+    widths = [max(len(c[i]) for c in cells) for i in range(len(head) - 1)]
+    right = {1, 2, 3, 4}
+    out = []
+    for cell in cells:
+        start = "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths)))
+        mistake = cell[-1]
+        if width is None or len(start) + 2 + len(mistake) <= width or ", " not in mistake:
+            out.append(f"{start}  {mistake}".rstrip())
+            continue
+        names = mistake.split(", ")
+        line = f"{start}  {names[0]}"
+        for name in names[1:]:
+            if len(line) + 2 + len(name) > width:
+                out.append(line + ",")
+                line = " " * (len(start) + 2) + name
+            else:
+                line += f", {name}"
+        out.append(line)
+    return out

@@ -21,24 +21,31 @@ def cell_width(text: str) -> int:
 
 
 def abbreviate(name: str, width: int) -> str:
-    """`name` in at most `width` cells: whole when it fits, else its start and its end around `…`, cut at dots
-    where that keeps enough of both (`model.layers.0.self_attn.q_proj` -> `model.layers.0…q_proj`)."""
+    """`name` in at most `width` cells: whole when it fits, else its start and its end around `…`; the end is
+    whole dotted parts where they fit (`model.layers.0.self_attn.q_proj` -> `model.layers.0…q_proj`)."""
     if cell_width(name) <= width:
         return name
     if width <= 1:
         return ELLIPSIS[:width]
     keep = width - 1
-    head, tail = name[: (keep + 1) // 2], name[len(name) - keep // 2:] if keep // 2 else ""
-    dot_head = name.rfind(".", 0, keep - 4)  # the longest head ending before a dot, with a tail of 4 or more
-    if dot_head >= keep // 3:
-        rest = keep - dot_head
-        dot_tail = name.find(".", len(name) - rest)
-        tail = name[dot_tail + 1:] if 0 <= dot_tail < len(name) - 3 else name[len(name) - rest:]
-        head = name[:dot_head]
-        tail = tail[-(keep - len(head)):] if keep > len(head) else ""
+    tail = name[len(name) - keep // 2:] if keep // 2 else ""
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):  # the longest run of last parts that leaves 8 cells to the head
+        suffix = ".".join(parts[i:])
+        if cell_width(suffix) > keep - min(8, keep // 2):
+            break
+        tail = suffix
+    room = keep - cell_width(tail)
+    head = name[:room]
+    dot = head.rfind(".")
+    if dot >= room * 2 // 3:  # end the head at a dot when that loses little
+        head = head[:dot]
     out = head + ELLIPSIS + tail
     while cell_width(out) > width and head:  # wide characters: take off the head until it fits
         head = head[:-1]
+        out = head + ELLIPSIS + tail
+    while cell_width(out) > width and tail:
+        tail = tail[1:]
         out = head + ELLIPSIS + tail
     return out
 
@@ -123,3 +130,18 @@ def cut_word(word: str, room: int) -> tuple[str, str]:
     marks = [m.end() for m in WORD_BREAK.finditer(fits)]
     at = marks[-1] if marks and marks[-1] > room // 3 else len(fits)
     return word[:at], word[at:]
+
+
+def fit_text(text: str, width: int | None) -> str:
+    """Each line of `text` longer than `width` broken as a formula is (before an operator, after a comma, else
+    between words), its continuation indented under it; `width` None leaves the text as it is."""
+    if width is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if cell_width(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out.extend(wrap_formula(line.lstrip(" "), width, indent))
+    return "\n".join(out)
