@@ -1,15 +1,19 @@
 """Activation bytes each layer keeps for backward (Kind.saved) against torch's autograd: one module at a time,
 the bytes saved_tensors_hooks sees (weights and buffers aside), with the input needing a gradient or not and
-with the weights trained or frozen; one case of each covered kind, read from source like any model."""
+with the weights trained or frozen; one case of each covered kind, read from source like any model. And the
+model's total (infer/saved.py), each tensor once: equal to autograd's where complete, never above it where a
+lower bound, on whole models and every torch case with an input shape."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import paramwise
+from helpers import CASES
 
 torch = pytest.importorskip("torch")
 from torch_oracle import build  # noqa: E402
@@ -101,3 +105,23 @@ def test_forward_code_of_its_own_makes_the_total_a_lower_bound(tmp_path: Path, c
     assert "training (adam): at least " in out and "activations ≥" in out and "Net's forward code" in out
     assert main([str(path), "--optimizer", "adam", "--quiet"]) == 0
     assert "not counted: activations kept for backward: not sized" in " ".join(capsys.readouterr().out.split())
+
+
+CASES_WITH_SHAPE = sorted(p for p in (CASES / "torch").glob("*.py") if re.search(r"^input_shape\s*=", p.read_text(), re.M))
+
+
+def test_every_case_s_activation_total_is_exact_or_a_lower_bound() -> None:
+    """On every torch case with an input shape: a complete total is what autograd saves; a lower bound is never
+    above it."""
+    complete, problems = 0, []
+    for path in CASES_WITH_SHAPE:
+        namespace = build(path)
+        shape = tuple(namespace["input_shape"])
+        saved = paramwise.read(str(path), input_shape=shape).meta["saved"]
+        dtype = namespace.get("input_dtype")
+        x = torch.zeros(shape, dtype=dtype) if dtype is not None else torch.randn(shape)
+        real = autograd_saved(namespace["model"].train(), x)
+        complete += saved["complete"]
+        if saved["bytes"] != real if saved["complete"] else saved["bytes"] > real:
+            problems.append(f"{path.stem}: paramwise {saved['bytes']} ({'complete' if saved['complete'] else 'lower bound'}), autograd {real}")
+    assert problems == [] and complete >= 4 and len(CASES_WITH_SHAPE) >= 80
