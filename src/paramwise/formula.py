@@ -17,7 +17,6 @@ import keyword
 import math
 import sys
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 Dim = Any  # int, a sympy expression, or None (the batch axis)
@@ -107,6 +106,8 @@ def exact(value: Any) -> Any:
     objects only; a string, a bool or anything else raises TypeError before sympy can see it."""
     if is_symbolic(value):
         return value
+    from fractions import Fraction  # here: only symbolic sizes need it
+
     import sympy
 
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):

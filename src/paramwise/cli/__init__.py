@@ -9,7 +9,6 @@ memory limits of one read.
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Callable
 
 from ..errors import EXIT_INTERNAL, ParamwiseError
@@ -84,6 +83,8 @@ def message_of(e: BaseException) -> str:
 def print_traceback() -> None:
     """--debug: the traceback on stderr; one that cannot be printed (no memory left, an exception whose text
     fails) is dropped, so that --debug never changes the exit code."""
+    import traceback  # here: its imports cost start-up time
+
     try:
         traceback.print_exc()
     except (Exception, MemoryError):  # noqa: BLE001 -- the exit code is what matters here

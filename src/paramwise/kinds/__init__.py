@@ -6,9 +6,7 @@ package; `registry()` imports every module here and indexes them.
 
 from __future__ import annotations
 
-import difflib
 import importlib
-import pkgutil
 from functools import cache
 from typing import Any
 
@@ -23,6 +21,8 @@ __all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind", "signature_o
 @cache
 def registry() -> dict[str, tuple[type[Kind], dict[str, Any]]]:
     """`"keras:Conv2D"` -> (kind class, attributes that spelling fixes)."""
+    import pkgutil
+
     for info in pkgutil.iter_modules(__path__):
         if info.name != "base":
             importlib.import_module(f"{__name__}.{info.name}")
@@ -63,6 +63,8 @@ def suggest(framework: str, type_name: str) -> str:
     lowered = {c.lower(): c for c in candidates}
     if type_name.lower() in lowered:
         return lowered[type_name.lower()]
+    import difflib  # the suggestions' imports are paid only when a name is wrong
+
     close = difflib.get_close_matches(type_name, candidates, n=1, cutoff=0.6)
     return close[0] if close else ""
 
@@ -94,6 +96,8 @@ def suggest_argument(framework: str, type_name: str, keyword: str) -> str:
     real = framework_signatures.lookup(framework, type_name)
     if real is not None:
         return real.suggest(keyword)
+    import difflib
+
     close = difflib.get_close_matches(keyword, argument_names(framework, type_name), n=1, cutoff=0.75)
     return close[0] if close else ""
 

@@ -10,11 +10,10 @@ enough to bind a call's arguments as the framework does and to name the real arg
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 FRAMEWORKS = ("torch", "keras")
@@ -63,6 +62,8 @@ class FrameworkSignature:
         lowered = {n.lower(): n for n in self.names}
         if keyword.lower() in lowered:
             return lowered[keyword.lower()]
+        import difflib  # only when a keyword is wrong
+
         close = difflib.get_close_matches(keyword, self.names, n=1, cutoff=0.75)
         return close[0] if close else ""
 
@@ -87,7 +88,9 @@ def _frozen(value: Any) -> Any:
 def _data(framework: str) -> dict[str, Any]:
     if framework not in FRAMEWORKS:
         raise ValueError(f"no signatures for framework {framework!r}; known: {', '.join(FRAMEWORKS)}")
-    text = resources.files(__package__).joinpath("signatures", f"{framework}.json").read_text(encoding="utf-8")
+    # beside this module (importlib.resources would cost start-up time: the package is installed as files)
+    with open(os.path.join(os.path.dirname(__file__), "signatures", f"{framework}.json"), encoding="utf-8") as f:
+        text = f.read()
     data: dict[str, Any] = json.loads(text)
     return data
 

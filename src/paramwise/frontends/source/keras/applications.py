@@ -10,7 +10,6 @@ takes part in the argument checks Keras makes.
 from __future__ import annotations
 
 import ast
-from importlib import resources
 from typing import Any
 
 from ....errors import INCOMPLETE, InputError, LimitError
@@ -83,6 +82,8 @@ def load(session: Session, module: str) -> tuple[Interpreter, Scope]:
     """The interpreter that has read Keras' module `module` (once per file read)."""
     cache: dict[str, tuple[Interpreter, Scope]] = session.applications
     if module not in cache:
+        from importlib import resources  # here: importlib.resources costs start-up time for every Keras file
+
         text = resources.files(__package__).joinpath("applications_src", f"{module}.py.txt").read_text()
         interp = Interpreter(f"<keras.applications.{module}>", text, lambda dotted: resolve(session, dotted))
         cache[module] = (interp, interp.run_module(ast.parse(text)))
