@@ -268,12 +268,13 @@ def described_cache(described: dict[str, Any], seq: int, batch: int, size: float
     """The KV cache of a config's layers: `per_token` values a layer keeps per token, `windows` (None: full)."""
     windows: list[int | None] = described["windows"]
     full = sum(1 for w in windows if w is None)
-    groups = [(full, seq, f"{full:,} {'full-attention ' if full < len(windows) else ''}layers · {seq:,} tokens")] if full else []
+    kind = "full-attention " if full < len(windows) else ""
+    groups = [(full, seq, f"{full:,} {kind}layer{'s' if full != 1 else ''} · {seq:,} tokens")] if full else []
     for window in sorted({w for w in windows if w is not None}):
         n = sum(1 for w in windows if w == window)
         held = min(seq, window)
         tokens = f"{held:,} tokens (the window)" if window < seq else f"{seq:,} tokens (within the {window:,} window)"
-        groups.append((n, held, f"{n:,} sliding layers · {tokens}"))
+        groups.append((n, held, f"{n:,} sliding layer{'s' if n != 1 else ''} · {tokens}"))
     token_slots = sum(n * held for n, held, _ in groups)
     layers = " + ".join(text for _, _, text in groups) if groups else "0 layers"
     if len(groups) > 1:

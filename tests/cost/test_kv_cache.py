@@ -129,3 +129,21 @@ def test_quantized_weights_keep_a_16_bit_cache() -> None:
         assert not isinstance(found, str)
         kv = config["num_key_value_heads"] * config["hidden_size"] // config["num_attention_heads"]
         assert {t.name: t.bytes for t in found[0]}["KV cache"] == 2 * config["num_hidden_layers"] * kv * 1000 * 2
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.parametrize("model_type", ["ministral", "cohere2", "olmo3"])
+def test_a_family_transformers_builds_has_its_cache_read_from_transformers(tmp_path: Path, model_type: str) -> None:
+    """A model_type paramwise does not describe (built by transformers on the meta device): the layer types
+    transformers' cache reads from the config, k_proj + v_proj per token."""
+    config = {"model_type": model_type, "hidden_size": 64, "intermediate_size": 48, "num_hidden_layers": 5,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 96, "sliding_window": 5,
+              "pad_token_id": None, "dtype": "float32"}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    report = paramwise.read(str(path))
+    assert report.warnings[0].code == "meta_device"
+    found = memory_terms(report, Settings(dtype="fp32", seq_len=12, batch=2))
+    assert not isinstance(found, str)
+    assert "sliding layers" in {t.name: t.formula for t in found[0]}["KV cache"]
+    assert {t.name: t.bytes for t in found[0]}["KV cache"] == cache_bytes(config, 12, 2)

@@ -249,8 +249,40 @@ def on_meta_device(data: dict[str, Any], model_type: str, path: str, options: Re
     graph = Graph(framework="torch", name=name, layers=tuple(layers), source=path, warnings=tuple(warnings),
                   meta={"model_type": f"{model_type} ({name}, built by transformers)",
                         "counting": {"class": name, "embeddings": True, "policy": f"{name} as transformers built it"},
-                        "fold_repeats": True})
+                        "fold_repeats": True, "kv_cache": built_cache(transformers, config, module, model_type)})
     return Found(name, graph)
+
+
+def built_cache(transformers: Any, config: Any, module: Any, model_type: str) -> dict[str, Any]:
+    """The KV cache of a model transformers built: its cache's layer types and windows (transformers' own reading
+    of the config), each layer keeping its self-attention's k_proj and v_proj outputs per token. Anything else
+    (other layer types, other projections, layers of different widths) is not sized."""
+    none = {"none": f"the KV cache of model_type '{model_type[:60]}' (built by transformers) is not described"}
+    try:
+        from transformers.cache_utils import get_layer_types_and_kwargs
+
+        types, per_layer = get_layer_types_and_kwargs(config.get_text_config(decoder=True))
+    except Exception:  # noqa: BLE001 -- a config transformers' cache cannot read: no figure, said so
+        return none
+    widths: dict[str, list[int]] = {}
+    for name, sub in module.named_modules():
+        for end in ("self_attn.k_proj", "self_attn.v_proj"):
+            if name.endswith(end) and isinstance(getattr(sub, "out_features", None), int):
+                widths.setdefault(name[: -len(end)], []).append(sub.out_features)
+    per_token = {sum(w) for w in widths.values() if len(w) == 2}
+    if len(widths) != len(types) or len(per_token) != 1 or any(len(w) != 2 for w in widths.values()):
+        return none
+    windows: list[int | None] = []
+    for kind, kwargs in zip(types, per_layer):
+        if kind == "full_attention":
+            windows.append(None)
+        elif kind == "sliding_attention" and isinstance(kwargs.get("sliding_window"), int):
+            windows.append(kwargs["sliding_window"])
+        else:
+            return {"none": f"layer type '{str(kind)[:40]}' of model_type '{model_type[:60]}' is not one whose cache "
+                            "paramwise sizes"}
+    size = per_token.pop()
+    return {"per_token": size, "what": f"{size:,} (k_proj + v_proj widths, as transformers built them)", "windows": windows}
 
 
 __all__ = ["sniff", "read", "sniff_dir", "read_dir"]
