@@ -404,3 +404,12 @@ def test_every_mistake_code_is_one_registry_entry() -> None:
     assert len(codes) == len(set(codes))
     assert sorted(used - set(codes)) == []
     assert all(m.description and "{}" in m.label for m in MISTAKES)
+
+
+@pytest.mark.parametrize("path", [MNIST, LESSON, CHECK / "lstm.py"], ids=lambda p: p.name)
+def test_a_right_total_is_right_and_nothing_is_unexplained(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = build(path)
+    code, out = run_cli(capsys, str(path), "--claim-total", str(model.count_params()))
+    assert code == 0
+    assert f"Your count {model.count_params():,} is right." in out
+    assert "unexplained" not in out and "No catalogued mistake" not in out
