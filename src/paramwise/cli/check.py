@@ -12,7 +12,7 @@ from ..teach.check import check, parse_claims
 from ..teach.mistakes import CATALOGUE
 from .limits import read_limits
 from .options import add_common_arguments, load, print_warnings, strict_exit
-from .output import terminal_width
+from .output import Progress, terminal_width
 
 EPILOG = """\
 examples:
@@ -49,7 +49,8 @@ def run(argv: list[str]) -> int:
 
 
 def check_claims(args: argparse.Namespace) -> int:
-    graph, report = load(args)
+    with Progress(f"reading {args.path}", sys.stderr, enabled=args.format != "json"):
+        graph, report = load(args)
     if args.claim_total is not None:
         claims, mode = parse_claims(args.claim_total), "total"
         if len(claims) != 1:

@@ -143,3 +143,59 @@ def terminal_width(stream: Any) -> int | None:
 
 
 MIN_WIDTH = 40  # narrower terminals get 40 columns (what --width accepts at least)
+
+
+PROGRESS_AFTER = 1.0  # seconds of work before a spinner says what is going on
+
+
+class Progress:
+    """`with Progress("reading model.py", sys.stderr):` shows a spinner with the message on the stream once the
+    work has taken PROGRESS_AFTER seconds, and clears it at the end; nothing where the stream is not a
+    terminal (a pipe, a file, a test) or `enabled` is False (JSON output). rich is imported only then."""
+
+    def __init__(self, message: str, stream: Any, enabled: bool = True, after: float | None = None) -> None:
+        import threading
+
+        self.message, self.stream = message, stream
+        self.after = PROGRESS_AFTER if after is None else after
+        try:
+            self.enabled = enabled and stream is not None and bool(stream.isatty())
+        except (OSError, ValueError, AttributeError):
+            self.enabled = False
+        self.lock = threading.Lock()
+        self.live: Any = None
+        self.done = False
+        self.timer: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            import threading
+
+            self.timer = threading.Timer(self.after, self.start)
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def start(self) -> None:
+        from rich.console import Console
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        with self.lock:
+            if self.done:
+                return
+            console = Console(file=self.stream, force_terminal=True, stderr=True)
+            self.live = Live(Spinner("dots", text=self.message), console=console, transient=True,
+                             redirect_stdout=False, redirect_stderr=False, refresh_per_second=8)
+            self.live.start()
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.done = True
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.live is not None:
+                try:
+                    self.live.stop()
+                except Exception:  # noqa: BLE001 -- a spinner never decides the outcome
+                    pass

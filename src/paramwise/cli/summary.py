@@ -44,7 +44,7 @@ from .options import (
     table_width,
     target_options,
 )
-from .output import terminal_width
+from .output import Progress, terminal_width
 
 if TYPE_CHECKING:
     from ..frontends.live.run import RunResult
@@ -179,7 +179,8 @@ def summarize(args: argparse.Namespace) -> int:
         return run_symbolic(args)
     if args.as_framework:
         return run_as(args)
-    report, found = run_report(args) if args.run else load_report(args)
+    with Progress(f"{'running' if args.run else 'reading'} {args.path}", sys.stderr, enabled=args.format != "json"):
+        report, found = run_report(args) if args.run else load_report(args)
     if args.list or project_listing(args, found):
         sys.stdout.write(list_models(found))
         return EXIT_OK
