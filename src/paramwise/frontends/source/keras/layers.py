@@ -342,8 +342,70 @@ class LayerClass(Atomic):
                          hint=kinds.argument_hint("keras", self.type_name, key))
         return kind
 
+    # -- a class of the file derives from this layer: `class StandardizedConv2D(layers.Conv2D)` ----------------
+    # Its weights are the ones the built-in layer builds (a `call()` or `convolution_op()` of its own changes the
+    # computation, not the weights), so the instance is that layer, named and typed after the class as Keras does.
+    # What the class adds that paramwise does not follow (a build() of its own, layers or weights set on it) is
+    # said, with the count marked incomplete.
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = None  # the layer is made when __init__ reaches the built-in __init__ (super().__init__(...))
+
     def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
-        pass
+        kwargs = dict(kwargs)
+        if not kwargs.get("name"):
+            kwargs["name"] = self.session.auto_name(snake_case(instance.cls.name))
+        layer = self.py_call(list(args), kwargs, ctx)
+        layer.type_name = instance.cls.name
+        instance.host = layer
+        found, build = instance.cls.lookup("build")
+        if found and not isinstance(build, HostValue):
+            ctx.warn("custom_weights", f"{instance.cls.name}.build() replaces {self.type_name}.build(); paramwise "
+                     f"counts the weights {self.type_name} makes and does not follow this build()",
+                     hint="summarize the live model instead: paramwise.summary(model)")
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        layer = instance.host
+        if not isinstance(layer, LayerObj):
+            raise AttributeError(name)
+        if name in ("add_weight", "add_variable"):
+            def uncounted(args: list[Any], kwargs: dict[str, Any], c: Context) -> Any:
+                c.warn("custom_weights", f"{instance.cls.name}: a weight made with {name}() on a subclass of "
+                       f"{self.type_name} is not counted", hint="summarize the live model instead: paramwise.summary(model)")
+                return Opaque("weight")
+            return _SubclassMethod(uncounted)
+        return layer.py_getattr(name, ctx)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        layer = instance.host
+        if not isinstance(layer, LayerObj):
+            return
+        if name == "trainable":
+            layer.trainable = bool(value)
+            return
+        from .subclass import VariableValue  # subclass.py imports this module
+
+        items = value if isinstance(value, (list, tuple)) else list(value.values()) if isinstance(value, dict) else [value]
+        if any(isinstance(v, (LayerObj, VariableValue)) or hasattr(v, "as_layer")
+               or isinstance(v, Instance) and (isinstance(v.host, LayerObj) or hasattr(v.host, "as_layer")) for v in items):
+            ctx.warn("custom_weights", f"{instance.cls.name}: '{name}' holds a layer or weight set on a subclass of "
+                     f"{self.type_name}; its weights are not counted",
+                     hint="summarize the live model instead: paramwise.summary(model)")
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        layer = instance.host
+        if not isinstance(layer, LayerObj):
+            raise ctx.error(f"{instance.cls.name} was called before {self.type_name}.__init__() ran",
+                            hint="call super().__init__(...) in the class's __init__")
+        return layer.py_call(args, kwargs, ctx)
+
+
+class _SubclassMethod(HostValue):
+    def __init__(self, run: Callable[[list[Any], dict[str, Any], Context], Any]) -> None:
+        self.run = run
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        return self.run(args, kwargs, ctx)
 
 
 def input_shape_of(kwargs: dict[str, Any]) -> Shape | None:

@@ -265,8 +265,13 @@ class SequentialObj(HostValue, ModelBase):
             return
         layer = as_layer_obj(item, ctx)
         self.items.append(layer)
+        first = self.items[0].model
         if self.output is None and len(self.items) == 1 and layer.input_shape is not None:
             self.ensure_built(layer.input_shape, ctx)
+        elif self.output is None and len(self.items) > 1 and first is not None and first.is_built() and first.input_tensors():
+            # Keras 3 rebuilds a Sequential on each add() once it has two layers and the first one has an input
+            # shape, as a built model has: its input shape becomes this model's (one nested model alone is not built)
+            self.ensure_built(first.input_tensors()[0].shape_of(), ctx)
         elif self.output is not None:
             self.output = self._apply(layer, self.output, ctx)
 
@@ -326,6 +331,8 @@ def as_layer_obj(item: Any, ctx: Context) -> LayerObj:
         return item.as_layer()
     if isinstance(item, Instance) and isinstance(item.host, ModelBase):
         return item.host.as_layer()
+    if isinstance(item, Instance) and isinstance(item.host, LayerObj):  # a class deriving from a built-in layer
+        return item.host
     raise ctx.error(f"a Sequential model takes layers; got {item!r}", hint="check the list passed to Sequential")
 
 

@@ -68,6 +68,8 @@ class SubclassState(ModelBase):
                 obj = item.as_layer()
             elif isinstance(item, Instance) and isinstance(item.host, SubclassState):
                 obj = item.host.as_layer()
+            elif isinstance(item, Instance) and isinstance(item.host, LayerObj):  # a class deriving from a built-in layer
+                obj = item.host
             if obj is not None and id(obj) not in self.tracked_ids:
                 self.tracked_ids.add(id(obj))
                 self.tracked.append(obj)

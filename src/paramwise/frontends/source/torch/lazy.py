@@ -33,10 +33,11 @@ def may_be_module(what: str) -> bool:
     """Whether a value paramwise cannot read, set as a module's attribute, may be a module holding parameters:
     a module of a library (`torchvision.models.resnet18()`), anything a call made that is not plainly data, or a
     class-like name the file never defines (`Encoder(...)`)."""
+    named = what.removeprefix("<").removeprefix("module ")  # `module os.path.join()`, `<module torch.optim.Adam>()`
+    if any(named.startswith(p) for p in NOT_MODULES):
+        return False  # first: `os.path.join(...)` is a string and `optim.Adam(...)` an optimizer, not modules
     if any(k in what for k in ("torch.nn", "module ", "torchvision", "timm")):
         return True
-    if any(what.startswith(p) or what.startswith(f"module {p}") for p in NOT_MODULES):
-        return False
     return what.endswith(")") or what[:1].isupper() and what.isidentifier()
 
 

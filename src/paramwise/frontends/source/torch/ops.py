@@ -259,7 +259,7 @@ ELEMENTWISE = (
     "bitwise_not isnan isinf isfinite sgn positive negative rad2deg deg2rad real imag conj log_ neg_ reciprocal_ "
     "uniform normal bernoulli_ exponential_ geometric_ log_normal_ cauchy_ random_ orthogonal_ kaiming_uniform_ "
     "xavier_normal_ zeros_ ones_ constant_ eye_ dirac_ sparse_ lerp lerp_ addcmul addcdiv erfinv erfinv_ sinc "
-    "nan_to_num_ bool_ byte short char"
+    "nan_to_num_ bool_ byte short char numpy astype"
 ).split()
 RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     **{name: same for name in ELEMENTWISE},
@@ -377,17 +377,30 @@ def creator(args: list[Any], kwargs: dict[str, Any]) -> Shape:
 
 def legacy(args: list[Any], kwargs: dict[str, Any]) -> Shape:
     """`torch.Tensor(2, 3)` and `torch.Tensor(x.shape)` are sizes; `torch.Tensor([1, 2, 3])` is data."""
-    if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], TorchSize):
+    if len(args) == 1 and (isinstance(args[0], (list, tuple)) and not isinstance(args[0], TorchSize)
+                           or isinstance(getattr(args[0], "shape", None), tuple)):  # torch.Tensor(ndarray or tensor): data
         return data_shape(args, kwargs)
     return creator(args, kwargs)
 
 
 def data_shape(args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """The shape of `torch.tensor(data)`: nested lists give their lengths; a tensor (or a NumPy array read as one)
+    gives its own shape; inside a list, only one-element tensors are taken (as numbers), as torch does."""
     data = args[0] if args else kwargs.get("data")
-    shape: list[int] = []
+    shape: list[Any] = []
     while isinstance(data, (list, tuple)):
         shape.append(len(data))
         data = data[0] if data else None
+    if isinstance(data, (int, float, bool, complex)) or hasattr(data, "free_symbols") or data is None and shape:
+        return tuple(shape)
+    inner = getattr(data, "shape", None)
+    if isinstance(inner, tuple):
+        if not shape:
+            return tuple(inner)
+        if not all(d == 1 for d in inner):  # torch refuses a list of tensors with more than one element each
+            shape.append(None)
+        return tuple(shape)
+    shape.append(None)  # data paramwise cannot read (`torch.tensor(load())`): its shape is not known, not a number's
     return tuple(shape)
 
 

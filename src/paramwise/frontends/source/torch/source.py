@@ -142,9 +142,12 @@ class NamespaceValue(HostValue):
 
 
 class MathNamespace(Atomic):
-    """`math` and `numpy`'s arithmetic on plain numbers (np.prod(img_shape), math.ceil(...))."""
+    """`math` and `numpy`'s arithmetic on plain numbers (np.prod(img_shape), math.ceil(...)), and NumPy arrays
+    made in the file (`np.linspace(30, 8000, n)`, `np.roll(a, 1) / 16000.0`): tensors of the shape NumPy gives,
+    so that `torch.from_numpy(...)`, `.shape` and arithmetic read them as torch reads the arrays."""
 
-    FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "exp", "gcd", "isqrt", "sum", "round"}
+    FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "gcd", "isqrt", "sum", "round", "sin", "cos",
+                 "tan", "tanh"}
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -152,9 +155,60 @@ class MathNamespace(Atomic):
     def py_getattr(self, name: str, ctx: Context) -> Any:
         if name in ("pi", "e", "inf"):
             return getattr(math, name)
-        if name in self.FUNCTIONS:
+        if self.path.startswith("numpy"):
+            if name == "random" and self.path == "numpy":
+                return MathNamespace("numpy.random")
+            torch_name = (NUMPY_RANDOM if self.path == "numpy.random" else NUMPY_ARRAYS).get(name)
+            if self.path == "numpy.random" and name in NUMPY_SIZED:
+                torch_name = "zeros"
+            if torch_name is not None:
+                return NumpyFunction(name, torch_name)
+        if name in self.FUNCTIONS and self.path in ("math", "numpy"):
             return MathFunction(name)
         return Opaque(f"{self.path}.{name}")
+
+
+# NumPy functions that make or map arrays by the rule of the torch function named here (shapes as NumPy gives them)
+NUMPY_ARRAYS = {"zeros": "zeros", "ones": "ones", "empty": "empty", "full": "full", "linspace": "linspace",
+                "arange": "arange", "array": "tensor", "asarray": "tensor", "zeros_like": "zeros_like",
+                "ones_like": "ones_like", "roll": "roll", "flip": "flip", "abs": "abs", "exp": "exp", "log": "log", "log10": "log10",
+                "log2": "log2",
+                "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh", "clip": "clamp", "square": "square",
+                "cumsum": "cumsum", "sort": "sort"}
+NUMPY_RANDOM = {"rand": "rand", "randn": "randn", "random": "rand", "random_sample": "rand"}
+NUMPY_SIZED = {"uniform": 2, "normal": 2, "randint": 2}  # np.random.uniform(low, high, size): the size is the shape
+
+
+class NumpyFunction(Atomic):
+    """A NumPy function on arrays, read with the shape rule of the torch function of the same meaning; on plain
+    numbers, `np.sqrt(2)` ... stay numbers."""
+
+    def __init__(self, name: str, torch_name: str) -> None:
+        self.name, self.torch_name = name, torch_name
+
+    def __repr__(self) -> str:
+        return f"<function numpy.{self.name}>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("dtype", "order", "like", "copy")}
+        if self.name in NUMPY_SIZED:
+            size = kwargs.get("size", args[NUMPY_SIZED[self.name]] if len(args) > NUMPY_SIZED[self.name] else None)
+            if size is None:
+                return Opaque(f"numpy.random.{self.name}()")  # one number, drawn
+            return torch_function("zeros", [size if isinstance(size, (list, tuple)) else (size,)], {}, ctx)
+        if self.name in MathNamespace.FUNCTIONS and args and all(isinstance(a, (int, float)) for a in args) and not kwargs:
+            return MathFunction(self.name).py_call(args, kwargs, ctx)
+        if self.name == "linspace" and len(args) == 2 and "num" not in kwargs:
+            args = [*args, 50]  # NumPy's default number of samples
+        if "num" in kwargs:
+            args = [*args, kwargs.pop("num")]
+        if self.name in ("roll", "flip", "cumsum", "sort") and "axis" in kwargs:
+            kwargs["dims" if self.name in ("roll", "flip") else "dim"] = kwargs.pop("axis")
+        if self.name == "clip" and len(args) == 3:
+            args, kwargs = [args[0]], {"min": args[1], "max": args[2]}
+        if self.name in ("zeros", "ones", "empty", "full") and args and isinstance(args[0], int):
+            args = [(args[0],), *args[1:]]
+        return torch_function(self.torch_name, list(args), kwargs, ctx)
 
 
 class Passthrough(Atomic):

@@ -20,7 +20,7 @@ from . import ops
 from .traced import TTensor, fail, result, shape_of
 
 MAX_VALUES = 4096  # the most values kept for one tensor (a loop over a bigger one is not a model's business)
-KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous", "clone", "detach", "cpu", "cuda",
+KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous", "clone", "detach", "cpu", "cuda", "numpy",
                 "requires_grad_", "type_as", "long", "int"}
 CASTS = {"long": int, "int": int, "float": float, "double": float}
 ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {ast.Add: operator.add, ast.Sub: operator.sub,

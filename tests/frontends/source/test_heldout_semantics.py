@@ -1,0 +1,223 @@
+"""Patterns from third-party model code that paramwise refused or marked incomplete although the framework builds
+it: a class deriving from a built-in Keras layer (`class StandardizedConv2D(layers.Conv2D)`), a string path kept
+on a module (`self.checkpoint_file = os.path.join(...)`), a parameter made from a NumPy array of known shape
+(`torch.from_numpy(np.roll(np.linspace(...), 1))`), and a Sequential of Sequentials that Keras builds when the
+nested models are added. Each count is checked against the framework itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import paramwise
+from helpers import check_invariants
+from paramwise.errors import INCOMPLETE
+
+pytest.importorskip("torch")
+pytest.importorskip("keras")
+import keras_oracle  # noqa: E402
+import torch_oracle  # noqa: E402
+
+
+def keras_agrees(tmp_path: Path, text: str, oracle_text: str | None = None) -> paramwise.Report:
+    path = tmp_path / "m.py"
+    path.write_text(text)
+    report = paramwise.read(str(path))
+    check_invariants(report)
+    oracle = path
+    if oracle_text is not None:
+        oracle = tmp_path / "oracle.py"
+        oracle.write_text(oracle_text)
+    assert keras_oracle.compare(report, keras_oracle.build(oracle)) == []
+    return report
+
+
+def torch_agrees(tmp_path: Path, text: str) -> paramwise.Report:
+    path = tmp_path / "m.py"
+    path.write_text(text)
+    report = paramwise.read(str(path))
+    check_invariants(report)
+    assert torch_oracle.compare(report, torch_oracle.build(path)["model"]) == []
+    return report
+
+
+def incomplete(report: paramwise.Report) -> list[str]:
+    return [w.code for w in report.warnings if w.code in INCOMPLETE]
+
+
+# -- a class deriving from a built-in Keras layer -------------------------------------------------------------
+
+LAYER_SUBCLASSES = {
+    "overrides_call_in_a_sequential": """
+import keras
+from keras import layers
+class MyConv(layers.Conv2D):
+    def call(self, inputs):
+        return super().call(inputs)
+model = keras.Sequential([keras.Input(shape=(28, 28, 1)), MyConv(4, 3), layers.Flatten(), layers.Dense(2)])
+""",
+    "overrides_convolution_op_functional": """
+import keras
+from keras import layers, ops
+class Standardized(layers.Conv2D):
+    def convolution_op(self, inputs, kernel):
+        mean = ops.mean(kernel, axis=[0, 1, 2], keepdims=True)
+        return ops.conv(inputs, kernel - mean, strides=list(self.strides), padding="valid")
+x = keras.Input((16, 16, 3))
+y = Standardized(8, 3, name="std")(x)
+y = Standardized(8, 3, use_bias=False)(y)
+model = keras.Model(x, layers.Dense(4)(layers.GlobalAveragePooling2D()(y)))
+""",
+    "own_init_passes_kwargs_on": """
+import keras
+from keras import layers
+class Scaled(layers.Dense):
+    def __init__(self, units, scale=2.0, **kwargs):
+        self.scale = scale
+        super().__init__(units, **kwargs)
+    def call(self, inputs):
+        return super().call(inputs) * self.scale
+model = keras.Sequential([keras.Input(shape=(10,)), Scaled(7, activation="relu"), Scaled(3, scale=0.5)])
+""",
+    "inside_a_subclassed_model": """
+import keras
+from keras import layers
+class MyDense(layers.Dense):
+    pass
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = MyDense(16)
+        self.b = layers.Dense(2)
+    def call(self, x):
+        return self.b(self.a(x))
+model = Net()
+model(keras.ops.zeros((1, 8)))
+""",
+}
+
+
+@pytest.mark.parametrize("text", list(LAYER_SUBCLASSES.values()), ids=list(LAYER_SUBCLASSES))
+def test_a_subclass_of_a_builtin_layer_matches_keras(tmp_path: Path, text: str) -> None:
+    report = keras_agrees(tmp_path, text)
+    assert report.complete, [u.what for u in report.unread]
+
+
+def test_a_subclass_of_a_builtin_layer_through_keras_core(tmp_path: Path) -> None:
+    text = """
+import keras_core as keras
+from keras_core import layers
+class MyConv(layers.Conv2D):
+    pass
+model = keras.Sequential([keras.layers.Input(shape=(28, 28, 1)), MyConv(4, 3)])
+"""
+    report = keras_agrees(tmp_path, text, oracle_text=text.replace("keras_core", "keras"))
+    assert [r.type for r in report.rows if r.depth == 0] == ["MyConv"]
+    assert report.complete
+
+
+def test_a_builtin_layer_subclass_that_adds_weights_is_incomplete_not_wrong(tmp_path: Path) -> None:
+    # its own build() and a layer set on it: counted as the built-in layer builds, and said to be incomplete
+    path = tmp_path / "m.py"
+    path.write_text("""
+import keras
+from keras import layers
+class Gated(layers.Dense):
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.gate = self.add_weight(shape=(self.units,))
+model = keras.Sequential([keras.Input(shape=(5,)), Gated(3)])
+""")
+    report = paramwise.read(str(path))
+    assert "custom_weights" in incomplete(report)
+    assert not report.complete
+
+
+# -- torch: values that are plainly not modules ---------------------------------------------------------------
+
+def test_a_path_string_on_a_module_keeps_the_reading_complete(tmp_path: Path) -> None:
+    report = torch_agrees(tmp_path, """
+import os
+import torch.nn as nn
+import torch.optim as optim
+class Net(nn.Module):
+    def __init__(self, name='net', chkpt_dir='tmp'):
+        super().__init__()
+        self.checkpoint_file = os.path.join(chkpt_dir, name + '_sac')
+        self.fc = nn.Linear(8, 4)
+        self.optimizer = optim.Adam(self.parameters(), lr=1e-3)
+model = Net()
+""")
+    assert incomplete(report) == []
+    assert report.complete
+
+
+def test_numpy_arrays_made_in_the_file_size_parameters(tmp_path: Path) -> None:
+    # SincNet: band edges from np.linspace, shifted with np.roll, scaled, then torch.from_numpy
+    report = torch_agrees(tmp_path, """
+import numpy as np
+import torch
+from torch import nn
+class SincConv(nn.Module):
+    def __init__(self, n_filt=80, fs=16000):
+        super().__init__()
+        mel = np.linspace(80, 2595 * np.log10(1 + (fs / 2) / 700), n_filt)
+        f = 700 * (10 ** (mel / 2595) - 1)
+        self.b1 = nn.Parameter(torch.from_numpy(np.roll(f, 1) / fs))
+        self.band = nn.Parameter(torch.from_numpy((f - np.roll(f, 1)) / fs))
+        self.window = nn.Parameter(torch.from_numpy(np.zeros((2, n_filt)).astype("float32")), requires_grad=False)
+        self.noise = nn.Parameter(torch.Tensor(np.random.normal(0, 1, size=(3, 4))))
+        self.scale = nn.Parameter(torch.tensor(np.ones(5)) * 0.5)
+model = SincConv()
+""")
+    assert report.complete
+
+
+def test_numpy_arrays_without_a_readable_shape_are_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("""
+import numpy as np
+import torch
+from torch import nn
+class M(nn.Module):
+    def __init__(self, data):
+        super().__init__()
+        self.p = nn.Parameter(torch.from_numpy(np.asarray(data)))
+model = M(load())
+""")
+    with pytest.raises(paramwise.InputError):
+        paramwise.read(str(path))
+
+
+# -- Keras: a Sequential of Sequentials ------------------------------------------------------------------------
+
+def test_a_sequential_built_by_adding_a_second_nested_model_matches_keras(tmp_path: Path) -> None:
+    report = keras_agrees(tmp_path, """
+from keras.models import Sequential
+from keras.layers import Dense
+g = Sequential()
+g.add(Dense(8, input_shape=(4,)))
+d = Sequential()
+d.add(Dense(1, input_shape=(8,)))
+model = Sequential()
+model.add(g)
+d.trainable = False
+model.add(d)
+""")
+    assert report.complete
+
+
+def test_a_sequential_holding_one_nested_model_is_not_built(tmp_path: Path) -> None:
+    # Keras 3 builds it only once a second layer is added: alone, `model.count_params()` fails there too
+    path = tmp_path / "m.py"
+    path.write_text("""
+from keras.models import Sequential
+from keras.layers import Dense
+g = Sequential()
+g.add(Dense(8, input_shape=(4,)))
+model = Sequential()
+model.add(g)
+""")
+    with pytest.raises(paramwise.InputError, match="no input shape"):
+        paramwise.read(str(path))
