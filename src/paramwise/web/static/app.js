@@ -22,7 +22,12 @@ function el(tag, attrs, ...children) {
 function count(n) {
   if (n === null || n === undefined) return "?";
   if (typeof n === "number") return n.toLocaleString("en-US");
-  return String(n);
+  // a formula in sizes the input leaves open, as the JSON writes it ("194688*batch"): shown as the table does
+  return pretty(String(n)).replace(/\d{4,}/g, (d) => Number(d).toLocaleString("en-US"));
+}
+
+function pretty(text) {
+  return text.replace(/\*\*/g, "^").replace(/\*/g, "·");
 }
 
 function shape(s) {
@@ -330,7 +335,7 @@ function drawTable() {
     el("td", { class: "mono" }, shape(r.output_shape)),
     el("td", { class: "num" }, count(r.params)),
     macs ? el("td", { class: "num macs" }, r.macs === null || r.macs === undefined ? "" : count(r.macs)) : null,
-    el("td", { class: "formula", title: "show the arithmetic" }, r.params ? r.formula : ""));
+    el("td", { class: "formula", title: "show the arithmetic" }, r.params ? pretty(r.formula) : ""));
     out.push(tr);
     if (open) out.push(detailRow(r, macs ? 6 : 5));
     if (expanded) for (const c of children) visit(c, level + 1);
@@ -352,7 +357,7 @@ function detailRow(r, span) {
   const items = [];
   const item = (k, v) => { if (v !== null && v !== undefined && v !== "") items.push(el("dt", {}, k), el("dd", { class: "mono" }, v)); };
   item("arithmetic", r.explanation);
-  item("formula", r.formula);
+  item("formula", pretty(r.formula));
   item("in letters", r.formula_letters);
   if (r.weights && r.weights.length) {
     item("weights", r.weights.map((w) => `${w.name} ${shape(w.shape)} = ${count(w.count)}${w.trainable ? "" : " (non-trainable)"}${w.buffer ? " (buffer)" : ""}${w.shared_with ? " shared with " + w.shared_with : ""}`).join("\n"));
