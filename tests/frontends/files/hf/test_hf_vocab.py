@@ -83,8 +83,33 @@ def test_only_added_tokens_are_a_lower_bound(tmp_path: Path, capsys: pytest.Capt
     (tmp_path / "tokenizer.model").write_bytes(b"\x00not read")
     code, data, table, err = summary(tmp_path, capsys)
     assert code == 0 and data["vocabulary"]["tokenizer"] == {
-        "ids": 1000, "lower_bound": True, "source": "tokenizer_config.json; its vocabulary file (tokenizer.model) is not read"}
+        "ids": 1000, "lower_bound": True,
+        "source": "tokenizer_config.json; no vocabulary file paramwise reads (tokenizer.json, tokenizer.model, vocab.json, vocab.txt)"}
     assert "Tokenizer: at least 1,000 token ids" in table
+
+
+def test_a_sentencepiece_model_s_pieces_are_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tokenizer.model as SentencePiece writes it (a ModelProto), built with protobuf from transformers' copy of
+    its schema; the pieces protobuf parses back are the oracle."""
+    from transformers.utils import sentencepiece_model_pb2_new as spm
+
+    saved_llama(tmp_path)
+    proto = spm.ModelProto()
+    for i in range(997):
+        piece = proto.pieces.add()
+        piece.piece, piece.score = f"\u2581w{i}", -float(i)
+    proto.trainer_spec.vocab_size = 997
+    proto.normalizer_spec.name = "identity"
+    (tmp_path / "tokenizer.model").write_bytes(proto.SerializeToString())
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"added_tokens_decoder": {"997": {"content": "<pad>"}}}))
+    parsed = spm.ModelProto()
+    parsed.ParseFromString((tmp_path / "tokenizer.model").read_bytes())
+    code, data, table, err = summary(tmp_path, capsys)
+    assert code == 0 and data["vocabulary"]["tokenizer"] == {
+        "ids": len(parsed.pieces) + 1, "lower_bound": False, "source": "tokenizer.model, tokenizer_config.json"}
+    (tmp_path / "tokenizer.model").write_bytes(proto.SerializeToString()[:-3])  # cut short: not a model, not read
+    code, data, table, err = summary(tmp_path, capsys)
+    assert code == 0 and data["vocabulary"]["tokenizer"]["lower_bound"]
 
 
 def test_a_checkpoint_whose_embedding_is_padded_past_vocab_size_says_its_shape(

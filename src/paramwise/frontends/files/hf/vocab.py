@@ -8,9 +8,9 @@ up). A checkpoint whose embedding has other rows than vocab_size is one transfor
 mismatch): its real shape is said, and the count follows the config (`--model weights` counts the checkpoint).
 
 Tokenizer files are data, read as JSON or text and never run: tokenizer.json (its model's vocabulary and its
-added tokens), else vocab.json or vocab.txt, with the added tokens of tokenizer_config.json and added_tokens.json.
-A SentencePiece tokenizer.model is not read (its vocabulary is then known only from the added tokens, a lower
-bound). A tokenizer that gives out ids past the embedding's last row is a warning: those tokens would index
+added tokens), else a SentencePiece tokenizer.model (its pieces counted in the protobuf), vocab.json or vocab.txt,
+with the added tokens of tokenizer_config.json and added_tokens.json; with none of those, the added tokens alone
+give a lower bound. A tokenizer that gives out ids past the embedding's last row is a warning: those tokens would index
 outside the table."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ....ir import Graph
 
 MAX_TOKENIZER_BYTES = 64 * 1024 * 1024  # the largest published tokenizer.json files are about 35 MB
 MAX_IDS = 10_000_000
+MAX_PIECES = 1_000_000  # fields walked in a tokenizer.model (Gemma 3's has 262,144 pieces)
 
 
 def token_embedding(graph: Graph) -> tuple[str, int, int] | None:
@@ -120,6 +121,12 @@ def tokenizer_ids(folder: str) -> tuple[int, str, bool] | None:
             full = True
             sources.append("vocab.json")
     if not full:
+        pieces = sentencepiece_pieces(os.path.join(folder, "tokenizer.model"))
+        if pieces:
+            ids |= set(range(min(pieces, MAX_IDS)))
+            full = True
+            sources.append("tokenizer.model")
+    if not full:
         lines = read_text(os.path.join(folder, "vocab.txt"))
         if lines is not None:
             ids |= set(range(min(len(lines), MAX_IDS)))
@@ -140,8 +147,58 @@ def tokenizer_ids(folder: str) -> tuple[int, str, bool] | None:
         ids |= more
     if not ids:
         return None
-    source = ", ".join(sources) + ("" if full else "; its vocabulary file (tokenizer.model) is not read")
+    source = ", ".join(sources) + ("" if full else "; no vocabulary file paramwise reads (tokenizer.json, "
+                                                    "tokenizer.model, vocab.json, vocab.txt)")
     return max(ids) + 1, source, not full
+
+
+def sentencepiece_pieces(path: str) -> int | None:
+    """The pieces of a SentencePiece tokenizer.model (a ModelProto: field 1, `repeated SentencePiece pieces`, whose
+    position is the id), counted by walking the protobuf's top-level fields; None when the file is absent or not
+    one. Nothing in it is run."""
+    raw = read_bytes(path)
+    if not raw:
+        return None
+    pieces, at, fields = 0, 0, 0
+    while at < len(raw):
+        fields += 1
+        if fields > MAX_PIECES:  # real models have at most a few hundred thousand pieces
+            return None
+        key, at = varint(raw, at)
+        if key is None:
+            return None
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            _, at = varint(raw, at)
+            if _ is None:
+                return None
+        elif wire == 1:
+            at += 8
+        elif wire == 5:
+            at += 4
+        elif wire == 2:
+            length, at = varint(raw, at)
+            if length is None or at + length > len(raw):
+                return None
+            at += length
+            pieces += field == 1
+        else:
+            return None
+        if at > len(raw) or field == 0:
+            return None
+    return pieces or None
+
+
+def varint(raw: bytes, at: int) -> tuple[int | None, int]:
+    value, shift = 0, 0
+    while at < len(raw) and shift < 64:
+        byte = raw[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, at
+        shift += 7
+    return None, at
 
 
 def vocabulary_ids(vocab: Any) -> set[int] | None:
