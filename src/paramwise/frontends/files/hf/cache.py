@@ -49,7 +49,7 @@ def kv_cache(model_type: str, c: Config) -> dict[str, Any]:
     elif model_type in LLAMA_LIKE or model_type in ("phi", "phi3"):
         kv, hd = kv_heads(c), head_dim(c)
         per_token = 2 * kv * hd
-        what = f"2 (K, V) · {kv * hd:,} ({kv:,} kv_heads · {hd:,} head_dim)"
+        what = f"2 (K, V) · {kv * hd:,} ({kv:,} kv_head{'s' if kv != 1 else ''} · {hd:,} head_dim)"
     elif model_type in FULL_HEADS or model_type == "falcon":
         heads = c.size("num_attention_heads")
         hd = c.divide("hidden_size", "num_attention_heads")
