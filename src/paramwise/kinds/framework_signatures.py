@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 FRAMEWORKS = ("torch", "keras")
@@ -41,12 +41,12 @@ class FrameworkSignature:
     kwargs_keywords: tuple[str, ...] = ()
     kwargs_checked: bool = False
 
-    @property
+    @cached_property  # asked on every constructor call (a 10,000-layer model asks 10,000 times)
     def names(self) -> tuple[str, ...]:
         """Every argument it takes by name, positional ones first."""
         return tuple(p.name for p in self.parameters if p.kind != "positional_only")
 
-    @property
+    @cached_property
     def positional(self) -> tuple[str, ...]:
         """The arguments it takes by position, in order."""
         return tuple(p.name for p in self.parameters if p.kind != "keyword")
