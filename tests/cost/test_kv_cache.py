@@ -147,3 +147,14 @@ def test_a_family_transformers_builds_has_its_cache_read_from_transformers(tmp_p
     assert not isinstance(found, str)
     assert "sliding layers" in {t.name: t.formula for t in found[0]}["KV cache"]
     assert {t.name: t.bytes for t in found[0]}["KV cache"] == cache_bytes(config, 12, 2)
+
+
+@pytest.mark.parametrize("name", ["deepseek-v3", "deepseek-v2-lite"])
+def test_mla_caches_the_latent_as_the_paper_says(name: str) -> None:
+    """DeepSeek-V2 (arXiv:2405.04434, Table 1): MLA keeps (d_c + d_h^R)·l elements per token, the compressed
+    latent and the shared rotary key of each of the l layers."""
+    config = json.loads((CASES / "hf" / f"{name}.json").read_text())
+    found = memory_terms(paramwise.read(str(CASES / "hf" / f"{name}.json")), Settings(dtype="bf16", seq_len=32768, batch=2))
+    assert not isinstance(found, str)
+    per_token = (config["kv_lora_rank"] + config["qk_rope_head_dim"]) * config["num_hidden_layers"]
+    assert {t.name: t.bytes for t in found[0]}["KV cache"] == per_token * 32768 * 2 * 2
