@@ -247,10 +247,11 @@ def dense_source(folder: Path, layers: int) -> Path:
 
 
 def nested_source(folder: Path, depth: int) -> Path:
+    """One model: each level a Sequential holding the one below it and a Linear (a literal this deep is more
+    than Python's parser allows; one variable per level would make every level a model of its own)."""
     path = folder / f"nested_{depth}.py"
-    lines = ["from torch import nn", "", "block0 = nn.Sequential(nn.Linear(8, 8))"]
-    lines += [f"block{i} = nn.Sequential(block{i - 1}, nn.Linear(8, 8))" for i in range(1, depth)]
-    path.write_text("\n".join(lines + [f"model = block{depth - 1}"]) + "\n")
+    path.write_text("from torch import nn\n\nblock = nn.Sequential(nn.Linear(8, 8))\n"
+                    f"for _ in range({depth - 1}):\n    block = nn.Sequential(block, nn.Linear(8, 8))\nmodel = block\n")
     return path
 
 
