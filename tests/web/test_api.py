@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web_server import BAD_KERAS, MNIST, TORCH_BLOCKS
 
 from paramwise import cli
 from test_no_eval import payloads
@@ -21,37 +22,6 @@ pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
 from paramwise.web.app import create_app  # noqa: E402
-
-MNIST = Path(__file__).resolve().parents[2] / "examples" / "mnist_cnn.py"
-
-TORCH_BLOCKS = """\
-from torch import nn
-
-class Block(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.norm = nn.LayerNorm(dim)
-        self.fc = nn.Linear(dim, dim)
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.blocks = nn.ModuleList([Block(16) for _ in range(4)])
-        self.head = nn.Linear(16, 3)
-
-model = Net()
-"""
-
-BAD_KERAS = """\
-import keras
-from keras import layers
-
-model = keras.Sequential([
-    keras.Input((28, 28, 1)),
-    layers.Conv2D(32, 3),
-    layers.Dense(10, units=20),
-])
-"""
 
 
 @pytest.fixture(scope="module")

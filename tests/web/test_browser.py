@@ -9,24 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_server import Server
+from web_server import BAD_KERAS, MNIST, TORCH_BLOCKS, Server
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
-
-MNIST = Path(__file__).resolve().parents[2] / "examples" / "mnist_cnn.py"
-
-BAD_KERAS = """\
-import keras
-from keras import layers
-
-model = keras.Sequential([
-    keras.Input((28, 28, 1)),
-    layers.Conv2D(32, 3),
-    layers.Dense(10, units=20),
-])
-"""
-
 
 @pytest.fixture(scope="module")
 def page(browser: Any, server: Server) -> Any:
@@ -78,25 +64,6 @@ def test_paste_expand_and_check(page: Any, server: Server) -> None:
     assert page.locator("#check-result tr[data-name='conv2d'] td.mistake").inner_text() == "missing_bias"
     assert "missing_bias" in page.inner_text("#check-result .verdict")
     assert "short of" in page.inner_text("#check-result")  # the check's own summary
-
-
-TORCH_BLOCKS = """\
-from torch import nn
-
-class Block(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.norm = nn.LayerNorm(dim)
-        self.fc = nn.Linear(dim, dim)
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.blocks = nn.ModuleList([Block(16) for _ in range(4)])
-        self.head = nn.Linear(16, 3)
-
-model = Net()
-"""
 
 
 def test_nested_rows_open_and_repeated_blocks_fold(page: Any) -> None:

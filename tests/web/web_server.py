@@ -12,6 +12,37 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+MNIST = ROOT / "examples" / "mnist_cnn.py"
+
+# inputs the API and browser tests share: torch blocks that fold, and a Keras file with an error at line 7
+TORCH_BLOCKS = """\
+from torch import nn
+
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.fc = nn.Linear(dim, dim)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block(16) for _ in range(4)])
+        self.head = nn.Linear(16, 3)
+
+model = Net()
+"""
+
+BAD_KERAS = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input((28, 28, 1)),
+    layers.Conv2D(32, 3),
+    layers.Dense(10, units=20),
+])
+"""
 
 
 class Server:
