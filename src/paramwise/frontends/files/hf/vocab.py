@@ -43,11 +43,13 @@ def stored_rows(weights: Graph | None, path: str) -> tuple[int, ...] | None:
     """The shape the checkpoint stores for `path`.weight, if it has that tensor."""
     if weights is None:
         return None
-    for layer in weights.layers:
-        if layer.name == path:
-            for w in layer.kind.weights(None):
-                if w.name == "weight" and all(isinstance(d, int) for d in w.shape):
-                    return tuple(int(d) for d in w.shape)
+    # the same module, or one prefix apart (a base model's checkpoint under `bert.`, a head's without `model.`)
+    same = [layer for layer in weights.layers if layer.name == path]
+    near = [layer for layer in weights.layers if layer.name.endswith("." + path) or path.endswith("." + layer.name)]
+    for layer in same or (near if len(near) == 1 else []):
+        for w in layer.kind.weights(None):
+            if w.name == "weight" and all(isinstance(d, int) for d in w.shape):
+                return tuple(int(d) for d in w.shape)
     return None
 
 
