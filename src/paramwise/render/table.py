@@ -133,16 +133,18 @@ def fit_labels(headers: list[str], body: list[list[str]], rows: list[Row], width
 
 
 def fitted_label(row: Row, room: int) -> str:
-    """`  name (type)` in `room` cells: the name shortened in the middle first, then the type."""
+    """`  name (type)` in `room` cells: the type shortened to a third of the room at most where the name needs
+    the rest, then the name shortened in the middle (its last dotted parts kept whole where they fit)."""
     indent = "  " * min(row.depth, max(room // 8, 1))
     whole = indent + label(row)
     if cell_width(whole) <= room:
         return whole
-    kind = f" ({name_text(row.type)})"
-    left = room - cell_width(indent) - cell_width(kind)
-    if left >= 8:
-        return indent + abbreviate(name_text(row.name), left) + kind
-    return indent + abbreviate(label(row), room - cell_width(indent))
+    name, kind = name_text(row.name), name_text(row.type)
+    left = room - cell_width(indent) - 3  # the space and the brackets around the type
+    kind_room = min(cell_width(kind), max(left - cell_width(name), left // 3, 6))
+    if left - kind_room < 4:
+        return indent + abbreviate(label(row), room - cell_width(indent))
+    return f"{indent}{abbreviate(name, left - kind_room)} ({abbreviate(kind, kind_room)})"
 
 
 def default_columns(report: Report, rows: list[Row]) -> tuple[str, ...]:
@@ -195,6 +197,9 @@ def arithmetic_lines(rows: list[Row], view: View, framework: str = "") -> list[t
 
     for r in shown_rows:
         name = fitted_label(r, column)
+        if name != fitted_label(r, 10**6) and page > column + 6:  # a label too long for its column: its own line
+            lines.append(("  " + fitted_label(r, page - 2), None))
+            name = ""
         shown = name + " " * (column - cell_width(name))
         lines.extend((line, None) for line in wrap_formula(r.explanation, page, f"  {shown}  "))
         for text, style, prose in row_details(r, view, notes):
