@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symbolic", metavar="NAME[,NAME]", nargs="?", const="", help="the count as a formula in these names (none: every free name)")
     p.add_argument("--depth", type=int, default=None, help="show nested rows down to this depth (0: top level only)")
     p.add_argument("--expand", action="store_true", help="open every nested model (same as a large --depth)")
-    p.add_argument("--width", type=table_width, default=None, help="table width in characters (40 to 10000)")
+    p.add_argument("--width", type=table_width, default=None, help="output width in characters, 40 to 10000 (default: $COLUMNS or the terminal's; 120 into a file or pipe)")
     p.add_argument("--run", action="store_true", help="import and run the code (only code you trust) in a separate process, "
                    "building the model on the meta device: the framework's own counts")
     p.add_argument("--run-timeout", type=float, metavar="SECONDS", default=None,
