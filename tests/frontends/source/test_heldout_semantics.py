@@ -95,6 +95,25 @@ class Net(keras.Model):
 model = Net()
 model(keras.ops.zeros((1, 8)))
 """,
+    "subclass_of_sequential": """
+import keras
+from keras import layers
+class Net(keras.Sequential):
+    def __init__(self, n=10):
+        super().__init__([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(n)])
+model = Net()
+""",
+    "subclass_of_sequential_nested_with_add": """
+import keras
+from keras import layers
+class Block(keras.Sequential):
+    def __init__(self):
+        super().__init__(name="block")
+        self.add(keras.Input((8,)))
+        self.add(layers.Dense(4))
+inputs = keras.Input((8,))
+model = keras.Model(inputs, layers.Dense(2)(Block()(inputs)))
+""",
 }
 
 

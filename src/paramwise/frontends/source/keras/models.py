@@ -8,6 +8,7 @@ from typing import Any
 
 from ....errors import InputError, Location
 from ....ir import Call, Graph, Layer, Shape, TensorRef
+from ...files.keras_config import snake_case
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from .layers import (
     InputLayerValue,
@@ -384,3 +385,41 @@ class SequentialClass(Atomic):
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         items = args[0] if args else kwargs.get("layers") or []
         return SequentialObj(self.session, list(items), checked_name(kwargs.get("name"), ctx), ctx)
+
+    # -- a class of the file derives from Sequential: `class Net(keras.Sequential)` -----------------------------
+    # The instance is the Sequential model its __init__ makes (super().__init__([...]) and self.add(...)), named
+    # and typed after the class, as Keras does.
+
+    def py_new_instance(self, instance: Instance, ctx: Context) -> None:
+        instance.host = None
+
+    def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
+        items = args[0] if args else kwargs.get("layers") or []
+        name = checked_name(kwargs.get("name"), ctx) or self.session.auto_name(snake_case(instance.cls.name))
+        model = SequentialObj(self.session, list(items), name, ctx)
+        model.type_name = instance.cls.name
+        if kwargs.get("trainable") is False:
+            model.py_setattr("trainable", False, ctx)
+        instance.host = model
+
+    def py_instance_getattr(self, instance: Instance, name: str, ctx: Context) -> Any:
+        if not isinstance(instance.host, SequentialObj):
+            raise AttributeError(name)
+        return instance.host.py_getattr(name, ctx)
+
+    def py_instance_setattr(self, instance: Instance, name: str, value: Any, ctx: Context) -> None:
+        model = instance.host
+        if not isinstance(model, SequentialObj):
+            return
+        if name == "trainable":
+            model.py_setattr(name, value, ctx)
+        elif isinstance(value, (LayerObj, ModelBase)) or isinstance(value, Instance) and isinstance(value.host, (LayerObj, ModelBase)):
+            ctx.warn("custom_weights", f"{instance.cls.name}: '{name}' holds a layer set on a subclass of Sequential; "
+                     "paramwise counts the layers the model chains and not this one",
+                     hint="add the layer with self.add(...), or summarize the live model: paramwise.summary(model)")
+
+    def py_instance_call(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if not isinstance(instance.host, SequentialObj):
+            raise ctx.error(f"{instance.cls.name} was called before Sequential.__init__() ran",
+                            hint="call super().__init__(...) in the class's __init__")
+        return instance.host.py_call(args, kwargs, ctx)

@@ -28,7 +28,7 @@ from .layers import (
     input_shape_of,
     walk_tensors,
 )
-from .models import FunctionalObj, Method, ModelBase
+from .models import FunctionalObj, Method, ModelBase, SequentialObj
 from .ops import literal_shape
 
 
@@ -352,5 +352,7 @@ def model_of(value: Any) -> ModelBase | None:
     if isinstance(value, ModelBase):
         return value
     if isinstance(value, Instance) and isinstance(value.host, SubclassState) and not value.host.is_layer:
+        return value.host
+    if isinstance(value, Instance) and isinstance(value.host, SequentialObj):  # a class deriving from Sequential
         return value.host
     return None
