@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ..errors import EXIT_INTERNAL, ParamwiseError
 from . import summary
 from .limits import Limits
-from .output import Output, OutputError, finish_output, silence
+from .output import Output, OutputError, finish_output, silence, terminal_width
 
 
 def run_check(argv: list[str]) -> int:
@@ -94,7 +94,13 @@ def print_traceback() -> None:
 def report_error(e: ParamwiseError, debug: bool) -> int:
     if debug:
         print_traceback()
-    print(e.render(), file=sys.stderr)
+    width = terminal_width(sys.stderr)
+    if width is None:
+        print(e.render(), file=sys.stderr)
+    else:  # a terminal: the message in its width
+        from ..render.warnings import render_diagnostic
+
+        print(render_diagnostic("error", e.message, e.location, e.hint, width), file=sys.stderr)
     return e.exit_code
 
 

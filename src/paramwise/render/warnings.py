@@ -101,15 +101,18 @@ def fitted(text: str, width: int | None, rest: str = "  ") -> str:
 
 
 def render_group(g: Group, width: int | None) -> str:
-    w = g.first
-    loc = w.location
-    head = f"{loc}: warning: {group_message(g)}" if loc else f"warning: {group_message(g)}"
-    lines = [fitted(head, width)]
-    if loc and loc.source_line:
-        lines += source_lines(loc, width)
-    hint = w.hint
+    hint = g.first.hint
     if hint and any(other.hint != hint for other in g.rest):
         hint += " (and likewise for the others)"
+    return render_diagnostic("warning", group_message(g), g.first.location, hint, width)
+
+
+def render_diagnostic(level: str, message: str, loc: Location | None, hint: str, width: int | None) -> str:
+    """`file:line:col: level: message`, the line with a caret under the column, the hint: as errors.py writes
+    a diagnostic, in lines of at most `width` cells (the message and hint wrapped, the line cut around the caret)."""
+    lines = [fitted(f"{loc}: {level}: {message}" if loc else f"{level}: {message}", width)]
+    if loc and loc.source_line:
+        lines += source_lines(loc, width)
     if hint:
         lines.append(fitted(f"hint: {hint}", width))
     return "\n".join(lines)
