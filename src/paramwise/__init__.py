@@ -40,7 +40,7 @@ def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None
         raise InputError(
             f"reading a file takes no option {', '.join(unknown)}{did_you_mean(unknown, [*names, *VIEW_OPTIONS])}",
             hint="a file's input shape is given as input_shape=(1, 3, 224, 224)" if live else
-            f"its options are {', '.join(['model', 'bindings', *(n for n in names[2:] if n != "as_module"), *VIEW_OPTIONS])}",
+            f"its options are {', '.join(['model', 'bindings', *(n for n in names[2:] if n != 'as_module'), *VIEW_OPTIONS])}",
         )
     found, chosen = read_path(path, ReadOptions(model=model, bindings=bindings or {}, **options))
     return shown(infer(found[chosen].require()), depth, expand, explain)
