@@ -15,9 +15,12 @@ What is counted, said once:
   of its input and of its weight), as FlopCounterMode counts them. Autograd skips the input gradient of the
   first layer, so a measured training step can be lower by up to that layer's forward.
 
-Memory: weights × bytes per value (the model's own dtypes, or --dtype); training adds a gradient per trainable
-value, the optimizer's states, and with 16-bit weights an fp32 master copy (mixed precision). Frozen weights
-have no gradient and no state. Bytes are shown in binary units by default, named as they are (MiB = 2²⁰ B,
+Memory: weights × bytes per value (the model's own dtypes, or --dtype); inference adds a decoder's KV cache for
+--seq-len tokens (as the family keeps it: GQA, sliding windows, MLA's latent; frontends/files/hf/cache.py);
+training adds a gradient per trainable value, the optimizer's states, with 16-bit weights an fp32 master copy
+(mixed precision), and the activations autograd keeps for backward, each tensor once (infer/saved.py; a lower
+bound, said so, where some operation's are not known). Frozen weights have no gradient and no state. A term
+that cannot be sized is listed under "not counted", never left out in silence. Bytes are shown in binary units by default, named as they are (MiB = 2²⁰ B,
 GiB = 2³⁰ B: what Keras' summary, accelerate's estimate-memory and nvidia-smi count, though the first two
 print "MB"/"GB"); --units decimal shows MB = 10⁶ B (torchinfo's unit). --max-memory reads 16GB as 16·10⁹ B
 and 16GiB as 16·2³⁰ B.
