@@ -174,12 +174,10 @@ class Report:
 
         return render_text(self)
 
-    def __rich__(self) -> Any:
-        from rich.console import Group
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from .render.table import console_renderables
 
-        from .render.table import render_renderables
-
-        return Group(*render_renderables(self))
+        yield from console_renderables(self, options.max_width)  # laid out in the console's width
 
     def _repr_html_(self) -> str:
         from .render.html import render_html

@@ -4,6 +4,7 @@ names are shortened in the middle, and the warnings of a pasted lesson page come
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
 from pathlib import Path
@@ -156,3 +157,15 @@ def test_a_torch_summary_says_a_note_once_and_no_keras_note(capsys: pytest.Captu
     out = " ".join(capsys.readouterr().out.split())
     assert out.count("Keras counts moving_mean") == 1
     assert re.search(r"note \(\d+ layers: bn1, layer1\.0\.bn1, layer1\.0\.bn2, …\)", out), out
+
+
+def test_rich_print_lays_the_report_out_in_the_console_width() -> None:
+    from rich.console import Console
+
+    import paramwise
+
+    console = Console(width=70, record=True, file=io.StringIO())
+    console.print(paramwise.read(str(REPO / "examples" / "mnist_cnn.py")))
+    text = console.export_text()
+    assert "max_pooling2d (MaxPooling2D)" in text  # names whole: the MACs column gave way (it is in the arithmetic)
+    assert "Total params: 542,230" in text and max(cell_width(line) for line in text.splitlines()) <= 70

@@ -57,7 +57,7 @@ def _breaks(words: list[str]) -> list[tuple[bool, int]]:
     for i in range(1, len(words)):
         before = words[i - 1]
         depth += sum(before.count(c) for c in OPENING) - sum(before.count(c) for c in CLOSING)
-        at_operator = words[i].startswith(OPERATORS) or before.endswith((",", ";", ":"))
+        at_operator = words[i] in OPERATORS or before.endswith((",", ";", ":"))  # `+` alone, not `--batch`
         out.append((at_operator, max(depth, 0)))
     return out
 

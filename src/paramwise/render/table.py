@@ -88,6 +88,13 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     return [title, table, arithmetic(rows, view, report.framework), totals(report, width)]
 
 
+def console_renderables(report: Report, width: int) -> list[Any]:
+    """What `rich.print(report)` shows: the report's own view, laid out in the console's width."""
+    from dataclasses import replace
+
+    return render_renderables(report, replace(report_view(report), width=width))
+
+
 DEFAULT_WIDTH = 120  # where no width is given (output to a file or a pipe)
 SHORTEST_LABEL = 16  # the layer column is never cut narrower than this
 WRAPPED = ("Output Shape", "Connected to")  # columns whose cells wrap (at spaces) before a name is shortened
@@ -95,7 +102,7 @@ WRAPPED = ("Output Shape", "Connected to")  # columns whose cells wrap (at space
 
 def fitted_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | None, width: int) -> tuple[list[str], list[bool], list[list[str]]]:
     """table_cells in `width`: shapes and connections wrapped at their spaces, then layer names shortened in the
-    middle; where even that is too wide, the MACs column is left to the arithmetic (unless --columns asks it)."""
+    middle; where names would be shortened, the MACs column is left to the arithmetic (unless --columns asks it)."""
     headers, right, body = table_cells(report, rows, columns)
     if columns is None and "MACs" in headers and excess(headers, body, width) > 0:
         headers, right, body = table_cells(report, rows, tuple(c for c in default_columns(report, rows) if c != "macs"))
@@ -103,10 +110,8 @@ def fitted_cells(report: Report, rows: list[Row], columns: tuple[str, ...] | Non
 
 
 def excess(headers: list[str], body: list[list[str]], width: int) -> int:
-    """How much wider than `width` the table is with its wrapping columns at their narrowest and the layer
-    column at SHORTEST_LABEL (or less where the layer column is narrower)."""
+    """How much wider than `width` the table is with its wrapping columns at their narrowest (its names whole)."""
     widths = [max([cell_width(h)] + [cell_width(b[i]) for b in body]) for i, h in enumerate(headers)]
-    widths[0] = min(widths[0], max(SHORTEST_LABEL, cell_width(headers[0])))
     for i, header in enumerate(headers):
         if header in WRAPPED:
             widths[i] = min(widths[i], narrowest(header, body, i))
