@@ -225,14 +225,14 @@ def activations_term(report: Report) -> Term | str:
         return f"activations kept for backward: not sized ({saved['unknown']})"
     batch = report.input_shapes[0][0] if report.input_shapes and isinstance(report.input_shapes[0], tuple) and report.input_shapes[0] else None
     at = f" at batch {batch}" if isinstance(batch, int) else ""
-    formula = f"{saved['tensors']:,} tensors autograd keeps for backward{at}, each once (per layer: --columns saved)"
+    formula = f"{saved['tensors']:,} tensors autograd keeps{at}, each once"
     if saved["complete"]:
         return Term("activations", formula, saved["bytes"])
-    misses = [*saved["missing"][:3], *(f"{name}'s forward code (F.relu, torch.tanh ... are not recorded)"
+    misses = [*saved["missing"][:3], *(f"{name}'s forward (its F.relu, torch.tanh ... are not recorded)"
                                         for name in saved.get("own_forward", [])[:2])]
     more = len(saved["missing"]) - 3
     misses_text = ", ".join(misses) + (f" and {more} more" if more > 0 else "")
-    return Term("activations ≥", f"{formula}; a lower bound: not known for {misses_text}", saved["bytes"])
+    return Term("activations ≥", f"{formula}; not known: {misses_text}", saved["bytes"])
 
 
 def kv_cache_term(report: Report, settings: Settings, per_value: float) -> Term | str | None:
