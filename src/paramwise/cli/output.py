@@ -150,8 +150,11 @@ PROGRESS_AFTER = 1.0  # seconds of work before a spinner says what is going on
 
 class Progress:
     """`with Progress("reading model.py", sys.stderr):` shows a spinner with the message on the stream once the
-    work has taken PROGRESS_AFTER seconds, and clears it at the end; nothing where the stream is not a
-    terminal (a pipe, a file, a test) or `enabled` is False (JSON output). rich is imported only then."""
+    work has taken PROGRESS_AFTER seconds, and clears its line at the end; nothing where the stream is not a
+    terminal (a pipe, a file, a test) or `enabled` is False (JSON output). The cursor is never hidden, so a
+    process ended by its time limit leaves the terminal as it was."""
+
+    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
     def __init__(self, message: str, stream: Any, enabled: bool = True, after: float | None = None) -> None:
         import threading
@@ -162,40 +165,44 @@ class Progress:
             self.enabled = enabled and stream is not None and bool(stream.isatty())
         except (OSError, ValueError, AttributeError):
             self.enabled = False
-        self.lock = threading.Lock()
-        self.live: Any = None
-        self.done = False
-        self.timer: Any = None
+        self.stop = threading.Event()
+        self.thread: Any = None
+        self.shown = 0  # characters of the spinner's line on the terminal
 
     def __enter__(self) -> Progress:
         if self.enabled:
             import threading
 
-            self.timer = threading.Timer(self.after, self.start)
-            self.timer.daemon = True
-            self.timer.start()
+            self.thread = threading.Thread(target=self.spin, name="paramwise-progress", daemon=True)
+            self.thread.start()
         return self
 
-    def start(self) -> None:
-        from rich.console import Console
-        from rich.live import Live
-        from rich.spinner import Spinner
+    def spin(self) -> None:
+        if self.stop.wait(self.after):
+            return
+        import shutil
 
-        with self.lock:
-            if self.done:
+        room = max(shutil.get_terminal_size().columns - 3, 10)
+        text = self.message if len(self.message) <= room else self.message[:room - 1] + "…"
+        frame = 0
+        while True:
+            line = f"{self.FRAMES[frame % len(self.FRAMES)]} {text}"
+            self.write("\r" + line)
+            self.shown = len(line)
+            frame += 1
+            if self.stop.wait(0.1):
                 return
-            console = Console(file=self.stream, force_terminal=True, stderr=True)
-            self.live = Live(Spinner("dots", text=self.message), console=console, transient=True,
-                             redirect_stdout=False, redirect_stderr=False, refresh_per_second=8)
-            self.live.start()
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.stop.set()
 
     def __exit__(self, *exc: object) -> None:
-        with self.lock:
-            self.done = True
-            if self.timer is not None:
-                self.timer.cancel()
-            if self.live is not None:
-                try:
-                    self.live.stop()
-                except Exception:  # noqa: BLE001 -- a spinner never decides the outcome
-                    pass
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()
+            if self.shown:
+                self.write("\r" + " " * self.shown + "\r")
