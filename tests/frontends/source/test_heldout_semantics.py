@@ -240,3 +240,51 @@ model.add(g)
 """)
     with pytest.raises(paramwise.InputError, match="no input shape"):
         paramwise.read(str(path))
+
+
+# -- Keras: a reshape to (batch, -1, ...) inside a layer's call() ------------------------------------------------
+
+BATCH_RESHAPES = {
+    "patch_extract_then_embed": """
+import keras
+from keras import layers, ops
+class PatchExtract(layers.Layer):
+    def __init__(self, patch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.patch_size = patch_size
+    def call(self, x):
+        B, C = ops.shape(x)[0], ops.shape(x)[-1]
+        x = ops.image.extract_patches(x, self.patch_size)
+        return ops.reshape(x, (B, -1, self.patch_size * self.patch_size * C))
+x = keras.Input((32, 32, 3))
+y = PatchExtract(4)(x)
+model = keras.Model(x, layers.Dense(5)(layers.Flatten()(y)))
+""",
+    "flatten_and_twice_the_batch": """
+import keras
+from keras import layers, ops
+class Flat(layers.Layer):
+    def call(self, x):
+        B = ops.shape(x)[0]
+        return ops.reshape(x, (B, -1))
+class Twice(layers.Layer):
+    def call(self, x):
+        B = ops.shape(x)[0]
+        return ops.reshape(x, (B * 2, -1))
+x = keras.Input((4, 5, 6))
+model = keras.Model(x, [layers.Dense(3)(Flat()(x)), layers.Dense(2)(Twice()(x))])
+""",
+    "in_a_lambda": """
+import keras
+from keras import layers, ops
+x = keras.Input((6, 10))
+y = layers.Lambda(lambda t: ops.reshape(t, (ops.shape(t)[0], -1)))(x)
+model = keras.Model(x, layers.Dense(4)(y))
+""",
+}
+
+
+@pytest.mark.parametrize("text", list(BATCH_RESHAPES.values()), ids=list(BATCH_RESHAPES))
+def test_a_reshape_to_the_batch_size_in_call_matches_keras(tmp_path: Path, text: str) -> None:
+    report = keras_agrees(tmp_path, text)
+    assert report.complete, [u.what for u in report.unread]

@@ -5,6 +5,7 @@ to find its output shape."""
 from __future__ import annotations
 
 import ast
+from fractions import Fraction
 from typing import Any
 
 from .... import kinds
@@ -25,11 +26,21 @@ class UnknownDim(HostValue):
     """A size `ops.shape(x)` gives for an axis of unknown size (the batch): arithmetic on it is unknown too, and a
     shape made with it has None there, as Keras traces it."""
 
+    def __init__(self, factor: Fraction | None = Fraction(1)) -> None:
+        self.factor = factor  # this size is `factor` times the unknown one (`B * 2`, `B // 4`); None: not known
+
     def __repr__(self) -> str:
         return "None"
 
     def py_binop(self, op: type, left: Any, right: Any, ctx: Context) -> Any:
-        return self
+        other = right if left is self else left
+        factor: Fraction | None = None
+        if self.factor is not None and isinstance(other, int) and not isinstance(other, bool) and other > 0:
+            if op is ast.Mult:
+                factor = self.factor * other
+            elif op in (ast.FloorDiv, ast.Div) and left is self:
+                factor = self.factor / other
+        return UnknownDim(factor)
 
 
 def known_dims(value: Any) -> Any:

@@ -8,6 +8,7 @@ so `x_train.shape[1:]` is known and a model called on one is built for it. Data 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 from ..python.values import Context, HostValue, Opaque
@@ -36,6 +37,29 @@ class OpsFunction(HostValue):
     def __repr__(self) -> str:
         return f"<function {self.name}>"
 
+    def batch_reshape(self, args: list[Any]) -> list[Any]:
+        """`ops.reshape(x, (B, -1, c))` with `B = ops.shape(x)[0]` inside a layer's call(): Keras (torch backend)
+        runs call() on a batch of known size, so the -1 is the number of values per sample over the other sizes.
+        The batch size (or `B * k`, `B // k` of it) at axis 0 is taken so; elsewhere an unknown size stays unknown."""
+        if self.session.tracing <= 0 or len(args) < 2 or not isinstance(args[1], (list, tuple)) or not args[1]:
+            return args
+        shape = shape_of_value(args[0])
+        target = list(args[1])
+        if (shape and shape[0] is None and all(isinstance(d, int) for d in shape[1:]) and target.count(-1) == 1
+                and isinstance(target[0], UnknownDim) and target[0].factor is not None
+                and all(isinstance(d, int) and d > 0 or d == -1 for d in target[1:])):
+            per_sample = 1
+            for d in shape[1:]:
+                per_sample *= d
+            rest = 1
+            for d in target[1:]:
+                rest *= d if d != -1 else 1
+            inferred = Fraction(per_sample, rest) / target[0].factor  # the same for every batch size
+            if inferred.denominator == 1 and inferred > 0:
+                target[target.index(-1)] = int(inferred)
+                return [args[0], type(args[1])(target), *args[2:]]
+        return args
+
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         name = self.name
         if name in ("shape", "int_shape"):
@@ -43,6 +67,8 @@ class OpsFunction(HostValue):
             if shape is None:
                 return Opaque(f"{name}()")
             return tuple(UnknownDim() if d is None and name == "shape" else d for d in shape)
+        if name == "reshape":
+            args = self.batch_reshape(args)
         args = [known_dims(a) for a in args]
         kwargs = {k: known_dims(v) for k, v in kwargs.items()}
         if name in MAKERS:
