@@ -283,6 +283,9 @@ def described_cache(described: dict[str, Any], seq: int, batch: int, size: float
     if len(groups) > 1:
         layers = f"({layers})"
     formula = f"{described['what']} · {layers} · {batch} batch · {size:g} B"
+    positions = described.get("positions")
+    if isinstance(positions, int) and seq > positions:
+        formula += f" ({seq:,} tokens > the {positions:,} of max_position_embeddings)"
     return Term("KV cache", formula, nbytes(described["per_token"] * token_slots * batch, size))
 
 

@@ -158,3 +158,12 @@ def test_mla_caches_the_latent_as_the_paper_says(name: str) -> None:
     assert not isinstance(found, str)
     per_token = (config["kv_lora_rank"] + config["qk_rope_head_dim"]) * config["num_hidden_layers"]
     assert {t.name: t.bytes for t in found[0]}["KV cache"] == per_token * 32768 * 2 * 2
+
+
+def test_more_tokens_than_the_model_has_positions_are_said() -> None:
+    settings = Settings(seq_len=4096)
+    gpt2 = memory_terms(paramwise.read(str(CASES / "hf" / "gpt2.json")), settings)  # n_positions: 1,024
+    llama = memory_terms(paramwise.read(str(CASES / "hf" / "llama-3.1-8b.json")), settings)
+    assert not isinstance(gpt2, str) and not isinstance(llama, str)
+    assert {t.name: t.formula for t in gpt2[0]}["KV cache"].endswith("(4,096 tokens > the 1,024 of max_position_embeddings)")
+    assert "max_position_embeddings" not in {t.name: t.formula for t in llama[0]}["KV cache"]

@@ -65,7 +65,11 @@ def kv_cache(model_type: str, c: Config) -> dict[str, Any]:
     windows = windows_of(model_type, c, n)
     if isinstance(windows, str):
         return {"none": windows}
-    return {"per_token": per_token, "what": what, "windows": windows}
+    out: dict[str, Any] = {"per_token": per_token, "what": what, "windows": windows}
+    positions = c.raw("max_position_embeddings", None)
+    if type(positions) is int and positions > 0:
+        out["positions"] = positions  # the context it was made for: more tokens are said beside the figure
+    return out
 
 
 def windows_of(model_type: str, c: Config, n: int) -> list[int | None] | str:
