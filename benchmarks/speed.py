@@ -214,17 +214,23 @@ def run_once(command: Command, env: dict[str, str], folder: Path) -> None:
         subprocess.run([PYTHON, "-S", "-I", "-c", WRAPPER, str(command.timeout), str(result), *command.argv],
                        stdout=stdout, stderr=stderr, env=env, cwd=ROOT, check=False)
     if not result.exists():
-        command.error = f"the wrapper failed: {err.read_text(errors='replace').strip()[-300:]}"
+        command.error = f"the wrapper failed: {last_line(err)}"
         return
     wall, user, system, rss, status = result.read_text().split()
     code = os.waitstatus_to_exitcode(int(status))
     if code != 0:
         reason = f"timed out after {command.timeout} s" if code == -14 else f"exit {code}"
-        command.error = f"{reason}: {err.read_text(errors='replace').strip()[-300:]}"
+        command.error = f"{reason}: {last_line(err)}"
         return
     command.results.append(Run(float(wall), float(user) + float(system), int(rss), code))
     if not command.first_output:
         command.first_output = out.read_text(errors="replace")
+
+
+def last_line(path: Path) -> str:
+    """The last line of what a command wrote to stderr, fit for a table cell."""
+    lines = path.read_text(errors="replace").strip().splitlines() or [""]
+    return lines[-1][-200:].replace("|", "\\|")
 
 
 def total_of(output: str) -> int | None:
@@ -500,21 +506,24 @@ class Plan:
                 if round_ < command.runs and not command.error:
                     run_once(command, env, scratch)
 
-    def totals(self) -> list[str]:
-        lines = []
+    def totals(self) -> tuple[int, list[str]]:
+        """How many totals were compared, and those that differ."""
+        compared, lines = 0, []
         for name, expected in self.expected.items():
             command = self.commands[name]
             if command.ok():
                 got = total_of(command.first_output)
+                compared += 1
                 if got != expected:
                     lines.append(f"{command.shown}: total {got} where {expected:,} was expected")
         for ours, peer in self.pairs:
             a, b = self.commands[ours], self.commands[peer]
             if a.ok() and b.ok():
                 x, y = total_of(a.first_output), total_of(b.first_output)
+                compared += 1
                 if x is None or x != y:
                     lines.append(f"{a.shown}: total {x} where the peer says {y}")
-        return lines
+        return compared, lines
 
 
 # -- the report ------------------------------------------------------------------------------------------------------
@@ -552,10 +561,10 @@ def report(plan: Plan, seconds: float) -> str:
     for goal in plan.goals:
         measured, met = goal.measure()
         lines.append(f"| {goal.case} | {goal.goal} | {measured} | {'—' if met is None else 'yes' if met else 'no'} |")
-    problems = plan.totals()
+    compared, problems = plan.totals()
     lines.append("")
-    lines += [f"- totals DIFFER: {p}" for p in problems] or ["- totals: every paramwise total equals the peer's "
-                                                             "(or the generated model's) total"]
+    lines += [f"- totals DIFFER: {p}" for p in problems] or [f"- totals: paramwise's equals the peer's (or the "
+                                                             f"generated model's) in all {compared} compared"]
     lines += [f"- {note}" for note in plan.notes]
     return "\n".join(lines) + "\n"
 
