@@ -563,8 +563,10 @@ def report(plan: Plan, seconds: float) -> str:
         lines.append(f"| {goal.case} | {goal.goal} | {measured} | {'—' if met is None else 'yes' if met else 'no'} |")
     compared, problems = plan.totals()
     lines.append("")
-    lines += [f"- totals DIFFER: {p}" for p in problems] or [f"- totals: paramwise's equals the peer's (or the "
-                                                             f"generated model's) in all {compared} compared"]
+    if problems:
+        lines += [f"- totals DIFFER: {p}" for p in problems]
+    elif compared:
+        lines.append(f"- totals: paramwise's equals the peer's (or the generated model's) in all {compared} compared")
     lines += [f"- {note}" for note in plan.notes]
     return "\n".join(lines) + "\n"
 
