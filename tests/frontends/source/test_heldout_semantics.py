@@ -288,3 +288,49 @@ model = keras.Model(x, layers.Dense(4)(y))
 def test_a_reshape_to_the_batch_size_in_call_matches_keras(tmp_path: Path, text: str) -> None:
     report = keras_agrees(tmp_path, text)
     assert report.complete, [u.what for u in report.unread]
+
+
+def test_an_overridden_parameters_method_is_said(tmp_path: Path) -> None:
+    # MAML's learner returns only some of its parameters from parameters(): the count is of the registered ones
+    # (named_parameters, state_dict), with a warning naming the override, never silently
+    path = tmp_path / "m.py"
+    path.write_text("""
+import torch
+import torch.nn as nn
+class Learner(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.vars = nn.ParameterList([nn.Parameter(torch.ones(10, 10))])
+        self.vars_bn = nn.ParameterList([nn.Parameter(torch.zeros(64), requires_grad=False)])
+    def parameters(self):
+        return self.vars
+model = Learner()
+""")
+    report = paramwise.read(str(path))
+    model = torch_oracle.build(path)["model"]
+    assert report.total == sum(p.numel() for _, p in model.named_parameters())
+    assert [w.code for w in report.warnings if "overrides parameters()" in w.message] == ["not_run"]
+
+
+def test_layer_arguments_read_back_as_attributes_match_keras(tmp_path: Path) -> None:
+    # `self.a.units * 2` sizes another layer; `self.emb.input_dim - 1` clamps indices (keras-io GRN/VSN)
+    report = keras_agrees(tmp_path, """
+import keras
+from keras import layers
+class Widen(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.a = layers.Dense(6)
+        self.b = layers.Dense(self.a.units * 2)
+        self.emb = layers.Embedding(50, 4)
+        self.conv = layers.Conv1D(3, 5, padding="same")
+    def call(self, x):
+        idx = keras.ops.clip(keras.ops.cast(x[:, :2], "int32"), 0, self.emb.input_dim - 1)
+        k = self.conv.kernel_size[0] + self.conv.filters
+        seq = keras.ops.reshape(x[:, :k], (-1, k, 1))
+        return keras.ops.concatenate([self.b(self.a(x)), keras.ops.reshape(self.emb(idx), (-1, 8)),
+                                      keras.ops.reshape(self.conv(seq), (-1, 3 * k))], axis=-1)
+x = keras.Input((10,))
+model = keras.Model(x, layers.Dense(2)(Widen()(x)))
+""")
+    assert report.complete, [u.what for u in report.unread]

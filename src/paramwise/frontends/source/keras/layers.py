@@ -179,6 +179,13 @@ class KTensor(HostValue):
         return arith.tensor_compare(self.session, op, left, right, ctx)
 
 
+# Layer attributes that hold a constructor argument as given (numbers, sizes, names), read from the layer's kind
+CONFIG_ATTRS = frozenset({"units", "filters", "kernel_size", "strides", "padding", "dilation_rate", "groups",
+                          "input_dim", "output_dim", "use_bias", "rate", "num_heads", "key_dim", "pool_size",
+                          "data_format", "return_sequences", "return_state", "mask_zero", "epsilon", "momentum",
+                          "depth_multiplier", "target_shape", "n"})
+
+
 class LayerObj(HostValue):
     """One Keras layer object: its kind, its name and the calls made of it."""
 
@@ -234,6 +241,11 @@ class LayerObj(HostValue):
             return KTensor(self.session, TensorRef(self.calls[0], 0))
         if name == "output_shape" and self.calls:
             return tuple(self.session.calls[self.calls[0]].shapes[0])
+        if name in CONFIG_ATTRS and self.kind is not None and self.model is None:
+            value = self.kind.attrs.get(name, Opaque)
+            if value is None or isinstance(value, (int, str)) or (
+                    isinstance(value, tuple) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+                return value  # `self.embeddings[f].input_dim - 1`, `layer.units`: as the layer keeps its arguments
         return Opaque(f"{self.name}.{name}")
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:

@@ -75,6 +75,20 @@ def created_in_forward(interp: Interpreter, root: Any) -> list[Diagnostic]:
     return out
 
 
+def parameters_overridden(interp: Interpreter, root: Any) -> list[Diagnostic]:
+    """`def parameters(self): return self.vars` in the model's class: `model.parameters()` then returns what that
+    method returns, which paramwise does not evaluate; the count is of the parameters registered on the modules."""
+    if not isinstance(root, Instance):
+        return []
+    found, method = root.cls.lookup("parameters")
+    if not found or not isinstance(method, Function):
+        return []
+    return [Diagnostic("not_run", f"{root.cls.name} overrides parameters(): paramwise counts the parameters "
+                       "registered on its modules (those named_parameters() and state_dict() list); what "
+                       f"{root.cls.name}.parameters() returns is not evaluated and may differ",
+                       interp.location(method.node), "check sum(p.numel() for p in model.parameters()) on the live model")]
+
+
 def reached_from_forward(cls: ClassValue) -> list[Function]:
     """`forward` and the methods of the class it calls as `self.name(...)`, transitively, less those `__init__`
     also runs (what they create exists once the model is built)."""

@@ -31,7 +31,7 @@ from .einops import MODULES as EINOPS_MODULES
 from .einops import resolve_einops
 from .forward import TENSOR_KWARGS, flatten, torch_function
 from .inner import inner_layers
-from .lazy import created_in_forward
+from .lazy import created_in_forward, parameters_overridden
 from .moduleapi import LightningModuleClass
 from .modules import (
     ModuleClass,
@@ -307,6 +307,8 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
               for i, (name, value) in enumerate(found)]
     graphs = [replace(g, warnings=g.warnings + tuple(created_in_forward(interp, value)))
               if not followed(g) else g for g, (_, value) in zip(graphs, found)]
+    graphs = [replace(g, warnings=g.warnings + tuple(parameters_overridden(interp, value)))
+              for g, (_, value) in zip(graphs, found)]
     extra = tuple(warnings + interp.warnings + symbol_warnings(interp))
     if shape is not None and options.input_shape is None:
         extra += (Diagnostic("example_input", f"output shapes are for the input the file calls the model with, "
