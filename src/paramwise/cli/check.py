@@ -11,7 +11,7 @@ from ..render.check import render_text, to_json
 from ..teach.check import check, parse_claims
 from ..teach.mistakes import CATALOGUE
 from .limits import read_limits
-from .options import add_common_arguments, load, print_warnings, strict_exit
+from .options import add_common_arguments, load, print_warnings, strict_exit, table_width
 from .output import Progress, terminal_width
 
 EPILOG = """\
@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     claim.add_argument("--claim-total", metavar="N", help="your total for the whole model")
     p.add_argument("--running", action="store_true", help="the --claim numbers are running totals")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output form (default: text)")
+    p.add_argument("--width", type=table_width, default=None,
+                   help="output width in characters, 40 to 10000 (default: $COLUMNS or the terminal's)")
     add_common_arguments(p)
     return p
 
@@ -61,6 +63,6 @@ def check_claims(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(diagnosis), indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(diagnosis, args.path, terminal_width(sys.stdout)))
-        print_warnings(list(report.warnings) + list(diagnosis.pitfalls), args.quiet, terminal_width(sys.stderr))
+        sys.stdout.write(render_text(diagnosis, args.path, args.width or terminal_width(sys.stdout)))
+        print_warnings(list(report.warnings) + list(diagnosis.pitfalls), args.quiet, args.width or terminal_width(sys.stderr))
     return strict_exit(report, args.strict) or (EXIT_OK if diagnosis.correct else EXIT_CHECK_FAILED)

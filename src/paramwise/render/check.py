@@ -8,7 +8,7 @@ from typing import Any
 from ..formula import render_count
 from ..teach.check import Diagnosis
 from ..teach.mistakes import pretty
-from .fit import fit_text
+from .fit import fit_text, wrap_formula
 
 CHECK_SCHEMA = "paramwise-check/1"
 
@@ -33,15 +33,19 @@ def to_json(d: Diagnosis) -> dict[str, Any]:
 
 
 def render_text(d: Diagnosis, path: str, width: int | None = None) -> str:
-    """The check as text; with `width`, in lines of at most that many cells (the table's mistakes wrapped in
-    their column, the sentences before an operator or between words)."""
-    lines = [f'{path}: model "{d.report.model}" has {render_count(d.report.total)} parameters.', d.alignment, ""]
-    lines += claims_table(d, width)
+    """The check as text; with `width`, in lines of at most that many cells: the sentences broken between words,
+    the explanations before an operator, the table's mistakes wrapped in their column (or under the row)."""
+    head = [f'{path}: model "{d.report.model}" has {render_count(d.report.total)} parameters.', d.alignment]
+    lines = [prose(line, width) for line in head] + [""] + claims_table(d, width)
     notes = [line for f in d.findings for line in f.lines]
     if notes:
-        lines += [""] + notes
-    lines += [""] + list(d.summary)
-    return fit_text("\n".join(lines), width) + "\n"
+        lines += [""] + [fit_text(line, width) for line in notes]
+    lines += [""] + [fit_text(line, width) for line in d.summary]
+    return "\n".join(lines) + "\n"
+
+
+def prose(line: str, width: int | None) -> str:
+    return line if width is None else "\n".join(wrap_formula(line, width, "", "  ", prose=True))
 
 
 def claims_table(d: Diagnosis, width: int | None = None) -> list[str]:
@@ -62,15 +66,20 @@ def claims_table(d: Diagnosis, width: int | None = None) -> list[str]:
     for cell in cells:
         start = "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths)))
         mistake = cell[-1]
-        if width is None or len(start) + 2 + len(mistake) <= width or ", " not in mistake:
+        if width is None or len(start) + 2 + len(mistake) <= width or not mistake:
             out.append(f"{start}  {mistake}".rstrip())
             continue
         names = mistake.split(", ")
-        line = f"{start}  {names[0]}"
+        longest = max(len(name) for name in names)
+        column = len(start) + 2 if len(start) + 2 + longest + 1 <= width else 4  # no room: under the row
+        line = f"{start}  {names[0]}" if column > 4 else start.rstrip()
+        if column == 4:
+            out.append(line)
+            line = " " * column + names[0]
         for name in names[1:]:
             if len(line) + 2 + len(name) > width:
                 out.append(line + ",")
-                line = " " * (len(start) + 2) + name
+                line = " " * column + name
             else:
                 line += f", {name}"
         out.append(line)
