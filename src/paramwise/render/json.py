@@ -7,7 +7,7 @@ import json
 from ..report import Report
 from . import View, visible_rows
 
-ONE_LINE_LAYERS = 200  # past this many layers, each layer's object is written on one line
+ONE_LINE_LAYERS = 100  # past this many layers, each layer's object is written on one line
 
 
 def render_json(report: Report, view: View | None = None) -> str:
