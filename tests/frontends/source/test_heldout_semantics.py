@@ -95,6 +95,14 @@ class Net(keras.Model):
 model = Net()
 model(keras.ops.zeros((1, 8)))
 """,
+    "explicit_base_init": """
+import keras
+from keras import layers
+class MyConv(layers.Conv2D):
+    def __init__(self, filters, **kwargs):
+        layers.Conv2D.__init__(self, filters, 3, **kwargs)
+model = keras.Sequential([keras.Input((8, 8, 2)), MyConv(4), MyConv(2, strides=2)])
+""",
     "subclass_of_sequential": """
 import keras
 from keras import layers

@@ -290,6 +290,18 @@ class LayerClass(Atomic):
     def __repr__(self) -> str:
         return f"<class {self.type_name}>"
 
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if name == "__init__":  # layers.Conv2D.__init__(self, 32, 3) in a subclass
+            def explicit_init(args: list[Any], kwargs: dict[str, Any], c: Context) -> None:
+                instance = args[0] if args else None
+                if not isinstance(instance, Instance) or not isinstance(instance.cls.host_base(), LayerClass):
+                    raise c.error(f"{self.type_name}.__init__ needs the layer being made (self) first")
+                self.py_instance_init(instance, list(args[1:]), kwargs, c)
+            return _SubclassMethod(explicit_init)
+        if name in ("__name__", "__qualname__"):
+            return self.type_name
+        return super().py_getattr(name, ctx)
+
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         kwargs = dict(kwargs)
         for key, value in list(kwargs.items()):
