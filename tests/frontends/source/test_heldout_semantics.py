@@ -342,3 +342,22 @@ x = keras.Input((10,))
 model = keras.Model(x, layers.Dense(2)(Widen()(x)))
 """)
     assert report.complete, [u.what for u in report.unread]
+
+
+def test_dunder_import_of_a_modelled_module_is_that_module(tmp_path: Path) -> None:
+    # a one-line config: __import__("argparse").Namespace(...) (and types.SimpleNamespace) read as `import argparse`;
+    # any other module is not imported and stays unread
+    report = torch_agrees(tmp_path, """
+import torch.nn as nn
+class Model(nn.Module):
+    def __init__(self, configs, space):
+        super().__init__()
+        self.fc = nn.Linear(configs.seq_len, configs.pred_len)
+        self.head = nn.Linear(configs.pred_len, space.shape[0])
+model = Model(__import__("argparse").Namespace(seq_len=336, pred_len=96), __import__("types").SimpleNamespace(shape=(6,)))
+""")
+    assert report.complete
+    path = tmp_path / "os.py"
+    path.write_text("import torch.nn as nn\nn = __import__('os').cpu_count()\nmodel = nn.Linear(4, n)\n")
+    with pytest.raises(paramwise.InputError):
+        paramwise.read(str(path))

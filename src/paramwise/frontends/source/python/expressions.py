@@ -33,6 +33,7 @@ from .exceptions import (
     ExceptionClass,
     python_error,
 )
+from .imports import ImportBuiltin
 from .limits import MAX_EXPR_DEPTH, MAX_SIZE
 from .objects import (
     LocalsFunction,
@@ -94,6 +95,8 @@ def expr_Name(interp: Interpreter, node: ast.Name, scope: Scope) -> Any:
         return {"True": True, "False": False, "None": None}[node.id]
     if node.id == "locals":
         return LocalsFunction(scope)
+    if node.id == "__import__":
+        return ImportBuiltin(interp)
     if node.id in UNSAFE_BUILTINS:
         interp.warn("not_run", f"'{node.id}' is not run: paramwise only reads the file", node=node)
         return Opaque(node.id)

@@ -165,6 +165,27 @@ def host_import_from(interp: Interpreter, node: ast.ImportFrom, scope: Scope) ->
         interp.set_name(alias.asname or alias.name, value, scope)
 
 
+class ImportBuiltin(Atomic):
+    """Python's builtin `__import__("argparse")` (model headers, one-line configs): the standard-library or
+    framework module paramwise models under that name, as `import argparse` gives; any other module is not
+    imported (nothing is ever imported on the input's behalf) and stays unread."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        self.interp = interp
+
+    def __repr__(self) -> str:
+        return "<built-in function __import__>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        name = args[0] if args else kwargs.get("name")
+        if isinstance(name, str) and name and not kwargs.get("level") and not (len(args) > 4 and args[4]):
+            found = known_module(self.interp, name.split(".")[0])
+            if found is not None:
+                return found
+        ctx.warn("not_run", f"__import__({name!r}) is not run: paramwise only reads the file")
+        return Opaque(f"module {name}" if isinstance(name, str) else "__import__()")
+
+
 def known_module(interp: Interpreter, name: str) -> Any:
     """A module of the standard library or of the framework, by its dotted name; None for the others."""
     value = resolve_std(name, interp) if name in STD_MODULES else None
