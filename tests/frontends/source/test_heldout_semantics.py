@@ -361,3 +361,29 @@ model = Model(__import__("argparse").Namespace(seq_len=336, pred_len=96), __impo
     path.write_text("import torch.nn as nn\nn = __import__('os').cpu_count()\nmodel = nn.Linear(4, n)\n")
     with pytest.raises(paramwise.InputError):
         paramwise.read(str(path))
+
+
+def test_a_numpy_sinusoid_table_sizes_an_embedding(tmp_path: Path) -> None:
+    # nlp-tutorial's Transformer: a position table built with np.power in list comprehensions, sliced and assigned
+    report = torch_agrees(tmp_path, """
+import numpy as np
+import torch
+import torch.nn as nn
+def get_sinusoid_encoding_table(n_position, d_model):
+    def cal_angle(position, hid_idx):
+        return position / np.power(10000, 2 * (hid_idx // 2) / d_model)
+    def get_posi_angle_vec(position):
+        return [cal_angle(position, hid_j) for hid_j in range(d_model)]
+    sinusoid_table = np.array([get_posi_angle_vec(pos_i) for pos_i in range(n_position)])
+    sinusoid_table[:, 0::2] = np.sin(sinusoid_table[:, 0::2])
+    sinusoid_table[:, 1::2] = np.cos(sinusoid_table[:, 1::2])
+    return torch.FloatTensor(sinusoid_table)
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.src_emb = nn.Embedding(10, 16)
+        self.pos_emb = nn.Embedding.from_pretrained(get_sinusoid_encoding_table(6, 16), freeze=True)
+        self.mask = nn.Parameter(torch.from_numpy(np.triu(np.ones((1, 5, 5)), 1).astype('float32')))
+model = Encoder()
+""")
+    assert report.complete

@@ -147,7 +147,7 @@ class MathNamespace(Atomic):
     so that `torch.from_numpy(...)`, `.shape` and arithmetic read them as torch reads the arrays."""
 
     FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "gcd", "isqrt", "sum", "round", "sin", "cos",
-                 "tan", "tanh"}
+                 "tan", "tanh", "power", "pow"}
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -172,6 +172,7 @@ class MathNamespace(Atomic):
 NUMPY_ARRAYS = {"zeros": "zeros", "ones": "ones", "empty": "empty", "full": "full", "linspace": "linspace",
                 "arange": "arange", "array": "tensor", "asarray": "tensor", "zeros_like": "zeros_like",
                 "ones_like": "ones_like", "roll": "roll", "flip": "flip", "abs": "abs", "exp": "exp", "log": "log", "log10": "log10",
+                "power": "pow", "triu": "triu", "tril": "tril",
                 "log2": "log2",
                 "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh", "clip": "clamp", "square": "square",
                 "cumsum": "cumsum", "sort": "sort"}
@@ -240,6 +241,10 @@ class MathFunction(Atomic):
             return int(getattr(math, self.name)(flat[0]))
         if self.name == "round":
             return round(flat[0])
+        if self.name in ("power", "pow") and len(flat) == 2:
+            return flat[0] ** flat[1] if not isinstance(flat[1], int) or abs(flat[1]) <= 64 else Opaque(f"{self.name}()")
+        if self.name == "power":
+            return Opaque("power()")
         return getattr(math, self.name)(*flat)
 
 
