@@ -119,11 +119,11 @@ def best_break(words: list[str], gaps: list[tuple[bool, int]], start: int, end: 
     return max(i for i in pool if gaps[i][1] == lowest)
 
 
-WORD_BREAK = re.compile(r"[·×*,]")
+WORD_BREAK = re.compile(r"[·×*,/]")
 
 
 def cut_word(word: str, room: int) -> tuple[str, str]:
-    """A word too long for its line: cut after its last `·`, `×`, `*` or `,` that fits, else at the width."""
+    """A word too long for its line: cut after its last `·`, `×`, `*`, `,` or `/` that fits, else at the width."""
     fits = word[:room]
     while cell_width(fits) > room:
         fits = fits[:-1]
