@@ -387,3 +387,30 @@ class Encoder(nn.Module):
 model = Encoder()
 """)
     assert report.complete
+
+
+def test_a_vocabulary_built_with_re_from_a_text_in_the_file(tmp_path: Path) -> None:
+    # nlp-tutorial's BERT: vocab_size = len(word_dict) from re.sub / split / set over a literal text
+    report = torch_agrees(tmp_path, """
+import re
+import torch.nn as nn
+text = ('Hello, how are you? I am Romeo.\\n'
+        'Hello, Romeo My name is Juliet. Nice to meet you.\\n'
+        'Oh Congratulations, Juliet')
+sentences = re.sub("[.,!?\\\\-]", '', text.lower()).split('\\n')
+word_list = list(set(" ".join(sentences).split()))
+word_dict = {'[PAD]': 0, '[CLS]': 1, '[SEP]': 2, '[MASK]': 3}
+for i, w in enumerate(word_list):
+    word_dict[w] = i + 4
+words = re.split(r"\\s+", "a b  c")
+model = nn.Sequential(nn.Embedding(len(word_dict), 8), nn.Linear(8, len(words)))
+""")
+    assert report.complete
+
+
+def test_a_regex_that_could_backtrack_is_not_run(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("import re\nimport torch.nn as nn\n"
+                    "n = len(re.findall('(a+)+$', 'a' * 40 + 'b'))\nmodel = nn.Linear(4, n)\n")
+    report = paramwise.read(str(path))  # returns at once: n is a named unknown size, the count a formula in it
+    assert "unknown_size" in [w.code for w in report.warnings]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .interpreter import Interpreter
 
 MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
-           "string", "math", "types", "argparse", "builtins", "itertools")
+           "string", "math", "types", "argparse", "builtins", "itertools", "re")
 
 
 class StdModule(HostValue):
@@ -266,6 +266,47 @@ def _typing(name: str) -> Any:
     return Opaque(f"typing.{name}")  # Optional, Union, Any, TypeVar ...: annotations only
 
 
+# -- re ------------------------------------------------------------------------------------------------------
+# `re.sub("[.,!?\\-]", "", text.lower())` builds a vocabulary from a text in the file (nlp-tutorial's BERT). Only
+# patterns that cannot backtrack badly are run (no groups, no repetition counts, at most two quantifiers outside
+# character classes), on short texts; anything else stays unread.
+
+MAX_REGEX_TEXT = 100_000
+
+
+def _simple_pattern(pattern: Any) -> bool:
+    if not isinstance(pattern, str) or len(pattern) > 200 or "(" in pattern or "{" in pattern:
+        return False
+    quantifiers, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch in "*+?" and not in_class:
+            quantifiers += 1
+    return quantifiers <= 2
+
+
+def _regex(name: str) -> Callable[[list[Any], dict[str, Any], Context], Any]:
+    import re
+
+    def run(args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        if name == "escape":
+            return re.escape(args[0]) if len(args) == 1 and isinstance(args[0], str) and not kwargs else Opaque("re.escape()")
+        texts = [a for a in args[1:] if isinstance(a, str)]
+        if (kwargs or not args or not _simple_pattern(args[0]) or any(len(t) > MAX_REGEX_TEXT for t in texts)
+                or len(args) != (3 if name == "sub" else 2) or len(texts) != len(args) - 1):
+            return Opaque(f"re.{name}()")
+        return getattr(re, name)(*args)
+
+    return run
+
+
 # -- math and string -----------------------------------------------------------------------------------------
 
 MATH_FUNCTIONS = {"sqrt", "ceil", "floor", "log", "log2", "log10", "log1p", "exp", "expm1", "gcd", "lcm", "isqrt",
@@ -377,6 +418,8 @@ def resolve(dotted: str, interp: Interpreter) -> Any:
         return iterutils.resolve(name)
     if module == "types":
         return NamespaceClass() if name == "SimpleNamespace" else None
+    if module == "re":
+        return StdFunction(f"re.{name}", _regex(name)) if name in ("sub", "split", "findall", "escape") else None
     if module == "argparse":
         return resolve_argparse(name)
     if module == "builtins" and name in BUILTIN_EXCEPTIONS:
