@@ -119,17 +119,20 @@ def best_break(words: list[str], gaps: list[tuple[bool, int]], start: int, end: 
     return max(i for i in pool if gaps[i][1] == lowest)
 
 
-WORD_BREAK = re.compile(r"[·×*,/]")
+WORD_BREAK = re.compile(r"[·×*,]")
+NAME_BREAK = re.compile(r"/(?=[A-Za-z_])")  # running_mean/running_var: after a slash before a name, not in a/2
 
 
 def cut_word(word: str, room: int) -> tuple[str, str]:
-    """A word too long for its line: cut after its last `·`, `×`, `*`, `,` or `/` that fits, else at the width."""
+    """A word too long for its line: cut after its last `·`, `×`, `*` or `,` that fits, else after a slash
+    between names, else at the width."""
     fits = word[:room]
     while cell_width(fits) > room:
         fits = fits[:-1]
-    marks = [m.end() for m in WORD_BREAK.finditer(fits)]
-    at = marks[-1] if marks and marks[-1] > room // 3 else len(fits)
-    return word[:at], word[at:]
+    for marks in ([m.end() for m in WORD_BREAK.finditer(fits)], [m.end() for m in NAME_BREAK.finditer(fits)]):
+        if marks and marks[-1] > room // 3:
+            return word[:marks[-1]], word[marks[-1]:]
+    return word[:len(fits)], word[len(fits):]
 
 
 def fit_text(text: str, width: int | None) -> str:
