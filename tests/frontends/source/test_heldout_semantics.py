@@ -414,3 +414,29 @@ def test_a_regex_that_could_backtrack_is_not_run(tmp_path: Path) -> None:
                     "n = len(re.findall('(a+)+$', 'a' * 40 + 'b'))\nmodel = nn.Linear(4, n)\n")
     report = paramwise.read(str(path))  # returns at once: n is a named unknown size, the count a formula in it
     assert "unknown_size" in [w.code for w in report.warnings]
+
+
+def test_a_layer_returned_under_an_unread_condition_in_call_is_warned(tmp_path: Path) -> None:
+    # keras-io GRN/VSN: `if keras.backend.backend() == "torch": return ...` in call(); which layer is built (and
+    # so counted) depends on the backend, a value paramwise does not read: warned, not silently the other branch
+    path = tmp_path / "m.py"
+    path.write_text("""
+import keras
+from keras import layers
+
+class L(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.d1 = layers.Dense(3)
+        self.d2 = layers.Dense(5)
+    def call(self, x):
+        if keras.backend.backend() == "torch":
+            return self.d1(x)
+        return self.d2(x)
+
+inp = keras.Input((4,))
+model = keras.Model(inp, L()(inp))
+""")
+    report = paramwise.read(str(path))
+    assert any("keras.backend.backend()" in w.message for w in report.warnings)
+    assert not report.complete

@@ -128,6 +128,8 @@ def builds_something(body: list[ast.stmt]) -> bool:
             if name[:1].isupper() or name in ("append", "extend", "add", "add_module", "insert", "register_parameter",
                                                "register_buffer", "register_module"):
                 return True
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            return True  # `return self.dense(x)`: as `x = self.dense(x)` (Keras builds a layer on its first call)
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
