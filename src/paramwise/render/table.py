@@ -262,8 +262,14 @@ def totals(report: Report, width: int = 0) -> Text:
     from rich.text import Text
 
     text = Text()
+    page = width or DEFAULT_WIDTH
     for line, style in total_lines(report):
-        for piece in wrap_formula(line, width or DEFAULT_WIDTH, " ", "   "):
+        body = line.lstrip(" ")
+        indent = " " * (1 + len(line) - len(body))
+        # a continued term goes on under its formula (after "= ") while that leaves room, else a little further in
+        equals = body.find(" = ")
+        hang = len(indent) + equals + 3 if 0 <= equals and len(indent) + equals + 3 <= page - 30 else len(indent) + 2
+        for piece in wrap_formula(body, page, indent, " " * hang):
             text.append(piece + "\n", style=style)
     return text
 
