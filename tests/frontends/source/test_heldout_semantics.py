@@ -440,3 +440,39 @@ model = keras.Model(inp, L()(inp))
     report = paramwise.read(str(path))
     assert any("keras.backend.backend()" in w.message for w in report.warnings)
     assert not report.complete
+
+
+@pytest.mark.parametrize("center", [True, False])
+def test_stft_split_at_indices_and_istft_match_keras(tmp_path: Path, center: bool) -> None:
+    # keras-io vocal separation (TFC-TDF U-Net): ops.stft, ops.split(x, [x.shape[2] - 1], axis=2), ops.istft
+    keras_agrees(tmp_path, f"""
+import keras
+from keras import layers, ops
+inputs = keras.Input((4000,))
+real, imag = ops.stft(inputs, 200, 100, 256, center={center})
+x = ops.concatenate((ops.expand_dims(real, -1), ops.expand_dims(imag, -1)), axis=-1)
+x = ops.split(x, [x.shape[2] - 1], axis=2)[0]
+a, b, c = ops.split(x, [3, 30], axis=1)
+x = layers.Conv2D(4, 3, padding="same")(x)
+y = layers.Dense(3)(ops.reshape(a, (-1, a.shape[1] * a.shape[2] * a.shape[3])))
+z = layers.Dense(2)(ops.reshape(c, (-1, c.shape[1] * 16)))
+w = ops.istft((real, imag), 200, 100, 256, center={center})
+w = layers.Dense(5)(w)
+w2 = layers.Dense(6)(ops.istft((real, imag), 200, 100, 256, length=3990, center={center}))
+model = keras.Model(inputs, [x, y, z, w, w2])
+""")
+
+
+def test_tf_split_takes_sizes(tmp_path: Path) -> None:
+    # tf.split(x, [2, -1], axis=1): sizes (TensorFlow's rule), where keras.ops.split takes indices
+    path = tmp_path / "m.py"
+    path.write_text("""
+import tensorflow as tf
+from tensorflow import keras
+inputs = keras.Input((10,))
+a, b = tf.split(inputs, [2, -1], axis=1)
+model = keras.Model(inputs, [keras.layers.Dense(1)(a), keras.layers.Dense(1)(b)])
+""")
+    report = paramwise.read(str(path))
+    assert report.total == (2 + 1) + (8 + 1)
+    assert report.complete

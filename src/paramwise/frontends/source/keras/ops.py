@@ -11,6 +11,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from ....ir import Shape
 from ..python.values import Context, HostValue, Opaque
 from . import tensors as shapes
 from .arith import UnknownDim, known_dims, shape_of_value
@@ -24,6 +25,24 @@ MAKERS = {"zeros", "ones", "empty", "full", "rand", "randn", "random", "random_s
           "range", "eye", "identity", "zeros_like", "ones_like", "empty_like", "full_like"}
 ARRAY_FUNCTIONS = {"unique", "hstack", "vstack", "column_stack"}
 MAX_ITEMS = 1 << 16  # an array literal is walked item by item up to this many
+
+
+def stft_shape(signal: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """`ops.stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True)`: real and imaginary
+    parts of shape (..., frames, fft_length // 2 + 1); centring pads fft_length // 2 on each side."""
+    stride, fft = (args[i] if len(args) > i else kwargs.get(key) for i, key in ((2, "sequence_stride"), (3, "fft_length")))
+    center = args[5] if len(args) > 5 else kwargs.get("center", True)
+    if not signal or not all(isinstance(v, int) and v > 0 for v in (stride, fft)) or not isinstance(center, bool):
+        raise shapes.ShapeError("needs a signal and sizes it can read")
+    stride, fft = int(stride), int(fft)  # type: ignore[arg-type]
+    samples = signal[-1]
+    frames = None
+    if shapes.known(samples):
+        padded = samples + (2 * (fft // 2) if center else 0)
+        if padded < fft:
+            raise shapes.ShapeError(f"a signal of {samples} samples is shorter than fft_length {fft}")
+        frames = 1 + (padded - fft) // stride
+    return (*signal[:-1], frames, fft // 2 + 1)
 
 
 class OpsFunction(HostValue):
@@ -93,6 +112,8 @@ class OpsFunction(HostValue):
             except shapes.ShapeError as e:
                 raise shapes.shape_failed(name, e, ctx.location) from e
             return self.session.op(name, [t for t in args[0] if isinstance(t, KTensor)], shape, ctx)
+        if name == "istft" and args and isinstance(args[0], (list, tuple)) and len(args[0]) == 2:
+            return self.istft(args, kwargs, ctx)
         arg_shapes = [shape_of_value(a) for a in args]
         if not any(s is not None for s in arg_shapes):
             return numbers(name, args, kwargs, integral=self.module == "math")
@@ -105,6 +126,8 @@ class OpsFunction(HostValue):
                 n = kwargs.get("fft_length", args[1] if len(args) > 1 else None) or signal[-1]
                 half = (*signal[:-1], n // 2 + 1 if shapes.known(n) else None)
                 return self.session.op(name, tensors, [half, half], ctx)
+            if name == "stft" and signal is not None:
+                return self.session.op(name, tensors, [stft_shape(signal, args, kwargs)] * 2, ctx)
             if name in ("split", "unstack"):
                 first = arg_shapes[0]
                 if first is None:
@@ -115,7 +138,7 @@ class OpsFunction(HostValue):
                         raise shapes.ShapeError("unstack needs a known size on its axis")
                     parts = [first[:axis] + first[axis + 1 :]] * first[axis]
                 else:
-                    parts = shapes.split_result(first, list(args), kwargs)
+                    parts = shapes.split_result(first, list(args), kwargs, sizes=self.module == "tf")
                 return self.session.op(name, tensors, parts, ctx)
             shape = shapes.shape_result(name, arg_shapes, list(args), kwargs)
         except shapes.ShapeError as e:
@@ -124,6 +147,30 @@ class OpsFunction(HostValue):
             return tensors[0]
         return self.session.op(name, tensors, shape, ctx)
 
+
+    def istft(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        """`ops.istft((real, imag), sequence_length, sequence_stride, fft_length, length=None, window, center=True)`:
+        (..., frames, bins) twice in, (..., samples) out."""
+        real, imag = args[0]
+        parts = [shape_of_value(real), shape_of_value(imag)]
+        if not isinstance(real, KTensor) or not isinstance(imag, KTensor) or parts[0] is None or parts[0] != parts[1]:
+            return Opaque("istft()")
+        shape = parts[0]
+        stride, fft, length = (args[i] if len(args) > i else kwargs.get(key) for i, key in
+                               ((2, "sequence_stride"), (3, "fft_length"), (4, "length")))
+        center = args[6] if len(args) > 6 else kwargs.get("center", True)
+        if len(shape) < 2 or not all(isinstance(v, int) and v > 0 for v in (stride, fft)) or not isinstance(center, bool):
+            raise shapes.shape_failed(self.name, shapes.ShapeError("needs (real, imag) tensors and sizes it can read"),
+                                      ctx.location)
+        stride, fft = int(stride), int(fft)  # type: ignore[arg-type]
+        frames = shape[-2]
+        if isinstance(length, int):
+            samples: Any = length
+        elif length is None and shapes.known(frames):
+            samples = (frames - 1) * stride + fft - (2 * (fft // 2) if center else 0)
+        else:
+            samples = None
+        return self.session.op(self.name, [real, imag], (*shape[:-2], samples), ctx)
 
     def unique(self, args: list[Any], ctx: Context) -> Any:
         """`np.unique(a)` of an array whose values the file gives: those values, sorted, once each."""

@@ -85,8 +85,8 @@ def resolve(session: Session, dotted: str) -> Any:
     parts = ["keras"] + [p for p in parts if p not in KERAS_ROOTS + ("python", "src", "api", "_v2", "v2", "compat", "v1")]
     last = parts[-1]
     scope = parts[1:-1]
-    if len(parts) == 1:
-        return Module(session, "keras")
+    if len(parts) == 1:  # `tensorflow` keeps its name: tf.split takes sizes where keras.ops.split takes indices
+        return Module(session, "tensorflow" if dotted == "tensorflow" else "keras")
     if scope and scope[0] == "applications":
         found = application(session, scope, last)
         if found is not None:
@@ -120,7 +120,8 @@ def resolve(session: Session, dotted: str) -> Any:
         return OpsFunction(session, f"image.{last}")
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
             not scope or scope[-1] in OPS_SCOPES):
-        return OpsFunction(session, last)
+        tf_api = dotted.split(".")[0] in ("tf", "tensorflow") and not {"keras", "numpy"} & set(dotted.split("."))
+        return OpsFunction(session, last, "tf" if tf_api else "")
     if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications", "random", "linalg", "image"):
         return Module(session, f"keras.{last}")
     if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn", "image", "random"):

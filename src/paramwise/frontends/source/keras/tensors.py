@@ -32,7 +32,8 @@ REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "reduce_sum", "
               "reduce_logsumexp", "norm", "argmax", "argmin", "any", "all", "reduce_any", "reduce_all"}
 SHAPE_FUNCTIONS = {"shape", "reshape", "arange", "range", "broadcast_to", "concatenate", "concat", "stack",
                    "expand_dims", "squeeze", "transpose", "matmul", "dot", "split", "one_hot", "tile", "repeat",
-                   "flatten", "einsum", "linspace", "unstack", "permute_dims", "swapaxes", "moveaxis", "rfft"}
+                   "flatten", "einsum", "linspace", "unstack", "permute_dims", "swapaxes", "moveaxis", "rfft",
+                   "stft", "istft"}
 IMAGE_FUNCTIONS = {"resize", "extract_patches"}  # keras.ops.image / tf.image, named "image.<name>"
 ALL_FUNCTIONS = ELEMENTWISE | REDUCTIONS | SHAPE_FUNCTIONS | {"tensordot"}
 MAX_PARTS = 4096  # a split or unstack into more tensors than this is not followed
@@ -321,9 +322,14 @@ def list_result(name: str, items: list[Shape], args: list[Any], kwargs: dict[str
     return concat(items, axis)
 
 
-def split_result(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> list[Shape]:
+def split_result(shape: Shape, args: list[Any], kwargs: dict[str, Any], sizes: bool = False) -> list[Shape]:
+    """`split(x, n)` into n equal parts; `split(x, [i, j])` at indices i and j (keras.ops and NumPy), or into parts of
+    sizes i and j where `sizes` (tf.split, and any `num_or_size_splits=`)."""
     parts: Any = args[1] if len(args) > 1 else kwargs.get("indices_or_sections", kwargs.get("num_or_size_splits"))
+    sizes = sizes or "num_or_size_splits" in kwargs
     axis = axis_of(args[2] if len(args) > 2 else kwargs.get("axis", 0), len(shape))
+    if isinstance(parts, (list, tuple)) and parts and all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+        return [(*shape[:axis], piece, *shape[axis + 1 :]) for piece in split_pieces(shape[axis], list(parts), sizes)]
     if known(parts):
         if not 0 < parts <= MAX_PARTS:
             raise ShapeError(f"split into {parts} parts is not followed (at most {MAX_PARTS})")
@@ -332,6 +338,30 @@ def split_result(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> list[
         piece = shape[axis] // parts if known(shape[axis]) else None
         return [(*shape[:axis], piece, *shape[axis + 1 :]) for _ in range(parts)]
     raise ShapeError("split into parts of given sizes is not followed")
+
+
+def split_pieces(total: Dim, parts: list[int], sizes: bool) -> list[Dim]:
+    """The sizes of the pieces a split at these indices (or into pieces of these sizes) makes of `total` values."""
+    if len(parts) >= MAX_PARTS:
+        raise ShapeError(f"split into {len(parts) + 1} parts is not followed (at most {MAX_PARTS})")
+    if sizes:
+        if parts.count(-1) > 1 or any(p < -1 for p in parts):
+            raise ShapeError("split sizes must be sizes (one of them may be -1)")
+        if -1 in parts:
+            rest = total - sum(p for p in parts if p != -1) if known(total) else None
+            if rest is not None and rest < 0:
+                raise ShapeError(f"split sizes {parts} add up to more than {total}")
+            return [rest if p == -1 else p for p in parts]
+        if known(total) and sum(parts) != total:
+            raise ShapeError(f"split sizes {parts} do not add up to {total}")
+        return list(parts)
+    if not known(total):
+        if any(p < 0 for p in parts) or parts != sorted(parts):
+            raise ShapeError("split indices need a known size when negative or out of order")
+        return [b - a for a, b in zip([0, *parts], parts)] + [None]
+    points = [min(max(p + total if p < 0 else p, 0), total) for p in parts]
+    # NumPy's rule: the piece from index a to b has max(b - a, 0) values (out-of-order indices give empty pieces)
+    return [max(b - a, 0) for a, b in zip([0, *points], [*points, total])]
 
 
 def shape_failed(name: str, error: ShapeError, location: Any) -> InputError:
