@@ -39,29 +39,74 @@ class Elementwise(Kind):
         super().__init__(framework, type_name, {k: v for k, v in attrs.items() if is_plain(v)})
 
     def saved(self, inputs: list[Shape], output: Shape | list[Shape]) -> Saved | None:
-        """PyTorch's choice per function: the output (ReLU, Sigmoid, Tanh, Softmax), the input (GELU, SiLU, ELU,
-        LeakyReLU), a mask of the input's size (Dropout in training), nothing (Identity)."""
+        """PyTorch's choice per function, in a training call: the output (ReLU, Sigmoid, Tanh, Softmax), the input
+        (GELU, SiLU, ELU, LeakyReLU, Hardtanh ...), a mask (Dropout: one value per input value; Dropout1d/2d/3d and
+        FeatureAlphaDropout: one per example and channel), nothing (Identity).
+
+        In place (inplace=True) the output is the input's storage, written over: ReLU, LeakyReLU, ELU, SELU and
+        CELU keep it (their gradient reads the output), SiLU, Mish, Hardtanh, ReLU6, Hardswish, Hardsigmoid and
+        Threshold keep a copy of the input made before it is written over (a new tensor of the input's size),
+        Dropout keeps its new mask, RReLU its noise and the output. Each kept value is in the input's dtype (fp32
+        here, as the weights)."""
         if self.framework != "torch" or isinstance(output, list):
             return None
-        if self.type_name in SAVES_OUTPUT and not self.attrs.get("inplace"):
-            return [("output", 0, 4)]
-        if self.type_name in SAVES_INPUT and not self.attrs.get("inplace"):
-            return INPUT
-        if self.type_name == "Identity":
+        name, inplace = self.type_name, self.attrs.get("inplace") is True
+        if name == "Identity":
             return []
-        if self.type_name == "Dropout" and not self.attrs.get("inplace"):
-            p = self.attrs.get("p", 0.5)
-            if p == 0:
-                return []
-            n: Dim = 1
-            for d in output:
-                n = n * d
-            return [("new", n, 4)]  # the scaled keep-mask, in the input's dtype
-        return None
+        if inplace and name in INPLACE_KEEPS_OUTPUT:
+            return [("output", 0, 4)]  # the same storage as the input: the activation total counts it once
+        if inplace and name in INPLACE_KEEPS_COPY:
+            return [("new", values(output), 4)]  # the input as it was, copied before it is written over
+        if name == "RReLU":
+            return [("new", values(output), 4), ("output", 0, 4) if inplace else ("input", 0, 4)]  # the slopes drawn
+        if inplace and name in ("AlphaDropout", "FeatureAlphaDropout"):
+            return None  # their modules ignore inplace (the output is a new tensor), which the total does not know
+        if name in SAVES_OUTPUT and not inplace:
+            return [("output", 0, 4)]
+        if name in SAVES_INPUT and not inplace:
+            return INPUT
+        return dropout_mask(name, self.attrs.get("p", 0.5), output, inplace)
 
 
 SAVES_OUTPUT = frozenset({"ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"})
-SAVES_INPUT = frozenset({"GELU", "SiLU", "ELU", "LeakyReLU"})
+SAVES_INPUT = frozenset({"GELU", "SiLU", "ELU", "LeakyReLU", "SELU", "CELU", "Mish", "Hardtanh", "ReLU6", "Hardswish",
+                         "Hardsigmoid", "Threshold"})
+INPLACE_KEEPS_OUTPUT = frozenset({"ReLU", "LeakyReLU", "ELU", "SELU", "CELU"})  # relu_, leaky_relu_, elu_: the result
+INPLACE_KEEPS_COPY = frozenset({"SiLU", "Mish", "Hardtanh", "ReLU6", "Hardswish", "Hardsigmoid", "Threshold"})
+FEATURE_DROPOUT = {"Dropout1d": (2, 3), "Dropout2d": (3, 4), "Dropout3d": (5,), "FeatureAlphaDropout": None}  # ranks read
+
+
+def dropout_mask(name: str, p: Any, output: Shape, inplace: bool) -> Saved | None:
+    """The mask a dropout keeps in training, in the input's dtype (on CPU; a CUDA Dropout keeps a bool mask):
+    Dropout and AlphaDropout one value per input value, the channel dropouts one per example and channel (a
+    Dropout1d on an unbatched (C, L) input one per channel), p=1 a single 0; p=0 nothing (the input handed on).
+    None where not known (p=0 of a dropout other than Dropout, not in place: the activation total does not
+    follow that its output is its input)."""
+    if not isinstance(p, (int, float)) or isinstance(p, bool):
+        return None
+    if name == "Dropout":
+        return [] if p == 0 else [("new", 1, 4)] if p == 1 else [("new", values(output), 4)]
+    if p == 0 and inplace and name in FEATURE_DROPOUT:
+        return []
+    if p == 0 or p == 1:
+        return None
+    if name == "AlphaDropout":
+        return [("new", values(output), 4)]
+    if name not in FEATURE_DROPOUT:
+        return None
+    ranks = FEATURE_DROPOUT[name]
+    if len(output) < 2 or ranks is not None and len(output) not in ranks:
+        return None
+    if name == "Dropout1d" and len(output) == 2:
+        return [("new", output[0], 4)]  # unbatched (C, L)
+    return [("new", output[0] * output[1], 4)]
+
+
+def values(shape: Shape) -> Dim:
+    n: Dim = 1
+    for d in shape:
+        n = n * d
+    return n
 
 
 class GLU(Kind):
