@@ -77,7 +77,8 @@ FEATURE_DROPOUT = {"Dropout1d": (2, 3), "Dropout2d": (3, 4), "Dropout3d": (5,), 
 
 
 def dropout_mask(name: str, p: Any, output: Shape, inplace: bool) -> Saved | None:
-    """The mask a dropout keeps in training, in the input's dtype (on CPU; a CUDA Dropout keeps a bool mask):
+    """The mask a dropout keeps in training, in the input's dtype, as measured on CPU (on CUDA ATen's fused dropout
+    keeps a bool mask, one byte a value, instead: not measured here):
     Dropout and AlphaDropout one value per input value, the channel dropouts one per example and channel (a
     Dropout1d on an unbatched (C, L) input one per channel), p=1 a single 0; p=0 nothing (the input handed on).
     None where not known (p=0 of a dropout other than Dropout, not in place: the activation total does not
