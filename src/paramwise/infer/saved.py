@@ -25,6 +25,11 @@ VIEW_OPS = {"view", "reshape", "flatten", "unflatten", "permute", "transpose", "
 PRODUCTS = ("Dense", "Conv", "ConvTranspose", "Embedding", "LazyDense", "LazyConv")  # keep the input for the weight
 
 
+# torch's AlphaDropout and FeatureAlphaDropout take `inplace` and ignore it: their output is a new tensor
+NEW_DESPITE_INPLACE = frozenset({"AlphaDropout", "FeatureAlphaDropout"})
+# a dropout with p=0 hands back its input itself (measured with torch 2.13 for each)
+DROPOUTS = frozenset({"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"})
+
 def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> dict[str, Any] | None:
     """`{"bytes": total, "tensors": how many, "complete": bool, "missing": [what is not known]}`, or
     `{"unknown": why}`; None for a model whose forward was not followed (no calls)."""
@@ -51,8 +56,9 @@ def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -
                 own_forward.append(layer.type)
             continue
         op = str(layer.kind.attrs.get("op", "")) if layer.hidden else ""
-        if call.inputs and (layer.type in SAME_STORAGE and not layer.hidden or layer.kind.attrs.get("inplace") is True
-                            or op in VIEW_OPS or layer.type == "Dropout" and layer.kind.attrs.get("p", 0.5) == 0):
+        if call.inputs and (layer.type in SAME_STORAGE and not layer.hidden or op in VIEW_OPS
+                            or layer.kind.attrs.get("inplace") is True and layer.type not in NEW_DESPITE_INPLACE
+                            or layer.type in DROPOUTS and layer.kind.attrs.get("p", 0.5) == 0):
             storage[outs[0]] = storage.get(call.inputs[0], call.inputs[0])
         if not needed and layer.name not in trains:
             continue  # autograd records nothing
