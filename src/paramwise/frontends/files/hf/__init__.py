@@ -137,9 +137,10 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
     meta = {"model_type": f"{model_type} ({model.class_name})", "counting": counting(model, leave_out, named_class(data)),
             "fold_repeats": True, "depth": DEPTH, "kv_cache": cache_of(model_type, config)}
     stored = stored_dtype(data)
-    if stored is not None:  # the checkpoint's dtype: its values and bytes (the table's size assumes 4 bytes)
+    if stored is not None:  # the checkpoint's dtype: its values and bytes, and the total's size at that dtype
         count = counted(model, leave_out)
         meta["dtypes"] = {stored[0]: {"count": count, "bytes": count * stored[1]}}
+        meta["stored_bytes"] = count * stored[1]  # (transformers loads a config's weights in its dtype)
     graph = graph_of(model, model.class_name, path, meta, leave_out)
     return Found(Path(path).name if Path(path).name != CONFIG_NAME else model.class_name, graph)
 
