@@ -476,3 +476,25 @@ model = keras.Model(inputs, [keras.layers.Dense(1)(a), keras.layers.Dense(1)(b)]
     report = paramwise.read(str(path))
     assert report.total == (2 + 1) + (8 + 1)
     assert report.complete
+
+
+@pytest.mark.parametrize("line", [
+    "model = nn.Linear(4, 8) if big else nn.Linear(4, 2)",
+    "model = nn.Linear(4, 8 if big else 2)",
+    "model = nn.Linear(4, big and 8 or 2)",
+    "model = nn.Linear(4, big or 2)",
+])
+def test_a_value_chosen_by_an_unread_condition_is_warned(tmp_path: Path, line: str) -> None:
+    # `A if cond else B` / `cond and A or B` on a value paramwise does not read picked one silently, where the
+    # `if` statement was warned
+    path = tmp_path / "m.py"
+    path.write_text(f"import os\nimport torch.nn as nn\nbig = os.environ.get('BIG')\n{line}\n")
+    report = paramwise.read(str(path))
+    assert not report.complete
+    assert any("paramwise does not read" in w.message for w in report.warnings)
+
+
+def test_a_value_chosen_by_a_read_condition_is_not_warned(tmp_path: Path) -> None:
+    report = torch_agrees(tmp_path, "import torch.nn as nn\nbig = len('ab') > 1\n"
+                                    "model = nn.Sequential(nn.Linear(4, 8 if big else 2), nn.Linear(8, big and 3 or 5))\n")
+    assert report.complete and not report.warnings

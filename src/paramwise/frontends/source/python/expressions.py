@@ -133,14 +133,23 @@ def expr_UnaryOp(interp: Interpreter, node: ast.UnaryOp, scope: Scope) -> Any:
 
 def expr_BoolOp(interp: Interpreter, node: ast.BoolOp, scope: Scope) -> Any:
     value: Any = None
-    for v in node.values:
+    for i, v in enumerate(node.values):
         value = interp.eval(v, scope)
+        before = interp.opaque_tests
         truth = interp.truth(value, v)
+        if interp.opaque_tests != before:  # `cond and A or B`: which value it gives is a guess
+            protocol.warn_guess(interp, v, f"the value `{ast.unparse(v)[:60]}`", chosen_values(node.values[i:]))
         if isinstance(node.op, ast.And) and not truth:
             return value
         if isinstance(node.op, ast.Or) and truth:
             return value
     return value
+
+
+def chosen_values(values: list[ast.expr]) -> list[ast.stmt]:
+    """Expressions one of which a guessed condition picks, as the assignments of them that it makes in effect
+    (`x = A if cond else B` is `if cond: x = A else: x = B`), for protocol.warn_guess."""
+    return [ast.Assign(targets=[ast.Name("_", ast.Store())], value=v, lineno=0) for v in values]
 
 
 def expr_Compare(interp: Interpreter, node: ast.Compare, scope: Scope) -> Any:
@@ -174,9 +183,17 @@ def expr_Compare(interp: Interpreter, node: ast.Compare, scope: Scope) -> Any:
 
 
 def expr_IfExp(interp: Interpreter, node: ast.IfExp, scope: Scope) -> Any:
-    if interp.truth(interp.eval(node.test, scope), node.test):
-        return interp.eval(node.body, scope)
-    return interp.eval(node.orelse, scope)
+    before = interp.opaque_tests
+    taken = interp.truth(interp.eval(node.test, scope), node.test)
+    guessed = interp.opaque_tests != before
+    if guessed:
+        protocol.warn_guess(interp, node.test, f"the condition `{ast.unparse(node.test)[:60]}`",
+                            chosen_values([node.body, node.orelse]))
+    interp.guessing += guessed
+    try:
+        return interp.eval(node.body if taken else node.orelse, scope)
+    finally:
+        interp.guessing -= guessed
 
 
 def expr_List(interp: Interpreter, node: ast.List, scope: Scope) -> Any:
