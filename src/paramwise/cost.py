@@ -60,6 +60,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Term:
+    """One term of a memory figure: its name, bytes and the formula that makes them."""
+
     name: str
     formula: str
     bytes: int

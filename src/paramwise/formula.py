@@ -24,17 +24,23 @@ Dim = Any  # int, a sympy expression, or None (the batch axis)
 
 @dataclass(frozen=True)
 class Factor:
+    """A value in a formula and the glossary letter it stands for (`Factor(32, "filters")`)."""
+
     value: Dim
     letter: str = ""
 
 
 @dataclass(frozen=True)
 class Sum:
+    """A sum of formulas, printed `a + b`."""
+
     terms: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Prod:
+    """A product of formulas, printed `a·b`."""
+
     factors: tuple[Expr, ...]
 
 

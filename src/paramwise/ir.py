@@ -54,6 +54,8 @@ class TensorRef:
 
 @dataclass(frozen=True)
 class Call:
+    """One call of a layer: which layer, on which tensors, where in the input."""
+
     layer: int
     inputs: tuple[TensorRef, ...]
     location: Location | None = None
@@ -62,6 +64,8 @@ class Call:
 
 @dataclass(frozen=True)
 class Layer:
+    """One layer of a model: its name, type, kind and where it is defined."""
+
     name: str
     type: str  # the framework's class name, e.g. Conv2D or Conv2d
     kind: Kind
@@ -77,6 +81,8 @@ class Layer:
 
 @dataclass(frozen=True)
 class Graph:
+    """A model as its readers give it: the layers, the calls between them, and what the reader adds (meta)."""
+
     framework: str  # "keras" or "torch"
     name: str
     layers: tuple[Layer, ...]

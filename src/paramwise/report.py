@@ -95,6 +95,8 @@ class Unread:
 
 @dataclass(frozen=True)
 class Report:
+    """What paramwise says of a model: its rows, totals, warnings and what it could not read."""
+
     framework: str
     model: str
     source: str

@@ -72,6 +72,8 @@ DIRECTORY_FRONTENDS = [
 
 @dataclass(frozen=True)
 class ReadOptions:
+    """What the command line (or the API) says about how to read an input."""
+
     model: str | None = None  # --model NAME
     bindings: dict[str, Any] = field(default_factory=dict)  # --set NAME=VALUE
     input_shape: tuple[Any, ...] | None = None  # --input-shape 1,3,224,224

@@ -24,6 +24,8 @@ _ATTR = re.compile(rf"{_IDENT}(\.{_IDENT})*")
 
 @dataclass(frozen=True)
 class Target:
+    """What a `file.py:Name` or `pkg.module:Name` argument names."""
+
     path: str | None  # a file or folder (None when a module name was given)
     module: str | None = None  # dotted module name (`models.net:ViT`)
     attr: str | None = None  # the class or object to use (`ViT`, `Outer.Inner`)

@@ -24,6 +24,8 @@ from .rows import build_report, row_parts
 
 @dataclass
 class _State:
+    """What the walk over a graph's calls knows so far."""
+
     shapes: dict[TensorRef, Shape] = field(default_factory=dict)
     first_inputs: dict[int, list[Shape]] = field(default_factory=dict)
     outputs: dict[int, list[Shape | list[Shape]]] = field(default_factory=dict)

@@ -21,6 +21,8 @@ FRAMEWORKS = ("torch", "keras")
 
 @dataclass(frozen=True)
 class Parameter:
+    """One constructor argument of a framework class, as the framework declares it."""
+
     name: str
     kind: str  # "positional_only", "positional" (by position or keyword) or "keyword" (keyword-only)
     required: bool
@@ -30,6 +32,8 @@ class Parameter:
 
 @dataclass(frozen=True)
 class FrameworkSignature:
+    """A framework class's constructor: its arguments, in order, and what **kwargs takes."""
+
     framework: str
     name: str  # as the framework exports it (keras's MaxPool2D, an alias of MaxPooling2D)
     class_path: str  # where the class is defined: keras.src.layers.pooling.max_pooling2d.MaxPooling2D

@@ -24,6 +24,8 @@ DIGITS = re.compile(r"(\d+)")
 
 @dataclass(frozen=True)
 class Tensor:
+    """One stored tensor: its name, shape and dtype."""
+
     name: str
     shape: tuple[int, ...]
     dtype: str

@@ -18,6 +18,8 @@ EMBEDDING, OUTPUT = "embedding", "output"  # roles --no-embeddings leaves out
 
 @dataclass(frozen=True)
 class Module:
+    """One module of a Hugging Face model as transformers names it: its kind, role and the weight it is tied to."""
+
     path: str
     type: str
     kind: Kind

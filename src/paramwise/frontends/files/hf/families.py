@@ -32,6 +32,8 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
 
 @dataclass(frozen=True)
 class Family:
+    """One model_type: how its config is read and its model built."""
+
     build: Callable[[Config], Model]
     defaults: dict[str, Any]
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -45,6 +45,8 @@ class NotFollowed(InputError):
 
 @dataclass
 class CallRecord:
+    """One call of a layer in the file: its input tensors, their shapes and where it is."""
+
     layer: LayerObj
     inputs: list[TensorRef]
     location: Location

@@ -64,6 +64,8 @@ CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
 
 @dataclass
 class _Builtin:
+    """A Python builtin the interpreter provides."""
+
     name: str
 
 
@@ -87,6 +89,8 @@ BRACKETS: dict[type, tuple[str, str]] = {list: ("[", "]"), tuple: ("(", ")"), di
 
 @dataclass
 class _HostInit:
+    """The `__init__` of a framework class (a host value), bound to an instance of a file's class deriving from it."""
+
     host: HostValue
     instance: Instance
 

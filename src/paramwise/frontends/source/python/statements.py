@@ -228,7 +228,13 @@ def stmt_While(interp: Interpreter, node: ast.While, scope: Scope) -> None:
 
 
 def run_while(interp: Interpreter, node: ast.While, scope: Scope) -> None:
-    while interp.truth(interp.eval(node.test, scope), node.test):
+    while True:
+        before = interp.opaque_tests
+        if not interp.truth(interp.eval(node.test, scope), node.test):
+            if interp.opaque_tests != before:  # how many times the body runs (maybe none) is a guess
+                protocol.warn_guess(interp, node.test, f"the loop condition `{ast.unparse(node.test)[:60]}`",
+                                    node.body)
+            break
         interp.tick(node)
         try:
             interp.exec_block(node.body, scope)

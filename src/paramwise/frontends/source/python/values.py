@@ -84,6 +84,8 @@ class Atomic(HostValue):
 
 @dataclass
 class Function:
+    """A function the file defines (or a lambda): its code and the scope it closes over."""
+
     name: str
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
     closure: Scope
@@ -93,6 +95,8 @@ class Function:
 
 @dataclass
 class ClassValue:
+    """A class the file defines: its bases and namespace."""
+
     name: str
     bases: list[Any]
     namespace: dict[str, Any]
@@ -121,6 +125,8 @@ class ClassValue:
 
 @dataclass(eq=False)
 class Instance:
+    """An instance of a class the file defines."""
+
     cls: ClassValue
     attrs: dict[str, Any] = field(default_factory=dict)
     host: Any = None  # state a frontend keeps for instances of its classes
@@ -132,18 +138,24 @@ class Instance:
 
 @dataclass
 class BoundMethod:
+    """A function of the file bound to an instance."""
+
     func: Function
     self_value: Any
 
 
 @dataclass
 class SuperProxy:
+    """What `super()` gives inside a method."""
+
     cls: ClassValue
     self_value: Any
 
 
 @dataclass
 class Property:
+    """A `@property` of a class the file defines."""
+
     getter: Function
 
 

@@ -38,6 +38,8 @@ class ParamRef:
 
 @dataclass(eq=False)
 class Node:
+    """One module in the tree of a model's modules."""
+
     type_name: str
     location: Location | None
     behavior: str = "module"  # module | sequential | list | dict | plist | pdict | leaf
