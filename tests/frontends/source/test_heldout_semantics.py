@@ -498,3 +498,23 @@ def test_a_value_chosen_by_a_read_condition_is_not_warned(tmp_path: Path) -> Non
     report = torch_agrees(tmp_path, "import torch.nn as nn\nbig = len('ab') > 1\n"
                                     "model = nn.Sequential(nn.Linear(4, 8 if big else 2), nn.Linear(8, big and 3 or 5))\n")
     assert report.complete and not report.warnings
+
+
+@pytest.mark.parametrize("text", [
+    "layers = []\nwhile big:\n    layers.append(nn.Linear(4, 4))\n    big = False\n"
+    "model = nn.Sequential(*layers, nn.Linear(4, 2))\n",
+    "model = nn.Sequential(*[nn.Linear(4, 4) for _ in range(3) if big], nn.Linear(4, 2))\n",
+])
+def test_a_loop_or_filter_on_an_unread_condition_is_warned(tmp_path: Path, text: str) -> None:
+    # a `while` test or a comprehension's `if` on a value paramwise does not read was taken as false, silently
+    path = tmp_path / "m.py"
+    path.write_text(f"import os\nimport torch.nn as nn\nbig = os.environ.get('BIG')\n{text}")
+    report = paramwise.read(str(path))
+    assert not report.complete
+
+
+def test_a_loop_and_filter_on_read_conditions_match_torch(tmp_path: Path) -> None:
+    report = torch_agrees(tmp_path, "import torch.nn as nn\nn = 3\nlayers = []\nwhile n:\n"
+                                    "    layers.append(nn.Linear(4, 4))\n    n -= 1\n"
+                                    "model = nn.Sequential(*layers, *[nn.Linear(4, 4) for i in range(5) if i % 2])\n")
+    assert report.complete

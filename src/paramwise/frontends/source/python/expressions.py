@@ -325,9 +325,10 @@ def expr_DictComp(interp: Interpreter, node: ast.DictComp, scope: Scope) -> Any:
 class _UnreadSource(Exception):
     """A comprehension's loop runs over a value paramwise does not read."""
 
-    def __init__(self, source: Opaque) -> None:
+    def __init__(self, source: Opaque, what: str = "") -> None:
         super().__init__(source.what)
         self.source = source
+        self.what = what or f"a comprehension over {source.what}"
 
 
 def comprehension(
@@ -353,13 +354,19 @@ def comprehension(
         for item in interp.iterate(source, gen.iter):
             interp.tick(node)
             interp.assign(gen.target, item, inner)
-            if all(interp.truth(interp.eval(cond, inner), cond) for cond in gen.ifs):
+            if all(kept(cond) for cond in gen.ifs):
                 loop(i + 1)
+
+    def kept(cond: ast.expr) -> bool:
+        value = interp.eval(cond, inner)
+        if isinstance(value, Opaque):  # which items it keeps is not read: neither is what it holds
+            raise _UnreadSource(value, f"a comprehension filtered by `{ast.unparse(cond)[:60]}`")
+        return interp.truth(value, cond)
 
     try:
         loop(0)
     except _UnreadSource as e:
-        return Opaque(f"a comprehension over {e.source.what}")
+        return Opaque(e.what)
     return out
 
 
