@@ -517,3 +517,17 @@ def test_a_loop_and_filter_on_read_conditions_match_torch(tmp_path: Path) -> Non
                                     "    layers.append(nn.Linear(4, 4))\n    n -= 1\n"
                                     "model = nn.Sequential(*layers, *[nn.Linear(4, 4) for i in range(5) if i % 2])\n")
     assert report.complete
+
+
+def test_not_of_an_unread_value_is_unread(tmp_path: Path) -> None:
+    # `bias=not norm` with norm unread gave bias=True silently
+    path = tmp_path / "m.py"
+    path.write_text("import os\nimport torch.nn as nn\nnorm = os.environ.get('NORM')\n"
+                    "model = nn.Conv2d(3, 8, 3, bias=not norm)\n")
+    with pytest.raises(paramwise.InputError, match="cannot read"):
+        paramwise.read(str(path))
+
+
+def test_not_of_read_values_matches_torch(tmp_path: Path) -> None:
+    torch_agrees(tmp_path, "import torch.nn as nn\nnorm = len('a') > 0\n"
+                           "model = nn.Sequential(nn.Conv2d(3, 8, 3, bias=not norm), nn.Conv2d(8, 2, 1, bias=not None))\n")

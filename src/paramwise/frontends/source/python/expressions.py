@@ -118,6 +118,8 @@ def expr_BinOp(interp: Interpreter, node: ast.BinOp, scope: Scope) -> Any:
 def expr_UnaryOp(interp: Interpreter, node: ast.UnaryOp, scope: Scope) -> Any:
     value = interp.eval(node.operand, scope)
     if isinstance(node.op, ast.Not):
+        if isinstance(value, Opaque):  # `bias=not norm` with norm unread: unread too, not a guessed True
+            return Opaque(value.what[4:]) if isinstance(value, NegatedOpaque) else NegatedOpaque(f"not {value.what}")
         return not interp.truth(value, node)
     if isinstance(value, Instance):
         found, method = value.cls.lookup({ast.USub: "__neg__", ast.UAdd: "__pos__"}.get(type(node.op), "__invert__"))
@@ -389,10 +391,15 @@ def expr_Call(interp: Interpreter, node: ast.Call, scope: Scope) -> Any:
     return interp.call(func, args, kwargs, node)
 
 
+class NegatedOpaque(Opaque):
+    """`not x` of a value paramwise does not read: as unread as x, but a test on it guesses True (`if not x:` runs
+    its body), the opposite of the guess on x itself."""
+
+
 def truth(interp: Interpreter, value: Any, node: ast.AST) -> bool:
     if isinstance(value, Opaque):
         interp.opaque_tests += 1
-        return False
+        return isinstance(value, NegatedOpaque)
     if isinstance(value, Instance):
         for name in ("__bool__", "__len__"):
             found, method = value.cls.lookup(name)
