@@ -24,7 +24,7 @@ from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel
 from ..report import Report, Row
-from .saved import saved_total
+from .saved import autograd_calls, call_saved, count, saved_total
 
 
 def row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:
@@ -430,19 +430,13 @@ def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) ->
     trains = {r.name for r in rows if r.trainable_params}  # layers with weights that get gradients
     per: dict[str, Dim] = {}
     unknown: set[str] = set()
-    grads: set[TensorRef] = set()  # tensors that need a gradient: made from a trained weight
-    for index, call in enumerate(graph.calls):
-        layer = graph.layers[call.layer]
-        outs = [TensorRef(index, k) for k in range(max(call.n_outputs, 1))]
-        needed = any(r in grads for r in call.inputs)
-        if needed or layer.name in trains:
-            grads.update(outs)
+    for index, call, layer, outs, needed in autograd_calls(graph, trains):
         if call.layer in containers or layer.hidden:
             continue
         if not needed and layer.name not in trains:
             per.setdefault(layer.name, 0)  # autograd records nothing: no input needs a gradient, no weight trains
             continue
-        found = _call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
+        found = call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
         if found is None:
             unknown.add(layer.name)
             continue
@@ -451,7 +445,7 @@ def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) ->
         per.setdefault(layer.name, 0)  # a call that keeps nothing (a Flatten, an Identity) keeps 0 bytes
         for what, which, size in found:
             shape = shapes.get(call.inputs[which]) if what == "input" else shapes.get(TensorRef(index, which))
-            values = which if what == "new" else _count(shape)
+            values = which if what == "new" else count(shape)
             if values is None:
                 unknown.add(layer.name)
                 break
@@ -462,23 +456,3 @@ def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) ->
 def _for_weights(layer: Layer) -> bool:
     """A kind that keeps its input only to compute its weights' gradient (products, convolutions, lookups)."""
     return layer.kind.kind_name in ("Dense", "Conv", "ConvTranspose", "Embedding", "LazyDense", "LazyConv")
-
-
-def _call_saved(layer: Layer, ins: list[Shape | None], outs: list[Shape | None]) -> Any:
-    known = [s for s in ins if s is not None]
-    shaped = [s for s in outs if s is not None]
-    if len(known) < len(ins) or len(shaped) < len(outs) or any(not isinstance(d, int) for s in known for d in s):
-        return None
-    try:
-        return layer.kind.saved(known, shaped[0] if len(shaped) == 1 else shaped)
-    except (KindError, TypeError, ValueError, ArithmeticError, IndexError, AttributeError):
-        return None
-
-
-def _count(shape: Any) -> Dim:
-    if not isinstance(shape, tuple) or any(not isinstance(d, int) for d in shape):
-        return None
-    n = 1
-    for d in shape:
-        n *= d
-    return n

@@ -10,10 +10,11 @@ recording them) make it a lower bound, and say which."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import KindError
-from ..ir import Graph, Shape, TensorRef
+from ..ir import Call, Graph, Layer, Shape, TensorRef
 from ..kinds.base import INPUT
 from ..report import Row
 
@@ -38,17 +39,11 @@ def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -
     if any(not isinstance(d, int) for s in shapes.values() if isinstance(s, tuple) for d in s):
         return {"unknown": "an axis of the input is open: give --batch (and --seq-len) to size the activations"}
     trains = {r.name for r in rows if r.trainable_params}
-    grads: set[TensorRef] = set()
     storage: dict[TensorRef, TensorRef] = {}  # a view's tensor -> the tensor whose storage it shares
     kept: dict[Any, int] = {}
     missing: list[str] = []
     own_forward = [] if str(graph.meta.get("model_type", graph.name)) in CONTAINERS else [graph.name]
-    for index, call in enumerate(graph.calls):
-        layer = graph.layers[call.layer]
-        outs = [TensorRef(index, k) for k in range(max(call.n_outputs, 1))]
-        needed = any(r in grads for r in call.inputs)
-        if needed or layer.name in trains:
-            grads.update(outs)
+    for index, call, layer, outs, needed in autograd_calls(graph, trains):
         if getattr(type(layer.kind), "sums_children", False):  # a container's call: what its forward returned
             for ref, returned in zip(outs, call.inputs):
                 storage[ref] = storage.get(returned, returned)
@@ -88,10 +83,25 @@ def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -
     return out
 
 
+def autograd_calls(graph: Graph, trains: set[str]) -> Iterator[tuple[int, Call, Layer, list[TensorRef], bool]]:
+    """Each call of a forward, in order, with its output tensors and whether an input needs a gradient (a tensor
+    made from a trained weight, the layers in `trains`, or from such a tensor)."""
+    grads: set[TensorRef] = set()
+    for index, call in enumerate(graph.calls):
+        layer = graph.layers[call.layer]
+        outs = [TensorRef(index, k) for k in range(max(call.n_outputs, 1))]
+        needed = any(r in grads for r in call.inputs)
+        if needed or layer.name in trains:
+            grads.update(outs)
+        yield index, call, layer, outs, needed
+
+
 def call_saved(layer: Any, ins: list[Shape | None], outs: list[Shape | None]) -> Any:
+    """What one call keeps for backward (its kind's saved()), None when its shapes are not whole numbers or its kind
+    does not say."""
     known = [s for s in ins if s is not None]
     shaped = [s for s in outs if s is not None]
-    if len(known) < len(ins) or len(shaped) < len(outs):
+    if len(known) < len(ins) or len(shaped) < len(outs) or any(not isinstance(d, int) for s in known for d in s):
         return None
     try:
         return layer.kind.saved(known, shaped[0] if len(shaped) == 1 else shaped)
