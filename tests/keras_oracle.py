@@ -119,3 +119,21 @@ def compare_layer(row: Any, layer: dict[str, Any]) -> list[str]:
         if got != expected:
             problems.append(f"{name}: output shape paramwise {got}, keras {expected}")
     return problems
+
+
+def agrees(tmp_path: Path, text: str, oracle_text: str | None = None) -> Any:
+    """paramwise's reading of `text` (its invariants checked), asserted equal to Keras' model built from
+    `oracle_text` (default: the same text); returns the report."""
+    import paramwise
+    from helpers import check_invariants
+
+    path = tmp_path / "m.py"
+    path.write_text(text)
+    report = paramwise.read(str(path))
+    check_invariants(report)
+    oracle = path
+    if oracle_text is not None:
+        oracle = tmp_path / "oracle.py"
+        oracle.write_text(oracle_text)
+    assert compare(report, build(oracle)) == []
+    return report

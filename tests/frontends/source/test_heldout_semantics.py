@@ -21,15 +21,7 @@ import torch_oracle  # noqa: E402
 
 
 def keras_agrees(tmp_path: Path, text: str, oracle_text: str | None = None) -> paramwise.Report:
-    path = tmp_path / "m.py"
-    path.write_text(text)
-    report = paramwise.read(str(path))
-    check_invariants(report)
-    oracle = path
-    if oracle_text is not None:
-        oracle = tmp_path / "oracle.py"
-        oracle.write_text(oracle_text)
-    assert keras_oracle.compare(report, keras_oracle.build(oracle)) == []
+    report: paramwise.Report = keras_oracle.agrees(tmp_path, text, oracle_text)
     return report
 
 

@@ -12,24 +12,15 @@ import numpy as np
 import pytest
 
 import paramwise
-from helpers import check_invariants
 
 pytest.importorskip("keras")
 pytest.importorskip("torch")
-from keras_oracle import build, compare  # noqa: E402
+from keras_oracle import agrees, build  # noqa: E402
 
 
 def check(tmp_path: Path, text: str, oracle_text: str | None = None) -> paramwise.Report:
-    """paramwise's reading of `text` equals Keras' model built from `oracle_text` (default: the same text)."""
-    path = tmp_path / "m.py"
-    path.write_text(text)
-    report = paramwise.read(str(path))
-    check_invariants(report)
-    oracle = path
-    if oracle_text is not None:
-        oracle = tmp_path / "oracle.py"
-        oracle.write_text(oracle_text)
-    assert compare(report, build(oracle)) == []
+    """paramwise's reading of `text` equals Keras' model built from `oracle_text` (default: the same text), complete."""
+    report: paramwise.Report = agrees(tmp_path, text, oracle_text)
     assert report.complete, [u.what for u in report.unread]
     return report
 
