@@ -124,3 +124,22 @@ def compare_shapes(report: Any, seen: dict[str, list[Any]]) -> list[str]:
         if got != want:
             problems.append(f"{r.name}: output shape paramwise {got}, torch {want}")
     return problems
+
+
+def autograd_saved(module: Any, x: Any) -> int:
+    """The bytes of the storages autograd keeps from one call of `module` on `x`, each once (the module's weights and
+    buffers aside): the oracle of the activation bytes."""
+    import torch
+
+    own = {t.untyped_storage().data_ptr() for t in [*module.parameters(), *module.buffers()]}
+    seen: dict[int, int] = {}
+
+    def pack(t: Any) -> Any:
+        storage = t.untyped_storage()
+        if storage.data_ptr() not in own:
+            seen[storage.data_ptr()] = storage.nbytes()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        module(x)
+    return sum(seen.values())

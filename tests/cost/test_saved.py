@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ import paramwise
 from helpers import CASES
 
 torch = pytest.importorskip("torch")
-from torch_oracle import build  # noqa: E402
+from torch_oracle import autograd_saved, build  # noqa: E402
 
 MODULES = [  # (module as written in a source file, input shape); the kinds Kind.saved covers
     ("nn.Linear(8, 4)", (2, 8)), ("nn.Linear(8, 4)", (2, 3, 8)), ("nn.Conv2d(3, 4, 3, stride=2)", (2, 3, 9, 9)),
@@ -28,21 +27,6 @@ MODULES = [  # (module as written in a source file, input shape); the kinds Kind
     ("nn.LayerNorm(8)", (2, 5, 8)), ("nn.LayerNorm((5, 8))", (2, 5, 8)), ("nn.GroupNorm(3, 6)", (2, 6, 4, 4)),
     ("nn.Flatten()", (2, 3, 4)), ("nn.Embedding(10, 4)", (2, 5)),
 ]
-
-
-def autograd_saved(module: Any, x: Any) -> int:
-    own = {t.untyped_storage().data_ptr() for t in [*module.parameters(), *module.buffers()]}
-    seen: dict[int, int] = {}
-
-    def pack(t: Any) -> Any:
-        storage = t.untyped_storage()
-        if storage.data_ptr() not in own:
-            seen[storage.data_ptr()] = storage.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        module(x)
-    return sum(seen.values())
 
 
 @pytest.mark.parametrize("frozen", [False, True], ids=["trained", "frozen"])

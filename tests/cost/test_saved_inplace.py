@@ -13,7 +13,7 @@ import pytest
 import paramwise
 
 torch = pytest.importorskip("torch")
-from torch_oracle import build  # noqa: E402
+from torch_oracle import autograd_saved, build  # noqa: E402
 
 BEFORE = {2: "nn.Linear(8, 8)", 3: "nn.Conv1d(3, 3, 1)", 4: "nn.Conv2d(3, 3, 1)", 5: "nn.Conv3d(3, 3, 1)"}
 SHAPES = {2: (2, 8), 3: (2, 3, 5), 4: (2, 3, 4, 5), 5: (2, 3, 2, 3, 4)}
@@ -30,22 +30,6 @@ LAYERS = [  # (module as written, rank of its input)
     ("nn.Threshold(0.1, 20.0)", 2), ("nn.Dropout(1.0)", 2), ("nn.AlphaDropout(0.2)", 2), ("nn.Dropout2d(0.3)", 4),
     ("nn.Dropout1d(0.3)", 3), ("nn.Dropout3d(0.3)", 5), ("nn.FeatureAlphaDropout(0.2)", 4),
 ]
-
-
-def autograd_saved(module: Any, x: Any) -> int:
-    """The bytes of the storages autograd keeps from one call, each once (the module's weights and buffers aside)."""
-    own = {t.untyped_storage().data_ptr() for t in [*module.parameters(), *module.buffers()]}
-    seen: dict[int, int] = {}
-
-    def pack(t: Any) -> Any:
-        storage = t.untyped_storage()
-        if storage.data_ptr() not in own:
-            seen[storage.data_ptr()] = storage.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        module(x)
-    return sum(seen.values())
 
 
 def read(tmp_path: Path, text: str, shape: tuple[int, ...], frozen: str = "") -> tuple[Any, Any]:
