@@ -24,6 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from peers import TRANSFORMERS_META  # noqa: E402
+
 from paramwise.frontends import ReadOptions  # noqa: E402
 from paramwise.frontends.files.hf import read_config  # noqa: E402
 from paramwise.infer import infer  # noqa: E402
@@ -59,17 +61,6 @@ def transformers_meta(config: dict[str, Any]) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-COLD_TRANSFORMERS = """
-import json, sys, torch, transformers
-config = json.load(open(sys.argv[1]))
-fields = {k: v for k, v in config.items() if k not in ("model_type", "architectures", "torch_dtype")}
-made = transformers.AutoConfig.for_model(config["model_type"], **fields)
-with torch.device("meta"):
-    model = transformers.AutoModelForCausalLM.from_config(made)
-print(sum(p.numel() for p in model.parameters()))
-"""
-
-
 def cold(command: list[str]) -> float:
     """Seconds a fresh process takes to answer (what a person waits for at the prompt): best of 3."""
     times = []
@@ -101,7 +92,7 @@ def main() -> None:
               "(both warm, in one process)")
         path = ROOT / "tests/cases/hf/mixtral-8x7b.json"
         ours_cold = cold([sys.executable, "-m", "paramwise", str(path), "--format", "json"])
-        theirs_cold = cold([sys.executable, "-c", COLD_TRANSFORMERS, str(path)])
+        theirs_cold = cold([sys.executable, "-c", TRANSFORMERS_META, str(path)])
         print(f"  a fresh process, imports included: paramwise {ours_cold:.2f} s, transformers {theirs_cold:.2f} s "
               f"({theirs_cold / ours_cold:.1f}× faster)")
 

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from peers import TRANSFORMERS_META
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GROUPS = ("start", "cnn", "resnet50", "resnet18", "mixtral", "scale", "nested", "checkpoint")
@@ -81,16 +83,6 @@ TORCHINFO = """
 import runpy, sys, torchinfo
 model = runpy.run_path(sys.argv[1])["model"]
 torchinfo.summary(model, input_size=tuple(int(n) for n in sys.argv[2].split(",")))
-"""
-
-TRANSFORMERS_META = """
-import json, sys, torch, transformers
-config = json.load(open(sys.argv[1]))
-fields = {k: v for k, v in config.items() if k not in ("model_type", "architectures", "torch_dtype")}
-made = transformers.AutoConfig.for_model(config["model_type"], **fields)
-with torch.device("meta"):
-    model = transformers.AutoModelForCausalLM.from_config(made)
-print(f"Total params: {sum(p.numel() for p in model.parameters()):,}")
 """
 
 RESNET18 = '''"""ResNet-18 in torchvision's layout (BasicBlock), in one file."""
