@@ -128,8 +128,6 @@ def silence(out: TextIO | None) -> None:
 def terminal_width(stream: Any) -> int | None:
     """The width to lay text out in for `stream`: $COLUMNS where it is set (as rich reads it), else the
     terminal's own where the stream is one, else None (a file or a pipe: the renderer's default)."""
-    import shutil
-
     text = os.environ.get("COLUMNS", "").strip()
     if text.isdigit() and int(text) > 0:
         return max(int(text), MIN_WIDTH)
@@ -139,6 +137,8 @@ def terminal_width(stream: Any) -> int | None:
         is_terminal = False
     if not is_terminal:
         return None
+    import shutil  # a terminal's size: not needed for a file or a pipe
+
     return max(shutil.get_terminal_size().columns, MIN_WIDTH)
 
 

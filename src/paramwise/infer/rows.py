@@ -241,6 +241,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     done: dict[str, Row] = {}
     owners: list[Row] = []  # rows whose kind counts its own products: the total sums these
     ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
+    same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
     for r in rows:
         layer = layers.get(r.name)
         inside = _built_in_ancestor(r, by_name, containers)
@@ -249,9 +250,9 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
         elif inside is not None:
             done[r.name] = replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters="")
         else:
-            done[r.name] = _row_macs(layer, r, ran)
+            done[r.name] = _row_macs(layer, r, ran, same)
             owners.append(done[r.name])
-    ops = [_op_macs(layer, ins, calls) for layer, ins, calls in hidden]
+    ops = [_op_macs(layer, ins, calls, same) for layer, ins, calls in hidden]
     products = [m for m in ops if m[0] != 0]
     children: dict[str, list[str]] = {}
     for c in rows:
@@ -291,7 +292,7 @@ def open_shape(shape: Any) -> Any:
     return tuple(symbol(BATCH) if d is None else d for d in shape)
 
 
-def _row_macs(layer: Layer, r: Row, ran: bool) -> Row:
+def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]]) -> Row:
     if not r.calls:
         if layer.kind.n_inputs[0] == 0 and _does_nothing(layer.kind):
             return replace(r, macs=0, macs_formula="0", macs_letters="0")  # a parameter or buffer: used elsewhere
@@ -306,7 +307,7 @@ def _row_macs(layer: Layer, r: Row, ran: bool) -> Row:
             return replace(r, macs=None, macs_formula="; ".join(inner.macs_missing[:3]), macs_letters="")
         value, text, letters = inner.macs, f"sum of its layers: {render_count(inner.macs)}", "sum of its layers"
     else:
-        value, text, letters = _kind_macs(layer.kind, list(r.input_shapes))
+        value, text, letters = _kind_macs(layer.kind, list(r.input_shapes), same)
         if value is None:
             return replace(r, macs=None, macs_formula=text, macs_letters="")
     if r.calls > 1 and value != 0:
@@ -325,10 +326,53 @@ def _does_nothing(kind: Any) -> bool:
         return False
 
 
-def _kind_macs(kind: Any, ins: list[Shape] | None) -> tuple[Dim, str, str]:
-    """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted."""
+def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, str, str]]) -> tuple[Dim, str, str]:
+    """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted.
+    `same` holds the answers already worked out in this model: a kind's products are a function of its class,
+    spelling, attributes and input shapes alone, so a layer equal in all of them to one already counted (the
+    blocks of a deep model) gets that answer; a kind holding anything but plain values is worked out anew."""
     if ins is None:
         return None, NOT_CALLED, ""
+    key = _macs_key(kind, ins)
+    if key is not None and key in same:
+        return same[key]
+    answer = _work_out_macs(kind, ins)
+    if key is not None:
+        same[key] = answer
+    return answer
+
+
+def _macs_key(kind: Any, ins: list[Shape]) -> Any:
+    """A key equal only for kinds that compute the same products: None when the kind holds state besides its
+    spelling and plain attributes (numbers, strings, None, and tuples, lists and dicts of these), whose repr is
+    one text per value (True, 1 and 1.0 are equal in Python but not in repr, nor may they be to a kind)."""
+    if vars(kind).keys() != {"framework", "type_name", "attrs"} or not _plain([kind.attrs, ins]):
+        return None
+    return type(kind), kind.framework, kind.type_name, repr(kind.attrs), repr(ins)
+
+
+_SCALARS = frozenset({int, str, float, bool, type(None)})
+_CONTAINERS = frozenset({tuple, list})
+
+
+def _plain(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if kind in _CONTAINERS:
+            stack.extend(item)
+        elif kind is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        else:
+            return False
+    return True
+
+
+def _work_out_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str]:
     if _only_batch_open(ins):
         fast = _per_batch_macs(kind, ins)
         if fast is not None:
@@ -390,10 +434,10 @@ def _per_batch_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str] | None:
     return per_batch(int(value)), render(expr, "pretty"), render(expr, "letters")
 
 
-def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int) -> tuple[Dim, str, str]:
+def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int, same: dict[Any, tuple[Dim, str, str]]) -> tuple[Dim, str, str]:
     if not calls:
         return 0, "", ""
-    value, text, letters = _kind_macs(layer.kind, ins)
+    value, text, letters = _kind_macs(layer.kind, ins, same)
     if value is None or value == 0 or calls == 1:
         return value, text, letters
     return None, f"called {calls} times", ""

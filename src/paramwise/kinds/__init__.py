@@ -1,7 +1,8 @@
 """All layer kinds, found by their spellings: one module per family, one class per kind.
 
-Adding a kind is a one-file change: define a `Kind` subclass with its `spellings` in any module of this
-package; `registry()` imports every module here and indexes them.
+Adding a kind: define a `Kind` subclass with its `spellings` in any module of this package, then run
+`python scripts/kinds_index.py` (index.py says which module defines each spelling, so that `lookup` imports only
+the modules a reading needs; a test holds it equal to the kinds). `registry()` imports every module here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from ..errors import KindError
 from . import framework_signatures
 from .base import REQUIRED, Kind, Signature
+from .index import MODULES
 
 __all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind", "signature_of", "argument_names",
            "argument_hint", "suggest_argument", "refused"]
@@ -49,7 +51,20 @@ def by_name() -> dict[str, type[Kind]]:
 
 
 def lookup(framework: str, type_name: str) -> tuple[type[Kind], dict[str, Any]] | None:
-    return registry().get(f"{framework}:{type_name}")
+    """The kind a framework spelling names, importing only the module that defines it; None for a spelling
+    no kind has (index.py lists every one)."""
+    spelling = f"{framework}:{type_name}"
+    module = MODULES.get(spelling)
+    return None if module is None else _spelled_in(module).get(spelling)
+
+
+@cache
+def _spelled_in(module: str) -> dict[str, tuple[type[Kind], dict[str, Any]]]:
+    """The spellings of the kinds one module of this package defines."""
+    name = f"{__name__}.{module}"
+    importlib.import_module(name)
+    return {spelling: (cls, fixed) for cls in _subclasses(Kind) if cls.__module__ == name
+            for spelling, fixed in cls.__dict__.get("spellings", {}).items()}
 
 
 def names(framework: str) -> list[str]:

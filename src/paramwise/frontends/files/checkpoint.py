@@ -24,7 +24,7 @@ from ...errors import Diagnostic, InputError, LimitError, Location
 from ...infer import gc_paused
 from ...ir import Graph
 from .. import Found, ReadOptions
-from .keras_json import parse_json
+from .json_text import parse_json
 from .module_tree import Tensor, build_tree, dtypes, natural_key
 
 READS_PATH = True

@@ -18,8 +18,9 @@ from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError
 from .. import Found, ReadOptions
+from .json_text import parse_json
 from .keras_h5 import Budget, View, flatten, h5_errors, hard_child, isolated, text_attr, unflatten, visit
-from .keras_json import StoredTree, parse_json, read_config
+from .keras_json import StoredTree, read_config
 
 BINARY = True
 MAX_ENTRIES = 10_000  # Keras writes three (and one per asset)

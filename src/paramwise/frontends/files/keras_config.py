@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from ...ir import Shape
@@ -140,6 +141,7 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     return value
 
+@cache  # a pure function of a class name; a deep model asks for the same few names again and again
 def snake_case(name: str) -> str:
     """Keras' own `to_snake_case`: Conv2D -> conv2d, PReLU -> p_re_lu, MaxPooling2D -> max_pooling2d."""
     name = re.sub(r"\W+", "", name)

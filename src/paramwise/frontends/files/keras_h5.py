@@ -17,7 +17,8 @@ from typing import Any
 
 from ...errors import InputError, LimitError, ParamwiseError, require
 from .. import Found, ReadOptions
-from .keras_json import StoredTree, parse_json, read_config
+from .json_text import parse_json
+from .keras_json import StoredTree, read_config
 
 BINARY = True
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"

@@ -11,18 +11,17 @@ Keras 3 records a call as `{"args": [...], "kwargs": {...}}` with `__keras_tenso
 from __future__ import annotations
 
 import heapq
-import json
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
 from ... import kinds
-from ...errors import BadValue, Diagnostic, InputError, KindError, LimitError, Location
+from ...errors import BadValue, Diagnostic, InputError, KindError, Location
 from ...ir import Call, Graph, Layer, Shape, TensorRef
 from ...kinds.base import Kind
 from ...kinds.rows import Input, Operation, StoredWeights, Submodel, Unknown
 from .. import Found, ReadOptions
+from .json_text import parse_json
 from .keras_config import (
     CODE_LAYERS,
     TF_OPS,
@@ -38,11 +37,6 @@ from .keras_config import (
 from .keras_nodes import Ref, flat_refs, node_offsets, node_refs, set_call_options, shown
 
 KERAS_HEAD = re.compile(rb'"class_name"\s*:\s*"(Sequential|Functional|Model)"|"keras_version"')
-MAX_JSON_DEPTH = 500  # a model nested 150 deep is ~460 levels of JSON; Python's own parser stops near 1,000
-JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', re.DOTALL)
-BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 @dataclass
@@ -60,46 +54,6 @@ def sniff(path: str, head: bytes) -> bool:
 
 def read(path: str, text: str, options: ReadOptions) -> tuple[list[Found], int]:
     return read_config(parse_json(text, path, "give the text model.to_json() wrote"), path, options)
-
-
-def parse_json(text: str, source: str, hint: str = "") -> Any:
-    """JSON text as data, its nesting checked first (a quick scan of the brackets outside strings), so that
-    no input reaches a recursion limit here or in the readers that walk the data."""
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        line, col = deep_position(text, MAX_JSON_DEPTH + 1)
-        raise LimitError(f"this JSON is nested {depth:,} levels deep; paramwise reads at most {MAX_JSON_DEPTH} "
-                         "(a model's configuration needs far fewer)", hint="is this a model file?",
-                         location=Location(source, line, col))
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"not valid JSON: {e.msg}", hint=hint, location=Location(source, e.lineno, e.colno)) from e
-    except (ValueError, RecursionError) as e:  # e.g. an integer of more digits than Python converts
-        raise InputError(f"this JSON cannot be read: {str(e)[:200]}", hint=hint, location=Location(source)) from e
-
-
-def json_depth(text: str) -> int:
-    """The deepest nesting of [ and { outside strings (linear; the loops run in C)."""
-    brackets = NOT_BRACKET.sub("", JSON_STRING.sub("", text))
-    if len(brackets) <= MAX_JSON_DEPTH:
-        return len(brackets)
-    return max(accumulate(map(BRACKET_STEP.__getitem__, brackets)), default=0)
-
-
-def deep_position(text: str, depth: int) -> tuple[int, int]:
-    """Line and column of the bracket that first opens level `depth`."""
-    level = 0
-    for match in JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            level += 1
-            if level >= depth:
-                at = match.start()
-                return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-        elif token in "]}":
-            level -= 1
-    return 0, 0
 
 
 def read_config(

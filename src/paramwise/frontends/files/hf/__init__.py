@@ -24,7 +24,7 @@ from typing import Any
 from ....errors import Diagnostic, InputError, KindError, Location
 from ....ir import Graph
 from ... import Found, ReadOptions, load
-from ..keras_json import parse_json
+from ..json_text import parse_json
 from .build import EMBEDDING, OUTPUT, Model, Module, graph_of
 from .cache import kv_cache
 from .families import FAMILIES, supported
