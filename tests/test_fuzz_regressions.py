@@ -209,3 +209,18 @@ def test_prelu_shared_axes_must_be_axes(tmp_path: Path, capsys: pytest.CaptureFi
     model.write_text("from keras import layers, Sequential\nm = Sequential([layers.Input((4, 4, 2)), layers.PReLU(shared_axes=[1, 3.5])])\n")
     assert main([str(model)]) == 2
     assert "'shared_axes' must be an axis ≥ 1 or a tuple of them, or None; got [1, 3.5]" in capsys.readouterr().err
+
+
+def test_an_onnx_initializer_of_a_data_type_onnx_does_not_define(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    weight = helper.make_tensor("fc.weight", TensorProto.FLOAT, [2, 3], [0.0] * 6)
+    weight.data_type = 103  # no TensorProto.DataType: the fuzzer's mutation (once exit 4, a KeyError in onnx.helper)
+    node = helper.make_node("MatMul", ["x", "fc.weight"], ["y"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])], [weight])
+    path = tmp_path / "m.onnx"
+    path.write_bytes(helper.make_model(graph).SerializeToString())
+    assert 103 not in onnx.TensorProto.DataType.values()
+    refused(capsys, path, "initializer 'fc.weight' has data type 103, which ONNX", "does not define", "m.onnx")

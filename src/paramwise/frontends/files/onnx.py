@@ -202,6 +202,10 @@ class OnnxReader:
         if any(d < 0 for d in shape):
             raise InputError(f"initializer '{t.name[:80]}' has a negative dim {list(shape)}", hint="the file is damaged",
                              location=Location(self.path))
+        if t.data_type not in self.onnx.TensorProto.DataType.values():
+            raise InputError(f"initializer '{t.name[:80]}' has data type {t.data_type}, which ONNX {self.onnx.__version__} "
+                             "does not define", hint="the file is damaged, or written by a newer ONNX: try a newer onnx package",
+                             location=Location(self.path))
         self.stored_bytes += stored_bytes(self.onnx, t.data_type, size(shape))
         return Init(t.name, shape, int(t.data_type), external)
 
