@@ -337,10 +337,33 @@ def test_plain_table_is_what_rich_prints(path: Path) -> None:
         report = paramwise.read(str(path))
     except ParamwiseError:
         pytest.skip("the case is not read without its options")
-    for view in (View(depth=0), View(depth=None, explain=True), View(depth=None, width=70)):
+    for view in (View(depth=0), View(depth=None, explain=True), View(depth=None, width=70), View(depth=None, width=52),
+                 View(depth=0, width=40)):
         plain = table.plain_text(report, view)
         if plain is not None:
             assert plain == table.rich_text(report, view)
+
+
+def test_a_table_wider_than_the_page_is_wrapped_as_rich_wraps_it(tmp_path: Path) -> None:
+    """Shapes and connections wrapped at their spaces, the columns narrowed as rich narrows them, the header
+    aligned at the bottom: without rich, the same text."""
+    source = tmp_path / "residual.py"
+    source.write_text("import keras\nfrom keras import layers\n"
+                      "inputs = keras.Input((32, 32, 3), name='image_input_tensor')\n"
+                      "a = layers.Conv2D(8, 3, padding='same', name='first_convolution_branch')(inputs)\n"
+                      "b = layers.Conv2D(8, 1, name='second_convolution_branch')(inputs)\n"
+                      "c = layers.Add(name='merged_branches')([a, b])\n"
+                      "model = keras.Model(inputs, layers.GlobalAveragePooling2D()(c))\n")
+    report = paramwise.read(str(source))
+    wrapped_rows = 0
+    for width in (50, 60, 72, 90):
+        view = View(depth=None, width=width)
+        plain = table.plain_text(report, view)
+        assert plain is not None, width
+        assert plain == table.rich_text(report, view), width
+        rows = [line for line in plain.splitlines() if line.startswith("│")]
+        wrapped_rows += sum(1 for line in rows if line.startswith("│ ") and line[2] == " ")
+    assert wrapped_rows > 0  # some cell took a second line
 
 
 @pytest.mark.parametrize("name", ["[bold]x[/bold]", "a:smile:b", "名前", "tab\there", "x" * 150, "a b " * 40])

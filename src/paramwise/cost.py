@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .errors import InputError
 from .formula import Dim, PerBatch, is_symbolic, render_count, symbol
+from .frozen import frozen
 from .report import Report
 
 DTYPES: dict[str, float] = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
@@ -45,7 +46,7 @@ BLOCK, MIN_8BIT = 2048, 4096
 UNITS = {"decimal": (1000, ("B", "KB", "MB", "GB", "TB")), "binary": (1024, ("B", "KiB", "MiB", "GiB", "TiB"))}
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """What the user asked of the cost: the weights' dtype (None: the model's own), an optimizer (None: no
     training figures), the units, and sizes for an open batch axis."""
@@ -58,7 +59,7 @@ class Settings:
     seq_len: int | None = None  # tokens held in a language model's KV cache
 
 
-@dataclass(frozen=True)
+@frozen
 class Term:
     """One term of a memory figure: its name, bytes and the formula that makes them."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from .frozen import frozen
 
 # the command's exit codes: a checked claim that is wrong is 1, bad input 2, a missing package 3, a bug 4
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """A place in the user's input: 1-based line and column, or a data path in a JSON/config file."""
 
@@ -134,7 +135,7 @@ INCOMPLETE: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """A warning: the run goes on. `code` is stable for tools; `message` is for people."""
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import keyword
 import math
 import sys
-from dataclasses import dataclass
 from typing import Any
+
+from .frozen import frozen
 
 Dim = Any  # int, a sympy expression, or None (the batch axis)
 
 
-@dataclass(frozen=True)
+@frozen
 class Factor:
     """A value in a formula and the glossary letter it stands for (`Factor(32, "filters")`)."""
 
@@ -30,14 +31,14 @@ class Factor:
     letter: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Sum:
     """A sum of formulas, printed `a + b`."""
 
     terms: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Prod:
     """A product of formulas, printed `a·b`."""
 
@@ -170,7 +171,7 @@ class BatchScaled(int):
     __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = __divmod__ = __rdivmod__ = _refuse
 
 
-@dataclass(frozen=True)
+@frozen
 class PerBatch:
     """`n·batch`: a count proportional to the open batch axis, kept as a number (sympy is loaded only for sizes that
     are really unknown). It prints as sympy prints `n*batch`, and turns into that sympy expression when it meets one."""

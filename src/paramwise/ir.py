@@ -7,11 +7,12 @@ weights are counted once. PyTorch module trees use `path` names (`layer1.0.conv1
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, Location
 from .formula import Dim, Expr, Factor, prod, simplify
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .kinds.base import Kind
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 Shape = tuple[Dim, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Weight:
     """One tensor a layer creates: its name in the framework, its dims (with glossary letters)."""
 
@@ -44,7 +45,7 @@ class Weight:
         return prod(*self.dims) if self.dims else Factor(1, "1")
 
 
-@dataclass(frozen=True)
+@frozen
 class TensorRef:
     """Output `index` of call number `call`."""
 
@@ -52,7 +53,7 @@ class TensorRef:
     index: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Call:
     """One call of a layer: which layer, on which tensors, where in the input."""
 
@@ -62,7 +63,7 @@ class Call:
     n_outputs: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Layer:
     """One layer of a model: its name, type, kind and where it is defined."""
 
@@ -79,7 +80,7 @@ class Layer:
     hidden: bool = False  # plumbing with no row of its own (Sequential's implicit input, `x + y` ops)
 
 
-@dataclass(frozen=True)
+@frozen
 class Graph:
     """A model as its readers give it: the layers, the calls between them, and what the reader adds (meta)."""
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
 from .formula import Dim, json_count, render_count
+from .frozen import frozen
 from .ir import Shape, Weight
 
 SCHEMA = "paramwise/2"  # 2: macs, cost and the layers' macs added (schema.json)
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One layer (or module) of the summary."""
 
@@ -68,7 +69,7 @@ class Row:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Unread:
     """One thing a reading did not count: `what` (the reader's message), `where`, `why` (the code's meaning)."""
 
@@ -93,7 +94,7 @@ class Unread:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """What paramwise says of a model: its rows, totals, warnings and what it could not read."""
 

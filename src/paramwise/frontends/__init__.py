@@ -16,11 +16,12 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import ModuleType
 from typing import Any, BinaryIO, TextIO, cast
 
 from ..errors import InputError, LimitError
+from ..frozen import frozen
 from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input
@@ -70,7 +71,7 @@ DIRECTORY_FRONTENDS = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class ReadOptions:
     """What the command line (or the API) says about how to read an input."""
 
@@ -85,7 +86,7 @@ class ReadOptions:
     as_module: bool = False  # file.py:Name: the file is imported (its `if __name__ == "__main__":` block does not run)
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     """One model found in an input: the name it is bound to, and its graph (or why it has none)."""
 
@@ -172,7 +173,7 @@ def read_directory(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Input:
     """One input, read once: the name messages give it, the name its frontend was sniffed by, the frontend,
     and the bytes (None for a frontend that reads the file itself)."""

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from ..errors import InputError
+from ..frozen import frozen
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _MODULE = re.compile(rf"{_IDENT}(\.{_IDENT})*")
 _ATTR = re.compile(rf"{_IDENT}(\.{_IDENT})*")
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """What a `file.py:Name` or `pkg.module:Name` argument names."""
 

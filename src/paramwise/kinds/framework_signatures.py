@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
+
+from ..frozen import frozen
 
 FRAMEWORKS = ("torch", "keras")
 
 
-@dataclass(frozen=True)
+@frozen
 class Parameter:
     """One constructor argument of a framework class, as the framework declares it."""
 
@@ -30,7 +31,7 @@ class Parameter:
     default_text: str | None = None  # `torch.nn.functional.relu`: a default that is not a literal, said
 
 
-@dataclass(frozen=True)
+@frozen
 class FrameworkSignature:
     """A framework class's constructor: its arguments, in order, and what **kwargs takes."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class View:
     """What a renderer shows: `depth` limits nested rows (None: all), `explain` adds the why per layer."""
 

@@ -81,7 +81,7 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
     table = Table(box=box.HEAVY_HEAD, show_lines=False, expand=False)
     headers, right, body = fitted_cells(report, rows, view.columns, width)
     for header, is_right in zip(headers, right):
-        table.add_column(header, no_wrap=header == "Layer (type)" or is_right, justify="right" if is_right else "left",
+        table.add_column(header, no_wrap=not wraps_in_table(header, is_right), justify="right" if is_right else "left",
                          overflow="fold")
     for cells in body:
         table.add_row(*cells)
@@ -262,16 +262,23 @@ def totals(report: Report, width: int = 0) -> Text:
     from rich.text import Text
 
     text = Text()
+    for piece, style in laid_out_totals(report, width):
+        text.append(piece + "\n", style=style)
+    return text
+
+
+def laid_out_totals(report: Report, width: int = 0) -> list[tuple[str, str | None]]:
+    """The totals' lines as (line, style), each at most the page's width: what totals() prints, without rich."""
     page = width or DEFAULT_WIDTH
+    out: list[tuple[str, str | None]] = []
     for line, style in total_lines(report):
         body = line.lstrip(" ")
         indent = " " * (1 + len(line) - len(body))
         # a continued term goes on under its formula (after "= ") while that leaves room, else a little further in
         equals = body.find(" = ")
         hang = len(indent) + equals + 3 if 0 <= equals and len(indent) + equals + 3 <= page - 30 else len(indent) + 2
-        for piece in wrap_formula(body, page, indent, " " * hang):
-            text.append(piece + "\n", style=style)
-    return text
+        out.extend((piece, style) for piece in wrap_formula(body, page, indent, " " * hang))
+    return out
 
 
 def total_lines(report: Report) -> list[tuple[str, str | None]]:
@@ -338,7 +345,7 @@ def plain_text(report: Report, view: View) -> str | None:
     table = plain_table(report, rows, width, view.columns)
     title = wrapped(abbreviate(f'Model: "{name_text(report.model)}"', width), width)
     explained = wrapped("\n".join(line for line, _ in arithmetic_lines(rows, view, report.framework)) + "\n", width)
-    summed = wrapped(totals(report, width).plain, width)
+    summed = wrapped("".join(piece + "\n" for piece, _ in laid_out_totals(report, width)), width)
     if table is None or title is None or explained is None or summed is None:
         return None
     return "\n".join([*title, *table, *explained, *summed]).rstrip() + "\n"
@@ -360,8 +367,6 @@ def cells(text: str) -> int:
 def wrapped(text: str, width: int) -> list[str] | None:
     """`text`'s lines as rich wraps them to `width` (its own word division; trailing spaces beyond the width
     removed), or None for what rich would change otherwise (tabs, control characters, cropping)."""
-    from rich._wrap import divide_line
-
     out = []
     for line in text.split("\n"):
         if "\t" in line or not (line.isprintable() or not line):
@@ -369,6 +374,8 @@ def wrapped(text: str, width: int) -> list[str] | None:
         if cells(line) <= width:
             out.append(line)
             continue
+        from rich._wrap import divide_line  # only for a line longer than the page
+
         offsets = divide_line(line, width, fold=True)
         for start, end in zip([0, *offsets], [*offsets, len(line)]):
             piece = line[start:end]
@@ -381,28 +388,90 @@ def wrapped(text: str, width: int) -> list[str] | None:
 
 
 def plain_table(report: Report, rows: list[Row], width: int, columns: tuple[str, ...] | None = None) -> list[str] | None:
+    """The table as rich lays it out in `width` (its column widths; where the table is too wide, the wrapping
+    columns narrowed and their cells wrapped at spaces), or None where only rich can say (markup, emoji codes,
+    control characters, a table so narrow that rich shrinks every column)."""
     headers, right, body = fitted_cells(report, rows, columns, width)
-    widths = [cells(h) for h in headers]
-    measured = []
-    for row in body:
-        sizes = []
+    wraps = [wraps_in_table(h, r) for h, r in zip(headers, right)]
+    grid = [headers, *body]
+    natural = [2] * len(headers)  # each column's widest cell, with its padding (a space each side)
+    for row in grid:
         for i, cell in enumerate(row):
-            size = cells(cell)
-            if "[" in cell or ":" in cell or not cell.isprintable() or size > width:
+            if "[" in cell or ":" in cell or not cell.isprintable():
                 return None  # markup, emoji codes or control characters: rich's own rendering
-            widths[i] = max(widths[i], size)
-            sizes.append(size)
-        measured.append(sizes)
-    if sum(widths) + 3 * len(widths) + 1 > width:
-        return None  # rich would wrap or shrink columns
+            natural[i] = max(natural[i], cells(cell) + 2)
+    room = width - len(headers) - 1  # the borders take one column each, and one more
+    if room < 3 * len(headers):
+        return None
+    widths = [min(n, room) for n in natural]
+    if sum(widths) > room:
+        widths = collapsed(widths, wraps, room)
+        if sum(widths) > room:
+            return None  # rich would shrink every column
+    inner = [w - 2 for w in widths]
+    laid: list[list[list[str]]] = []
+    for row in grid:
+        laid_row = []
+        for cell, w, wrap, is_right in zip(row, inner, wraps, right):
+            lines = cell_lines(cell, w, wrap, is_right)
+            if lines is None:
+                return None
+            laid_row.append(lines)
+        laid.append(laid_row)
 
     def rule(chars: str) -> str:
-        return chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3]
+        return chars[0] + chars[2].join(chars[1] * (w + 2) for w in inner) + chars[3]
 
-    def line(row: list[str], sizes: list[int], bar: str) -> str:
-        padded = [" " * (w - n) + c if r else c + " " * (w - n) for c, n, w, r in zip(row, sizes, widths, right)]
-        return bar[0] + bar[1].join(f" {c} " for c in padded) + bar[2]
+    def lines_of(row: list[list[str]], bar: str, bottom: bool = False) -> list[str]:
+        """A row's lines: cells shorter than the row padded below (a header's above: rich aligns it at the bottom)."""
+        height = max(len(lines) for lines in row)
+        if bottom:
+            padded = [[" " * w] * (height - len(lines)) + lines for lines, w in zip(row, inner)]
+        else:
+            padded = [lines + [" " * w] * (height - len(lines)) for lines, w in zip(row, inner)]
+        return [bar[0] + bar[1].join(f" {cell[k]} " for cell in padded) + bar[2] for k in range(height)]
 
     top, head, under, rows_bar, bottom = HEAVY_HEAD
-    header = line(headers, [cells(h) for h in headers], head)
-    return [rule(top), header, rule(under), *(line(r, n, rows_bar) for r, n in zip(body, measured)), rule(bottom)]
+    out = [rule(top), *lines_of(laid[0], head, bottom=True), rule(under)]
+    for laid_row in laid[1:]:
+        out.extend(lines_of(laid_row, rows_bar))
+    return [*out, rule(bottom)]
+
+
+def wraps_in_table(header: str, right: bool) -> bool:
+    """Whether rich may wrap a column's cells (render_renderables): names and numbers never wrap."""
+    return not (header == "Layer (type)" or right)
+
+
+def collapsed(widths: list[int], wraps: list[bool], room: int) -> list[int]:
+    """rich's Table._collapse_widths: the widest wrapping columns narrowed together until the table fits."""
+    from rich._ratio import ratio_reduce
+
+    excess = sum(widths) - room
+    while sum(widths) and excess > 0 and any(wraps):
+        widest = max(w for w, wrap in zip(widths, wraps) if wrap)
+        second = max(w if wrap and w != widest else 0 for w, wrap in zip(widths, wraps))
+        ratios = [1 if (w == widest and wrap) else 0 for w, wrap in zip(widths, wraps)]
+        if not any(ratios) or widest == second:
+            break
+        widths = ratio_reduce(excess, ratios, [min(excess, widest - second)] * len(widths), widths)
+        excess = sum(widths) - room
+    return widths
+
+
+def cell_lines(text: str, width: int, wrap: bool, right: bool) -> list[str] | None:
+    """A cell's lines, `width` cells each, as rich's Text.wrap lays them out (folded at spaces, then justified)."""
+    if width < 1:
+        return None  # a column narrowed to its padding: rich's own rendering
+    if not wrap:
+        if cells(text) > width:
+            return None  # rich would cut it
+        lines = [text]
+    else:
+        pieces = wrapped(text, width)
+        if pieces is None:
+            return None
+        lines = pieces
+    if right:
+        return [" " * (width - cells(line.rstrip())) + line.rstrip() for line in lines]
+    return [line + " " * (width - cells(line)) for line in lines]

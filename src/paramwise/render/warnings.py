@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..errors import Diagnostic, Location
+from ..frozen import frozen
 from .fit import ELLIPSIS, cell_width, wrap_formula
 
 MANY = 10  # more warnings than this: the last line says --quiet hides them
@@ -17,7 +17,7 @@ LINES = re.compile(r"\blines? (\d+(?:-\d+)?)")
 QUOTED = re.compile(r"'[^']*'")
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     """Warnings that say the same thing of different places: the first, and the rest in line order."""
 

@@ -9,10 +9,11 @@ that gives the number the person wrote. Running totals are also checked for addi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..errors import InputError
+from ..frozen import frozen
 from ..ir import Graph, Layer
 from ..report import Report, Row, counted_rows
 from .align import align, alignment_text
@@ -32,7 +33,7 @@ from .pitfalls import find_pitfalls
 MODES = ("layers", "running", "total")
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     """One piece of a difference: how much a mistake took away (positive) or added (negative)."""
 
@@ -41,7 +42,7 @@ class Part:
     label: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One layer of the check."""
 
@@ -72,7 +73,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnosis:
     report: Report
     mode: str

@@ -9,12 +9,13 @@ module only builds the translated layers and compares the counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .. import kinds
 from ..errors import ParamwiseError
 from ..formula import Dim, add, evaluate, render, simplify
+from ..frozen import frozen
 from ..ir import Graph, Layer, Shape, Weight
 from ..kinds.base import Kind
 from ..kinds.recurrent import Recurrent
@@ -57,7 +58,7 @@ def keras_stack(kind: Recurrent) -> list[tuple[Kind, Shape, int]]:
 TOGGLES = ("reset_after",)
 
 
-@dataclass(frozen=True)
+@frozen
 class Converted:
     """One layer in both frameworks' conventions."""
 

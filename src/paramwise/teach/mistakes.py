@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..errors import KindError, ParamwiseError
 from ..formula import Dim, Factor, render_count, simplify
+from ..frozen import frozen
 from ..infer import infer
 from ..ir import Graph, Shape, Weight
 from ..kinds.base import Kind
@@ -23,7 +24,7 @@ from .convert import convention_variants
 SPATIAL_LETTERS = ("k_d", "k_h", "k_w", "k")
 
 
-@dataclass(frozen=True)
+@frozen
 class Variant:
     """The count of one layer recomputed under one or more mistakes, and why it differs."""
 
@@ -32,7 +33,7 @@ class Variant:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class LayerContext:
     """What the recomputations read: the row (weights, counts), its kind, its input shapes."""
 
@@ -247,7 +248,7 @@ def shared_counted_twice(ctx: LayerContext) -> list[Variant]:
 Finder = Callable[[LayerContext], list[Variant]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Mistake:
     """One mistake people make: its stable code, what it is, how a part of a difference it explains is
     labelled (`{}` is the layer's name), and the finder that recomputes a layer under it. `group` says how

@@ -9,11 +9,12 @@ and nothing else changes. Sizes that appear in shapes but not in the count are s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, InputError
 from ..frontends import Found, ReadOptions, pick, read_source
+from ..frozen import frozen
 from ..infer import infer
 from ..report import Report
 
@@ -54,7 +55,7 @@ def _graph(found: Found) -> Any:
     return found.graph
 
 
-@dataclass(frozen=True)
+@frozen
 class SymbolicCount:
     report: Report
     names: tuple[str, ...]  # the names asked for (or all free ones)

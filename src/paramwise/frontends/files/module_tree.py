@@ -9,10 +9,10 @@ MAX_TREE_DEPTH modules deep (deeper parts stay in the tensor's name). Every step
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError
+from ...frozen import frozen
 from ...ir import Graph, Layer
 from ...kinds.rows import Buffer, Container, Parameter, StoredTensors
 
@@ -22,7 +22,7 @@ MAX_TREE_DEPTH = 64  # module levels shown; real models nest about 10
 DIGITS = re.compile(r"(\d+)")
 
 
-@dataclass(frozen=True)
+@frozen
 class Tensor:
     """One stored tensor: its name, shape and dtype."""
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
+from ...frozen import frozen
 from ...infer import infer
 from ...ir import Graph
 from ...report import Report
@@ -37,7 +38,7 @@ STARTUP = 120.0  # seconds a worker may take to import its frameworks
 KERAS_WORDS = ("keras", "tensorflow")
 
 
-@dataclass(frozen=True)
+@frozen
 class RunLimits:
     seconds: float = 30.0  # wall-clock seconds for the user's code, per model read (0: none)
     megabytes: float = 2048.0  # memory the user's code may map beyond the imported frameworks (0: none)

@@ -4,10 +4,10 @@ Containers (`model`, `model.layers`, `model.layers.0`) are added above their fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .... import kinds
+from ....frozen import frozen
 from ....ir import Graph, Layer
 from ....kinds.base import Kind
 from ....kinds.hf import Experts, Router, TransposedLinear
@@ -16,7 +16,7 @@ from ....kinds.rows import Container, Parameter
 EMBEDDING, OUTPUT = "embedding", "output"  # roles --no-embeddings leaves out
 
 
-@dataclass(frozen=True)
+@frozen
 class Module:
     """One module of a Hugging Face model as transformers names it: its kind, role and the weight it is tied to."""
 
@@ -27,7 +27,7 @@ class Module:
     tied_to: str = ""  # "model.embed_tokens.weight": this module's weight is that tensor (counted there)
 
 
-@dataclass(frozen=True)
+@frozen
 class MoE:
     """One mixture-of-experts block's experts: `experts` of them, `per_token` used per token."""
 

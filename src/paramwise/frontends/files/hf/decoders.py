@@ -4,14 +4,15 @@ mixture of experts); the others have a small function of their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ....frozen import frozen
 from .build import EMBEDDING, OUTPUT, Model
 from .config import Config
 
 
-@dataclass(frozen=True)
+@frozen
 class Decoder:
     """A Llama-like family: attention q/k/v/o projections, a gated MLP (or experts), two norms per layer."""
 

@@ -4,10 +4,11 @@ transformers config class gives the values a config.json may leave out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import Any
 
+from ....frozen import frozen
 from . import decoders as d
 from . import encoders as e
 from .build import Model
@@ -30,7 +31,7 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Family:
     """One model_type: how its config is read and its model built."""
 

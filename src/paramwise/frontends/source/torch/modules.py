@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import KindError, Location
+from ....frozen import frozen
 from ....ir import Layer
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
@@ -430,7 +431,7 @@ class ParameterClass(Atomic):
 
 
 # -- what is written above this module -------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Operations:
     """What modules and parameters do that is written in the modules above this one: following `forward`
     (forward, tensors), the container and nn.Module methods (containers, moduleapi), copies (copying), the

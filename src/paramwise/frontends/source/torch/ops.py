@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ....formula import simplify
+from ....frozen import frozen
 
 Shape = tuple[Any, ...]
 
@@ -25,7 +25,7 @@ class _Same:
 SAME: Any = _Same()
 
 
-@dataclass(frozen=True)
+@frozen
 class Pair:
     first: Shape
     second: Shape
