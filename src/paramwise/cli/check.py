@@ -11,7 +11,7 @@ from ..render.check import render_text, to_json
 from ..teach.check import check, parse_claims
 from ..teach.mistakes import CATALOGUE
 from .limits import read_limits
-from .options import add_common_arguments, load, print_warnings, strict_exit, table_width
+from .options import HelpFormatter, add_common_arguments, load, print_warnings, strict_exit, table_width
 from .output import Progress, terminal_width
 
 EPILOG = """\
@@ -28,7 +28,7 @@ mistakes: """ + ", ".join(CATALOGUE)
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paramwise check", description="Check a hand count of a model's parameters and find the mistake in it.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG, formatter_class=HelpFormatter,
     )
     p.add_argument("path", help="model file, or - for stdin")
     claim = p.add_mutually_exclusive_group(required=True)

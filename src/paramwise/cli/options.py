@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import keyword
 import math
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,30 @@ from ..frontends.target import parse_target, resolve_target
 from ..infer import infer
 from ..ir import Graph
 from ..report import Report
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter (descriptions kept as written) at the width argparse itself would take, found
+    without `shutil`: argparse makes a formatter for every add_argument(), and its own default width imports
+    shutil (with zlib, bz2 and lzma) on every start, help asked or not."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=help_width())
+
+
+def help_width() -> int:
+    """shutil.get_terminal_size().columns - 2, as argparse computes it: $COLUMNS, else standard output's
+    terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 def table_width(text: str) -> int:

@@ -39,7 +39,7 @@ from .limits import (
     limit_from_env,
     read_limits,
 )
-from .options import add_common_arguments, read_options
+from .options import HelpFormatter, add_common_arguments, read_options
 
 DEFAULT_PORT = 8000
 DEFAULT_UPLOAD_MB = 10
@@ -58,7 +58,7 @@ same limits as the command (PARAMWISE_TIME_LIMIT, PARAMWISE_MEMORY_LIMIT). Reque
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="paramwise serve", description="A local web page: paste code or drop a model "
                                 "file, see and check its parameter count.", epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+                                formatter_class=HelpFormatter)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--workers", type=worker_count, default=min(4, os.cpu_count() or 1),

@@ -35,6 +35,7 @@ from .limits import (
     read_limits,
 )
 from .options import (
+    HelpFormatter,
     add_common_arguments,
     load,
     load_report,
@@ -82,7 +83,7 @@ than PARAMWISE_MEMORY_LIMIT MB (default 2048); 0 or --no-limits turns them off.
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="paramwise", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="paramwise", description=DESCRIPTION, epilog=EPILOG, formatter_class=HelpFormatter
     )
     p.add_argument("path", help="model file (.py, .keras, .json, .h5, .safetensors, .pt), - for stdin, a project folder, "
                    "FILE.py:NAME or pkg.module:NAME")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from ....errors import Diagnostic, InputError, KindError, Location
@@ -70,7 +69,7 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
                          hint="is this the model's config.json?", location=Location(config))
     data = parse_json(raw.decode("utf-8", "replace"), config, "give the model's config.json")
     found = read_config(data, config, options)
-    found = replace(found, name=Path(path).resolve().name or found.name)
+    found = replace(found, name=os.path.basename(os.path.realpath(path)) or found.name)
     weights = read_weights(path, options)
     if found.graph is not None:
         found = replace(found, graph=checked(path, found.graph, weights.graph if weights is not None else None))
@@ -142,7 +141,8 @@ def read_config(data: Any, path: str, options: ReadOptions) -> Found:
         meta["dtypes"] = {stored[0]: {"count": count, "bytes": count * stored[1]}}
         meta["stored_bytes"] = count * stored[1]  # (transformers loads a config's weights in its dtype)
     graph = graph_of(model, model.class_name, path, meta, leave_out)
-    return Found(Path(path).name if Path(path).name != CONFIG_NAME else model.class_name, graph)
+    name = os.path.basename(path)
+    return Found(name if name != CONFIG_NAME else model.class_name, graph)
 
 
 def cache_of(model_type: str, config: Any) -> dict[str, Any]:

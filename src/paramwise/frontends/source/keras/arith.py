@@ -5,8 +5,7 @@ to find its output shape."""
 from __future__ import annotations
 
 import ast
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .... import kinds
 from ....errors import InputError, LimitError
@@ -14,6 +13,9 @@ from ....ir import Shape
 from ..python.values import BoundMethod, Context, Function, HostValue, Opaque
 from . import layers as klayers  # a module, not names: layers imports this module while it loads
 from . import tensors as shapes
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 MAX_ROWS = 1 << 16  # data with more rows than this is not looped over (len() of it is an error)
 
@@ -26,7 +28,7 @@ class UnknownDim(HostValue):
     """A size `ops.shape(x)` gives for an axis of unknown size (the batch): arithmetic on it is unknown too, and a
     shape made with it has None there, as Keras traces it."""
 
-    def __init__(self, factor: Fraction | None = Fraction(1)) -> None:
+    def __init__(self, factor: Fraction | int | None = 1) -> None:
         self.factor = factor  # this size is `factor` times the unknown one (`B * 2`, `B // 4`); None: not known
 
     def __repr__(self) -> str:
@@ -36,10 +38,13 @@ class UnknownDim(HostValue):
         other = right if left is self else left
         factor: Fraction | None = None
         if self.factor is not None and isinstance(other, int) and not isinstance(other, bool) and other > 0:
+            # exact ratios; imported only where a file does arithmetic on the batch size
+            from fractions import Fraction
+
             if op is ast.Mult:
-                factor = self.factor * other
+                factor = Fraction(self.factor) * other
             elif op in (ast.FloorDiv, ast.Div) and left is self:
-                factor = self.factor / other
+                factor = Fraction(self.factor) / other
         return UnknownDim(factor)
 
 

@@ -8,7 +8,6 @@ so `x_train.shape[1:]` is known and a model called on one is built for it. Data 
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import Any
 
 from ....ir import Shape
@@ -67,6 +66,8 @@ class OpsFunction(HostValue):
         if (shape and shape[0] is None and all(isinstance(d, int) for d in shape[1:]) and target.count(-1) == 1
                 and isinstance(target[0], UnknownDim) and target[0].factor is not None
                 and all(isinstance(d, int) and d > 0 or d == -1 for d in target[1:])):
+            from fractions import Fraction  # exact; only for a reshape of the batch
+
             per_sample = 1
             for d in shape[1:]:
                 per_sample *= d
