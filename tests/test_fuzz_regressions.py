@@ -224,3 +224,31 @@ def test_an_onnx_initializer_of_a_data_type_onnx_does_not_define(tmp_path: Path,
     path.write_bytes(helper.make_model(graph).SerializeToString())
     assert 103 not in onnx.TensorProto.DataType.values()
     refused(capsys, path, "initializer 'fc.weight' has data type 103, which ONNX", "does not define", "m.onnx")
+
+
+# -- values a kind cannot take, that the fuzzer found reaching arithmetic (exit 4); Keras refuses each ---------
+
+
+@pytest.mark.parametrize(("layer", "field"), [
+    ("layers.Concatenate(axis=None)([x, x])", "'axis' must be an axis (a whole number); got None"),
+    ("layers.SeparableConv2D(4, 3, strides=None)(x)", "'strides' must be a whole number ≥ 1 or a tuple of them; got None"),
+    ("layers.Conv2D(4, 3, strides=None)(x)", "'strides' must be a whole number ≥ 1 or a tuple of them; got None"),
+    ("layers.UpSampling2D(size=None)(x)", "'size' must be a whole number ≥ 1 or a tuple of them; got None"),
+    ("layers.MultiHeadAttention(2, 4, output_shape=float('inf'))(s, s)", "'output_shape' must be None, a whole number"),
+    ("layers.MultiHeadAttention(2, 4, output_shape=((None,),))(s, s)", "'output_shape' must be None, a whole number"),
+])
+def test_a_value_keras_refuses_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str], layer: str,
+                                                  field: str) -> None:
+    model = tmp_path / "m.py"
+    model.write_text("import keras\nfrom keras import layers\nx = keras.Input((8, 8, 3))\ns = keras.Input((5, 16))\n"
+                     f"y = {layer}\nmodel = keras.Model([x, s], y)\n")
+    refused(capsys, model, field, "m.py:5:")
+
+
+def test_a_stored_config_with_a_value_keras_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    layer = {"class_name": "UpSampling2D", "name": "up", "config": {"name": "up", "size": None}, "inbound_nodes": []}
+    config = {"class_name": "Sequential", "config": {"name": "m", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 8, 8, 3], "name": "in"}}, layer]}}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(config))
+    refused(capsys, path, "config.layers[1].config.size", "'size' must be a whole number ≥ 1")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, rows_of, shape_text, signature
+from .values import describe, is_whole
 
 
 def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
@@ -71,6 +72,8 @@ class MultiHeadAttention(Kind):
         a = self.attrs
         a["value_dim"] = a["value_dim"] or a["key_dim"]
         out = a["output_shape"]
+        if not (out is None or is_whole(out, 1) or isinstance(out, (tuple, list)) and all(is_whole(d, 1) for d in out)):
+            raise BadValue("output_shape", "None, a whole number ≥ 1 or a tuple of them", out, describe(out))
         a["output_dims"] = (out,) if isinstance(out, int) else tuple(out) if out else None
 
     def check(self, inputs: list[Shape]) -> None:

@@ -25,7 +25,7 @@ from .base import (
     tuple_of,
     weight_plus_bias,
 )
-from .values import describe
+from .values import WINDOW, describe
 
 # what Keras's kernel layers take after use_bias (none of it changes the count), in Keras's order
 KERAS_KERNEL_OPTIONS = (
@@ -111,6 +111,8 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
         a["call_error"] = f"a {rank}-D convolution with a {len(kernel)}-D kernel {tuple(kernel)}: torch makes it, but its forward fails"
     else:
         a["kernel_size"] = tuple_of(kernel, rank, "kernel_size", exact=True)
+    if a["strides"] is None:  # a pooling window's stride may be None (its size); a convolution's may not
+        raise BadValue("strides", WINDOW, None, "None")
     a["strides"] = tuple_of(a["strides"], rank, "strides", exact=keras)
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate", exact=keras)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape
 from .base import REQUIRED, Kind, shape_text
+from .values import describe, integer
 
 
 def broadcast(shapes: list[Shape]) -> Shape:
@@ -109,6 +110,10 @@ class Concatenate(Kind):
     takes_list = True
 
     axis: int
+
+    def setup(self) -> None:
+        if not integer(self.attrs["axis"]):  # Keras takes one axis here (its own `axis % rank` fails on others)
+            raise BadValue("axis", "an axis (a whole number)", self.attrs["axis"], describe(self.attrs["axis"]))
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         rank = len(inputs[0])

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, exact, floor_of
 from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
+from .values import WINDOW
 
 PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
 
@@ -152,6 +153,8 @@ class Upsample(SpatialLayer):
         super().setup()
         if self.framework == "torch" and (self.attrs["size"] is None) == (self.attrs["scale_factor"] is None):
             raise KindError("needs exactly one of size and scale_factor", hint="e.g. Upsample(scale_factor=2)")
+        if self.framework == "keras" and self.attrs["size"] is None:  # torch's Upsample may leave it to scale_factor
+            raise BadValue("size", WINDOW, None, "None")
 
     def check(self, inputs: list[Shape]) -> None:
         if self.framework == "torch":
