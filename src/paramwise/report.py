@@ -147,7 +147,8 @@ class Report:
         """True when nothing that can change the count was left unread: the total is the framework's."""
         return not self.unread
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, rows: list[Row] | None = None) -> dict[str, Any]:
+        """The JSON form; `rows`: only these layers (a view's depth), the others never converted."""
         return {
             "schema": SCHEMA,
             "framework": self.framework,
@@ -166,7 +167,7 @@ class Report:
             **{key: self.meta[key] for key in ("storage", "shard", "onnx", "vocabulary") if key in self.meta},  # file readers
             "macs": json_or_none(self.macs),  # one forward; null: no input shape, or a layer's not counted
             **({"cost": json_cost(self.meta["cost"])} if "cost" in self.meta else {}),  # MACs, FLOPs, memory (cost.py)
-            "layers": [r.to_json() for r in self.rows],
+            "layers": [r.to_json() for r in (self.rows if rows is None else rows)],
             "warnings": [w.to_json() for w in self.warnings],
         }
 

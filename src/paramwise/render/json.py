@@ -9,10 +9,11 @@ from . import View, visible_rows
 
 
 def render_json(report: Report, view: View | None = None) -> str:
-    data = report.to_json()
     if view is not None and view.depth is not None:
         names = {r.name for r in visible_rows(report, view, fold=False)}
-        data["layers"] = [row for row in data["layers"] if row["name"] in names]
+        data = report.to_json([r for r in report.rows if r.name in names])  # hidden rows are never converted
+    else:
+        data = report.to_json()
     # one line per layer (json's C encoder: with indent= Python's own encoder takes seconds on a big model, and a
     # container's row lists every weight below it), the rest indented for people
     parts = []
