@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-import unicodedata
 from typing import Any, TextIO
 
 from ..errors import EXIT_INPUT, ParamwiseError
@@ -23,6 +22,8 @@ def plain(char: str) -> str:
     """An ASCII stand-in for a character the output cannot encode."""
     if char in PLAIN:
         return PLAIN[char]
+    import unicodedata  # only for an output whose encoding lacks a character (an ASCII terminal)
+
     if "\u2500" <= char <= "\u257f":  # box drawing: rich's table lines
         name = unicodedata.name(char, "")
         return "+" if " AND " in name else "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"

@@ -100,29 +100,30 @@ def _data(framework: str) -> dict[str, Any]:
     return data
 
 
-@cache
 def load(framework: str) -> dict[str, FrameworkSignature]:
     """Every class of `framework` ("torch" or "keras") by its exported name."""
-    return {
-        name: FrameworkSignature(
-            framework=framework,
-            name=name,
-            class_path=entry["class"],
-            parameters=tuple(_parameter(p) for p in entry["parameters"]),
-            var_positional=bool(entry["var_positional"]),
-            var_keyword=bool(entry["var_keyword"]),
-            kwargs_keywords=tuple(entry.get("kwargs_keywords", ())),
-            kwargs_checked=bool(entry.get("kwargs_checked", False)),
-        )
-        for name, entry in _data(framework)["classes"].items()
-    }
+    return {name: signature for name in _data(framework)["classes"] if (signature := lookup(framework, name))}
 
 
+@cache
 def lookup(framework: str, name: str) -> FrameworkSignature | None:
-    """The signature of `nn.<name>` / `keras.layers.<name>`, or None for a class the framework does not export."""
+    """The signature of `nn.<name>` / `keras.layers.<name>`, or None for a class the framework does not export.
+    Made when first asked for (a reading asks for a few of the hundreds of classes)."""
     if framework not in FRAMEWORKS:
         return None
-    return load(framework).get(name)
+    entry = _data(framework)["classes"].get(name)
+    if entry is None:
+        return None
+    return FrameworkSignature(
+        framework=framework,
+        name=name,
+        class_path=entry["class"],
+        parameters=tuple(_parameter(p) for p in entry["parameters"]),
+        var_positional=bool(entry["var_positional"]),
+        var_keyword=bool(entry["var_keyword"]),
+        kwargs_keywords=tuple(entry.get("kwargs_keywords", ())),
+        kwargs_checked=bool(entry.get("kwargs_checked", False)),
+    )
 
 
 def version(framework: str) -> str:
