@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import Diagnostic, InputError, KindError, Location
-from ..formula import is_symbolic
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row
+from .keys import kind_key
 from .rows import build_report, row_parts
 
 
@@ -263,84 +263,7 @@ def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) 
 
 
 def _parts_key(layer: Layer, ins: list[Shape] | None) -> Any:
-    kind = layer.kind
-    if layer.stored is not None or isinstance(kind, (Submodel, Unknown)):
+    if layer.stored is not None or isinstance(layer.kind, (Submodel, Unknown)):
         return None
-    attrs = _plain_attrs(kind.attrs)
-    if attrs is _NOT_PLAIN:
-        return None
-    key = (type(kind), kind.framework, kind.type_name, attrs, None if ins is None else tuple(ins), layer.trainable, layer.frozen)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
-def _plain_attrs(attrs: dict[str, Any]) -> Any:
-    """`_plain(attrs)` with the usual attributes (scalars, shapes) handled inline: one call per layer."""
-    if type(attrs) is not dict or len(attrs) > 64:
-        return _plain(attrs)
-    frozen: list[Any] = []
-    for value in attrs.values():
-        kind = type(value)
-        if kind in _SCALARS:
-            frozen.append((kind, value))
-        elif kind is tuple and len(value) <= 64 and set(map(type, value)) <= _INT:
-            frozen.append((tuple, int, value))
-        else:
-            item = _plain(value, 3)
-            if item is _NOT_PLAIN:
-                return _NOT_PLAIN
-            frozen.append(item)
-    return (dict, tuple(zip(attrs, frozen)))
-
-
-_NOT_PLAIN = object()
-_SCALARS = (type(None), bool, int, float, str)
-
-
-def _plain(value: Any, depth: int = 4) -> Any:
-    """`value` as a hashable key, with each scalar's type, when it is plain data (numbers, strings, sizes,
-    and small tuples, lists and dicts of them); `_NOT_PLAIN` for anything else (objects, kinds, graphs).
-    Called for every layer of a walk: the common cases (scalars, shapes) take no recursion."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return (kind, value)
-    if kind is tuple or kind is list or kind is dict:
-        return _plain_container(kind, value, depth)
-    if is_symbolic(value):
-        return (kind, value)
-    if isinstance(value, (tuple, list, dict)):
-        return _plain_container(kind, value, depth)
-    return _NOT_PLAIN
-
-
-_INT = {int}
-_SCALAR_SET = set(_SCALARS)
-
-
-def _plain_container(kind: type, value: Any, depth: int) -> Any:
-    if depth == 0 or len(value) > 64:
-        return _NOT_PLAIN
-    is_dict = isinstance(value, dict)
-    if not is_dict:
-        types = set(map(type, value))
-        if types <= _INT:  # a shape (or nothing)
-            return (kind, int, tuple(value))
-        if types <= _SCALAR_SET:  # scalars: their types, then their values
-            return (kind, tuple(map(type, value)), tuple(value))
-    frozen: list[Any] = []
-    for item in value.values() if is_dict else value:
-        item_type = type(item)
-        if item_type in _SCALARS:
-            frozen.append((item_type, item))
-            continue
-        if item_type is tuple and len(item) <= 64 and set(map(type, item)) <= _INT:
-            frozen.append((tuple, int, item))
-            continue
-        item = _plain(item, depth - 1)
-        if item is _NOT_PLAIN:
-            return _NOT_PLAIN
-        frozen.append(item)
-    return (dict, tuple(zip(value, frozen))) if is_dict else (kind, tuple(frozen))
+    key = kind_key(layer.kind, ins)
+    return None if key is None else (key, layer.trainable, layer.frozen)

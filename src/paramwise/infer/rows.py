@@ -24,6 +24,7 @@ from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel
 from ..report import Report, Row
+from .keys import kind_key
 from .saved import autograd_calls, call_saved, count, saved_total
 
 
@@ -333,43 +334,13 @@ def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, st
     blocks of a deep model) gets that answer; a kind holding anything but plain values is worked out anew."""
     if ins is None:
         return None, NOT_CALLED, ""
-    key = _macs_key(kind, ins)
+    key = kind_key(kind, ins)
     if key is not None and key in same:
         return same[key]
     answer = _work_out_macs(kind, ins)
     if key is not None:
         same[key] = answer
     return answer
-
-
-def _macs_key(kind: Any, ins: list[Shape]) -> Any:
-    """A key equal only for kinds that compute the same products: None when the kind holds state besides its
-    spelling and plain attributes (numbers, strings, None, and tuples, lists and dicts of these), whose repr is
-    one text per value (True, 1 and 1.0 are equal in Python but not in repr, nor may they be to a kind)."""
-    if vars(kind).keys() != {"framework", "type_name", "attrs"} or not _plain([kind.attrs, ins]):
-        return None
-    return type(kind), kind.framework, kind.type_name, repr(kind.attrs), repr(ins)
-
-
-_SCALARS = frozenset({int, str, float, bool, type(None)})
-_CONTAINERS = frozenset({tuple, list})
-
-
-def _plain(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind in _SCALARS:
-            continue
-        if kind in _CONTAINERS:
-            stack.extend(item)
-        elif kind is dict:
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        else:
-            return False
-    return True
 
 
 def _work_out_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str]:

@@ -1,0 +1,99 @@
+"""Keys that are equal only for layers that compute the same thing: a kind's class, spelling and attributes
+and its input shapes, as plain data. infer shares a row's weights and formula between layers with equal keys,
+and rows.py one call's products (the blocks of a deep model are worked out once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..formula import is_symbolic
+from ..ir import Shape
+
+
+def kind_key(kind: Any, ins: list[Shape] | None) -> Any:
+    """(class, framework, spelling, attributes, input shapes), each value with its type (True, 1 and 1.0 are
+    equal in Python, not to a kind); None when the kind holds state besides its spelling and attributes
+    (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable."""
+    if vars(kind).keys() != {"framework", "type_name", "attrs"}:
+        return None
+    attrs = _plain_attrs(kind.attrs)
+    if attrs is _NOT_PLAIN:
+        return None
+    shapes = None if ins is None else _plain(ins)
+    if shapes is _NOT_PLAIN:
+        return None
+    key = (type(kind), kind.framework, kind.type_name, attrs, shapes)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _plain_attrs(attrs: dict[str, Any]) -> Any:
+    """`_plain(attrs)` with the usual attributes (scalars, shapes) handled inline: one call per layer."""
+    if type(attrs) is not dict or len(attrs) > 64:
+        return _plain(attrs)
+    frozen: list[Any] = []
+    for value in attrs.values():
+        kind = type(value)
+        if kind in _SCALARS:
+            frozen.append((kind, value))
+        elif kind is tuple and len(value) <= 64 and set(map(type, value)) <= _INT:
+            frozen.append((tuple, int, value))
+        else:
+            item = _plain(value, 3)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            frozen.append(item)
+    return (dict, tuple(zip(attrs, frozen)))
+
+
+_NOT_PLAIN = object()
+_SCALARS = (type(None), bool, int, float, str)
+
+
+def _plain(value: Any, depth: int = 4) -> Any:
+    """`value` as a hashable key, with each scalar's type, when it is plain data (numbers, strings, sizes,
+    and small tuples, lists and dicts of them); `_NOT_PLAIN` for anything else (objects, kinds, graphs).
+    Called for every layer of a walk: the common cases (scalars, shapes) take no recursion."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)
+    if kind is tuple or kind is list or kind is dict:
+        return _plain_container(kind, value, depth)
+    if is_symbolic(value):
+        return (kind, value)
+    if isinstance(value, (tuple, list, dict)):
+        return _plain_container(kind, value, depth)
+    return _NOT_PLAIN
+
+
+_INT = {int}
+_SCALAR_SET = set(_SCALARS)
+
+
+def _plain_container(kind: type, value: Any, depth: int) -> Any:
+    if depth == 0 or len(value) > 64:
+        return _NOT_PLAIN
+    is_dict = isinstance(value, dict)
+    if not is_dict:
+        types = set(map(type, value))
+        if types <= _INT:  # a shape (or nothing)
+            return (kind, int, tuple(value))
+        if types <= _SCALAR_SET:  # scalars: their types, then their values
+            return (kind, tuple(map(type, value)), tuple(value))
+    frozen: list[Any] = []
+    for item in value.values() if is_dict else value:
+        item_type = type(item)
+        if item_type in _SCALARS:
+            frozen.append((item_type, item))
+            continue
+        if item_type is tuple and len(item) <= 64 and set(map(type, item)) <= _INT:
+            frozen.append((tuple, int, item))
+            continue
+        item = _plain(item, depth - 1)
+        if item is _NOT_PLAIN:
+            return _NOT_PLAIN
+        frozen.append(item)
+    return (dict, tuple(zip(value, frozen))) if is_dict else (kind, tuple(frozen))
