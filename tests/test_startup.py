@@ -19,13 +19,13 @@ from paramwise.frontends import DIRECTORY_FRONTENDS, FRONTENDS
 ROOT = Path(__file__).resolve().parent.parent
 CNN = str(ROOT / "examples" / "mnist_cnn.py")
 
-# runs the command as the installed `paramwise` does (main() reading sys.argv), then lists the modules loaded
+# runs the command as the installed `paramwise` does (its command line from sys.argv), then lists the modules loaded
 MODULES = """
 import json, sys
 from paramwise.cli import main
 out = sys.argv[1]
 sys.argv = ["paramwise", *sys.argv[2:]]
-code = main()
+code = main(sys.argv[1:])  # the command line given: main() alone would end this process when done
 with open(out, "w") as f:
     json.dump({"code": code, "modules": sorted(sys.modules)}, f)
 """

@@ -4,6 +4,7 @@ values given on the command line; and the hard backstop (time and memory limits 
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import signal
 import subprocess
@@ -611,3 +612,17 @@ def test_table_width_is_checked(width: str, capsys: pytest.CaptureFixture[str]) 
         main([str(MNIST), "--width", width])
     assert info.value.code == 2
     assert f"a table width is a whole number from 40 to 10000; got {width!r}" in capsys.readouterr().err
+
+
+def test_the_installed_command_ends_once_its_output_is_written(tmp_path: Path) -> None:
+    """The process ends without the interpreter's teardown (fast_exit), after flushing: a pipe gets the whole
+    answer, stderr its warnings, and the exit code is the command's."""
+    big = tmp_path / "big.py"
+    big.write_text("import torch.nn as nn\nmodel = nn.Sequential(*[nn.Linear(8, 8) for _ in range(3000)])\n")
+    done = subprocess.run([sys.executable, "-m", "paramwise", str(big), "--format", "json", "--expand"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 3000 * (8 * 8 + 8) and len(done.stdout) > 1_000_000
+    failed = subprocess.run([sys.executable, "-m", "paramwise", str(tmp_path / "missing.py")], capture_output=True,
+                            text=True, timeout=120)
+    assert failed.returncode == 2 and failed.stderr.startswith("error:") and failed.stderr.endswith("\n")

@@ -9,8 +9,10 @@ memory limits of one read.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from ..errors import EXIT_INTERNAL, ParamwiseError
 from . import summary
@@ -41,11 +43,33 @@ SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"check": run_check, "serve
 
 def main(argv: list[str] | None = None) -> int:
     """The `paramwise` command. Called without `argv` (the installed command, `python -m paramwise`), a read
-    stuck past its time limit where no exception can stop it ends the process (exit 2)."""
-    Limits.hard_exit = argv is None
-    if argv is None:  # the command's own process: collect cycles less often (see GC_THRESHOLD)
+    stuck past its time limit where no exception can stop it ends the process (exit 2), and the process ends as
+    soon as the answer is written (see fast_exit)."""
+    own_process = argv is None
+    Limits.hard_exit = own_process
+    if own_process:  # collect cycles less often (see GC_THRESHOLD)
         gc.set_threshold(*GC_THRESHOLD)
-    argv = list(sys.argv[1:] if argv is None else argv)
+    code = command(list(sys.argv[1:] if argv is None else argv))
+    if own_process:
+        fast_exit(code)
+    return code
+
+
+def fast_exit(code: int) -> NoReturn:
+    """End the command's process without the interpreter's teardown, once its output is flushed: freeing every
+    module and object one by one took a sixth of a small model's run (as mypy does, for the same reason).
+    paramwise registers no atexit work; its temporary folders and worker processes are ended where made."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            code = code or 1  # a closed pipe: nothing more can be said
+    os._exit(code)
+
+
+def command(argv: list[str]) -> int:
+    """Run the command line `argv`: its exit code (errors reported on stderr)."""
     debug = "--debug" in argv
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = Output(out, strict=True), Output(err, strict=False)
