@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
 from .base import INPUT, REQUIRED, ZERO, Affine, Kind, Saved, Spelled, factor, shape_text, signature
+from .values import describe, integer
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "
@@ -258,6 +259,9 @@ class LayerNorm(Kind):
         if self.framework == "torch":
             a.update(use_scale=bool(a["elementwise_affine"]), use_center=bool(a["elementwise_affine"]) and bool(a["bias"]))
         else:  # Keras' deprecated rms_scaling keeps gamma and drops beta
+            axis = a["axis"]
+            if not (integer(axis) or isinstance(axis, (list, tuple)) and all(integer(x) for x in axis)):
+                raise BadValue("axis", "an axis (a whole number) or a list of them", axis, describe(axis))
             rms = bool(a.get("rms_scaling"))
             a.update(use_scale=bool(a["scale"]) or rms, use_center=bool(a["center"]) and not rms)
 
