@@ -238,6 +238,9 @@ def test_an_onnx_initializer_of_a_data_type_onnx_does_not_define(tmp_path: Path,
     ("layers.MultiHeadAttention(2, 4, output_shape=((None,),))(s, s)", "'output_shape' must be None, a whole number"),
     ("layers.LayerNormalization(axis=None)(s)", "'axis' must be an axis (a whole number) or a list of them; got None"),
     ("layers.LayerNormalization(axis=[1, None])(s)", "'axis' must be an axis (a whole number) or a tuple of them"),
+    ("layers.RMSNormalization(axis=None)(s)", "'axis' must be an axis (a whole number) or a list of them; got None"),
+    ("layers.GroupNormalization(groups=1, axis=None)(s)", "'axis' must be an axis (a whole number) or a list of them"),
+    ("layers.UnitNormalization(axis=None)(s)", "'axis' must be an axis (a whole number) or a list of them; got None"),
 ])
 def test_a_value_keras_refuses_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str], layer: str,
                                                   field: str) -> None:

@@ -203,6 +203,14 @@ class InstanceNorm(BatchNorm):
         return None  # BatchNorm's spelling would count another layer
 
 
+def check_keras_axes(kind: Kind) -> None:
+    """Keras' norms take `axis` as one axis or a list of them (None is a TypeError in Keras, as in Layer-, RMS-,
+    Group- and UnitNormalization)."""
+    axis = kind.attrs["axis"]
+    if not (integer(axis) or isinstance(axis, (list, tuple)) and axis and all(integer(x) for x in axis)):
+        raise BadValue("axis", "an axis (a whole number) or a list of them", axis, describe(axis))
+
+
 def normalized_dims(kind: LayerNorm, inputs: list[Shape] | None) -> tuple[Any, ...]:
     """The sizes a layer norm learns one value for: Keras' `axis` sizes or PyTorch's normalized_shape."""
     if kind.framework == "torch":
@@ -259,9 +267,7 @@ class LayerNorm(Kind):
         if self.framework == "torch":
             a.update(use_scale=bool(a["elementwise_affine"]), use_center=bool(a["elementwise_affine"]) and bool(a["bias"]))
         else:  # Keras' deprecated rms_scaling keeps gamma and drops beta
-            axis = a["axis"]
-            if not (integer(axis) or isinstance(axis, (list, tuple)) and all(integer(x) for x in axis)):
-                raise BadValue("axis", "an axis (a whole number) or a list of them", axis, describe(axis))
+            check_keras_axes(self)
             rms = bool(a.get("rms_scaling"))
             a.update(use_scale=bool(a["scale"]) or rms, use_center=bool(a["center"]) and not rms)
 
@@ -317,6 +323,8 @@ class RMSNorm(LayerNorm):
     }
 
     def setup(self) -> None:
+        if self.framework == "keras":
+            check_keras_axes(self)
         scaled = bool(self.attrs["elementwise_affine"]) if self.framework == "torch" else True
         self.attrs.update(use_scale=scaled, use_center=False)
 
@@ -361,6 +369,7 @@ class GroupNorm(Kind):
             a.update(use_scale=bool(a["affine"]), use_center=bool(a["affine"]) and bool(a["bias"]))
             self.check_groups(a["num_channels"], a["num_groups"])
         else:
+            check_keras_axes(self)
             a.update(use_scale=bool(a["scale"]), use_center=bool(a["center"]))
 
     @staticmethod
@@ -417,6 +426,9 @@ class UnitNormalization(Kind):
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:UnitNormalization": {}}
     signatures = {"keras": signature("axis", axis=-1)}
+
+    def setup(self) -> None:
+        check_keras_axes(self)
 
 
 class LocalResponseNorm(Kind):
