@@ -11,7 +11,6 @@ name the module does not export (`Model` is not in keras.layers).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import os
@@ -44,19 +43,9 @@ def render(data: dict[str, list[str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only say whether the committed file is current")
-    args = parser.parse_args(argv)
-    text = render(exports())
-    if args.check:
-        if OUT.read_text() != text:
-            print(f"{OUT} is out of date: run python scripts/exports.py", file=sys.stderr)
-            return 1
-        print(f"{OUT} is current")
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT}")
-    return 0
+    from generated import write_or_check  # beside this script (its folder is on the path when it is run)
+
+    return write_or_check(OUT, render(exports()), "exports.py", __doc__, argv)
 
 
 if __name__ == "__main__":

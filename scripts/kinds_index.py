@@ -10,7 +10,6 @@ typed by hand; tests/kinds/test_index.py holds it equal to what they give.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -37,18 +36,9 @@ def text(entries: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only say whether the committed index is up to date")
-    args = parser.parse_args(argv)
-    wanted = text(table())
-    if args.check:
-        if TARGET.read_text() != wanted:
-            print(f"{TARGET} is out of date: run python scripts/kinds_index.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(wanted)
-    print(f"wrote {TARGET}")
-    return 0
+    from generated import write_or_check  # beside this script (its folder is on the path when it is run)
+
+    return write_or_check(TARGET, text(table()), "kinds_index.py", __doc__, argv)
 
 
 if __name__ == "__main__":
