@@ -189,3 +189,75 @@ def test_case_files_read_back_from_keras_json(path: Path, tmp_path: Path) -> Non
     report = paramwise.read(str(target))
     check_invariants(report)
     assert compare(report, model) == []
+
+
+# -- None in every argument: taken as Keras takes it, or refused by name, never met in arithmetic ----------------
+# The keras_json fuzz run found None reaching a kind's arithmetic (exit 4) through five arguments; this asks Keras
+# about None in every argument of one case of each layer above. Where paramwise still differs from Keras, the layer
+# has no weights and its count is right; each difference is listed with why it is left.
+NONE_DIFFERS = {
+    ("AdaptiveAveragePooling3D", "output_size"): "paramwise takes torch's meaning (None keeps the axis)",
+    ("AdaptiveMaxPooling2D", "output_size"): "the same",
+    ("UpSampling2D", "interpolation"): "the interpolation does not change a shape or a count",
+    ("Resizing", "height"): "Keras builds an axis of unknown size; paramwise asks for a size",
+    ("Resizing", "width"): "the same",
+    ("CenterCrop", "height"): "the same",
+    ("CenterCrop", "width"): "the same",
+    ("Lambda", "function"): "paramwise never runs a Lambda's function",
+}
+NOT_SWEPT = {"name", "dtype", "trainable", "activation", "data_format", "seed", "autocast", "input_shape",
+             "batch_input_shape"}
+
+
+def none_cases() -> list[tuple[Case, str]]:
+    from paramwise.kinds import framework_signatures
+
+    out, seen = [], set()
+    for case in CASES:
+        if case[0] in seen:
+            continue
+        seen.add(case[0])
+        signature = framework_signatures.lookup("keras", case[0])
+        assert signature is not None
+        for p in signature.parameters:
+            if p.name not in NOT_SWEPT and not p.name.endswith(("initializer", "regularizer", "constraint")):
+                out.append((case, p.name))
+    return out
+
+
+def with_none(case: Case, argument: str) -> tuple[list[Any], dict[str, Any]]:
+    from paramwise.kinds import framework_signatures
+
+    name, args, kwargs, _ = case
+    signature = framework_signatures.lookup("keras", name)
+    assert signature is not None
+    names = [p.name for p in signature.parameters]
+    positional, keywords = list(args), {**kwargs}
+    if argument in names[:len(positional)]:
+        positional[names.index(argument)] = None
+    else:
+        keywords[argument] = None
+    return positional, keywords
+
+
+@pytest.mark.parametrize(("case", "argument"), none_cases(), ids=[f"{c[0]}-{a}" for c, a in none_cases()])
+def test_none_in_any_argument_is_what_keras_makes_of_it(case: Case, argument: str) -> None:
+    name, _, _, shape = case
+    args, kwargs = with_none(case, argument)
+    full = (None, *shape)
+    try:
+        layer = getattr(keras.layers, name)(*args, **kwargs)
+        output = layer(keras.Input(shape))
+        theirs: tuple[Any, ...] | None = (tuple(output.shape), [(w.name, tuple(w.shape)) for w in layer.weights])
+    except (ValueError, TypeError, AttributeError):
+        theirs = None
+    try:  # anything but a KindError here is what the CLI reports as an internal error (exit 4)
+        kind, _ = kinds.make("keras", name, args, kwargs)
+        kind.check([full])
+        ours: tuple[Any, ...] | None = (tuple(kind.output_shape([full])), [(w.name, tuple(w.shape)) for w in kind.weights([full])])
+    except KindError:
+        ours = None
+    if (name, argument) in NONE_DIFFERS:
+        assert (theirs is None) != (ours is None), f"{name}({argument}=None) now agrees with Keras: drop it from NONE_DIFFERS"
+    else:
+        assert ours == theirs
