@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
 from .base import INPUT, ZERO, Kind, Saved, factor, shape_text
-from .values import is_plain
+from .values import describe, integer, is_plain
 
 KERAS_ELEMENTWISE = (
     "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
@@ -117,6 +117,10 @@ class GLU(Kind):
     signatures = {"torch": (("dim", -1),)}
 
     dim: int
+
+    def setup(self) -> None:
+        if not integer(self.attrs["dim"]):  # torch's forward refuses any other (dim=None is a TypeError)
+            raise BadValue("dim", "an axis (a whole number)", self.attrs["dim"], describe(self.attrs["dim"]))
 
     def output_shape(self, inputs: list[Shape]) -> Shape:
         shape = list(inputs[0])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, simplify
 from ..ir import Shape
 from .base import REQUIRED, Kind, Saved, expect_rank, shape_text
+from .values import describe, integer
 
 
 def product(dims: tuple[Any, ...]) -> Any:
@@ -69,6 +70,10 @@ class Unflatten(Kind):
     signatures = {"torch": (("dim", REQUIRED), ("unflattened_size", REQUIRED))}
 
     dim: int
+
+    def setup(self) -> None:
+        if not integer(self.attrs["dim"]):  # torch's forward refuses any other (dim=None is a TypeError)
+            raise BadValue("dim", "an axis (a whole number)", self.attrs["dim"], describe(self.attrs["dim"]))
     unflattened_size: tuple[Dim, ...] | list[Dim]
 
     def output_shape(self, inputs: list[Shape]) -> Shape:

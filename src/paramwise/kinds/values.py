@@ -118,7 +118,8 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
     "scale_factor": (optional(one_or_many(lambda v: is_real(v, more_than=0))), "a number > 0 or a tuple of them"),
     **{name: (optional(lambda v: is_real(v, 0.0)), "a number ≥ 0") for name in "eps epsilon layer_norm_eps".split()},
     **{name: (optional(lambda v: is_real(v)), "a number") for name in "dropout momentum alpha beta".split()},
-    **{name: (axes, "an axis (a whole number) or a tuple of them") for name in "axis start_dim end_dim".split()},
+    "axis": (axes, "an axis (a whole number) or a tuple of them"),
+    **{name: (integer, "an axis (a whole number)") for name in "start_dim end_dim".split()},  # torch's Flatten
 }
 
 
