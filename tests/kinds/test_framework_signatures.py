@@ -300,3 +300,11 @@ def test_a_parameter_free_module_has_its_arguments_as_attributes(tmp_path: Path)
     report = read_text(tmp_path, text)
     assert report.total == sum(p.numel() for p in namespace["model"].parameters())
     assert argument_warnings(report) == []
+
+
+def test_each_class_read_alone_is_its_entry_in_the_whole_file() -> None:
+    """lookup() parses one class's block of the committed file; it is the same data as the whole file's."""
+    for framework in framework_signatures.FRAMEWORKS:
+        classes = framework_signatures._data(framework)["classes"]
+        assert classes and all(framework_signatures._entry(framework, name) == entry for name, entry in classes.items())
+        assert framework_signatures._entry(framework, "NoSuchLayer") is None

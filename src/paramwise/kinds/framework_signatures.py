@@ -90,14 +90,31 @@ def _frozen(value: Any) -> Any:
 
 
 @cache
-def _data(framework: str) -> dict[str, Any]:
+def _text(framework: str) -> str:
     if framework not in FRAMEWORKS:
         raise ValueError(f"no signatures for framework {framework!r}; known: {', '.join(FRAMEWORKS)}")
     # beside this module (importlib.resources would cost start-up time: the package is installed as files)
     with open(os.path.join(os.path.dirname(__file__), "signatures", f"{framework}.json"), encoding="utf-8") as f:
-        text = f.read()
-    data: dict[str, Any] = json.loads(text)
+        return f.read()
+
+
+@cache
+def _data(framework: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_text(framework))
     return data
+
+
+def _entry(framework: str, name: str) -> dict[str, Any] | None:
+    """One class's entry, parsed alone: scripts/signatures.py writes each class as a block that opens with its
+    quoted name at two spaces' indent and closes with `}` at the same indent (json.dumps(indent=1) under "classes"),
+    so a reading that asks for a few classes does not parse (and keep) the data of hundreds."""
+    text = _text(framework)
+    start = text.find(f"\n  {json.dumps(name)}: {{\n")
+    if start < 0:
+        return None
+    end = text.find("\n  }", start + 1)
+    entry: dict[str, Any] = json.loads(text[text.index("{", start + 1) : end + 4])
+    return entry
 
 
 def load(framework: str) -> dict[str, FrameworkSignature]:
@@ -111,7 +128,7 @@ def lookup(framework: str, name: str) -> FrameworkSignature | None:
     Made when first asked for (a reading asks for a few of the hundreds of classes)."""
     if framework not in FRAMEWORKS:
         return None
-    entry = _data(framework)["classes"].get(name)
+    entry = _entry(framework, name)
     if entry is None:
         return None
     return FrameworkSignature(
