@@ -235,3 +235,42 @@ def test_the_page_and_its_assets_come_from_the_package(client: TestClient) -> No
     for asset in ("/static/app.js", "/static/style.css"):
         assert asset in page.text and client.get(asset).status_code == 200
     assert "http" not in page.text.replace("http-equiv", "")  # nothing from elsewhere: it works offline
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_stops_the_server_quietly(stop: str) -> None:
+    """Ctrl+C (or SIGTERM) shuts the server down with exit 128 + the signal and no traceback (uvicorn raised the
+    signal again after its shutdown: SIGTERM then killed the process, Ctrl+C could log the lifespan task's
+    CancelledError with a traceback)."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "paramwise", "serve", "--port", "0", "--workers", "1"],
+                               env=dict(os.environ, KERAS_BACKEND="torch"), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        url = re.search(r"serving (http://\S+?)/ ", process.stderr.readline())
+        assert url is not None
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url.group(1) + "/api/health", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        with urllib.request.urlopen(url.group(1) + "/", timeout=10) as r:  # the page, as a person opens it
+            assert r.status == 200
+        process.send_signal(getattr(signal, stop))
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + getattr(signal, stop)
+    assert "Traceback" not in err and "Error" not in err, err

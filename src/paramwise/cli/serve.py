@@ -9,11 +9,13 @@ answers one JSON line: the report (the `--format json` form) or an error with it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import socket
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..cost import Settings, with_cost
@@ -113,9 +115,28 @@ def run(argv: list[str]) -> int:
     print(f"paramwise: serving http://{shown_host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if not loopback:
         print(f"paramwise: listening on {args.host}: other machines can reach this page", file=sys.stderr, flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = quiet_server(uvicorn, uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[sock])
-    return EXIT_OK
+    return 128 + server.stopped_by if server.stopped_by else EXIT_OK  # 130 after Ctrl+C, 143 after SIGTERM
+
+
+def quiet_server(uvicorn: Any, config: Any) -> Any:
+    """uvicorn's Server, stopped by Ctrl+C or SIGTERM without a traceback. uvicorn shuts down gracefully, then
+    raises the signal again inside its event loop, which can cancel the app's lifespan task while it waits and log
+    that as an error with a traceback (a known uvicorn race, encode/uvicorn#1579). Here the shutdown is the same,
+    and the command exits 128 + the signal's number itself instead of the signal being raised again."""
+
+    class Quiet(uvicorn.Server):  # type: ignore[misc]
+        stopped_by = 0  # the signal that stopped it
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                yield
+                self.stopped_by = int(self._captured_signals[-1]) if self._captured_signals else 0
+                self._captured_signals.clear()
+
+    return Quiet(config)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
