@@ -257,3 +257,11 @@ def test_a_stored_config_with_a_value_keras_refuses(tmp_path: Path, capsys: pyte
     path = tmp_path / "m.json"
     path.write_text(json.dumps(config))
     refused(capsys, path, "config.layers[1].config.size", "'size' must be a whole number ≥ 1")
+
+
+def test_attention_on_an_input_without_a_feature_axis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """keras.Input(()) into MultiHeadAttention: Keras refuses it; the keras_archive fuzz run found it as exit 4."""
+    model = tmp_path / "m.py"
+    model.write_text("import keras\nfrom keras import layers\nx = keras.Input(())\n"
+                     "y = layers.MultiHeadAttention(2, 4)(x, x)\nmodel = keras.Model(x, y)\n")
+    refused(capsys, model, "needs inputs with a feature axis", "m.py:4:")

@@ -17,7 +17,11 @@ def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:
 
 
 def check_key_value(inputs: list[Shape]) -> None:
-    """mha(query, value[, key]): value and key agree on every axis but the last, and every last axis is known."""
+    """mha(query, value[, key]): each input has a feature axis, value and key agree on every axis but the last, and
+    every last axis is known."""
+    for shape in inputs:
+        if len(shape) < 2:
+            raise KindError(f"needs inputs with a feature axis (batch, ..., features); got {shape_text(shape)}")
     value = inputs[1]
     key = inputs[2] if len(inputs) > 2 else value
     if tuple(value[1:-1]) != tuple(key[1:-1]):
