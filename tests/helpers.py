@@ -6,6 +6,7 @@ import ast
 import json
 import operator
 from pathlib import Path
+from typing import Any
 
 from paramwise.formula import simplify
 from paramwise.report import SCHEMA, Report
@@ -52,3 +53,37 @@ def golden(name: str, text: str, update: bool) -> None:
     if update or not path.exists():
         path.write_text(text)
     assert text == path.read_text(), f"output differs from {path}; rerun with --update-goldens if intended"
+
+
+# -- None in every argument (tests/kinds/test_*_option_grids.py) ------------------------------------------------
+
+
+def none_cases(framework: str, cases: list[tuple[str, Any, Any, Any]], swept: Any) -> list[tuple[Any, str]]:
+    """(case, argument) for every argument `swept(name)` accepts of the first case of each class in `cases`."""
+    from paramwise.kinds import framework_signatures
+
+    out, seen = [], set()
+    for case in cases:
+        if case[0] in seen:
+            continue
+        seen.add(case[0])
+        signature = framework_signatures.lookup(framework, case[0])
+        assert signature is not None
+        out += [(case, p.name) for p in signature.parameters if swept(p.name)]
+    return out
+
+
+def with_none(framework: str, case: tuple[str, Any, Any, Any], argument: str) -> tuple[list[Any], dict[str, Any]]:
+    """The case's arguments with `argument` None, where the class takes it (by position or by keyword)."""
+    from paramwise.kinds import framework_signatures
+
+    name, args, kwargs, _ = case
+    signature = framework_signatures.lookup(framework, name)
+    assert signature is not None
+    names = [p.name for p in signature.parameters]
+    positional, keywords = list(args), {**kwargs}
+    if argument in names[:len(positional)]:
+        positional[names.index(argument)] = None
+    else:
+        keywords[argument] = None
+    return positional, keywords

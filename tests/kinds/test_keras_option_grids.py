@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from helpers import CASES as CASE_FILES
+from helpers import none_cases, with_none
 from paramwise import kinds
 from paramwise.errors import KindError
 
@@ -209,41 +210,17 @@ NOT_SWEPT = {"name", "dtype", "trainable", "activation", "data_format", "seed", 
              "batch_input_shape"}
 
 
-def none_cases() -> list[tuple[Case, str]]:
-    from paramwise.kinds import framework_signatures
-
-    out, seen = [], set()
-    for case in CASES:
-        if case[0] in seen:
-            continue
-        seen.add(case[0])
-        signature = framework_signatures.lookup("keras", case[0])
-        assert signature is not None
-        for p in signature.parameters:
-            if p.name not in NOT_SWEPT and not p.name.endswith(("initializer", "regularizer", "constraint")):
-                out.append((case, p.name))
-    return out
+def swept(argument: str) -> bool:
+    return argument not in NOT_SWEPT and not argument.endswith(("initializer", "regularizer", "constraint"))
 
 
-def with_none(case: Case, argument: str) -> tuple[list[Any], dict[str, Any]]:
-    from paramwise.kinds import framework_signatures
-
-    name, args, kwargs, _ = case
-    signature = framework_signatures.lookup("keras", name)
-    assert signature is not None
-    names = [p.name for p in signature.parameters]
-    positional, keywords = list(args), {**kwargs}
-    if argument in names[:len(positional)]:
-        positional[names.index(argument)] = None
-    else:
-        keywords[argument] = None
-    return positional, keywords
+NONE_CASES = none_cases("keras", CASES, swept)
 
 
-@pytest.mark.parametrize(("case", "argument"), none_cases(), ids=[f"{c[0]}-{a}" for c, a in none_cases()])
+@pytest.mark.parametrize(("case", "argument"), NONE_CASES, ids=[f"{c[0]}-{a}" for c, a in NONE_CASES])
 def test_none_in_any_argument_is_what_keras_makes_of_it(case: Case, argument: str) -> None:
     name, _, _, shape = case
-    args, kwargs = with_none(case, argument)
+    args, kwargs = with_none("keras", case, argument)
     full = (None, *shape)
     try:
         layer = getattr(keras.layers, name)(*args, **kwargs)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from helpers import none_cases, with_none
 from paramwise import kinds
 from paramwise.errors import KindError
 
@@ -202,37 +203,17 @@ def test_conv_transpose_formula_counts_per_filter() -> None:
     assert render(expr, "letters") == "(c_in·k_h·k_w + 1)·filters"
 
 
-def none_cases() -> list[tuple[Case, str]]:
-    from paramwise.kinds import framework_signatures
-
-    out, seen = [], set()
-    for case in CASES:
-        if case[0] in seen:
-            continue
-        seen.add(case[0])
-        signature = framework_signatures.lookup("torch", case[0])
-        assert signature is not None
-        out += [(case, p.name) for p in signature.parameters if p.name not in ("device", "dtype", "inplace")]
-    return out
+NONE_CASES = none_cases("torch", CASES, lambda argument: argument not in ("device", "dtype", "inplace"))
 
 
-@pytest.mark.parametrize(("case", "argument"), none_cases(), ids=[f"{c[0]}-{a}" for c, a in none_cases()])
+@pytest.mark.parametrize(("case", "argument"), NONE_CASES, ids=[f"{c[0]}-{a}" for c, a in NONE_CASES])
 def test_none_in_any_argument_is_taken_or_refused_by_name(case: Case, argument: str) -> None:
     """None in each argument of one case of each module above: where torch makes the module and runs it, the same
     shapes and weights; where torch refuses (often only in forward: ceil_mode=None, output_padding=None), paramwise
     may still count the module (the arguments change no weight) but never fails outside a KindError (the CLI's
     exit 4). Flatten's start_dim, Unflatten's and GLU's dim once did."""
-    from paramwise.kinds import framework_signatures
-
-    name, args, kwargs, shape = case
-    signature = framework_signatures.lookup("torch", name)
-    assert signature is not None
-    names = [p.name for p in signature.parameters]
-    positional, keywords = list(args), {**kwargs}
-    if argument in names[:len(positional)]:
-        positional[names.index(argument)] = None
-    else:
-        keywords[argument] = None
+    name, _, _, shape = case
+    positional, keywords = with_none("torch", case, argument)
     try:
         module = getattr(nn, name)(*positional, **keywords).eval()
         with torch.no_grad():
