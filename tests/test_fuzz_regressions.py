@@ -265,3 +265,21 @@ def test_attention_on_an_input_without_a_feature_axis(tmp_path: Path, capsys: py
     model.write_text("import keras\nfrom keras import layers\nx = keras.Input(())\n"
                      "y = layers.MultiHeadAttention(2, 4)(x, x)\nmodel = keras.Model(x, y)\n")
     refused(capsys, model, "needs inputs with a feature axis", "m.py:4:")
+
+
+def test_groups_given_by_an_unknown_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A depthwise convolution whose groups is an undefined name (the fuzzer's TypeError: truth value of h > 1):
+    the count is a formula in h, equal to PyTorch's at any h."""
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "model.py"
+    path.write_text("import torch.nn as nn\n\nclass Block(nn.Module):\n    def __init__(self):\n"
+                    "        super().__init__()\n        self.dw = nn.Conv2d(h, h, 3, padding=1, groups=h)\n"
+                    "        self.up = nn.ConvTranspose2d(h, h, 3, groups=h)\n\nmodel = Block()\n")
+    code, text = run(capsys, str(path), "--format", "json")
+    assert code == 0, text
+    assert json.loads(text[text.index("{"):])["total"] == "20*h"
+    for h in (1, 6, 32):
+        expected = sum(p.numel() for m in (torch.nn.Conv2d(h, h, 3, padding=1, groups=h),
+                                           torch.nn.ConvTranspose2d(h, h, 3, groups=h)) for p in m.parameters())
+        code, text = run(capsys, str(path), "--set", f"h={h}", "--format", "json")
+        assert code == 0 and int(json.loads(text[text.index("{"):])["total"]) == expected, text

@@ -161,7 +161,7 @@ def check_channels(kind: ChannelLayout, inputs: list[Shape], hint_shape: str) ->
 def check_grouped_channels(kind: Grouped, inputs: list[Shape], hint_shape: str) -> None:
     """`check_channels`, and the input channels must split evenly into `groups`."""
     c_in = check_channels(kind, inputs, hint_shape)
-    if isinstance(c_in, int) and c_in % kind.groups:
+    if isinstance(c_in, int) and isinstance(kind.groups, int) and c_in % kind.groups:
         raise KindError(f"input channels ({c_in}) must be divisible by groups ({kind.groups})")
 
 
@@ -289,7 +289,7 @@ class Conv(Kind):
                 raise KindError("needs an input shape to know its input channels")
             c_in, _ = split_channels(self, inputs[0])
         ks = kernel_factors(self.kernel_size)
-        depth = factor(c_in // self.groups, "c_in/groups" if self.groups > 1 else "c_in")
+        depth = factor(c_in // self.groups, "c_in/groups" if self.groups != 1 else "c_in")
         filters = factor(self.filters, "filters")
         dims = (filters, depth, *ks) if self.framework == "torch" else (*ks, depth, filters)
         name = "weight" if self.framework == "torch" else "kernel"

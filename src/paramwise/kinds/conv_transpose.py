@@ -157,7 +157,7 @@ class ConvTranspose(Kind):
         ks = kernel_factors(self.kernel_size)
         filters = factor(self.filters, "filters")
         if self.framework == "torch":
-            per_group = factor(self.filters // self.groups, "filters/groups" if self.groups > 1 else "filters")
+            per_group = factor(self.filters // self.groups, "filters/groups" if self.groups != 1 else "filters")
             dims = (factor(c_in, "c_in"), per_group, *ks)
         else:
             dims = (*ks, filters, factor(c_in, "c_in"))
@@ -167,7 +167,7 @@ class ConvTranspose(Kind):
         return out
 
     def formula(self, weights: list[Weight]) -> Expr | None:
-        if self.groups > 1:
+        if self.groups != 1:  # a grouped kernel (or groups not known until --set) has no one-line formula
             return None
         return per_filter(weights[0], weights[1] if len(weights) > 1 else None)
 
