@@ -56,9 +56,8 @@ def did_you_mean(unknown: list[str], known: list[str]) -> str:
 def shown(report: Report, depth: int | None, expand: bool, explain: bool) -> Report:
     """The report as the command shows it: with its pitfalls among the warnings, its cost (MACs, FLOPs), and the
     rows to show (`depth`, `expand`) and `explain` kept for its display (`print`, `_repr_html_`)."""
-    from dataclasses import replace
-
     from .cost import Settings, with_cost
+    from .frozen import replace
     from .teach.pitfalls import with_pitfalls
 
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):

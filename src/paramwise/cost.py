@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from typing import Any
 
 from .errors import InputError
 from .formula import Dim, PerBatch, is_symbolic, render_count, symbol
-from .frozen import frozen
+from .frozen import frozen, replace
 from .report import Report
 
 DTYPES: dict[str, float] = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}

@@ -9,7 +9,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from ..cost import filled_inputs
@@ -17,6 +16,7 @@ from ..errors import EXIT_INPUT, Diagnostic, InputError
 from ..formula import symbol
 from ..frontends import Found, ReadOptions, read_path
 from ..frontends.target import parse_target, resolve_target
+from ..frozen import replace
 from ..infer import infer
 from ..ir import Graph
 from ..report import Report

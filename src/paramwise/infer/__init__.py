@@ -11,10 +11,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, InputError, KindError, Location
+from ..frozen import replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row

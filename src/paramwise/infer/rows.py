@@ -3,7 +3,6 @@ counted once, containers summing their children, and the totals."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, KindError
@@ -20,6 +19,7 @@ from ..formula import (
     simplify,
     symbol,
 )
+from ..frozen import replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Submodel

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
+from ..frozen import replace
 from ..ir import Shape, Weight
 from .values import check_values, describe
 

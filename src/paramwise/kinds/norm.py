@@ -7,11 +7,11 @@ num_batches_tracked as buffers. The spelling sets `stats_as` to "non_trainable" 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, const, prod
+from ..frozen import replace
 from ..ir import Shape, Weight
 from .base import INPUT, REQUIRED, ZERO, Affine, Kind, Saved, Spelled, factor, shape_text, signature
 from .values import describe, integer

@@ -6,11 +6,11 @@ Keras source reader passes its layer objects); its weights are counted here, und
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
+from ..frozen import replace
 from ..ir import Layer, Shape, Weight
 from .base import REQUIRED, Kind, Spelled, expect_min_rank, matmul_macs, shape_text, signature
 from .recurrent_cells import RecurrentCell

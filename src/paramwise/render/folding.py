@@ -5,10 +5,10 @@ their real names and counts; `--expand` shows every block."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from ..formula import render_count
+from ..frozen import replace
 from ..report import Row
 
 NUMBERED = re.compile(r"(.*)\.(\d+)")

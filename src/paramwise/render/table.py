@@ -90,7 +90,7 @@ def render_renderables(report: Report, view: View | None = None) -> list[Any]:
 
 def console_renderables(report: Report, width: int) -> list[Any]:
     """What `rich.print(report)` shows: the report's own view, laid out in the console's width."""
-    from dataclasses import replace
+    from ..frozen import replace
 
     return render_renderables(report, replace(report_view(report), width=width))
 

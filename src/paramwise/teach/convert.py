@@ -9,13 +9,12 @@ module only builds the translated layers and compares the counts.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from .. import kinds
 from ..errors import ParamwiseError
 from ..formula import Dim, add, evaluate, render, simplify
-from ..frozen import frozen
+from ..frozen import frozen, replace
 from ..ir import Graph, Layer, Shape, Weight
 from ..kinds.base import Kind
 from ..kinds.recurrent import Recurrent

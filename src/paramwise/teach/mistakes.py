@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
 from ..errors import KindError, ParamwiseError
 from ..formula import Dim, Factor, render_count, simplify
-from ..frozen import frozen
+from ..frozen import frozen, replace
 from ..infer import infer
 from ..ir import Graph, Shape, Weight
 from ..kinds.base import Kind

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import replace
 
 from .. import kinds
 from ..errors import Diagnostic
 from ..formula import render_count
+from ..frozen import replace
 from ..ir import Shape
 from ..report import Report, Row, counted_rows, shape_text
 

@@ -9,12 +9,11 @@ and nothing else changes. Sizes that appear in shapes but not in the count are s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, InputError
 from ..frontends import Found, ReadOptions, pick, read_source
-from ..frozen import frozen
+from ..frozen import frozen, replace
 from ..infer import infer
 from ..report import Report
 

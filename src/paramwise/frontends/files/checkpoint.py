@@ -16,11 +16,11 @@ import re
 import stat
 import struct
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location
+from ...frozen import replace
 from ...infer import gc_paused
 from ...ir import Graph
 from .. import Found, ReadOptions

@@ -16,11 +16,11 @@ import mmap
 import os
 import struct
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location
+from ...frozen import replace
 from ...infer import gc_paused
 from .. import Found, ReadOptions
 from .checkpoint import open_regular

@@ -21,11 +21,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
-from ...frozen import frozen
+from ...frozen import frozen, replace
 from ...infer import infer
 from ...ir import Graph
 from ...report import Report

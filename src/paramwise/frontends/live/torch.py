@@ -12,11 +12,11 @@ forward has inferred their shapes. Whatever the user's code raises (a property, 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ... import kinds
 from ...errors import Diagnostic, InputError, KindError, ParamwiseError
+from ...frozen import replace
 from ...infer import infer
 from ...ir import Graph, Layer
 from ...kinds.base import REQUIRED, Kind

@@ -14,11 +14,11 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from itertools import islice
 from types import ModuleType
 
 from ...errors import InputError, LimitError
+from ...frozen import replace
 from .. import Found, ReadOptions
 from .keras import source as keras_source
 from .loader import MAX_FILE_BYTES, ProjectLoader

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import replace
 from typing import Any
 
 from ....errors import Diagnostic, InputError, KindError, Location
+from ....frozen import replace
 from ....ir import Graph
 from ... import Found, ReadOptions, load
 from ..json_text import parse_json

@@ -5,9 +5,9 @@ policy says so."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
+from ....frozen import replace
 from .build import OUTPUT, Model
 from .config import Config
 

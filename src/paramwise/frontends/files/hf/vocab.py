@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import replace
 from typing import Any
 
 from ....errors import Diagnostic, Location
+from ....frozen import replace
 from ....ir import Graph
 
 MAX_TOKENIZER_BYTES = 64 * 1024 * 1024  # the largest published tokenizer.json files are about 35 MB

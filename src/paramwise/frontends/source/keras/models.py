@@ -3,10 +3,10 @@ and subclassed `keras.Model` / `keras.layers.Layer` (layers tracked in `__init__
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ....errors import InputError, Location
+from ....frozen import replace
 from ....ir import Call, Graph, Layer, Shape, TensorRef
 from ...files.keras_config import snake_case
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque

@@ -9,11 +9,11 @@ layers, subclassed `keras.Model`/`keras.layers.Layer` with layers built in `__in
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from .... import kinds
 from ....errors import Diagnostic, InputError
+from ....frozen import replace
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
 from .. import bound_elsewhere

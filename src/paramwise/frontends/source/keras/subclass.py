@@ -9,10 +9,10 @@ shapes), then `call()` is followed on tensors of those shapes.
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from typing import Any
 
 from ....errors import ParamwiseError
+from ....frozen import replace
 from ....ir import Layer, Shape
 from ....kinds.rows import Parameter, Untracked
 from ...files.keras_config import snake_case

@@ -16,9 +16,9 @@ import keyword
 import re
 import time
 import tokenize
-from dataclasses import replace
 
 from ....errors import Diagnostic, InputError, LimitError, Location
+from ....frozen import replace
 from . import interpreter as pyeval
 from .paste import clean_paste
 

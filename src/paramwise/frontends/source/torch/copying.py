@@ -8,9 +8,9 @@ handle, so the copy's memo gives a tensor held twice (tied weights, a module's a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
+from ....frozen import replace
 from .modules import Node, ParamRef, ParamValue
 
 
