@@ -283,3 +283,40 @@ def test_groups_given_by_an_unknown_size(tmp_path: Path, capsys: pytest.CaptureF
                                            torch.nn.ConvTranspose2d(h, h, 3, groups=h)) for p in m.parameters())
         code, text = run(capsys, str(path), "--set", f"h={h}", "--format", "json")
         assert code == 0 and int(json.loads(text[text.index("{"):])["total"]) == expected, text
+
+
+@pytest.mark.parametrize("module, torch_call, words", [
+    ("nn.LayerNorm('abc')", "lambda nn, x: nn.LayerNorm('abc')", ["normalized_shape", "'abc'"]),
+    ("nn.LayerNorm(len)", "lambda nn, x: nn.LayerNorm(len)", ["normalized_shape", "built-in len"]),
+    ("nn.RMSNorm(2.5)", "lambda nn, x: nn.RMSNorm(2.5)", ["normalized_shape", "2.5"]),
+    ("nn.ConstantPad1d((2, (-1, 3)), 0.0)", "lambda nn, x: nn.ConstantPad1d((2, (-1, 3)), 0.0)(x)", ["padding", "(2, (-1, 3))"]),
+    ("nn.ZeroPad1d((1, 2.5))", "lambda nn, x: nn.ZeroPad1d((1, 2.5))(x)", ["padding", "(1, 2.5)"]),
+])
+def test_a_size_that_is_not_a_whole_number_is_refused_as_torch_refuses_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], module: str, torch_call: str, words: list[str]) -> None:
+    """Values the fuzzer put where PyTorch takes sizes (TypeErrors inside the formula, exit 4): refused by name."""
+    torch = pytest.importorskip("torch")
+    make = eval(torch_call)  # noqa: S307 - the test's own text, never an input
+    with pytest.raises((TypeError, RuntimeError)):
+        make(torch.nn, torch.zeros(1, 2, 8))
+    path = tmp_path / "model.py"
+    path.write_text(f"import torch.nn as nn\n\nmodel = nn.Sequential(\n    {module},\n)\n")
+    code, text = run(capsys, str(path), "--input-shape", "1,2,8")
+    assert code == 2, text
+    assert "model.py:4:5: error:" in text, text
+    for word in words:
+        assert word in text, (word, text)
+
+
+def test_a_class_that_is_not_a_module(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--class naming a class that is not an nn.Module (the fuzzer's AssertionError in build_graph)."""
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "model.py"
+    path.write_text("import torch.nn as nn\n\n\nclass Config:\n    hidden = 3\n\n\n"
+                    "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                    "        self.fc = nn.Linear(Config.hidden, 2)\n")
+    code, text = run(capsys, str(path), "--class", "Config")
+    assert code == 2, text
+    assert "model.py:4:1: error: 'Config' is not a PyTorch module" in text and "--class" in text, text
+    code, text = run(capsys, str(path), "--format", "json")  # without --class: the module class the file defines
+    assert code == 0 and json.loads(text)["total"] == sum(p.numel() for p in torch.nn.Linear(3, 2).parameters()), text

@@ -11,7 +11,7 @@ from ..formula import Dim, exact, floor_of
 from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
-from .values import WINDOW
+from .values import WINDOW, describe, integer
 
 PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
 
@@ -29,8 +29,12 @@ def keras_pairs(value: Any, rank: int, what: str) -> tuple[tuple[Any, Any], ...]
 
 
 def torch_pairs(value: Any, rank: int) -> tuple[tuple[Any, Any], ...]:
-    """PyTorch's form: `1`, or (left, right, top, bottom, front, back) starting from the last axis."""
+    """PyTorch's form: `1`, or (left, right, top, bottom, front, back) starting from the last axis, each a whole
+    number (F.pad refuses a nested tuple: "pad(): argument 'pad' must be tuple of ints")."""
     flat = tuple_of(value, 2 * rank, "padding")
+    if not all(integer(n) for n in flat):
+        raise BadValue("padding", f"a whole number or {2 * rank} of them (before and after each axis, the last first)",
+                       value, describe(value))
     pairs = [(flat[2 * i], flat[2 * i + 1]) for i in range(rank)]
     return tuple(reversed(pairs))  # first spatial axis first
 

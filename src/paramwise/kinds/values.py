@@ -119,6 +119,8 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
     **{name: (optional(lambda v: is_real(v, 0.0)), "a number ≥ 0") for name in "eps epsilon layer_norm_eps".split()},
     **{name: (optional(lambda v: is_real(v)), "a number") for name in "dropout momentum alpha beta".split()},
     "axis": (axes, "an axis (a whole number) or a tuple of them"),
+    "normalized_shape": (lambda v: is_whole(v, 0) or (isinstance(v, (tuple, list)) and all(is_whole(x, 0) for x in v)),
+                         "a whole number ≥ 0 or a tuple of them (the trailing axes normalized)"),
     **{name: (integer, "an axis (a whole number)") for name in "start_dim end_dim".split()},  # torch's Flatten
 }
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from typing import Any
 
 from .... import kinds
 from ....errors import Diagnostic, InputError, KindError, LimitError
+from ....frozen import replace
 from ....ir import Call, Graph, Layer, TensorRef
 from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ....kinds.transformer import inner_modules
@@ -465,7 +465,19 @@ def contains(outer: Any, inner: Any) -> bool:
 
 def build_graph(interp: Interpreter, name: str, root: Any, path: str, input_shape: Any) -> Graph:
     node = node_of(root)
-    assert node is not None
+    if node is None:  # not a module: --class names another class, or __init__ never reached nn.Module.__init__
+        cls = root.cls if isinstance(getattr(root, "cls", None), ClassValue) else None
+        what = cls.name if cls is not None else name
+        where = interp.location(cls.node if cls is not None else None)
+        if cls is None or not is_module_class(cls):
+            raise InputError(f"'{what}' is not a PyTorch module (its class does not derive from nn.Module)",
+                             hint="name an nn.Module subclass with --class, or the variable holding the model with --model",
+                             location=where)
+        raise InputError(
+            f"'{what}' never calls super().__init__() in its __init__, so it is not a module yet: "
+            f"PyTorch refuses it too (AttributeError: '{what}' object has no attribute '_parameters')",
+            hint="call super().__init__() first in __init__", location=where,
+        )
     layers, index = module_layers(root, node.type_name)
     graph = Graph(framework="torch", name=node.type_name, layers=tuple(layers), source=path, location=node.location,
                   meta={"model_type": node.type_name, "variable": name}, warnings=tuple(unsized(root)))
