@@ -5,8 +5,9 @@
     python benchmarks/fuzz.py --reader torch_pt --seed 1 --index 417  rebuild one input, run it, show why
 
 Prints per reader: runs, the exit-code histogram, crashes (exit 4 or an exception out of the CLI, or the
-process killed by a signal), hangs (a run over --limit seconds), canary hits (a payload created the canary
-file) and leaks (a secret from the environment printed), runs/s, and one example of each finding class
+process killed by a signal), hangs (a run over --limit seconds; one over it on the wall clock with under
+half of it on the CPU, a busy machine, is run once more and is a hang if over again), canary hits (a payload
+created the canary file) and leaks (a secret from the environment printed), runs/s, and one example of each finding class
 (deduplicated by exception type and innermost frame). Every finding's input, command line and traceback
 are saved under --findings. The runs happen in a worker process under a memory limit; when it dies (a
 segfault, the memory limit, a hang the alarm could not interrupt) the input is saved as a finding and a new
@@ -229,6 +230,10 @@ def report(results: dict[str, Stats], args: argparse.Namespace, seconds: float) 
     total = {k: sum(getattr(s, k) for s in results.values()) for k in ("runs", "crashes", "hangs", "canary", "leaks")}
     lines.append(f"{'all':<18} {total['runs']:>7} {total['crashes']:>7} {total['hangs']:>5} {total['canary']:>6} "
                  f"{total['leaks']:>5}")
+    for s in results.values():
+        if s.rerun:
+            lines.append(f"  {s.reader}: {s.rerun} run(s) over the limit on the wall clock with under half of it on "
+                         "the CPU (a busy machine) were run once more; a hang is over the limit both times")
     for s in results.values():
         for f in sorted(s.findings.values(), key=lambda f: -f.count):
             message = "".join(message_of(f.outcome.stderr))

@@ -63,6 +63,7 @@ class Stats:
     leaks: int = 0
     seconds: float = 0.0
     slowest: tuple[float, int] = (0.0, -1)
+    rerun: int = 0  # runs over the limit on the wall clock with under half of it on the CPU: run once more
     findings: dict[str, Finding] = field(default_factory=dict)
 
     def add(self, index: int, outcome: Outcome) -> None:
@@ -82,6 +83,7 @@ class Stats:
             "reader": self.reader, "runs": self.runs, "codes": dict(sorted(self.codes.items())),
             "crashes": self.crashes, "hangs": self.hangs, "canary": self.canary, "leaks": self.leaks,
             "seconds": round(self.seconds, 2), "slowest": [round(self.slowest[0], 3), self.slowest[1]],
+            "rerun": self.rerun,
             "findings": [{"key": f.key, "kind": f.kind, "count": f.count, "index": f.index, "note": f.note,
                           "exception": f.outcome.exc_type, "last_frame": f.outcome.last_frame,
                           "paramwise_frame": f.outcome.paramwise_frame, "folder": f.folder,
@@ -95,6 +97,7 @@ class Stats:
         self.codes.update(data["codes"])
         for k in ("crashes", "hangs", "canary", "leaks", "seconds"):
             setattr(self, k, getattr(self, k) + data[k])
+        self.rerun += data.get("rerun", 0)
         self.slowest = max(self.slowest, tuple(data["slowest"]))  # type: ignore[arg-type]
         for f in data["findings"]:
             if f["key"] in self.findings:
@@ -796,6 +799,13 @@ def fuzz_reader(reader: str, seed: int, start: int, count: int, ws: Workspace, f
         if progress:
             progress(index)
         prepared, outcome = run_one(reader, seed, index, ws, limit)
+        if outcome.code == "hang" and outcome.cpu < limit / 2:
+            # Over the limit on the wall clock with the CPU mostly elsewhere (a busy machine): the input is made
+            # again from (seed, index) and run once more; over the limit twice is a hang.
+            stats.rerun += 1
+            if prepared.cleanup:
+                prepared.cleanup()
+            prepared, outcome = run_one(reader, seed, index, ws, limit)
         stats.add(index, outcome)
         kind = outcome.finding
         if kind:
