@@ -44,7 +44,9 @@ class Row:
     macs_letters: str = ""
     saved_bytes: Dim = None  # activation bytes autograd keeps from its calls for backward (PyTorch); None: not known
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, weights: dict[int, tuple[Weight, dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """The row as the JSON holds it. `weights`: the weights already converted in this conversion, by id (the
+        rows of identical layers share their Weight objects: each is converted once)."""
         return {
             "name": self.name,
             "type": self.type,
@@ -54,7 +56,8 @@ class Row:
             "trainable_params": json_or_none(self.trainable_params),
             "non_trainable_params": json_or_none(self.non_trainable_params),
             "buffers": json_or_none(self.buffers),
-            "weights": [weight_json(w, self.shared) for w in self.weight_objects],
+            "weights": [weight_json(w, self.shared) if self.shared or weights is None else _weight_json_once(w, weights)
+                        for w in self.weight_objects],
             "formula": self.formula,
             "formula_letters": self.formula_letters,
             "explanation": self.explanation,
@@ -167,9 +170,14 @@ class Report:
             **{key: self.meta[key] for key in ("storage", "shard", "onnx", "vocabulary") if key in self.meta},  # file readers
             "macs": json_or_none(self.macs),  # one forward; null: no input shape, or a layer's not counted
             **({"cost": json_cost(self.meta["cost"])} if "cost" in self.meta else {}),  # MACs, FLOPs, memory (cost.py)
-            "layers": [r.to_json() for r in (self.rows if rows is None else rows)],
+            "layers": self.layers_json(self.rows if rows is None else rows),
             "warnings": [w.to_json() for w in self.warnings],
         }
+
+    @staticmethod
+    def layers_json(rows: Any) -> list[dict[str, Any]]:
+        weights: dict[int, tuple[Weight, dict[str, Any]]] = {}  # each Weight object converted once
+        return [r.to_json(weights) for r in rows]
 
     # Display in a REPL or notebook: the one sanctioned upward import (report -> render), made where a Report
     # is shown, so that render can import the Report it draws (.importlinter lists these two edges).
@@ -215,8 +223,18 @@ def shape_json(shape: Shape | list[Shape] | None) -> Any:
     return [d if d is None or isinstance(d, int) else str(d) for d in shape]
 
 
+def _weight_json_once(w: Weight, done: dict[int, tuple[Weight, dict[str, Any]]]) -> dict[str, Any]:
+    """`weight_json(w, ())`, worked out once per Weight object (kept with it, so that its id is not reused);
+    each row gets its own copy of the dict, as if converted anew."""
+    found = done.get(id(w))
+    if found is None:
+        found = done[id(w)] = (w, weight_json(w, ()))
+    made = found[1]
+    return {**made, "shape": list(made["shape"])}
+
+
 def weight_json(w: Weight, shared: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    owner = dict(shared).get(w.name)
+    owner = dict(shared).get(w.name) if shared else None
     return {
         "name": w.name,
         "shape": shape_json(w.shape),
