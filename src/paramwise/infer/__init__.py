@@ -43,6 +43,7 @@ class _Walk:
     shapes: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, _State]] = field(default_factory=dict)
     reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
     parts: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    attrs: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # kind_key's memo: each kind's attributes once
 
 
 _WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
@@ -161,8 +162,9 @@ def _report_of(graph: Graph, state: _State) -> Report:
         rows.extend(_rows_for(layer, index, state, warnings))
     hidden = [(layer, state.first_inputs.get(index), len(state.outputs.get(index) or []))
               for index, layer in enumerate(graph.layers) if layer.hidden]
+    walk = _WALK.get()
     return build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs],
-                        hidden, state.shapes)
+                        hidden, state.shapes, walk.attrs if walk is not None else None)
 
 
 def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:
@@ -253,7 +255,7 @@ def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) 
     """What a layer's row says about its weights, shared by every identical layer of the walk (same kind,
     attributes, input shapes and freezing): their formula is worked out and rendered once."""
     walk = _WALK.get()
-    key = _parts_key(layer, state.first_inputs.get(index))
+    key = _parts_key(layer, state.first_inputs.get(index), walk.attrs if walk is not None else None)
     if walk is not None and key is not None and key in walk.parts:
         return walk.parts[key]
     before = len(warnings)
@@ -263,8 +265,8 @@ def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) 
     return parts
 
 
-def _parts_key(layer: Layer, ins: list[Shape] | None) -> Any:
+def _parts_key(layer: Layer, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]] | None) -> Any:
     if layer.stored is not None or isinstance(layer.kind, (Submodel, Unknown)):
         return None
-    key = kind_key(layer.kind, ins)
+    key = kind_key(layer.kind, ins, memo)
     return None if key is None else (key, layer.trainable, layer.frozen)

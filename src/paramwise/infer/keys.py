@@ -10,13 +10,21 @@ from ..formula import is_symbolic
 from ..ir import Shape
 
 
-def kind_key(kind: Any, ins: list[Shape] | None) -> Any:
+def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]] | None = None) -> Any:
     """(class, framework, spelling, attributes, input shapes), each value with its type (True, 1 and 1.0 are
     equal in Python, not to a kind); None when the kind holds state besides its spelling and attributes
-    (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable."""
+    (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable.
+    `memo`: the attributes' part by kind object, for a walk that asks more than once for one kind (the kind is
+    kept with it, so that its id is not reused; a kind's attributes do not change once it is made)."""
     if vars(kind).keys() != {"framework", "type_name", "attrs"}:
         return None
-    attrs = _plain_attrs(kind.attrs)
+    found = memo.get(id(kind)) if memo is not None else None
+    if found is not None:
+        attrs = found[1]
+    else:
+        attrs = _plain_attrs(kind.attrs)
+        if memo is not None:
+            memo[id(kind)] = (kind, attrs)
     if attrs is _NOT_PLAIN:
         return None
     shapes = None if ins is None else _plain(ins)

@@ -95,11 +95,11 @@ def _sum(values: Any) -> Dim:
 
 def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
                  hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None,
-                 shapes: dict[TensorRef, Shape] | None = None) -> Report:
+                 shapes: dict[TensorRef, Shape] | None = None, memo: dict[int, tuple[Any, Any]] | None = None) -> Report:
     """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs;
     `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
-    rows, macs, missing = with_macs(graph, rows, hidden or [])
+    rows, macs, missing = with_macs(graph, rows, hidden or [], memo)
     rows = with_saved(graph, rows, shapes or {})
     saved = saved_total(graph, rows, shapes or {})  # the activations kept for backward, each tensor once
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
@@ -232,7 +232,8 @@ class OpenAxis(ValueError):
     """An input axis other than the batch is open (None)."""
 
 
-def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]]) -> tuple[list[Row], Dim, tuple[str, ...]]:
+def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]],
+              memo: dict[int, tuple[Any, Any]] | None = None) -> tuple[list[Row], Dim, tuple[str, ...]]:
     """Each row's multiply-accumulates (its kind's formula on its input shapes, times its calls), containers the
     sum of theirs, rows inside a built-in module counted on that module; and the model's total with the tensor
     operations of forward (hidden rows). The total is None, with what is missing, when anything is not counted."""
@@ -243,6 +244,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     owners: list[Row] = []  # rows whose kind counts its own products: the total sums these
     ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
     same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
+    memo = {} if memo is None else memo  # kind_key's memo of each kind's attributes (infer's walk passes its own)
     for r in rows:
         layer = layers.get(r.name)
         inside = _built_in_ancestor(r, by_name, containers)
@@ -251,9 +253,9 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
         elif inside is not None:
             done[r.name] = replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters="")
         else:
-            done[r.name] = _row_macs(layer, r, ran, same)
+            done[r.name] = _row_macs(layer, r, ran, same, memo)
             owners.append(done[r.name])
-    ops = [_op_macs(layer, ins, calls, same) for layer, ins, calls in hidden]
+    ops = [_op_macs(layer, ins, calls, same, memo) for layer, ins, calls in hidden]
     products = [m for m in ops if m[0] != 0]
     children: dict[str, list[str]] = {}
     for c in rows:
@@ -293,7 +295,8 @@ def open_shape(shape: Any) -> Any:
     return tuple(symbol(BATCH) if d is None else d for d in shape)
 
 
-def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]]) -> Row:
+def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]],
+              memo: dict[int, tuple[Any, Any]]) -> Row:
     if not r.calls:
         if layer.kind.n_inputs[0] == 0 and _does_nothing(layer.kind):
             return replace(r, macs=0, macs_formula="0", macs_letters="0")  # a parameter or buffer: used elsewhere
@@ -308,7 +311,7 @@ def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, s
             return replace(r, macs=None, macs_formula="; ".join(inner.macs_missing[:3]), macs_letters="")
         value, text, letters = inner.macs, f"sum of its layers: {render_count(inner.macs)}", "sum of its layers"
     else:
-        value, text, letters = _kind_macs(layer.kind, list(r.input_shapes), same)
+        value, text, letters = _kind_macs(layer.kind, list(r.input_shapes), same, memo)
         if value is None:
             return replace(r, macs=None, macs_formula=text, macs_letters="")
     if r.calls > 1 and value != 0:
@@ -327,14 +330,15 @@ def _does_nothing(kind: Any) -> bool:
         return False
 
 
-def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, str, str]]) -> tuple[Dim, str, str]:
+def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, str, str]],
+               memo: dict[int, tuple[Any, Any]] | None = None) -> tuple[Dim, str, str]:
     """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted.
     `same` holds the answers already worked out in this model: a kind's products are a function of its class,
     spelling, attributes and input shapes alone, so a layer equal in all of them to one already counted (the
     blocks of a deep model) gets that answer; a kind holding anything but plain values is worked out anew."""
     if ins is None:
         return None, NOT_CALLED, ""
-    key = kind_key(kind, ins)
+    key = kind_key(kind, ins, memo)
     if key is not None and key in same:
         return same[key]
     answer = _work_out_macs(kind, ins)
@@ -405,10 +409,11 @@ def _per_batch_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str] | None:
     return per_batch(int(value)), render(expr, "pretty"), render(expr, "letters")
 
 
-def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int, same: dict[Any, tuple[Dim, str, str]]) -> tuple[Dim, str, str]:
+def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int, same: dict[Any, tuple[Dim, str, str]],
+             memo: dict[int, tuple[Any, Any]]) -> tuple[Dim, str, str]:
     if not calls:
         return 0, "", ""
-    value, text, letters = _kind_macs(layer.kind, ins, same)
+    value, text, letters = _kind_macs(layer.kind, ins, same, memo)
     if value is None or value == 0 or calls == 1:
         return value, text, letters
     return None, f"called {calls} times", ""
