@@ -770,14 +770,22 @@ def run_one(reader: str, seed: int, index: int, ws: Workspace, limit: float) -> 
     return prepared, outcome
 
 
-def warm_up() -> None:
-    """Import what the readers import lazily, so that the first input's time is its own."""
+# Readers whose reading needs no framework (only their seeds do: those are made in a child process). Their
+# worker imports neither Keras nor torch, so that the HDF5 reader's fork for each file is cheap.
+LIGHT = {"keras_json", "keras_archive", "keras_h5", "safetensors", "safetensors_index"}
+
+
+def warm_up(reader: str | None = None) -> None:
+    """Import what the readers import lazily, so that the first input's time is its own (for a LIGHT reader,
+    all but Keras and torch)."""
     import importlib
 
     from paramwise import frontends
 
     os.environ.setdefault("KERAS_BACKEND", "torch")
-    for name in ("torch", "keras", "h5py", "safetensors", "numpy", "sympy", "paramwise.cli", "paramwise.render.table",
+    light = reader in LIGHT and "torch" not in sys.modules and "keras" not in sys.modules
+    heavy = () if light else ("torch", "keras")
+    for name in (*heavy, "h5py", "safetensors", "numpy", "sympy", "paramwise.cli", "paramwise.render.table",
                  "paramwise.render.json", "paramwise.render.markdown", "paramwise.teach.pitfalls"):
         try:
             importlib.import_module(name)
@@ -794,7 +802,7 @@ def fuzz_reader(reader: str, seed: int, start: int, count: int, ws: Workspace, f
                 stats: Stats | None = None, progress: Callable[[int], None] | None = None) -> Stats:
     """Run inputs start..start+count-1 of one reader; findings are saved under `findings` (None: kept in memory)."""
     stats = stats or Stats(reader)
-    warm_up()
+    warm_up(reader)
     for index in range(start, start + count):
         if progress:
             progress(index)

@@ -5,10 +5,13 @@ state dicts, safetensors, sharded indexes) from small models."""
 from __future__ import annotations
 
 import ast
+import base64
 import functools
 import io
 import json
 import os
+import subprocess
+import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -110,9 +113,40 @@ def keras_models() -> list[Any]:
     return [mlp, cnn, functional, rnn, conv]
 
 
+def made_elsewhere(maker: str, framework: str, *args: str) -> dict[str, list[FileSeed]]:
+    """`maker(*args)` run in a child process, its seeds passed back as JSON: the process that reads the inputs
+    need not import the framework that writes the seeds (the HDF5 reader forks for each file, and a fork of a
+    process holding Keras and torch costs 30 ms more than one of a process without them). `obj` is not kept."""
+    code = (f"import sys, {framework}; from fuzz.seeds import dumps, " + maker + "; "
+            "sys.stdout.write(dumps(" + maker + ".__wrapped__(*sys.argv[1:])))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args], capture_output=True, text=True, env=env,
+                          check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the seeds of {maker} could not be made:\n{done.stderr[-4000:]}")
+    return loads(done.stdout)
+
+
+def dumps(seeds: dict[str, list[FileSeed]]) -> str:
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+    return json.dumps({kind: [{"name": s.name, "data": b64(s.data), "members": {k: b64(v) for k, v in s.members.items()}}
+                              for s in seeds] for kind, seeds in seeds.items()})
+
+
+def loads(text: str) -> dict[str, list[FileSeed]]:
+    return {kind: [FileSeed(s["name"], base64.b64decode(s["data"]),
+                            {k: base64.b64decode(v) for k, v in s["members"].items()}) for s in seeds]
+            for kind, seeds in json.loads(text).items()}
+
+
 @functools.cache
 def keras_seeds(folder: str) -> dict[str, list[FileSeed]]:
-    """{"json": [...], "keras": [...], "h5": [...]} written by Keras into `folder`."""
+    """{"json": [...], "keras": [...], "h5": [...]} written by Keras into `folder` (in a child process when this
+    one has not imported Keras)."""
+    if "keras" not in sys.modules:
+        return made_elsewhere("keras_seeds", "keras", folder)
     out: dict[str, list[FileSeed]] = {"json": [], "keras": [], "h5": []}
     os.makedirs(folder, exist_ok=True)
     with warnings.catch_warnings():
@@ -173,7 +207,10 @@ def safetensors_bytes(state: dict[str, Any], metadata: dict[str, str] | None = N
 
 @functools.cache
 def checkpoint_seeds() -> dict[str, list[FileSeed]]:
-    """{"safetensors": [...], "pt": [...], "index": [...]}: the index seeds' members are its shards."""
+    """{"safetensors": [...], "pt": [...], "index": [...]}: the index seeds' members are its shards (made in a
+    child process when this one has not imported torch: then the .pt seeds have no `obj`)."""
+    if "torch" not in sys.modules:
+        return made_elsewhere("checkpoint_seeds", "torch")
     import torch
 
     out: dict[str, list[FileSeed]] = {"safetensors": [], "pt": [], "index": []}
