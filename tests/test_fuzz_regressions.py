@@ -320,3 +320,21 @@ def test_a_class_that_is_not_a_module(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "model.py:4:1: error: 'Config' is not a PyTorch module" in text and "--class" in text, text
     code, text = run(capsys, str(path), "--format", "json")  # without --class: the module class the file defines
     assert code == 0 and json.loads(text)["total"] == sum(p.numel() for p in torch.nn.Linear(3, 2).parameters()), text
+
+
+@pytest.mark.parametrize("argument, value", [("head_dim", "[3]"), ("head_dim", "0"), ("num_query_heads", "2.5"),
+                                             ("num_key_value_heads", "'two'")])
+def test_grouped_query_attention_sizes_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], argument: str,
+                                                   value: str) -> None:
+    """GroupQueryAttention's sizes (the fuzzer's TypeError: int + list inside the formula), refused as Keras refuses them."""
+    keras = pytest.importorskip("keras")
+    sizes = {"head_dim": "4", "num_query_heads": "6", "num_key_value_heads": "3", argument: value}
+    call = ", ".join(f"{k}={v}" for k, v in sizes.items())
+    q, v = keras.Input((4, 8)), keras.Input((4, 8))
+    with pytest.raises(Exception):  # noqa: B017 - Keras raises TypeError, ZeroDivisionError or ValueError
+        keras.layers.GroupQueryAttention(**{k: eval(v) for k, v in sizes.items()})(q, v)  # noqa: S307 - the test's own text
+    path = tmp_path / "model.py"
+    path.write_text("import keras\nfrom keras import layers\nq = keras.Input((4, 8))\nv = keras.Input((4, 8))\n"
+                    f"model = keras.Model([q, v], layers.GroupQueryAttention({call})(q, v))\n")
+    text = refused(capsys, path, f"'{argument}' must be a whole number", "model.py:5:")
+    assert "hint:" in text

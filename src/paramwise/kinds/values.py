@@ -97,7 +97,8 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
             "units filters in_features out_features in1_features in2_features in_channels out_channels "
             "num_features num_channels num_groups num_heads nhead d_model dim_feedforward embed_dim "
             "embedding_dim num_embeddings input_dim output_dim hidden_size input_size key_dim projection_dim "
-            "num_parameters num_layers depth_multiplier upscale_factor downscale_factor"
+            "num_parameters num_layers depth_multiplier upscale_factor downscale_factor head_dim num_query_heads "
+            "num_key_value_heads"
         ).split()
     },
     "groups": (lambda v: v == -1 or is_whole(v, 1), POSITIVE + " (or -1: one group per channel, in Keras)"),
