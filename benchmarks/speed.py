@@ -253,6 +253,19 @@ def nested_source(folder: Path, depth: int) -> Path:
     return path
 
 
+def many_tensors(folder: Path, n: int) -> tuple[Path, int]:
+    """A safetensors file of n modules holding one 16-value tensor each (a header as large as a DeepSeek-V3
+    checkpoint's ~90,000 tensors), its data a hole. The file and its params."""
+    header = {f"layer.{i}.weight": {"dtype": "F32", "shape": [16], "data_offsets": [64 * i, 64 * i + 64]} for i in range(n)}
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    path = folder / f"tensors_{n}.safetensors"
+    with open(path, "wb") as f:
+        f.write(len(raw).to_bytes(8, "little") + raw)
+        f.truncate(8 + len(raw) + 64 * n)
+    return path, 16 * n
+
+
 def sharded_checkpoint(folder: Path) -> tuple[Path, int, int]:
     """A Llama-2-70B layout in bfloat16 (80 layers, 8,192 wide), in shards of about 5 GB like the Hub's:
     each shard is its safetensors header followed by a hole as long as the data. The index, its params and
@@ -476,6 +489,11 @@ class Plan:
                              shown=f"{nbytes / 1e9:.0f} GB checkpoint in {shards} sparse shards --format json")
             self.expected[name] = params
             self.under("sharded checkpoint", name, 0.1, above=start_json)
+            many, count = many_tensors(self.folder, 100_000)
+            name = self.ours("100k tensors", str(many), "--format", "json",
+                             shown="a safetensors header of 100,000 one-tensor modules --format json")
+            self.expected[name] = count
+            self.under("100,000-tensor safetensors header (issue 8: every answer within 10 s)", name, 10)
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "KERAS_BACKEND": "torch"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import struct
-import time
 from pathlib import Path
 from typing import Any
 
@@ -160,20 +159,18 @@ def test_a_shard_name_the_filesystem_cannot_encode(tmp_path: Path, capsys: pytes
 
 
 def test_a_100000_tensor_header_answers_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """100,000 modules of one tensor each (issue 16): every step is linear, the answer comes in seconds."""
+    """100,000 modules of one tensor each (issue 16): the count, and an explanation that is not 100,000 terms long.
+    How long it takes is a figure of benchmarks/speed.py (its checkpoint group), not a timed test."""
     n = 100_000
     header = {f"layer.{i}.weight": {"dtype": "F32", "shape": [16], "data_offsets": [64 * i, 64 * i + 64]}
               for i in range(n)}
     path = tmp_path / "big.safetensors"
     path.write_bytes(safetensors_bytes(header, 64 * n))
     expected = sum(entry["shape"][0] for entry in header.values())
-    start = time.process_time()
     code, text = run(capsys, str(path))
-    seconds = time.process_time() - start
     assert code == 0, text
     assert f"Total params: {expected:,}" in text, text[-500:]
     assert "sum of its 100,000 modules" in text and "more" in text  # the explanation is not 100,000 terms long
-    assert seconds < 8, seconds
 
 
 STACKS: dict[str, Any] = {
