@@ -335,3 +335,24 @@ def test_grouped_query_attention_sizes_are_checked(tmp_path: Path, capsys: pytes
                     f"model = keras.Model([q, v], layers.GroupQueryAttention({call})(q, v))\n")
     text = refused(capsys, path, f"'{argument}' must be a whole number", "model.py:5:")
     assert "hint:" in text
+
+
+@pytest.mark.parametrize("value", ["False", "True", "0", "64", "-3", "'x'", "[2.5]"])
+def test_einsum_dense_output_shape_as_keras_takes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     value: str) -> None:
+    """EinsumDense's output_shape (the fuzzer's TypeError: a bool in the MACs): Keras takes a bool as the int it
+    is and refuses negative or non-numeric sizes; paramwise counts or refuses the same."""
+    keras = pytest.importorskip("keras")
+    x = keras.Input((10, 32))
+    try:
+        expected: int | None = keras.Model(x, keras.layers.EinsumDense(
+            "...b,bc->...c", output_shape=eval(value), bias_axes="c")(x)).count_params()  # noqa: S307 - the test's own text
+    except (ValueError, TypeError):
+        expected = None
+    path = tmp_path / "model.py"
+    path.write_text("import keras\nfrom keras import layers\nx = keras.Input((10, 32))\n"
+                    f"model = keras.Model(x, layers.EinsumDense('...b,bc->...c', output_shape={value}, bias_axes='c')(x))\n")
+    if expected is None:
+        refused(capsys, path, "'output_shape' must be a whole number", "model.py:4:")
+    else:
+        assert total_of(capsys, path) == expected

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..errors import KindError
+from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor
+from .values import describe, is_whole
 
 EQUATION_FORMS = (  # (pattern after `...` -> "0", ellipsis on the left), as keras' _analyze_einsum_string
     (re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)"), False),
@@ -43,7 +44,12 @@ class EinsumDense(Kind):
         if self.attrs.get("lora_rank"):
             raise KindError("EinsumDense with lora_rank is not read", hint="count it without lora_rank")
         partial = self.attrs["output_shape"]
-        self.attrs["partial_output_shape"] = (partial,) if not isinstance(partial, (tuple, list)) else tuple(partial)
+        sizes = (partial,) if not isinstance(partial, (tuple, list)) else tuple(partial)
+        sizes = tuple(int(v) if isinstance(v, bool) else v for v in sizes)  # Keras takes True as the int it is
+        if not all(v is None or is_whole(v, 0) for v in sizes):
+            raise BadValue("output_shape", "a whole number ≥ 0 or a tuple of them (None: the size of the input's axis)",
+                           partial, describe(partial))
+        self.attrs["partial_output_shape"] = sizes
         self.analyze((None,) * 8)  # the equation's form, checked when the layer is made (as Keras does at build)
 
     def analyze(self, input_shape: Shape) -> tuple[list[Any], list[Any] | None, list[Any]]:
