@@ -20,18 +20,23 @@ from paramwise.kinds.base import factor
 from paramwise.report import Report
 
 
-def test_the_type_checker_refuses_an_assignment_to_a_field(tmp_path: Path) -> None:
-    code = tmp_path / "assigns.py"
-    code.write_text("from paramwise.errors import Location\n"
-                    "from paramwise.ir import Weight\n"
-                    "def f(loc: Location, w: Weight) -> None:\n"
-                    "    loc.line = 3\n"
-                    "    w.name = 'kernel'\n")
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(code)],
+def mypy_says(path: Path, text: str) -> str:
+    """What mypy --strict says of `text` written to `path` (which must have errors)."""
+    path.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
                             capture_output=True, text=True)
     assert result.returncode == 1, result.stdout
-    assert 'assigns.py:4: error: Property "line" defined in "Location" is read-only' in result.stdout
-    assert 'assigns.py:5: error: Property "name" defined in "Weight" is read-only' in result.stdout
+    return result.stdout
+
+
+def test_the_type_checker_refuses_an_assignment_to_a_field(tmp_path: Path) -> None:
+    out = mypy_says(tmp_path / "assigns.py", "from paramwise.errors import Location\n"
+                                             "from paramwise.ir import Weight\n"
+                                             "def f(loc: Location, w: Weight) -> None:\n"
+                                             "    loc.line = 3\n"
+                                             "    w.name = 'kernel'\n")
+    assert 'assigns.py:4: error: Property "line" defined in "Location" is read-only' in out
+    assert 'assigns.py:5: error: Property "name" defined in "Weight" is read-only' in out
 
 
 def test_records_are_values() -> None:
@@ -41,18 +46,13 @@ def test_records_are_values() -> None:
 
 
 def test_the_type_checker_checks_a_replace(tmp_path: Path) -> None:
-    code = tmp_path / "replaces.py"
-    code.write_text("from paramwise.errors import Location\n"
-                    "from paramwise.frozen import replace\n"
-                    "def f(loc: Location) -> Location:\n"
-                    "    replace(loc, lines=3)\n"
-                    "    return replace(loc, line='3')\n")
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(code)],
-                            capture_output=True, text=True)
-    assert result.returncode == 1, result.stdout
-    assert 'replaces.py:4: error: Unexpected keyword argument "lines"' in result.stdout, result.stdout
-    assert 'replaces.py:5: error: Argument "line" to "replace" of "Location" has incompatible type' in result.stdout, \
-        result.stdout
+    out = mypy_says(tmp_path / "replaces.py", "from paramwise.errors import Location\n"
+                                              "from paramwise.frozen import replace\n"
+                                              "def f(loc: Location) -> Location:\n"
+                                              "    replace(loc, lines=3)\n"
+                                              "    return replace(loc, line='3')\n")
+    assert 'replaces.py:4: error: Unexpected keyword argument "lines"' in out, out
+    assert 'replaces.py:5: error: Argument "line" to "replace" of "Location" has incompatible type' in out, out
 
 
 @frozen
