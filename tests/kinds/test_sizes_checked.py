@@ -2,8 +2,8 @@
 
 A kind's attributes annotated `Dim` are sizes. Each is either checked by name when the kind is made (its name
 has a rule in `kinds.values.ACCEPTS`) or worked out by the kind itself from arguments that are (DERIVED). The
-fuzzer found sizes with neither (GroupQueryAttention's head_dim, LayerNorm's normalized_shape): a string or a
-list reached the formula and ended in a TypeError. A new kind with a size of a new name fails here until the
+fuzzer found sizes with neither (GroupQueryAttention's head_dim; LayerNorm's normalized_shape too, annotated Any
+as it may be a tuple, so not seen by this scan): a string or a list reached the formula and ended in a TypeError. A new kind with a size of a new name fails here until the
 name gets a rule."""
 
 from __future__ import annotations
