@@ -85,12 +85,19 @@ def build_tree(tensors: list[Tensor], name: str, source: str, meta: dict[str, An
                 raise InputError(f"tensor '{t.name[:80]}' has the name of a module holding other tensors; a state dict "
                                  "cannot have both, so this checkpoint is damaged", hint="check how the file was written")
     layers: list[Layer] = []
+    # one kind object per distinct set of stored tensors: the 32 equal blocks of a transformer share their
+    # kinds, so infer works out each kind's key and formula once (kinds do not change once made)
+    kinds: dict[tuple[Any, ...], StoredTensors] = {}
+    container = Container("torch", "Module", {})
     for path, held in modules.items():
         if path and path in has_children:
-            layers.append(row(path, "Module", Container("torch", "Module", {})))
+            layers.append(row(path, "Module", container))
         elif path:
             stored = tuple((short, t.shape, t.bytes_per_value, t.is_buffer) for short, t in held)
-            layers.append(row(path, "Tensors", StoredTensors("torch", "Tensors", {"tensors": stored})))
+            kind = kinds.get(stored)
+            if kind is None:
+                kind = kinds[stored] = StoredTensors("torch", "Tensors", {"tensors": stored})
+            layers.append(row(path, "Tensors", kind))
         if not path or path in has_children:
             layers.extend(bare_rows(path, held))
     return Graph(framework="torch", name=name, layers=tuple(layers), source=source, meta={**meta, "dtypes": dtypes(tensors)})
