@@ -49,8 +49,11 @@ else:
         new = object.__new__(cls)
         values = obj.__dict__
         state = new.__dict__
-        for name in names:
-            state[name] = values[name]
+        if len(values) == len(names):  # the fields alone (every field is set by __init__): one copy in C
+            state.update(values)
+        else:
+            for name in names:
+                state[name] = values[name]
         state.update(changes)
         return new
 
