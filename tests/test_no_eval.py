@@ -78,15 +78,16 @@ def test_no_call_evaluates_text() -> None:
     assert not found, "calls that could evaluate input text:\n" + "\n".join(found)
 
 
-def test_torch_load_is_weights_only() -> None:
+def test_no_torch_load() -> None:
+    """Checkpoints are read as data (frontends/files/torch_pickle.py): the package never calls torch.load, whose
+    unpickler, even with weights_only=True, is one more place a file's pickle is run."""
+    found = []
     for path in python_files():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load":
                 if isinstance(node.func.value, ast.Name) and node.func.value.id == "torch":
-                    kw = {k.arg: k.value for k in node.keywords}
-                    assert isinstance(kw.get("weights_only"), ast.Constant) and kw["weights_only"].value is True, (
-                        f"{path}:{node.lineno}: torch.load without weights_only=True"
-                    )
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not found, f"torch.load in the package: {found}"
 
 
 def test_the_scan_sees_what_it_forbids(tmp_path: Path) -> None:
@@ -284,7 +285,7 @@ def test_checkpoint_payloads(tripwire: Path, tmp_path: Path) -> None:
 
 
 def test_pickle_in_a_checkpoint_is_not_run(tripwire: Path, tmp_path: Path) -> None:
-    """A .pt whose pickle would call os.system is refused by torch.load(weights_only=True)."""
+    """A .pt whose pickle would call os.system is refused: os.system is not a name torch allows."""
     pytest.importorskip("torch")
     import pickle
 

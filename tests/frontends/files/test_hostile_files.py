@@ -684,14 +684,14 @@ def test_pt_with_dicts_nested_too_deep(tmp_path: Path, capsys: pytest.CaptureFix
     refused(tmp_path / "deep.pt", capsys, "nested", seconds=30.0)
 
 
-def test_pt_refused_with_torch_before_2_6(tmp_path: Path, capsys: pytest.CaptureFixture[str], torch: Any,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pt_is_read_whatever_the_torch_version(tmp_path: Path, capsys: pytest.CaptureFixture[str], torch: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing of torch runs on the file (its pickle is read as data), so an old torch, whose weights_only
+    loading could run code, is no reason to refuse it."""
     torch.save({"w": torch.zeros(2)}, tmp_path / "model.pt")
     for version in ("2.5.1+cpu", "1.13.0", "garbage"):
         monkeypatch.setattr(torch, "__version__", version)
-        refused(tmp_path / "model.pt", capsys, "torch >= 2.6", version, code=3)
-    monkeypatch.setattr(torch, "__version__", "2.6.0")
-    answered(tmp_path / "model.pt", capsys, seconds=30.0)
+        assert answered(tmp_path / "model.pt", capsys, seconds=30.0)["total"] == 2
 
 
 # -- sharded checkpoints ----------------------------------------------------------------------------------

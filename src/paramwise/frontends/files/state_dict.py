@@ -1,40 +1,34 @@
-"""PyTorch `.pt/.pth/.bin/.ckpt` state dicts, read through `torch.load(weights_only=True)` only (never a plain
-unpickle, and never with a torch older than 2.6, where weights_only loading is not safe), memory-mapped so no
-tensor data is read. Tensors saved once and named twice (a tied embedding) are counted once, as torch's
-parameters() counts them. A checkpoint's nested dicts are walked once each, however they share children."""
+"""PyTorch `.pt/.pth/.bin/.ckpt` state dicts, read as data by torch_pickle.py: the pickle's instructions are
+walked without an unpickler, nothing named in the file is looked up or called, and no torch is needed. The
+names allowed are those `torch.load(weights_only=True)` allows; anything else (a whole pickled model) is refused
+as torch refuses it. No tensor data is read. Tensors saved once and named twice (a tied embedding) are counted
+once, as torch's parameters() counts them. A checkpoint's nested dicts are walked once each, however they share
+children."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
-from .checkpoint import shown_name
+from ...errors import Diagnostic, InputError, LimitError, Location
+from .checkpoint import open_regular, shown_name
 from .module_tree import Tensor
+from .torch_pickle import PickledTensor, read_checkpoint_pickle
 
 MAX_DICTS = 1_000_000  # dicts looked at in a .pt while searching for its state dict
 MAX_DICT_DEPTH = 100
-MIN_TORCH = (2, 6)  # torch.load(weights_only=True) is safe from torch 2.6 on (CVE-2025-32434)
 STATE_DICT_KEYS = ("state_dict", "model_state_dict", "model", "module", "net", "network", "ema", "params")
 
 
 def read_torch(path: str, notes: list[str] | None = None) -> tuple[list[Tensor], list[Diagnostic]]:
-    """A PyTorch checkpoint through torch.load(weights_only=True) onto the meta device: shapes, no data."""
-    try:
-        import torch
-    except ImportError as e:
-        raise MissingDependency(
-            f"{path}: reading a PyTorch checkpoint needs torch, which is not installed",
-            hint="pip install torch   (or pip install 'paramwise[torch]'); .safetensors files need no torch",
-        ) from e
-    check_torch_version(torch, path)
-    state = load(torch, path)
-    tensors_found, where = find_state_dict(torch, state, path)
+    """A PyTorch checkpoint's tensors (shapes and dtypes), from its pickle read as data."""
+    with open_regular(path) as f:
+        state = read_checkpoint_pickle(path, f)
+    tensors_found, where = find_state_dict(state, path)
     if tensors_found is None:
         raise InputError("no state dict (a dict of tensor names to tensors) found in this checkpoint",
                          hint="save one with torch.save(model.state_dict(), path)", location=Location(path))
     tied = tied_tensors(tensors_found)
-    tensors = [torch_tensor(path, n, t) for n, t in tensors_found.items() if n not in tied]
+    tensors = [Tensor(n, t.shape, t.dtype, t.element_size) for n, t in tensors_found.items() if n not in tied]
     warnings = []
     if notes is not None:
         notes.extend(f"'{shown_name(name)}' is the same tensor as '{shown_name(first)}' (tied): counted once, as "
@@ -45,66 +39,20 @@ def read_torch(path: str, notes: list[str] | None = None) -> tuple[list[Tensor],
     return tensors, warnings
 
 
-def tied_tensors(tensors: dict[str, Any]) -> dict[str, str]:
-    """Names whose tensor is an earlier name's tensor (the same storage, offset, shape and strides: a tied
-    embedding saved twice), each with the first name. Tensors on the meta device have no storage to compare."""
+def tied_tensors(tensors: dict[str, PickledTensor]) -> dict[str, str]:
+    """Names whose tensor is an earlier name's tensor (the same storage, offset, shape, strides and dtype: a tied
+    embedding saved twice), each with the first name. A tensor saved without storage (meta) is never tied."""
     first: dict[tuple[Any, ...], str] = {}
     tied: dict[str, str] = {}
     for name, t in tensors.items():
-        try:
-            if t.device.type == "meta" or t.numel() == 0:
-                continue
-            key = (t.untyped_storage().data_ptr(), t.storage_offset(), tuple(t.shape), tuple(t.stride()), str(t.dtype))
-        except Exception:  # noqa: BLE001 - a tensor kind without a plain storage is counted as it is
+        if t.storage is None or t.numel() == 0:
             continue
+        key = (t.storage, t.offset, t.shape, t.stride, t.dtype)
         if key in first:
             tied[name] = first[key]
         else:
             first[key] = name
     return tied
-
-
-def check_torch_version(torch: Any, path: str) -> None:
-    """Refuse .pt files with a torch whose weights_only loading can still run code."""
-    version = str(getattr(torch, "__version__", ""))
-    match = re.match(r"(\d+)\.(\d+)", version)
-    if match is None or (int(match.group(1)), int(match.group(2))) < MIN_TORCH:
-        need = ".".join(map(str, MIN_TORCH))
-        raise MissingDependency(
-            f"{path}: reading a .pt checkpoint safely needs torch >= {need} (torch.load(weights_only=True) can run "
-            f"code from the file in older versions); this torch is {version or 'of unknown version'}",
-            hint=f"pip install -U 'torch>={need}', or convert the checkpoint to .safetensors, which needs no torch",
-        )
-
-
-def torch_tensor(path: str, name: str, t: Any) -> Tensor:
-    try:
-        return Tensor(name, tuple(int(d) for d in t.shape), str(t.dtype).removeprefix("torch."), int(t.element_size()))
-    except Exception as e:  # noqa: BLE001 - a tensor layout torch itself cannot describe on the meta device
-        raise InputError(f"tensor '{shown_name(name)}' cannot be read ({type(e).__name__}: {str(e)[:120]})",
-                         location=Location(path)) from e
-
-
-def load(torch: Any, path: str) -> Any:
-    import pickle
-
-    try:
-        try:  # memory-mapped: no tensor data is read, and tensors saved as one (tied weights) stay one
-            return torch.load(path, weights_only=True, map_location="cpu", mmap=True)
-        except RuntimeError:  # legacy (non-zip) files cannot be memory-mapped
-            return torch.load(path, weights_only=True, map_location="meta")
-    except pickle.UnpicklingError as e:
-        raise InputError(
-            "this checkpoint holds Python objects beyond tensors (a whole pickled model?); paramwise loads "
-            "checkpoints only with torch.load(weights_only=True) and never unpickles arbitrary objects",
-            hint="save the weights instead: torch.save(model.state_dict(), path), or summarize the live module "
-            "with paramwise.summary(model)", location=Location(path),
-        ) from e
-    except (MemoryError, RecursionError):
-        raise
-    except Exception as e:  # noqa: BLE001 - torch raises many kinds for a damaged file
-        raise InputError(f"torch.load could not read this file ({type(e).__name__}: {str(e)[:200]})",
-                         hint="is it a PyTorch checkpoint?", location=Location(path)) from e
 
 
 def key_text(key: Any) -> str:
@@ -115,7 +63,7 @@ def key_text(key: Any) -> str:
     return str(key)
 
 
-def find_state_dict(torch: Any, value: Any, path: str = "") -> tuple[dict[str, Any] | None, str]:
+def find_state_dict(value: Any, path: str = "") -> tuple[dict[str, Any] | None, str]:
     """The state dict: the checkpoint itself, or the entry under a usual key, or its largest dict of tensors.
 
     Each dict is looked at once (by identity), children before parents, however many paths lead to it."""
@@ -124,7 +72,7 @@ def find_state_dict(torch: Any, value: Any, path: str = "") -> tuple[dict[str, A
     order = dicts_below(value, path)
     best: dict[int, tuple[dict[str, Any] | None, str]] = {}
     for node, where in order:
-        tensors = {key_text(k): v for k, v in node.items() if isinstance(v, torch.Tensor)}
+        tensors = {key_text(k): v for k, v in node.items() if type(v) is PickledTensor}
         if tensors and len(tensors) == len(node):
             best[id(node)] = (tensors, where)
             continue
