@@ -472,6 +472,19 @@ def mutate_object(rng: random.Random, obj: Any, ctx: Context) -> Any:
     return state
 
 
+def mutate_data_pkl(rng: random.Random, data: bytes) -> bytes:
+    """A torch zip archive written again with its data.pkl's bytes mutated (so its CRC and sizes are right:
+    the reader's pickle walk sees the damage, not the zip check)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = []
+        for n in z.namelist():
+            blob = z.read(n)
+            if n.endswith("/data.pkl"):
+                blob = m.mutate_bytes(rng, blob)
+            members.append((n, blob, zipfile.ZIP_STORED, 0))
+    return write_zip(members)
+
+
 def pt_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
     import torch
 
@@ -479,7 +492,7 @@ def pt_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
     seed: FileSeed = rng.choice(seeds)
     r = rng.random()
     note = seed.name
-    if r < 0.5 and seed.obj is not None:
+    if r < 0.4 and seed.obj is not None:
         buf = io.BytesIO()
         obj = mutate_object(rng, seed.obj, ws.ctx)
         try:
@@ -487,6 +500,8 @@ def pt_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
         except (RecursionError, RuntimeError, pickle.PicklingError):
             return Prepared(note="unsaveable")
         data, note = buf.getvalue(), note + " object"
+    elif r < 0.55 and seed.data[:2] == b"PK":  # the pickle's bytes changed inside a zip that is otherwise sound
+        data, note = mutate_data_pkl(rng, seed.data), note + " pickle"
     elif r < 0.65:
         data, note = m.mutate_zip_headers(rng, seed.data), note + " headers"
     elif r < 0.85:
