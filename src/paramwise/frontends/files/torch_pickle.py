@@ -8,7 +8,9 @@ Python data: a call of a function torch's `weights_only` loader allows becomes t
 `torch.load(weights_only=True)` refuses it. Nothing named in the file is ever looked up or called, so no
 torch is needed and a hostile file has nothing to run.
 
-The instructions read are those torch's `weights_only` unpickler reads (protocol 2), and the file layouts
+The instructions read are those torch's `weights_only` unpickler reads (protocol 2, torch.save's default)
+and those protocols 3 to 5 add that make nothing new (frames, memo, short strings, bytes: `weights_only`
+refuses a file saved with `pickle_protocol=4`, paramwise reads it); the file layouts
 are torch's zip archive (`archive/data.pkl` beside `archive/data/<key>`, torch >= 1.6) and the legacy stream
 (magic number, protocol version, system info, then the pickle). Tuples nested deeper than MAX_TUPLE_DEPTH
 are refused before they can be hashed (a deep tuple hashed as a dict key recurses in C)."""
@@ -258,15 +260,7 @@ class Reader:
                     stack[-1].extend(items)
                 elif op == 0x63:  # GLOBAL
                     module = self.line()
-                    name = global_name(module, self.line())
-                    if not allowed(name):
-                        raise PickleError(
-                            f"this checkpoint holds Python objects beyond tensors (a whole pickled model?): its pickle "
-                            f"names {name[:120]}, which torch.load(weights_only=True) does not allow either; paramwise "
-                            "reads checkpoints as data and never unpickles arbitrary objects",
-                            hint="save the weights instead: torch.save(model.state_dict(), path), or summarize the live "
-                            "module with paramwise.summary(model)")
-                    stack.append(Global(name))
+                    stack.append(self.named(global_name(module, self.line())))
                 elif op == 0x81:  # NEWOBJ
                     args = stack.pop()
                     cls = stack.pop()
@@ -284,12 +278,48 @@ class Reader:
                     stack.append(str(take(n), "ascii"))
                 elif op == 0x80:  # PROTO
                     take(1)
+                # protocols 3-5 (torch.save(..., pickle_protocol=4)): torch.load's weights_only loader stops at
+                # these; they make nothing new, so they are read
+                elif op == 0x95:  # FRAME
+                    take(8)
+                elif op == 0x94:  # MEMOIZE
+                    memo[len(memo)] = stack[-1]
+                elif op == 0x8C:  # SHORT_BINUNICODE
+                    stack.append(str(take(take(1)[0]), "utf-8", "surrogatepass"))
+                elif op == 0x8D:  # BINUNICODE8
+                    stack.append(str(take(unpack("<Q", take(8))[0]), "utf-8", "surrogatepass"))
+                elif op == 0x93:  # STACK_GLOBAL
+                    name = stack.pop()
+                    module = stack.pop()
+                    if type(module) is not str or type(name) is not str:
+                        raise self.fail("STACK_GLOBAL of names that are not strings")
+                    stack.append(self.named(global_name(module, name)))
+                elif op in (0x43, 0x42, 0x8E, 0x96):  # SHORT_BINBYTES, BINBYTES, BINBYTES8, BYTEARRAY8
+                    n = take(1)[0] if op == 0x43 else unpack("<I" if op == 0x42 else "<Q", take(4 if op == 0x42 else 8))[0]
+                    stack.append(bytes(take(n)))
+                elif op == 0x8B:  # LONG4
+                    n = unpack("<i", take(4))[0]
+                    if n > MAX_LONG_BYTES:
+                        raise self.fail(f"an integer of {n:,} bytes")
+                    stack.append(int.from_bytes(take(n), "little", signed=True))
+                elif op == 0x92:  # NEWOBJ_EX
+                    stack.pop()  # keyword arguments
+                    args = stack.pop()
+                    cls = stack.pop()
+                    stack.append(self.new(cls, args))
+                elif op == 0x90:  # ADDITEMS
+                    stack = marks.pop()
+                    if type(stack[-1]) is not Opaque:
+                        raise self.fail(f"ADDITEMS to {type_name(stack[-1])}, not a set")
+                elif op == 0x91:  # FROZENSET
+                    stack = marks.pop()
+                    stack.append(Opaque("frozenset"))
                 elif op == 0x2E:  # STOP
                     if len(stack) != 1 or marks:
                         raise self.fail("its STOP leaves the stack unbalanced")
                     return stack.pop()
                 else:
-                    raise self.fail(f"instruction 0x{op:02x}, which torch.save does not write (protocol 2)")
+                    raise self.fail(f"instruction 0x{op:02x}, which torch.save does not write")
             except PickleError:
                 raise
             except IndexError as e:
@@ -298,6 +328,17 @@ class Reader:
                 raise self.fail("an instruction uses a value the pickle has not made") from e
             except (UnicodeDecodeError, TypeError, ValueError, struct.error) as e:
                 raise self.fail(f"{type(e).__name__}: {str(e)[:120]}") from e
+
+    def named(self, name: str) -> Global:
+        """A GLOBAL's name, if torch.load(weights_only=True) allows it: the name only, never looked up."""
+        if not allowed(name):
+            raise PickleError(
+                f"this checkpoint holds Python objects beyond tensors (a whole pickled model?): its pickle "
+                f"names {name[:120]}, which torch.load(weights_only=True) does not allow either; paramwise "
+                "reads checkpoints as data and never unpickles arbitrary objects",
+                hint="save the weights instead: torch.save(model.state_dict(), path), or summarize the live "
+                "module with paramwise.summary(model)")
+        return Global(name)
 
     def set_items(self, target: Any, items: list[Any]) -> None:
         if type(target) is not dict:
