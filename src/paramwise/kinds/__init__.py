@@ -132,38 +132,47 @@ def refused(framework: str, type_name: str, extra: dict[str, Any]) -> list[str]:
     return [k for k in extra if real is None or not real.takes(k)]
 
 
+@cache
+def _binding(cls: type[Kind], framework: str, type_name: str) -> tuple[Signature, tuple[str, ...], frozenset[str], int, bool]:
+    """What `bind` needs of a spelling, worked out once: (signature, its names, the same as a set, how many may
+    be given by position, whether extra positional arguments are ignored)."""
+    signature = signature_of(cls, framework, type_name)
+    real = framework_signatures.lookup(framework, type_name)
+    limit = len(signature) if real is None else min(len(signature), len(real.positional))  # not keyword-only ones
+    names = tuple(p for p, _ in signature)
+    return signature, names, frozenset(names), limit, real is not None and real.var_positional
+
+
 def bind(
     cls: type[Kind], framework: str, type_name: str, args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Bind constructor arguments to the kind's signature: (attributes, unused keyword arguments)."""
-    signature = signature_of(cls, framework, type_name)
-    real = framework_signatures.lookup(framework, type_name)
-    limit = len(signature) if real is None else min(len(signature), len(real.positional))  # not keyword-only ones
-    if real is not None and real.var_positional:
+    signature, names, known, limit, var_positional = _binding(cls, framework, type_name)
+    if var_positional:
         args = args[:limit]  # nn.Identity(*args) takes any and ignores them
     if len(args) > limit:
         raise KindError(
             f"{type_name} takes at most {limit} positional arguments; got {len(args)}",
             hint="pass the extra values by keyword",
         )
-    attrs: dict[str, Any] = {}
-    for (pname, _), value in zip(signature, args):
-        attrs[pname] = value
-    known = {p for p, _ in signature}
-    extra = {k: v for k, v in kwargs.items() if k not in known}
+    attrs: dict[str, Any] = dict(zip(names, args))
+    extra: dict[str, Any] = {}
     for k, v in kwargs.items():
         if k in known:
             if k in attrs:
                 raise KindError(f"{type_name} got two values for '{k}'")
             attrs[k] = v
-    for pname, default in signature:
-        if pname not in attrs:
-            if default is REQUIRED:
-                raise KindError(
-                    f"{type_name} needs the argument '{pname}'",
-                    hint=f"e.g. {type_name}({pname}=...)",
-                )
-            attrs[pname] = default
+        else:
+            extra[k] = v
+    if len(attrs) < len(signature):
+        for pname, default in signature:
+            if pname not in attrs:
+                if default is REQUIRED:
+                    raise KindError(
+                        f"{type_name} needs the argument '{pname}'",
+                        hint=f"e.g. {type_name}({pname}=...)",
+                    )
+                attrs[pname] = default
     return attrs, extra
 
 
