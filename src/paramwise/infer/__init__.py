@@ -43,7 +43,7 @@ class _Walk:
     shapes: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, _State]] = field(default_factory=dict)
     reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
     parts: dict[Any, dict[str, Any]] = field(default_factory=dict)
-    attrs: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # kind_key's memo: each kind's attributes once
+    attrs: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # kind_key's memo: each kind's attributes once
 
 
 _WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
@@ -265,7 +265,7 @@ def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) 
     return parts
 
 
-def _parts_key(layer: Layer, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]] | None) -> Any:
+def _parts_key(layer: Layer, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]] | None) -> Any:
     if layer.stored is not None or isinstance(layer.kind, (Submodel, Unknown)):
         return None
     key = kind_key(layer.kind, ins, memo)

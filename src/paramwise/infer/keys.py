@@ -10,7 +10,7 @@ from ..formula import is_symbolic
 from ..ir import Shape
 
 
-def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]] | None = None) -> Any:
+def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]] | None = None) -> Any:
     """(class, framework, spelling, attributes, input shapes), each value with its type (True, 1 and 1.0 are
     equal in Python, not to a kind); None when the kind holds state besides its spelling and attributes
     (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable.
@@ -21,6 +21,8 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]
     found = memo.get(id(kind)) if memo is not None else None
     if found is not None:
         attrs = found[1]
+        if len(found) == 4 and _same_objects(found[2], ins):  # the same shapes again (infer, then the MACs)
+            return found[3]
     else:
         attrs = _plain_attrs(kind.attrs)
         if memo is not None:
@@ -35,7 +37,16 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, Any]
         hash(key)
     except TypeError:
         return None
+    if memo is not None:
+        memo[id(kind)] = (kind, attrs, None if ins is None else tuple(ins), key)  # the shapes kept: ids stay theirs
     return key
+
+
+def _same_objects(kept: tuple[Any, ...] | None, ins: list[Shape] | None) -> bool:
+    """The very shape objects a key was made of (identity, not ==: 16 and 16.0 are equal and not the same key)."""
+    if kept is None or ins is None:
+        return kept is None and ins is None
+    return len(kept) == len(ins) and all(a is b for a, b in zip(kept, ins))
 
 
 def _plain_attrs(attrs: dict[str, Any]) -> Any:

@@ -95,7 +95,7 @@ def _sum(values: Any) -> Dim:
 
 def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
                  hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None,
-                 shapes: dict[TensorRef, Shape] | None = None, memo: dict[int, tuple[Any, Any]] | None = None) -> Report:
+                 shapes: dict[TensorRef, Shape] | None = None, memo: dict[int, tuple[Any, ...]] | None = None) -> Report:
     """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs;
     `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
@@ -233,7 +233,7 @@ class OpenAxis(ValueError):
 
 
 def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]],
-              memo: dict[int, tuple[Any, Any]] | None = None) -> tuple[list[Row], Dim, tuple[str, ...]]:
+              memo: dict[int, tuple[Any, ...]] | None = None) -> tuple[list[Row], Dim, tuple[str, ...]]:
     """Each row's multiply-accumulates (its kind's formula on its input shapes, times its calls), containers the
     sum of theirs, rows inside a built-in module counted on that module; and the model's total with the tensor
     operations of forward (hidden rows). The total is None, with what is missing, when anything is not counted."""
@@ -296,7 +296,7 @@ def open_shape(shape: Any) -> Any:
 
 
 def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]],
-              memo: dict[int, tuple[Any, Any]]) -> Row:
+              memo: dict[int, tuple[Any, ...]]) -> Row:
     if not r.calls:
         if layer.kind.n_inputs[0] == 0 and _does_nothing(layer.kind):
             return replace(r, macs=0, macs_formula="0", macs_letters="0")  # a parameter or buffer: used elsewhere
@@ -331,7 +331,7 @@ def _does_nothing(kind: Any) -> bool:
 
 
 def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, str, str]],
-               memo: dict[int, tuple[Any, Any]] | None = None) -> tuple[Dim, str, str]:
+               memo: dict[int, tuple[Any, ...]] | None = None) -> tuple[Dim, str, str]:
     """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted.
     `same` holds the answers already worked out in this model: a kind's products are a function of its class,
     spelling, attributes and input shapes alone, so a layer equal in all of them to one already counted (the
@@ -410,7 +410,7 @@ def _per_batch_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str] | None:
 
 
 def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int, same: dict[Any, tuple[Dim, str, str]],
-             memo: dict[int, tuple[Any, Any]]) -> tuple[Dim, str, str]:
+             memo: dict[int, tuple[Any, ...]]) -> tuple[Dim, str, str]:
     if not calls:
         return 0, "", ""
     value, text, letters = _kind_macs(layer.kind, ins, same, memo)
