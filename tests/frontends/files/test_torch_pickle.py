@@ -260,3 +260,11 @@ def tensors_in(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return [t for item in value for t in tensors_in(item)]
     return []
+
+
+def test_a_zip_directory_too_large_is_refused_before_it_is_parsed() -> None:
+    data = bytearray(saved({"w": torch.zeros(2)}))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 12:end + 16] = (100 * 2**20).to_bytes(4, "little")  # the directory's declared size: 100 MB
+    with pytest.raises(paramwise.ParamwiseError, match="at most 300,000"):
+        ours(bytes(data))

@@ -25,7 +25,8 @@ from typing import IO, Any
 from ...errors import InputError, LimitError, Location
 
 MAX_PICKLE_BYTES = 512 * 1024 * 1024  # data.pkl of a 1,000,000-tensor state dict is about 100 MB
-MAX_ZIP_ENTRIES = 5_000_000  # one per storage, and a few more
+MAX_ZIP_ENTRIES = 300_000  # one per storage, and a few more (DeepSeek-V3 has about 91,000 tensors in all its shards)
+MAX_DIRECTORY_BYTES = 64 * 1024 * 1024  # a zip directory of 300,000 torch records is about 25 MB
 MAX_LONG_BYTES = 1024  # LONG1 holds at most 255 bytes; nothing in a checkpoint needs more
 MAX_TUPLE_DEPTH = 200
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
@@ -520,6 +521,11 @@ def read_checkpoint_pickle(path: str, f: IO[bytes]) -> Any:
 
 
 def read_archive(path: str, f: IO[bytes]) -> Any:
+    count, directory = declared_directory(f)
+    if count > MAX_ZIP_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        raise LimitError(f"{path}: this zip declares {count:,} entries in a directory of {directory:,} bytes; paramwise "
+                         f"reads at most {MAX_ZIP_ENTRIES:,} (one per tensor storage)",
+                         hint="save the state dict in shards, or as safetensors")
     try:
         archive = zipfile.ZipFile(f)
         infos = archive.infolist()
@@ -554,6 +560,30 @@ def read_archive(path: str, f: IO[bytes]) -> Any:
         if f"{prefix}/data/{key}" not in records:
             raise PickleError(f"its pickle names storage '{key[:80]}', which the archive does not hold (truncated?)")
     return value
+
+
+def declared_directory(f: IO[bytes]) -> tuple[int, int]:
+    """(entries, directory bytes) the zip's end record declares, read before zipfile parses the directory (0, 0
+    when there is no end record: zipfile then says why)."""
+    f.seek(0, 2)
+    size = f.tell()
+    f.seek(max(0, size - 65557))
+    tail = f.read()
+    f.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return 0, 0
+    count, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+    locator = at - 20
+    if (count == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        (record,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
+        if 0 <= record < size:
+            f.seek(record)
+            zip64 = f.read(56)
+            f.seek(0)
+            if len(zip64) == 56 and zip64[:4] == b"PK\x06\x06":
+                count, directory = struct.unpack("<QQ", zip64[32:48])
+    return int(count), int(directory)
 
 
 def read_legacy(data: bytes) -> Any:
