@@ -245,6 +245,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
     same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
     memo = {} if memo is None else memo  # kind_key's memo of each kind's attributes (infer's walk passes its own)
+    idle: dict[int, bool] = {}  # by kind object: a parameter or buffer that computes nothing (asked once per kind)
     for r in rows:
         layer = layers.get(r.name)
         inside = _built_in_ancestor(r, by_name, containers)
@@ -253,7 +254,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
         elif inside is not None:
             done[r.name] = replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters="")
         else:
-            done[r.name] = _row_macs(layer, r, ran, same, memo)
+            done[r.name] = _row_macs(layer, r, ran, same, memo, idle)
             owners.append(done[r.name])
     ops = [_op_macs(layer, ins, calls, same, memo) for layer, ins, calls in hidden]
     products = [m for m in ops if m[0] != 0]
@@ -296,9 +297,13 @@ def open_shape(shape: Any) -> Any:
 
 
 def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]],
-              memo: dict[int, tuple[Any, ...]]) -> Row:
+              memo: dict[int, tuple[Any, ...]], idle: dict[int, bool]) -> Row:
     if not r.calls:
-        if layer.kind.n_inputs[0] == 0 and _does_nothing(layer.kind):
+        kind = layer.kind
+        nothing = idle.get(id(kind))  # the graph keeps every kind alive for the walk: ids are not reused
+        if nothing is None:
+            nothing = idle[id(kind)] = kind.n_inputs[0] == 0 and _does_nothing(kind)
+        if nothing:
             return replace(r, macs=0, macs_formula="0", macs_letters="0")  # a parameter or buffer: used elsewhere
         if ran:  # the model's forward was followed and never called it: it computes nothing (as torch counts)
             return replace(r, macs=0, macs_formula="0 (not called in forward)", macs_letters="0")
