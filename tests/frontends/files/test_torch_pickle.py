@@ -268,3 +268,31 @@ def test_a_zip_directory_too_large_is_refused_before_it_is_parsed() -> None:
     data[end + 12:end + 16] = (100 * 2**20).to_bytes(4, "little")  # the directory's declared size: 100 MB
     with pytest.raises(paramwise.ParamwiseError, match="at most 300,000"):
         ours(bytes(data))
+
+
+def test_a_storage_larger_than_its_record_is_refused_as_torch_refuses_it() -> None:
+    """The pickle says how many values a storage has; its record in the archive must hold them (a pickle that
+    claims 10**30 values would otherwise be counted)."""
+    import zipfile
+
+    data = saved({"w": torch.zeros(4)})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    pkl = members["archive/data.pkl"]
+    members["archive/data.pkl"] = pkl.replace(b"K\x04t", b"K\x05t", 1)  # the storage's length: 4 -> 5 values
+    assert members["archive/data.pkl"] != pkl
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, blob in members.items():
+            z.writestr(name, blob)
+    assert isinstance(theirs(buf.getvalue()), Exception)
+    with pytest.raises(InputError, match="its record in the archive holds 16 bytes"):
+        ours(buf.getvalue())
+
+
+def test_a_deep_list_in_an_error_is_shown_shallow() -> None:
+    deep = b"\x80\x02" + b"]" * 50_000 + b"a" * 49_999  # a list in a list ... 50,000 deep
+    size = b"ctorch\nSize\n" + deep + b"\x85R."  # torch.Size of it: refused, and the message shows it shallow
+    legacy = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19.\x80\x02M\xe9\x03.\x80\x02}q\x00."
+    with pytest.raises(InputError, match="torch.Size of"):
+        read_checkpoint_pickle("deep.pt", io.BytesIO(legacy + b"\x80\x02" + size))

@@ -17,6 +17,7 @@ are refused before they can be hashed (a deep tuple hashed as a dict key recurse
 
 from __future__ import annotations
 
+import reprlib
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -406,8 +407,12 @@ def type_name(value: Any) -> str:
     return value.name if type(value) is Global else type(value).__name__
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60  # a list nested 100,000 deep is shown 3 levels deep
+
+
 def shown(value: Any, keep: int = 100) -> str:
-    text = repr(value)
+    text = _REPR.repr(value)
     return text if len(text) <= keep else text[:keep] + "..."
 
 
@@ -555,10 +560,15 @@ def read_archive(path: str, f: IO[bytes]) -> Any:
         raise LimitError(f"{path}: its data.pkl holds over {MAX_PICKLE_BYTES:,} bytes")
     reader = Reader(data)
     value = reader.load()
-    records = set(names)
-    for key in reader.storages:
-        if f"{prefix}/data/{key}" not in records:
+    records = {info.filename: info for info in infos}
+    for key, storage in reader.storages.items():
+        record = records.get(f"{prefix}/data/{key}")
+        if record is None:
             raise PickleError(f"its pickle names storage '{key[:80]}', which the archive does not hold (truncated?)")
+        need = storage.numel * DTYPE_BYTES[storage.dtype]
+        if record.file_size < need:  # torch reads the storage's bytes from its record: a shorter one is refused
+            raise PickleError(f"storage '{key[:80]}' declares {storage.numel:,} {storage.dtype} values ({need:,} bytes) "
+                              f"but its record in the archive holds {record.file_size:,} bytes")
     return value
 
 
