@@ -132,10 +132,20 @@ def refused(framework: str, type_name: str, extra: dict[str, Any]) -> list[str]:
     return [k for k in extra if real is None or not real.takes(k)]
 
 
-@cache
-def _binding(cls: type[Kind], framework: str, type_name: str) -> tuple[Signature, tuple[str, ...], frozenset[str], int, bool]:
+_Binding = tuple[Signature, tuple[str, ...], frozenset[str], int, bool]
+_BINDINGS: dict[tuple[type[Kind], str, str], _Binding] = {}
+
+
+def _binding(cls: type[Kind], framework: str, type_name: str) -> _Binding:
     """What `bind` needs of a spelling, worked out once: (signature, its names, the same as a set, how many may
     be given by position, whether extra positional arguments are ignored)."""
+    found = _BINDINGS.get((cls, framework, type_name))
+    if found is None:
+        found = _BINDINGS[(cls, framework, type_name)] = _make_binding(cls, framework, type_name)
+    return found
+
+
+def _make_binding(cls: type[Kind], framework: str, type_name: str) -> _Binding:
     signature = signature_of(cls, framework, type_name)
     real = framework_signatures.lookup(framework, type_name)
     limit = len(signature) if real is None else min(len(signature), len(real.positional))  # not keyword-only ones

@@ -303,8 +303,8 @@ def header_tensor(path: str, name: str, info: Any) -> tuple[Tensor, int]:
 
     if type(info) is dict:  # the usual entry, checked without the general path's calls (100,000 of them)
         dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        per = SAFETENSORS_BYTES.get(dtype) if type(dtype) is str else None
-        if per is not None and type(shape) is list and type(offsets) is list and len(offsets) == 2:
+        per = SAFETENSORS_BYTES.get(dtype) if isinstance(dtype, str) else None
+        if per is not None and isinstance(dtype, str) and type(shape) is list and type(offsets) is list and len(offsets) == 2:
             values = 1
             for d in shape:
                 if type(d) is not int or d < 0 or values > MAX_VALUES:  # the general path says what is wrong
