@@ -133,9 +133,6 @@ def allowed(name: str) -> bool:
 
 # -- the instructions ----------------------------------------------------------------------------------------
 
-_MARK = object()
-
-
 class Reader:
     """One pickle read from `data` at `pos`: `load()` returns its value; `pos` is then just past its STOP."""
 
@@ -316,9 +313,7 @@ class Reader:
                 elif op == 0x91:  # FROZENSET
                     stack = marks.pop()
                     stack.append(Opaque("frozenset"))
-                elif op == 0x2E:  # STOP
-                    if len(stack) != 1 or marks:
-                        raise self.fail("its STOP leaves the stack unbalanced")
+                elif op == 0x2E:  # STOP: the value on top, as pickle and torch take it
                     return stack.pop()
                 else:
                     raise self.fail(f"instruction 0x{op:02x}, which torch.save does not write")
