@@ -294,50 +294,42 @@ def read_safetensors(path: str) -> tuple[list[Tensor], list[Diagnostic]]:
 
 
 def header_tensor(path: str, name: str, info: Any) -> tuple[Tensor, int]:
-    """One header entry, checked: a dtype name, a shape of whole numbers >= 0, two data offsets that hold it."""
-
-    def bad(what: str, value: Any = None) -> InputError:
-        got = f"; got {shown(value)}" if value is not None else ""
-        return InputError(f"header entry '{shown_name(name)}': {what}{got}", hint="the file is damaged or not safetensors",
-                          location=Location(path, path=shown_name(name)))
-
-    if type(info) is dict:  # the usual entry, checked without the general path's calls (100,000 of them)
-        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        per = SAFETENSORS_BYTES.get(dtype) if isinstance(dtype, str) else None
-        if per is not None and isinstance(dtype, str) and type(shape) is list and type(offsets) is list and len(offsets) == 2:
-            values = 1
-            for d in shape:
-                if type(d) is not int or d < 0 or values > MAX_VALUES:  # the general path says what is wrong
-                    break
-                values *= d
-            else:
-                begin, end = offsets
-                if (type(begin) is int and type(end) is int and 0 <= begin <= end < 2**64 and values <= MAX_VALUES
-                        and end - begin == values * per):
-                    return Tensor(name, tuple(shape), dtype, per), end
+    """One header entry, checked: a dtype name, a shape of whole numbers >= 0, two data offsets that hold it.
+    One pass over each part, no call per value: a header can list 100,000 entries."""
     if not isinstance(info, dict):
-        raise bad("must be an object with dtype, shape and data_offsets", info)
+        raise bad_entry(path, name, "must be an object with dtype, shape and data_offsets", info)
     dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-    if not isinstance(dtype, str) or not DTYPE_NAME.fullmatch(dtype):
-        raise bad("its dtype must be a name such as \"F32\"", dtype)
-    if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape):
-        raise bad("its shape must be a list of whole numbers >= 0", shape)
-    if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
-            and 0 <= offsets[0] <= offsets[1] < 2**64):
-        raise bad("its data_offsets must be two whole numbers [begin, end] with 0 <= begin <= end", offsets)
-    values = 1
+    if not isinstance(dtype, str) or (dtype not in SAFETENSORS_BYTES and not DTYPE_NAME.fullmatch(dtype)):
+        raise bad_entry(path, name, "its dtype must be a name such as \"F32\"", dtype)
+    if not isinstance(shape, list):
+        raise bad_entry(path, name, "its shape must be a list of whole numbers >= 0", shape)
+    values, too_many = 1, False
     for d in shape:
-        values *= d
-        if values > MAX_VALUES:
-            raise bad(f"its shape holds more than {MAX_VALUES:,} values", shape)
+        if type(d) is not int or d < 0:
+            raise bad_entry(path, name, "its shape must be a list of whole numbers >= 0", shape)
+        if not too_many:  # stop multiplying once past the limit (a shape of 10**30s would grow a huge int)
+            values *= d
+            too_many = values > MAX_VALUES
+    if not (isinstance(offsets, list) and len(offsets) == 2 and type(offsets[0]) is int and type(offsets[1]) is int
+            and 0 <= offsets[0] <= offsets[1] < 2**64):
+        raise bad_entry(path, name, "its data_offsets must be two whole numbers [begin, end] with 0 <= begin <= end", offsets)
+    if too_many:
+        raise bad_entry(path, name, f"its shape holds more than {MAX_VALUES:,} values", shape)
     stored = offsets[1] - offsets[0]
-    if dtype in SAFETENSORS_BYTES:
-        per = SAFETENSORS_BYTES[dtype]
+    per = SAFETENSORS_BYTES.get(dtype)
+    if per is not None:
         if stored != values * per:
-            raise bad(f"a {dtype} tensor of shape {shape} takes {values * per:,} bytes but its data_offsets give {stored:,}")
+            raise bad_entry(path, name, f"a {dtype} tensor of shape {shape} takes {values * per:,} bytes but its "
+                            f"data_offsets give {stored:,}")
     else:  # a dtype this table does not know: its size per value from the offsets
         per = max(1, -(-stored // max(values, 1)))
     return Tensor(name, tuple(shape), dtype, per), offsets[1]
+
+
+def bad_entry(path: str, name: str, what: str, value: Any = None) -> InputError:
+    got = f"; got {shown(value)}" if value is not None else ""
+    return InputError(f"header entry '{shown_name(name)}': {what}{got}", hint="the file is damaged or not safetensors",
+                      location=Location(path, path=shown_name(name)))
 
 
 def values(shape: tuple[int, ...]) -> int:
