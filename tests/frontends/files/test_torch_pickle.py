@@ -203,11 +203,10 @@ def test_damage_is_an_input_error() -> None:
                                                       b"\x80\x02}q\x00." + deep))
 
 
-def test_the_cli_counts_a_pt_as_torch() -> None:
+def test_the_cli_counts_a_pt_as_torch(tmp_path: Path) -> None:
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8), torch.nn.Linear(8, 2))
-    buf = saved(model.state_dict())
-    path = Path(__import__("tempfile").mkdtemp()) / "m.pt"
-    path.write_bytes(buf)
+    path = tmp_path / "m.pt"
+    path.write_bytes(saved(model.state_dict()))
     report = paramwise.read(str(path))
     assert report.total == sum(p.numel() for p in model.parameters())
     assert report.buffers == sum(b.numel() for b in model.buffers())

@@ -20,10 +20,10 @@ from __future__ import annotations
 import reprlib
 import struct
 import zipfile
-from dataclasses import dataclass
 from typing import IO, Any
 
 from ...errors import InputError, LimitError, Location
+from ...frozen import frozen
 
 MAX_PICKLE_BYTES = 512 * 1024 * 1024  # data.pkl of a 1,000,000-tensor state dict is about 100 MB
 MAX_ZIP_ENTRIES = 300_000  # one per storage, and a few more (DeepSeek-V3 has about 91,000 tensors in all its shards)
@@ -72,14 +72,14 @@ class PickleError(Exception):
         self.message, self.hint = message, hint
 
 
-@dataclass(frozen=True)
+@frozen
 class Global:
     """A name the pickle refers to (`GLOBAL module name`): only a name, never looked up."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Storage:
     """A storage named by a persistent id: its key in the archive, its dtype and its length in values."""
 
@@ -88,7 +88,7 @@ class Storage:
     numel: int
 
 
-@dataclass(frozen=True)
+@frozen
 class PickledTensor:
     """A tensor as torch.load would rebuild it: shape, dtype, bytes per value, and where its values lie
     (`storage` None for a tensor saved without one: a meta tensor)."""
@@ -107,7 +107,7 @@ class PickledTensor:
         return n
 
 
-@dataclass(frozen=True)
+@frozen
 class Opaque:
     """A value torch allows but paramwise does not need (a device, a layout, a set, a dtype): what it is."""
 
@@ -134,13 +134,13 @@ def allowed(name: str) -> bool:
 # -- the instructions ----------------------------------------------------------------------------------------
 
 class Reader:
-    """One pickle read from `data` at `pos`: `load()` returns its value; `pos` is then just past its STOP."""
+    """The pickles of `data`, one after another: each `load()` returns the next one's value (`pos` is then just
+    past its STOP)."""
 
-    def __init__(self, data: bytes | memoryview, pos: int = 0, storages: dict[str, Storage] | None = None,
-                 legacy: bool = False) -> None:
+    def __init__(self, data: bytes | memoryview, legacy: bool = False) -> None:
         self.data = memoryview(data)
-        self.pos = pos
-        self.storages = storages if storages is not None else {}
+        self.pos = 0
+        self.storages: dict[str, Storage] = {}  # by key, shared by the pickles of one file
         self.legacy = legacy
         self.depth: dict[int, tuple[tuple[Any, ...], int]] = {}  # nesting depth of each tuple made (kept alive)
 
