@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
+from .. import collect
 from ..errors import EXIT_INTERNAL, ParamwiseError
 from . import summary
 from .limits import Limits
@@ -47,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     soon as the answer is written (see fast_exit)."""
     own_process = argv is None
     Limits.hard_exit = own_process
-    if own_process:  # collect cycles less often (see GC_THRESHOLD)
+    if own_process:  # collect cycles less often (see GC_THRESHOLD), and never visit a finished build again
         gc.set_threshold(*GC_THRESHOLD)
+        collect.keep_built(True)
     code = command(list(sys.argv[1:] if argv is None else argv))
     if own_process:
         fast_exit(code)

@@ -6,7 +6,6 @@ Kinds raise location-free errors; this module adds the layer and where it is in 
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Diagnostic, InputError, KindError, Location
+from ..collect import paused as gc_paused
 from ..frozen import replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown
@@ -62,21 +62,6 @@ def _walking() -> Iterator[_Walk]:
             yield walk
     finally:
         _WALK.reset(token)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a large structure that holds no cycles is built (the rows of
-    100,000 layers: each of its passes visits every live object, and they cost more than the build itself).
-    Reference counting still frees everything; the collector runs again as soon as the build is done."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _key(graph: Graph, input_shapes: list[Shape] | None) -> tuple[int, tuple[Shape, ...]] | None:

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location
 from ...frozen import replace
-from ...infer import gc_paused
+from ...collect import paused as gc_paused
 from ...ir import Graph
 from .. import Found, ReadOptions
 from .json_text import parse_json

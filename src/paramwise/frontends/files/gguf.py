@@ -21,7 +21,7 @@ from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location
 from ...frozen import replace
-from ...infer import gc_paused
+from ...collect import paused as gc_paused
 from .. import Found, ReadOptions
 from .checkpoint import open_regular
 from .module_tree import Tensor, build_tree, natural_key

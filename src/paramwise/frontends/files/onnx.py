@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ...errors import InputError, LimitError, Location, MissingDependency
-from ...infer import gc_paused
+from ...collect import paused as gc_paused
 from ...ir import Call, Graph, Layer, Shape
 from ...kinds.rows import StoredTensors
 from .. import Found, ReadOptions

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .... import kinds
@@ -82,13 +83,14 @@ class Session:
         """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
         shapes = [t.shape_of() for t in inputs]
         ir_layer = layer.to_layer()
+        location = ctx.location
         try:
-            out = apply_call(ir_layer, shapes, ctx.location)
+            out = apply_call(ir_layer, shapes, location)
         except InputError as e:
-            raise InputError(e.message, e.hint, ctx.location) from e
+            raise InputError(e.message, e.hint, location) from e
         outs = out if isinstance(out, list) else [out]
         index = len(self.calls)
-        self.calls.append(CallRecord(layer, [t.ref for t in inputs], ctx.location, outs))
+        self.calls.append(CallRecord(layer, [t.ref for t in inputs], location, outs))
         layer.calls.append(index)
         tensors = [KTensor(self, TensorRef(index, i)) for i in range(len(outs))]
         return tensors if isinstance(out, list) else tensors[:1]
@@ -255,6 +257,14 @@ class LayerObj(HostValue):
             self.trainable = bool(value)
 
 
+@lru_cache(maxsize=1024)  # bounded: a type name is the source's text
+def own_arguments(type_name: str) -> frozenset[str]:
+    """The arguments a Keras spelling's kind takes itself (of those the reader otherwise drops, Embedding's
+    `input_dim`)."""
+    found = kinds.lookup("keras", type_name)
+    return frozenset(p for p, _ in found[0].signatures.get("keras", ())) if found else frozenset()
+
+
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
     """The tensors in a call's arguments, in order: in lists, tuples and dicts (`{"a": x}`) too."""
     out: list[KTensor] = []
@@ -314,8 +324,7 @@ class LayerClass(Atomic):
             return LayerClass(self.session, type_name).py_call(args, kwargs, ctx)
         name = checked_name(kwargs.pop("name", None), ctx)
         trainable = kwargs.pop("trainable", True)
-        found = kinds.lookup("keras", self.type_name)
-        own = {p for p, _ in found[0].signatures.get("keras", ())} if found else set()  # Embedding's input_dim
+        own = own_arguments(self.type_name)  # Embedding's input_dim
         input_shape = input_shape_of({k: v for k, v in kwargs.items() if k not in own})
         for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
             if key not in own:

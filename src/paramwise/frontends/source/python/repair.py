@@ -17,6 +17,7 @@ import re
 import time
 import tokenize
 
+from .... import collect
 from ....errors import Diagnostic, InputError, LimitError, Location
 from ....frozen import replace
 from . import interpreter as pyeval
@@ -58,7 +59,8 @@ def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagno
 def _parse(filename: str, text: str) -> ast.Module:
     """ast.parse, with Python's own limits (nesting, null bytes) as the input's errors."""
     try:
-        return ast.parse(text, filename=filename)
+        with collect.paused():  # an AST holds no cycles: see collect.py
+            return ast.parse(text, filename=filename)
     except (RecursionError, MemoryError):
         raise LimitError(f"{filename}: this code nests too deeply for Python's parser",
                          hint=pyeval.LIMIT_HINT, location=Location(filename)) from None
