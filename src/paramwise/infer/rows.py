@@ -246,9 +246,10 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
     memo = {} if memo is None else memo  # kind_key's memo of each kind's attributes (infer's walk passes its own)
     idle: dict[int, bool] = {}  # by kind object: a parameter or buffer that computes nothing (asked once per kind)
+    ancestors: dict[str, str | None] = {}  # by container row: the built-in module enclosing it (see _built_in_ancestor)
     for r in rows:
         layer = layers.get(r.name)
-        inside = _built_in_ancestor(r, by_name, containers)
+        inside = _built_in_ancestor(r, by_name, containers, ancestors)
         if layer is None or r.name in containers:
             done[r.name] = r
         elif inside is not None:
@@ -275,14 +276,25 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     return out, _sum([r.macs for r in owners] + [m[0] for m in ops]), ()
 
 
-def _built_in_ancestor(r: Row, by_name: dict[str, Row], containers: set[str]) -> str | None:
-    """The nearest enclosing row that is a built-in module (not a container): it counts this row's products."""
+def _built_in_ancestor(r: Row, by_name: dict[str, Row], containers: set[str], found: dict[str, str | None]) -> str | None:
+    """The nearest enclosing row that is a built-in module (not a container): it counts this row's products.
+    `found`: the answer for each parent already asked (rows come parents first, so a chain of n nested
+    containers is n steps, not n²/2)."""
     parent = r.parent
+    passed: list[str] = []
+    answer: str | None = None
     while parent is not None and parent in by_name:
+        if parent in found:
+            answer = found[parent]
+            break
         if parent not in containers and by_name[parent].kind != "Submodel" and by_name[parent].kind != "Model":
-            return parent
+            answer = parent
+            break
+        passed.append(parent)
         parent = by_name[parent].parent
-    return None
+    for name in passed:  # each container passed on the way up has the same answer for its own rows
+        found[name] = answer
+    return answer
 
 
 def open_shape(shape: Any) -> Any:
