@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from ..ir import Weight
 from ..report import Report
 from . import View, visible_rows
 
 
 def render_json(report: Report, view: View | None = None) -> str:
+    rows = report.rows
     if view is not None and view.depth is not None:
         names = {r.name for r in visible_rows(report, view, fold=False)}
-        data = report.to_json([r for r in report.rows if r.name in names])  # hidden rows are never converted
-    else:
-        data = report.to_json()
+        rows = tuple(r for r in report.rows if r.name in names)  # hidden rows are never converted
+    data = report.to_json([])
     # one line per layer (json's C encoder: with indent= Python's own encoder takes seconds on a big model, and a
-    # container's row lists every weight below it), the rest indented for people
-    parts = []
-    for key, value in data.items():
-        if key == "layers" and isinstance(value, list) and value:
-            rows = ",\n".join(f"    {json.dumps(row)}" for row in value)
-            parts.append(f'  "layers": [\n{rows}\n  ]')
+    # container's row lists every weight below it), the rest indented for people. Each row is converted and
+    # encoded in turn, so that only its text is kept, and the whole is joined once.
+    pieces = ["{\n"]
+    for index, (key, value) in enumerate(data.items()):
+        if index:
+            pieces.append(",\n")
+        if key == "layers" and rows:
+            pieces.append('  "layers": [\n')
+            pieces.append(",\n".join(_layer_lines(rows)))
+            pieces.append("\n  ]")
         else:
-            parts.append(f"  {json.dumps(key)}: " + json.dumps(value, indent=2).replace("\n", "\n  "))
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            pieces.append(f"  {json.dumps(key)}: " + json.dumps(value, indent=2).replace("\n", "\n  "))
+    pieces.append("\n}\n")
+    return "".join(pieces)
+
+
+def _layer_lines(rows: Any) -> list[str]:
+    weights: dict[int, tuple[Weight, dict[str, Any]]] = {}  # each Weight object converted once (Report.layers_json)
+    dumps = json.dumps
+    return ["    " + dumps(row.to_json(weights)) for row in rows]
