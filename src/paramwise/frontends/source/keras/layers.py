@@ -65,6 +65,7 @@ class Session:
         self.models: list[Any] = []
         self.keras1 = Keras1()
         self.applications: dict[str, Any] = {}  # Keras' application modules read so far, by name
+        self.resolved: dict[str, Any] = {}  # the layer classes and namespaces dotted names resolved to (source.resolve)
         self.values: dict[int, list[Any]] = {}  # the values of short 1-D data (np.linspace), by call
         self.tracing = 0  # > 0 while a custom layer's call() or a Lambda's function is followed
         self.eager: set[int] = set()  # calls whose outputs are data (NumPy arrays, tf.zeros), not symbolic tensors

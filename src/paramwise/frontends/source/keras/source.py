@@ -73,7 +73,21 @@ class Module(HostValue):
 
 
 def resolve(session: Session, dotted: str) -> Any:
-    """What a dotted Keras/TensorFlow name means here; None for names outside Keras."""
+    """What a dotted Keras/TensorFlow name means here; None for names outside Keras. A layer class or a namespace
+    is one object per name, as in Python (`layers.Dense is layers.Dense`), made once per reading."""
+    found = session.resolved.get(dotted)
+    if found is not None:
+        return found
+    value = _resolve(session, dotted)
+    if type(value) in (LayerClass, Module) and len(session.resolved) < MAX_RESOLVED:
+        session.resolved[dotted] = value
+    return value
+
+
+MAX_RESOLVED = 10_000  # names remembered per reading (a file can spell any number of them)
+
+
+def _resolve(session: Session, dotted: str) -> Any:
     parts = dotted.split(".")
     if parts[0] == "numpy" and len(parts) <= 3:
         module = NumpyModule(session, "numpy")
