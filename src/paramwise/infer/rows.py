@@ -179,10 +179,7 @@ def _sum_children(graph: Graph, rows: list[Row]) -> list[Row]:
 def _container_row(r: Row, children: list[Row]) -> Row:
     known = [c for c in children if c.params is not None]
     counted = [c for c in known if c.params != 0]
-    weights = tuple(
-        _renamed(w, _child_weight_name(c.name[len(r.name) + 1:], w.name))
-        for c in known for w in c.weight_objects if not c.shared or w.name not in dict(c.shared)
-    )
+    weights = _children_weights(r, known)
     params = _sum(c.params for c in known)
     missing = len(children) - len(known)
     shown = counted if len(counted) <= MAX_TERMS else counted[: MAX_TERMS - 2]
@@ -208,16 +205,22 @@ def _container_row(r: Row, children: list[Row]) -> Row:
 MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
 
 
-def _renamed(w: Weight, name: str) -> Weight:
-    """`w` under another name (what `replace` does, without its per-call field lookups: containers of
-    100,000 modules rename 100,000 weights)."""
-    if type(w) is not Weight:
-        return replace(w, name=name)
-    return Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value)
-
-
-def _child_weight_name(child: str, weight: str) -> str:
-    return child if child == weight else f"{child}.{weight}"
+def _children_weights(r: Row, children: list[Row]) -> tuple[Weight, ...]:
+    """Every weight of the children but those tied to another row, named from `r` (`layer1.0.conv1.weight`; a
+    bare parameter's row `scale` keeps its name). A copy of each Weight made without `replace`'s field lookups: a
+    container renames every weight below it, and a chain of nested containers each weight once per level."""
+    out: list[Weight] = []
+    cut = len(r.name) + 1
+    for c in children:
+        child = c.name[cut:]
+        shared = dict(c.shared) if c.shared else None
+        for w in c.weight_objects:
+            if shared is not None and w.name in shared:
+                continue
+            name = child if child == w.name else f"{child}.{w.name}"
+            out.append(Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value) if type(w) is Weight
+                       else replace(w, name=name))
+    return tuple(out)
 
 
 # -- multiply-accumulates ---------------------------------------------------------------------------------
