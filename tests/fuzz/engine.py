@@ -24,7 +24,7 @@ from typing import Any
 
 from . import mutators as m
 from .oracle import Outcome, alarm, run_call, run_cli
-from .seeds import FileSeed, checkpoint_seeds, format_seeds, keras_seeds, source_seeds
+from .seeds import FileSeed, checkpoint_seeds, format_seeds, hf_seeds, keras_seeds, source_seeds
 from .values import NAMES, SOURCE_NUMBERS, Context
 
 
@@ -193,6 +193,22 @@ def keras_json_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
     text = m.mutate_json_text(rng, seed.data.decode(), ws.ctx, [])
     if rng.random() < 0.03:
         text = "\ufeff" + text  # a byte order mark
+    path = ws.write(f"in{index}.json", m.encode(text))
+    return Prepared(argv=[path], files=[path], note=seed.name, cleanup=ws.remover(path), original=seed.data.decode())
+
+
+def hf_config_input(rng: random.Random, ws: Workspace, index: int) -> Prepared:
+    """A Hugging Face config.json with its JSON mutated (sizes to 0, -1, huge, floats, strings; keys dropped,
+    duplicated, nested), read alone or as the config.json of a model folder."""
+    seed = rng.choice(hf_seeds())
+    text = m.mutate_json_text(rng, seed.data.decode(), ws.ctx, [])
+    if rng.random() < 0.3:
+        folder = os.path.join(ws.folder, f"in{index}")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "config.json")
+        with open(path, "wb") as f:
+            f.write(m.encode(text))
+        return Prepared(argv=[folder], files=[path], note=seed.name, cleanup=ws.remover(folder), original=seed.data.decode())
     path = ws.write(f"in{index}.json", m.encode(text))
     return Prepared(argv=[path], files=[path], note=seed.name, cleanup=ws.remover(path), original=seed.data.decode())
 
@@ -702,6 +718,7 @@ READERS: dict[str, Callable[[random.Random, Workspace, int], Prepared]] = {
     "torch_live": live_input,
     "gguf": format_input("gguf"),
     "onnx": format_input("onnx"),
+    "hf_config": hf_config_input,
 }
 
 

@@ -272,3 +272,9 @@ def format_seeds() -> dict[str, list[FileSeed]]:
             torch.onnx.export(module.eval(), (torch.zeros(shape),), buf, dynamo=False)
         out["onnx"].append(FileSeed(f"{name}.onnx", buf.getvalue()))
     return out
+
+
+@functools.cache
+def hf_seeds() -> list[FileSeed]:
+    """The Hugging Face `config.json` files of tests/cases/hf (dense, mixture-of-experts, encoder-decoder, vision)."""
+    return [FileSeed(path.name, path.read_bytes()) for path in sorted((CASES / "hf").glob("*.json"))]
