@@ -13,8 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Diagnostic, InputError, KindError, Location
 from ..collect import paused as gc_paused
+from ..errors import Diagnostic, InputError, KindError, Location
 from ..frozen import replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown

@@ -202,22 +202,26 @@ def _container_row(r: Row, children: list[Row]) -> Row:
     )
 
 
+TENSOR_ROWS = frozenset({"Parameter", "Buffer"})  # rows that are one tensor, named by the row (kinds/rows.py)
 MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
 
 
 def _children_weights(r: Row, children: list[Row]) -> tuple[Weight, ...]:
-    """Every weight of the children but those tied to another row, named from `r` (`layer1.0.conv1.weight`; a
-    bare parameter's row `scale` keeps its name). A copy of each Weight made without `replace`'s field lookups: a
-    container renames every weight below it, and a chain of nested containers each weight once per level."""
+    """Every weight of the children but those tied to another row, named from `r` as torch's `named_parameters()`
+    of that module names them: `layer1.0.conv1.weight`; a bare parameter's or buffer's own row `scale` holds the
+    tensor `scale`, named `scale` here; a module named `scale` (or `weight`) prefixes its tensors as any other does.
+    A copy of each Weight made without `replace`'s field lookups: a container renames every weight below it, and a
+    chain of nested containers each weight once per level."""
     out: list[Weight] = []
     cut = len(r.name) + 1
     for c in children:
         child = c.name[cut:]
         shared = dict(c.shared) if c.shared else None
+        tensor_row = c.kind in TENSOR_ROWS
         for w in c.weight_objects:
             if shared is not None and w.name in shared:
                 continue
-            name = child if child == w.name else f"{child}.{w.name}"
+            name = child if tensor_row and child == w.name else f"{child}.{w.name}"
             out.append(Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value) if type(w) is Weight
                        else replace(w, name=name))
     return tuple(out)

@@ -19,9 +19,9 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+from ...collect import paused as gc_paused
 from ...errors import Diagnostic, InputError, LimitError, Location
 from ...frozen import replace
-from ...collect import paused as gc_paused
 from ...ir import Graph
 from .. import Found, ReadOptions
 from .json_text import parse_json

@@ -19,9 +19,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ...collect import paused as gc_paused
 from ...errors import Diagnostic, InputError, LimitError, Location
 from ...frozen import replace
-from ...collect import paused as gc_paused
 from .. import Found, ReadOptions
 from .checkpoint import open_regular
 from .module_tree import Tensor, build_tree, natural_key

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ...errors import InputError, LimitError, Location, MissingDependency
 from ...collect import paused as gc_paused
+from ...errors import InputError, LimitError, Location, MissingDependency
 from ...ir import Call, Graph, Layer, Shape
 from ...kinds.rows import StoredTensors
 from .. import Found, ReadOptions
