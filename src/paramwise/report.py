@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import field
 from functools import cached_property
 from typing import Any
@@ -176,8 +177,14 @@ class Report:
 
     @staticmethod
     def layers_json(rows: Any) -> list[dict[str, Any]]:
-        weights: dict[int, tuple[Weight, dict[str, Any]]] = {}  # each Weight object converted once
-        return [r.to_json(weights) for r in rows]
+        return list(Report.each_layer_json(rows))
+
+    @staticmethod
+    def each_layer_json(rows: Any) -> Iterator[dict[str, Any]]:
+        """Each row's JSON in turn (a writer keeps only what it made of the last one); each Weight object is
+        converted once."""
+        weights: dict[int, tuple[Weight, dict[str, Any]]] = {}
+        return (r.to_json(weights) for r in rows)
 
     # Display in a REPL or notebook: the one sanctioned upward import (report -> render), made where a Report
     # is shown, so that render can import the Report it draws (.importlinter lists these two edges).

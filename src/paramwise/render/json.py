@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from ..ir import Weight
 from ..report import Report
 from . import View, visible_rows
 
@@ -25,15 +23,10 @@ def render_json(report: Report, view: View | None = None) -> str:
             pieces.append(",\n")
         if key == "layers" and rows:
             pieces.append('  "layers": [\n')
-            pieces.append(",\n".join(_layer_lines(rows)))
+            pieces.append(",\n".join(["    " + json.dumps(layer) for layer in Report.each_layer_json(rows)]))
             pieces.append("\n  ]")
         else:
             pieces.append(f"  {json.dumps(key)}: " + json.dumps(value, indent=2).replace("\n", "\n  "))
     pieces.append("\n}\n")
     return "".join(pieces)
 
-
-def _layer_lines(rows: Any) -> list[str]:
-    weights: dict[int, tuple[Weight, dict[str, Any]]] = {}  # each Weight object converted once (Report.layers_json)
-    dumps = json.dumps
-    return ["    " + dumps(row.to_json(weights)) for row in rows]
