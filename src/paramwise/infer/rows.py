@@ -22,7 +22,7 @@ from ..formula import (
 from ..frozen import replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
-from ..kinds.rows import Submodel
+from ..kinds.rows import Buffer, Parameter, Submodel
 from ..report import Report, Row
 from .keys import kind_key
 from .saved import autograd_calls, call_saved, count, saved_total
@@ -168,18 +168,19 @@ def _sum_children(graph: Graph, rows: list[Row]) -> list[Row]:
     for c in rows:
         if c.parent in containers:
             children.setdefault(c.parent, []).append(c)
+    tensors = {layer.name for layer in graph.layers if isinstance(layer.kind, (Parameter, Buffer))}  # one tensor each
     done: dict[str, Row] = {}
     for r in reversed(rows):
         if r.name in containers:
-            r = _container_row(r, [done.get(c.name, c) for c in children.get(r.name, [])])
+            r = _container_row(r, [done.get(c.name, c) for c in children.get(r.name, [])], tensors)
         done[r.name] = r
     return [done[r.name] for r in rows]
 
 
-def _container_row(r: Row, children: list[Row]) -> Row:
+def _container_row(r: Row, children: list[Row], tensors: set[str]) -> Row:
     known = [c for c in children if c.params is not None]
     counted = [c for c in known if c.params != 0]
-    weights = _children_weights(r, known)
+    weights = _children_weights(r, known, tensors)
     params = _sum(c.params for c in known)
     missing = len(children) - len(known)
     shown = counted if len(counted) <= MAX_TERMS else counted[: MAX_TERMS - 2]
@@ -202,14 +203,14 @@ def _container_row(r: Row, children: list[Row]) -> Row:
     )
 
 
-TENSOR_ROWS = frozenset({"Parameter", "Buffer"})  # rows that are one tensor, named by the row (kinds/rows.py)
 MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
 
 
-def _children_weights(r: Row, children: list[Row]) -> tuple[Weight, ...]:
+def _children_weights(r: Row, children: list[Row], tensors: set[str]) -> tuple[Weight, ...]:
     """Every weight of the children but those tied to another row, named from `r` as torch's `named_parameters()`
     of that module names them: `layer1.0.conv1.weight`; a bare parameter's or buffer's own row `scale` holds the
-    tensor `scale`, named `scale` here; a module named `scale` (or `weight`) prefixes its tensors as any other does.
+    tensor `scale`, named `scale` here (`tensors`: the rows that are one Parameter or Buffer); a module named `scale`
+    (or `weight`) prefixes its tensors as any other does.
     A copy of each Weight made without `replace`'s field lookups: a container renames every weight below it, and a
     chain of nested containers each weight once per level."""
     out: list[Weight] = []
@@ -217,7 +218,7 @@ def _children_weights(r: Row, children: list[Row]) -> tuple[Weight, ...]:
     for c in children:
         child = c.name[cut:]
         shared = dict(c.shared) if c.shared else None
-        tensor_row = c.kind in TENSOR_ROWS
+        tensor_row = c.name in tensors
         for w in c.weight_objects:
             if shared is not None and w.name in shared:
                 continue
