@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 
 from .errors import Diagnostic, InputError, Location, ParamwiseError  # noqa: E402
 from .frontends import ReadOptions, read_path  # noqa: E402
+from .frozen import fields  # noqa: E402
 from .infer import infer  # noqa: E402
 from .ir import Graph, Layer, Weight  # noqa: E402
 from .report import Report, Row  # noqa: E402
@@ -21,7 +22,7 @@ __all__ = [
 VIEW_OPTIONS = ("depth", "expand", "explain")  # how the report shows itself (str, notebooks), not how it is read
 LIVE_OPTIONS = {
     "torch": ("input_size", "input_data", "input_dtype", "dtypes"),
-    "keras": tuple(f for f in ReadOptions.__dataclass_fields__ if f not in ("paths", "as_module")),
+    "keras": tuple(f.name for f in fields(ReadOptions) if f.name not in ("paths", "as_module")),
 }
 
 
@@ -31,8 +32,6 @@ def read(path: str, *, model: str | None = None, bindings: dict[str, Any] | None
 
     `depth` (nested rows shown, as `paramwise FILE --depth N`), `expand` (every row) and `explain` (the formula
     in letters and the why of each layer) choose what `print(report)` and a notebook show."""
-    from dataclasses import fields
-
     names = [f.name for f in fields(ReadOptions)]
     unknown = sorted(set(options) - set(names))
     if unknown:

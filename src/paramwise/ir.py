@@ -7,12 +7,11 @@ weights are counted once. PyTorch module trees use `path` names (`layer1.0.conv1
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, Location
 from .formula import Dim, Expr, Factor, prod, simplify
-from .frozen import frozen
+from .frozen import field, frozen
 
 if TYPE_CHECKING:
     from .kinds.base import Kind

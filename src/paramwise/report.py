@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
 from .formula import Dim, json_count, render_count
-from .frozen import frozen
+from .frozen import field, frozen
 from .ir import Shape, Weight
 
 SCHEMA = "paramwise/2"  # 2: macs, cost and the layers' macs added (schema.json)

@@ -4,13 +4,13 @@ in tests/cases/keras, per layer class and in total, one forward each."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from helpers import CASES
+from paramwise.frozen import replace
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 pytest.importorskip("torch")

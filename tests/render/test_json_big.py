@@ -30,6 +30,6 @@ def test_small_and_empty_reports(tmp_path: Path) -> None:
     found, chosen = read_path(str(source), ReadOptions())
     report = infer(found[chosen].require())
     assert json.loads(render_json(report)) == json.loads(json.dumps(report.to_json()))
-    from dataclasses import replace
+    from paramwise.frozen import replace
 
     assert json.loads(render_json(replace(report, rows=())))["layers"] == []

@@ -16,12 +16,11 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import field
 from types import ModuleType
 from typing import Any, BinaryIO, TextIO, cast
 
 from ..errors import InputError, LimitError
-from ..frozen import frozen
+from ..frozen import field, frozen
 from ..ir import Graph
 
 # tried in order; the first whose sniff() says yes reads the input

@@ -10,12 +10,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..collect import paused as gc_paused
 from ..errors import Diagnostic, InputError, KindError, Location
-from ..frozen import replace
+from ..frozen import field, record, replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row
@@ -23,7 +22,7 @@ from .keys import kind_key
 from .rows import build_report, row_parts
 
 
-@dataclass
+@record
 class _State:
     """What the walk over a graph's calls knows so far."""
 
@@ -33,7 +32,7 @@ class _State:
     sources: dict[int, list[str]] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class _Walk:
     """What one outermost `infer` call remembers while it walks: each nested graph's shapes and report,
     by identity and input shapes, so a model used as a layer is walked once however often its kind asks

@@ -9,11 +9,10 @@ that gives the number the person wrote. Running totals are also checked for addi
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
 from ..errors import InputError
-from ..frozen import frozen
+from ..frozen import field, frozen
 from ..ir import Graph, Layer
 from ..report import Report, Row, counted_rows
 from .align import align, alignment_text

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ... import kinds
 from ...errors import BadValue, Diagnostic, InputError, KindError, Location
+from ...frozen import field, record
 from ...ir import Call, Graph, Layer, Shape, TensorRef
 from ...kinds.base import Kind
 from ...kinds.rows import Input, Operation, StoredWeights, Submodel, Unknown
@@ -39,7 +39,7 @@ from .keras_nodes import Ref, flat_refs, node_offsets, node_refs, set_call_optio
 KERAS_HEAD = re.compile(rb'"class_name"\s*:\s*"(Sequential|Functional|Model)"|"keras_version"')
 
 
-@dataclass
+@record
 class StoredTree:
     """The tensors a file stores for one layer (all of them, nested ones included), and its sublayers'."""
 

@@ -14,12 +14,12 @@ The model file is parsed once (protobuf caps a model file at 2 GB); what it hold
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ...collect import paused as gc_paused
 from ...errors import InputError, LimitError, Location, MissingDependency
+from ...frozen import field, record
 from ...ir import Call, Graph, Layer, Shape
 from ...kinds.rows import StoredTensors
 from .. import Found, ReadOptions
@@ -137,7 +137,7 @@ def inferred_shapes(onnx: Any, model: Any) -> dict[str, Shape]:
     return shapes
 
 
-@dataclass
+@record
 class Init:
     name: str
     shape: tuple[int, ...]
@@ -145,7 +145,7 @@ class Init:
     external: bool
 
 
-@dataclass
+@record
 class OnnxReader:
     onnx: Any
     path: str

@@ -25,11 +25,11 @@ from __future__ import annotations
 import json
 import os
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...errors import InputError, Location
+from ...frozen import record
 from .module_tree import Tensor, natural_key
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
@@ -40,7 +40,7 @@ BNB_STATE = ("absmax", "quant_map", "nested_absmax", "nested_quant_map", "quant_
 FLOAT8 = ("F8_E4M3", "F8_E5M2")
 
 
-@dataclass
+@record
 class Policy:
     """One way of counting: how many tensors it covered, their logical values, and what is stored for them."""
 

@@ -9,11 +9,10 @@ compile, no optimizer variables.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 from ...errors import Diagnostic, InputError, ParamwiseError
-from ...frozen import replace
+from ...frozen import fields, replace
 from ...infer import infer
 from ...ir import Call, Graph, Layer, TensorRef
 from ...kinds.rows import Input, StoredWeights

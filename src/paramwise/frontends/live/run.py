@@ -21,11 +21,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
-from ...frozen import frozen, replace
+from ...frozen import field, frozen, record, replace
 from ...infer import infer
 from ...ir import Graph
 from ...report import Report
@@ -44,7 +43,7 @@ class RunLimits:
     megabytes: float = 2048.0  # memory the user's code may map beyond the imported frameworks (0: none)
 
 
-@dataclass
+@record
 class RunResult:
     """What a run found: the models (as for a static reading), the one to show, and per model the output shapes
     of a meta forward and the framework's own counts."""

@@ -9,13 +9,13 @@ attributes exactly as they were (no setup() again), so the rebuilt graph is the 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
 from ... import kinds
 from ...errors import Diagnostic, InputError, Location
 from ...formula import Factor, Prod, Sum
+from ...frozen import fields
 from ...ir import Call, Graph, Layer, TensorRef, Weight
 from ...kinds.base import Kind
 
@@ -57,10 +57,9 @@ def encode(value: Any, depth: int = 0) -> Any:
     if isinstance(value, Kind):
         return {"kind": f"{type(value).__module__}:{type(value).__qualname__}",
                 "state": encode(dict(vars(value)), depth + 1)}
-    if dataclasses.is_dataclass(value) and type(value).__name__ in DATACLASSES and \
-            DATACLASSES[type(value).__name__] is type(value):
+    if DATACLASSES.get(type(value).__name__) is type(value):
         return {"object": type(value).__name__,
-                "fields": {f.name: encode(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}}
+                "fields": {f.name: encode(getattr(value, f.name), depth + 1) for f in fields(value)}}
     raise ValueError(f"a {type(value).__name__} cannot be sent")
 
 
@@ -95,7 +94,7 @@ def decode(data: Any, classes: dict[str, type[Kind]] | None = None, depth: int =
         return kind
     if tag == "object" and body in DATACLASSES and isinstance(data.get("fields"), dict):
         cls = DATACLASSES[body]
-        names = {f.name for f in dataclasses.fields(cls)}
-        fields = {k: decode(v, classes, depth + 1) for k, v in data["fields"].items() if k in names}
-        return cls(**fields)
+        names = {f.name for f in fields(cls)}
+        given = {k: decode(v, classes, depth + 1) for k, v in data["fields"].items() if k in names}
+        return cls(**given)
     raise InputError(f"--run sent an object paramwise does not rebuild ({str(tag)[:40]}: {str(body)[:60]})")

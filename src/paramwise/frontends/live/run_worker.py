@@ -513,9 +513,8 @@ def torch_module_counts(model: Any) -> dict[str, list[int]]:
 
 
 def keras_graph(name: str, model: Any, request: dict[str, Any], shape: Any) -> tuple[Any, Any, Any]:
-    from dataclasses import replace
-
     from ...errors import Diagnostic, InputError, ParamwiseError
+    from ...frozen import replace
     from .. import ReadOptions
     from .keras import config_graph, flat_graph, variable_tree
 
@@ -584,9 +583,8 @@ def with_real_variables(graph: Any, model: Any) -> Any:
 
 
 def real_variables_once(graph: Any, model: Any) -> Any:
-    from dataclasses import replace
-
     from ...errors import Diagnostic
+    from ...frozen import replace
     from ...infer import infer
     from ...kinds.rows import StoredWeights
 

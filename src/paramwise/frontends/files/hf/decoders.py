@@ -4,10 +4,9 @@ mixture of experts); the others have a small function of their own."""
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
-from ....frozen import frozen
+from ....frozen import field, frozen
 from .build import EMBEDDING, OUTPUT, Model
 from .config import Config
 

@@ -4,11 +4,10 @@ transformers config class gives the values a config.json may leave out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import field
 from functools import partial
 from typing import Any
 
-from ....frozen import frozen
+from ....frozen import field, frozen
 from . import decoders as d
 from . import encoders as e
 from .build import Model

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from .... import kinds
 from ....errors import BadValue, InputError, KindError, Location
+from ....frozen import record
 from ....infer import apply_call
 from ....ir import Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
@@ -44,7 +44,7 @@ class NotFollowed(InputError):
     reaches it makes its output shape an assumption, not an error."""
 
 
-@dataclass
+@record
 class CallRecord:
     """One call of a layer in the file: its input tensors, their shapes and where it is."""
 

@@ -7,9 +7,9 @@ import ast
 import builtins
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from ....frozen import record
 from .values import (
     BoundMethod,
     ClassValue,
@@ -62,14 +62,14 @@ CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
-@dataclass
+@record
 class _Builtin:
     """A Python builtin the interpreter provides."""
 
     name: str
 
 
-@dataclass
+@record
 class _Method:
     """A whitelisted method of a plain value (`names.append`, `"{}".format`), called through `call_method`."""
 
@@ -87,7 +87,7 @@ BRACKETS: dict[type, tuple[str, str]] = {list: ("[", "]"), tuple: ("(", ")"), di
                                          frozenset: ("frozenset({", "})")}
 
 
-@dataclass
+@record
 class _HostInit:
     """The `__init__` of a framework class (a host value), bound to an instance of a file's class deriving from it."""
 

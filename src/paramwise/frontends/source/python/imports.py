@@ -12,9 +12,9 @@ name it does not define yet is Python's ImportError. A module the loader does no
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ....frozen import field, record
 from .exceptions import python_error
 from .stdlib import MODULES as STD_MODULES
 from .stdlib import resolve as resolve_std
@@ -35,7 +35,7 @@ def mark_source(tree: ast.Module, filename: str, lines: list[str]) -> None:
         setattr(node, SOURCE_ATTRIBUTE, where)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ModuleSource:
     """One module of the project, found and parsed by a loader. `tree` is None for a folder without
     `__init__.py` (a namespace package)."""

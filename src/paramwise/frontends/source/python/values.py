@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ....errors import InputError, Location
+from ....frozen import field, record
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -82,7 +82,7 @@ class Atomic(HostValue):
         return self
 
 
-@dataclass
+@record
 class Function:
     """A function the file defines (or a lambda): its code and the scope it closes over."""
 
@@ -93,7 +93,7 @@ class Function:
     decorators: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class ClassValue:
     """A class the file defines: its bases and namespace."""
 
@@ -123,7 +123,7 @@ class ClassValue:
         return None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Instance:
     """An instance of a class the file defines."""
 
@@ -136,7 +136,7 @@ class Instance:
         return f"<{self.cls.name} instance>"
 
 
-@dataclass
+@record
 class BoundMethod:
     """A function of the file bound to an instance."""
 
@@ -144,7 +144,7 @@ class BoundMethod:
     self_value: Any
 
 
-@dataclass
+@record
 class SuperProxy:
     """What `super()` gives inside a method."""
 
@@ -152,7 +152,7 @@ class SuperProxy:
     self_value: Any
 
 
-@dataclass
+@record
 class Property:
     """A `@property` of a class the file defines."""
 
@@ -182,7 +182,7 @@ class Scope:
         return scope
 
 
-@dataclass
+@record
 class Context:
     """What host objects see: where they are called from, and how to warn."""
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import KindError, Location
-from ....frozen import frozen
+from ....frozen import field, frozen, record
 from ....ir import Layer
 from ....kinds.base import Kind
 from ....kinds.rows import Unknown
@@ -28,7 +27,7 @@ IDENTITY_METHODS = {"train", "eval", "to", "cuda", "cpu", "float", "double", "ha
                     "zero_grad", "share_memory", "type", "requires_grad_"}
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ParamRef:
     """One parameter tensor; several modules may hold the same one (tied weights)."""
 
@@ -37,7 +36,7 @@ class ParamRef:
     handle: Any = field(default=None, repr=False)  # its one ParamValue, through which copies are made
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Node:
     """One module in the tree of a model's modules."""
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import ast
 import weakref
-from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import InputError
+from ....frozen import field, record
 from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp
@@ -26,7 +26,7 @@ class TraceStop(Exception):
         self.node = node
 
 
-@dataclass
+@record
 class Tracer:
     """The calls recorded while `forward` is followed, against the graph's layer list."""
 
