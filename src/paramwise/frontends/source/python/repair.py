@@ -11,11 +11,10 @@ shows. Anything else is a syntax error with a caret and a hint.
 from __future__ import annotations
 
 import ast
-import io
 import keyword
 import re
 import time
-import tokenize
+from typing import TYPE_CHECKING
 
 from .... import collect
 from ....errors import Diagnostic, InputError, LimitError, Location
@@ -23,12 +22,17 @@ from ....frozen import replace
 from . import interpreter as pyeval
 from .paste import clean_paste
 
+if TYPE_CHECKING:
+    from tokenize import TokenInfo
+
+# The repairs run only on text that does not parse: their patterns are compiled (and cached by `re`), and
+# tokenize imported, when a repair is first tried, not on every start.
 MAX_REPAIRS = 300
-INTERESTING = re.compile(r"[\"'#()\[\]{}]")
-PROSE_MARKERS = re.compile(r"^\s*(\*\*|#{1,6}\s|[-*•]\s|\d+\.\s|>\s|\$\\)")
-RULE = re.compile(r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3,}")
+INTERESTING = r"[\"'#()\[\]{}]"
+PROSE_MARKERS = r"^\s*(\*\*|#{1,6}\s|[-*•]\s|\d+\.\s|>\s|\$\\)"
+RULE = r"^\s*[_=\-─━┃│┏┓┗┛┡┩└┘├┤┼╇]{3,}"
 # lines of a printed model.summary() copied with the code
-SUMMARY = re.compile(r"^\s*(Model: |Layer \(type\)|Total params:|Trainable params:|Non-trainable params:|[\w.]+ \([\w.]+\)\s{2,})")
+SUMMARY = r"^\s*(Model: |Layer \(type\)|Total params:|Trainable params:|Non-trainable params:|[\w.]+ \([\w.]+\)\s{2,})"
 
 
 def parse_source(filename: str, text: str) -> tuple[ast.Module, str, list[Diagnostic]]:
@@ -153,7 +157,7 @@ def _is_prose(text: str) -> bool:
     stripped = text.strip()
     if not stripped or stripped.startswith("#") or keyword.iskeyword(stripped.split()[0].rstrip(":")):
         return False
-    if RULE.match(stripped) or PROSE_MARKERS.match(stripped) or SUMMARY.match(stripped):
+    if re.match(RULE, stripped) or re.match(PROSE_MARKERS, stripped) or re.match(SUMMARY, stripped):
         return True
     words = re.findall(r"[A-Za-z]{2,}", stripped)
     if not words:
@@ -214,7 +218,7 @@ def _comment_later_prose(filename: str, lines: list[str], start: int, warnings: 
 
 def _scan(text: str, depth: int, quote: str) -> tuple[int, str]:
     """The bracket depth and the open triple quote after a line, from those before it."""
-    if not quote and not INTERESTING.search(text):
+    if not quote and not re.search(INTERESTING, text):
         return depth, quote
     i = 0
     while i < len(text):
@@ -269,6 +273,9 @@ def _indent_body(filename: str, lines: list[str], start: int, warnings: list[Dia
 
 def _insert_comma(filename: str, lines: list[str], e: SyntaxError, warnings: list[Diagnostic]) -> str | None:
     """Find, between the two expressions Python points at, the first place one ends and the next starts."""
+    import io
+    import tokenize
+
     region = "\n".join(lines[(e.lineno or 1) - 1 : e.end_lineno])
     first_col = (e.offset or 1) - 1
     try:
@@ -276,7 +283,7 @@ def _insert_comma(filename: str, lines: list[str], e: SyntaxError, warnings: lis
     except (tokenize.TokenError, IndentationError, SyntaxError):
         tokens = _tokens_until_error(region[first_col:])
     depth = 0
-    previous: tokenize.TokenInfo | None = None
+    previous: TokenInfo | None = None
     for tok in tokens:
         if tok.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue
@@ -298,7 +305,10 @@ def _insert_comma(filename: str, lines: list[str], e: SyntaxError, warnings: lis
     return None
 
 
-def _tokens_until_error(text: str) -> list[tokenize.TokenInfo]:
+def _tokens_until_error(text: str) -> list[TokenInfo]:
+    import io
+    import tokenize
+
     out = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -308,7 +318,9 @@ def _tokens_until_error(text: str) -> list[tokenize.TokenInfo]:
     return out
 
 
-def _ends_value(tok: tokenize.TokenInfo) -> bool:
+def _ends_value(tok: TokenInfo) -> bool:
+    import tokenize
+
     if tok.type == tokenize.NAME:
         return not keyword.iskeyword(tok.string) or tok.string in ("None", "True", "False")
     return tok.type in (tokenize.NUMBER, tokenize.STRING) or tok.string in ")]}"
