@@ -148,20 +148,28 @@ def made(classes: SimpleNamespace, name: str, args: tuple[Any, ...], kwargs: dic
         return f"TypeError: {error}"
 
 
+@pytest.mark.parametrize("written", [False, True], ids=["general", "written"])
 @pytest.mark.parametrize("name, args, kwargs", CALLS)
-def test_a_record_is_made_as_the_dataclass_is(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    ours, theirs = made(OURS, name, args, kwargs), made(THEIRS, name, args, kwargs)
+def test_a_record_is_made_as_the_dataclass_is(name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                                              written: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways a record is made: by the general __init__ (a class's first records) and by the one written
+    for the class (all records after WRITE_AFTER; here from the first)."""
+    classes = OURS
+    if written:
+        monkeypatch.setattr(records, "WRITE_AFTER", 0)
+        classes = family(frozen, records.record, records.field)
+    ours, theirs = made(classes, name, args, kwargs), made(THEIRS, name, args, kwargs)
     if isinstance(theirs, str):
         assert ours == theirs
         return
     assert vars(ours) == vars(theirs)
     assert repr(ours) == repr(theirs)
-    again_ours, again_theirs = made(OURS, name, args, kwargs), made(THEIRS, name, args, kwargs)
+    again_ours, again_theirs = made(classes, name, args, kwargs), made(THEIRS, name, args, kwargs)
     assert (ours == again_ours) == (theirs == again_theirs)
     assert (ours != again_ours) == (theirs != again_theirs)
     assert (ours == 1) == (theirs == 1)
     assert type(ours).__hash__ is None if type(theirs).__hash__ is None else type(ours).__hash__ is not None
-    if type(theirs).__hash__ is not None and not isinstance(theirs, (OURS.Node, THEIRS.Node)):
+    if type(theirs).__hash__ is not None and not isinstance(theirs, (classes.Node, THEIRS.Node)):
         assert (hashed(ours) == hashed(again_ours)) == (hashed(theirs) == hashed(again_theirs))
         assert isinstance(hashed(ours), int) == isinstance(hashed(theirs), int)
 
@@ -198,6 +206,35 @@ def test_a_record_class_is_made_as_the_dataclass_is(name: str) -> None:
             assert getattr(ours, attribute) == getattr(theirs, attribute)
     assert (ours.__hash__ is None) == (theirs.__hash__ is None)
     assert ours.__init__.__qualname__ == theirs.__init__.__qualname__
+
+
+def test_the_first_record_of_a_class_and_later_ones_are_made_alike() -> None:
+    @frozen
+    class Fresh:
+        a: int
+        b: list[int] = records.field(default_factory=list)
+
+    general = Fresh.__init__
+    first = [Fresh(1) for _ in range(records.WRITE_AFTER)]  # by the general __init__
+    assert Fresh.__init__ is general
+    later = [Fresh(1) for _ in range(3)]  # by the one written for Fresh, which replaced the general one
+    assert Fresh.__init__ is not general
+    assert all(vars(r) == {"a": 1, "b": []} for r in first + later) and len({id(r.b) for r in first + later}) == 67
+
+    class Derived(Fresh):  # not a record: makes its records with Fresh's __init__
+        pass
+
+    assert vars(Derived(2, [3])) == {"a": 2, "b": [3]} and vars(Fresh(a=4)) == {"a": 4, "b": []}
+
+
+def test_a_field_name_must_be_an_identifier() -> None:
+    class Odd:
+        pass
+
+    Odd.__annotations__ = {"not a name": "int"}
+    made = frozen(Odd)
+    with pytest.raises(TypeError, match="cannot be a field of a record"):
+        made()
 
 
 def test_the_fields_of_a_record_and_of_its_class_are_the_same() -> None:

@@ -59,13 +59,18 @@ def calls_in(path: Path) -> list[tuple[str, str, int]]:
     return out
 
 
+# reviewed: frozen.py writes a record class's __init__ (as dataclasses does, which paramwise's records used to be)
+# from the field names of paramwise's own classes, checked to be identifiers; no input text can reach it
+EXEC_ALLOWED = {("frozen.py", "exec")}
+
+
 def test_no_call_evaluates_text() -> None:
     found = []
     for path in python_files():
         rel = path.relative_to(SRC).as_posix()
         for receiver, name, line in calls_in(path):
             where = f"{rel}:{line}"
-            if receiver == "" and name in FORBIDDEN_NAMES:
+            if receiver == "" and name in FORBIDDEN_NAMES and (rel, name) not in EXEC_ALLOWED:
                 found.append(f"{where}: {name}()")
             elif receiver not in ("", "self", "re", "import", "from-sympy") and name in FORBIDDEN_NAMES - {"eval"}:
                 found.append(f"{where}: {receiver}.{name}()")
