@@ -164,6 +164,16 @@ class Affine(Protocol):
 # -- helpers shared by kinds ------------------------------------------------------------------
 
 
+Module = tuple[str, str]  # (dotted name inside the module, torch class name), in named_modules() order
+
+
+def inner_modules(kind: Kind) -> list[Module]:
+    """The modules torch's `named_modules()` lists inside a built-in module (none for most kinds; a transformer
+    layer lists its attention, linears and norms)."""
+    found = getattr(kind, "inner_modules", None)
+    return list(found()) if callable(found) else []
+
+
 def signature(names: str, **defaults: Any) -> Signature:
     """`signature("units activation use_bias", units=REQUIRED, use_bias=True)`: every name in the
     framework's positional order (so positional arguments bind exactly), defaulting to None."""

@@ -13,7 +13,18 @@ from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from . import make
-from .base import REQUIRED, ZERO, Kind, factor, repeated, shape_text, signature, stack_groups
+from .base import (
+    REQUIRED,
+    ZERO,
+    Kind,
+    Module,
+    factor,
+    inner_modules,
+    repeated,
+    shape_text,
+    signature,
+    stack_groups,
+)
 from .wrappers import unwrap
 
 LAYER_ARGS = "d_model nhead dim_feedforward dropout activation layer_norm_eps batch_first norm_first bias device dtype"
@@ -25,13 +36,6 @@ LAYER_DEFAULTS: dict[str, Any] = dict(
 Child = tuple[str, Kind, int]  # (dotted prefix, kind, how many copies: layers.0 ... layers.n-1)
 
 
-Module = tuple[str, str]  # (dotted name inside the module, torch class name), in named_modules() order
-
-
-def inner_modules(kind: Kind) -> list[Module]:
-    """The modules torch's `named_modules()` lists inside a built-in module (none for most kinds)."""
-    found = getattr(kind, "inner_modules", None)
-    return list(found()) if callable(found) else []
 
 
 def nested(name: str, kind: Kind) -> list[Module]:

@@ -10,8 +10,8 @@ weight a parameter row under the module that holds it, so every module row count
 from __future__ import annotations
 
 from ....ir import Layer
+from ....kinds.base import inner_modules
 from ....kinds.rows import Container, Parameter
-from ....kinds.transformer import inner_modules
 from .modules import Node, ParamRef
 
 

@@ -7,9 +7,8 @@ from typing import Any
 
 from .... import kinds
 from ....errors import BadValue, KindError
-from ....kinds.base import Kind
+from ....kinds.base import Kind, inner_modules
 from ....kinds.rows import Unknown
-from ....kinds.transformer import inner_modules
 from ..python.interpreter import preview
 from ..python.values import Context, HostValue, Instance, Opaque
 from .lazy import add_module

@@ -16,8 +16,8 @@ from .... import kinds
 from ....errors import Diagnostic, InputError, KindError, LimitError
 from ....frozen import replace
 from ....ir import Call, Graph, Layer, TensorRef
+from ....kinds.base import inner_modules
 from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
-from ....kinds.transformer import inner_modules
 from ... import Found, ReadOptions
 from .. import bound_elsewhere
 from ..exports import star_source
