@@ -189,7 +189,8 @@ else:
                 written = _written_init(cls, found)
                 cls.__init__ = written
                 return written(self, *args, **kwargs)
-            self.__dict__.update(state)
+            for name in names:  # in field order, as the written __init__ sets them: the class's instances then
+                setattr(self, name, state[name])  # share one key table (a set out of order makes each its own)
             if post_init:
                 self.__post_init__()
 
