@@ -6,7 +6,6 @@ generic aliases), collections (OrderedDict, namedtuple, abc), dataclasses, strin
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -411,6 +410,8 @@ def resolve(dotted: str, interp: Interpreter) -> Any:
             return DataclassesFunction(name)
         return ExceptionClass(name) if name == "FrozenInstanceError" else None
     if module == "string":
+        import string  # here: its import compiles a pattern, and few models use it
+
         return getattr(string, name) if name in STRING_CONSTANTS else None
     if module == "math":
         return _math(name)

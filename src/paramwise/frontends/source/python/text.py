@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from typing import TYPE_CHECKING, Any
 
 from .builtins import BRACKETS, CONTAINERS, VIEWS, _any, _describe, _describe_object, _is_scalar, _is_symbolic
@@ -89,6 +88,8 @@ def str_format(interp: Interpreter, fmt: str, args: list[Any], kwargs: dict[str,
     counter = [0]
 
     def render(template: str, nested: bool) -> str:
+        import string  # here: its import compiles a pattern, and few models format strings
+
         try:
             parsed = list(string.Formatter().parse(template))
         except ValueError as e:
