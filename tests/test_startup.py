@@ -60,9 +60,10 @@ def test_json_of_a_small_source_imports_no_framework_rich_sympy_or_file_reader(t
     assert "paramwise.frontends.source.keras.source" in modules  # the reading did happen in this process
     assert loaded(modules, "sympy", "rich", *FRAMEWORKS) == []
     assert loaded(modules, *READERS) == []
-    # what paramwise's own records and parsing no longer need at start: dataclasses (with inspect and dis) and
-    # tokenize (only a text that does not parse is repaired with it)
-    assert loaded(modules, "dataclasses", "inspect", "dis", "tokenize") == []
+    # what paramwise's own records and parsing no longer need at start: dataclasses (with inspect and dis),
+    # tokenize (only a text that does not parse is repaired with it) and typing (annotations only, imported
+    # under `if TYPE_CHECKING:`)
+    assert loaded(modules, "dataclasses", "inspect", "dis", "tokenize", "typing") == []
 
 
 def test_the_table_imports_rich_but_not_sympy(tmp_path: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 from .errors import Diagnostic, InputError, Location, ParamwiseError  # noqa: E402
@@ -12,6 +10,10 @@ from .frozen import fields  # noqa: E402
 from .infer import infer  # noqa: E402
 from .ir import Graph, Layer, Weight  # noqa: E402
 from .report import Report, Row  # noqa: E402
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "Diagnostic", "Graph", "InputError", "Layer", "Location", "ParamwiseError", "ReadOptions", "Report", "Row",

@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from .errors import InputError
 from .formula import Dim, PerBatch, is_symbolic, render_count, symbol
 from .frozen import frozen, replace
 from .report import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 DTYPES: dict[str, float] = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw", "adafactor", "adam8bit")

@@ -16,11 +16,14 @@ from __future__ import annotations
 import keyword
 import math
 import sys
-from typing import Any
 
 from .frozen import frozen
 
-Dim = Any  # int, a sympy expression, or None (the batch axis)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Dim: TypeAlias = "Any"  # int, a sympy expression, or None (the batch axis)
 
 
 @frozen

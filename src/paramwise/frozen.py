@@ -29,13 +29,14 @@ that is not a field is the `TypeError` that `__init__` would give. Attributes th
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import TYPE_CHECKING, TypeVar, dataclass_transform
 
 __all__ = ["field", "fields", "frozen", "record", "replace"]
 
-T = TypeVar("T")
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import TypeVar, dataclass_transform
+
+    T = TypeVar("T")
     from dataclasses import dataclass as record
     from dataclasses import field as field
     from dataclasses import fields as fields

@@ -7,13 +7,14 @@ weights are counted once. PyTorch module trees use `path` names (`layer1.0.conv1
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .errors import Diagnostic, Location
 from .formula import Dim, Expr, Factor, prod, simplify
 from .frozen import field, frozen
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .kinds.base import Kind
 
 Shape = tuple[Dim, ...]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
 
 from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
 from .formula import Dim, json_count, render_count
 from .frozen import field, frozen
 from .ir import Shape, Weight
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA = "paramwise/2"  # 2: macs, cost and the layers' macs added (schema.json)
 

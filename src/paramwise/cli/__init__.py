@@ -12,13 +12,16 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn
 
 from .. import collect
 from ..errors import EXIT_INTERNAL, ParamwiseError
 from . import summary
 from .limits import Limits
 from .output import Output, OutputError, finish_output, silence, terminal_width
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def run_check(argv: list[str]) -> int:

@@ -9,7 +9,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from ..cost import filled_inputs
 from ..errors import EXIT_INPUT, Diagnostic, InputError
@@ -20,6 +19,10 @@ from ..frozen import replace
 from ..infer import infer
 from ..ir import Graph
 from ..report import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

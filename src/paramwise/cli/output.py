@@ -6,10 +6,13 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from typing import Any, TextIO
 
 from ..errors import EXIT_INPUT, ParamwiseError
 from .limits import Limits
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 PLAIN = {
     "×": "x", "·": "*", "→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "≈": "~", "±": "+-", "²": "^2",

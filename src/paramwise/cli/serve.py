@@ -16,7 +16,6 @@ import re
 import socket
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 from ..cost import Settings, with_cost
 from ..errors import EXIT_OK, InputError, LimitError, MissingDependency, ParamwiseError, require
@@ -42,6 +41,10 @@ from .limits import (
     read_limits,
 )
 from .options import HelpFormatter, add_common_arguments, read_options
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_PORT = 8000
 DEFAULT_UPLOAD_MB = 10

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..cost import (
@@ -47,6 +46,7 @@ from .options import (
 )
 from .output import Progress, terminal_width
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from ..frontends.live.run import RunResult
 

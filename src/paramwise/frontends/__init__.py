@@ -17,11 +17,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any, BinaryIO, TextIO, cast
 
 from ..errors import InputError, LimitError
 from ..frozen import field, frozen
 from ..ir import Graph
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO, TextIO
 
 # tried in order; the first whose sniff() says yes reads the input
 FRONTENDS = [
@@ -235,7 +238,7 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
             raise InputError(f"{shorten(path)}: is a device, not a file", hint="give the model file itself")
         if not stat.S_ISFIFO(mode) and hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        yield cast(BinaryIO, f), mode
+        yield f, mode
 
 
 def inherited_fd(path: str) -> int | None:
@@ -260,10 +263,10 @@ def stdin_source(stdin_text: str | bytes | None) -> BinaryIO:
         return io.BytesIO(stdin_text.encode("utf-8", "surrogateescape"))
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is not None:
-        return cast(BinaryIO, buffer)
+        return buffer  # type: ignore[no-any-return]  # sys.stdin.buffer, a binary stream
     if sys.stdin is None:
         raise InputError("standard input is closed", hint="give a file, or pipe the model into paramwise -")
-    return cast(BinaryIO, TextAsBytes(sys.stdin))
+    return TextAsBytes(sys.stdin)  # type: ignore[return-value]  # a binary stream made of a text one
 
 
 class TextAsBytes(io.RawIOBase):

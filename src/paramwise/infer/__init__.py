@@ -10,7 +10,6 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from ..collect import paused as gc_paused
 from ..errors import Diagnostic, InputError, KindError, Location
@@ -20,6 +19,10 @@ from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row
 from .keys import kind_key
 from .rows import build_report, row_parts
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -4,10 +4,12 @@ and rows.py one call's products (the blocks of a deep model are worked out once)
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..formula import is_symbolic
 from ..ir import Shape
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]] | None = None) -> Any:

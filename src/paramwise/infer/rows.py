@@ -3,8 +3,6 @@ counted once, containers summing their children, and the totals."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..errors import Diagnostic, KindError
 from ..formula import (
     BatchScaled,
@@ -26,6 +24,10 @@ from ..kinds.rows import Buffer, Parameter, Submodel
 from ..report import Report, Row
 from .keys import kind_key
 from .saved import autograd_calls, call_saved, count, saved_total
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:

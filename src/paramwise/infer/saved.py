@@ -11,12 +11,15 @@ recording them) make it a lower bound, and say which."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ..errors import KindError
 from ..ir import Call, Graph, Layer, Shape, TensorRef
 from ..kinds.base import INPUT
 from ..report import Row
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}  # torch's containers: no forward code of the model's own
 SAME_STORAGE = {"Flatten", "Unflatten", "Identity"}  # modules whose output is a view of their input (or it; and

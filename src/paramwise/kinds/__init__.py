@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from typing import Any
 
 from ..errors import KindError
 from . import framework_signatures
 from .base import REQUIRED, Kind, Signature
 from .index import MODULES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Kind", "registry", "lookup", "make", "suggest", "bind", "signature_of", "argument_names",
            "argument_hint", "suggest_argument", "refused"]

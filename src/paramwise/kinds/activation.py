@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
 from .base import INPUT, ZERO, Kind, Saved, factor, shape_text
 from .values import describe, integer, is_plain
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 KERAS_ELEMENTWISE = (
     "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Dropout", "SpatialDropout1D", "SpatialDropout2D",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, ZERO, Kind, factor
 from .merge import broadcast
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class LayerScale(Kind):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, rows_of, shape_text, signature
 from .values import describe, is_whole
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def plus_bias(dims: list[Expr], use_bias: bool) -> Expr:

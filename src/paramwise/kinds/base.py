@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..frozen import replace
 from ..ir import Shape, Weight
 from .values import check_values, describe
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Protocol, TypeAlias
+else:
+    Protocol = object  # the protocols below are the type checker's: plain classes at run time
 
 
 class _Required:
@@ -18,10 +22,10 @@ class _Required:
 
 REQUIRED: Any = _Required()
 
-Signature = tuple[tuple[str, Any], ...]
-Saved = list[tuple[str, Any, int]]  # what autograd keeps for the backward pass (Kind.saved)
+Signature: TypeAlias = "tuple[tuple[str, Any], ...]"
+Saved: TypeAlias = "list[tuple[str, Any, int]]"  # what autograd keeps for the backward pass (Kind.saved)
 INPUT: Saved = [("input", 0, 4)]  # the (fp32) input, as a product or convolution keeps it for its weight's gradient
-Spelled = tuple[str, list[Any], dict[str, Any]]  # a layer as a framework spells it: (class name, args, kwargs)
+Spelled: TypeAlias = "tuple[str, list[Any], dict[str, Any]]"  # a layer as a framework spells it: (class name, args, kwargs)
 
 
 class Kind:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor, matmul_macs, rows_of, shape_text, signature, weight_plus_bias
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class Bilinear(Kind):

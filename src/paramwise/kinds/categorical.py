@@ -9,11 +9,13 @@ Their arguments are bound with the constructors' signatures read from Keras (kin
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..ir import Shape
 from .base import Kind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def encoded(shape: Shape, mode: str, depth: Any) -> Shape:

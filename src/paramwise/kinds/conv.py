@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar, cast
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
@@ -26,6 +25,12 @@ from .base import (
     weight_plus_bias,
 )
 from .values import WINDOW, describe
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar
+
+    Out = TypeVar("Out")  # a shape, or a list of shapes for layers with several outputs
 
 # what Keras's kernel layers take after use_bias (none of it changes the count), in Keras's order
 KERAS_KERNEL_OPTIONS = (
@@ -117,8 +122,6 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate", exact=keras)
 
 
-Out = TypeVar("Out")  # a shape, or a list of shapes for layers with several outputs
-
 
 def is_unbatched(kind: ChannelLayout, shape: Shape) -> bool:
     """PyTorch accepts a window layer's input without its batch axis: (c, ...) instead of (batch, c, ...)."""
@@ -130,7 +133,9 @@ def with_batch(kind: ChannelLayout, shape: Shape, rule: Callable[[Shape], Out]) 
     if not is_unbatched(kind, shape):
         return rule(shape)
     out: Any = rule((None, *shape))
-    return cast(Out, [s[1:] for s in out] if isinstance(out, list) else out[1:])
+    unbatched: Any = [s[1:] for s in out] if isinstance(out, list) else out[1:]
+    return unbatched  # type: ignore[no-any-return]  # Out: the shape or shapes `rule` gives
+
 
 
 def check_window_rank(kind: ChannelLayout, inputs: list[Shape]) -> None:

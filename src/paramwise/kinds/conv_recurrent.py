@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, expect_rank, factor, shape_text, signature
 from .conv import SPATIAL, normalize_window, spatial_out
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 KERAS_CONV_LSTM = signature(
     "filters kernel_size strides padding data_format dilation_rate activation recurrent_activation use_bias "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
@@ -20,6 +18,10 @@ from .conv import (
     window_macs,
     with_batch,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 KERAS_TRANSPOSE = (
     ("filters", REQUIRED),

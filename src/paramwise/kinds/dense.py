@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr
 from ..ir import Shape, Weight
@@ -21,6 +19,10 @@ from .base import (
     weight_plus_bias,
 )
 from .conv import KERAS_KERNEL_OPTIONS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class Dense(Kind):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, Kind, factor
 from .values import describe, is_whole
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 EQUATION_FORMS = (  # (pattern after `...` -> "0", ellipsis on the left), as keras' _analyze_einsum_string
     (re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)"), False),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr, prod
 from ..ir import Shape, Weight
 from .base import REQUIRED, ZERO, Kind, Saved, Spelled, factor, shape_text, signature
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class Embedding(Kind):

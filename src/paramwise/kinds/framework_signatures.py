@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 import os
 from functools import cache, cached_property
-from typing import Any
 
 from ..frozen import frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 FRAMEWORKS = ("torch", "keras")
 

@@ -4,11 +4,13 @@ reader only (no spelling: a source file's own class of the same name is not one 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..formula import Dim, Expr, const, prod
 from ..ir import Shape, Weight
 from .base import Kind, factor, weight_plus_bias
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class TransposedLinear(Kind):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..ir import Shape, Weight
 from .base import REQUIRED, Spelled, factor, last_dim, shape_text
 from .conv import TORCH_CONV, Conv
 from .dense import Dense
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class LazyDense(Dense):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, Factor, prod
 from ..ir import Shape
 from .base import REQUIRED, Kind, shape_text
 from .values import describe, integer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def broadcast(shapes: list[Shape]) -> Shape:

@@ -7,14 +7,16 @@ num_batches_tracked as buffers. The spelling sets `stats_as` to "non_trainable" 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, Expr, const, prod
 from ..frozen import replace
 from ..ir import Shape, Weight
 from .base import INPUT, REQUIRED, ZERO, Affine, Kind, Saved, Spelled, factor, shape_text, signature
 from .values import describe, integer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 KERAS_BATCH_NORM = signature(
     "axis momentum epsilon center scale beta_initializer gamma_initializer moving_mean_initializer "

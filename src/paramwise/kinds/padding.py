@@ -4,7 +4,6 @@ unfold and fold."""
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
 
 from ..errors import BadValue, KindError
 from ..formula import Dim, exact, floor_of
@@ -12,6 +11,10 @@ from ..ir import Shape
 from .base import REQUIRED, Kind, conv_length, expect_min_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, split_channels
 from .values import WINDOW, describe, integer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 PADS = ("ZeroPad", "ConstantPad", "ReflectionPad", "ReplicationPad", "CircularPad")
 

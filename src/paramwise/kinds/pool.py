@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim
 from ..ir import Shape
 from .base import INPUT, REQUIRED, Kind, Saved, conv_length, expect_rank, known_positive, shape_text, tuple_of
 from .conv import check_window_rank, join_channels, layout, split_channels, with_batch
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 KERAS_MAX = (("pool_size", 2), ("strides", None), ("padding", "valid"), ("data_format", None), ("name", None))
 KERAS_AVG = (("pool_size", REQUIRED), *KERAS_MAX[1:])

@@ -7,8 +7,6 @@ direction and always two bias vectors (bias_ih, bias_hh). `biases_per_gate` is s
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
@@ -26,6 +24,10 @@ from .base import (
     signature,
     stack_groups,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 RNN_FLAGS = "dropout recurrent_dropout return_sequences return_state go_backwards stateful unroll seed"
 KERAS_SIMPLE_RNN = signature(

@@ -3,13 +3,15 @@ PyTorch calls them step by step (RNNCell, LSTMCell, GRUCell)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Expr, add, const
 from ..ir import Shape, Weight
 from .base import factor, shape_text
 from .recurrent import KERAS_CELL, TORCH_CELL, TORCH_RNN_CELL, Recurrent, scaled
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class RecurrentCell(Recurrent):

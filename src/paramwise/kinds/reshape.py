@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import BadValue, KindError
 from ..formula import Dim, simplify
 from ..ir import Shape
 from .base import REQUIRED, Kind, Saved, expect_rank, shape_text
 from .values import describe, integer
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def product(dims: tuple[Any, ...]) -> Any:

@@ -5,13 +5,16 @@ by the tensors a file stores for them (custom layers, Lambda: no formula, just s
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
 
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, prod
 from ..ir import Graph, Shape, Weight
 from .base import REQUIRED, ZERO, Kind, rows_of, signature
 from .merge import broadcast
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class Input(Kind):

@@ -7,8 +7,6 @@ one with `named_parameters()`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, const, prod
 from ..ir import Shape, Weight
@@ -26,6 +24,10 @@ from .base import (
     stack_groups,
 )
 from .wrappers import unwrap
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 LAYER_ARGS = "d_model nhead dim_feedforward dropout activation layer_norm_eps batch_first norm_first bias device dtype"
 LAYER_DEFAULTS: dict[str, Any] = dict(

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import BadValue
 from ..formula import is_symbolic
 
-Check = Callable[[Any], bool]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Check: TypeAlias = "Callable[[Any], bool]"
 
 
 def is_whole(value: Any, least: int) -> bool:

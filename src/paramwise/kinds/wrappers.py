@@ -6,14 +6,16 @@ Keras source reader passes its layer objects); its weights are counted here, und
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from ..errors import KindError
 from ..formula import Expr, Factor, add, const, prod
 from ..frozen import replace
 from ..ir import Layer, Shape, Weight
 from .base import REQUIRED, Kind, Spelled, expect_min_rank, matmul_macs, shape_text, signature
 from .recurrent_cells import RecurrentCell
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 

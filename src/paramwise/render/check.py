@@ -3,12 +3,14 @@ sums) and as JSON (schema `paramwise-check/1`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..formula import render_count
 from ..teach.check import Diagnosis
 from ..teach.mistakes import pretty
 from .fit import fit_text, wrap_formula
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 CHECK_SCHEMA = "paramwise-check/1"
 

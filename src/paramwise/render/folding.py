@@ -5,11 +5,14 @@ their real names and counts; `--expand` shows every block."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..formula import render_count
 from ..frozen import replace
 from ..report import Row
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 NUMBERED = re.compile(r"(.*)\.(\d+)")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..formula import Dim, render_count, simplify
 from ..report import Row
 from ..teach.symbolic import SymbolicCount, symbols_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def formula_text(value: Dim) -> str:

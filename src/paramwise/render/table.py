@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from ..cost import cost_lines, macs_text
 from ..formula import render_count
@@ -13,7 +12,10 @@ from ..report import Report, Row, bytes_text, shape_text
 from . import View, is_graph, report_view, visible_rows
 from .fit import abbreviate, cell_width, wrap_formula
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.text import Text
 
 # rich is imported where a table is laid out, not with this module: it costs about 0.2 s at startup, which

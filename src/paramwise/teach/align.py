@@ -4,11 +4,11 @@ layer left out is found by preferring layers whose count (right, or under a mist
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..report import Row
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from .check import Explainer
 

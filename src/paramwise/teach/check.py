@@ -9,7 +9,6 @@ that gives the number the person wrote. Running totals are also checked for addi
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..errors import InputError
 from ..frozen import field, frozen
@@ -28,6 +27,10 @@ from .mistakes import (
     shape_variants,
 )
 from .pitfalls import find_pitfalls
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MODES = ("layers", "running", "total")
 

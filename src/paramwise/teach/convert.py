@@ -9,8 +9,6 @@ module only builds the translated layers and compares the counts.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import kinds
 from ..errors import ParamwiseError
 from ..formula import Dim, add, evaluate, render, simplify
@@ -19,6 +17,10 @@ from ..ir import Graph, Layer, Shape, Weight
 from ..kinds.base import Kind
 from ..kinds.recurrent import Recurrent
 from ..report import Report, Row, counted_rows
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 OTHER = {"keras": "torch", "torch": "keras"}
 FRAMEWORK_NAMES = {"keras": "Keras", "torch": "PyTorch"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from ..errors import KindError, ParamwiseError
 from ..formula import Dim, Factor, render_count, simplify
@@ -19,6 +18,10 @@ from ..ir import Graph, Shape, Weight
 from ..kinds.base import Kind
 from ..report import Report, Row, shape_text
 from .convert import convention_variants
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 SPATIAL_LETTERS = ("k_d", "k_h", "k_w", "k")
 

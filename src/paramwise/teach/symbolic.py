@@ -9,13 +9,16 @@ and nothing else changes. Sizes that appear in shapes but not in the count are s
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..errors import Diagnostic, InputError
 from ..frontends import Found, ReadOptions, pick, read_source
 from ..frozen import frozen, replace
 from ..infer import infer
 from ..report import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def free_constants(text: str, names: list[str]) -> tuple[str, list[str]]:

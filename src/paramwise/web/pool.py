@@ -13,7 +13,10 @@ import subprocess
 import sys
 import threading
 import time
-from typing import IO, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 WORKER_COMMAND = (sys.executable, "-m", "paramwise", "serve", "--worker")
 

@@ -17,7 +17,6 @@ import stat
 import struct
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
 
 from ...collect import paused as gc_paused
 from ...errors import Diagnostic, InputError, LimitError, Location
@@ -26,6 +25,10 @@ from ...ir import Graph
 from .. import Found, ReadOptions
 from .json_text import parse_json
 from .module_tree import Tensor, build_tree, dtypes, natural_key
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 READS_PATH = True
 MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit

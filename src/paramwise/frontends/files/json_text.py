@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import re
 from itertools import accumulate
-from typing import Any
 
 from ...errors import InputError, LimitError, Location
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_JSON_DEPTH = 500  # a model nested 150 deep is ~460 levels of JSON; Python's own parser stops near 1,000
 JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)

@@ -14,13 +14,16 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError
 from .. import Found, ReadOptions
 from .json_text import parse_json
 from .keras_h5 import Budget, View, flatten, h5_errors, hard_child, isolated, text_attr, unflatten, visit
 from .keras_json import StoredTree, read_config
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 BINARY = True
 MAX_ENTRIES = 10_000  # Keras writes three (and one per asset)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from ...ir import Shape
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CODE_LAYERS", "TENSOR_KWARGS", "TF_OPS", "BadShape", "checked_shape", "is_operation", "input_shape_of", "is_custom", "is_model", "layer_kwargs", "snake_case"]
 

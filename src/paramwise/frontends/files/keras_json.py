@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import heapq
 import re
-from typing import Any
 
 from ... import kinds
 from ...errors import BadValue, Diagnostic, InputError, KindError, Location
@@ -35,6 +34,10 @@ from .keras_config import (
     snake_case,
 )
 from .keras_nodes import Ref, flat_refs, node_offsets, node_refs, set_call_options, shown
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 KERAS_HEAD = re.compile(rb'"class_name"\s*:\s*"(Sequential|Functional|Model)"|"keras_version"')
 

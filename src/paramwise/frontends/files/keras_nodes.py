@@ -5,10 +5,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ...kinds.base import Kind
 from .keras_config import TENSOR_KWARGS, is_model
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index)
 

@@ -9,12 +9,15 @@ MAX_TREE_DEPTH modules deep (deeper parts stay in the tensor's name). Every step
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ...errors import InputError
 from ...frozen import frozen
 from ...ir import Graph, Layer
 from ...kinds.rows import Buffer, Container, Parameter, StoredTensors
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # tensors PyTorch's own modules register as buffers (BatchNorm statistics), not parameters
 BUFFER_NAMES = {"running_mean", "running_var", "num_batches_tracked"}

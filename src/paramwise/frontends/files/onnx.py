@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, ClassVar
 
 from ...collect import paused as gc_paused
 from ...errors import InputError, LimitError, Location, MissingDependency
@@ -24,6 +23,10 @@ from ...ir import Call, Graph, Layer, Shape
 from ...kinds.rows import StoredTensors
 from .. import Found, ReadOptions
 from .checkpoint import open_regular
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 READS_PATH = True
 MAX_MODEL_BYTES = 2**31  # protobuf's own limit for one message

@@ -26,11 +26,14 @@ import json
 import os
 import struct
 from pathlib import Path
-from typing import Any
 
 from ...errors import InputError, Location
 from ...frozen import record
 from .module_tree import Tensor, natural_key
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 STATE_SUFFIXES = ("qzeros", "scales", "g_idx", "SCB", "weight_format", "weight_scale", "weight_scale_inv", "input_scale",

@@ -7,12 +7,14 @@ children."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...errors import Diagnostic, InputError, LimitError, Location
 from .checkpoint import open_regular, shown_name
 from .module_tree import Tensor
 from .torch_pickle import PickledTensor, read_checkpoint_pickle
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_DICTS = 1_000_000  # dicts looked at in a .pt while searching for its state dict
 MAX_DICT_DEPTH = 100

@@ -20,10 +20,13 @@ from __future__ import annotations
 import reprlib
 import struct
 import zipfile
-from typing import IO, Any
 
 from ...errors import InputError, LimitError, Location
 from ...frozen import frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 MAX_PICKLE_BYTES = 512 * 1024 * 1024  # data.pkl of a 1,000,000-tensor state dict is about 100 MB
 MAX_ZIP_ENTRIES = 300_000  # one per storage, and a few more (DeepSeek-V3 has about 91,000 tensors in all its shards)

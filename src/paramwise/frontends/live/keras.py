@@ -9,7 +9,6 @@ compile, no optimizer variables.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ...errors import Diagnostic, InputError, ParamwiseError
 from ...frozen import fields, replace
@@ -21,6 +20,10 @@ from .. import ReadOptions
 from ..files.keras_json import ConfigReader, StoredKeys, StoredTree, read_config
 from .torch import raised_here
 from .torch_meta import describe
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def summarize(model: Any, **options: Any) -> Report:

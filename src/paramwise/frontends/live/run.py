@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from typing import Any
 
 from ...errors import Diagnostic, InputError, LimitError, Location, MissingDependency
 from ...frozen import field, frozen, record, replace
@@ -31,6 +30,10 @@ from ...report import Report
 from .. import Found, ReadOptions
 from ..target import Target, parse_target
 from .run_codec import decode, encode, kind_classes
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 GRACE = 10.0  # seconds past the time limit before a worker that does not answer is ended
 STARTUP = 120.0  # seconds a worker may take to import its frameworks

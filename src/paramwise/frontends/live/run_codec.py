@@ -10,7 +10,6 @@ attributes exactly as they were (no setup() again), so the rebuilt graph is the 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ... import kinds
 from ...errors import Diagnostic, InputError, Location
@@ -18,6 +17,10 @@ from ...formula import Factor, Prod, Sum
 from ...frozen import fields
 from ...ir import Call, Graph, Layer, TensorRef, Weight
 from ...kinds.base import Kind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 DATACLASSES: dict[str, type[Any]] = {c.__name__: c for c in (Graph, Layer, Call, TensorRef, Weight, Location,
                                                               Diagnostic, Factor, Sum, Prod)}

@@ -12,8 +12,6 @@ forward has inferred their shapes. Whatever the user's code raises (a property, 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ... import kinds
 from ...errors import Diagnostic, InputError, KindError, ParamwiseError
 from ...frozen import replace
@@ -23,6 +21,10 @@ from ...kinds.base import REQUIRED, Kind
 from ...kinds.rows import Buffer, Container, Parameter, StoredTensors
 from ...report import Report
 from .torch_meta import describe, meta_forward, meta_inputs, meta_twin
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def summarize(module: Any, *, input_size: Any = None, input_data: Any = None, dtypes: Any = None,

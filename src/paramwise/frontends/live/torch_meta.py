@@ -4,9 +4,12 @@ memory, and the user's module is never moved, changed or left with hooks."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from ...errors import InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def describe(e: BaseException) -> str:

@@ -3,7 +3,9 @@ framework readers on top of it."""
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def bound_elsewhere(found: list[tuple[str, Any]], wanted: str | None, names_bound: dict[str, Any]) -> int | None:

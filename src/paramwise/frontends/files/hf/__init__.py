@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any
 
 from ....errors import Diagnostic, InputError, KindError, Location
 from ....frozen import replace
@@ -29,6 +28,10 @@ from .cache import kv_cache
 from .families import FAMILIES, supported
 from .heads import for_class
 from .vocab import checked
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAME = "config.json"
 DEPTH = 3  # rows shown without --depth: the blocks (folded), and the first block's attention, MLP and norms

@@ -4,14 +4,16 @@ Containers (`model`, `model.layers`, `model.layers.0`) are added above their fir
 
 from __future__ import annotations
 
-from typing import Any
-
 from .... import kinds
 from ....frozen import frozen
 from ....ir import Graph, Layer
 from ....kinds.base import Kind
 from ....kinds.hf import Experts, Router, TransposedLinear
 from ....kinds.rows import Container, Parameter
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 EMBEDDING, OUTPUT = "embedding", "output"  # roles --no-embeddings leaves out
 

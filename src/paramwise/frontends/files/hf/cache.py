@@ -16,10 +16,12 @@ Encoders keep no cache; an encoder-decoder's (self- and cross-attention over the
 
 from __future__ import annotations
 
-from typing import Any
-
 from .config import Config
 from .decoders import LLAMA_LIKE, head_dim, kv_heads
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # sliding_window in the family's config class when config.json leaves it out (None: no window)
 DEFAULT_WINDOW: dict[str, int | None] = {

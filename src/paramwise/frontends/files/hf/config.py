@@ -3,9 +3,11 @@ gives it, and checked (a size is a whole number >= 1); a bad value is an error t
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....errors import InputError, Location
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_SIZE = 2**40  # any one size in a config (a vocabulary, a width, a layer count); real ones are below 2**20
 MAX_LAYERS = 10_000  # layers in one stack; real models have at most a few hundred (each is about 12 rows)

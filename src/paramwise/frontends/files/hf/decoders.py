@@ -4,11 +4,13 @@ mixture of experts); the others have a small function of their own."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....frozen import field, frozen
 from .build import EMBEDDING, OUTPUT, Model
 from .config import Config
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @frozen

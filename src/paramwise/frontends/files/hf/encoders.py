@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .build import EMBEDDING, OUTPUT, Model
 from .config import Config
 from .decoders import lm_head
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def bert_embeddings(m: Model, c: Config, width: int, hidden: int) -> None:

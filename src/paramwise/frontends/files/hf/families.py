@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from ....frozen import field, frozen
 from . import decoders as d
 from . import encoders as e
 from .build import Model
 from .config import Config
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # the other names transformers' config classes accept for a value (their attribute_map), family by family: a
 # name a family's class does not map is not read for it (transformers would not read it either)

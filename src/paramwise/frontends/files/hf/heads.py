@@ -5,11 +5,14 @@ policy says so."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ....frozen import replace
 from .build import OUTPUT, Model
 from .config import Config
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def nested(base: Model, prefix: str, class_name: str, leave_out: tuple[str, ...] = ()) -> Model:

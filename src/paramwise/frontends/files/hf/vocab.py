@@ -18,11 +18,14 @@ from __future__ import annotations
 import json
 import os
 import stat
-from typing import Any
 
 from ....errors import Diagnostic, Location
 from ....frozen import replace
 from ....ir import Graph
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_TOKENIZER_BYTES = 64 * 1024 * 1024  # the largest published tokenizer.json files are about 35 MB
 MAX_IDS = 10_000_000

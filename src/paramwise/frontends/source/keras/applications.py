@@ -10,13 +10,16 @@ takes part in the argument checks Keras makes.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from ....errors import INCOMPLETE, InputError, LimitError
 from ..python.interpreter import Interpreter
 from ..python.values import Atomic, Context, HostValue, Opaque, Scope
 from .layers import KTensor, Session
 from .ops import NumpyModule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # the application functions, by the module of Keras that defines them
 APPLICATIONS = {

@@ -5,7 +5,6 @@ to find its output shape."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
 
 from .... import kinds
 from ....errors import InputError, LimitError
@@ -14,8 +13,10 @@ from ..python.values import BoundMethod, Context, Function, HostValue, Opaque
 from . import layers as klayers  # a module, not names: layers imports this module while it loads
 from . import tensors as shapes
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from fractions import Fraction
+    from typing import Any
 
 MAX_ROWS = 1 << 16  # data with more rows than this is not looped over (len() of it is an error)
 

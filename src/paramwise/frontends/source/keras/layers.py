@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 from .... import kinds
 from ....errors import BadValue, InputError, KindError, Location
@@ -22,6 +21,10 @@ from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from . import arith
 from . import tensors as shapes
 from .legacy import Keras1
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 KERAS_ROOTS = ("keras", "tensorflow", "tf_keras", "keras_core")
 STRING_ARGS = {"name", "activation", "padding", "data_format", "merge_mode", "interpolation", "recurrent_activation",

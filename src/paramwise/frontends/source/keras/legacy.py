@@ -11,10 +11,12 @@ ordering then holds for every layer of the file that takes a `data_format`, as t
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....kinds import framework_signatures
 from ..python.values import Context
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # Keras 1 names of layers, as Keras 2 renamed them
 RENAMED_LAYERS = {

@@ -3,8 +3,6 @@ and subclassed `keras.Model` / `keras.layers.Layer` (layers tracked in `__init__
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....errors import InputError, Location
 from ....frozen import replace
 from ....ir import Call, Graph, Layer, Shape, TensorRef
@@ -18,6 +16,10 @@ from .layers import (
     checked_name,
     collect_tensors,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 NO_OPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "summary", "count_params",
           "get_config", "to_json", "get_weights", "set_weights", "train_on_batch", "predict_on_batch"}

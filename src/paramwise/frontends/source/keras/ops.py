@@ -8,13 +8,16 @@ so `x_train.shape[1:]` is known and a model called on one is built for it. Data 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ....ir import Shape
 from ..python.values import Context, HostValue, Opaque
 from . import tensors as shapes
 from .arith import UnknownDim, known_dims, shape_of_value
 from .layers import KTensor, Session
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 NUMPY_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "complex64"}
 NUMBER_FUNCTIONS = {"prod", "sqrt", "ceil", "floor", "log", "log2", "log10", "exp", "round", "abs", "maximum",

@@ -9,7 +9,6 @@ layers, subclassed `keras.Model`/`keras.layers.Layer` with layers built in `__in
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .... import kinds
 from ....errors import Diagnostic, InputError
@@ -37,6 +36,10 @@ from .models import SequentialClass
 from .ops import NumpyModule, OpsFunction, tensor_shape
 from .subclass import ModelClass, VariableClass, model_of
 from .tensors import ALL_FUNCTIONS, IMAGE_FUNCTIONS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # names that pasted code uses without importing them
 IMPLIED_IMPORTS = {

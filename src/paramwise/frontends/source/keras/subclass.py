@@ -9,7 +9,6 @@ shapes), then `call()` is followed on tensors of those shapes.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from ....errors import ParamwiseError
 from ....frozen import replace
@@ -30,6 +29,10 @@ from .layers import (
 )
 from .models import FunctionalObj, Method, ModelBase, SequentialObj
 from .ops import literal_shape
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class SubclassState(ModelBase):

@@ -8,12 +8,14 @@ output shape is the one worked out here. A function paramwise does not model giv
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....errors import InputError
 from ....ir import Shape
 
-Dim = Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Dim: TypeAlias = "Any"
 
 # functions that act value by value (with broadcasting): the output has the inputs' broadcast shape
 ELEMENTWISE = {

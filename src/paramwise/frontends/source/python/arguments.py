@@ -7,9 +7,12 @@ The namespace parse_args() returns is the one `types.SimpleNamespace` makes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from .values import Context, Function, HostValue, Opaque
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 SUPPRESS = "==SUPPRESS=="
 

@@ -7,7 +7,6 @@ import ast
 import builtins
 import operator
 from collections.abc import Callable
-from typing import Any
 
 from ....frozen import record
 from .values import (
@@ -20,6 +19,10 @@ from .values import (
     Property,
     SuperProxy,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_INT_BITS = 4096  # largest integer the code may make (1,233 digits; a size needs 64 bits)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from . import protocol
 from .builtins import (
@@ -44,7 +43,10 @@ from .values import (
     Scope,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 # builtins that go through what an iterable holds: of a value paramwise does not read, the result is unknown too

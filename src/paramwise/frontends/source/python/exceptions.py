@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import ast
 import time
-from typing import TYPE_CHECKING, Any
 
 from ....errors import Diagnostic, InputError, LimitError, Location
 from .values import ClassValue, Context, HostValue, Instance, Opaque, Scope
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 # each built-in exception class and its base

@@ -9,7 +9,6 @@ import operator
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from . import protocol
 from .builtins import (
@@ -49,7 +48,10 @@ from .values import (
     Scope,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 

@@ -12,7 +12,6 @@ name it does not define yet is Python's ImportError. A module the loader does no
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any, Protocol
 
 from ....frozen import field, record
 from .exceptions import python_error
@@ -20,8 +19,13 @@ from .stdlib import MODULES as STD_MODULES
 from .stdlib import resolve as resolve_std
 from .values import Atomic, Context, Opaque, Scope
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from .interpreter import Interpreter
+else:
+    Protocol = object  # ModuleLoader is the type checker's: a plain class at run time
 
 MAX_IMPORT_DEPTH = 64  # modules being run, each importing the next
 # the attribute a loader sets on every node of a module it parses: (filename, lines), for messages that name it

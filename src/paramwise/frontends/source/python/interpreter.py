@@ -22,7 +22,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from ....errors import Diagnostic, InputError, LimitError, Location
 from ....formula import symbol
@@ -33,6 +32,10 @@ from .imports import SOURCE_ATTRIBUTE, ModuleLoader, ModuleValue
 from .limits import LIMIT_HINT as LIMIT_HINT  # the readers' hint on a limit, offered here too
 from .limits import RECURSION_LIMIT
 from .values import Context, Scope
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _seconds_from_env(name: str, default: float) -> float:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from typing import Any
 
 from .values import Context, HostValue, Opaque
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 FINITE = ("product", "chain", "combinations", "combinations_with_replacement", "permutations", "repeat", "accumulate",
           "islice", "zip_longest", "starmap", "pairwise", "compress", "takewhile", "dropwhile", "filterfalse", "batched")

@@ -4,7 +4,6 @@ methods and properties, `super()`, and `isinstance` over the file's own classes 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
 
 from .builtins import (
     CONTAINERS,
@@ -40,7 +39,10 @@ from .values import (
     SuperProxy,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 

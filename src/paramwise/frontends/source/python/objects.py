@@ -5,13 +5,15 @@ defined by a class, `object.__setattr__`, classes deriving from `dict` or `list`
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
 
 from .builtins import SAFE_BUILTINS, SAFE_METHODS, _Builtin, _Method
 from .exceptions import python_error
 from .values import ClassValue, Context, HostValue, Instance, Opaque, Scope
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 DATA_TYPES = {"dict": dict, "list": list, "tuple": tuple, "set": set}

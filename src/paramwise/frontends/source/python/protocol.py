@@ -4,14 +4,16 @@ items, arithmetic on the file's own objects, getattr/setattr/delattr, iter/next.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
 
 from .builtins import _describe, _op_text
 from .exceptions import Raised, python_error
 from .objects import plain
 from .values import ClassValue, Context, HostValue, Instance, Opaque
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 def delattr(interp: Interpreter, obj: Any, name: str, node: ast.AST) -> None:

@@ -5,12 +5,14 @@ classes and `collections.namedtuple(...)`), as Python makes them."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
 
 from .exceptions import python_error
 from .values import ClassValue, Context, HostValue, Instance, Opaque
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 MISSING = Opaque("no default")

@@ -14,7 +14,6 @@ import ast
 import keyword
 import re
 import time
-from typing import TYPE_CHECKING
 
 from .... import collect
 from ....errors import Diagnostic, InputError, LimitError, Location
@@ -22,6 +21,7 @@ from ....frozen import replace
 from . import interpreter as pyeval
 from .paste import clean_paste
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from tokenize import TokenInfo
 

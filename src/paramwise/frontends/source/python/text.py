@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Any
 
 from .builtins import BRACKETS, CONTAINERS, VIEWS, _any, _describe, _describe_object, _is_scalar, _is_symbolic
 from .limits import MAX_NESTING, MAX_SIZE
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .interpreter import Interpreter
 
 

@@ -3,11 +3,13 @@ nn.ModuleList, nn.ModuleDict and nn.ParameterList items, indexing, slicing, appe
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..python.values import Context, Opaque
 from .modules import Method, ModuleObj, Node, ParamRef, ParamValue, is_module, node_of
 from .traced import TTensor
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def add_items(node: Node, items: list[Any], ctx: Context) -> None:

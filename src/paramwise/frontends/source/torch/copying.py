@@ -8,10 +8,13 @@ handle, so the copy's memo gives a tensor held twice (tied weights, a module's a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ....frozen import replace
 from .modules import Node, ParamRef, ParamValue
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def handle(ref: ParamRef) -> ParamValue:

@@ -7,7 +7,6 @@ tensors (the result's shape from the pattern and the axis sizes), and `einops.la
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ....formula import simplify
 from ..python.values import Context, HostValue, Opaque
@@ -16,7 +15,11 @@ from .modules import Method, ModuleObj, Node, ParamRef, node_of
 from .tensors import is_size
 from .traced import fail, result, shape_of, tracer_of
 
-Shape = tuple[Any, ...]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Shape: TypeAlias = "tuple[Any, ...]"
 TOKEN = re.compile(r"\(|\)|\.\.\.|[A-Za-z_][A-Za-z0-9_]*|\d+|\S")
 
 

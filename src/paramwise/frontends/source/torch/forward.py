@@ -8,7 +8,6 @@ the forward) and shows `?` for the shapes it did not reach, with one warning.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from ....errors import InputError, LimitError
 from ....ir import TensorRef
@@ -31,6 +30,10 @@ from .traced import (
     shape_of,
     tracer_of,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 TENSOR_KWARGS = ("input", "x", "query", "key", "value", "hx", "src", "tgt", "memory", "inputs")
 

@@ -3,8 +3,6 @@ the sampling-grid functions, followed for their shapes while a forward is read."
 
 from __future__ import annotations
 
-from typing import Any
-
 from .... import kinds
 from ....errors import BadValue, KindError
 from ....ir import TensorRef
@@ -12,6 +10,10 @@ from ..python.interpreter import preview
 from ..python.values import Context
 from . import ops
 from .traced import TTensor, as_tensor, fail, result, shape_of, tracer_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def sampling_grid(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:

@@ -5,13 +5,16 @@ that the count may be short: found in the code of `forward`, or seen while the f
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from ....errors import Diagnostic
 from ..python.interpreter import Interpreter
 from ..python.values import ClassValue, Context, Function, Instance, Opaque
 from .modules import ModuleClass, Node, ParamValue, is_module, register, walk
 from .traced import tracer_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # values from these are data or tools, never modules (an optimizer, a device, an array)
 NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.device",

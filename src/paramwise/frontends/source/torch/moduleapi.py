@@ -3,8 +3,6 @@ requires_grad_() ...), on a module's `Node`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .... import kinds
 from ....errors import BadValue, KindError
 from ....kinds.base import Kind, inner_modules
@@ -28,6 +26,10 @@ from .modules import (
 )
 from .tables import Table
 from .traced import constant
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # what nn.Module has besides a module's own tensors and submodules (dir(nn.Module) and an instance's __dict__)
 MODULE_ATTRIBUTES = frozenset("""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from ....errors import KindError, Location
 from ....frozen import field, frozen, record
@@ -19,6 +18,10 @@ from ....kinds.base import Kind
 from ....kinds.rows import Unknown
 from ..python.interpreter import preview
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 CONTAINERS = {"Module": "module", "Sequential": "sequential", "ModuleList": "list", "ModuleDict": "dict",
               "ParameterList": "plist", "ParameterDict": "pdict"}

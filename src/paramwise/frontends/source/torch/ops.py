@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
 
 from ....formula import simplify
 from ....frozen import frozen
 
-Shape = tuple[Any, ...]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Shape: TypeAlias = "tuple[Any, ...]"
 
 
 class OpError(Exception):

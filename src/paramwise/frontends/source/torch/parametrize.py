@@ -13,15 +13,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ....formula import simplify
 from ....kinds.rows import Unknown
 from ..python.values import Context, Instance, Opaque
 from .modules import Method, ModuleClass, ModuleObj, Node, ParamRef, ParamValue, node_of, remove
 from .traced import shape_of
 
-Shape = tuple[Any, ...]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Shape: TypeAlias = "tuple[Any, ...]"
 
 
 def arg(args: list[Any], kwargs: dict[str, Any], i: int, name: str, default: Any = None) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from .... import kinds
 from ....errors import Diagnostic, InputError, KindError, LimitError
@@ -46,6 +45,10 @@ from .modules import (
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
 from .traced import EXAMPLES, TRACERS, Tracer, TraceStop, TTensor
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 install(wiring.OPERATIONS)  # what modules and parameters do, written in the modules above modules.py
 

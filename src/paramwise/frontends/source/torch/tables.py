@@ -3,11 +3,13 @@ of, and delete from (`del self._parameters["weight"]`, as weight-norm code does 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..python.values import Context, HostValue
 from .modules import Method, Node, ParamValue, add_buffer, is_module, register, remove
 from .traced import constant
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 ATTR = {"_parameters": "parameter", "_buffers": "buffer", "_modules": "module"}
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from typing import Any
 
 from ....formula import is_symbolic
 from ..python.values import Context, Opaque
 from . import ops
 from .traced import TTensor, fail, result, shape_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_VALUES = 4096  # the most values kept for one tensor (a loop over a bigger one is not a model's business)
 KEEPS_VALUES = {"float", "double", "half", "bfloat16", "to", "type", "contiguous", "clone", "detach", "cpu", "cuda", "numpy",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import weakref
-from typing import Any
 
 from ....errors import InputError
 from ....frozen import field, record
@@ -17,6 +16,10 @@ from ....kinds.rows import TensorOp
 from ..python.interpreter import Interpreter
 from ..python.values import Context, Opaque
 from .modules import ParamValue, TensorArithmetic, operations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class TraceStop(Exception):
