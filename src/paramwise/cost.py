@@ -426,7 +426,6 @@ def budget_overruns(report: Report, max_params: int | None, max_memory: int | No
     return out
 
 
-
 def filled_inputs(shapes: list[Any], batch: int | None, seq_len: int | None) -> list[Any] | None:
     """The model's input shapes with an open batch axis set to `batch` and any other open axis to `seq_len`
     (None when nothing changes): the sizes --batch and --seq-len give where the input leaves them open."""

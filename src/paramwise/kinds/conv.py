@@ -122,7 +122,6 @@ def normalize_window(kind: Kind, paddings: tuple[str, ...] = ("valid", "same", "
     a["dilation_rate"] = tuple_of(a["dilation_rate"], rank, "dilation_rate", exact=keras)
 
 
-
 def is_unbatched(kind: ChannelLayout, shape: Shape) -> bool:
     """PyTorch accepts a window layer's input without its batch axis: (c, ...) instead of (batch, c, ...)."""
     return bool(kind.framework == "torch" and len(shape) == kind.rank + 1)
@@ -135,7 +134,6 @@ def with_batch(kind: ChannelLayout, shape: Shape, rule: Callable[[Shape], Out]) 
     out: Any = rule((None, *shape))
     unbatched: Any = [s[1:] for s in out] if isinstance(out, list) else out[1:]
     return unbatched  # type: ignore[no-any-return]  # Out: the shape or shapes `rule` gives
-
 
 
 def check_window_rank(kind: ChannelLayout, inputs: list[Shape]) -> None:

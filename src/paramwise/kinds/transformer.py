@@ -38,8 +38,6 @@ LAYER_DEFAULTS: dict[str, Any] = dict(
 Child = tuple[str, Kind, int]  # (dotted prefix, kind, how many copies: layers.0 ... layers.n-1)
 
 
-
-
 def nested(name: str, kind: Kind) -> list[Module]:
     return [(name, kind.type_name)] + [(f"{name}.{n}", t) for n, t in inner_modules(kind)]
 

@@ -40,8 +40,6 @@ ELEMENTWISE_FUNCTIONS = {"relu", "sigmoid", "tanh", "softmax", "gelu", "silu", "
                          "cast", "stop_gradient", "l2_normalize", "normalize", "log_softmax", "hard_sigmoid"}
 
 
-
-
 class NotFollowed(InputError):
     """Code paramwise does not follow (a function it does not model) was reached; a custom layer's call() that
     reaches it makes its output shape an assumption, not an error."""

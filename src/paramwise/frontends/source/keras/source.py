@@ -372,8 +372,6 @@ def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict
     return len(found) - 1
 
 
-
-
 def found_model(name: str, model: Any, warnings: list[Diagnostic]) -> Found:
     """Build the model's graph; an unbuilt model is kept with its error (shown only if it is chosen)."""
     try:

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from .interpreter import Interpreter
 
 
-
 def text(interp: Interpreter, value: Any, conversion: str, node: ast.AST | None) -> str:
     """str() (conversion "s"), repr() ("r") or ascii() ("a") of a value, as Python writes data; paramwise's
     own objects are described, never shown; refused when longer than MAX_SIZE or nested too deep."""

@@ -106,7 +106,6 @@ def container_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
     return None
 
 
-
 def items_of(value: Any, ctx: Context) -> list[Any]:
     """What `extend(x)` / `+ x` adds: a list or tuple, or the items of another container module."""
     other = node_of(value)

@@ -196,7 +196,6 @@ class ParamValue(TensorArithmetic):
         return operations().compare("gt", self, other)
 
 
-
 class Method(HostValue):
     def __init__(self, fn: Any) -> None:
         self.fn = fn

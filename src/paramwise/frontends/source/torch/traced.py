@@ -143,7 +143,6 @@ class TTensor(TensorArithmetic):
         return operations().tensor_attr(self, name, ctx)
 
 
-
 def constant(shape: Shape) -> TTensor:
     return TTensor(shape)
 
