@@ -66,10 +66,12 @@ def test_json_of_a_small_source_imports_no_framework_rich_sympy_or_file_reader(t
     assert loaded(modules, "dataclasses", "inspect", "dis", "tokenize", "typing") == []
 
 
-def test_the_table_imports_rich_but_not_sympy(tmp_path: Path) -> None:
+def test_the_table_into_a_file_imports_no_rich_or_sympy(tmp_path: Path) -> None:
+    """Laid out as rich lays it out, without rich: paramwise's own characters are measured without it
+    (render/fit.py's ONE_CELL; a layer named in wide characters is measured by rich)."""
     modules = modules_after(tmp_path, CNN)
-    assert "rich" in modules
-    assert loaded(modules, "sympy", *FRAMEWORKS) == []
+    assert "paramwise.render.table" in modules
+    assert loaded(modules, "sympy", "rich", "typing", *FRAMEWORKS) == []
     assert loaded(modules, *READERS) == []
 
 

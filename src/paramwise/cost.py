@@ -89,7 +89,7 @@ def size_text(n: Dim, units: str = "binary") -> str:
     return f"{n} B"
 
 
-_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_AMOUNT = r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$"
 COUNT_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 BYTE_SUFFIX = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
                "tib": 2**40, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12, "": 1}
@@ -97,7 +97,7 @@ BYTE_SUFFIX = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib
 
 def parse_amount(text: str, option: str, suffixes: dict[str, int]) -> int:
     """`10M` -> 10,000,000 (counts); `16GB` -> 16·10⁹ and `16GiB` -> 16·2³⁰ (bytes)."""
-    found = _AMOUNT.match(text or "")
+    found = re.match(_AMOUNT, text or "")
     if not found or found.group(2).lower() not in suffixes:
         examples = "10M, 1.5B or 250000" if suffixes is COUNT_SUFFIX else "16GB, 512MB or 24GiB"
         raise InputError(f"{option} {text!r:.40} is not an amount", hint=f"e.g. {option} {examples.split(',')[0]} ({examples})")

@@ -169,3 +169,16 @@ def test_rich_print_lays_the_report_out_in_the_console_width() -> None:
     text = console.export_text()
     assert "max_pooling2d (MaxPooling2D)" in text  # names whole: the MACs column gave way (it is in the arithmetic)
     assert "Total params: 542,230" in text and max(cell_width(line) for line in text.splitlines()) <= 70
+
+
+def test_one_cell_characters_are_one_cell_to_rich() -> None:
+    """The characters measured without rich are each one cell wide by rich's own measure, and text with any other
+    character (wide, combining, emoji) is measured by rich."""
+    from rich.cells import cell_len
+
+    from paramwise.render.fit import ONE_CELL
+    from paramwise.render.table import cells
+
+    assert [ch for ch in sorted(ONE_CELL) if cell_len(ch) != 1] == []
+    for text in ("conv·×→≈…─", "名前", "e\u0301", "🙂 layer", "a" * 600 + "名"):
+        assert cell_width(text) == cell_len(text) == cells(text)

@@ -50,7 +50,7 @@ def help_width() -> int:
 
 
 def table_width(text: str) -> int:
-    if not INTEGER.fullmatch(text.strip()) or not 40 <= int(text) <= 10000:
+    if not re.fullmatch(INTEGER, text.strip()) or not 40 <= int(text) <= 10000:
         raise argparse.ArgumentTypeError(f"a table width is a whole number from 40 to 10000; got {shown(text)}")
     return int(text)
 
@@ -75,8 +75,8 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="exit 2 when the reading is incomplete (something that can change the count was not read)")
 
 
-INTEGER = re.compile(r"[+-]?[0-9][0-9_]{0,99}")
-DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][+-]?[0-9]{1,4})?")
+INTEGER = r"[+-]?[0-9][0-9_]{0,99}"  # patterns compiled (and cached by re) when an option is given
+DECIMAL = r"[+-]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][+-]?[0-9]{1,4})?"
 CONSTANTS = {"True": True, "False": False, "None": None}
 VALUE_HINT = ("a value is a whole number (32), a number (0.5), True, False, None, a word (relu), a quoted string "
               "(\"'a b'\") or a tuple, list or dict of them ((16, 32), [3, 3], {'dim': 64})")
@@ -130,9 +130,9 @@ def parse_value(text: str, option: str = "--set") -> Any:
     if t.isidentifier() and t.lower().lstrip("+-") not in ("nan", "inf", "infinity"):
         return t
     try:
-        if INTEGER.fullmatch(t):
+        if re.fullmatch(INTEGER, t):
             return int(t)
-        if DECIMAL.fullmatch(t) and math.isfinite(number := float(t)):
+        if re.fullmatch(DECIMAL, t) and math.isfinite(number := float(t)):
             return number
     except ValueError:
         pass
@@ -165,7 +165,7 @@ def parse_size(part: str, text: str) -> Any:
     t = part.strip()
     if t in ("None", "?", ""):
         return None
-    if INTEGER.fullmatch(t) and int(t) >= 1:
+    if re.fullmatch(INTEGER, t) and int(t) >= 1:
         return int(t)
     if t.isidentifier() and not keyword.iskeyword(t):
         return symbol(t)

@@ -43,8 +43,9 @@ def _json_object(path: str, head: bytes) -> bool:
     return head.lstrip()[:1] == b"{"
 
 
-def _python(path: str, head: bytes) -> bool:
-    return path == "-" or path.endswith((".py", ".txt"))
+def _source() -> ModuleType:
+    """The source readers' package, whose sniffs import neither reader."""
+    return load("source")
 
 
 # What each frontend's sniff() needs at the least, checked before that frontend is imported, so that reading a .py
@@ -60,8 +61,8 @@ MAY_READ: dict[str, Any] = {
     "files.keras_archive": lambda path, head: head[:4] == b"PK\x03\x04",
     "files.keras_h5": lambda path, head: head[:8] == b"\x89HDF\r\n\x1a\n",
     "files.keras_json": _json_object,
-    "source.keras.source": _python,
-    "source.torch.source": _python,
+    "source.keras.source": lambda path, head: _source().keras_sniff(path, head),
+    "source.torch.source": lambda path, head: _source().torch_sniff(path, head),
     "source.project": lambda path, head: path.endswith(".py"),
 }
 
@@ -220,7 +221,7 @@ HEAD_BYTES = 65536
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # a model's source or to_json() config is far smaller
 MAX_STREAM_BYTES = 1024 * 1024 * 1024  # a .keras archive or .h5 file read from a pipe
 FIFO_WAIT = 5.0  # seconds a named pipe may stay silent before it is given up
-INHERITED_FD = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)|/dev/std(in)")
+INHERITED_FD = r"/(?:dev/fd|proc/self/fd)/(\d+)|/dev/std(in)"  # compiled (and cached by re) for such paths only
 
 
 @contextmanager
@@ -241,9 +242,14 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
         yield f, mode
 
 
+def inherited_path(path: str) -> bool:
+    """`/dev/fd/N`, `/proc/self/fd/N` or `/dev/stdin`."""
+    return path.startswith(("/dev/", "/proc/")) and re.fullmatch(INHERITED_FD, path) is not None
+
+
 def inherited_fd(path: str) -> int | None:
     """A new descriptor for the pipe, socket or terminal that `path` names in /dev/fd (None for anything else)."""
-    match = INHERITED_FD.fullmatch(path)
+    match = re.fullmatch(INHERITED_FD, path) if path.startswith(("/dev/", "/proc/")) else None
     if match is None:
         return None
     fd = 0 if match.group(2) else int(match.group(1))
@@ -284,7 +290,7 @@ class TextAsBytes(io.RawIOBase):
 
 def read_stream(path: str, name: str, f: BinaryIO, options: ReadOptions) -> Input:
     """A pipe, terminal or standard input: the frontend is chosen from the first bytes, then the rest is read."""
-    wait = None if path == "-" or INHERITED_FD.fullmatch(path) else FIFO_WAIT
+    wait = None if path == "-" or inherited_path(path) else FIFO_WAIT
     chunks = Chunks(f, path, wait)
     head = chunks.read(HEAD_BYTES)
     module, skip = choose("-", name, head, options)

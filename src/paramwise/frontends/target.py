@@ -12,14 +12,14 @@ whose name holds a colon still reads as itself.
 from __future__ import annotations
 
 import os
-import re
 
 from ..errors import InputError
 from ..frozen import frozen
 
-_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_MODULE = re.compile(rf"{_IDENT}(\.{_IDENT})*")
-_ATTR = re.compile(rf"{_IDENT}(\.{_IDENT})*")
+
+def dotted_name(text: str) -> bool:
+    """ASCII identifiers joined by dots (`ViT`, `Outer.Inner`, `models.net`)."""
+    return text.isascii() and all(part.isidentifier() for part in text.split("."))
 
 
 @frozen
@@ -43,14 +43,14 @@ def parse_target(text: str) -> Target:
     where, _, attr = text.rpartition(":")
     if not where or (len(where) == 1 and where.isalpha() and attr.startswith(("\\", "/"))):
         return Target(text)  # a drive letter (C:\model.py), not a selection
-    if not _ATTR.fullmatch(attr):
+    if not dotted_name(attr):
         raise InputError(
             f"{text}: {attr!r} is not a Python name",
             hint="name a class or object after the colon: models/net.py:ViT or models.net:ViT",
         )
     if where.endswith(".py") or os.sep in where or "/" in where or os.path.exists(where):
         return Target(where, attr=attr)
-    if _MODULE.fullmatch(where):
+    if dotted_name(where):
         return Target(None, module=where, attr=attr)
     raise InputError(
         f"{text}: {where!r} is neither a file nor a module name",

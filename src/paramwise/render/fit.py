@@ -11,9 +11,15 @@ OPENING, CLOSING = "([{", ")]}"
 CONTINUED = "  "  # continuation lines of a formula are indented this much more than its first line
 
 
+# Characters one cell wide, as rich measures them (a test checks each against rich.cells.cell_len): printable
+# ASCII, Latin-1 and the Latin extensions, box drawing, and the symbols paramwise writes. A text of these alone is
+# measured without importing rich (and the `typing` it imports), which a table of paramwise's own text never needs.
+ONE_CELL = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x300), *range(0x2500, 0x2580)])) | frozenset("←↑→↓≈≠≤≥−√∑…")
+
+
 def cell_width(text: str) -> int:
     """Terminal cells of `text` (wide characters count two)."""
-    if text.isascii():
+    if text.isascii() or ONE_CELL.issuperset(text):
         return len(text)
     from rich.cells import cell_len
 
@@ -119,8 +125,8 @@ def best_break(words: list[str], gaps: list[tuple[bool, int]], start: int, end: 
     return max(i for i in pool if gaps[i][1] == lowest)
 
 
-WORD_BREAK = re.compile(r"[·×*,]")
-NAME_BREAK = re.compile(r"/(?=[A-Za-z_])")  # running_mean/running_var: after a slash before a name, not in a/2
+WORD_BREAK = r"[·×*,]"  # patterns compiled (and cached by re) when a formula is wrapped
+NAME_BREAK = r"/(?=[A-Za-z_])"  # running_mean/running_var: after a slash before a name, not in a/2
 
 
 def cut_word(word: str, room: int) -> tuple[str, str]:
@@ -129,7 +135,7 @@ def cut_word(word: str, room: int) -> tuple[str, str]:
     fits = word[:room]
     while cell_width(fits) > room:
         fits = fits[:-1]
-    for marks in ([m.end() for m in WORD_BREAK.finditer(fits)], [m.end() for m in NAME_BREAK.finditer(fits)]):
+    for marks in ([m.end() for m in re.finditer(WORD_BREAK, fits)], [m.end() for m in re.finditer(NAME_BREAK, fits)]):
         if marks and marks[-1] > room // 3:
             return word[:marks[-1]], word[marks[-1]:]
     return word[:len(fits)], word[len(fits):]

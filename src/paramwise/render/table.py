@@ -10,7 +10,7 @@ from ..cost import cost_lines, macs_text
 from ..formula import render_count
 from ..report import Report, Row, bytes_text, shape_text
 from . import View, is_graph, report_view, visible_rows
-from .fit import abbreviate, cell_width, wrap_formula
+from .fit import ONE_CELL, abbreviate, cell_width, wrap_formula
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -358,12 +358,10 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 def cells(text: str) -> int:
     """rich's cell width of `text`, quickly for long lines of mostly ASCII (each other run measured by rich)."""
-    if text.isascii():
+    if text.isascii() or ONE_CELL.issuperset(text):
         return len(text)
-    from rich.cells import cell_len
-
     wide = _NOT_ASCII.findall(text)
-    return len(text) - sum(len(w) for w in wide) + sum(cell_len(w) for w in wide)
+    return len(text) - sum(len(w) for w in wide) + sum(cell_width(w) for w in wide)
 
 
 def wrapped(text: str, width: int) -> list[str] | None:

@@ -13,8 +13,8 @@ from .fit import ELLIPSIS, cell_width, wrap_formula
 
 MANY = 10  # more warnings than this: the last line says --quiet hides them
 LISTED = 12  # lines (or names) a grouped warning lists before "… and N more"
-LINES = re.compile(r"\blines? (\d+(?:-\d+)?)")
-QUOTED = re.compile(r"'[^']*'")
+LINES = r"\blines? (\d+(?:-\d+)?)"  # patterns compiled (and cached by re) where warnings are grouped
+QUOTED = r"'[^']*'"
 
 
 @frozen
@@ -38,7 +38,7 @@ def place(w: Diagnostic) -> tuple[int, str, int, int]:
 
 def template(w: Diagnostic) -> tuple[str, str, str]:
     """What a warning says, without its places and names: warnings alike in this are grouped."""
-    text = QUOTED.sub("'…'", LINES.sub("LINES", w.message))
+    text = re.sub(QUOTED, "'…'", re.sub(LINES, "LINES", w.message))
     return (w.code, w.location.file if w.location else "", text)
 
 
@@ -69,8 +69,8 @@ def group_message(g: Group) -> str:
     if not g.rest:
         return g.first.message
     message = g.first.message
-    spans = [m.group(1) for w in g.members if (m := LINES.search(w.message))]
-    found = LINES.search(message)
+    spans = [m.group(1) for w in g.members if (m := re.search(LINES, w.message))]
+    found = re.search(LINES, message)
     if found and len(spans) == len(g.members):
         spans = list(dict.fromkeys(spans))
         if found.start() == 0:
@@ -78,7 +78,7 @@ def group_message(g: Group) -> str:
         return f"{message[:found.start()]}{len(spans)} lines{message[found.end():]}: {listed(spans)}"
     others = []
     for w in g.rest:
-        name = QUOTED.search(w.message)
+        name = re.search(QUOTED, w.message)
         line = f"line {w.location.line}" if w.location and w.location.line else ""
         others.append(f"{name.group(0)} ({line})" if name and line else name.group(0) if name else line or "elsewhere")
     return f"{message}; the same for {listed(others)}"

@@ -20,6 +20,7 @@ from types import ModuleType
 from ...errors import InputError, LimitError
 from ...frozen import replace
 from .. import Found, ReadOptions
+from . import imports_keras, torch_sniff
 from .keras import source as keras_source
 from .loader import MAX_FILE_BYTES, ProjectLoader
 from .torch import source as torch_source
@@ -38,9 +39,9 @@ LISTED = "project"  # Graph.meta key of a model found by a folder listing (its e
 
 def framework_of(path: str, head: bytes) -> ModuleType | None:
     """The source reader for a .py file by its own imports (torch first where it imports both)."""
-    if torch_source.sniff(path, head):
+    if torch_sniff(path, head):
         return torch_source
-    if keras_source.IMPORT_PATTERN.search(head.decode("utf-8", "replace")):
+    if imports_keras(head.decode("utf-8", "replace")):
         return keras_source
     return None
 

@@ -8,14 +8,12 @@ layers, subclassed `keras.Model`/`keras.layers.Layer` with layers built in `__in
 
 from __future__ import annotations
 
-import re
-
 from .... import kinds
 from ....errors import Diagnostic, InputError
 from ....frozen import replace
 from ....kinds.merge import MERGE_FUNCTIONS
 from ... import Found, ReadOptions
-from .. import bound_elsewhere
+from .. import bound_elsewhere, keras_sniff
 from ..exports import star_source
 from ..loader import defined_here, loader_for
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
@@ -46,18 +44,10 @@ IMPLIED_IMPORTS = {
     "tf": "tensorflow", "keras": "keras", "layers": "keras.layers", "models": "keras.models", "K": "keras.backend",
     "Sequential": "keras.models.Sequential", "Model": "keras.models.Model", "Input": "keras.layers.Input",
 }
-IMPORT_PATTERN = re.compile(r"^\s*(import|from)\s+(keras|tensorflow|tf_keras|keras_core)\b", re.M)
 OPS_SCOPES = ("ops", "nn", "math", "backend", "activations", "numpy", "linalg", "image", "random")
 
 
-def sniff(path: str, head: bytes) -> bool:
-    """A Python file that imports Keras or TensorFlow (or uses `keras.`/`layers.` with no torch import)."""
-    if not path.endswith(".py") and path != "-" and not path.endswith(".txt"):
-        return False
-    text = head.decode("utf-8", "replace")
-    if IMPORT_PATTERN.search(text):
-        return True
-    return "torch" not in text and bool(re.search(r"\b(Sequential|layers\.|Conv2D|Dense\()", text))
+sniff = keras_sniff
 
 
 class Module(HostValue):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import operator
-import re
 import sys
 from collections.abc import Callable, Iterator
 
@@ -76,12 +75,14 @@ def evaluate(interp: Interpreter, node: ast.expr, scope: Scope) -> Any:
 
 def expr_Constant(interp: Interpreter, node: ast.Constant, scope: Scope) -> Any:
     value = node.value
-    if isinstance(value, str) and NAME_CHARS.fullmatch(value):
+    if isinstance(value, str) and name_chars(value):
         return sys.intern(value)  # as CPython's compiler interns them: `name is 'conv2d'` is True for two such constants
     return value
 
 
-NAME_CHARS = re.compile(r"[A-Za-z0-9_]*")  # the string constants CPython interns (all_name_chars)
+def name_chars(text: str) -> bool:
+    """Only [A-Za-z0-9_] (or empty): the string constants CPython interns (its all_name_chars)."""
+    return text.isascii() and (not text or text.replace("_", "a").isalnum())
 
 
 def expr_Name(interp: Interpreter, node: ast.Name, scope: Scope) -> Any:

@@ -19,11 +19,13 @@ LOOKALIKES = {
     "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u00d7": "*", "\u2217": "*", "\u2026": "...", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
 }
-FENCE = re.compile(r"^\s*(```|~~~)")
-PROMPT = re.compile(r"^(>>> ?|\.\.\. ?|In \[\d*\]: ?|\s*\.\.\.: ?)")
-OUTPUT = re.compile(r"^Out\[\d*\]:")
-RULER = re.compile(r"^\s*([_=\-─━]{5,}|[┏┡└├┃│].*)\s*$")  # the frame of a printed model.summary() table
-NUMBERED = re.compile(r"^\s*(\d+)[.:|)]?(?:\t| |$)")
+# Patterns compiled (and cached by `re`) only where a line may need them: each step first looks for what its
+# pattern needs with string methods, so code that was not pasted compiles none of them (about 1 ms of a start).
+FENCE = r"^\s*(```|~~~)"
+PROMPT = r"^(>>> ?|\.\.\. ?|In \[\d*\]: ?|\s*\.\.\.: ?)"
+RULER = r"^\s*([_=\-─━]{5,}|[┏┡└├┃│].*)\s*$"  # the frame of a printed model.summary() table
+RULER_STARTS = tuple("_=-─━┏┡└├┃│")
+NUMBERED = r"^\s*(\d+)[.:|)]?(?:\t| |$)"
 
 Step = Callable[[str, list[str]], tuple[list[str], Diagnostic | None]]
 
@@ -63,7 +65,10 @@ def replace_characters(filename: str, lines: list[str], warnings: list[Diagnosti
 
 def keep_fenced_code(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """Markdown: when the text has ``` fences, only what is inside them is code."""
-    fences = [i for i, line in enumerate(lines) if FENCE.match(line)]
+    if not any("```" in line or "~~~" in line for line in lines):
+        return lines, None
+    fence = re.compile(FENCE)
+    fences = [i for i, line in enumerate(lines) if fence.match(line)]
     if len(fences) < 2:
         if len(fences) == 1:  # an opening fence whose end was not copied
             lines = lines[:]
@@ -85,11 +90,12 @@ def keep_fenced_code(filename: str, lines: list[str]) -> tuple[list[str], Diagno
 def strip_prompts(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """A Python or IPython session (`>>> `, `... `, `In [1]: `): keep the input, drop the printed output."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or not re.match(r"^(>>>|In \[\d*\]:)", lines[first]):
+    if first is None or not lines[first].startswith((">>>", "In [")) or not re.match(r"^(>>>|In \[\d*\]:)", lines[first]):
         return lines, None
     out = []
+    prompt = re.compile(PROMPT)
     for line in lines:
-        match = PROMPT.match(line)
+        match = prompt.match(line)
         if match:
             out.append(line[match.end():])
         else:
@@ -99,7 +105,12 @@ def strip_prompts(filename: str, lines: list[str]) -> tuple[list[str], Diagnosti
 
 def strip_line_numbers(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """A listing copied with its line numbers (`1 import keras`, `2. model = ...`)."""
-    numbered = [(i, NUMBERED.match(line)) for i, line in enumerate(lines) if line.strip()]
+    stripped = [(i, line.lstrip()) for i, line in enumerate(lines)]
+    nonblank = [(i, rest) for i, rest in stripped if rest]
+    if sum(rest[0].isdigit() for _, rest in nonblank) < max(3, 0.8 * len(nonblank)):
+        return lines, None  # fewer lines start with a number than a numbered listing has
+    number = re.compile(NUMBERED)
+    numbered = [(i, number.match(lines[i])) for i, _ in nonblank]
     hits = [(i, m) for i, m in numbered if m is not None]
     if len(hits) < 3 or len(hits) < 0.8 * len(numbered):
         return lines, None
@@ -114,7 +125,9 @@ def strip_line_numbers(filename: str, lines: list[str]) -> tuple[list[str], Diag
 
 def drop_rulers(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """The `_____` and `=====` lines of a printed summary (`____` alone would even read as a name)."""
-    hits = [i for i, line in enumerate(lines) if RULER.match(line)]
+    starts = [i for i, line in enumerate(lines) if line.lstrip().startswith(RULER_STARTS)]
+    ruler = re.compile(RULER) if starts else None
+    hits = [i for i in starts if ruler is not None and ruler.match(lines[i])]
     if not hits:
         return lines, None
     dropped = set(hits)

@@ -9,7 +9,6 @@ is followed for output shapes.
 from __future__ import annotations
 
 import math
-import re
 
 from .... import kinds
 from ....errors import Diagnostic, InputError, KindError, LimitError
@@ -18,7 +17,7 @@ from ....ir import Call, Graph, Layer, TensorRef
 from ....kinds.base import inner_modules
 from ....kinds.rows import Buffer, Container, Input, Parameter, Unknown
 from ... import Found, ReadOptions
-from .. import bound_elsewhere
+from .. import bound_elsewhere, torch_sniff
 from ..exports import star_source
 from ..loader import defined_here, loader_for
 from ..python.builtins import MAX_INT_BITS
@@ -52,7 +51,6 @@ if TYPE_CHECKING:
 
 install(wiring.OPERATIONS)  # what modules and parameters do, written in the modules above modules.py
 
-IMPORT_PATTERN = re.compile(r"^\s*(import\s+torch\b|from\s+torch\b)", re.M)
 IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
 LIGHTNING = {"pytorch_lightning", "pytorch_lightning.core", "lightning", "lightning.pytorch", "lightning.pytorch.core"}
 LEGACY_TENSORS = ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTensor", "DoubleTensor", "IntTensor",
@@ -60,10 +58,7 @@ LEGACY_TENSORS = ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTens
 NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed")
 
 
-def sniff(path: str, head: bytes) -> bool:
-    if not (path.endswith((".py", ".txt")) or path == "-"):
-        return False
-    return bool(IMPORT_PATTERN.search(head.decode("utf-8", "replace")))
+sniff = torch_sniff
 
 
 class TorchNamespace(Atomic):
