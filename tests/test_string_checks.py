@@ -54,3 +54,10 @@ def test_paste_steps_look_where_their_patterns_would_match(lines: list[str]) -> 
         assert warning is None and out == lines
     out, warning = paste.keep_fenced_code("f.py", lines)
     assert (warning is None) == (not any(fence.match(line) for line in lines))
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09_.Éé٣ıK")), max_size=12))
+def test_snake_is_the_pattern(name: str) -> None:
+    from paramwise.kinds.rows import snake
+
+    assert snake(name) == re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import math
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +30,11 @@ class Limits:
     data (RLIMIT_DATA: one huge allocation fails with MemoryError) and of its resident size (watched every
     50 ms). In the installed command, a read still going GRACE s past a limit (stuck in one C call, or
     swallowing the error) is ended with exit 2, and a CPU-time rlimit lets the kernel end one that even
-    that cannot reach."""
+    that cannot reach.
+
+    The watcher is a thread of `_thread`, the module `threading` is built on: `threading.Thread.start()` waits
+    until the new thread runs (0.2 ms on a quiet machine, 3 ms on a busy one) and importing `threading` costs
+    about as much again, on every start, for a thread that only matters to a read that runs long."""
 
     hard_exit = False
     active: Limits | None = None
@@ -39,8 +43,10 @@ class Limits:
         self.seconds, self.megabytes = seconds, megabytes
         self.reason = "time"
         self.restore: list[Callable[[], None]] = []
-        self.done = threading.Event()
-        self.lock = threading.Lock()  # no signal is sent once stop() has begun to put the handlers back
+        self.stopped = False  # set by stop(), under `lock`: no signal is sent once it has begun to put the handlers back
+        self.lock = _thread.allocate_lock()
+        self.running = _thread.allocate_lock()  # held while the read runs: the watcher waits on it
+        self.main = 0  # the thread that reads (the main thread), which the watcher signals
 
     @classmethod
     def end_reading(cls) -> None:
@@ -49,19 +55,24 @@ class Limits:
             cls.active.stop()
 
     def start(self) -> None:
-        if threading.current_thread() is not threading.main_thread() or not (self.seconds or self.megabytes):
+        if not (self.seconds or self.megabytes):
             return
         if not hasattr(signal, "setitimer") or not hasattr(signal, "pthread_kill"):
             return  # Windows: no signals to stop a read with
-        Limits.active = self
         self.started, self.cpu_started, self.base = time.monotonic(), cpu_seconds(), resident_bytes()
-        self.handle(signal.SIGALRM, signal.ITIMER_REAL, self.seconds * WALL)
+        try:
+            self.handle(signal.SIGALRM, signal.ITIMER_REAL, self.seconds * WALL)
+        except ValueError:
+            return  # not the main thread (the web page's requests): only the main thread handles signals
+        Limits.active = self
+        self.main = _thread.get_ident()
+        self.running.acquire()
         self.handle(signal.SIGPROF, signal.ITIMER_PROF, self.seconds)
         if self.megabytes:
             self.lower_rlimit("RLIMIT_DATA", data_bytes() + int(self.megabytes * 2**20))
         if self.hard_exit and self.seconds:
             self.lower_rlimit("RLIMIT_CPU", int(self.cpu_started + 2 * self.seconds + 2 * GRACE) + 1)
-        threading.Thread(target=self.watch, name="paramwise-limits", daemon=True).start()
+        _thread.start_new_thread(self.watch, ())
 
     def handle(self, signum: int, timer: int, seconds: float) -> None:
         previous = signal.signal(signum, self.on_alarm)
@@ -91,7 +102,9 @@ class Limits:
         if Limits.active is self:
             Limits.active = None
         with self.lock:
-            self.done.set()
+            if not self.stopped and self.running.locked():
+                self.running.release()
+            self.stopped = True
         while self.restore:
             self.restore.pop()()
 
@@ -111,18 +124,25 @@ class Limits:
         """Every 50 ms: memory over its limit raises the LimitError in the main thread; a read that goes on
         GRACE s past a limit ends the process (installed command only)."""
         over_since: float | None = None
-        while not self.done.wait(0.05):
+        while not self.ended(0.05):
             now = time.monotonic()
             if self.megabytes and resident_bytes() - self.base > self.megabytes * 2**20:
                 self.reason = "memory"
                 over_since = over_since or now
                 with self.lock:
-                    if not self.done.is_set():
-                        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGALRM)
-                self.done.wait(0.45)
-            if self.hard_exit and self.overdue(now, over_since) and not self.done.is_set():
+                    if not self.stopped:
+                        signal.pthread_kill(self.main, signal.SIGALRM)
+                self.ended(0.45)
+            if self.hard_exit and self.overdue(now, over_since) and not self.stopped:
                 os.write(2, ("error: " + self.error().message + "\n").encode())
                 os._exit(EXIT_INPUT)
+
+    def ended(self, seconds: float) -> bool:
+        """Wait up to `seconds` for the read to end (the watcher's wait); whether it has."""
+        if self.running.acquire(timeout=seconds):
+            self.running.release()  # left free: every later wait returns at once
+            return True
+        return False
 
     def overdue(self, now: float, over_since: float | None) -> bool:
         if over_since is not None and now - over_since > GRACE:

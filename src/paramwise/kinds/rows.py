@@ -4,7 +4,7 @@ by the tensors a file stores for them (custom layers, Lambda: no formula, just s
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, prod
@@ -288,8 +288,16 @@ def _size(shape: Shape) -> Dim:
     return n
 
 
+@cache  # asked for every call of an operation; a model uses a few names
 def snake(name: str) -> str:
-    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    """`addN` -> `add_n`: an underscore between an ASCII lower-case letter or digit and a capital, then lower case
+    (what `re.sub("([a-z0-9])([A-Z])", r"\\1_\\2", name).lower()` gives)."""
+    return "".join("_" + ch if i and ch in _CAPITALS and name[i - 1] in _LOWER_OR_DIGIT else ch
+                   for i, ch in enumerate(name)).lower()
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class Untracked(Kind):

@@ -353,14 +353,14 @@ def plain_text(report: Report, view: View) -> str | None:
     return "\n".join([*title, *table, *explained, *summed]).rstrip() + "\n"
 
 
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NOT_ASCII = r"[^\x00-\x7f]+"  # compiled (and cached by re) for a text of other characters
 
 
 def cells(text: str) -> int:
     """rich's cell width of `text`, quickly for long lines of mostly ASCII (each other run measured by rich)."""
     if text.isascii() or ONE_CELL.issuperset(text):
         return len(text)
-    wide = _NOT_ASCII.findall(text)
+    wide = re.findall(_NOT_ASCII, text)
     return len(text) - sum(len(w) for w in wide) + sum(cell_width(w) for w in wide)
 
 

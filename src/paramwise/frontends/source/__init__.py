@@ -21,11 +21,11 @@ def is_python(path: str) -> bool:
 
 
 def imports_keras(text: str) -> bool:
-    return re.search(KERAS_IMPORT, text, re.M) is not None
+    return ("keras" in text or "tensorflow" in text) and re.search(KERAS_IMPORT, text, re.M) is not None
 
 
 def imports_torch(text: str) -> bool:
-    return re.search(TORCH_IMPORT, text, re.M) is not None
+    return "torch" in text and re.search(TORCH_IMPORT, text, re.M) is not None
 
 
 def keras_sniff(path: str, head: bytes) -> bool:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any, TypeAlias
 
 Shape: TypeAlias = "tuple[Any, ...]"
-TOKEN = re.compile(r"\(|\)|\.\.\.|[A-Za-z_][A-Za-z0-9_]*|\d+|\S")
+TOKEN = r"\(|\)|\.\.\.|[A-Za-z_][A-Za-z0-9_]*|\d+|\S"  # compiled (and cached by re) when a pattern is read
 
 
 class PatternError(Exception):
@@ -31,7 +31,7 @@ def groups(side: str) -> list[list[str]]:
     """'b c (h p) ...' -> [['b'], ['c'], ['h', 'p'], ['...']]: each axis of the tensor, as the names in it."""
     out: list[list[str]] = []
     current: list[str] | None = None
-    for token in TOKEN.findall(side):
+    for token in re.findall(TOKEN, side):
         if token == "(":
             if current is not None:
                 raise PatternError("nested parentheses")

@@ -509,22 +509,24 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
     for path, module in walk(root):
         node = node_of(module)
         assert node is not None
-        full = {n: f"{path}.{n}" if path else n for n, _ in own_params(node)}
-        for n, ref in own_params(node):
+        params = own_params(node)
+        full = {n: f"{path}.{n}" if path else n for n, _ in params}
+        for n, ref in params:
             owners.setdefault(id(ref), full[n])
-        ties = tuple((n, owners[id(ref)]) for n, ref in own_params(node) if owners[id(ref)] != full[n])
+        ties = tuple((n, owners[id(ref)]) for n, ref in params if owners[id(ref)] != full[n])
+        extras = has_extras(node)  # asked once: it works out the module's weights
         if path or node.kind is not None:
             index[id(module)] = len(layers)
-            layers.append(module_layer(node, path or root_name, ties))
-            layers.extend(inner_layers(node, path, ties, None if has_extras(node) else root_name))
-        layers.extend(parameter_layers(node, path, ties))
+            layers.append(module_layer(node, path or root_name, ties, extras))
+            layers.extend(inner_layers(node, path, ties, None if extras else root_name))
+        layers.extend(parameter_layers(node, path, ties, extras))
     return layers, index
 
 
-def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> Layer:
+def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool) -> Layer:
     depth = path.count(".")
     parent = path.rsplit(".", 1)[0] if "." in path else None
-    kind = node.kind if node.kind is not None and not has_extras(node) else Container("torch", node.type_name, {})
+    kind = node.kind if node.kind is not None and not extras else Container("torch", node.type_name, {})
     frozen = frozenset(n for n, ref in node.leaf_params().items() if not ref.requires_grad)
     leaf_ties = tuple(t for t in ties if t[0] in node.slots)
     return Layer(path, node.type_name, kind, node.location, depth=depth, parent=parent, frozen=frozen, tied=leaf_ties)
@@ -536,12 +538,12 @@ def has_extras(node: Node) -> bool:
     return bool(node.params or node.buffers or node.children or node.deleted & set(node.slots) or node.reshaped())
 
 
-def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...]) -> list[Layer]:
+def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool) -> list[Layer]:
     out = []
     depth = path.count(".") + 1 if path else 0
     parent = path or None
     params = dict(node.params)
-    if node.kind is not None and has_extras(node) and not inner_modules(node.kind):
+    if node.kind is not None and extras and not inner_modules(node.kind):
         params = {**node.leaf_params(), **params}  # MyLinear(nn.Linear) with a parameter of its own
     for name, ref in params.items():
         tied = tuple(t for t in ties if t[0] == name)
