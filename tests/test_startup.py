@@ -64,6 +64,8 @@ def test_json_of_a_small_source_imports_no_framework_rich_sympy_or_file_reader(t
     # tokenize (only a text that does not parse is repaired with it) and typing (annotations only, imported
     # under `if TYPE_CHECKING:`)
     assert loaded(modules, "dataclasses", "inspect", "dis", "tokenize", "typing") == []
+    # nor threading: the limits' watcher is a _thread thread, and the spinner is made for a terminal only
+    assert loaded(modules, "threading") == []
 
 
 def test_the_table_into_a_file_imports_no_rich_or_sympy(tmp_path: Path) -> None:

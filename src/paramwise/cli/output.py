@@ -161,15 +161,13 @@ class Progress:
     FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
     def __init__(self, message: str, stream: Any, enabled: bool = True, after: float | None = None) -> None:
-        import threading
-
         self.message, self.stream = message, stream
         self.after = PROGRESS_AFTER if after is None else after
         try:
             self.enabled = enabled and stream is not None and bool(stream.isatty())
         except (OSError, ValueError, AttributeError):
             self.enabled = False
-        self.stop = threading.Event()
+        self.stop: Any = None  # a threading.Event, made with the spinner's thread (threading is imported for a terminal only)
         self.thread: Any = None
         self.shown = 0  # characters of the spinner's line on the terminal
 
@@ -177,6 +175,7 @@ class Progress:
         if self.enabled:
             import threading
 
+            self.stop = threading.Event()
             self.thread = threading.Thread(target=self.spin, name="paramwise-progress", daemon=True)
             self.thread.start()
         return self
@@ -205,8 +204,8 @@ class Progress:
             self.stop.set()
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
         if self.thread is not None:
+            self.stop.set()
             self.thread.join()
             if self.shown:
                 self.write("\r" + " " * self.shown + "\r")
