@@ -104,6 +104,9 @@ class Interpreter:
         self.globals.vars["__name__"] = "__main__" if main else module_name(filename)
         self.star_imports: list[str] = []  # `from keras.layers import *` in the file being read, in order
         self.derived: dict[str, tuple[Location, str]] = {}  # unknown sizes named by the variable they are assigned to
+        # what the framework reader keeps for this read, by its own names (the torch reader's tracer while forward
+        # is followed, and the shapes the file calls its modules with)
+        self.reader: dict[str, Any] = {}
 
     def make_symbol(self, name: str, node: ast.AST | None) -> Any:
         """An undefined name read as an unknown positive integer size (e.g. `img_SIZE`)."""

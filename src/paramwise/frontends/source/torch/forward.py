@@ -19,14 +19,14 @@ from .containers import sequence
 from .functional import functional_module, sampling_grid
 from .modules import Method, ParamValue, node_of
 from .traced import (
-    EXAMPLES,
-    TRACERS,
     Tracer,
     TraceStop,
     TTensor,
     as_tensor,
+    examples,
     fail,
     result,
+    set_tracer,
     shape_of,
     tracer_of,
 )
@@ -196,7 +196,7 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
     if tracer is None or node is None:
         example = as_tensor(args[0]) if args else None
         if example is not None and node is not None:  # `model(torch.randn(1, 3, 224, 224))` in the file
-            EXAMPLES.setdefault(ctx.interp, {}).setdefault(id(module), example.shape)
+            examples(ctx.interp).setdefault(id(module), example.shape)
         if example is not None and node is not None and tracer is None:
             return run_for_shapes(module, node.type_name, args, kwargs, ctx)
         return Opaque(f"{node.type_name if node else 'module'} output")
@@ -220,7 +220,7 @@ def run_for_shapes(module: Any, type_name: str, args: list[Any], kwargs: dict[st
     """A module called while the model is built (`self.features(torch.zeros(1, 3, 32, 32)).shape[1]` to size
     a Linear): its forward is followed for the shapes it gives; nothing is recorded. Where it cannot be
     followed, the output is a value paramwise cannot read (an error where it becomes a size)."""
-    TRACERS[ctx.interp] = Tracer([], {}, scratch=True)
+    set_tracer(ctx.interp, Tracer([], {}, scratch=True))
     try:
         out = call_module(module, args, kwargs, ctx)
     except LimitError:
@@ -230,7 +230,7 @@ def run_for_shapes(module: Any, type_name: str, args: list[Any], kwargs: dict[st
     except (TraceStop, InputError) as e:
         return Opaque(f"the output of {type_name}, whose forward paramwise could not follow ({e.message})")
     finally:
-        TRACERS.pop(ctx.interp, None)
+        set_tracer(ctx.interp, None)
     return detach(out)
 
 

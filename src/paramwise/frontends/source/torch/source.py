@@ -43,7 +43,7 @@ from .modules import (
 )
 from .parametrize import NAMESPACES as UTILS_NAMESPACES
 from .parametrize import resolve_utils
-from .traced import EXAMPLES, TRACERS, Tracer, TraceStop, TTensor
+from .traced import Tracer, TraceStop, TTensor, examples, set_tracer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -365,7 +365,7 @@ def followed(graph: Graph) -> bool:
 
 def example_shape(interp: Interpreter, model: Any) -> tuple[Any, ...] | None:
     """With no --input-shape, the shape the file itself calls the model with (`model(torch.randn(1, 3, 32, 32))`)."""
-    shape = EXAMPLES.get(interp, {}).get(id(model))
+    shape = examples(interp).get(id(model))
     if shape is not None and all(isinstance(d, int) for d in shape):
         return tuple(shape)
     return None
@@ -568,7 +568,7 @@ def trace(interp: Interpreter, graph: Graph, root: Any, index: dict[int, int], s
     source = Input("torch", "Input", {"shape": shape})
     tracer.record(tracer.hidden("input", source, ctx), [], ctx)
     x = TTensor(shape, TensorRef(0, 0), tracer)
-    TRACERS[interp] = tracer
+    set_tracer(interp, tracer)
     warnings: list[Diagnostic] = []
     outputs: tuple[TensorRef, ...] = ()
     try:
@@ -582,7 +582,7 @@ def trace(interp: Interpreter, graph: Graph, root: Any, index: dict[int, int], s
             location, "counts do not depend on the forward and are exact",
         ))
     finally:
-        TRACERS.pop(interp, None)
+        set_tracer(interp, None)
     return replace(graph, layers=tuple(tracer.layers), calls=tuple(tracer.calls), inputs=(TensorRef(0, 0),),
                    outputs=outputs, warnings=graph.warnings + tuple(warnings))
 

@@ -1,12 +1,11 @@
 """The tensor while a module is read (`TTensor`: its shape, where the graph made it) and the tracer that
-records module calls and tensor operations while `forward` is followed, owned per interpreter by the reader
-(`TRACERS`). forward, tensors, containers, functional and einops build on these; what a tensor does
+records module calls and tensor operations while `forward` is followed, kept in the interpreter of the read
+(`interp.reader["tracer"]`). forward, tensors, containers, functional and einops build on these; what a tensor does
 (attributes, indexing, arithmetic, comparison) is theirs, reached through `modules.operations()`."""
 
 from __future__ import annotations
 
 import ast
-import weakref
 
 from ....errors import InputError
 from ....frozen import field, record
@@ -75,14 +74,24 @@ def fail(message: str, ctx: Context) -> Any:
     return Opaque(message)
 
 
-TRACERS: weakref.WeakKeyDictionary[Interpreter, Tracer] = weakref.WeakKeyDictionary()
-# the first input shape the file itself calls each module with: id(module) -> shape
-EXAMPLES: weakref.WeakKeyDictionary[Interpreter, dict[int, Shape]] = weakref.WeakKeyDictionary()
-
-
 def tracer_of(ctx: Context) -> Tracer | None:
     """The tracer following `forward` for this interpreter (None while the model is being built)."""
-    return TRACERS.get(ctx.interp)
+    tracer: Tracer | None = ctx.interp.reader.get("tracer")
+    return tracer
+
+
+def set_tracer(interp: Interpreter, tracer: Tracer | None) -> None:
+    """Follow `forward` with `tracer` from now on (None: stop following)."""
+    if tracer is None:
+        interp.reader.pop("tracer", None)
+    else:
+        interp.reader["tracer"] = tracer
+
+
+def examples(interp: Interpreter) -> dict[int, Shape]:
+    """The first input shape the file itself calls each module with: id(module) -> shape."""
+    found: dict[int, Shape] = interp.reader.setdefault("examples", {})
+    return found
 
 
 COMPARISONS: dict[type, str] = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
