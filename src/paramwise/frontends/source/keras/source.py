@@ -19,7 +19,6 @@ from ..loader import defined_here, loader_for
 from ..python.interpreter import Guard, Interpreter, guarded, symbol_warnings
 from ..python.repair import parse_source
 from ..python.values import ClassValue, Context, Function, HostValue, Opaque
-from .applications import APPLICATIONS, application
 from .layers import (
     CONSTANT_FUNCTIONS,
     ELEMENTWISE_FUNCTIONS,
@@ -95,11 +94,13 @@ def _resolve(session: Session, dotted: str) -> Any:
     if len(parts) == 1:  # `tensorflow` keeps its name: tf.split takes sizes where keras.ops.split takes indices
         return Module(session, "tensorflow" if dotted == "tensorflow" else "keras")
     if scope and scope[0] == "applications":
+        from .applications import APPLICATIONS, application  # loaded for a file that names keras.applications
+
         found = application(session, scope, last)
         if found is not None:
             return found
-    if scope == ["applications"] and (last in APPLICATIONS or last in ("imagenet_utils", "resnet50")):
-        return Module(session, f"keras.applications.{last}")  # keras.applications.mobilenet_v2.preprocess_input
+        if scope == ["applications"] and (last in APPLICATIONS or last in ("imagenet_utils", "resnet50")):
+            return Module(session, f"keras.applications.{last}")  # keras.applications.mobilenet_v2.preprocess_input
     if last in ("Sequential",) and set(scope) <= {"models", "engine", "sequential"}:
         return SequentialClass(session)
     if last in ("Model", "Functional") and set(scope) <= {"models", "engine", "training", "functional"}:
