@@ -18,7 +18,7 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]
     (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable.
     `memo`: the attributes' part by kind object, for a walk that asks more than once for one kind (the kind is
     kept with it, so that its id is not reused; a kind's attributes do not change once it is made)."""
-    if vars(kind).keys() != {"framework", "type_name", "attrs"}:
+    if vars(kind).keys() != _KIND_STATE:
         return None
     found = memo.get(id(kind)) if memo is not None else None
     if found is not None:
@@ -55,6 +55,10 @@ def _plain_attrs(attrs: dict[str, Any]) -> Any:
     """`_plain(attrs)` with the usual attributes (scalars, shapes) handled inline: one call per layer."""
     if type(attrs) is not dict or len(attrs) > 64:
         return _plain(attrs)
+    values = tuple(attrs.values())
+    types = tuple(map(type, values))
+    if _SCALAR_SET.issuperset(types):  # the usual layer (Dense(16): 13 scalars), keyed without a loop
+        return (dict, tuple(attrs), types, values)
     frozen: list[Any] = []
     for value in attrs.values():
         kind = type(value)
@@ -70,6 +74,7 @@ def _plain_attrs(attrs: dict[str, Any]) -> Any:
     return (dict, tuple(zip(attrs, frozen)))
 
 
+_KIND_STATE = frozenset({"framework", "type_name", "attrs"})  # a kind that holds nothing else
 _NOT_PLAIN = object()
 _SCALARS = (type(None), bool, int, float, str)
 
