@@ -242,14 +242,14 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
         yield f, mode
 
 
-def inherited_path(path: str) -> bool:
-    """`/dev/fd/N`, `/proc/self/fd/N` or `/dev/stdin`."""
-    return path.startswith(("/dev/", "/proc/")) and re.fullmatch(INHERITED_FD, path) is not None
+def inherited_path(path: str) -> re.Match[str] | None:
+    """`/dev/fd/N`, `/proc/self/fd/N` or `/dev/stdin`, matched (the pattern is compiled for such paths only)."""
+    return re.fullmatch(INHERITED_FD, path) if path.startswith(("/dev/", "/proc/")) else None
 
 
 def inherited_fd(path: str) -> int | None:
     """A new descriptor for the pipe, socket or terminal that `path` names in /dev/fd (None for anything else)."""
-    match = re.fullmatch(INHERITED_FD, path) if path.startswith(("/dev/", "/proc/")) else None
+    match = inherited_path(path)
     if match is None:
         return None
     fd = 0 if match.group(2) else int(match.group(1))

@@ -270,26 +270,14 @@ def own_arguments(type_name: str) -> frozenset[str]:
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
     """The tensors in a call's arguments, in order: in lists, tuples and dicts (`{"a": x}`) too."""
     out: list[KTensor] = []
-    for value in args:
-        _collect(value, out, 0)
-    if kwargs:
-        for k in TENSOR_KWARGS:
-            if k in kwargs:
-                _collect(kwargs[k], out, 0)
+
+    def keep(t: KTensor) -> KTensor:
+        out.append(t)
+        return t
+
+    for value in [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]:
+        walk_tensors(value, keep)
     return out
-
-
-def _collect(value: Any, out: list[KTensor], depth: int) -> None:
-    """The tensors in `value`, in the order walk_tensors visits them, appended to `out`."""
-    if isinstance(value, KTensor):
-        out.append(value)
-    elif depth <= 8:
-        if isinstance(value, (list, tuple)):
-            for v in value:
-                _collect(v, out, depth + 1)
-        elif isinstance(value, dict):
-            for v in value.values():
-                _collect(v, out, depth + 1)
 
 
 def walk_tensors(value: Any, fn: Any, depth: int = 0) -> Any:

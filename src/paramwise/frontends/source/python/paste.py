@@ -105,8 +105,7 @@ def strip_prompts(filename: str, lines: list[str]) -> tuple[list[str], Diagnosti
 
 def strip_line_numbers(filename: str, lines: list[str]) -> tuple[list[str], Diagnostic | None]:
     """A listing copied with its line numbers (`1 import keras`, `2. model = ...`)."""
-    stripped = [(i, line.lstrip()) for i, line in enumerate(lines)]
-    nonblank = [(i, rest) for i, rest in stripped if rest]
+    nonblank = [(i, rest) for i, line in enumerate(lines) if (rest := line.lstrip())]
     if sum(rest[0].isdigit() for _, rest in nonblank) < max(3, 0.8 * len(nonblank)):
         return lines, None  # fewer lines start with a number than a numbered listing has
     number = re.compile(NUMBERED)
