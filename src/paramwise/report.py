@@ -50,11 +50,15 @@ class Row:
     def to_json(self, weights: dict[int, tuple[Weight, dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The row as the JSON holds it. `weights`: the weights already converted in this conversion, by id (the
         rows of identical layers share their Weight objects: each is converted once)."""
+        return {**self.json_head(), **self.json_counts(weights), **self.json_tail()}
+
+    # The row's JSON in three parts, in the schema's order: what names and places the layer (head), what its weights
+    # count (counts: identical layers share these values, and render/json.py writes their text once), and the rest.
+    def json_head(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "kind": self.kind, "output_shape": shape_json(self.output_shape)}
+
+    def json_counts(self, weights: dict[int, tuple[Weight, dict[str, Any]]] | None = None) -> dict[str, Any]:
         return {
-            "name": self.name,
-            "type": self.type,
-            "kind": self.kind,
-            "output_shape": shape_json(self.output_shape),
             "params": json_or_none(self.params),
             "trainable_params": json_or_none(self.trainable_params),
             "non_trainable_params": json_or_none(self.non_trainable_params),
@@ -64,6 +68,10 @@ class Row:
             "formula": self.formula,
             "formula_letters": self.formula_letters,
             "explanation": self.explanation,
+        }
+
+    def json_tail(self) -> dict[str, Any]:
+        return {
             "note": self.note or None,
             "location": {"line": self.location.line, "col": self.location.col} if self.location and self.location.line else None,
             "depth": self.depth,
@@ -73,6 +81,12 @@ class Row:
             "macs_formula": self.macs_formula or None,
             "saved_bytes": json_or_none(self.saved_bytes),
         }
+
+    def counts_key(self) -> tuple[Any, ...]:
+        """What json_counts() is made of: rows with equal keys have the same counts text (the weights by identity:
+        the rows of identical layers share their Weight objects; a row with shared weights names its owners)."""
+        return (id(self.weight_objects), self.shared, self.params, self.trainable_params, self.non_trainable_params,
+                self.buffers, self.formula, self.formula_letters, self.explanation)
 
 
 @frozen

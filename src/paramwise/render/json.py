@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 
-from ..report import Report
+from ..report import Report, Row
 from . import View, visible_rows
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..ir import Weight
 
 
 def render_json(report: Report, view: View | None = None) -> str:
@@ -23,10 +29,28 @@ def render_json(report: Report, view: View | None = None) -> str:
             pieces.append(",\n")
         if key == "layers" and rows:
             pieces.append('  "layers": [\n')
-            pieces.append(",\n".join(["    " + json.dumps(layer) for layer in Report.each_layer_json(rows)]))
+            pieces.append(",\n".join(_layer_lines(rows)))
             pieces.append("\n  ]")
         else:
             pieces.append(f"  {json.dumps(key)}: " + json.dumps(value, indent=2).replace("\n", "\n  "))
     pieces.append("\n}\n")
     return "".join(pieces)
 
+
+def _layer_lines(rows: tuple[Row, ...]) -> list[str]:
+    """Each row's line: the text of `json.dumps(row.to_json())`, with the counts part (params to explanation) encoded
+    once for all the rows that have the same counts (the blocks of a deep model: a 100,000-layer model has a few),
+    between its head and tail encoded for the row. The same text as one dumps() of the row's dict: a test holds it."""
+    weights: dict[int, tuple[Weight, dict[str, Any]]] = {}
+    counts: dict[tuple[Any, ...], tuple[Row, str]] = {}
+    lines = []
+    for row in rows:
+        key = row.counts_key()
+        try:
+            found = counts.get(key)
+        except TypeError:  # a value that cannot be a key (never made by a reader today): encoded for this row alone
+            found = (row, json.dumps(row.json_counts(weights))[1:-1])
+        if found is None:
+            found = counts[key] = (row, json.dumps(row.json_counts(weights))[1:-1])  # the row keeps its weights' id in use
+        lines.append(f"    {json.dumps(row.json_head())[:-1]}, {found[1]}, {json.dumps(row.json_tail())[1:]}")
+    return lines
