@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from paramwise import kinds
-from paramwise.kinds.base import Kind
+from paramwise.kinds.base import Kind, _Attribute
 from paramwise.kinds.dense import Dense
 
 KIND = '''
@@ -73,12 +73,19 @@ def test_kinds_declare_attributes() -> None:
 
 @pytest.mark.parametrize("cls", every_kind(), ids=lambda c: c.__name__)
 def test_a_declared_attribute_is_served_from_attrs(cls: type[Kind]) -> None:
-    """A declaration is a bare annotation: a class-level value would hide the layer's own value in `attrs`."""
+    """A declaration is a bare annotation: a class-level value would hide the layer's own value in `attrs` (the
+    class holds only the descriptor that reads `attrs`, see Kind.__init_subclass__)."""
     for klass in cls.__mro__:
         if not (isinstance(klass, type) and issubclass(klass, Kind)) or klass is Kind:
             continue
-        shadowed = [name for name in declared(klass) if name in vars(klass)]
+        shadowed = [name for name in declared(klass) if name in vars(klass) and not isinstance(vars(klass)[name], _Attribute)]
         assert not shadowed, f"{klass.__name__} gives {shadowed} a class-level value"
+        for name in declared(klass):  # served from attrs: a layer's own value, and the missing ones missing
+            kind = object.__new__(cls)
+            kind.attrs = {name: ("own", name)}
+            assert getattr(kind, name) == ("own", name)
+            kind.attrs = {}
+            assert getattr(kind, name, "missing") == "missing"
 
 
 def test_a_kind_reads_its_declared_attributes_from_attrs() -> None:
@@ -88,3 +95,7 @@ def test_a_kind_reads_its_declared_attributes_from_attrs() -> None:
     assert (layer.units, layer.use_bias) == (7, False)
     with pytest.raises(AttributeError):
         _ = layer.untis  # type: ignore[attr-defined]  # a typo fails at run time too
+    with pytest.raises(AttributeError):
+        _ = Dense.units  # the class has no value of its own
+    layer.__dict__["units"] = 9  # a value set on the layer itself is read first
+    assert layer.units == 9 and layer.attrs["units"] == 7

@@ -132,10 +132,8 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
 def check_values(attrs: dict[str, Any], skip: frozenset[str] = frozenset()) -> None:
     """Raise a BadValue naming the first argument whose value the kind cannot take (`skip`: not these)."""
     for name, value in attrs.items():
-        if name in skip:
-            continue
-        rule = ACCEPTS.get(name)
-        if rule is None or rule[0](value):
+        rule = ACCEPTS.get(name)  # most attributes have no rule (a layer's initializers, regularizers ...)
+        if rule is None or rule[0](value) or name in skip:
             continue
         raise BadValue(name, rule[1], value, describe(value))
 
