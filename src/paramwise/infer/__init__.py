@@ -24,6 +24,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any
 
+_NONE = object()  # no shape recorded for a tensor (a shape itself may be None)
+
 
 @record
 class _State:
@@ -108,8 +110,8 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
     for index, call in enumerate(graph.calls):
         layer = graph.layers[call.layer]
         ins = [_shape_of(graph, state, t, call.location or layer.location) for t in call.inputs]
-        ref = TensorRef(index, 0)
-        out = overrides[ref] if ref in overrides else apply_call(layer, ins, call.location)
+        ref = TensorRef(index, 0) if overrides else None
+        out = overrides[ref] if ref is not None and ref in overrides else apply_call(layer, ins, call.location)
         outs = out if isinstance(out, list) else [out]
         for i, shape in enumerate(outs):
             state.shapes[TensorRef(index, i)] = shape
@@ -126,8 +128,9 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
 def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | None) -> Shape:
     """The shape of a tensor a call (or the model's inputs/outputs) uses; a file can name a call that comes
     later or an output its layer does not produce: an InputError at the place that names it."""
-    if ref in state.shapes:
-        return state.shapes[ref]
+    found = state.shapes.get(ref, _NONE)  # one lookup (a TensorRef's hash is a Python call)
+    if found is not _NONE:
+        return found
     if not (type(ref.call) is int and 0 <= ref.call < len(graph.calls)):
         raise InputError(f"a call uses the output of call {ref.call!r}, which the model does not have",
                          hint="the file may be damaged", location=location)
