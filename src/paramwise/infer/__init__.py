@@ -24,7 +24,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any
 
-_NONE = object()  # no shape recorded for a tensor (a shape itself may be None)
+_NONE: Any = object()  # no shape recorded for a tensor (a shape itself may be None)
 
 
 @record
