@@ -24,8 +24,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any
 
-_NONE: Any = object()  # no shape recorded for a tensor (a shape itself may be None)
-
 
 @record
 class _State:
@@ -128,8 +126,8 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
 def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | None) -> Shape:
     """The shape of a tensor a call (or the model's inputs/outputs) uses; a file can name a call that comes
     later or an output its layer does not produce: an InputError at the place that names it."""
-    found = state.shapes.get(ref, _NONE)  # one lookup (a TensorRef's hash is a Python call)
-    if found is not _NONE:
+    found = state.shapes.get(ref)  # one lookup where the shape is known (a TensorRef's hash is a Python call)
+    if found is not None or ref in state.shapes:
         return found
     if not (type(ref.call) is int and 0 <= ref.call < len(graph.calls)):
         raise InputError(f"a call uses the output of call {ref.call!r}, which the model does not have",
