@@ -127,8 +127,10 @@ def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | 
     """The shape of a tensor a call (or the model's inputs/outputs) uses; a file can name a call that comes
     later or an output its layer does not produce: an InputError at the place that names it."""
     found = state.shapes.get(ref)  # one lookup where the shape is known (a TensorRef's hash is a Python call)
-    if found is not None or ref in state.shapes:
+    if found is not None:
         return found
+    if ref in state.shapes:
+        return state.shapes[ref]
     if not (type(ref.call) is int and 0 <= ref.call < len(graph.calls)):
         raise InputError(f"a call uses the output of call {ref.call!r}, which the model does not have",
                          hint="the file may be damaged", location=location)
