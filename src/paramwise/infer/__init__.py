@@ -22,7 +22,21 @@ from .rows import build_report, row_parts
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
+
+    from ..kinds.base import Kind
+
+    class Applied(Protocol):
+        """What apply_call reads of a layer: a Layer, or a reader's own layer object that has these."""
+
+        @property
+        def kind(self) -> Kind: ...
+        @property
+        def type(self) -> str: ...
+        @property
+        def name(self) -> str: ...
+        @property
+        def location(self) -> Location | None: ...
 
 
 @record
@@ -157,7 +171,7 @@ def _report_of(graph: Graph, state: _State) -> Report:
                         hidden, state.shapes, walk.attrs if walk is not None else None)
 
 
-def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:
+def apply_call(layer: Applied, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:
     """One layer applied to input shapes: the input contract, then the output-shape rule."""
     kind = layer.kind
     low, high = kind.n_inputs
@@ -174,7 +188,7 @@ def apply_call(layer: Layer, ins: list[Shape], location: Location | None) -> Sha
         raise _located(e, layer, location) from e
 
 
-def _located(e: KindError, layer: Layer, location: Location | None) -> InputError:
+def _located(e: KindError, layer: Applied, location: Location | None) -> InputError:
     return InputError(f"{layer.type} '{layer.name}' {e.message}", hint=e.hint, location=location or layer.location)
 
 

@@ -84,10 +84,9 @@ class Session:
     def record(self, layer: LayerObj, inputs: list[KTensor], ctx: Context) -> list[KTensor]:
         """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
         shapes = [t.shape_of() for t in inputs]
-        ir_layer = layer.to_layer()
         location = ctx.location
-        try:
-            out = apply_call(ir_layer, shapes, location)
+        try:  # a nested model is applied as the Submodel its Layer holds; any other layer as it is (no Layer made)
+            out = apply_call(layer if layer.model is None else layer.to_layer(), shapes, location)
         except InputError as e:
             raise InputError(e.message, e.hint, location) from e
         outs = out if isinstance(out, list) else [out]
@@ -209,6 +208,10 @@ class LayerObj(HostValue):
 
     def __repr__(self) -> str:
         return f"<{self.type_name} {self.name}>"
+
+    @property
+    def type(self) -> str:  # as its Layer's (what apply_call names in an error)
+        return self.type_name
 
     def to_layer(self) -> Layer:
         kind = self.kind
