@@ -3,7 +3,13 @@ equal only for kinds that compute the same thing."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from paramwise import kinds
+from paramwise.infer import keys
 from paramwise.infer.keys import kind_key
 from paramwise.kinds.rows import Untracked
 
@@ -30,3 +36,48 @@ def test_a_kind_with_state_besides_its_attributes_has_no_key() -> None:
     odd = made("torch", "Linear", 8, 4)
     odd.attrs["note"] = object()  # not plain data
     assert kind_key(odd, [(None, 8)]) is None
+
+
+# -- the key of plain data: the fast paths give what the general rule gives -----------------------------------
+def reference(value: Any, depth: int = 4) -> Any:
+    """The general rule, one item at a time: each scalar with its type, a tuple or list of ints as a shape, of
+    scalars as their types and values, anything else item by item (4 levels and 64 items at most)."""
+    kind = type(value)
+    if kind in keys._SCALARS:
+        return (kind, value)
+    if not isinstance(value, (tuple, list, dict)):
+        return keys._NOT_PLAIN
+    if depth == 0 or len(value) > 64:
+        return keys._NOT_PLAIN
+    if not isinstance(value, dict):
+        types = set(map(type, value))
+        if types <= {int}:
+            return (kind, int, tuple(value))
+        if types <= set(keys._SCALARS):
+            return (kind, tuple(map(type, value)), tuple(value))
+    items = []
+    for item in value.values() if isinstance(value, dict) else value:
+        if type(item) is tuple and len(item) <= 64 and set(map(type, item)) <= {int}:
+            items.append((tuple, int, item))  # a shape of sizes: as a shape at any depth
+            continue
+        made = reference(item, depth - 1)
+        if made is keys._NOT_PLAIN:
+            return keys._NOT_PLAIN
+        items.append(made)
+    return (dict, tuple(zip(value, items))) if isinstance(value, dict) else (kind, tuple(items))
+
+
+SCALAR = st.none() | st.booleans() | st.integers(-3, 300) | st.floats(allow_nan=False) | st.text(max_size=3)
+AXIS = st.none() | st.integers(0, 512)
+PLAIN = st.recursive(
+    SCALAR | st.tuples(AXIS, AXIS) | st.tuples(AXIS, AXIS, AXIS),
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(PLAIN)
+def test_plain_data_is_keyed_as_the_general_rule_keys_it(value: Any) -> None:
+    assert keys._plain(value) == reference(value)
+    assert keys._plain([value]) == reference([value])  # a call's input shapes are a list of shapes

@@ -115,9 +115,14 @@ def _plain_container(kind: type, value: Any, depth: int) -> Any:
         if item_type in _SCALARS:
             frozen.append((item_type, item))
             continue
-        if item_type is tuple and len(item) <= 64 and set(map(type, item)) <= _INT:
-            frozen.append((tuple, int, item))
-            continue
+        if item_type is tuple and len(item) <= 64:
+            axes = set(map(type, item))
+            if axes <= _INT:
+                frozen.append((tuple, int, item))
+                continue
+            if depth > 1 and axes <= _SCALAR_SET:  # a shape with an open axis, (None, 16): as _plain makes it
+                frozen.append((tuple, tuple(map(type, item)), item))
+                continue
         item = _plain(item, depth - 1)
         if item is _NOT_PLAIN:
             return _NOT_PLAIN
