@@ -85,8 +85,9 @@ class Row:
     def counts_key(self) -> tuple[Any, ...]:
         """What json_counts() is made of: rows with equal keys have the same counts text (the weights by identity:
         the rows of identical layers share their Weight objects; a row with shared weights names its owners)."""
-        return (id(self.weight_objects), self.shared, self.params, self.trainable_params, self.non_trainable_params,
-                self.buffers, self.formula, self.formula_letters, self.explanation)
+        counts = (self.params, self.trainable_params, self.non_trainable_params, self.buffers)
+        return (id(self.weight_objects), self.shared, counts, tuple(map(type, counts)),  # 272 and a symbolic 272
+                self.formula, self.formula_letters, self.explanation)                   # are written apart
 
 
 @frozen
