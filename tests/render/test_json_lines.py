@@ -45,8 +45,9 @@ def test_rows_that_differ_only_in_their_counts_are_not_merged(tmp_path: Path) ->
     source.write_text("import keras\nmodel = keras.Sequential([keras.Input((8,))] + [keras.layers.Dense(8) for _ in range(6)])\n")
     report = _report(source)
     rows = list(report.rows)
-    rows[6:] = [replace(rows[0], params=72), replace(rows[0], params=Integer(72))]  # equal, and written apart
-    assert len(rows) == 8 and all(r.weight_objects is rows[0].weight_objects for r in rows)  # shared, one counts text
+    rows[6:] = [replace(rows[0], params=72), replace(rows[0], params=Integer(72)),  # equal, and written apart
+                replace(rows[0], weight_objects=tuple(replace(w, name=f"other_{w.name}") for w in rows[0].weight_objects))]
+    assert len(rows) == 9 and all(r.weight_objects is rows[0].weight_objects for r in rows[:8])  # shared, one counts text
     # the same Weight objects with one other value each: each row gets its own text
     changes = [{"formula": "changed"}, {"formula_letters": "changed"}, {"explanation": "changed"}, {"params": 7},
                {"shared": (("kernel", "dense"),)}]
@@ -57,4 +58,4 @@ def test_rows_that_differ_only_in_their_counts_are_not_merged(tmp_path: Path) ->
     assert lines == ["    " + json.dumps(row.to_json()) for row in changed.rows]
     assert '"formula": "changed"' in lines[1] and '"formula_letters": "changed"' in lines[2]
     assert '"explanation": "changed"' in lines[3] and '"params": 7' in lines[4] and '"shared_with": "dense"' in lines[5]
-    assert '"params": 72,' in lines[6] and '"params": "72",' in lines[7]
+    assert '"params": 72,' in lines[6] and '"params": "72",' in lines[7] and '"name": "other_kernel"' in lines[8]
