@@ -77,6 +77,23 @@ def test_the_table_into_a_file_imports_no_rich_or_sympy(tmp_path: Path) -> None:
     assert loaded(modules, *READERS) == []
 
 
+def test_a_torch_source_loads_the_torch_readers_parts_it_names(tmp_path: Path) -> None:
+    """A PyTorch file loads no Keras reader, and the einops and torch.nn.utils readers only when it names them."""
+    plain = tmp_path / "plain.py"
+    plain.write_text("import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\n")
+    modules = modules_after(tmp_path, str(plain), "--format", "json")
+    assert "paramwise.frontends.source.torch.source" in modules
+    assert loaded(modules, "paramwise.frontends.source.keras", "sympy", "rich", *FRAMEWORKS) == []
+    einops = "paramwise.frontends.source.torch.einops"
+    utils = "paramwise.frontends.source.torch.parametrize"
+    assert einops not in modules and utils not in modules
+    named = tmp_path / "named.py"
+    named.write_text("import torch.nn as nn\nfrom einops.layers.torch import Rearrange\n"
+                     "model = nn.Sequential(Rearrange('b c h w -> b (c h w)'), nn.utils.weight_norm(nn.Linear(12, 2)))\n")
+    modules = modules_after(tmp_path, str(named), "--format", "json", "--input-shape", "1,3,2,2")
+    assert einops in modules and utils in modules
+
+
 def test_a_checkpoint_imports_no_interpreter(tmp_path: Path) -> None:
     """A safetensors header is data: reading it needs no Python interpreter, no framework and no sympy."""
     header = json.dumps({"fc.weight": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, 48]},

@@ -25,8 +25,6 @@ from ..python.interpreter import LIMIT_HINT, Guard, Interpreter, guarded, symbol
 from ..python.repair import parse_source
 from ..python.values import Atomic, ClassValue, Context, Function, HostValue, Opaque
 from . import wiring
-from .einops import MODULES as EINOPS_MODULES
-from .einops import resolve_einops
 from .forward import TENSOR_KWARGS, flatten, torch_function
 from .inner import inner_layers
 from .lazy import created_in_forward, parameters_overridden
@@ -41,8 +39,6 @@ from .modules import (
     own_params,
     walk,
 )
-from .parametrize import NAMESPACES as UTILS_NAMESPACES
-from .parametrize import resolve_utils
 from .traced import Tracer, TraceStop, TTensor, examples, set_tracer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -257,17 +253,21 @@ def resolve(dotted: str) -> Any:
         return NamespaceClass()
     if dotted in ("argparse", "types"):
         return TorchNamespace(dotted)  # a module whose attributes resolve here: only the two above are known
-    if dotted in EINOPS_MODULES:
-        return TorchNamespace(dotted)
-    if parts[0] == "einops":
-        return resolve_einops(dotted)
+    if parts[0] == "einops":  # its reader is loaded for a file that names einops
+        from .einops import MODULES as EINOPS_MODULES
+        from .einops import resolve_einops
+
+        return TorchNamespace(dotted) if dotted in EINOPS_MODULES else resolve_einops(dotted)
     if parts[0] in ("pytorch_lightning", "lightning"):
         if parts[-1] == "LightningModule":
             return LightningModuleClass()
         return TorchNamespace(dotted) if dotted in LIGHTNING else None
     if parts[0] != "torch":
         return None
-    if dotted.startswith("torch.nn.utils"):
+    if dotted.startswith("torch.nn.utils"):  # its reader is loaded for a file that names torch.nn.utils
+        from .parametrize import NAMESPACES as UTILS_NAMESPACES
+        from .parametrize import resolve_utils
+
         found = resolve_utils(dotted)
         if found is not None or dotted in UTILS_NAMESPACES:
             return found or TorchNamespace(dotted)

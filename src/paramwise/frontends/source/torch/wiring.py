@@ -3,8 +3,23 @@ written in the modules above it (see `modules.Operations`); the reader installs 
 
 from __future__ import annotations
 
-from . import containers, copying, forward, lazy, moduleapi, parametrize, tensors, traced
+from . import containers, copying, forward, lazy, moduleapi, tensors, traced
 from .modules import Operations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..python.values import Context
+    from .modules import ModuleClass
+
+
+def from_pretrained(cls: ModuleClass, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`nn.Embedding.from_pretrained(...)`: parametrize.py, loaded for a file that calls it."""
+    from . import parametrize
+
+    return parametrize.from_pretrained(cls, args, kwargs, ctx)
+
 
 OPERATIONS = Operations(
     shape_of=traced.shape_of,
@@ -25,5 +40,5 @@ OPERATIONS = Operations(
     add_child=containers.add_child,
     add_items=containers.add_items,
     make_leaf_kind=moduleapi.make_leaf_kind,
-    from_pretrained=parametrize.from_pretrained,
+    from_pretrained=from_pretrained,
 )
