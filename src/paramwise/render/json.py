@@ -48,7 +48,7 @@ def _layer_lines(rows: tuple[Row, ...]) -> list[str]:
         key = row.counts_key()
         try:
             found = counts.get(key)
-        except TypeError:  # a value that cannot be a key (never made by a reader today): encoded for this row alone
+        except TypeError:  # a value that cannot be a key: this row's counts encoded for it alone
             found = (row, json.dumps(row.json_counts(weights))[1:-1])
         if found is None:
             found = counts[key] = (row, json.dumps(row.json_counts(weights))[1:-1])  # the row keeps its weights' id in use
