@@ -86,7 +86,7 @@ class Kind:
         def __init_subclass__(cls, **kwargs: Any) -> None:
             """Each attribute the class declares (`units: Dim`, no value) is read from `attrs` by a descriptor: a
             name that is not on the class goes through Python's failed lookup and `__getattr__` (0.7 µs a read,
-            0.17 µs so), and a Dense's attributes are read about ten times a layer."""
+            0.17 µs so; reading ResNet-18 makes about 2,000 such reads)."""
             super().__init_subclass__(**kwargs)
             for name, annotation in cls.__dict__.get("__annotations__", {}).items():
                 # a method, property or value of this class or a base keeps its place (a base's descriptor is
