@@ -42,15 +42,17 @@ def _layer_lines(rows: tuple[Row, ...]) -> list[str]:
     once for all the rows that have the same counts (the blocks of a deep model: a 100,000-layer model has a few),
     between its head and tail encoded for the row. The same text as one dumps() of the row's dict: a test holds it."""
     weights: dict[int, tuple[Weight, dict[str, Any]]] = {}
-    counts: dict[tuple[Any, ...], tuple[Row, str]] = {}
+    counts: dict[tuple[Any, ...], str] = {}  # `rows` keeps every row, so no weights' id is reused while this runs
     lines = []
     for row in rows:
         key = row.counts_key()
         try:
-            found = counts.get(key)
+            text, kept = counts.get(key), True
         except TypeError:  # a value that cannot be a key: this row's counts encoded for it alone
-            found = (row, json.dumps(row.json_counts(weights))[1:-1])
-        if found is None:
-            found = counts[key] = (row, json.dumps(row.json_counts(weights))[1:-1])  # the row keeps its weights' id in use
-        lines.append(f"    {json.dumps(row.json_head())[:-1]}, {found[1]}, {json.dumps(row.json_tail())[1:]}")
+            text, kept = None, False
+        if text is None:
+            text = json.dumps(row.json_counts(weights))[1:-1]
+            if kept:
+                counts[key] = text
+        lines.append(f"    {json.dumps(row.json_head())[:-1]}, {text}, {json.dumps(row.json_tail())[1:]}")
     return lines

@@ -85,8 +85,8 @@ class Session:
         """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
         shapes = [t.shape_of() for t in inputs]
         location = ctx.location
-        try:  # a nested model is applied as the Submodel its Layer holds; any other layer as it is (no Layer made)
-            out = apply_call(layer if layer.model is None else layer.to_layer(), shapes, location)
+        try:
+            out = apply_call(layer.applied(), shapes, location)
         except InputError as e:
             raise InputError(e.message, e.hint, location) from e
         outs = out if isinstance(out, list) else [out]
@@ -212,6 +212,11 @@ class LayerObj(HostValue):
     @property
     def type(self) -> str:  # as its Layer's (what apply_call names in an error)
         return self.type_name
+
+    def applied(self) -> LayerObj | Layer:
+        """What a call applies (apply_call): the layer itself, no Layer made for each call; a nested model the
+        Submodel its Layer holds."""
+        return self if self.model is None else self.to_layer()
 
     def to_layer(self) -> Layer:
         kind = self.kind

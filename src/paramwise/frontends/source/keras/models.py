@@ -77,14 +77,12 @@ class ModelBase:
         order = self.ordered_layers(calls)
         position = {id(obj): i for i, obj in enumerate(order)}
         renumber = {old: new for new, old in enumerate(calls)}
-        same = calls[-1:] == [len(calls) - 1]  # calls 0 .. n-1, all kept (sorted): a tensor keeps its TensorRef
         ir_calls = []
         for old in calls:
             rec = self.session.calls[old]
-            if same and all(t.call in renumber for t in rec.inputs):
-                inputs = tuple(rec.inputs)
-            else:
-                inputs = tuple(TensorRef(renumber[t.call], t.index) for t in rec.inputs if t.call in renumber)
+            # a tensor whose call keeps its number keeps its TensorRef (every one, when no call is left out)
+            inputs = tuple(t if renumber[t.call] == t.call else TensorRef(renumber[t.call], t.index)
+                           for t in rec.inputs if t.call in renumber)
             ir_calls.append(Call(position[id(rec.layer)], inputs, rec.location, len(rec.shapes)))
         layers = []
         shown_inputs = {id(self.session.calls[t.ref.call].layer) for t in self.input_tensors()} if self.shows_inputs else set()
