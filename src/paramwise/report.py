@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 from .errors import INCOMPLETE, WARNINGS, Diagnostic, Location
@@ -29,7 +29,7 @@ class Row:
     trainable_params: Dim
     non_trainable_params: Dim
     buffers: Dim
-    weight_objects: tuple[Weight, ...]
+    weight_objects: Sequence[Weight]  # a tuple; a container's made when read (infer/rows.py WeightsBelow)
     formula: str  # numbers: (3*3*3 + 1)*32
     formula_letters: str  # (k_h*k_w*c_in + 1)*filters
     explanation: str

@@ -3,6 +3,8 @@ counted once, containers summing their children, and the totals."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from ..errors import Diagnostic, KindError
 from ..formula import (
     BatchScaled,
@@ -208,26 +210,80 @@ def _container_row(r: Row, children: list[Row], tensors: set[str]) -> Row:
 MAX_TERMS = 24  # terms a container's explanation lists (a container of more shows the first, the count and the last)
 
 
-def _children_weights(r: Row, children: list[Row], tensors: set[str]) -> tuple[Weight, ...]:
+def _children_weights(r: Row, children: list[Row], tensors: set[str]) -> WeightsBelow:
     """Every weight of the children but those tied to another row, named from `r` as torch's `named_parameters()`
     of that module names them: `layer1.0.conv1.weight`; a bare parameter's or buffer's own row `scale` holds the
     tensor `scale`, named `scale` here (`tensors`: the rows that are one Parameter or Buffer); a module named `scale`
-    (or `weight`) prefixes its tensors as any other does.
-    A copy of each Weight made without `replace`'s field lookups: a container renames every weight below it, and a
-    chain of nested containers each weight once per level."""
-    out: list[Weight] = []
+    (or `weight`) prefixes its tensors as any other does."""
     cut = len(r.name) + 1
-    for c in children:
-        child = c.name[cut:]
-        shared = dict(c.shared) if c.shared else None
-        tensor_row = c.name in tensors
-        for w in c.weight_objects:
-            if shared is not None and w.name in shared:
+    return WeightsBelow(tuple((c.name[cut:], c.weight_objects, frozenset(dict(c.shared)), c.name in tensors)
+                              for c in children))
+
+
+class WeightsBelow(Sequence[Weight]):
+    """A container row's weights (see _children_weights), made when first read. Made at once, a chain of nested
+    containers copied and renamed each weight once per level above it: 200 nested Sequentials made 40,000 Weight
+    objects, with names of up to 400 characters, for the 400 weights of the top row, and only the rows shown and
+    the top rows' weights are ever read. Its parts are the children's names and weights, which do not change, so
+    it is made once and is then a tuple: equal to, and hashed as, the tuple of its weights."""
+
+    __slots__ = ("parts", "_made")
+
+    def __init__(self, parts: tuple[tuple[str, Sequence[Weight], frozenset[str], bool], ...]) -> None:
+        self.parts = parts  # each child: its name from the container, its weights, those tied elsewhere, a bare tensor
+        self._made: tuple[Weight, ...] | None = None
+
+    def weights(self) -> tuple[Weight, ...]:
+        if self._made is None:
+            self._made = tuple(w if w.name == name else Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value)
+                               if type(w) is Weight else replace(w, name=name) for name, w in self._named())
+        return self._made
+
+    def _named(self) -> list[tuple[str, Weight]]:
+        """(the name from this container, the weight as its own row made it) for each weight, in order. A child
+        container not yet made is walked into rather than made: each weight is renamed once, however deep."""
+        out: list[tuple[str, Weight]] = []
+        # each frame: the parts left, the prefix of their names, and the tied names its own child leaves out
+        stack: list[tuple[Iterator[tuple[str, Sequence[Weight], frozenset[str], bool]], str, tuple[int, int, frozenset[str]] | None]]
+        stack = [(iter(self.parts), "", None)]
+        while stack:
+            parts, outer, _ = stack[-1]
+            part = next(parts, None)
+            if part is None:
+                _, _, tied = stack.pop()
+                if tied:  # names from the child: what follows the child's own name and its dot
+                    start, cut, skip = tied
+                    out[start:] = [(n, w) for n, w in out[start:] if n[cut:] not in skip]
                 continue
-            name = child if tensor_row and child == w.name else f"{child}.{w.name}"
-            out.append(Weight(name, w.dims, w.trainable, w.is_buffer, w.bytes_per_value) if type(w) is Weight
-                       else replace(w, name=name))
-    return tuple(out)
+            child, weights, skip, bare = part
+            head = outer + child
+            if type(weights) is WeightsBelow and weights._made is None:
+                stack.append((iter(weights.parts), head + ".", (len(out), len(head) + 1, skip) if skip else None))
+                continue
+            for w in weights:
+                if w.name not in skip:
+                    out.append((head if bare and child == w.name else f"{head}.{w.name}", w))
+        return out
+
+    def __len__(self) -> int:
+        return len(self.weights())
+
+    def __getitem__(self, index: Any) -> Any:  # a Weight, or a tuple of them for a slice
+        return self.weights()[index]
+
+    def __iter__(self) -> Iterator[Weight]:
+        return iter(self.weights())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, WeightsBelow):
+            return self.weights() == other.weights()
+        return self.weights() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.weights())
+
+    def __repr__(self) -> str:
+        return repr(self.weights())
 
 
 # -- multiply-accumulates ---------------------------------------------------------------------------------
