@@ -476,36 +476,35 @@ def build_graph(interp: Interpreter, name: str, root: Any, path: str, input_shap
             f"PyTorch refuses it too (AttributeError: '{what}' object has no attribute '_parameters')",
             hint="call super().__init__() first in __init__", location=where,
         )
-    layers, index = module_layers(root, node.type_name)
+    layers, index, warnings = module_layers(root, node.type_name)
     graph = Graph(framework="torch", name=node.type_name, layers=tuple(layers), source=path, location=node.location,
-                  meta={"model_type": node.type_name, "variable": name}, warnings=tuple(unsized(root)))
+                  meta={"model_type": node.type_name, "variable": name}, warnings=tuple(warnings))
     if input_shape is None:
         return graph
     return trace(interp, graph, root, index, tuple(input_shape))
 
 
-def unsized(root: Any) -> list[Diagnostic]:
-    """A built-in whose row lists its tensors (it has extra ones, or some were removed), but whose own weights
-    need an input shape to be sized (a lazy module): they are missing from the rows, so the count is short."""
-    out = []
-    for path, module in walk(root):
-        node = node_of(module)
-        if node is None or node.kind is None or isinstance(node.kind, Unknown) or not has_extras(node):
-            continue
-        try:
-            node.kind.weights(None)
-        except (KindError, TypeError, ValueError) as e:
-            out.append(Diagnostic("count_unknown", f"{node.type_name} '{path or node.type_name}': its own weights need "
-                                  f"an input shape to be sized ({e}); they are not counted", node.location,
-                                  "give the model an input shape"))
-    return out
+def unsized(path: str, node: Node) -> list[Diagnostic]:
+    """A built-in whose row lists its tensors (it has extra ones, or some were removed: has_extras), but whose own
+    weights need an input shape to be sized (a lazy module): they are missing from the rows, so the count is short."""
+    if node.kind is None or isinstance(node.kind, Unknown):
+        return []
+    try:
+        node.kind.weights(None)
+    except (KindError, TypeError, ValueError) as e:
+        return [Diagnostic("count_unknown", f"{node.type_name} '{path or node.type_name}': its own weights need "
+                           f"an input shape to be sized ({e}); they are not counted", node.location,
+                           "give the model an input shape")]
+    return []
 
 
-def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int]]:
-    """One layer per module in `named_modules()` order, plus rows for bare parameters and buffers."""
+def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int], list[Diagnostic]]:
+    """One layer per module in `named_modules()` order, plus rows for bare parameters and buffers; and the
+    warnings of built-ins whose own weights are not counted (see unsized)."""
     owners: dict[int, str] = {}
     layers: list[Layer] = []
     index: dict[int, int] = {}
+    warnings: list[Diagnostic] = []
     for path, module in walk(root):
         node = node_of(module)
         assert node is not None
@@ -515,12 +514,14 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
             owners.setdefault(id(ref), full[n])
         ties = tuple((n, owners[id(ref)]) for n, ref in params if owners[id(ref)] != full[n])
         extras = has_extras(node)  # asked once: it works out the module's weights
+        if extras:
+            warnings.extend(unsized(path, node))
         if path or node.kind is not None:
             index[id(module)] = len(layers)
             layers.append(module_layer(node, path or root_name, ties, extras))
             layers.extend(inner_layers(node, path, ties, None if extras else root_name))
         layers.extend(parameter_layers(node, path, ties, extras))
-    return layers, index
+    return layers, index, warnings
 
 
 def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool) -> Layer:
