@@ -12,7 +12,7 @@ the Python and whether PYTHONDONTWRITEBYTECODE is set (then every start compiles
 
 Inputs are the repository's (examples/mnist_cnn.py, tests/cases/hf/mixtral-8x7b.json) or written to a
 temporary folder: a ResNet50 `to_json()` config made by Keras, a single-file ResNet-18, Keras sources of
-1,000 / 10,000 / 100,000 Dense layers, nested torch Sequentials of depth 50 / 100 / 200 and a sharded
+1,000 / 10,000 / 100,000 Dense layers, a PyTorch source of 10,000 Linear layers, nested torch Sequentials of depth 50 / 100 / 200 and a sharded
 safetensors checkpoint of a 69-billion-parameter model (138 GB) made of sparse files (headers only).
 """
 
@@ -245,6 +245,13 @@ def dense_source(folder: Path, layers: int) -> Path:
     return path
 
 
+def linear_source(folder: Path, layers: int) -> Path:
+    """The PyTorch counterpart of dense_source: one nn.Sequential of Linear layers (read with --input-shape)."""
+    path = folder / f"linear_{layers}.py"
+    path.write_text("from torch import nn\n\nmodel = nn.Sequential(\n" + "    nn.Linear(16, 16),\n" * layers + ")\n")
+    return path
+
+
 def nested_source(folder: Path, depth: int) -> Path:
     """One model: each level a Sequential holding the one below it and a Linear (a literal this deep is more
     than Python's parser allows; one variable per level would make every level a model of its own)."""
@@ -474,6 +481,12 @@ class Plan:
                 self.commands[name].warmup = size < 100000  # seconds a run: timed runs only
                 if size >= 10000:
                     self.under(f"scale, {size:,} layers", name, 1 if size == 10000 else 10)
+            # the same goal for PyTorch source: a Sequential of 10,000 Linear layers, forward followed for the shapes
+            name = self.ours("linear 10000", str(linear_source(self.folder, 10000)), "--input-shape", "1,16",
+                             "--format", "json", "--no-limits",
+                             shown="10,000 Linear layers (PyTorch source, nn.Sequential) --input-shape 1,16 --format json --no-limits")
+            self.expected[name] = 10000 * (16 * 16 + 16)
+            self.under("scale, 10,000 layers (PyTorch source)", name, 1)
         if "nested" in groups:
             depths = [1, 50, 100, 200]  # depth 1: the same file's start
             names = []

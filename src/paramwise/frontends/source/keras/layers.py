@@ -13,7 +13,7 @@ from .... import kinds
 from ....errors import BadValue, InputError, KindError, Location
 from ....frozen import record
 from ....infer import apply_call
-from ....ir import Layer, Shape, TensorRef
+from ....ir import Graph, Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
@@ -75,6 +75,10 @@ class Session:
         # how the reader resolves a dotted name (source.resolve, set by the reader: the application modules it
         # reads resolve Keras' own names through it, without importing the reader)
         self.resolve_name: Callable[[Session, str], Any] | None = None
+        # each model's graph by id(model), made once while the reader turns the models it found into graphs
+        # (source.read_guarded): a model nested in another is not made again for each model around it. None while
+        # the file runs, whose code may still change a model between two of its graphs.
+        self.graphs: dict[int, Graph] | None = None
 
     def auto_name(self, base: str) -> str:
         n = self.counters.get(base, 0)
@@ -85,10 +89,12 @@ class Session:
         """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
         shapes = [t.shape_of() for t in inputs]
         location = ctx.location
-        try:
-            out = apply_call(layer.applied(), shapes, location)
-        except InputError as e:
-            raise InputError(e.message, e.hint, location) from e
+        out = layer.model.outputs_for(shapes) if layer.model is not None else None
+        if out is None:
+            try:
+                out = apply_call(layer.applied(), shapes, location)
+            except InputError as e:
+                raise InputError(e.message, e.hint, location) from e
         outs = out if isinstance(out, list) else [out]
         index = len(self.calls)
         self.calls.append(CallRecord(layer, [t.ref for t in inputs], location, outs))

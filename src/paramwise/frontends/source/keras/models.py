@@ -66,7 +66,26 @@ class ModelBase:
         if tensors and not self.is_built():
             self.ensure_built(tensors[0].shape_of(), ctx)
 
+    def outputs_for(self, shapes: list[Shape]) -> Shape | list[Shape] | None:
+        """The shapes of the model's outputs called on inputs of `shapes`, when they are the shapes it was built on:
+        those of its own outputs, which a walk of its graph would give again (applied without that walk, a chain of
+        d nested models, each applied by the next, made and walked d²/2 graphs); None for other shapes."""
+        ins = self.input_tensors()
+        if not ins or len(ins) != len(shapes) or any(t.shape_of() != s for t, s in zip(ins, shapes)) or not self.is_built():
+            return None
+        outs = [t.shape_of() for t in self.output_tensors()]
+        return outs[0] if len(outs) == 1 else outs
+
     def to_graph(self) -> Graph:
+        made = self.session.graphs
+        if made is not None and id(self) in made:  # see Session.graphs
+            return made[id(self)]
+        graph = self.make_graph()
+        if made is not None:
+            made[id(self)] = graph
+        return graph
+
+    def make_graph(self) -> Graph:
         if not self.is_built():
             raise InputError(
                 f"model '{self.name}' has no input shape, so its layers cannot be sized",

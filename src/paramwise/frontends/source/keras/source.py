@@ -38,6 +38,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any
 
+    from ....ir import Graph
+
 # names that pasted code uses without importing them
 IMPLIED_IMPORTS = {
     "tf": "tensorflow", "keras": "keras", "layers": "keras.layers", "models": "keras.models", "K": "keras.backend",
@@ -193,8 +195,14 @@ def read_guarded(path: str, text: str, options: ReadOptions, guard: Guard) -> tu
     if options.input_shape is not None:
         build_unbuilt(found, options.input_shape, Context(interp, None))
     chosen = 0 if options.class_name else choose(found, options, interp.globals.vars)
-    extra = warnings + interp.warnings + symbol_warnings(interp)
-    return [found_model(name, model, extra) for name, model in found], chosen
+    session.graphs = {}  # the file has run: each model's graph is made once (a chain of d nested models: d, not d²)
+    try:
+        made = [model_graph(model) for _, model in found]
+    finally:
+        session.graphs = None
+    extra = tuple(warnings + interp.warnings + symbol_warnings(interp))  # with those said while the graphs were made
+    return [Found(name, replace(graph, warnings=extra + graph.warnings)) if graph is not None else Found(name, None, error)
+            for (name, _), (graph, error) in zip(found, made)], chosen
 
 
 def interpret(path: str, text: str, options: ReadOptions, guard: Guard) -> tuple[Interpreter, Session, list[Diagnostic]]:
@@ -363,10 +371,9 @@ def choose(found: list[tuple[str, Any]], options: ReadOptions, names_bound: dict
     return len(found) - 1
 
 
-def found_model(name: str, model: Any, warnings: list[Diagnostic]) -> Found:
-    """Build the model's graph; an unbuilt model is kept with its error (shown only if it is chosen)."""
+def model_graph(model: Any) -> tuple[Graph | None, InputError | None]:
+    """The model's graph; an unbuilt model is kept with its error (shown only if it is chosen)."""
     try:
-        graph = model.to_graph()
+        return model.to_graph(), None
     except InputError as e:
-        return Found(name, None, e)
-    return Found(name, replace(graph, warnings=tuple(warnings) + graph.warnings))
+        return None, e
