@@ -25,7 +25,7 @@ from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Buffer, Parameter, Submodel
 from ..report import Report, Row
 from .keys import kind_key
-from .saved import autograd_calls, call_saved, count, saved_total
+from .saved import TrainingForward, count, saved_total
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -104,8 +104,9 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
     rows, macs, missing = with_macs(graph, rows, hidden or [], memo)
-    rows = with_saved(graph, rows, shapes or {})
-    saved = saved_total(graph, rows, shapes or {})  # the activations kept for backward, each tensor once
+    forward = TrainingForward(graph, rows, shapes or {})  # the calls autograd records, for the two below
+    rows = with_saved(graph, rows, forward)
+    saved = saved_total(graph, forward)  # the activations kept for backward, each tensor once
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -521,25 +522,26 @@ def _container_macs(r: Row, kids: list[Row], products: list[tuple[Dim, str, str]
 # -- activations kept for backward --------------------------------------------------------------------------
 
 
-def with_saved(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> list[Row]:
+def with_saved(graph: Graph, rows: list[Row], forward: TrainingForward) -> list[Row]:
     """Each PyTorch row's activation bytes kept for backward by its own calls in a training forward (Kind.saved):
     nothing where no input needs a gradient and no weight is trained (autograd records nothing), a product's input
     only where its weight is trained. Per layer only: a tensor two layers keep (a ReLU's output, the next layer's
     input) is in both rows, and operations the source reader does not record (F.relu) keep tensors of their own;
     the model's total, each tensor once, is saved.py's."""
+    shapes = forward.shapes
     if graph.framework != "torch" or not graph.calls or not shapes:
         return rows
     containers = {i for i, layer in enumerate(graph.layers) if getattr(type(layer.kind), "sums_children", False)}
-    trains = {r.name for r in rows if r.trainable_params}  # layers with weights that get gradients
+    trains = forward.trains  # layers with weights that get gradients
     per: dict[str, Dim] = {}
     unknown: set[str] = set()
-    for index, call, layer, outs, needed in autograd_calls(graph, trains):
+    for index, call, layer, outs, needed in forward.calls:
         if call.layer in containers or layer.hidden:
             continue
         if not needed and layer.name not in trains:
             per.setdefault(layer.name, 0)  # autograd records nothing: no input needs a gradient, no weight trains
             continue
-        found = call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
+        found = forward.kept(index, call, layer, outs)
         if found is None:
             unknown.add(layer.name)
             continue

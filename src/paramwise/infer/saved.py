@@ -34,19 +34,39 @@ NEW_DESPITE_INPLACE = frozenset({"AlphaDropout", "FeatureAlphaDropout"})
 # a dropout with p=0 hands back its input itself (measured with torch 2.13 for each)
 DROPOUTS = frozenset({"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"})
 
-def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> dict[str, Any] | None:
+class TrainingForward:
+    """A PyTorch model's forward as autograd records it in training, worked out once for the rows (rows.with_saved)
+    and for the total (saved_total): its calls in order (autograd_calls), and what each keeps (call_saved, made when
+    first asked). `trains`: the layers with weights that get gradients."""
+
+    def __init__(self, graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> None:
+        self.shapes = shapes
+        self.trains = {r.name for r in rows if r.trainable_params}
+        self.calls = list(autograd_calls(graph, self.trains)) if graph.framework == "torch" and graph.calls and shapes else []
+        self._kept: dict[int, Any] = {}
+
+    def kept(self, index: int, call: Call, layer: Layer, outs: list[TensorRef]) -> Any:
+        """What call number `index` keeps for backward: call_saved's answer."""
+        if index not in self._kept:
+            shapes = self.shapes
+            self._kept[index] = call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
+        return self._kept[index]
+
+
+def saved_total(graph: Graph, forward: TrainingForward) -> dict[str, Any] | None:
     """`{"bytes": total, "tensors": how many, "complete": bool, "missing": [what is not known]}`, or
     `{"unknown": why}`; None for a model whose forward was not followed (no calls)."""
+    shapes = forward.shapes
     if graph.framework != "torch" or not graph.calls or not shapes:
         return None
     if any(not isinstance(d, int) for s in shapes.values() if isinstance(s, tuple) for d in s):
         return {"unknown": "an axis of the input is open: give --batch (and --seq-len) to size the activations"}
-    trains = {r.name for r in rows if r.trainable_params}
+    trains = forward.trains
     storage: dict[TensorRef, TensorRef] = {}  # a view's tensor -> the tensor whose storage it shares
     kept: dict[Any, int] = {}
     missing: list[str] = []
     own_forward = [] if str(graph.meta.get("model_type", graph.name)) in CONTAINERS else [graph.name]
-    for index, call, layer, outs, needed in autograd_calls(graph, trains):
+    for index, call, layer, outs, needed in forward.calls:
         if getattr(type(layer.kind), "sums_children", False):  # a container's call: what its forward returned
             for ref, returned in zip(outs, call.inputs):
                 storage[ref] = storage.get(returned, returned)
@@ -62,7 +82,7 @@ def saved_total(graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -
             continue  # autograd records nothing
         if op in VIEW_OPS and op:
             continue
-        found = call_saved(layer, [shapes.get(r) for r in call.inputs], [shapes.get(r) for r in outs])
+        found = forward.kept(index, call, layer, outs)
         if found is None:
             missing.append(f"{layer.name} ({layer.type})" if not layer.hidden else f"'{op or layer.name}' in forward")
             continue
