@@ -16,6 +16,21 @@ CASES = ROOT / "cases"
 GOLDEN = ROOT / "golden"
 
 
+def case_report(path: Path) -> Report:
+    """The report of a case file read with no options; the test is skipped where it needs some."""
+    import pytest
+
+    from paramwise.errors import ParamwiseError
+    from paramwise.frontends import ReadOptions, read_path
+    from paramwise.infer import infer
+
+    try:
+        found, chosen = read_path(str(path), ReadOptions())
+        return infer(found[chosen].require())
+    except ParamwiseError:
+        pytest.skip("not readable without options")
+
+
 def eval_formula(text: str) -> int:
     """Evaluate a formula of integers, +, * and parentheses (the JSON `formula` contract) safely."""
     ops = {ast.Add: operator.add, ast.Mult: operator.mul, ast.Sub: operator.sub}

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from paramwise.errors import ParamwiseError
-from paramwise.frontends import ReadOptions, read_path
-from paramwise.infer import infer
+from helpers import case_report
 from paramwise.infer.rows import WeightsBelow
 from paramwise.ir import Weight
 from paramwise.report import Report, Row
@@ -20,14 +18,6 @@ from torch_oracle import build, compare, owned  # noqa: E402
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 TORCH = sorted((CASES / "torch").glob("*.py"))
-
-
-def _report(path: Path) -> Report:
-    try:
-        found, chosen = read_path(str(path), ReadOptions())
-        return infer(found[chosen].require())
-    except ParamwiseError:
-        pytest.skip("not readable without options")
 
 
 def _renamed_at_once(row: Row, by_name: dict[str, Row]) -> tuple[Weight, ...]:
@@ -57,7 +47,7 @@ def _check(report: Report) -> int:
 
 @pytest.mark.parametrize("path", TORCH, ids=lambda p: p.name)
 def test_each_container_holds_its_children_weights_renamed(path: Path) -> None:
-    if not _check(_report(path)):
+    if not _check(case_report(path)):
         pytest.skip("no container rows")
 
 
@@ -82,8 +72,8 @@ def test_nested_containers_with_tied_weights(tmp_path: Path) -> None:
         "model = Outer()\n")
     torch_model = build(source)["model"]
     owners = owned(torch_model)
-    top_down = _report(source)
-    bottom_up = _report(source)
+    top_down = case_report(source)
+    bottom_up = case_report(source)
     assert _check(bottom_up) == 4  # block, block.0, block.0.0, block.0.0.out (the model is the report, not a row)
     by_name = {r.name: r for r in top_down.rows}
     for name in ("block", "block.0", "block.0.0", "block.0.0.out"):  # made from the top: each walked into, none made before

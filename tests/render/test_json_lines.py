@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from sympy import Integer
 
-from paramwise.errors import ParamwiseError
-from paramwise.frontends import ReadOptions, read_path
+from helpers import case_report
 from paramwise.frozen import replace
-from paramwise.infer import infer
 from paramwise.render.json import render_json
 from paramwise.report import Report
 
@@ -26,24 +24,16 @@ def _lines(report: Report) -> list[str]:
     return text[start:text.index("\n  ]", start)].split(",\n") if report.rows else []
 
 
-def _report(path: Path) -> Report:
-    try:
-        found, chosen = read_path(str(path), ReadOptions())
-        return infer(found[chosen].require())
-    except ParamwiseError:
-        pytest.skip("not readable without options")
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_each_line_is_the_row_encoded_whole(path: Path) -> None:
-    report = _report(path)
+    report = case_report(path)
     assert _lines(report) == ["    " + json.dumps(row.to_json()) for row in report.rows]
 
 
 def test_rows_that_differ_only_in_their_counts_are_not_merged(tmp_path: Path) -> None:
     source = tmp_path / "same.py"
     source.write_text("import keras\nmodel = keras.Sequential([keras.Input((8,))] + [keras.layers.Dense(8) for _ in range(6)])\n")
-    report = _report(source)
+    report = case_report(source)
     rows = list(report.rows)
     rows[6:] = [replace(rows[0], params=72), replace(rows[0], params=Integer(72)),  # equal, and written apart
                 replace(rows[0], weight_objects=tuple(replace(w, name=f"other_{w.name}") for w in rows[0].weight_objects))]
