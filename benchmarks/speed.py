@@ -1,5 +1,5 @@
 """How fast paramwise answers, as a whole fresh process, beside the bare interpreter and the peers that are
-installed (Keras `summary()`, torchinfo, transformers on the meta device), on the same inputs.
+installed (Keras `summary()`, torchinfo, ptflops, fvcore, transformers on the meta device), on the same inputs.
 
 Run on purpose: `python benchmarks/speed.py [--runs 5] [--only start,cnn] [--quick] [--markdown FILE]
 [--bytecode]`. Every command is a fresh process started through a small fork-and-wait wrapper that reports
@@ -83,6 +83,24 @@ TORCHINFO = """
 import runpy, sys, torchinfo
 model = runpy.run_path(sys.argv[1])["model"]
 torchinfo.summary(model, input_size=tuple(int(n) for n in sys.argv[2].split(",")))
+"""
+
+# the FLOP counters, each with its own per-layer table: ptflops' (module hooks) and fvcore's (a jit trace)
+PTFLOPS = """
+import runpy, sys, ptflops
+model = runpy.run_path(sys.argv[1])["model"]
+shape = tuple(int(n) for n in sys.argv[2].split(","))
+macs, params = ptflops.get_model_complexity_info(model, shape[1:], as_strings=False, print_per_layer_stat=True,
+                                                 verbose=False)
+print(f"Total params: {params:,}")
+"""
+
+FVCORE = """
+import runpy, sys, torch
+from fvcore.nn import FlopCountAnalysis, flop_count_table, parameter_count
+model = runpy.run_path(sys.argv[1])["model"]
+print(flop_count_table(FlopCountAnalysis(model, torch.zeros(tuple(int(n) for n in sys.argv[2].split(","))))))
+print(f"Total params: {parameter_count(model)['']:,}")
 """
 
 RESNET18 = '''"""ResNet-18 in torchvision's layout (BasicBlock), in one file."""
@@ -460,6 +478,12 @@ class Plan:
             else:
                 self.notes.append("ResNet-18: torchinfo is not installed (pip install 'paramwise[bench]'), "
                                   "only paramwise's time is shown")
+            for counter, code, shown in (("ptflops", PTFLOPS, "ptflops.get_model_complexity_info(model, (3, 224, 224))"),
+                                         ("fvcore", FVCORE, "fvcore: flop_count_table(FlopCountAnalysis(model, x))")):
+                if installed(counter) and installed("torch"):  # shown beside torchinfo, their totals compared
+                    self.pairs.append((ours, self.peer(f"{counter} resnet18", code, str(source), "1,3,224,224", shown=shown)))
+                else:
+                    self.notes.append(f"ResNet-18: {counter} is not installed (pip install 'paramwise[bench]'); its row is left out")
         if "mixtral" in groups:
             mixtral = "tests/cases/hf/mixtral-8x7b.json"
             ours = self.ours("mixtral", mixtral, shown=mixtral)
@@ -558,7 +582,7 @@ class Plan:
 
 def machine(env: dict[str, str]) -> list[str]:
     load = " / ".join(f"{n:.1f}" for n in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
-    peers = ", ".join(f"{p} {version(p)}" for p in ("keras", "torch", "torchinfo", "transformers"))
+    peers = ", ".join(f"{p} {version(p)}" for p in ("keras", "torch", "torchinfo", "transformers", "ptflops", "fvcore"))
     return [
         f"Machine: {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs, load average {load}",
         f"Python {platform.python_version()} ({platform.python_implementation()}); paramwise {version('paramwise')}; "
