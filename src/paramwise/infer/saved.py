@@ -34,6 +34,7 @@ NEW_DESPITE_INPLACE = frozenset({"AlphaDropout", "FeatureAlphaDropout"})
 # a dropout with p=0 hands back its input itself (measured with torch 2.13 for each)
 DROPOUTS = frozenset({"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"})
 
+
 class TrainingForward:
     """A PyTorch model's forward as autograd records it in training, worked out once for the rows (rows.with_saved)
     and for the total (saved_total): its calls in order (autograd_calls), and what each keeps (call_saved, made when
