@@ -528,9 +528,9 @@ def with_saved(graph: Graph, rows: list[Row], forward: TrainingForward) -> list[
     only where its weight is trained. Per layer only: a tensor two layers keep (a ReLU's output, the next layer's
     input) is in both rows, and operations the source reader does not record (F.relu) keep tensors of their own;
     the model's total, each tensor once, is saved.py's."""
-    shapes = forward.shapes
-    if graph.framework != "torch" or not graph.calls or not shapes:
+    if not forward.followed:
         return rows
+    shapes = forward.shapes
     containers = {i for i, layer in enumerate(graph.layers) if getattr(type(layer.kind), "sums_children", False)}
     trains = forward.trains  # layers with weights that get gradients
     per: dict[str, Dim] = {}

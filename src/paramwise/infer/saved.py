@@ -43,7 +43,9 @@ class TrainingForward:
     def __init__(self, graph: Graph, rows: list[Row], shapes: dict[TensorRef, Shape]) -> None:
         self.shapes = shapes
         self.trains = {r.name for r in rows if r.trainable_params}
-        self.calls = list(autograd_calls(graph, self.trains)) if graph.framework == "torch" and graph.calls and shapes else []
+        # a PyTorch model whose forward was followed from an input: what the rows and the total are worked out for
+        self.followed = graph.framework == "torch" and bool(graph.calls) and bool(shapes)
+        self.calls = list(autograd_calls(graph, self.trains)) if self.followed else []
         self._kept: dict[int, Any] = {}
 
     def kept(self, index: int, call: Call, layer: Layer, outs: list[TensorRef]) -> Any:
@@ -57,9 +59,9 @@ class TrainingForward:
 def saved_total(graph: Graph, forward: TrainingForward) -> dict[str, Any] | None:
     """`{"bytes": total, "tensors": how many, "complete": bool, "missing": [what is not known]}`, or
     `{"unknown": why}`; None for a model whose forward was not followed (no calls)."""
-    shapes = forward.shapes
-    if graph.framework != "torch" or not graph.calls or not shapes:
+    if not forward.followed:
         return None
+    shapes = forward.shapes
     if any(not isinstance(d, int) for s in shapes.values() if isinstance(s, tuple) for d in s):
         return {"unknown": "an axis of the input is open: give --batch (and --seq-len) to size the activations"}
     trains = forward.trains
