@@ -661,3 +661,16 @@ class M(nn.Module):
             self.extra = nn.Linear(3, 3)
 model = M()
 """)
+
+
+# -- a name of torch read again is the same object, as in Python ----------------------------------------------
+
+def test_a_torch_class_read_twice_is_the_same_class(tmp_path: Path) -> None:
+    """`nn.Linear is nn.Linear` and a class kept in a variable: the reader answers each read of a name from one
+    stand-in (a namespace remembers what its names resolved to), so identity holds as in Python."""
+    body = ("kept = nn.Linear\n"
+            "same = nn.Linear is kept and torch.nn.Linear is nn.Linear and nn.functional.relu is nn.functional.relu\n"
+            "width = 8 if same else 3\n"
+            "model = nn.Sequential(kept(4, width), nn.ReLU(), nn.Linear(width, 2))\n")
+    report = agree(tmp_path, body, input_shape=(1, 4))
+    assert report.total == 4 * 8 + 8 + 8 * 2 + 2

@@ -242,8 +242,26 @@ class MathFunction(Atomic):
         return getattr(math, self.name)(*flat)
 
 
+# The stand-ins that hold nothing but their name, and never change: one object answers every read of that
+# name, in every read (`nn.Linear` read 10,000 times is resolved once, and `nn.Linear is torch.nn.Linear`, as in
+# Python). Bounded: the names are the input's text.
+NAMED_ONLY: frozenset[type] = frozenset({ModuleClass, TorchFunction, TorchNamespace})
+RESOLVED: dict[str, Any] = {}
+MAX_RESOLVED = 4096
+
+
 def resolve(dotted: str) -> Any:
     """What a dotted torch name means here; None for names outside torch."""
+    found = RESOLVED.get(dotted)
+    if found is not None:
+        return found
+    value = resolve_name(dotted)
+    if type(value) in NAMED_ONLY and len(RESOLVED) < MAX_RESOLVED:
+        RESOLVED[dotted] = value
+    return value
+
+
+def resolve_name(dotted: str) -> Any:
     parts = dotted.split(".")
     if parts[0] in ("math", "numpy") and len(parts) <= 2:
         return MathNamespace(parts[0]) if len(parts) == 1 else MathNamespace(parts[0]).py_getattr(parts[1], None)  # type: ignore[arg-type]
