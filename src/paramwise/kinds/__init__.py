@@ -135,13 +135,15 @@ def refused(framework: str, type_name: str, extra: dict[str, Any]) -> list[str]:
     return [k for k in extra if real is None or not real.takes(k)]
 
 
-_Binding = tuple[Signature, tuple[str, ...], frozenset[str], int, bool]
+if TYPE_CHECKING:
+    _Binding = tuple[Signature, tuple[str, ...], frozenset[str], int, bool, dict[str, Any], tuple[str, ...]]
 _BINDINGS: dict[tuple[type[Kind], str, str], _Binding] = {}
 
 
 def _binding(cls: type[Kind], framework: str, type_name: str) -> _Binding:
     """What `bind` needs of a spelling, worked out once: (signature, its names, the same as a set, how many may
-    be given by position, whether extra positional arguments are ignored)."""
+    be given by position, whether extra positional arguments are ignored, every name with its default in the
+    signature's order, the names that have none)."""
     found = _BINDINGS.get((cls, framework, type_name))
     if found is None:
         found = _BINDINGS[(cls, framework, type_name)] = _make_binding(cls, framework, type_name)
@@ -153,14 +155,17 @@ def _make_binding(cls: type[Kind], framework: str, type_name: str) -> _Binding:
     real = framework_signatures.lookup(framework, type_name)
     limit = len(signature) if real is None else min(len(signature), len(real.positional))  # not keyword-only ones
     names = tuple(p for p, _ in signature)
-    return signature, names, frozenset(names), limit, real is not None and real.var_positional
+    defaults = dict(signature)
+    required = tuple(p for p, default in signature if default is REQUIRED)
+    return signature, names, frozenset(names), limit, real is not None and real.var_positional, defaults, required
 
 
 def bind(
     cls: type[Kind], framework: str, type_name: str, args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Bind constructor arguments to the kind's signature: (attributes, unused keyword arguments)."""
-    signature, names, known, limit, var_positional = _binding(cls, framework, type_name)
+    """Bind constructor arguments to the kind's signature: (attributes, unused keyword arguments). The attributes
+    are in the signature's order, however the arguments were given."""
+    signature, names, known, limit, var_positional, defaults, required = _binding(cls, framework, type_name)
     if var_positional:
         args = args[:limit]  # nn.Identity(*args) takes any and ignores them
     if len(args) > limit:
@@ -168,24 +173,23 @@ def bind(
             f"{type_name} takes at most {limit} positional arguments; got {len(args)}",
             hint="pass the extra values by keyword",
         )
-    attrs: dict[str, Any] = dict(zip(names, args))
+    given: dict[str, Any] = dict(zip(names, args))
     extra: dict[str, Any] = {}
     for k, v in kwargs.items():
         if k in known:
-            if k in attrs:
+            if k in given:
                 raise KindError(f"{type_name} got two values for '{k}'")
-            attrs[k] = v
+            given[k] = v
         else:
             extra[k] = v
-    if len(attrs) < len(signature):
-        for pname, default in signature:
-            if pname not in attrs:
-                if default is REQUIRED:
-                    raise KindError(
-                        f"{type_name} needs the argument '{pname}'",
-                        hint=f"e.g. {type_name}({pname}=...)",
-                    )
-                attrs[pname] = default
+    for pname in required:
+        if pname not in given:
+            raise KindError(
+                f"{type_name} needs the argument '{pname}'",
+                hint=f"e.g. {type_name}({pname}=...)",
+            )
+    attrs = defaults.copy()
+    attrs.update(given)
     return attrs, extra
 
 

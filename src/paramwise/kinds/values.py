@@ -131,11 +131,26 @@ ACCEPTS: dict[str, tuple[Check, str]] = {
 
 def check_values(attrs: dict[str, Any], skip: frozenset[str] = frozenset()) -> None:
     """Raise a BadValue naming the first argument whose value the kind cannot take (`skip`: not these)."""
-    for name, value in attrs.items():
-        rule = ACCEPTS.get(name)  # most attributes have no rule (a layer's initializers, regularizers ...)
-        if rule is None or rule[0](value) or name in skip:
-            continue
-        raise BadValue(name, rule[1], value, describe(value))
+    for name, accepts, expected in _plan(tuple(attrs), skip):
+        value = attrs[name]
+        if not accepts(value):
+            raise BadValue(name, expected, value, describe(value))
+
+
+# The checks that apply to a set of attribute names, in their order, by (names, skip): most attributes have no
+# rule (a layer's initializers, regularizers ...), and a model's layers of one kind have the same names.
+# Bounded: the names of a file's configs are the input's text.
+_PLANS: dict[tuple[tuple[str, ...], frozenset[str]], tuple[tuple[str, Check, str], ...]] = {}
+MAX_PLANS = 4096
+
+
+def _plan(names: tuple[str, ...], skip: frozenset[str]) -> tuple[tuple[str, Check, str], ...]:
+    plan = _PLANS.get((names, skip))
+    if plan is None:
+        plan = tuple((name, *ACCEPTS[name]) for name in names if name in ACCEPTS and name not in skip)
+        if len(_PLANS) < MAX_PLANS:
+            _PLANS[(names, skip)] = plan
+    return plan
 
 
 PLAIN = (int, float, str, bool, type(None))

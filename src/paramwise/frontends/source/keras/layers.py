@@ -283,6 +283,8 @@ def own_arguments(type_name: str) -> frozenset[str]:
 
 def collect_tensors(args: list[Any], kwargs: dict[str, Any]) -> list[KTensor]:
     """The tensors in a call's arguments, in order: in lists, tuples and dicts (`{"a": x}`) too."""
+    if not kwargs and all(type(a) is KTensor for a in args):  # the usual call, `layer(x)`
+        return list(args)
     out: list[KTensor] = []
 
     def keep(t: KTensor) -> KTensor:
@@ -331,23 +333,24 @@ class LayerClass(Atomic):
         return super().py_getattr(name, ctx)
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        kwargs = dict(kwargs)
-        for key, value in list(kwargs.items()):
-            kwargs[key] = unquoted(key, value, ctx)
+        kwargs = {key: unquoted(key, value, ctx) for key, value in kwargs.items()}
         args = [unquoted("", a, ctx) for a in args]
         type_name, args, kwargs = self.session.keras1.translate(self.type_name, args, kwargs, ctx)
         if type_name != self.type_name:
             return LayerClass(self.session, type_name).py_call(args, kwargs, ctx)
         name = checked_name(kwargs.pop("name", None), ctx)
         trainable = kwargs.pop("trainable", True)
-        own = own_arguments(self.type_name)  # Embedding's input_dim
-        input_shape = input_shape_of({k: v for k, v in kwargs.items() if k not in own})
-        for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
-            if key not in own:
-                kwargs.pop(key, None)
+        input_shape = None
+        if kwargs:
+            own = own_arguments(self.type_name)  # Embedding's input_dim
+            input_shape = input_shape_of({k: v for k, v in kwargs.items() if k not in own})
+            for key in ("dtype", "input_shape", "input_dim", "batch_input_shape", "batch_size", "input_length"):
+                if key not in own:
+                    kwargs.pop(key, None)
         self.default_data_format(args, kwargs)
         kind = self.make_kind(args, kwargs, ctx)
-        for attr, sub in dict(kind.attrs.get("named_at_init", {})).items():  # RNN([cells]) makes a StackedRNNCells
+        named_at_init = kind.attrs.get("named_at_init")
+        for attr, sub in dict(named_at_init or {}).items():  # RNN([cells]) makes a StackedRNNCells
             kind.attrs[attr] = self.session.auto_name(sub)
         # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)
@@ -387,7 +390,7 @@ class LayerClass(Atomic):
             raise ctx.error(message, e.hint) from e
         if kind.caveat() and self.type_name != "Lambda":  # a Lambda's body is followed when it is called
             ctx.warn("approximate_layer", f"{self.type_name}: {kind.caveat()}")
-        for key in kinds.refused("keras", self.type_name, extra):
+        for key in kinds.refused("keras", self.type_name, extra) if extra else ():
             if kinds.suggest_argument("keras", self.type_name, key):  # not an argument Keras 2 took that Keras 3 dropped
                 ctx.warn("unknown_argument", f"{self.type_name} has no argument '{key}'",
                          hint=kinds.argument_hint("keras", self.type_name, key))
@@ -483,8 +486,13 @@ def checked_name(value: Any, ctx: Context) -> str | None:
                     hint='a layer or model name is text, e.g. name="encoder"')
 
 
+PLAIN_TYPES = frozenset({int, float, str, bool, type(None)})
+
+
 def unquoted(key: str, value: Any, ctx: Context) -> Any:
     """A bare name where Keras wants a string (`name=Conv1`, `padding=same`) becomes that string."""
+    if type(value) in PLAIN_TYPES:  # most arguments: no symbol to look at
+        return value
     symbol_name = getattr(value, "name", None) if getattr(value, "is_Symbol", False) else None
     if symbol_name is not None and (key in STRING_ARGS or symbol_name in STRING_VALUES):
         ctx.interp.forget_symbol(symbol_name)

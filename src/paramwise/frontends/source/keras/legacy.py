@@ -38,6 +38,8 @@ RENAMED_ARGUMENTS: dict[str, str | None] = {
 EMBEDDING = {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
              "W_constraint": "embeddings_constraint", "output_dim": "output_dim", "dropout": None}
 ONLY_KERAS1 = set(RENAMED_ARGUMENTS) - {"output_dim", "bias", "weights", "mode", "init"}
+KERAS1_EMBEDDING = frozenset(ONLY_KERAS1 | {"init", "dropout"})  # keywords only Keras 1 gave Embedding
+KERAS1_ANY = frozenset(ONLY_KERAS1 | {"output_dim", "init"})  # ... and any other layer
 ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 KERNEL_ARGS = {"Conv1D": 1, "Conv2D": 2, "Conv2DTranspose": 2, "SeparableConv2D": 2, "Conv3D": 3}
 
@@ -95,11 +97,13 @@ class Keras1:
         return new_name, args, out
 
     def is_keras1(self, type_name: str, kwargs: dict[str, Any]) -> bool:
+        if not kwargs:
+            return False
         if type_name == "Embedding":
-            return any(k in ONLY_KERAS1 or k in ("init", "dropout") for k in kwargs)
+            return not KERAS1_EMBEDDING.isdisjoint(kwargs)
         if type_name.startswith("Dropout") and "p" in kwargs:
             return True
-        return any(k in ONLY_KERAS1 or k in ("output_dim", "init") for k in kwargs)
+        return not KERAS1_ANY.isdisjoint(kwargs)
 
     def decide(self, kwargs: dict[str, Any]) -> None:
         """The file's image ordering, from the first Keras 1 image layer that has an input_shape."""

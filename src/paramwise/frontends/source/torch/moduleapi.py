@@ -180,9 +180,13 @@ def set_requires_grad(value: Any, flag: Any) -> Any:
     return value
 
 
+PLAIN_TYPES = frozenset({int, float, str, bool, type(None)})  # arguments that cannot hold an unread value
+
+
 def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
     """The kind of a built-in module; an unknown one becomes a `?` row with one warning."""
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
+    if kwargs:
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("device", "dtype")}
     found = kinds.lookup("torch", type_name)
     if found is None:
         guess = kinds.suggest("torch", type_name)
@@ -192,8 +196,9 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
             hint=f"did you mean {guess}?" if guess else "paramwise does not know this module yet",
         )
         return Unknown("torch", type_name, {})
-    unread = [v.what for v in [*args, *kwargs.values()] for v in (v if isinstance(v, (tuple, list)) else [v])
-              if isinstance(v, Opaque)]
+    given = [*args, *kwargs.values()]
+    unread = [] if all(type(v) in PLAIN_TYPES for v in given) else [
+        v.what for v in given for v in (v if isinstance(v, (tuple, list)) else [v]) if isinstance(v, Opaque)]
     if unread:
         raise ctx.error(f"nn.{type_name} is given a value paramwise cannot read: {unread[0]}",
                         "write the value as a number in the file, or build the model with --class NAME --args ...")
@@ -202,7 +207,7 @@ def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx:
     except KindError as e:
         shown = e.reworded(preview) if isinstance(e, BadValue) else e
         raise ctx.error(f"nn.{type_name}: {shown.message}", shown.hint) from e
-    refused = kinds.refused("torch", type_name, extra)
+    refused = kinds.refused("torch", type_name, extra) if extra else []
     if refused:
         ctx.warn("unknown_argument", f"nn.{type_name} has no argument '{refused[0]}'",
                  hint=kinds.argument_hint("torch", type_name, refused[0]))

@@ -55,6 +55,9 @@ class Node:
     deleted: set[str] = field(default_factory=set)  # a built-in's weights removed (`del m._parameters["weight"]`)
     computed: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # plain tensors: weight_norm's `weight`
     lenient: bool = False  # a subclass of a framework's module class (LightningModule): more attributes than nn's
+    # the shapes the kind's arguments give its weights, kept when leaf_params makes the slots from them (a kind
+    # does not change once made), for reshaped() to compare against without working them out again
+    made: dict[str, tuple[Any, ...]] | None = field(default=None, repr=False)
 
     def leaf_params(self) -> dict[str, ParamRef]:
         """The weights of a built-in module, by their PyTorch names (empty while their size is unknown)."""
@@ -64,9 +67,10 @@ class Node:
             weights = self.kind.weights(None)
         except (KindError, TypeError, ValueError):
             return self.slots
-        for w in weights:
-            if not w.is_buffer:
-                self.slots[w.name] = ParamRef(tuple(w.shape))
+        made = {w.name: tuple(w.shape) for w in weights if not w.is_buffer}
+        for name, shape in made.items():
+            self.slots[name] = ParamRef(shape)
+        self.made = made
         return self.kept(self.slots)
 
     def reshaped(self) -> bool:
@@ -74,10 +78,12 @@ class Node:
         nn.Parameter(table)`, `p.data = t`): then its row lists the tensors it holds."""
         if not self.slots or self.kind is None or isinstance(self.kind, Unknown):
             return False
-        try:
-            made = {w.name: tuple(w.shape) for w in self.kind.weights(None) if not w.is_buffer}
-        except (KindError, TypeError, ValueError):
-            return False
+        made = self.made
+        if made is None:
+            try:
+                made = {w.name: tuple(w.shape) for w in self.kind.weights(None) if not w.is_buffer}
+            except (KindError, TypeError, ValueError):
+                return False
         return any(n in made and tuple(r.shape) != made[n] for n, r in self.slots.items())
 
     def kept(self, slots: dict[str, ParamRef]) -> dict[str, ParamRef]:
