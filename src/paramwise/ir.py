@@ -7,6 +7,8 @@ weights are counted once. PyTorch module trees use `path` names (`layer1.0.conv1
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from .errors import Diagnostic, Location
 from .formula import Dim, Expr, Factor, prod, simplify
 from .frozen import field, frozen
@@ -45,12 +47,33 @@ class Weight:
         return prod(*self.dims) if self.dims else Factor(1, "1")
 
 
-@frozen
-class TensorRef:
-    """Output `index` of call number `call`."""
+class TensorRef(tuple[int, int]):
+    """Output `index` of call number `call`.
 
-    call: int
-    index: int = 0
+    A pair, hashed and compared as one by Python itself (a tuple's hash and equality, no Python call): it keys the
+    shapes of every walk, several lookups a layer. Equal to the plain tuple `(call, index)`, as a named tuple is."""
+
+    __slots__ = ()
+
+    def __new__(cls, call: int, index: int = 0) -> TensorRef:
+        return tuple.__new__(cls, (call, index))
+
+    def __getnewargs__(self) -> tuple[int, int]:  # copy and pickle make it again from (call, index)
+        return (self[0], self[1])
+
+    if TYPE_CHECKING:
+        @property
+        def call(self) -> int: ...
+
+        @property  # shadows tuple.index, as a named tuple's field of that name does
+        def index(self) -> int: ...  # type: ignore[override]
+
+    else:
+        call = property(itemgetter(0), doc="the call's number")
+        index = property(itemgetter(1), doc="which of its outputs")
+
+    def __repr__(self) -> str:
+        return f"TensorRef(call={self[0]!r}, index={self[1]!r})"
 
 
 @frozen
