@@ -34,7 +34,7 @@ class Weight:
 
     @property
     def shape(self) -> tuple[Dim, ...]:
-        return tuple(d.value for d in self.dims)
+        return tuple([d.value for d in self.dims])
 
     @property
     def count(self) -> Dim:

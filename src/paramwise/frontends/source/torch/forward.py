@@ -252,8 +252,11 @@ def instance_forward(module: Any) -> BoundMethod | None:
 
 
 def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-    values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
-    tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
+    if not kwargs and all(type(a) is TTensor for a in args):  # the usual call, `layer(x)`
+        tensors = list(args)
+    else:
+        values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
+        tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
     if not tensors:
         return fail(f"{node.type_name} was called without a tensor paramwise can follow", ctx)
     row = tracer.index.get(id(module))

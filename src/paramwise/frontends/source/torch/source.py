@@ -36,7 +36,6 @@ from .modules import (
     ParamRef,
     install,
     node_of,
-    own_params,
     walk,
 )
 from .traced import Tracer, TraceStop, TTensor, examples, set_tracer
@@ -526,28 +525,32 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
     for path, module in walk(root):
         node = node_of(module)
         assert node is not None
-        params = own_params(node)
+        leaf = node.leaf_params()
+        params = [*node.params.items(), *leaf.items()]  # own_params(node)
         full = {n: f"{path}.{n}" if path else n for n, _ in params}
         for n, ref in params:
             owners.setdefault(id(ref), full[n])
-        ties = tuple((n, owners[id(ref)]) for n, ref in params if owners[id(ref)] != full[n])
+        ties = tuple([(n, owners[id(ref)]) for n, ref in params if owners[id(ref)] != full[n]])
         extras = has_extras(node)  # asked once: it works out the module's weights
         if extras:
             warnings.extend(unsized(path, node))
         if path or node.kind is not None:
             index[id(module)] = len(layers)
-            layers.append(module_layer(node, path or root_name, ties, extras))
+            layers.append(module_layer(node, path or root_name, ties, extras, leaf))
             layers.extend(inner_layers(node, path, ties, None if extras else root_name))
         layers.extend(parameter_layers(node, path, ties, extras))
     return layers, index, warnings
 
 
-def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool) -> Layer:
+def module_layer(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool,
+                 leaf: dict[str, ParamRef] | None = None) -> Layer:
+    """`leaf`: node.leaf_params(), where the caller has it."""
     depth = path.count(".")
     parent = path.rsplit(".", 1)[0] if "." in path else None
     kind = node.kind if node.kind is not None and not extras else Container("torch", node.type_name, {})
-    frozen = frozenset(n for n, ref in node.leaf_params().items() if not ref.requires_grad)
-    leaf_ties = tuple(t for t in ties if t[0] in node.slots)
+    leaf = node.leaf_params() if leaf is None else leaf
+    frozen = frozenset([n for n, ref in leaf.items() if not ref.requires_grad])
+    leaf_ties = tuple([t for t in ties if t[0] in node.slots]) if ties else ()
     return Layer(path, node.type_name, kind, node.location, depth=depth, parent=parent, frozen=frozen, tied=leaf_ties)
 
 

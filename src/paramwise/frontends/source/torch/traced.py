@@ -39,13 +39,14 @@ class Tracer:
     scratch: bool = False  # a forward run while the model is built, for the shapes it gives (nothing kept)
 
     def record(self, layer: int, inputs: list[TTensor], ctx: Context) -> list[Shape]:
-        refs = tuple(self.ref_of(t, ctx) for t in inputs)
+        refs = tuple([self.ref_of(t, ctx) for t in inputs])
+        location = ctx.location
         try:
-            out = apply_call(self.layers[layer], [t.shape for t in inputs], ctx.location)
+            out = apply_call(self.layers[layer], [t.shape for t in inputs], location)
         except InputError as e:
             raise TraceStop(e.message, ctx.node) from e
         outs: list[Shape] = out if isinstance(out, list) else [out]
-        self.calls.append(Call(layer, refs, ctx.location, len(outs)))
+        self.calls.append(Call(layer, refs, location, len(outs)))
         self.shapes.append(outs)
         return outs
 
