@@ -463,3 +463,26 @@ def test_the_reply_is_data_and_only_paramwise_classes_are_rebuilt(reply: dict[st
 
     with pytest.raises(InputError, match="does not rebuild"):
         decode(reply)
+
+
+def test_a_graph_goes_through_the_reply_as_it_was(tmp_path: Path) -> None:
+    """The reply rebuilds the graph the worker read, its tensor references (pairs, see ir.TensorRef) among them:
+    the same graph, the same report."""
+    import json
+
+    from paramwise.frontends import read_path
+    from paramwise.frontends.live.run_codec import decode, encode
+    from paramwise.infer import infer as walk
+    from paramwise.ir import TensorRef
+
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nfrom keras import layers\nx = keras.Input((8, 3))\n"
+                    "a = layers.Dense(4)(x)\nb, c = layers.Dense(4)(a), layers.Dense(4)(a)\n"
+                    "model = keras.Model(x, layers.Add()([b, c]))\n")
+    found, chosen = read_path(str(path), ReadOptions())
+    graph = found[chosen].require()
+    again = decode(json.loads(json.dumps(encode(graph))))
+    assert (again.calls, again.inputs, again.outputs) == (graph.calls, graph.inputs, graph.outputs)  # kinds: by identity
+    refs = [t for call in again.calls for t in call.inputs] + list(again.inputs) + list(again.outputs)
+    assert len(refs) == 7 and all(type(t) is TensorRef for t in refs)
+    assert walk(again).to_json([]) == walk(graph).to_json([])

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 DATACLASSES: dict[str, type[Any]] = {c.__name__: c for c in (Graph, Layer, Call, TensorRef, Weight, Location,
                                                               Diagnostic, Factor, Sum, Prod)}
 MAX_DEPTH = 200
+TENSOR_REF_FIELDS = ("call", "index")
 
 
 def kind_classes() -> dict[str, type[Kind]]:
@@ -51,6 +52,8 @@ def encode(value: Any, depth: int = 0) -> Any:
         return value if math.isfinite(value) else {"float": repr(value)}
     if isinstance(value, list):
         return [encode(v, depth + 1) for v in value]
+    if type(value) is TensorRef:  # a pair (see ir.py), sent as the record it is
+        return {"object": "TensorRef", "fields": {name: encode(getattr(value, name), depth + 1) for name in TENSOR_REF_FIELDS}}
     if isinstance(value, tuple):
         return {"tuple": [encode(v, depth + 1) for v in value]}
     if isinstance(value, frozenset):
@@ -97,7 +100,7 @@ def decode(data: Any, classes: dict[str, type[Kind]] | None = None, depth: int =
         return kind
     if tag == "object" and body in DATACLASSES and isinstance(data.get("fields"), dict):
         cls = DATACLASSES[body]
-        names = {f.name for f in fields(cls)}
+        names = set(TENSOR_REF_FIELDS) if cls is TensorRef else {f.name for f in fields(cls)}
         given = {k: decode(v, classes, depth + 1) for k, v in data["fields"].items() if k in names}
         return cls(**given)
     raise InputError(f"--run sent an object paramwise does not rebuild ({str(tag)[:40]}: {str(body)[:60]})")
