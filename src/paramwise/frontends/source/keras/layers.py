@@ -99,8 +99,9 @@ class Session:
         index = len(self.calls)
         self.calls.append(CallRecord(layer, [t.ref for t in inputs], location, outs))
         layer.calls.append(index)
-        tensors = [KTensor(self, TensorRef(index, i)) for i in range(len(outs))]
-        return tensors if isinstance(out, list) else tensors[:1]
+        if isinstance(out, list):
+            return [KTensor(self, TensorRef(index, i)) for i in range(len(outs))]
+        return [KTensor(self, TensorRef(index, 0))]
 
     def op(self, what: str, inputs: list[KTensor], shape: Shape | list[Shape], ctx: Context) -> Any:
         """A parameter-free operation (`x[..., :n]`, `ops.reshape`) whose output shape was worked out from the source."""
