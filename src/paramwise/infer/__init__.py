@@ -119,17 +119,23 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
         return walk.shapes[key][1]
     state = _State()
     overrides = dict(zip(graph.inputs, input_shapes or []))
-    for index, call in enumerate(graph.calls):
-        layer = graph.layers[call.layer]
-        ins = [_shape_of(graph, state, t, call.location or layer.location) for t in call.inputs]
+    shapes, layers, calls = state.shapes, graph.layers, graph.calls
+    for index, call in enumerate(calls):
+        layer = layers[call.layer]
+        try:
+            ins = [shapes[t] for t in call.inputs]
+        except KeyError:  # a file can name a call that comes later, or an output its layer does not produce
+            ins = [_shape_of(graph, state, t, call.location or layer.location) for t in call.inputs]
         ref = TensorRef(index, 0) if overrides else None
         out = overrides[ref] if ref is not None and ref in overrides else apply_call(layer, ins, call.location)
-        outs = out if isinstance(out, list) else [out]
-        for i, shape in enumerate(outs):
-            state.shapes[TensorRef(index, i)] = shape
+        if isinstance(out, list):
+            for i, shape in enumerate(out):
+                shapes[TensorRef(index, i)] = shape
+        else:
+            shapes[TensorRef(index, 0)] = out
         state.first_inputs.setdefault(call.layer, ins)
         state.outputs.setdefault(call.layer, []).append(out)
-        state.sources.setdefault(call.layer, []).extend(graph.layers[graph.calls[t.call].layer].name for t in call.inputs)
+        state.sources.setdefault(call.layer, []).extend([layers[calls[t.call].layer].name for t in call.inputs])
     for t in (*graph.inputs, *graph.outputs):
         _shape_of(graph, state, t, graph.location)
     if walk is not None and key is not None:
@@ -140,7 +146,7 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
 def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | None) -> Shape:
     """The shape of a tensor a call (or the model's inputs/outputs) uses; a file can name a call that comes
     later or an output its layer does not produce: an InputError at the place that names it."""
-    found = state.shapes.get(ref)  # one lookup where the shape is known (a TensorRef's hash is a Python call)
+    found = state.shapes.get(ref)  # one lookup where the shape is known
     if found is not None:
         return found
     if ref in state.shapes:

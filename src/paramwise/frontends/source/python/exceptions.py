@@ -281,4 +281,4 @@ def main_block(interp: Interpreter, node: ast.If, scope: Scope) -> None:
             where, hint="models built in the block before this point are still found"))
         interp.steps = steps
         interp.started += time.process_time() - clock
-        interp.next_clock = interp.steps + 1024
+        interp.next_clock = interp.steps + 1  # the next step reads the clock and sets when it is read again

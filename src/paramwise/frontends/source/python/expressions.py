@@ -55,8 +55,12 @@ if TYPE_CHECKING:
 
 
 def evaluate(interp: Interpreter, node: ast.expr, scope: Scope) -> Any:
-    interp.tick(node)
-    method = EXPRESSIONS.get(type(node).__name__)
+    interp.steps += 1  # interp.tick(node), whose checks are due only once the count reaches next_clock (the clock
+    if interp.steps >= interp.next_clock:  # is read every 1,024 steps, and next_clock is never past MAX_STEPS + 1)
+        interp.tick(node, 0)
+    method = BY_TYPE.get(type(node))
+    if method is None:
+        method = EXPRESSIONS.get(type(node).__name__)  # a subclass of an ast class (none that ast.parse makes)
     if method is None:
         interp.warn("unsupported", f"{type(node).__name__} expressions are not evaluated", node=node)
         return Opaque(type(node).__name__)
@@ -483,4 +487,8 @@ def check_binop(interp: Interpreter, op: type, left: Any, right: Any, node: ast.
 # the function that evaluates each expression, by the name of its `ast` class (`expr_Call` evaluates `ast.Call`)
 EXPRESSIONS: dict[str, Callable[[Interpreter, Any, Scope], Any]] = {
     name.removeprefix("expr_"): value for name, value in list(globals().items()) if name.startswith("expr_")
+}
+# the same by the class itself: one lookup, no name read (the classes ast.parse makes)
+BY_TYPE: dict[type, Callable[[Interpreter, Any, Scope], Any]] = {
+    getattr(ast, name): value for name, value in EXPRESSIONS.items() if isinstance(getattr(ast, name, None), type)
 }

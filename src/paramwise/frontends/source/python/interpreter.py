@@ -147,7 +147,7 @@ class Interpreter:
                 hint="paramwise reads code without running it; a loop this long is probably not building a model",
             )
         if self.steps >= self.next_clock:
-            self.next_clock = self.steps + 1024
+            self.next_clock = min(self.steps + 1024, MAX_STEPS + 1)  # see evaluate: it calls tick() at next_clock
             if self.time_limit and time.process_time() - self.started > self.time_limit:
                 self.next_clock = 0  # spent for the rest of the read: every later step stops at once
                 raise self.limit(
