@@ -423,6 +423,8 @@ def shard_beside(path: str, shard: str, tensor: str, folders: tuple[Path, ...]) 
                          hint="shards are plain file names in the index's folder, e.g. model-00001-of-00002.safetensors",
                          location=where)
     shard_path = Path(os.path.abspath(path)).parent / relative
+    if len(relative.parts) == 1 and not os.path.islink(shard_path):
+        return shard_path  # a plain name, not a link: it lies in the index's own folder (folders[0] is its real path)
     real = Path(os.path.realpath(shard_path))
     if not any(is_inside(real, folder) for folder in folders):
         raise InputError(f"the shard '{shown_name(shard)}' is a link to a file outside the index's folder, which "
