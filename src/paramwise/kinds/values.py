@@ -154,6 +154,7 @@ def _plan(names: tuple[str, ...], skip: frozenset[str]) -> tuple[tuple[str, Chec
 
 
 PLAIN = (int, float, str, bool, type(None))
+PLAIN_TYPES = frozenset(PLAIN)  # the same, for `type(v) in PLAIN_TYPES`: a value that holds nothing to look into
 
 
 def describe(value: Any) -> str:

@@ -15,6 +15,7 @@ from ....frozen import record
 from ....infer import apply_call
 from ....ir import Graph, Layer, Shape, TensorRef
 from ....kinds.rows import Input, Submodel, TensorOp, Unknown
+from ....kinds.values import PLAIN_TYPES
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque
@@ -485,9 +486,6 @@ def checked_name(value: Any, ctx: Context) -> str | None:
     text = text if len(text) <= 60 else text[:57] + "..."
     raise ctx.error(f"name= must be a string; got {type(value).__name__} {text}",
                     hint='a layer or model name is text, e.g. name="encoder"')
-
-
-PLAIN_TYPES = frozenset({int, float, str, bool, type(None)})
 
 
 def unquoted(key: str, value: Any, ctx: Context) -> Any:

@@ -7,6 +7,7 @@ from .... import kinds
 from ....errors import BadValue, KindError
 from ....kinds.base import Kind, inner_modules
 from ....kinds.rows import Unknown
+from ....kinds.values import PLAIN_TYPES
 from ..python.interpreter import preview
 from ..python.values import Context, HostValue, Instance, Opaque
 from .lazy import add_module
@@ -178,9 +179,6 @@ def set_requires_grad(value: Any, flag: Any) -> Any:
     for _, ref in named_parameters(value):
         ref.requires_grad = bool(flag)
     return value
-
-
-PLAIN_TYPES = frozenset({int, float, str, bool, type(None)})  # arguments that cannot hold an unread value
 
 
 def make_leaf_kind(type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Kind:
