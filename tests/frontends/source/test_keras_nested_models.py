@@ -88,4 +88,5 @@ def test_a_warning_said_while_the_graphs_are_made_is_kept(tmp_path: Path) -> Non
     called = read_path(str(CASES / "subclass_untracked_layers.py"), ReadOptions())[0][0].require()
     built = read_path(str(path), ReadOptions())[0][0].require()
     assert [w.code for w in called.warnings] == ["untracked_layer"]
-    assert [(w.code, w.message) for w in built.warnings] == [(w.code, w.message) for w in called.warnings]
+    assert [(w.code, w.message) for w in built.warnings if w.code != "unbuilt_layers"] == [(w.code, w.message) for w in called.warnings]
+    assert [w.code for w in built.warnings].count("unbuilt_layers") == 1  # built by model.build() alone (Keras' count differs)

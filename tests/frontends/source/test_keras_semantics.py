@@ -675,3 +675,43 @@ from keras.layers import Conv1D, LSTM, Dense, Input
 model = Sequential([Input((20, 4)), Conv1D(8, 3), LSTM(6), Dense(1)])
 """
     check(tmp_path, text, keras3)
+
+
+# -- model.build() on a subclassed model -------------------------------------------------------------
+
+BUILT_BY_BUILD = """
+import keras
+from keras import layers
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d1 = layers.Dense(8)
+        self.d2 = layers.Dense(2)
+        self.scale = self.add_weight(shape=(2,), name="scale")
+    def call(self, x):
+        return self.d2(self.d1(x)) * self.scale
+model = Net()
+model.build((None, 4))
+"""
+
+
+def test_build_alone_leaves_keras_layers_unbuilt_and_says_so(tmp_path: Path) -> None:
+    """Keras' default build() marks the model built and builds none of its layers: count_params() has only the weight
+    __init__ made until the first call. paramwise counts what the model has once called, and warns."""
+    path = tmp_path / "net.py"
+    path.write_text(BUILT_BY_BUILD)
+    keras_model = build(path)
+    weights_before = keras_model.count_params()
+    keras_model(np.ones((1, 4), dtype="float32"))
+    report = paramwise.read(str(path))
+    assert weights_before < keras_model.count_params() == report.total  # the premise: Keras counts fewer before the call
+    assert [w.code for w in report.warnings].count("unbuilt_layers") == 1
+    assert report.complete
+
+
+def test_no_unbuilt_warning_once_the_model_is_called(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(BUILT_BY_BUILD + "y = model(keras.Input((4,)))\n")
+    report = paramwise.read(str(path))
+    assert build(path).count_params() == report.total
+    assert "unbuilt_layers" not in [w.code for w in report.warnings]

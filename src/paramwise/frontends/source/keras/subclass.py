@@ -12,7 +12,7 @@ import ast
 
 from ....errors import ParamwiseError
 from ....frozen import replace
-from ....ir import Layer, Shape
+from ....ir import Graph, Layer, Shape
 from ....kinds.rows import Parameter, Untracked
 from ...files.keras_config import snake_case
 from ..python.values import BoundMethod, Context, Function, HostValue, Instance, Opaque
@@ -55,6 +55,7 @@ class SubclassState(ModelBase):
         self.is_layer = is_layer
         self.building = False
         self.input_shape: Shape | None = None  # input_shape= passed through **kwargs to Layer.__init__
+        self.built_by: ast.AST | None = None  # the `model.build(...)` that built it, when Keras' own build() did (see build_from)
         if not is_layer:
             session.models.append(instance)
 
@@ -120,12 +121,7 @@ class SubclassState(ModelBase):
 
     def untracked_layer(self, obj: LayerObj, layer: Layer) -> Layer:
         """The row of an untracked layer: hidden, and without weights (they are made again on every call)."""
-        rec = self.session.calls[obj.calls[0]]
-        shapes = [self.session.calls[t.call].shapes[t.index] for t in rec.inputs]
-        try:
-            weighted = bool(obj.kind.weights(shapes)) if obj.kind is not None else False
-        except ParamwiseError:
-            weighted = True
+        weighted = self.has_weights(obj)
         if weighted and id(obj) not in self.warned_untracked:
             self.warned_untracked.add(id(obj))
             self.session.interp.warn(
@@ -135,8 +131,45 @@ class SubclassState(ModelBase):
                 node=None)
         return replace(layer, hidden=True, kind=Untracked(layer.kind)) if weighted else replace(layer, hidden=True)
 
+    def has_weights(self, obj: LayerObj) -> bool:
+        """Whether a layer the model called makes weights (a nested model: whether any of its layers does)."""
+        if obj.model is not None:
+            return any(self.has_weights(o) for o in obj.model.ordered_layers())
+        if obj.kind is None or not obj.calls:
+            return False
+        rec = self.session.calls[obj.calls[0]]
+        try:
+            return bool(obj.kind.weights([self.session.calls[t.call].shapes[t.index] for t in rec.inputs]))
+        except ParamwiseError:
+            return True
+
     def unbuilt_hint(self) -> str:
         return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
+
+    def build_from(self, shape: Any, ctx: Context) -> None:
+        """`model.build(shape)`. For a class with no build() of its own, Keras' default build() only marks the model
+        built (and warns that it has unbuilt state): its layers are built, and their weights made, on its first call.
+        paramwise follows call() and counts them; make_graph says that Keras counts fewer until that call."""
+        unbuilt = not self.output and not self.functional
+        super().build_from(shape, ctx)
+        if unbuilt and self.output and not self.is_layer:
+            found, build = self.instance.cls.lookup("build")
+            if not (found and isinstance(build, Function)):
+                self.built_by = ctx.node
+
+    def make_graph(self) -> Graph:
+        graph = super().make_graph()
+        called = self.layer_obj is not None and bool(self.layer_obj.calls)
+        if self.built_by is not None and not called and any(map(self.has_weights, self.tracked)):
+            self.session.interp.warn(
+                "unbuilt_layers",
+                f"{self.instance.cls.name} has no build() of its own, so model.build() marks '{self.name}' built without "
+                "building its layers (Keras warns so): until the model is first called, Keras' count_params() and "
+                "summary() leave out their weights; the counts here are those the model has once called",
+                hint="call the model on data or on keras.Input(...) to have Keras build its layers, or give the class a "
+                "build() that builds them",
+                node=self.built_by)
+        return graph
 
     def ensure_built(self, shape: Shape, ctx: Context) -> None:
         if self.output or self.functional or self.building:
