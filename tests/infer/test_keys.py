@@ -25,6 +25,24 @@ def test_equal_kinds_on_equal_shapes_have_equal_keys() -> None:
     assert kind_key(a, [(None, 8)]) != kind_key(made("torch", "Linear", 8, 5), [(None, 8)])
 
 
+def test_a_memo_gives_one_number_per_distinct_key() -> None:
+    """With a walk's memo a key is a number: equal for kinds whose keys are equal, asked once or again, and
+    different where the keys differ, as the keys themselves are."""
+    memo = keys.KeyMemo()
+    a, b, c = made("torch", "Linear", 8, 4), made("torch", "Linear", 8, 4), made("torch", "Linear", 8, 5)
+    shape, other = [(None, 8)], [(None, 9)]
+    numbers = [kind_key(a, shape, memo), kind_key(b, shape, memo), kind_key(a, shape, memo), kind_key(c, shape, memo),
+               kind_key(a, other, memo), kind_key(b, other, memo)]
+    plain = [kind_key(a, shape), kind_key(b, shape), kind_key(a, shape), kind_key(c, shape), kind_key(a, other),
+             kind_key(b, other)]
+    assert all(type(n) is int for n in numbers)
+    assert [[m == n for n in numbers] for m in numbers] == [[p == q for q in plain] for p in plain]
+    assert sorted(set(numbers)) == [0, 1, 2]
+    odd = made("torch", "Linear", 8, 4)
+    odd.attrs["note"] = object()
+    assert kind_key(odd, shape, memo) is None
+
+
 def test_values_python_calls_equal_but_a_kind_may_not_differ() -> None:
     """1, True and 1.0 are equal (and hash alike) in Python; in a key each carries its type."""
     keys = {kind_key(made("torch", "Linear", 8, 4, bias=value), [(None, 8)]) for value in (True, 1, 1.0)}

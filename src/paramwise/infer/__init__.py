@@ -17,7 +17,7 @@ from ..frozen import field, record, replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row
-from .keys import kind_key
+from .keys import KeyMemo, kind_key
 from .rows import build_report, row_parts
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -59,7 +59,7 @@ class _Walk:
     shapes: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, _State]] = field(default_factory=dict)
     reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
     parts: dict[Any, dict[str, Any]] = field(default_factory=dict)
-    attrs: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # kind_key's memo: each kind's attributes once
+    attrs: KeyMemo = field(default_factory=KeyMemo)  # kind_key's memo: each kind's attributes once, each key's number
 
 
 _WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
@@ -275,7 +275,7 @@ def _parts(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]) 
     return parts
 
 
-def _parts_key(layer: Layer, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]] | None) -> Any:
+def _parts_key(layer: Layer, ins: list[Shape] | None, memo: KeyMemo | None) -> Any:
     if layer.stored is not None or isinstance(layer.kind, (Submodel, Unknown)):
         return None
     key = kind_key(layer.kind, ins, memo)

@@ -12,15 +12,28 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]] | None = None) -> Any:
+class KeyMemo:
+    """What kind_key remembers for one walk. `kinds`: each kind's parts by kind object (the kind is kept with them,
+    so that its id is not reused; a kind's attributes do not change once it is made). `numbers`: one number for each
+    distinct key, given in the order the keys are first seen. With a memo, kind_key gives that number instead of the
+    key itself: the walk's dicts then hash and compare an int, where a key is a nested tuple that Python hashes anew
+    and compares item by item at every lookup (about 14 K instructions a Dense layer, four lookups)."""
+
+    __slots__ = ("kinds", "numbers")
+
+    def __init__(self) -> None:
+        self.kinds: dict[int, tuple[Any, ...]] = {}
+        self.numbers: dict[Any, int] = {}
+
+
+def kind_key(kind: Any, ins: list[Shape] | None, memo: KeyMemo | None = None) -> Any:
     """(class, framework, spelling, attributes, input shapes), each value with its type (True, 1 and 1.0 are
     equal in Python, not to a kind); None when the kind holds state besides its spelling and attributes
     (Untracked holds the kind it wraps), or anything in them is not plain data, or the key is not hashable.
-    `memo`: the attributes' part by kind object, for a walk that asks more than once for one kind (the kind is
-    kept with it, so that its id is not reused; a kind's attributes do not change once it is made)."""
+    With a `memo` (one walk asks more than once for one kind): the key's number in that memo, equal for equal keys."""
     if vars(kind).keys() != _KIND_STATE:
         return None
-    found = memo.get(id(kind)) if memo is not None else None
+    found = memo.kinds.get(id(kind)) if memo is not None else None
     if found is not None:
         attrs = found[1]
         if len(found) == 4 and _same_objects(found[2], ins):  # the same shapes again (infer, then the MACs)
@@ -28,7 +41,7 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]
     else:
         attrs = _plain_attrs(kind.attrs)
         if memo is not None:
-            memo[id(kind)] = (kind, attrs)
+            memo.kinds[id(kind)] = (kind, attrs)
     if attrs is _NOT_PLAIN:
         return None
     shapes = None if ins is None else _plain(ins)
@@ -39,9 +52,11 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: dict[int, tuple[Any, ...]
         hash(key)
     except TypeError:
         return None
-    if memo is not None:
-        memo[id(kind)] = (kind, attrs, None if ins is None else tuple(ins), key)  # the shapes kept: ids stay theirs
-    return key
+    if memo is None:
+        return key
+    number = memo.numbers.setdefault(key, len(memo.numbers))
+    memo.kinds[id(kind)] = (kind, attrs, None if ins is None else tuple(ins), number)  # the shapes kept: ids stay theirs
+    return number
 
 
 def _same_objects(kept: tuple[Any, ...] | None, ins: list[Shape] | None) -> bool:

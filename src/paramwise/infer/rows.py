@@ -24,7 +24,7 @@ from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Buffer, Parameter, Submodel
 from ..report import Report, Row
-from .keys import kind_key
+from .keys import KeyMemo, kind_key
 from .saved import TrainingForward, count, saved_total
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -99,7 +99,7 @@ def _sum(values: Any) -> Dim:
 
 def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
                  hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None,
-                 shapes: dict[TensorRef, Shape] | None = None, memo: dict[int, tuple[Any, ...]] | None = None) -> Report:
+                 shapes: dict[TensorRef, Shape] | None = None, memo: KeyMemo | None = None) -> Report:
     """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs;
     `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
@@ -300,7 +300,7 @@ class OpenAxis(ValueError):
 
 
 def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shape] | None, int]],
-              memo: dict[int, tuple[Any, ...]] | None = None) -> tuple[list[Row], Dim, tuple[str, ...]]:
+              memo: KeyMemo | None = None) -> tuple[list[Row], Dim, tuple[str, ...]]:
     """Each row's multiply-accumulates (its kind's formula on its input shapes, times its calls), containers the
     sum of theirs, rows inside a built-in module counted on that module; and the model's total with the tensor
     operations of forward (hidden rows). The total is None, with what is missing, when anything is not counted."""
@@ -311,7 +311,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     owners: list[Row] = []  # rows whose kind counts its own products: the total sums these
     ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
     same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
-    memo = {} if memo is None else memo  # kind_key's memo of each kind's attributes (infer's walk passes its own)
+    memo = KeyMemo() if memo is None else memo  # kind_key's memo of each kind's attributes (infer's walk passes its own)
     idle: dict[int, bool] = {}  # by kind object: a parameter or buffer that computes nothing (asked once per kind)
     ancestors: dict[str, str | None] = {}  # by container row: the built-in module enclosing it (see _built_in_ancestor)
     for r in rows:
@@ -376,7 +376,7 @@ def open_shape(shape: Any) -> Any:
 
 
 def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, str]],
-              memo: dict[int, tuple[Any, ...]], idle: dict[int, bool]) -> Row:
+              memo: KeyMemo, idle: dict[int, bool]) -> Row:
     if not r.calls:
         kind = layer.kind
         nothing = idle.get(id(kind))  # the graph keeps every kind alive for the walk: ids are not reused
@@ -415,7 +415,7 @@ def _does_nothing(kind: Any) -> bool:
 
 
 def _kind_macs(kind: Any, ins: list[Shape] | None, same: dict[Any, tuple[Dim, str, str]],
-               memo: dict[int, tuple[Any, ...]] | None = None) -> tuple[Dim, str, str]:
+               memo: KeyMemo | None = None) -> tuple[Dim, str, str]:
     """(value, formula with numbers, formula with letters) of one call; value None (and why) when not counted.
     `same` holds the answers already worked out in this model: a kind's products are a function of its class,
     spelling, attributes and input shapes alone, so a layer equal in all of them to one already counted (the
@@ -494,7 +494,7 @@ def _per_batch_macs(kind: Any, ins: list[Shape]) -> tuple[Dim, str, str] | None:
 
 
 def _op_macs(layer: Layer, ins: list[Shape] | None, calls: int, same: dict[Any, tuple[Dim, str, str]],
-             memo: dict[int, tuple[Any, ...]]) -> tuple[Dim, str, str]:
+             memo: KeyMemo) -> tuple[Dim, str, str]:
     if not calls:
         return 0, "", ""
     value, text, letters = _kind_macs(layer.kind, ins, same, memo)
