@@ -113,7 +113,8 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     total_bytes = _sum(w.count * w.bytes_per_value for w in params)
     if "stored_bytes" in graph.meta:  # packed or quantized files: the bytes stored, not values x a whole byte size
         total_bytes = graph.meta["stored_bytes"]
-    symbols = sorted({str(s) for r in rows if is_symbolic(r.params) for s in getattr(r.params, "free_symbols", ())})
+    symbols = sorted({str(s) for r in rows if type(r.params) is not int and is_symbolic(r.params)
+                      for s in getattr(r.params, "free_symbols", ())})
     return Report(
         framework=graph.framework,
         model=graph.name,

@@ -136,8 +136,10 @@ def channels_in_wrong_place(rows: list[Row], by_name: dict[str, Row]) -> Iterato
     channels-last layer (or the reverse) is read without an error, with the wrong axis as channels."""
     for row in rows:
         shape = _input(row)
+        if shape is None or len(shape) < 4:  # the usual row: no image, no search of its weights
+            continue
         c_in = _channels(row)
-        if shape is None or c_in is None or len(shape) < 4 or not _numeric(shape) or not _reads_model_input(row, by_name):
+        if c_in is None or not _numeric(shape) or not _reads_model_input(row, by_name):
             continue
         first, last = shape[1], shape[-1]
         if min(shape[2:-1]) < IMAGE_SIDE:

@@ -96,12 +96,14 @@ class ModelBase:
         order = self.ordered_layers(calls)
         position = {id(obj): i for i, obj in enumerate(order)}
         renumber = {old: new for new, old in enumerate(calls)}
+        kept = len(calls) == len(self.session.calls)  # no call left out: every call keeps its number
         ir_calls = []
         for old in calls:
             rec = self.session.calls[old]
             # a tensor whose call keeps its number keeps its TensorRef (every one, when no call is left out)
-            inputs = tuple(t if renumber[t.call] == t.call else TensorRef(renumber[t.call], t.index)
-                           for t in rec.inputs if t.call in renumber)
+            inputs = tuple(rec.inputs) if kept else tuple(
+                t if renumber[t.call] == t.call else TensorRef(renumber[t.call], t.index)
+                for t in rec.inputs if t.call in renumber)
             ir_calls.append(Call(position[id(rec.layer)], inputs, rec.location, len(rec.shapes)))
         layers = []
         shown_inputs = {id(self.session.calls[t.ref.call].layer) for t in self.input_tensors()} if self.shows_inputs else set()
@@ -222,13 +224,16 @@ def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -
             continue
         seen.add(index)
         if index not in stop:
-            stack.extend(t.call for t in session.calls[index].inputs)
+            for t in session.calls[index].inputs:  # a loop, not a generator: one call per layer less
+                stack.append(t.call)
     # A call that no input of the model feeds (a layer applied to `tf.range(n)` or to NumPy data) ran at once on
     # constants: its result is a constant of the graph, and Keras' Model neither lists that layer nor counts it.
     fed = set(stop)
     for index in sorted(seen):
-        if any(t.call in fed for t in session.calls[index].inputs):
-            fed.add(index)
+        for t in session.calls[index].inputs:
+            if t.call in fed:
+                fed.add(index)
+                break
     if not all(t.ref.call in fed for t in outputs):  # an output made from constants only (a custom layer's
         return sorted(seen | stop)                   # traced call): every call it needs is kept
     return sorted(fed)  # an input no output uses is still the model's input (Keras lists it, 0 params)
