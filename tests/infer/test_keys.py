@@ -99,3 +99,10 @@ PLAIN = st.recursive(
 def test_plain_data_is_keyed_as_the_general_rule_keys_it(value: Any) -> None:
     assert keys._plain(value) == reference(value)
     assert keys._plain([value]) == reference([value])  # a call's input shapes are a list of shapes
+
+
+@given(PLAIN)
+def test_input_shapes_are_keyed_as_the_general_rule_keys_them(value: Any) -> None:
+    """kind_key's fast path for the usual input (one shape) gives what the general rule gives, for any value."""
+    assert keys._plain_shapes([value]) == reference([value])
+    assert keys._plain_shapes([value, value]) == reference([value, value])

@@ -40,21 +40,18 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: KeyMemo | None = None) ->
             return found[3]
     else:
         attrs = _plain_attrs(kind.attrs)
+    shapes = None if ins is None or attrs is _NOT_PLAIN else _plain_shapes(ins)
+    key = None if attrs is _NOT_PLAIN or shapes is _NOT_PLAIN else (type(kind), kind.framework, kind.type_name, attrs, shapes)
+    number = 0
+    if key is not None:
+        try:
+            number = hash(key) if memo is None else memo.numbers.setdefault(key, len(memo.numbers))  # one hash
+        except TypeError:  # not hashable
+            key = None
+    if memo is None or key is None:
         if memo is not None:
             memo.kinds[id(kind)] = (kind, attrs)
-    if attrs is _NOT_PLAIN:
-        return None
-    shapes = None if ins is None else _plain(ins)
-    if shapes is _NOT_PLAIN:
-        return None
-    key = (type(kind), kind.framework, kind.type_name, attrs, shapes)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    if memo is None:
         return key
-    number = memo.numbers.setdefault(key, len(memo.numbers))
     memo.kinds[id(kind)] = (kind, attrs, None if ins is None else tuple(ins), number)  # the shapes kept: ids stay theirs
     return number
 
@@ -64,6 +61,18 @@ def _same_objects(kept: tuple[Any, ...] | None, ins: list[Shape] | None) -> bool
     if kept is None or ins is None:
         return kept is None and ins is None
     return len(kept) == len(ins) and all(a is b for a, b in zip(kept, ins))
+
+
+def _plain_shapes(ins: list[Shape]) -> Any:
+    """`_plain(ins)` with the usual input, one shape of sizes and open axes, keyed without a loop or a call."""
+    if type(ins) is list and len(ins) == 1 and type(ins[0]) is tuple and len(ins[0]) <= 64:
+        shape = ins[0]
+        types = set(map(type, shape))
+        if types <= _INT:
+            return (list, ((tuple, int, shape),))
+        if types <= _SCALAR_SET:
+            return (list, ((tuple, tuple(map(type, shape)), shape),))
+    return _plain(ins)
 
 
 def _plain_attrs(attrs: dict[str, Any]) -> Any:
