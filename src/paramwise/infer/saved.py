@@ -136,9 +136,11 @@ def call_saved(layer: Any, ins: list[Shape | None], outs: list[Shape | None]) ->
 
 
 def count(shape: Any) -> int | None:
-    if not isinstance(shape, tuple) or any(not isinstance(d, int) for d in shape):
+    if not isinstance(shape, tuple):
         return None
     n = 1
     for d in shape:
+        if not isinstance(d, int):
+            return None
         n *= d
     return n

@@ -538,7 +538,8 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
             index[id(module)] = len(layers)
             layers.append(module_layer(node, path or root_name, ties, extras, leaf))
             layers.extend(inner_layers(node, path, ties, None if extras else root_name))
-        layers.extend(parameter_layers(node, path, ties, extras))
+        if node.params or node.buffers or extras:  # the usual built-in module has no bare tensor of its own
+            layers.extend(parameter_layers(node, path, ties, extras))
     return layers, index, warnings
 
 
