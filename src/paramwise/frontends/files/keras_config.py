@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from ...ir import Shape
 
@@ -144,8 +144,7 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     return value
 
-@cache  # a pure function of a class name; a deep model asks for the same few names again and again
-@lru_cache(maxsize=1024)  # a layer's class name, once per model rather than once per layer; bounded (the input's text)
+@lru_cache(maxsize=1024)  # a pure function of a class name, asked once per layer: bounded (names are the input's text)
 def snake_case(name: str) -> str:
     """Keras' own `to_snake_case`: Conv2D -> conv2d, PReLU -> p_re_lu, MaxPooling2D -> max_pooling2d."""
     name = re.sub(r"\W+", "", name)
