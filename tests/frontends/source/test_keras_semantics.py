@@ -695,11 +695,15 @@ model.build((None, 4))
 """
 
 
-def test_build_alone_leaves_keras_layers_unbuilt_and_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [
+    BUILT_BY_BUILD,
+    BUILT_BY_BUILD.replace("self.d2 = layers.Dense(2)", "self.d2 = keras.Sequential([layers.Dense(4), layers.Dense(2)])"),
+], ids=["layers", "a_nested_sequential"])
+def test_build_alone_leaves_keras_layers_unbuilt_and_says_so(tmp_path: Path, text: str) -> None:
     """Keras' default build() marks the model built and builds none of its layers: count_params() has only the weight
     __init__ made until the first call. paramwise counts what the model has once called, and warns."""
     path = tmp_path / "net.py"
-    path.write_text(BUILT_BY_BUILD)
+    path.write_text(text)
     keras_model = build(path)
     weights_before = keras_model.count_params()
     keras_model(np.ones((1, 4), dtype="float32"))

@@ -132,16 +132,24 @@ class SubclassState(ModelBase):
         return replace(layer, hidden=True, kind=Untracked(layer.kind)) if weighted else replace(layer, hidden=True)
 
     def has_weights(self, obj: LayerObj) -> bool:
-        """Whether a layer the model called makes weights (a nested model: whether any of its layers does)."""
-        if obj.model is not None:
-            return any(self.has_weights(o) for o in obj.model.ordered_layers())
-        if obj.kind is None or not obj.calls:
-            return False
-        rec = self.session.calls[obj.calls[0]]
-        try:
-            return bool(obj.kind.weights([self.session.calls[t.call].shapes[t.index] for t in rec.inputs]))
-        except ParamwiseError:
-            return True
+        """Whether a layer the model called makes weights (a nested model: whether a layer inside it does; each
+        layer looked at once, so a model that holds itself ends)."""
+        stack, seen = [obj], set()
+        while stack:
+            item = stack.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if item.model is not None:
+                stack.extend(item.model.ordered_layers())
+            elif item.kind is not None and item.calls:
+                rec = self.session.calls[item.calls[0]]
+                try:
+                    if item.kind.weights([self.session.calls[t.call].shapes[t.index] for t in rec.inputs]):
+                        return True
+                except ParamwiseError:
+                    return True
+        return False
 
     def unbuilt_hint(self) -> str:
         return "call model.build((None, ...)) or call the model on keras.Input(...) in the file, or pass --input-shape"
