@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..formula import is_symbolic
 from ..ir import Shape
+from ..kinds.values import PLAIN_TYPES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _plain_shapes(ins: list[Shape]) -> Any:
         types = set(map(type, shape))
         if types <= _INT:
             return (list, ((tuple, int, shape),))
-        if types <= _SCALAR_SET:
+        if types <= _SCALARS:
             return (list, ((tuple, tuple(map(type, shape)), shape),))
     return _plain(ins)
 
@@ -81,7 +82,7 @@ def _plain_attrs(attrs: dict[str, Any]) -> Any:
         return _plain(attrs)
     values = tuple(attrs.values())
     types = tuple(map(type, values))
-    if _SCALAR_SET.issuperset(types):  # the usual layer (Dense(16): 13 scalars), keyed without a loop
+    if _SCALARS.issuperset(types):  # the usual layer (Dense(16): 13 scalars), keyed without a loop
         return (dict, tuple(attrs), types, values)
     frozen: list[Any] = []
     for value in attrs.values():
@@ -100,7 +101,7 @@ def _plain_attrs(attrs: dict[str, Any]) -> Any:
 
 _KIND_STATE = frozenset({"framework", "type_name", "attrs"})  # a kind that holds nothing else
 _NOT_PLAIN = object()
-_SCALARS = (type(None), bool, int, float, str)
+_SCALARS = PLAIN_TYPES  # None, bool, int, float, str: kinds/values.py's plain values
 
 
 def _plain(value: Any, depth: int = 4) -> Any:
@@ -120,7 +121,6 @@ def _plain(value: Any, depth: int = 4) -> Any:
 
 
 _INT = {int}
-_SCALAR_SET = set(_SCALARS)
 
 
 def _plain_container(kind: type, value: Any, depth: int) -> Any:
@@ -131,7 +131,7 @@ def _plain_container(kind: type, value: Any, depth: int) -> Any:
         types = set(map(type, value))
         if types <= _INT:  # a shape (or nothing)
             return (kind, int, tuple(value))
-        if types <= _SCALAR_SET:  # scalars: their types, then their values
+        if types <= _SCALARS:  # scalars: their types, then their values
             return (kind, tuple(map(type, value)), tuple(value))
     frozen: list[Any] = []
     for item in value.values() if is_dict else value:
@@ -144,7 +144,7 @@ def _plain_container(kind: type, value: Any, depth: int) -> Any:
             if axes <= _INT:
                 frozen.append((tuple, int, item))
                 continue
-            if depth > 1 and axes <= _SCALAR_SET:  # a shape with an open axis, (None, 16): as _plain makes it
+            if depth > 1 and axes <= _SCALARS:  # a shape with an open axis, (None, 16): as _plain makes it
                 frozen.append((tuple, tuple(map(type, item)), item))
                 continue
         item = _plain(item, depth - 1)

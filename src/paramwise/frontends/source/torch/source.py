@@ -538,8 +538,7 @@ def module_layers(root: Any, root_name: str) -> tuple[list[Layer], dict[int, int
             index[id(module)] = len(layers)
             layers.append(module_layer(node, path or root_name, ties, extras, leaf))
             layers.extend(inner_layers(node, path, ties, None if extras else root_name))
-        if node.params or node.buffers or extras:  # the usual built-in module has no bare tensor of its own
-            layers.extend(parameter_layers(node, path, ties, extras))
+        layers.extend(parameter_layers(node, path, ties, extras))
     return layers, index, warnings
 
 
@@ -562,6 +561,8 @@ def has_extras(node: Node) -> bool:
 
 
 def parameter_layers(node: Node, path: str, ties: tuple[tuple[str, str], ...], extras: bool) -> list[Layer]:
+    if not (node.params or node.buffers or extras):  # the usual built-in module: no bare tensor of its own
+        return []
     out = []
     depth = path.count(".") + 1 if path else 0
     parent = path or None
