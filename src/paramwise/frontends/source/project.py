@@ -148,7 +148,7 @@ def read_dir(path: str, options: ReadOptions) -> tuple[list[Found], int]:
     files = python_files(path)
     started = time.process_time()
     for i, file in enumerate(files):
-        spent = time.process_time() - started > MAX_DIR_SECONDS
+        spent = i > 0 and time.process_time() - started > MAX_DIR_SECONDS  # the first file is read whatever the time
         if i >= MAX_DIR_FILES or len(found) >= MAX_DIR_MODELS or spent:
             more = 1 + sum(1 for _ in islice(files, MAX_COUNTED))
             shown = f"{more:,}" if more <= MAX_COUNTED else f"more than {MAX_COUNTED:,}"
