@@ -94,6 +94,19 @@ def test_a_torch_source_loads_the_torch_readers_parts_it_names(tmp_path: Path) -
     assert einops in modules and utils in modules
 
 
+def test_the_standard_library_model_loads_for_a_file_that_imports_from_it(tmp_path: Path) -> None:
+    """stdlib.py (functools, math, copy ... as paramwise models them) is loaded only for a file that uses them."""
+    stdlib = "paramwise.frontends.source.python.stdlib"
+    assert stdlib not in modules_after(tmp_path, CNN, "--format", "json")
+    for i, line in enumerate(["import math", "from functools import partial", "import copy as c"]):
+        uses = tmp_path / f"uses_{i}.py"
+        uses.write_text(f"{line}\nimport torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n")
+        assert stdlib in modules_after(tmp_path, str(uses), "--format", "json")
+    called = tmp_path / "called.py"  # the builtin callable() asks stdlib's Callable
+    called.write_text("import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, 8 if callable(len) else 2))\n")
+    assert stdlib in modules_after(tmp_path, str(called), "--format", "json")
+
+
 def test_a_checkpoint_imports_no_interpreter(tmp_path: Path) -> None:
     """A safetensors header is data: reading it needs no Python interpreter, no framework and no sympy."""
     header = json.dumps({"fc.weight": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, 48]},

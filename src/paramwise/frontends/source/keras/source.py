@@ -30,7 +30,6 @@ from .layers import (
     Session,
 )
 from .models import SequentialClass
-from .ops import NumpyModule, OpsFunction, tensor_shape
 from .subclass import ModelClass, VariableClass, model_of
 from .tensors import ALL_FUNCTIONS, IMAGE_FUNCTIONS
 
@@ -84,7 +83,7 @@ MAX_RESOLVED = 10_000  # names remembered per reading (a file can spell any numb
 def _resolve(session: Session, dotted: str) -> Any:
     parts = dotted.split(".")
     if parts[0] == "numpy" and len(parts) <= 3:
-        module = NumpyModule(session, "numpy")
+        module = _ops().NumpyModule(session, "numpy")
         for part in parts[1:]:
             module = module.py_getattr(part, Context(session.interp, None))
         return module
@@ -123,20 +122,27 @@ def _resolve(session: Session, dotted: str) -> Any:
     if last == "Variable" and (not scope or scope == ["backend"]):
         return VariableClass(session)
     if last == "TensorShape":
-        return FrameworkFunction(tensor_shape)
+        return FrameworkFunction(_ops().tensor_shape)
     if last in DATA_FORMAT_FUNCTIONS and set(scope) <= {"backend", "config"}:
         return DataFormatFunction(session, last)
     if scope and scope[-1] == "image" and last in IMAGE_FUNCTIONS:
-        return OpsFunction(session, f"image.{last}")
+        return _ops().OpsFunction(session, f"image.{last}")
     if (last in ALL_FUNCTIONS or last in ELEMENTWISE_FUNCTIONS or last == "int_shape") and (
             not scope or scope[-1] in OPS_SCOPES):
         tf_api = dotted.split(".")[0] in ("tf", "tensorflow") and not {"keras", "numpy"} & set(dotted.split("."))
-        return OpsFunction(session, last, "tf" if tf_api else "")
+        return _ops().OpsFunction(session, last, "tf" if tf_api else "")
     if not scope and last in ("layers", "models", "ops", "activations", "nn", "math", "backend", "applications", "random", "linalg", "image"):
         return Module(session, f"keras.{last}")
     if len(parts) <= 3 and not last[:1].isupper() and last in ("layers", "models", "ops", "activations", "nn", "image", "random"):
         return Module(session, ".".join(parts))
     return None
+
+
+def _ops() -> Any:
+    """ops.py (numpy, keras.ops and tf's operations), loaded for a file that names one of them."""
+    from . import ops
+
+    return ops
 
 
 DATA_FORMAT_FUNCTIONS = ("image_data_format", "set_image_data_format", "image_dim_ordering", "set_image_dim_ordering")

@@ -28,7 +28,6 @@ from .layers import (
     walk_tensors,
 )
 from .models import FunctionalObj, Method, ModelBase, SequentialObj
-from .ops import literal_shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -334,6 +333,8 @@ class VariableClass(HostValue):
         trainable = kwargs.get("trainable", second if isinstance(second, bool) else True)
         found = shape_of_value(init)
         if found is None and isinstance(init, (list, tuple, int, float)):
+            from .ops import literal_shape  # loaded for a file that makes a weight from a literal
+
             found = literal_shape(init)
         if found is None and isinstance(shape, (list, tuple)) and all(isinstance(d, int) and d >= 0 for d in shape):
             found = tuple(shape)

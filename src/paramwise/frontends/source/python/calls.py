@@ -31,7 +31,6 @@ from .objects import (
 )
 from .sizes import UnreadSize
 from .statements import _Return
-from .stdlib import AbcClass
 from .values import (
     BoundMethod,
     ClassValue,
@@ -126,6 +125,10 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
     if name == "vars" and len(args) == 1:
         return vars_of(args[0], Context(interp, node))
     if name == "callable" and len(args) == 1:
+        from .stdlib import (
+            AbcClass,  # stdlib.py is loaded for the files that use it (see imports.STD_MODULES)
+        )
+
         return AbcClass("Callable").py_instancecheck(args[0])
     if name == "hasattr":
         if len(args) != 2 or not isinstance(args[1], str):

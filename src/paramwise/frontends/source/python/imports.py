@@ -15,8 +15,6 @@ import ast
 
 from ....frozen import field, record
 from .exceptions import python_error
-from .stdlib import MODULES as STD_MODULES
-from .stdlib import resolve as resolve_std
 from .values import Atomic, Context, Opaque, Scope
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -26,6 +24,19 @@ if TYPE_CHECKING:
     from .interpreter import Interpreter
 else:
     Protocol = object  # ModuleLoader is the type checker's: a plain class at run time
+
+# The standard-library modules paramwise models (stdlib.py). stdlib.py, and what it models with, is loaded for a
+# file that imports one of them: most model files import only their framework.
+STD_MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
+               "string", "math", "types", "argparse", "builtins", "itertools", "re")
+
+
+def resolve_std(dotted: str, interp: Interpreter) -> Any:
+    """What a dotted standard-library name means (stdlib.resolve); None for names paramwise does not model."""
+    from .stdlib import resolve
+
+    return resolve(dotted, interp)
+
 
 MAX_IMPORT_DEPTH = 64  # modules being run, each importing the next
 # the attribute a loader sets on every node of a module it parses: (filename, lines), for messages that name it

@@ -18,12 +18,11 @@ from .exceptions import (
     try_stmt,
     with_stmt,
 )
+from .imports import STD_MODULES, resolve_std
 from .matching import match_stmt
 from .objects import plain
 from .records import decorate_class
 from .sizes import UnreadSize, _size_path
-from .stdlib import MODULES as STD_MODULES
-from .stdlib import resolve as resolve_std
 from .values import (
     BoundMethod,
     ClassValue,

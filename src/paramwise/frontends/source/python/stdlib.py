@@ -13,6 +13,7 @@ from . import iterutils
 from .arguments import NamespaceClass, resolve_argparse
 from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _describe, _is_symbolic, _Method
 from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass, python_error
+from .imports import STD_MODULES
 from .objects import plain
 from .records import (
     DataclassDecorator,
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 
     from .interpreter import Interpreter
 
-MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
-           "string", "math", "types", "argparse", "builtins", "itertools", "re")
+MODULES = STD_MODULES  # the modules modelled here, named where the interpreter looks them up (imports.py)
 
 
 class StdModule(HostValue):
