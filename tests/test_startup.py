@@ -94,10 +94,16 @@ def test_a_torch_source_loads_the_torch_readers_parts_it_names(tmp_path: Path) -
     assert einops in modules and utils in modules
 
 
-def test_the_standard_library_model_loads_for_a_file_that_imports_from_it(tmp_path: Path) -> None:
-    """stdlib.py (functools, math, copy ... as paramwise models them) is loaded only for a file that uses them."""
-    stdlib = "paramwise.frontends.source.python.stdlib"
-    assert stdlib not in modules_after(tmp_path, CNN, "--format", "json")
+def test_the_interpreters_rarer_parts_load_for_a_file_that_uses_them(tmp_path: Path) -> None:
+    """stdlib.py (functools, math, copy ... as paramwise models them), records.py (dataclasses, named tuples) and
+    matching.py (`match`) are loaded only for a file that uses them."""
+    python = "paramwise.frontends.source.python"
+    stdlib, records, matching = f"{python}.stdlib", f"{python}.records", f"{python}.matching"
+    assert loaded(modules_after(tmp_path, CNN, "--format", "json"), stdlib, records, matching) == []
+    decorated = tmp_path / "decorated.py"
+    decorated.write_text("import torch.nn as nn\nfrom dataclasses import dataclass\n@dataclass\nclass C:\n    width: int = 8\n"
+                         "match C().width:\n    case 8:\n        model = nn.Linear(4, 8)\n    case _:\n        model = nn.Linear(4, 2)\n")
+    assert {stdlib, records, matching} <= modules_after(tmp_path, str(decorated), "--format", "json")
     for i, line in enumerate(["import math", "from functools import partial", "import copy as c"]):
         uses = tmp_path / f"uses_{i}.py"
         uses.write_text(f"{line}\nimport torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\n")

@@ -54,11 +54,11 @@ OF_ITEMS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "sum", "any
 
 
 def call(interp: Interpreter, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
-    ctx = Context(interp, node)
-    if isinstance(func, Function):
+    if isinstance(func, Function):  # the file's own functions take no Context: made below for those that do
         return interp.call_function(func, args, kwargs, node)
     if isinstance(func, BoundMethod):
         return interp.call_function(func.func, [func.self_value, *args], kwargs, node)
+    ctx = Context(interp, node)
     if isinstance(func, HostValue):
         return func.py_call(args, kwargs, ctx)
     if isinstance(func, ClassValue):

@@ -25,7 +25,6 @@ from .objects import (
     instance_special,
     plain,
 )
-from .records import is_frozen
 from .values import (
     BoundMethod,
     ClassValue,
@@ -37,6 +36,7 @@ from .values import (
     Property,
     Scope,
     SuperProxy,
+    is_frozen,
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from .exceptions import python_error
-from .values import ClassValue, Context, HostValue, Instance, Opaque
+from .values import ClassValue, Context, HostValue, Instance, Opaque, is_frozen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -93,10 +93,6 @@ def make_dataclass(cls: ClassValue, frozen: bool, init: bool) -> None:
         cls.namespace["__frozen__"] = True
     if init and "__init__" not in cls.namespace:
         cls.namespace["__init__"] = DataclassInit(cls)
-
-
-def is_frozen(cls: ClassValue) -> bool:
-    return cls.lookup("__frozen__")[1] is True
 
 
 class DataclassInit(HostValue):

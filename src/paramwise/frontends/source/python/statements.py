@@ -19,9 +19,7 @@ from .exceptions import (
     with_stmt,
 )
 from .imports import STD_MODULES, resolve_std
-from .matching import match_stmt
 from .objects import plain
-from .records import decorate_class
 from .sizes import UnreadSize, _size_path
 from .values import (
     BoundMethod,
@@ -146,7 +144,7 @@ def stmt_ClassDef(interp: Interpreter, node: ast.ClassDef, scope: Scope) -> None
             value.owner = cls
         elif isinstance(value, Property):
             value.getter.owner = cls
-    decorated = decorate_class(interp, cls, scope)
+    decorated = decorate_class(interp, cls, scope) if node.decorator_list else cls
     registered(interp, node, decorated, scope)
     interp.set_name(node.name, decorated, scope)
 
@@ -273,7 +271,16 @@ stmt_TryStar = stmt_Try
 
 
 def stmt_Match(interp: Interpreter, node: Any, scope: Scope) -> None:
+    from .matching import match_stmt  # loaded for a file that has a `match` statement
+
     match_stmt(interp, node, scope)
+
+
+def decorate_class(interp: Interpreter, cls: ClassValue, scope: Scope) -> ClassValue:
+    """records.decorate_class (dataclasses and named tuples), loaded for a file whose classes are decorated."""
+    from .records import decorate_class as decorate
+
+    return decorate(interp, cls, scope)
 
 
 def stmt_Import(interp: Interpreter, node: ast.Import, scope: Scope) -> None:

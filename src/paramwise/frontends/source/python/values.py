@@ -125,6 +125,11 @@ class ClassValue:
         return None
 
 
+def is_frozen(cls: ClassValue) -> bool:
+    """A `@dataclass(frozen=True)` class of the file (records.py marks it): its instances refuse assignment."""
+    return cls.lookup("__frozen__")[1] is True
+
+
 @record(eq=False)
 class Instance:
     """An instance of a class the file defines."""
