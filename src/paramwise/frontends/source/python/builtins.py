@@ -42,6 +42,9 @@ UNSAFE_BUILTINS = {"open", "exec", "eval", "compile", "__import__", "input", "gl
                    "getattr", "setattr", "delattr", "breakpoint", "exit", "quit", "help", "memoryview"}
 
 
+# the standard-library modules code may import: stdlib.py models them, and is loaded for a file that imports one
+STD_MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
+               "string", "math", "types", "argparse", "builtins", "itertools", "re")
 SAFE_BUILTINS = {
     name: getattr(builtins, name)
     for name in ("range", "len", "int", "float", "str", "bool", "list", "tuple", "dict", "set", "min", "max",

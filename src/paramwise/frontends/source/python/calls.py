@@ -126,7 +126,7 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
         return vars_of(args[0], Context(interp, node))
     if name == "callable" and len(args) == 1:
         from .stdlib import (
-            AbcClass,  # stdlib.py is loaded for the files that use it (see imports.STD_MODULES)
+            AbcClass,  # stdlib.py is loaded for the files that use it (see builtins.STD_MODULES)
         )
 
         return AbcClass("Callable").py_instancecheck(args[0])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from ....frozen import field, record
+from .builtins import STD_MODULES
 from .exceptions import python_error
 from .values import Atomic, Context, Opaque, Scope
 
@@ -25,14 +26,10 @@ if TYPE_CHECKING:
 else:
     Protocol = object  # ModuleLoader is the type checker's: a plain class at run time
 
-# The standard-library modules paramwise models (stdlib.py). stdlib.py, and what it models with, is loaded for a
-# file that imports one of them: most model files import only their framework.
-STD_MODULES = ("functools", "copy", "typing", "typing_extensions", "collections", "collections.abc", "dataclasses",
-               "string", "math", "types", "argparse", "builtins", "itertools", "re")
-
-
 def resolve_std(dotted: str, interp: Interpreter) -> Any:
-    """What a dotted standard-library name means (stdlib.resolve); None for names paramwise does not model."""
+    """What a dotted standard-library name means (stdlib.resolve); None for names paramwise does not model.
+    stdlib.py, and what it models with, is loaded for a file that imports one of STD_MODULES: most model files
+    import only their framework."""
     from .stdlib import resolve
 
     return resolve(dotted, interp)

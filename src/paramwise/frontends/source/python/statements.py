@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ....errors import InputError, LimitError
 from ....formula import symbol
 from . import imports, protocol
-from .builtins import _dotted
+from .builtins import STD_MODULES, _dotted
 from .exceptions import (
     assert_stmt,
     is_main_test,
@@ -18,7 +18,7 @@ from .exceptions import (
     try_stmt,
     with_stmt,
 )
-from .imports import STD_MODULES, resolve_std
+from .imports import resolve_std
 from .objects import plain
 from .sizes import UnreadSize, _size_path
 from .values import (

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from ....errors import LimitError
 from . import iterutils
 from .arguments import NamespaceClass, resolve_argparse
-from .builtins import CONTAINERS, MAX_INT_BITS, VIEWS, _Builtin, _describe, _is_symbolic, _Method
+from .builtins import CONTAINERS, MAX_INT_BITS, STD_MODULES, VIEWS, _Builtin, _describe, _is_symbolic, _Method
 from .exceptions import BUILTIN_EXCEPTIONS, ExceptionClass, python_error
-from .imports import STD_MODULES
 from .objects import plain
 from .records import (
     DataclassDecorator,
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
     from .interpreter import Interpreter
 
-MODULES = STD_MODULES  # the modules modelled here, named where the interpreter looks them up (imports.py)
+MODULES = STD_MODULES  # the modules modelled here (builtins.py names them: the interpreter asks before loading this)
 
 
 class StdModule(HostValue):
