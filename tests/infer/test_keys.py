@@ -43,6 +43,22 @@ def test_a_memo_gives_one_number_per_distinct_key() -> None:
     assert kind_key(odd, shape, memo) is None
 
 
+def test_a_kind_asked_again_gets_its_number_only_for_the_very_same_shapes() -> None:
+    """The memo answers a kind asked again from what it kept only when the shapes are the same objects: an equal
+    shape of other types (16.0 for 16) is keyed anew, and gets the number its own key has, with one input or two."""
+    memo = keys.KeyMemo()
+    a = made("torch", "Linear", 16, 4)
+    shape = (None, 16)
+    first = kind_key(a, [shape], memo)
+    assert kind_key(a, [shape], memo) == first
+    assert kind_key(a, [(None, 16.0)], memo) != first
+    assert kind_key(a, [(None, 16)], memo) == first  # equal and of the same types: the same key
+    b = made("torch", "Linear", 16, 4)
+    two = kind_key(b, [shape, shape], memo)
+    assert kind_key(b, [shape, shape], memo) == two != first
+    assert kind_key(b, [shape, (None, 16.0)], memo) not in (first, two)
+
+
 def test_values_python_calls_equal_but_a_kind_may_not_differ() -> None:
     """1, True and 1.0 are equal (and hash alike) in Python; in a key each carries its type."""
     keys = {kind_key(made("torch", "Linear", 8, 4, bias=value), [(None, 8)]) for value in (True, 1, 1.0)}

@@ -37,8 +37,13 @@ def kind_key(kind: Any, ins: list[Shape] | None, memo: KeyMemo | None = None) ->
     found = memo.kinds.get(id(kind)) if memo is not None else None
     if found is not None:
         attrs = found[1]
-        if len(found) == 4 and _same_objects(found[2], ins):  # the same shapes again (infer, then the MACs)
-            return found[3]
+        if len(found) == 4:  # the same shapes again (infer, then the MACs): the number given then
+            kept = found[2]
+            if kept is not None and ins is not None and len(kept) == len(ins) == 1:  # one input: no loop
+                if kept[0] is ins[0]:
+                    return found[3]
+            elif _same_objects(kept, ins):
+                return found[3]
     else:
         attrs = _plain_attrs(kind.attrs)
     shapes = None if ins is None or attrs is _NOT_PLAIN else _plain_shapes(ins)
@@ -68,11 +73,9 @@ def _plain_shapes(ins: list[Shape]) -> Any:
     """`_plain(ins)` with the usual input, one shape of sizes and open axes, keyed without a loop or a call."""
     if type(ins) is list and len(ins) == 1 and type(ins[0]) is tuple and len(ins[0]) <= 64:
         shape = ins[0]
-        types = set(map(type, shape))
-        if types <= _INT:
-            return (list, ((tuple, int, shape),))
-        if types <= _SCALARS:
-            return (list, ((tuple, tuple(map(type, shape)), shape),))
+        types = tuple(map(type, shape))
+        if _SCALARS.issuperset(types):
+            return (list, ((tuple, int, shape),)) if types.count(int) == len(types) else (list, ((tuple, types, shape),))
     return _plain(ins)
 
 
