@@ -125,9 +125,8 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
     if name == "vars" and len(args) == 1:
         return vars_of(args[0], Context(interp, node))
     if name == "callable" and len(args) == 1:
-        from .stdlib import (
-            AbcClass,  # stdlib.py is loaded for the files that use it (see builtins.STD_MODULES)
-        )
+        # stdlib.py is loaded for the files that use it (see builtins.STD_MODULES)
+        from .stdlib import AbcClass
 
         return AbcClass("Callable").py_instancecheck(args[0])
     if name == "hasattr":

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 else:
     Protocol = object  # ModuleLoader is the type checker's: a plain class at run time
 
+
 def resolve_std(dotted: str, interp: Interpreter) -> Any:
     """What a dotted standard-library name means (stdlib.resolve); None for names paramwise does not model.
     stdlib.py, and what it models with, is loaded for a file that imports one of STD_MODULES: most model files
