@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
     from .interpreter import Interpreter
 
-MODULES = STD_MODULES  # the modules modelled here (builtins.py names them: the interpreter asks before loading this)
-
-
 class StdModule(HostValue):
     def __init__(self, path: str, interp: Interpreter) -> None:
         self.path, self.interp = path, interp
@@ -379,7 +376,7 @@ class OrderedDictClass(HostValue):
 
 def resolve(dotted: str, interp: Interpreter) -> Any:
     """What a dotted standard-library name means; None for names this module does not model."""
-    if dotted in MODULES:
+    if dotted in STD_MODULES:  # builtins.py names the modules modelled here
         return StdModule(dotted, interp)
     module, _, name = dotted.rpartition(".")
     if module == "functools":
