@@ -66,6 +66,8 @@ def test_json_of_a_small_source_imports_no_framework_rich_sympy_or_file_reader(t
     assert loaded(modules, "dataclasses", "inspect", "dis", "tokenize", "typing") == []
     # nor threading: the limits' watcher is a _thread thread, and the spinner is made for a terminal only
     assert loaded(modules, "threading") == []
+    # nor what only a PyTorch forward needs: the activations autograd keeps for backward
+    assert "paramwise.infer.saved" not in modules
 
 
 def test_the_table_into_a_file_imports_no_rich_or_sympy(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ reads objects in memory. Imports go live | source -> files, never the other way 
 from __future__ import annotations
 
 import codecs
-import importlib
 import io
 import os
 import re
@@ -111,7 +110,9 @@ def register(name: str) -> None:
 
 
 def load(name: str) -> ModuleType:
-    return importlib.import_module(f"{__name__}.{name}")
+    full = f"{__name__}.{name}"
+    __import__(full)  # importlib.import_module's work, without importing importlib (and warnings) at every start
+    return sys.modules[full]
 
 
 def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None) -> ModuleType:

@@ -10,6 +10,7 @@ from ..formula import (
     BatchScaled,
     Dim,
     Expr,
+    PerBatch,
     add,
     evaluate,
     is_symbolic,
@@ -25,11 +26,12 @@ from ..kinds.base import INPUT, ZERO
 from ..kinds.rows import Buffer, Parameter, Submodel
 from ..report import Report, Row
 from .keys import KeyMemo, kind_key
-from .saved import TrainingForward, count, saved_total
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
+
+    from .saved import TrainingForward
 
 
 def row_parts(layer: Layer, weights: list[Weight] | None, warnings: list[Diagnostic]) -> dict[str, Any]:
@@ -91,8 +93,18 @@ def explain(weights: list[Weight], expr: Expr | None) -> str:
 
 
 def _sum(values: Any) -> Dim:
+    """The sum of counts. Whole numbers, and `n·batch` counts (PerBatch) with them, are added by `sum`
+    in C: the same value as adding them one by one, without a record made for each partial `n·batch` (a total of
+    100,000 rows' products)."""
+    items = list(values)
+    whole = [v for v in items if type(v) is int]
+    if len(whole) == len(items):
+        return sum(whole)
+    batch = [v.n for v in items if type(v) is PerBatch]
+    if len(whole) + len(batch) == len(items):
+        return simplify(per_batch(sum(batch)) + sum(whole))
     total: Dim = 0
-    for v in values:
+    for v in items:
         total = total + v
     return simplify(total)
 
@@ -104,9 +116,13 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     `shapes`: every tensor's shape, for the activations kept for backward."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
     rows, macs, missing = with_macs(graph, rows, hidden or [], memo)
-    forward = TrainingForward(graph, rows, shapes or {})  # the calls autograd records, for the two below
-    rows = with_saved(graph, rows, forward)
-    saved = saved_total(graph, forward)  # the activations kept for backward, each tensor once
+    saved = None
+    if graph.framework == "torch":  # what autograd keeps: only a PyTorch forward that was followed (saved.py)
+        from .saved import TrainingForward, saved_total
+
+        forward = TrainingForward(graph, rows, shapes or {})  # the calls autograd records, for the two below
+        rows = with_saved(graph, rows, forward)
+        saved = saved_total(graph, forward)  # the activations kept for backward, each tensor once
     top = [r for r in rows if r.depth == 0] if graph.framework == "keras" else [r for r in rows if r.parent is None]
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
@@ -531,6 +547,8 @@ def with_saved(graph: Graph, rows: list[Row], forward: TrainingForward) -> list[
     the model's total, each tensor once, is saved.py's."""
     if not forward.followed:
         return rows
+    from .saved import count
+
     shapes = forward.shapes
     containers = {i for i, layer in enumerate(graph.layers) if getattr(type(layer.kind), "sums_children", False)}
     trains = forward.trains  # layers with weights that get gradients

@@ -113,10 +113,12 @@ def autograd_calls(graph: Graph, trains: set[str]) -> Iterator[tuple[int, Call, 
     """Each call of a forward, in order, with its output tensors and whether an input needs a gradient (a tensor
     made from a trained weight, the layers in `trains`, or from such a tensor)."""
     grads: set[TensorRef] = set()
+    layers = graph.layers
     for index, call in enumerate(graph.calls):
-        layer = graph.layers[call.layer]
-        outs = [TensorRef(index, k) for k in range(max(call.n_outputs, 1))]
-        needed = any(r in grads for r in call.inputs)
+        layer = layers[call.layer]
+        n = call.n_outputs
+        outs = [TensorRef(index, 0)] if n <= 1 else [TensorRef(index, k) for k in range(n)]
+        needed = not grads.isdisjoint(call.inputs)
         if needed or layer.name in trains:
             grads.update(outs)
         yield index, call, layer, outs, needed
