@@ -335,8 +335,8 @@ class LayerClass(Atomic):
         return super().py_getattr(name, ctx)
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
-        kwargs = {key: unquoted(key, value, ctx) for key, value in kwargs.items()}
-        args = [unquoted("", a, ctx) for a in args]
+        kwargs = {key: unquoted(key, value, ctx) for key, value in kwargs.items()} if kwargs else {}
+        args = [a if type(a) in PLAIN_TYPES else unquoted("", a, ctx) for a in args]  # (unquoted's own first test)
         type_name, args, kwargs = self.session.keras1.translate(self.type_name, args, kwargs, ctx)
         if type_name != self.type_name:
             return LayerClass(self.session, type_name).py_call(args, kwargs, ctx)
