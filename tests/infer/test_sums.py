@@ -1,4 +1,4 @@
-"""The report's sums: whole numbers and `n·batch` counts added in one step give what adding them one by one gives."""
+"""The report's sums: `n·batch` counts added as numbers apart from the rest give what adding every count one by one gives."""
 
 from __future__ import annotations
 
