@@ -8,6 +8,7 @@ reads objects in memory. Imports go live | source -> files, never the other way 
 from __future__ import annotations
 
 import codecs
+import importlib
 import io
 import os
 import re
@@ -110,9 +111,7 @@ def register(name: str) -> None:
 
 
 def load(name: str) -> ModuleType:
-    full = f"{__name__}.{name}"
-    __import__(full)  # importlib.import_module's work, without importing importlib (and warnings) at every start
-    return sys.modules[full]
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def pick(path: str, head: bytes, options: ReadOptions, shown: str | None = None) -> ModuleType:

@@ -7,6 +7,7 @@ the modules a reading needs; a test holds it equal to the kinds). `registry()` i
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 from ..errors import KindError
@@ -29,7 +30,7 @@ def registry() -> dict[str, tuple[type[Kind], dict[str, Any]]]:
 
     for info in pkgutil.iter_modules(__path__):
         if info.name != "base":
-            __import__(f"{__name__}.{info.name}")
+            importlib.import_module(f"{__name__}.{info.name}")
     table: dict[str, tuple[type[Kind], dict[str, Any]]] = {}
     for cls in _subclasses(Kind):
         for spelling, fixed in cls.__dict__.get("spellings", {}).items():
@@ -64,7 +65,7 @@ def lookup(framework: str, type_name: str) -> tuple[type[Kind], dict[str, Any]] 
 def _spelled_in(module: str) -> dict[str, tuple[type[Kind], dict[str, Any]]]:
     """The spellings of the kinds one module of this package defines."""
     name = f"{__name__}.{module}"
-    __import__(name)  # importlib.import_module's work, without importing importlib (and warnings) at every start
+    importlib.import_module(name)
     return {spelling: (cls, fixed) for cls in _subclasses(Kind) if cls.__module__ == name
             for spelling, fixed in cls.__dict__.get("spellings", {}).items()}
 
