@@ -330,7 +330,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     ancestors: dict[str, str | None] = {}  # by container row: the built-in module enclosing it (see _built_in_ancestor)
     for r in rows:
         layer = layers.get(r.name)
-        inside = None if r.parent is None else _built_in_ancestor(r, by_name, containers, ancestors)
+        inside = _built_in_ancestor(r, by_name, containers, ancestors)
         if layer is None or r.name in containers:
             done[r.name] = r
         elif inside is not None:
@@ -570,8 +570,7 @@ def with_saved(graph: Graph, rows: list[Row], forward: TrainingForward) -> list[
             if values is None:
                 unknown.add(layer.name)
                 break
-            total = per.get(layer.name, 0) + values * size
-            per[layer.name] = total if type(total) is int else simplify(total)
+            per[layer.name] = simplify(per.get(layer.name, 0) + values * size)
     return [replace(r, saved_bytes=per[r.name]) if r.name in per and r.name not in unknown else r for r in rows]
 
 

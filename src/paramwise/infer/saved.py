@@ -116,7 +116,7 @@ def autograd_calls(graph: Graph, trains: set[str]) -> Iterator[tuple[int, Call, 
     layers = graph.layers
     for index, call in enumerate(graph.calls):
         layer = layers[call.layer]
-        n = call.n_outputs
+        n = call.n_outputs  # one output (0 counts as one): no comprehension (0.6 % of a PyTorch layer)
         outs = [TensorRef(index, 0)] if n <= 1 else [TensorRef(index, k) for k in range(n)]
         needed = not grads.isdisjoint(call.inputs)
         if needed or layer.name in trains:

@@ -336,7 +336,7 @@ class LayerClass(Atomic):
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         kwargs = {key: unquoted(key, value, ctx) for key, value in kwargs.items()} if kwargs else {}
-        args = [a if type(a) in PLAIN_TYPES else unquoted("", a, ctx) for a in args]  # plain: nothing to unquote
+        args = [unquoted("", a, ctx) for a in args]
         type_name, args, kwargs = self.session.keras1.translate(self.type_name, args, kwargs, ctx)
         if type_name != self.type_name:
             return LayerClass(self.session, type_name).py_call(args, kwargs, ctx)
