@@ -39,6 +39,8 @@ from peers import TRANSFORMERS_META
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# the stdlib a source reader with a command line needs before any code of its own: parse, write JSON, parse arguments
+FLOOR_CLI = "import re, ast, json, argparse; argparse.ArgumentParser().parse_args([])"
 GROUPS = ("start", "cnn", "resnet50", "resnet18", "mixtral", "scale", "nested", "checkpoint")
 
 # Runs one command in a fork of this small process (python -S -I: about 5 MB, less than the bare interpreter
@@ -358,6 +360,7 @@ class Plan:
         self.expected: dict[str, int] = {}  # a command's total, where the run knows it (generated inputs)
         self.pairs: list[tuple[str, str]] = []  # (ours, peer): their totals must agree
         self.notes: list[str] = []
+        self.references: list[tuple[str, str]] = []  # (command, base): a ratio shown beside the goals, no goal
 
     def add(self, name: str, argv: list[str], shown: str, runs: int | None = None, timeout: int | None = None) -> str:
         if name not in self.commands:
@@ -443,6 +446,9 @@ class Plan:
         bare = self.add("bare", [PYTHON, "-c", "pass"], "python -c pass")
         if "start" in groups:
             table = self.ours("cnn table", cnn, shown=cnn)
+            # what any source reader in Python pays before its own code: the modules it cannot do without
+            for name, code in (("floor ast json", "import ast, json"), ("floor cli", FLOOR_CLI)):
+                self.references.append((self.add(name, [PYTHON, "-c", code], f"python -c '{code}'"), bare))
             self.at_most("start, JSON", start_json, bare, 3)
             self.at_most("start, table", table, bare, 5)
             self.at_most("memory, JSON", start_json, bare, 2, rss=True)
@@ -614,6 +620,10 @@ def report(plan: Plan, seconds: float) -> str:
         lines.append(f"| {goal.case} | {goal.goal} | {measured} | {'—' if met is None else 'yes' if met else 'no'} |")
     compared, problems = plan.totals()
     lines.append("")
+    for name, base in plan.references:
+        a, b = plan.seconds(name), plan.seconds(base)
+        if a is not None and b:
+            lines.append(f"- for reference, `{plan.commands[name].shown}` takes {a / b:.2f}× `{plan.commands[base].shown}`")
     if problems:
         lines += [f"- totals DIFFER: {p}" for p in problems]
     elif compared:
