@@ -121,12 +121,12 @@ def load(path: Path, framework: str | None = None) -> Case | None:
 # ---- the truth: built by the framework in a child process, cached as JSON ----
 
 def torch_truth(case: Case, copy: Path) -> dict[str, Any]:
-    from torch_oracle import build, module_counts, output_shapes, owned
+    from torch_oracle import build, module_counts, output_shapes, owned, owned_buffers
 
     with contextlib.redirect_stdout(io.StringIO()):
         model = build(copy)["model"]
-    owners = owned(model)
-    modules = {name: list(module_counts(model, name, module, owners))
+    owners, buffer_owners = owned(model), owned_buffers(model)
+    modules = {name: list(module_counts(model, name, module, owners, buffer_owners))
                for name, module in model.named_modules() if name}
     truth: dict[str, Any] = {
         "framework": "torch",
@@ -332,14 +332,12 @@ def is_shape(value: Any) -> bool:
 
 
 def compare_keras(report: Any, truth: dict[str, Any], result: Result) -> tuple[list[str], list[str]]:
-    from keras_oracle import compare_figures
+    from keras_oracle import compare_figures, paired_rows
 
     truth = keras_figures(truth)
     found = compare_figures(report, truth)
-    rows = {r.name: r for r in report.rows if r.depth == 0}
-    for layer in truth["layers"]:
+    for layer, row in paired_rows([r for r in report.rows if r.depth == 0], truth["layers"]):
         result.layers_all += 1
-        row = rows.get(layer["name"])
         result.layers_ok += row is not None and row.params == layer["count_params"] and not any(
             p.startswith(f"{layer['name']}: weights") for p in found)
         if layer["output_shape"] is not None:

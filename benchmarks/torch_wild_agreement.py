@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import paramwise  # noqa: E402
-from torch_oracle import build, compare, module_counts, owned  # noqa: E402
+from torch_oracle import build, compare, module_counts, owned, owned_buffers  # noqa: E402
 
 HEADER = re.compile(r"^#\s*(model|input-shape|source):\s*(.+?)\s*$", re.M)
 
@@ -69,13 +69,13 @@ def read(path: Path, text: str, shape: tuple[int, ...] | None) -> Any:
 def module_agreement(report: Any, model: Any) -> tuple[int, int]:
     """(modules whose (params, trainable, buffers) row agrees, modules torch lists), by dotted name."""
     rows = {r.name: r for r in report.rows}
-    owners = owned(model)
+    owners, buffer_owners = owned(model), owned_buffers(model)
     names = [(n, m) for n, m in model.named_modules() if n]
     agree = 0
     for name, module in names:
         row = rows.get(name)
         if row is not None and (row.params, row.trainable_params, row.buffers or 0) == module_counts(
-                model, name, module, owners):
+                model, name, module, owners, buffer_owners):
             agree += 1
     return agree, len(names)
 

@@ -92,16 +92,24 @@ def compare_figures(report: Any, keras: dict[str, Any]) -> list[str]:
         problems.append(f"total: paramwise {report.total}, keras {keras['count_params']}")
     if report.trainable != keras["trainable"]:
         problems.append(f"trainable: paramwise {report.trainable}, keras {keras['trainable']}")
-    rows = {r.name: r for r in report.rows if r.depth == 0}
     keras_names = [layer["name"] for layer in keras["layers"]]
-    shown = [name for name in rows if rows[name].type != "InputLayer" or name in keras_names]
+    top = [r for r in report.rows if r.depth == 0]
+    shown = [r.name for r in top if r.type != "InputLayer" or r.name in keras_names]
     if sorted(shown) != sorted(keras_names):
         problems.append(f"layers: paramwise {sorted(shown)}, keras {sorted(keras_names)}")
-    for layer in keras["layers"]:
-        row = rows.get(layer["name"])
+    for layer, row in paired_rows(top, keras["layers"]):
         if row is not None:
             problems += compare_layer(row, layer)
     return problems
+
+
+def paired_rows(rows: list[Any], layers: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
+    """Each Keras layer with paramwise's row of the same name; a name that several layers share (Keras 3 keeps
+    `name=""` in a subclassed model) pairs its rows in order."""
+    by_name: dict[str, list[Any]] = {}
+    for r in rows:
+        by_name.setdefault(r.name, []).append(r)
+    return [(layer, by_name[layer["name"]].pop(0) if by_name.get(layer["name"]) else None) for layer in layers]
 
 
 def compare_layer(row: Any, layer: dict[str, Any]) -> list[str]:

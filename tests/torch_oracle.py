@@ -32,14 +32,21 @@ def owned(model: Any) -> dict[str, Any]:
     return {id(p): name for name, p in model.named_parameters()}
 
 
-def module_counts(model: Any, prefix: str, module: Any, owners: dict[int, str]) -> tuple[int, int, int]:
-    """(params, trainable, buffers) a row for `module` should show: shared tensors count where first named."""
+def owned_buffers(model: Any) -> dict[int, str]:
+    """Buffer tensor id -> the name `named_buffers()` gives it (the first name of a shared buffer)."""
+    return {id(b): name for name, b in model.named_buffers()}
+
+
+def module_counts(model: Any, prefix: str, module: Any, owners: dict[int, str],
+                  buffer_owners: dict[int, str]) -> tuple[int, int, int]:
+    """(params, trainable, buffers) a row for `module` should show: shared tensors count where first named (a
+    BatchNorm held as `self.bn` and again inside `self.block`: its buffers in the row of `bn`, as its weights)."""
     params = trainable = 0
     for name, p in module.named_parameters(prefix=prefix):
         if owners.get(id(p)) == name:
             params += p.numel()
             trainable += p.numel() if p.requires_grad else 0
-    buffers = sum(b.numel() for b in module.buffers())
+    buffers = sum(b.numel() for name, b in module.named_buffers(prefix=prefix) if buffer_owners.get(id(b), name) == name)
     return params, trainable, buffers
 
 
@@ -54,7 +61,7 @@ def compare(report: Any, model: Any) -> list[str]:
         if ours != theirs:
             problems.append(f"{what}: paramwise {ours}, torch {theirs}")
     rows = {r.name: r for r in report.rows}
-    owners = owned(model)
+    owners, buffer_owners = owned(model), owned_buffers(model)
     for name, module in model.named_modules():
         if not name:
             continue
@@ -62,7 +69,7 @@ def compare(report: Any, model: Any) -> list[str]:
             problems.append(f"{name}: a module torch lists but paramwise does not")
             continue
         row = rows[name]
-        want = module_counts(model, name, module, owners)
+        want = module_counts(model, name, module, owners, buffer_owners)
         got = (row.params, row.trainable_params, row.buffers or 0)
         if got != want:
             problems.append(f"{name}: (params, trainable, buffers) paramwise {got}, torch {want}")

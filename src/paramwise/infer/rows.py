@@ -321,7 +321,7 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     layers = {layer.name: layer for layer in graph.layers if not layer.hidden}
     by_name = {r.name: r for r in rows}
     containers = {name for name, layer in layers.items() if getattr(type(layer.kind), "sums_children", False)}
-    done: dict[str, Row] = {}
+    out: list[Row] = []  # by position: a nested Keras model's rows may bear the names of the outer model's layers
     owners: list[Row] = []  # rows whose kind counts its own products: the total sums these
     ran = any(r.calls for r in rows) or any(calls for _, _, calls in hidden)  # forward was followed from an input
     same: dict[Any, tuple[Dim, str, str]] = {}  # one call's products by (kind, attributes, input shapes): see _kind_macs
@@ -330,24 +330,27 @@ def with_macs(graph: Graph, rows: list[Row], hidden: list[tuple[Layer, list[Shap
     ancestors: dict[str, str | None] = {}  # by container row: the built-in module enclosing it (see _built_in_ancestor)
     for r in rows:
         layer = layers.get(r.name)
-        inside = _built_in_ancestor(r, by_name, containers, ancestors)
+        if layer is not None and (layer.depth != r.depth or layer.parent != r.parent):
+            layer = None  # a row of a nested model's own walk (its products are counted there), not this layer's
         if layer is None or r.name in containers:
-            done[r.name] = r
-        elif inside is not None:
-            done[r.name] = replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters="")
+            out.append(r)
+            continue
+        inside = _built_in_ancestor(r, by_name, containers, ancestors)
+        if inside is not None:
+            out.append(replace(r, macs=None, macs_formula=f"counted in '{inside}'", macs_letters=""))
         else:
-            done[r.name] = _row_macs(layer, r, ran, same, memo, idle)
-            owners.append(done[r.name])
+            out.append(_row_macs(layer, r, ran, same, memo, idle))
+            owners.append(out[-1])
     ops = [_op_macs(layer, ins, calls, same, memo) for layer, ins, calls in hidden]
     products = [m for m in ops if m[0] != 0]
-    children: dict[str, list[str]] = {}
-    for c in rows:
-        if c.parent in containers:
-            children.setdefault(c.parent, []).append(c.name)
-    for r in reversed(rows):  # containers sum their children (listed after them)
-        if r.name in containers:
-            done[r.name] = _container_macs(done[r.name], [done[c] for c in children.get(r.name, [])], products)
-    out = [done[r.name] for r in rows]
+    if containers:
+        children: dict[str, list[int]] = {}
+        for i, c in enumerate(rows):
+            if c.parent in containers:
+                children.setdefault(c.parent, []).append(i)
+        for i in range(len(rows) - 1, -1, -1):  # containers sum their children (listed after them)
+            if rows[i].name in containers:
+                out[i] = _container_macs(out[i], [out[j] for j in children.get(rows[i].name, [])], products)
     if not any(r.calls for r in out) and not any(calls for _, _, calls in hidden):
         return out, None, ("no input shape: give one with --input-shape",)
     missing = [f"{r.type} '{r.name}': {r.macs_formula}" for r in owners if r.macs is None]

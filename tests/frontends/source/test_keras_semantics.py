@@ -719,3 +719,48 @@ def test_no_unbuilt_warning_once_the_model_is_called(tmp_path: Path) -> None:
     report = paramwise.read(str(path))
     assert build(path).count_params() == report.total
     assert "unbuilt_layers" not in [w.code for w in report.warnings]
+
+
+# -- Sequential.pop() -----------------------------------------------------------------------------------
+
+POPS = {
+    # pop() of a built model chains it again without the last layer: it counted the popped layer's weights and
+    # fed the next add() from the popped layer's output (23 where Keras says 10)
+    "then_add": """
+import keras
+from keras import layers
+model = keras.Sequential([keras.Input((4,)), layers.Dense(3, name="x")])
+model.pop()
+model.add(layers.Dense(2, name="x"))
+""",
+    "twice_built_by_input_shape": """
+import keras
+from keras import layers
+model = keras.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(5), layers.Dense(6)])
+model.pop()
+model.pop()
+model.add(layers.Dense(2))
+""",
+    "built_by_build": """
+import keras
+from keras import layers
+model = keras.Sequential([layers.Dense(3), layers.Dense(5)])
+model.build((None, 4))
+model.pop()
+""",
+    "with_add_after": """
+import keras
+from keras import layers
+model = keras.Sequential()
+model.add(keras.Input((4,)))
+model.add(layers.Dense(3))
+model.add(layers.Dense(5))
+last = model.pop()
+model.add(layers.Dense(7))
+""",
+}
+
+
+@pytest.mark.parametrize("name", POPS)
+def test_sequential_pop_matches_keras(tmp_path: Path, name: str) -> None:
+    check(tmp_path, POPS[name])

@@ -125,7 +125,7 @@ class Session:
         return all(t.ref.call in self.eager for t in inputs)
 
     def make_input(self, shape: Shape, name: str | None, ctx: Context, hidden: bool = False) -> KTensor:
-        layer = LayerObj(self, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), name or self.auto_name("input_layer"), ctx.location)
+        layer = LayerObj(self, "InputLayer", Input("keras", "InputLayer", {"shape": shape}), self.auto_name("input_layer") if name is None else name, ctx.location)
         layer.hidden = hidden
         tensor = self.record(layer, [], ctx)[0]
         if name == "data":
@@ -356,7 +356,7 @@ class LayerClass(Atomic):
             kind.attrs[attr] = self.session.auto_name(sub)
         # Keras names a layer after its class, so an alias (MaxPool2D) is named as its class (max_pooling2d)
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)
-        layer = LayerObj(self.session, self.type_name, kind, name or self.session.auto_name(base), ctx.location)
+        layer = LayerObj(self.session, self.type_name, kind, self.session.auto_name(base) if name is None else name, ctx.location)
         layer.trainable = bool(trainable)
         layer.input_shape = input_shape
         return layer
@@ -476,9 +476,10 @@ def input_shape_of(kwargs: dict[str, Any]) -> Shape | None:
 
 
 def checked_name(value: Any, ctx: Context) -> str | None:
-    """`name=` of a layer or model: text, or None/'' for the name Keras picks; Keras refuses anything else."""
+    """`name=` of a layer or model: text (Keras 3 keeps `name=""` as the name), or None for the name Keras picks;
+    Keras refuses anything else."""
     if value is None or isinstance(value, str):
-        return value or None
+        return value
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a value of the interpreter's own: described by its type

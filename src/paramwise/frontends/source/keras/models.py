@@ -246,9 +246,10 @@ class SequentialObj(HostValue, ModelBase):
 
     def __init__(self, session: Session, items: list[Any], name: str | None, ctx: Context) -> None:
         self.session = session
-        self.name = name or session.auto_name("sequential")
+        self.name = session.auto_name("sequential") if name is None else name
         self.location = ctx.location
         self.items: list[Any] = []
+        self.names: dict[str, Any] = {}  # each layer by its name: Keras refuses two layers of one name
         self.input: KTensor | None = None
         self.output: KTensor | None = None
         self.trainable = True
@@ -274,8 +275,18 @@ class SequentialObj(HostValue, ModelBase):
             self.quiet = False
         self.rebuilt()
 
-    def user_pop(self) -> Any:
+    def user_pop(self, ctx: Context) -> Any:
+        """`model.pop()`: the last layer taken off; a built model is chained again from its input without it (an
+        input alone stays the model's input, for the next add())."""
+        if not self.items:
+            raise ctx.error(f"Sequential '{self.name}' has no layer to pop", hint="Keras refuses pop() on an empty model")
         item = self.items.pop()
+        self.names = {name: obj for name, obj in self.names.items() if obj is not item}
+        if self.input is not None:
+            if self.items:
+                self.connect(self.input, ctx)
+            else:
+                self.output = self.input
         self.rebuilt()
         return item
 
@@ -293,6 +304,10 @@ class SequentialObj(HostValue, ModelBase):
                 self.ensure_built(tensor.shape_of(), ctx)
             return
         layer = as_layer_obj(item, ctx)
+        if self.names.setdefault(layer.name, layer) is not layer:
+            raise ctx.error(f"Sequential '{self.name}' has two layers named '{layer.name}': Keras refuses it (\"All layers "
+                            "added to a Sequential model should have unique names\")",
+                            hint="give each layer its own name=, or none: Keras numbers them (dense, dense_1, ...)")
         self.items.append(layer)
         first = self.items[0].model
         if self.output is None and len(self.items) == 1 and layer.input_shape is not None:
@@ -342,7 +357,7 @@ class SequentialObj(HostValue, ModelBase):
         if name == "add":
             return Method(lambda a, k, c: self.user_add(a[0] if a else k["layer"], c))
         if name == "pop":
-            return Method(lambda a, k, c: self.user_pop())
+            return Method(lambda a, k, c: self.user_pop(c))
         return self.common_attr(name, ctx)
 
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
@@ -373,7 +388,7 @@ class FunctionalObj(HostValue, ModelBase):
 
     def __init__(self, session: Session, inputs: Any, outputs: Any, name: str | None, ctx: Context) -> None:
         self.session = session
-        self.name = name or session.auto_name("functional")
+        self.name = session.auto_name("functional") if name is None else name
         self.location = ctx.location
         self.inputs = collect_tensors([inputs], {})
         self.outputs = collect_tensors([outputs], {})
@@ -381,6 +396,13 @@ class FunctionalObj(HostValue, ModelBase):
         self.layer_obj = None
         if not self.inputs or not self.outputs:
             raise ctx.error("Model(inputs, outputs) needs the input and output tensors", hint="e.g. keras.Model(inputs, outputs)")
+        named: dict[str, Any] = {}
+        for index in reachable(session, self.inputs, self.outputs):  # Keras' map_graph: every name once
+            obj = session.calls[index].layer
+            if (not obj.hidden or obj.type_name == "InputLayer") and named.setdefault(obj.name, obj) is not obj:
+                raise ctx.error(f"model '{self.name}' has two layers named '{obj.name}': Keras refuses it (\"All operation "
+                                "names should be unique\")",
+                                hint="give each layer its own name=, or none: Keras numbers them (dense, dense_1, ...)")
         session.models.append(self)
 
     def __repr__(self) -> str:
@@ -423,7 +445,8 @@ class SequentialClass(Atomic):
 
     def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
         items = args[0] if args else kwargs.get("layers") or []
-        name = checked_name(kwargs.get("name"), ctx) or self.session.auto_name(snake_case(instance.cls.name))
+        name = checked_name(kwargs.get("name"), ctx)
+        name = self.session.auto_name(snake_case(instance.cls.name)) if name is None else name
         model = SequentialObj(self.session, list(items), name, ctx)
         model.type_name = instance.cls.name
         if kwargs.get("trainable") is False:

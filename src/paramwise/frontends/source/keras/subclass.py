@@ -359,7 +359,7 @@ class ModelClass(HostValue):
     def py_instance_init(self, instance: Instance, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> None:
         state: SubclassState = instance.host
         name = checked_name(kwargs.get("name"), ctx)
-        if name:
+        if name is not None:
             state.name = name
         state.input_shape = input_shape_of(kwargs) or state.input_shape
         if kwargs.get("trainable") is False:
