@@ -674,3 +674,59 @@ def test_a_torch_class_read_twice_is_the_same_class(tmp_path: Path) -> None:
             "model = nn.Sequential(kept(4, width), nn.ReLU(), nn.Linear(width, 2))\n")
     report = agree(tmp_path, body, input_shape=(1, 4))
     assert report.total == 4 * 8 + 8 + 8 * 2 + 2
+
+
+def test_names_spelled_from_the_modules_nn_defines_them_in(tmp_path: Path) -> None:
+    # `nn.parameter.Parameter(...)` was an unread name (three peephole weights of a ConvLSTM not counted)
+    report = agree(tmp_path, (
+        "import torch.nn.modules.conv as convs\n"
+        "DEVICE = 'cuda' if torch.cuda.is_available() else 'cpu'\n"
+        "class M(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.a = nn.parameter.Parameter(torch.zeros(3, 4, device=DEVICE)).to(DEVICE)\n"
+        "        self.b = torch.nn.modules.linear.Linear(4, 2)\n"
+        "        self.c = nn.modules.conv.Conv2d(3, 4, 3)\n"
+        "        self.d = convs.Conv1d(2, 2, 1)\n"
+        "    def forward(self, x):\n"
+        "        return self.b(x) * self.a.sum()\n"
+        "model = M()\n"), input_shape=(2, 4))
+    assert report.complete and report.total == 12 + 10 + 112 + 6
+
+
+def test_collections_defaultdict_is_read(tmp_path: Path) -> None:
+    # a defaultdict kept on a module (usage counters of a mixture of experts) made the reading incomplete
+    report = agree(tmp_path, (
+        "import collections\n"
+        "from collections import defaultdict\n"
+        "class M(nn.Module):\n"
+        "    def __init__(self, n):\n"
+        "        super().__init__()\n"
+        "        self.counts = defaultdict(int)\n"
+        "        groups = collections.defaultdict(list)\n"
+        "        for i in range(n):\n"
+        "            groups[i % 2].append(nn.Linear(4, 4))\n"
+        "            self.counts[i] += 1\n"
+        "        self.even = nn.ModuleList(groups[0])\n"
+        "        self.odd = nn.ModuleList(groups[1])\n"
+        "        self.head = nn.Linear(4, len(self.counts) + sum(self.counts.values()))\n"
+        "        lookup = defaultdict(lambda: 3, {'a': 1})\n"
+        "        self.tail = nn.Linear(lookup['a'], lookup['b'])\n"
+        "        assert isinstance(self.counts, defaultdict) and isinstance(self.counts, dict)\n"
+        "    def forward(self, x):\n"
+        "        self.counts[0] += x.size(0)\n"
+        "        return self.head(x)\n"
+        "model = M(5)\n"), input_shape=(2, 4))
+    assert report.complete and report.total == 5 * 20 + 4 * 10 + 10 + 6
+
+
+def test_a_defaultdict_without_a_factory_raises_key_error_as_python_does(tmp_path: Path) -> None:
+    path = write(tmp_path, (
+        "from collections import defaultdict\n"
+        "d = defaultdict(None, {'a': 2})\n"
+        "try:\n"
+        "    n = d['b']\n"
+        "except KeyError:\n"
+        "    n = 5\n"
+        "model = nn.Linear(d['a'], n)\n"))
+    assert paramwise.read(str(path)).total == build(path)["model"].weight.numel() + 5 == 15

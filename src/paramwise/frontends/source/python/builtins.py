@@ -189,7 +189,7 @@ def _preview(value: Any, level: int = 0) -> str:
         shown = [f"{_preview(k, level + 1)}: {_preview(v, level + 1)}" for k, v in items] if isinstance(value, dict) \
             else [_preview(v, level + 1) for v in items]
         more = ", ..." if len(value) > 6 else ""
-        opener, closer = BRACKETS[type(value)]
+        opener, closer = BRACKETS.get(type(value)) or next(b for t, b in BRACKETS.items() if isinstance(value, t))
         return opener + ", ".join(shown) + more + closer
     if _is_symbolic(value) or getattr(value, "is_Number", False):
         text = str(value)

@@ -1,6 +1,6 @@
 """The standard library that model code uses, written here (nothing is imported on the input's behalf):
 functools (partial, reduce, wraps, lru_cache), copy (copy, deepcopy), typing (cast, NamedTuple, the
-generic aliases), collections (OrderedDict, namedtuple, abc), dataclasses, string, math, types
+generic aliases), collections (OrderedDict, defaultdict, namedtuple, abc), dataclasses, string, math, types
 (SimpleNamespace) and argparse (both in arguments.py)."""
 
 from __future__ import annotations
@@ -371,6 +371,35 @@ class OrderedDictClass(HostValue):
         return isinstance(value, dict)
 
 
+class DefaultDict(dict):  # type: ignore[type-arg]
+    """A `collections.defaultdict` of the file: a dict whose missing key is given the factory's value (called by
+    the interpreter, as Python calls it), then kept."""
+
+    def __init__(self, factory: Any, ctx: Context) -> None:
+        super().__init__()
+        self.factory, self.interp, self.node = factory, ctx.interp, ctx.node
+
+    def __missing__(self, key: Any) -> Any:
+        if self.factory is None:
+            raise KeyError(key)
+        value = self.interp.call(self.factory, [], {}, self.node)
+        self[key] = value
+        return value
+
+
+class DefaultDictClass(HostValue):
+    def __repr__(self) -> str:
+        return "<class defaultdict>"
+
+    def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+        out = DefaultDict(args[0] if args else None, ctx)
+        out.update(OrderedDictClass().py_call(args[1:], kwargs, ctx))
+        return out
+
+    def py_instancecheck(self, value: Any) -> bool:
+        return isinstance(value, DefaultDict)
+
+
 # -- resolution -------------------------------------------------------------------------------------------------
 
 
@@ -396,6 +425,8 @@ def resolve(dotted: str, interp: Interpreter) -> Any:
     if module == "collections":
         if name == "OrderedDict":
             return OrderedDictClass()
+        if name == "defaultdict":
+            return DefaultDictClass()
         if name == "namedtuple":
             return NamedTupleFactory()
         return StdModule("collections.abc", interp) if name == "abc" else None

@@ -302,6 +302,8 @@ def resolve_name(dotted: str) -> Any:
     last = parts[-1]
     if len(parts) == 1 or (not scope and last in ("nn",)) or scope == ["nn"] and last == "functional":
         return TorchNamespace(dotted)
+    if parts[1:3] in (["nn", "parameter"], ["nn", "modules"]) and len(parts) <= 4 and last.islower():
+        return TorchNamespace(dotted)  # where nn's names are defined: nn.parameter.Parameter, nn.modules.conv.Conv2d
     if last == "Variable" and scope == ["autograd"]:
         return VariableClass()
     if last == "Parameter" and scope[:1] == ["nn"]:
