@@ -15,6 +15,7 @@ from ..collect import paused as gc_paused
 from ..errors import Diagnostic, InputError, KindError, Location
 from ..frozen import field, record, replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
+from ..kinds.base import shape_text
 from ..kinds.rows import Submodel, Unknown
 from ..report import Report, Row
 from .keys import KeyMemo, kind_key
@@ -60,6 +61,8 @@ class _Walk:
     reports: dict[tuple[int, tuple[Shape, ...]], tuple[Graph, Report]] = field(default_factory=dict)
     parts: dict[Any, dict[str, Any]] = field(default_factory=dict)
     attrs: KeyMemo = field(default_factory=KeyMemo)  # kind_key's memo: each kind's attributes once, each key's number
+    leaves: dict[int, tuple[Report, list[_Leaf]]] = field(default_factory=dict)  # by report: see _report_of
+    nesting: int = 0  # how many graphs deep the walk is: 1 for the outermost
 
 
 _WALK: ContextVar[_Walk | None] = ContextVar("paramwise_infer_walk", default=None)
@@ -98,7 +101,12 @@ def infer(graph: Graph, *, input_shapes: list[Shape] | None = None) -> Report:
         key = _key(graph, input_shapes)
         if key is not None and key in walk.reports:
             return walk.reports[key][1]
-        report = _report_of(graph, _shapes(graph, input_shapes))
+        state = _shapes(graph, input_shapes)
+        walk.nesting += 1
+        try:
+            report = _report_of(graph, state)
+        finally:
+            walk.nesting -= 1
         if key is not None:
             walk.reports[key] = (graph, report)
         return report
@@ -133,7 +141,9 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
                 shapes[TensorRef(index, i)] = shape
         else:
             shapes[TensorRef(index, 0)] = out
-        state.first_inputs.setdefault(call.layer, ins)
+        first = state.first_inputs.setdefault(call.layer, ins)
+        if first is not ins and first != ins:  # a layer called again, on other shapes: its weights are the first call's
+            _check_called_again(layer, first, ins, call.location)
         state.outputs.setdefault(call.layer, []).append(out)
         state.sources.setdefault(call.layer, []).extend([layers[calls[t.call].layer].name for t in call.inputs])
     for t in (*graph.inputs, *graph.outputs):
@@ -141,6 +151,32 @@ def _shapes(graph: Graph, input_shapes: list[Shape] | None) -> _State:
     if walk is not None and key is not None:
         walk.shapes[key] = (graph, state)
     return state
+
+
+def _check_called_again(layer: Layer, first: list[Shape], ins: list[Shape], location: Location | None) -> None:
+    """A layer's weights are made by its first call; a later call on inputs that would make other weights (a Dense
+    built on 3 features called on 5) is refused by the framework (Keras' input spec, torch's matmul) or fails when
+    the model runs: refused here, at that call. Layers a file defines (custom layers, nested models) keep their first call's weights."""
+    if isinstance(layer.kind, (Submodel, Unknown)) or layer.stored is not None:
+        return
+    try:
+        built, again = layer.kind.weights(first), layer.kind.weights(ins)
+    except KindError:
+        return
+    made = [tuple(w.shape) for w in built]
+    wanted = [tuple(w.shape) for w in again]
+    if made == wanted or not all(type(d) is int for shape in made + wanted for d in shape):
+        return
+    differ = next((a, b) for a, b in zip(built, again) if a.shape != b.shape) if len(made) == len(wanted) else None
+    what = (f"its {differ[0].name} is {'×'.join(map(str, differ[0].shape))} and this call would need "
+            f"{'×'.join(map(str, differ[1].shape))}" if differ is not None else "this call would need other weights")
+    raise InputError(
+        f"{layer.type} '{layer.name}' was built by its first call, on {', '.join(map(shape_text, first))}, and is "
+        f"called again on {', '.join(map(shape_text, ins))}: {what}",
+        hint="a layer's weights are made once, by its first call: the framework refuses this call, or the model "
+             "fails when it runs (Keras builds a LayerNormalization so, and its first run fails); use a new layer "
+             "for inputs of another size",
+        location=location or layer.location)
 
 
 def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | None) -> Shape:
@@ -164,17 +200,65 @@ def _shape_of(graph: Graph, state: _State, ref: TensorRef, location: Location | 
 
 
 def _report_of(graph: Graph, state: _State) -> Report:
+    """The graph's rows and totals. A layer object used in two nested models, or in a nested model and the outer
+    one, is a row in each (as Keras lists it) but its weights count once in the total, as Keras counts them:
+    each layer that is not a model is a leaf, known by its kind object (one per layer object), with the
+    top-level row that holds it."""
     warnings = list(graph.warnings)
     rows: list[Row] = []
+    leaves: list[_Leaf] = []
+    walk = _WALK.get()
+    # a nested graph's leaves are its parent's; an outermost one's matter only where it holds a nested graph
+    track = walk is not None and (walk.nesting > 1 or any(isinstance(layer.kind, Submodel) for layer in graph.layers))
     for index, layer in enumerate(graph.layers):
         if layer.hidden:
             continue
-        rows.extend(_rows_for(layer, index, state, warnings))
+        made = _rows_for(layer, index, state, warnings)
+        rows.extend(made)
+        if not track:
+            continue
+        if not isinstance(layer.kind, Submodel):
+            leaves.append((id(layer.kind), made[0], layer.name))
+        elif walk is not None:  # the nested walk's leaves (infer gives its report again, from the walk's memo)
+            inner = walk.leaves.get(id(infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))))
+            leaves += [(kind, row, layer.name) for kind, row, _ in inner[1]] if inner is not None else []
+    again = _counted_again(leaves, warnings)
     hidden = [(layer, state.first_inputs.get(index), len(state.outputs.get(index) or []))
               for index, layer in enumerate(graph.layers) if layer.hidden]
-    walk = _WALK.get()
-    return build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs], [state.shapes[t] for t in graph.inputs],
-                        hidden, state.shapes, walk.attrs if walk is not None else None)
+    report = build_report(graph, rows, warnings, [state.shapes[t] for t in graph.outputs],
+                          [state.shapes[t] for t in graph.inputs], hidden, state.shapes,
+                          walk.attrs if walk is not None else None, again)
+    if track and walk is not None:
+        walk.leaves[id(report)] = (report, leaves)  # the report kept with them: its id is not reused in the walk
+    return report
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if type(value) is int else str(value)
+
+
+_Leaf = tuple[int, Row, str]  # (id of a layer's kind, its row, the name of the top-level row that holds it)
+
+
+def _counted_again(leaves: list[_Leaf], warnings: list[Diagnostic]) -> list[Row]:
+    """The rows of layers met before among the leaves: their weights are already in the total."""
+    first: dict[int, _Leaf] = {}
+    again: list[Row] = []
+    for leaf in leaves:
+        kind, row, holder = leaf
+        seen = first.setdefault(kind, leaf)
+        if seen is leaf or not row.params:
+            continue
+        again.append(row)
+        where = f"'{seen[2]}' and '{holder}'" if seen[2] != holder else f"'{holder}' twice"
+        warnings.append(Diagnostic(
+            "shared_layer",
+            f"{row.type} '{row.name}' is in {where}: its {_number(row.params)} parameters are counted once in the total",
+            row.location,
+            "one layer object used in two models is one set of weights; each model's row still counts it, as the "
+            "framework's summary does",
+        ))
+    return again
 
 
 def apply_call(layer: Applied, ins: list[Shape], location: Location | None) -> Shape | list[Shape]:

@@ -108,9 +108,11 @@ def _sum(values: Any) -> Dim:
 
 def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs: list[Shape], ins: list[Shape],
                  hidden: list[tuple[Layer, list[Shape] | None, int]] | None = None,
-                 shapes: dict[TensorRef, Shape] | None = None, memo: KeyMemo | None = None) -> Report:
+                 shapes: dict[TensorRef, Shape] | None = None, memo: KeyMemo | None = None,
+                 again: list[Row] | None = None) -> Report:
     """`hidden`: the tensor operations of forward that have no row (layer, first inputs, calls), for the MACs;
-    `shapes`: every tensor's shape, for the activations kept for backward."""
+    `shapes`: every tensor's shape, for the activations kept for backward; `again`: rows of layers whose weights
+    another row holding the same layer object counts already (taken out of the totals)."""
     rows = _sum_children(graph, _tie_rows(graph, rows))
     rows, macs, missing = with_macs(graph, rows, hidden or [], memo)
     saved = None
@@ -124,6 +126,13 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
     known = [r for r in top if r.params is not None]
     params = [w for r in known for w in r.weight_objects if not w.is_buffer and w.name not in dict(r.shared)]
     total_bytes = _sum(w.count * w.bytes_per_value for w in params)
+    counted = known
+    if again:  # taken out as negative rows: each total below sums the same list
+        twice = [r for r in again if r.params is not None]
+        counted = known + [replace(r, params=-r.params, trainable_params=-r.trainable_params,
+                                   non_trainable_params=-r.non_trainable_params) for r in twice]
+        total_bytes = total_bytes - _sum(w.count * w.bytes_per_value for r in twice for w in r.weight_objects
+                                         if not w.is_buffer)
     if "stored_bytes" in graph.meta:  # packed or quantized files: the bytes stored, not values x a whole byte size
         total_bytes = graph.meta["stored_bytes"]
     symbols = sorted({str(s) for r in rows if type(r.params) is not int and is_symbolic(r.params)
@@ -133,9 +142,9 @@ def build_report(graph: Graph, rows: list[Row], warnings: list[Diagnostic], outs
         model=graph.name,
         source=graph.source,
         rows=tuple(rows),
-        total=_sum(r.params for r in known),
-        trainable=_sum(r.trainable_params for r in known),
-        non_trainable=_sum(r.non_trainable_params for r in known),
+        total=_sum(r.params for r in counted),
+        trainable=_sum(r.trainable_params for r in counted),
+        non_trainable=_sum(r.non_trainable_params for r in counted),
         buffers=_sum(r.buffers for r in known),
         total_bytes=total_bytes,
         warnings=tuple(warnings),

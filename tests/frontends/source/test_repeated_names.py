@@ -176,3 +176,125 @@ model = {model}
     with pytest.raises(paramwise.ParamwiseError, match="two layers named 'x'") as caught:
         paramwise.read(str(path))
     assert caught.value.location is not None and caught.value.location.line == 6
+
+
+SHARED_IN_TWO_MODELS = """
+import keras
+from keras import layers
+
+shared = layers.Dense(4, name="shared")
+a = keras.Input((4,))
+m1 = keras.Model(a, shared(a), name="m1")
+b = keras.Input((4,))
+m2 = keras.Model(b, layers.Dense(2)(shared(b)), name="m2")
+x = keras.Input((4,))
+model = keras.Model(x, m2(m1(x)), name="outer")
+"""
+
+SHARED_WITH_THE_OUTER_MODEL = """
+import keras
+from keras import layers
+
+shared = layers.Dense(4, name="shared")
+a = keras.Input((4,))
+inner = keras.Model(a, shared(a), name="inner")
+x = keras.Input((4,))
+model = keras.Model(x, shared(inner(x)), name="outer")
+"""
+
+SHARED_THROUGH_A_SHARED_MODEL = """
+import keras
+from keras import layers
+
+d = layers.Dense(4, name="shared")
+a = keras.Input((4,))
+enc = keras.Model(a, d(a), name="enc")
+b = keras.Input((4,))
+m1 = keras.Model(b, enc(b), name="m1")
+c = keras.Input((4,))
+m2 = keras.Model(c, layers.Dense(4)(enc(c)), name="m2")
+x = keras.Input((4,))
+frozen = layers.Dense(4, name="frozen", trainable=False)
+model = keras.Model(x, frozen(m2(m1(frozen(x)))), name="outer")
+"""
+
+
+@pytest.mark.parametrize("text", [SHARED_IN_TWO_MODELS, SHARED_WITH_THE_OUTER_MODEL, SHARED_THROUGH_A_SHARED_MODEL],
+                         ids=["two_nested_models", "nested_and_outer", "through_a_shared_model"])
+def test_a_layer_in_two_models_counts_once_in_the_total(tmp_path: Path, text: str) -> None:
+    # each model's row counts the shared layer, as Keras' summary does, but the total counted it in each (50 for
+    # Keras' 30, 40 for its 20), with no warning
+    report = keras_oracle.agrees(tmp_path, text)
+    rows = [r for r in report.rows if r.depth == 0]
+    assert report.total < sum(r.params for r in rows)
+    assert [w.code for w in report.warnings] == ["shared_layer"]
+    assert "counted once" in report.warnings[0].message
+    assert report.total_bytes == 4 * report.total
+
+
+def test_layers_that_only_look_alike_are_not_shared(tmp_path: Path) -> None:
+    text = SHARED_IN_TWO_MODELS.replace("m2 = keras.Model(b, layers.Dense(2)(shared(b))",
+                                        'm2 = keras.Model(b, layers.Dense(2)(layers.Dense(4, name="other")(b))')
+    report = keras_oracle.agrees(tmp_path, text)
+    assert report.total == sum(r.params for r in report.rows if r.depth == 0) == 20 + 30
+    assert report.warnings == ()
+
+
+@pytest.mark.parametrize("second, keras_says", [
+    ("layers.Dense(4)", "refuses"),  # built on 3 features, called on 5: Keras' input spec refuses the call
+    ("layers.Conv1D(2, 3)", "refuses"),
+    ("layers.LayerNormalization()", "fails when run"),  # Keras builds it (count 6) and its first run fails
+    ("layers.Embedding(10, 4)", "reads"),  # its weights do not depend on the input
+    ("layers.Dropout(0.5)", "reads"),
+], ids=["dense", "conv1d", "layer_norm", "embedding", "dropout"])
+def test_a_layer_called_again_on_inputs_its_weights_do_not_fit(tmp_path: Path, second: str, keras_says: str) -> None:
+    # paramwise counted the first call's weights and answered where Keras refuses the second call
+    text = f"""
+import keras
+from keras import layers
+
+shared = {second}
+a = keras.Input((6, 3))
+b = keras.Input((6, 5))
+model = keras.Model([a, b], [shared(a), shared(b)])
+"""
+    path = _write(tmp_path, text)
+    import numpy as np
+
+    try:
+        model = keras_oracle.build(path)
+    except (ValueError, RuntimeError):
+        said = "refuses"
+    else:
+        try:
+            model([np.zeros((1, 6, 3)), np.zeros((1, 6, 5))])
+        except (ValueError, RuntimeError):
+            said = "fails when run"
+        else:
+            said = "reads"
+    assert said == keras_says
+    if said == "reads":
+        keras_oracle.agrees(tmp_path, text)
+        return
+    with pytest.raises(paramwise.ParamwiseError, match="was built by its first call, on \\(None, 6, 3\\), and is "
+                                                       "called again on \\(None, 6, 5\\)") as caught:
+        paramwise.read(str(path))
+    assert caught.value.location is not None and caught.value.location.line == 8
+
+
+def test_a_layer_called_again_on_other_lengths_is_read(tmp_path: Path) -> None:
+    # the same weights fit both calls: a shared encoder over sequences of two lengths, a conv on two image sizes
+    text = """
+import keras
+from keras import layers
+
+encoder = layers.LSTM(8)
+conv = layers.Conv2D(4, 3)
+a = keras.Input((10, 3))
+b = keras.Input((20, 3))
+c = keras.Input((16, 16, 2))
+d = keras.Input((32, 32, 2))
+model = keras.Model([a, b, c, d], [encoder(a), encoder(b), conv(c), conv(d)])
+"""
+    report = keras_oracle.agrees(tmp_path, text)
+    assert report.warnings == ()
