@@ -730,3 +730,114 @@ def test_a_defaultdict_without_a_factory_raises_key_error_as_python_does(tmp_pat
         "    n = 5\n"
         "model = nn.Linear(d['a'], n)\n"))
     assert paramwise.read(str(path)).total == build(path)["model"].weight.numel() + 5 == 15
+
+
+# -- forwards that stopped the shape pass, the counts right (a held-out sample's LeViT, Swin, PointNet, Permutator) ----
+
+FORWARDS = {
+    # register_buffer(name, None): torch keeps the name, as None (Swin's attn_mask of unshifted blocks)
+    "buffer_of_none": ("""
+class Block(nn.Module):
+    def __init__(self, shift):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.register_buffer("attn_mask", torch.zeros(2, 2) if shift else None)
+    def forward(self, x):
+        if self.attn_mask is not None:
+            x = x * 2
+        return self.fc(x)
+model = nn.Sequential(Block(True), Block(False), nn.Linear(4, 3))
+""", (2, 4)),
+    # builtin sum() over tensors, with and without start= (vision permutator's ParallelSum)
+    "sum_of_tensors": ("""
+class ParallelSum(nn.Module):
+    def __init__(self, *fns):
+        super().__init__()
+        self.fns = nn.ModuleList(fns)
+    def forward(self, x):
+        return sum(map(lambda fn: fn(x), self.fns))
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.p = ParallelSum(nn.Linear(4, 8), nn.Linear(4, 8))
+        self.q = nn.Linear(8, 2)
+    def forward(self, x):
+        y = sum([x[:, :2], x[:, 2:]], start=torch.zeros(1, 2))
+        return self.q(self.p(x)) + y
+model = Net()
+""", (2, 4)),
+    # einops '(...)': the ellipsis' axes made one, then torch.einsum with spaces (LeViT's attention)
+    "einops_grouped_ellipsis": ("""
+from einops import rearrange
+from torch import einsum
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.to_q = nn.Conv2d(8, 16, 1)
+        self.out = nn.Linear(25, 6)
+    def forward(self, x):
+        q = rearrange(self.to_q(x), 'b (h d) ... -> b h (...) d', h=4)
+        return self.out(einsum('b h i d, b h j d -> b h i j', q, q))
+model = Attention()
+""", (1, 8, 5, 5)),
+    # np.eye(k).flatten().astype(np.float32) through torch.from_numpy (PointNet's STN identity)
+    "numpy_eye": ("""
+import numpy as np
+class STN(nn.Module):
+    def __init__(self, k=3):
+        super().__init__()
+        self.k = k
+        self.fc = nn.Linear(4, k * k)
+        self.out = nn.Linear(k, 2)
+    def forward(self, x):
+        batchsize = x.size()[0]
+        iden = torch.from_numpy(np.eye(self.k).flatten().astype(np.float32)).view(1, self.k * self.k).repeat(batchsize, 1)
+        eye = torch.from_numpy(np.identity(self.k)).float()
+        return self.out((self.fc(x) + iden).view(-1, self.k, self.k) @ eye)
+model = STN()
+""", (2, 4)),
+    # a table indexed by a tensor of indices that cannot be a mask (Swin's relative position bias)
+    "integer_index": ("""
+class Bias(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(49, 3))
+        coords = torch.stack(torch.meshgrid([torch.arange(4), torch.arange(4)], indexing="ij"))
+        flat = torch.flatten(coords, 1)
+        rel = (flat[:, :, None] - flat[:, None, :]).permute(1, 2, 0).contiguous()
+        rel[:, :, 0] += 3
+        rel[:, :, 1] += 3
+        rel[:, :, 0] *= 7
+        self.register_buffer("index", rel.sum(-1))
+        self.fc = nn.Linear(3, 5)
+    def forward(self, x):
+        return self.fc(self.table[self.index.view(-1)].view(16, 16, -1)) + x.sum()
+model = Bias()
+""", (2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", list(FORWARDS.values()), ids=list(FORWARDS))
+def test_forwards_that_stopped_the_shape_pass_match_torch(tmp_path: Path, case: tuple[str, tuple[int, ...]]) -> None:
+    if "einops" in case[0]:
+        pytest.importorskip("einops")
+    body, shape = case
+    report = agree(tmp_path, body, shape)
+    assert incomplete(report) == []
+
+
+def test_a_boolean_mask_is_not_read_as_indices(tmp_path: Path) -> None:
+    # a mask has the shape of the axes it indexes, and its result's size depends on the values: never a guess
+    path = write(tmp_path, """
+class Masked(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 5)
+    def forward(self, x):
+        return self.fc(x[x.sum(-1) > 0])
+model = Masked()
+""")
+    report = paramwise.read(str(path), input_shape=(2, 3))
+    assert [w.code for w in report.warnings] == ["forward_not_followed"]
+    assert "indexing a tensor with a tensor" in report.warnings[0].message
+    assert report.total == 20

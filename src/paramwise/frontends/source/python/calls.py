@@ -200,6 +200,13 @@ def call_builtin(interp: Interpreter, name: str, args: list[Any], kwargs: dict[s
         args = [interp.items(args[0], at), *args[1:]]
     if name == "zip":
         args = [interp.items(a, at) for a in args]
+    if name == "sum" and args and isinstance(args[0], list) and any(isinstance(a, (HostValue, Instance, Opaque))
+                                                                     for a in args[0]):
+        total = args[1] if len(args) > 1 else kwargs.get("start", 0)  # tensors, objects: added as `+` adds them
+        for item in args[0]:
+            interp.tick(at)
+            total = interp.binop(ast.Add, total, item, at)
+        return total
     if name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate", "reversed", "zip",
                 "min", "max", "dict"):
         if name == "sum" and args and isinstance(args[0], list):

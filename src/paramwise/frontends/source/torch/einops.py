@@ -39,7 +39,8 @@ def groups(side: str) -> list[list[str]]:
         elif token == ")":
             if current is None:
                 raise PatternError("unbalanced parentheses")
-            out.append(current)
+            # '(...)' is the ellipsis' axes made one (its product), not '...' itself: kept as a group of '...' and 1
+            out.append(current if current != ["..."] else ["...", "1"])
             current = None
         elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*|\d+|\.\.\.", token):
             if current is not None:

@@ -18,6 +18,7 @@ from . import ops, tensors
 from .containers import sequence
 from .functional import functional_module, sampling_grid
 from .modules import Method, ParamValue, node_of
+from .ops import Shape
 from .traced import (
     Tracer,
     TraceStop,
@@ -96,7 +97,10 @@ def index_tensor(value: Any, key: Any, ctx: Context) -> Any:
     shape = shape_of(value)
     assert shape is not None
     if isinstance(key, (TTensor, ParamValue)) or (isinstance(key, tuple) and any(shape_of(k) is not None for k in key)):
-        return fail("indexing a tensor with a tensor is not followed", ctx)
+        taken = integer_index(shape, key)
+        if taken is None:
+            return fail("indexing a tensor with a tensor is not followed", ctx)
+        return result("getitem", [value], taken, ctx)
     try:
         out = ops.index_shape(shape, key)
     except ops.OpError as e:
@@ -105,6 +109,21 @@ def index_tensor(value: Any, key: Any, ctx: Context) -> Any:
     if values is not None and len(shape) == 1 and isinstance(key, (int, slice)) and not isinstance(key, bool):
         return TTensor(out, values=[values[key]] if isinstance(key, int) else values[key])
     return result("getitem", [value], out, ctx)
+
+
+def integer_index(shape: Shape, key: Any) -> Shape | None:
+    """`table[index]` with a tensor of indices (Swin's `bias_table[relative_position_index.view(-1)]`): the index's
+    shape, then the table's other axes. paramwise does not track dtypes, so an index is known to hold integers only
+    where it cannot be a boolean mask: a mask has the shape of the axes it indexes (its result's size depends on
+    the values, never followed). None where that is not sure."""
+    index = shape_of(key) if isinstance(key, TTensor) else None
+    if index is None or not shape or not all(type(d) is int for d in (*index, *shape)):
+        return None
+    values = key.values
+    is_integers = values is not None and all(type(v) is int for v in values)
+    if not is_integers and tuple(shape[: len(index)]) == tuple(index):
+        return None  # a boolean mask of these axes, or indices of this shape: not known which
+    return tuple(index) + tuple(shape[1:])
 
 
 def binop(op: type, left: Any, right: Any, ctx: Context) -> Any:

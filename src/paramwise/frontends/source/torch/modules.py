@@ -268,8 +268,9 @@ def add_buffer(node: Node, name: Any, tensor: Any, ctx: Context | None = None) -
     shape = operations().shape_of(tensor)
     if shape is not None:
         node.buffers[str(name)] = shape
-    elif tensor is None:
+    elif tensor is None:  # torch keeps the name, as None (`self.attn_mask is not None` reads it)
         node.buffers.pop(str(name), None)
+        node.deleted.add(str(name))
     elif ctx is not None:
         ctx.warn("unread_tensor", f"buffer '{name}' of {node.type_name} is made from a value paramwise cannot read "
                  f"({preview(tensor)}); it is not counted", hint="make it with torch.zeros(...) of sizes the file gives")

@@ -168,7 +168,7 @@ NUMPY_ARRAYS = {"zeros": "zeros", "ones": "ones", "empty": "empty", "full": "ful
                 "power": "pow", "triu": "triu", "tril": "tril",
                 "log2": "log2",
                 "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh", "clip": "clamp", "square": "square",
-                "cumsum": "cumsum", "sort": "sort"}
+                "cumsum": "cumsum", "sort": "sort", "eye": "eye", "identity": "eye"}
 NUMPY_RANDOM = {"rand": "rand", "randn": "randn", "random": "rand", "random_sample": "rand"}
 NUMPY_SIZED = {"uniform": 2, "normal": 2, "randint": 2}  # np.random.uniform(low, high, size): the size is the shape
 
