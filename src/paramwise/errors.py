@@ -96,7 +96,7 @@ WARNINGS: dict[str, str] = {
     "missing_shard": "a shard named by a checkpoint index is missing; its tensors are not counted",
     "not_run": "a call paramwise does not run (the file is only read)",
     "pasted_text": "text pasted from a page (prose, prompts, line numbers) was left out or repaired",
-    "shared_layer": "a layer object used in two models (nested in the one read, or nested and in it): one set of weights, counted once in the total, while each model's row counts it",
+    "shared_layer": "a layer object used in two models (nested in the one read, or nested and in it), or held by a wrapper (TimeDistributed, RNN(cell)) and used again: one set of weights, counted once in the total, while each row counts it",
     "state_dict_key": "the checkpoint's tensors were counted under one of its keys",
     "stored_mismatch": "the tensors a file stores differ from what the formula creates",
     "stored_only": "a layer known only by its stored tensors; its output shape is taken to be its input shape",

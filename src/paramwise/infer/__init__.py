@@ -209,7 +209,8 @@ def _report_of(graph: Graph, state: _State) -> Report:
     leaves: list[_Leaf] = []
     walk = _WALK.get()
     # a nested graph's leaves are its parent's; an outermost one's matter only where it holds a nested graph
-    track = walk is not None and (walk.nesting > 1 or any(isinstance(layer.kind, Submodel) for layer in graph.layers))
+    track = walk is not None and (walk.nesting > 1 or any(isinstance(layer.kind, Submodel) or layer.kind.wraps_weights
+                                                          for layer in graph.layers))
     for index, layer in enumerate(graph.layers):
         if layer.hidden:
             continue
@@ -218,7 +219,7 @@ def _report_of(graph: Graph, state: _State) -> Report:
         if not track:
             continue
         if not isinstance(layer.kind, Submodel):
-            leaves.append((id(layer.kind), made[0], layer.name))
+            leaves.append((id(layer.kind.weights_owner()), made[0], layer.name))
         elif walk is not None:  # the nested walk's leaves (infer gives its report again, from the walk's memo)
             inner = walk.leaves.get(id(infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))))
             leaves += [(kind, row, layer.name) for kind, row, _ in inner[1]] if inner is not None else []
@@ -250,13 +251,16 @@ def _counted_again(leaves: list[_Leaf], warnings: list[Diagnostic]) -> list[Row]
         if seen is leaf or not row.params:
             continue
         again.append(row)
-        where = f"'{seen[2]}' and '{holder}'" if seen[2] != holder else f"'{holder}' twice"
+        if holder == row.name:  # a top-level row: a wrapper of a layer met before, or that layer itself
+            where = f"shares its weights with '{seen[2]}'"
+        else:
+            where = f"is in '{seen[2]}' and '{holder}'" if seen[2] != holder else f"is in '{holder}' twice"
         warnings.append(Diagnostic(
             "shared_layer",
-            f"{row.type} '{row.name}' is in {where}: its {_number(row.params)} parameters are counted once in the total",
+            f"{row.type} '{row.name}' {where}: its {_number(row.params)} parameters are counted once in the total",
             row.location,
-            "one layer object used in two models is one set of weights; each model's row still counts it, as the "
-            "framework's summary does",
+            "one layer object used in two places (two models, or a wrapper such as TimeDistributed or RNN(cell) and "
+            "the layer it holds) is one set of weights; each row still counts it, as the framework's summary does",
         ))
     return again
 

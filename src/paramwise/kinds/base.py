@@ -65,6 +65,9 @@ class Kind:
     # framework -> arguments its constructor stores unchecked and only a call rejects (torch's pools take
     # kernel_size=7.0 and fail in forward): checked by check_at_call(), not when the layer is made
     checked_at_call: ClassVar[dict[str, frozenset[str]]] = {}
+    # a wrapper whose weights are those of the layer object it holds (TimeDistributed(d) and d are one set of
+    # weights): weights_owner() says which; a walk of the model counts each owner's weights once
+    wraps_weights: ClassVar[bool] = False
 
     def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
         self.framework = framework
@@ -105,6 +108,10 @@ class Kind:
         return f"{type(self).__name__}({self.type_name}, {self.attrs})"
 
     # -- hooks a kind overrides -------------------------------------------------------------
+    def weights_owner(self) -> Kind:
+        """The kind whose weights these are: itself, or for a wrapper the layer it holds (see wraps_weights)."""
+        return self
+
     def setup(self) -> None:
         """Normalise attributes after binding (e.g. kernel_size=3 -> (3, 3))."""
 

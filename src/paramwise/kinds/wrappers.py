@@ -135,10 +135,16 @@ class TimeDistributed(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:TimeDistributed": {}}
     signatures = {"keras": signature("layer", layer=REQUIRED)}
 
+    wraps_weights = True
     layer: Any  # as given
     inner: Kind
     prefix: str
     inner_trainable: bool
+
+    def weights_owner(self) -> Kind:
+        """The wrapped layer's: Keras' TimeDistributed(d) holds d itself, so d used again shares its weights."""
+        inner: Kind = self.inner
+        return inner.weights_owner()
 
     def setup(self) -> None:
         inner, name, trainable = unwrap(self.layer, "TimeDistributed's layer")
@@ -210,10 +216,19 @@ class RNN(Kind):
     }
     n_inputs = (1, None)
 
+    wraps_weights = True
     cell: Any  # as given: a cell or a list of cells
     cells: list[tuple[RecurrentCell, str, bool]]
     return_sequences: bool
     return_state: bool
+
+    def weights_owner(self) -> Kind:
+        """One cell's (`RNN(cell)`: the cell holds the weights, shared by every RNN given it); a list of cells is
+        this layer's own stack."""
+        cells = self.cells
+        if len(cells) == 1 and not isinstance(self.cell, (list, tuple)) and isinstance(cells[0][0], Kind):
+            return cells[0][0].weights_owner()
+        return self
 
     def setup(self) -> None:
         if isinstance(self.cell, (list, tuple)):  # Keras stacks a list in a StackedRNNCells, auto-named

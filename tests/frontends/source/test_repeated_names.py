@@ -298,3 +298,33 @@ model = keras.Model([a, b, c, d], [encoder(a), encoder(b), conv(c), conv(d)])
 """
     report = keras_oracle.agrees(tmp_path, text)
     assert report.warnings == ()
+
+
+WRAPPED = {
+    # TimeDistributed holds the layer object itself: d used again is the same weights (the total said 32, Keras 16)
+    "time_distributed_and_the_layer": ("d = layers.Dense(4)\n"
+                                       "model = keras.Model([a, b], [layers.TimeDistributed(d)(a), d(b)])\n", 1),
+    "two_time_distributed": ("d = layers.Dense(4)\n"
+                             "model = keras.Model(a, [layers.TimeDistributed(d)(a), layers.TimeDistributed(d)(a)])\n", 1),
+    # RNN(cell): the cell holds the weights (the total said 256, Keras 128)
+    "one_cell_in_two_rnns": ("cell = layers.LSTMCell(4)\n"
+                             "model = keras.Model(a, [layers.RNN(cell)(a), layers.RNN(cell)(a)])\n", 1),
+    # Bidirectional makes its own copies of the layer: nothing shared
+    "bidirectional_copies_its_layer": ("lstm = layers.LSTM(4, return_sequences=True)\n"
+                                       "model = keras.Model(a, [layers.Bidirectional(lstm)(a), lstm(a)])\n", 0),
+}
+
+
+@pytest.mark.parametrize("case", list(WRAPPED.values()), ids=list(WRAPPED))
+def test_a_layer_held_by_a_wrapper_and_used_again_counts_once(tmp_path: Path, case: tuple[str, int]) -> None:
+    body, shared = case
+    text = f"""
+import keras
+from keras import layers
+
+a = keras.Input((5, 3))
+b = keras.Input((3,))
+{body}"""
+    report = keras_oracle.agrees(tmp_path, text)
+    assert [w.code for w in report.warnings] == ["shared_layer"] * shared
+    assert (report.total < sum(r.params for r in report.rows if r.depth == 0)) == bool(shared)
