@@ -24,8 +24,11 @@ def install_tensorflow_alias() -> None:
     tf.keras = keras  # type: ignore[attr-defined]
     # Keras' serializer (used by Bidirectional to copy its layer) asks `isinstance(obj, tf.TensorShape)`
     # etc. whenever a module named tensorflow imports: give it classes nothing is an instance of.
-    for type_name in ("TensorShape", "DType", "TypeSpec", "TensorSpec"):
+    # einops, asked about any tensor while a module named tensorflow is loaded, asks tf.Tensor, tf.Variable and
+    # tf.is_tensor too: nothing is a TensorFlow tensor here
+    for type_name in ("TensorShape", "DType", "TypeSpec", "TensorSpec", "Tensor", "Variable"):
         setattr(tf, type_name, type(type_name, (), {}))
+    tf.is_tensor = lambda value: False  # type: ignore[attr-defined]
     sys.modules["tensorflow"] = tf
     sys.modules["tensorflow.keras"] = keras
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "activations", "regularizers", "initializers", "backend", "ops"):

@@ -102,7 +102,7 @@ WARNINGS: dict[str, str] = {
     "stored_only": "a layer known only by its stored tensors; its output shape is taken to be its input shape",
     "tokenizer_mismatch": "a model folder's tokenizer gives out more token ids than the embedding has rows",
     "truncated": "the checkpoint file is shorter than its header says; what is there is counted",
-    "unbuilt_layers": "a subclassed Keras model built by model.build() alone: Keras counts its layers' weights only once the model is called",
+    "unbuilt_layers": "a subclassed Keras model built by model.build() alone, or wrapped in TimeDistributed, with no build() of its own: Keras counts its layers' weights only once the model is called",
     "undefined_name": "a name the file uses but never defines",
     "unknown_argument": "an argument the layer does not take (a typo?); it is ignored",
     "unknown_layer": "a layer paramwise does not know; its count is shown as ?",

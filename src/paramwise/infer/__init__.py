@@ -221,7 +221,8 @@ def _report_of(graph: Graph, state: _State) -> Report:
         if not isinstance(layer.kind, Submodel):
             leaves.append((id(layer.kind.weights_owner()), made[0], layer.name))
         elif walk is not None:  # the nested walk's leaves (infer gives its report again, from the walk's memo)
-            inner = walk.leaves.get(id(infer(layer.kind.graph, input_shapes=state.first_inputs.get(index))))
+            shapes = layer.kind.inner_inputs(state.first_inputs.get(index))
+            inner = walk.leaves.get(id(infer(layer.kind.graph, input_shapes=shapes)))
             leaves += [(kind, row, layer.name) for kind, row, _ in inner[1]] if inner is not None else []
     again = _counted_again(leaves, warnings)
     hidden = [(layer, state.first_inputs.get(index), len(state.outputs.get(index) or []))
@@ -275,7 +276,8 @@ def apply_call(layer: Applied, ins: list[Shape], location: Location | None) -> S
             raise KindError(f"takes {want} input tensor(s); got {len(ins)}")
         kind.check(ins)
         if isinstance(kind, Submodel):
-            outs = infer_outputs(kind.graph, ins)  # one walk of the nested graph per outer walk
+            # one walk of the nested graph per outer walk (a time-distributed model's on one step's shapes)
+            outs = kind.outer_outputs(ins, infer_outputs(kind.graph, kind.inner_inputs(ins)))
             return outs[0] if len(outs) == 1 else outs
         return kind.output_shape(ins)
     except KindError as e:
@@ -303,7 +305,7 @@ def _weights(layer: Layer, index: int, state: _State, warnings: list[Diagnostic]
 
 
 def _submodel_weights(kind: Submodel, ins: list[Shape] | None) -> list[Weight]:
-    report = infer(kind.graph, input_shapes=ins)  # the walk _rows_for uses too: remembered, not repeated
+    report = infer(kind.graph, input_shapes=kind.inner_inputs(ins))  # the walk _rows_for uses too: remembered
     return [w for row in report.rows if row.depth == 0 for w in row.weight_objects]
 
 
@@ -343,7 +345,7 @@ def _rows_for(layer: Layer, index: int, state: _State, warnings: list[Diagnostic
     )
     rows = [row]
     if isinstance(layer.kind, Submodel):
-        inner = infer(layer.kind.graph, input_shapes=ins)
+        inner = infer(layer.kind.graph, input_shapes=layer.kind.inner_inputs(ins))
         for r in inner.rows:
             rows.append(replace(r, depth=r.depth + 1 + layer.depth, parent=r.parent or layer.name))
     return rows

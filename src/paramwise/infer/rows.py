@@ -416,10 +416,15 @@ def _row_macs(layer: Layer, r: Row, ran: bool, same: dict[Any, tuple[Dim, str, s
     if isinstance(layer.kind, Submodel):
         from . import infer
 
-        inner = infer(layer.kind.graph, input_shapes=list(r.input_shapes))
+        inner = infer(layer.kind.graph, input_shapes=layer.kind.inner_inputs(list(r.input_shapes)))
         if inner.macs is None:
             return replace(r, macs=None, macs_formula="; ".join(inner.macs_missing[:3]), macs_letters="")
         value, text, letters = inner.macs, f"sum of its layers: {render_count(inner.macs)}", "sum of its layers"
+        if layer.kind.distributed:  # the model on each time step: its products times the steps
+            steps = r.input_shapes[0][1]
+            if steps is None:
+                return replace(r, macs=None, macs_formula="the number of time steps is not known", macs_letters="")
+            value, text, letters = simplify(value * steps), f"{steps}·({text})", f"time·({letters})"
     else:
         value, text, letters = _kind_macs(layer.kind, list(r.input_shapes), same, memo)
         if value is None:

@@ -9,7 +9,7 @@ from functools import cache
 from ..errors import KindError
 from ..formula import Dim, Expr, Factor, add, prod
 from ..ir import Graph, Shape, Weight
-from .base import REQUIRED, ZERO, Kind, rows_of, signature
+from .base import REQUIRED, ZERO, Kind, rows_of, shape_text, signature
 from .merge import broadcast
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -52,6 +52,26 @@ class Submodel(Kind):
     def graph(self) -> Graph:
         graph: Graph = self.attrs["graph"]
         return graph
+
+    @property
+    def distributed(self) -> bool:
+        """Keras' TimeDistributed(model): the model applied to every time step, (batch, time, ...) in."""
+        return bool(self.attrs.get("distributed"))
+
+    def inner_inputs(self, inputs: list[Shape] | None) -> list[Shape] | None:
+        """The input shapes the graph is walked on: a time-distributed model's are one step's (batch, ...)."""
+        if not self.distributed or inputs is None:
+            return inputs
+        if any(len(s) < 3 for s in inputs):
+            raise KindError(f"expects (batch, time, ...); got {', '.join(map(shape_text, inputs))}",
+                            hint="TimeDistributed needs (batch, time, ...): add a time axis")
+        return [(s[0], *s[2:]) for s in inputs]
+
+    def outer_outputs(self, inputs: list[Shape], outputs: list[Shape]) -> list[Shape]:
+        """The graph's output shapes as the layer gives them: a time-distributed model's get the time axis back."""
+        if not self.distributed:
+            return outputs
+        return [(inputs[0][0], inputs[0][1], *o[1:]) for o in outputs]
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         raise KindError("is a model: `infer` walks its graph")  # infer walks nested graphs itself

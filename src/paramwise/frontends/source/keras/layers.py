@@ -18,7 +18,7 @@ from ....kinds.rows import Input, Submodel, TensorOp, Unknown
 from ....kinds.values import PLAIN_TYPES
 from ...files.keras_config import snake_case
 from ..python.interpreter import Interpreter, preview
-from ..python.values import Atomic, Context, HostValue, Instance, Opaque
+from ..python.values import Atomic, Context, Function, HostValue, Instance, Opaque
 from . import arith
 from . import tensors as shapes
 from .legacy import Keras1
@@ -90,7 +90,7 @@ class Session:
         """Apply `layer` to `inputs` now (shapes are needed by the code that follows, e.g. `x.shape[-1]`)."""
         shapes = [t.shape_of() for t in inputs]
         location = ctx.location
-        out = layer.model.outputs_for(shapes) if layer.model is not None else None
+        out = layer.model.outputs_for(shapes) if layer.model is not None and not layer.distributed else None
         if out is None:
             try:
                 out = apply_call(layer.applied(), shapes, location)
@@ -199,6 +199,34 @@ CONFIG_ATTRS = frozenset({"units", "filters", "kernel_size", "strides", "padding
                           "depth_multiplier", "target_shape", "n"})
 
 
+def _model_of(value: Any) -> Any:
+    """The model object a value is (a Sequential, functional or subclassed model), else None."""
+    host = value.host if isinstance(value, Instance) else value
+    return host if callable(getattr(host, "to_graph", None)) and callable(getattr(host, "ensure_built", None)) else None
+
+
+def _check_distributed_class(value: Any, session: Session, ctx: Context) -> None:
+    """TimeDistributed of a layer or model class the file defines: Keras asks the class's compute_output_shape() for
+    the output (no such method: Keras refuses the call), and builds it with its build() (none of its own: its layers
+    stay unbuilt, and Keras counts none of their weights until the model runs)."""
+    if not isinstance(value, Instance):
+        return
+    if not value.cls.lookup("compute_output_shape")[0]:
+        raise ctx.error(f"TimeDistributed asks {value.cls.name} for its compute_output_shape(), which it does not "
+                        "define: Keras refuses this call",
+                        hint="define compute_output_shape(self, input_shape) in the class, or wrap a Sequential or "
+                             "functional model")
+    found, build = value.cls.lookup("build")
+    if not (found and isinstance(build, Function)):
+        session.interp.warn(
+            "unbuilt_layers",
+            f"TimeDistributed builds {value.cls.name} with build(), which it does not define: Keras marks it built "
+            "without building its layers, and counts none of their weights until the model is first run; the counts "
+            "here are those the model has once run",
+            hint="give the class a build() that builds its layers, or wrap a Sequential or functional model",
+            node=ctx.node)
+
+
 class LayerObj(HostValue):
     """One Keras layer object: its kind, its name and the calls made of it."""
 
@@ -213,6 +241,7 @@ class LayerObj(HostValue):
         self.hidden = False
         self.input_shape: Shape | None = None  # from input_shape= / input_dim= on a Sequential's first layer
         self.model: Any = None  # for a model used as a layer
+        self.distributed = False  # TimeDistributed(model): the model applied to each time step
 
     def __repr__(self) -> str:
         return f"<{self.type_name} {self.name}>"
@@ -229,7 +258,7 @@ class LayerObj(HostValue):
     def to_layer(self) -> Layer:
         kind = self.kind
         if self.model is not None:
-            kind = Submodel("keras", self.type_name, {"graph": self.model.to_graph()})
+            kind = Submodel("keras", self.type_name, {"graph": self.model.to_graph(), "distributed": self.distributed})
         return Layer(self.name, self.type_name, kind, self.location, self.trainable, hidden=self.hidden)
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
@@ -242,7 +271,11 @@ class LayerObj(HostValue):
         if self.kind is not None and self.kind.takes_list and args and isinstance(args[0], KTensor):
             raise ctx.error(f"{self.type_name} '{self.name}' must be called on a list of tensors; got one tensor",
                             hint=f"pass a list: {self.type_name}()([a, b])")
-        if self.model is not None:
+        if self.model is not None and self.distributed:  # built on one time step's shape, as Keras builds it
+            shape = tensors[0].shape_of()
+            if not self.model.is_built() and len(shape) >= 3:
+                self.model.ensure_built((shape[0], *shape[2:]), ctx)
+        elif self.model is not None:
             self.model.build_for_call(args, kwargs, ctx)
         if not self.calls and self.kind is not None:  # Keras names the sublayers a layer builds on its first call
             for base in self.kind.attrs.get("sublayer_names", ()):
@@ -350,6 +383,13 @@ class LayerClass(Atomic):
                 if key not in own:
                     kwargs.pop(key, None)
         self.default_data_format(args, kwargs)
+        wrapped = _model_of(args[0] if args else kwargs.get("layer")) if self.type_name == "TimeDistributed" else None
+        if wrapped is not None:  # TimeDistributed(model): the model's graph walked on each step (see Submodel)
+            _check_distributed_class(args[0] if args else kwargs.get("layer"), self.session, ctx)
+            layer = LayerObj(self.session, self.type_name, None,
+                             self.session.auto_name("time_distributed") if name is None else name, ctx.location)
+            layer.model, layer.distributed, layer.trainable = wrapped, True, bool(trainable)
+            return layer
         kind = self.make_kind(args, kwargs, ctx)
         named_at_init = kind.attrs.get("named_at_init")
         for attr, sub in dict(named_at_init or {}).items():  # RNN([cells]) makes a StackedRNNCells

@@ -168,7 +168,7 @@ class ModelBase:
         if name == "layers":
             shown = [obj for obj in self.ordered_layers() if not self.untracked(obj)
                      and (not obj.hidden or (self.shows_inputs and obj.type_name == "InputLayer"))]
-            return [obj.model if obj.model is not None else obj for obj in shown]
+            return [obj.model if obj.model is not None and not obj.distributed else obj for obj in shown]
         if name in ("input", "inputs"):
             ins = self.input_tensors()
             return ins[0] if name == "input" and len(ins) == 1 else ins
@@ -194,7 +194,7 @@ class ModelBase:
                 names = ", ".join(obj.name for obj in shown[:12])
                 raise ctx.error(f"model '{self.name}' has no layer named {name!r}", hint=f"its layers: {names}")
             found = match[0]
-        return found.model if found.model is not None else found
+        return found.model if found.model is not None and not found.distributed else found
 
     def build_from(self, shape: Any, ctx: Context) -> None:
         if isinstance(shape, (list, tuple)):
