@@ -135,3 +135,24 @@ def test_a_subclassed_model_without_build_is_counted_once_run_with_a_warning(tmp
     assert report.total > keras_count
     assert [w.code for w in report.warnings] == ["unbuilt_layers"]
     assert "counts none of their weights until the model is first run" in report.warnings[0].message
+
+
+@pytest.mark.parametrize("suffix", [".json", ".keras"])
+def test_the_files_keras_saves_read_the_same(tmp_path: Path, suffix: str) -> None:
+    # the file readers read TimeDistributed's nested model config too (its output was taken for its input)
+    import paramwise
+
+    source = tmp_path / "m.py"
+    source.write_text(CASES["functional_video_model"])
+    model = keras_oracle.build(source)
+    path = tmp_path / f"saved{suffix}"
+    if suffix == ".json":
+        path.write_text(model.to_json())
+    else:
+        model.save(path)
+    report = paramwise.read(str(path))
+    from_source = paramwise.read(str(source))
+    assert report.total == model.count_params() == from_source.total
+    assert [(r.name, r.params, r.output_shape) for r in report.rows if r.depth == 0] == [
+        (layer.name, layer.count_params(), tuple(layer.output.shape)) for layer in model.layers]
+    assert report.warnings == ()

@@ -317,6 +317,11 @@ class ConfigReader:
         cfg = entry.get("config") or {}
         if is_model(entry):
             return Submodel("keras", type_name, {"graph": self.model(entry, f"{path}.", sub)})
+        inner = cfg.get("layer")
+        if type_name == "TimeDistributed" and isinstance(inner, dict) and is_model(inner):  # a model on each step
+            held = None if sub is None else sub.children.get("layer") or sub
+            graph = self.model(inner, f"{path}.config.layer." if path else "", held)
+            return Submodel("keras", type_name, {"graph": graph, "distributed": True})
         if type_name == "InputLayer":
             return Input("keras", "InputLayer", {"shape": self.shape_of(cfg, path) or ()})
         custom = is_custom(entry)
