@@ -137,7 +137,7 @@ def test_a_subclassed_model_without_build_is_counted_once_run_with_a_warning(tmp
     assert "counts none of their weights until the model is first run" in report.warnings[0].message
 
 
-@pytest.mark.parametrize("suffix", [".json", ".keras"])
+@pytest.mark.parametrize("suffix", [".json", ".keras", ".h5"])
 def test_the_files_keras_saves_read_the_same(tmp_path: Path, suffix: str) -> None:
     # the file readers read TimeDistributed's nested model config too (its output was taken for its input)
     import paramwise
