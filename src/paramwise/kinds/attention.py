@@ -51,6 +51,9 @@ class MultiHeadAttention(Kind):
     """Multi-head attention: query, key and value projections of heads×key_dim (value_dim) each, and an
     output projection back to the query's width. Called as mha(query, value) or mha(query, value, key)."""
 
+    weights_in_sublayers = True
+    sublayers_made_at_build = True
+
     # Keras builds a Softmax and a Dropout on the first call, which take those auto-names; a call with
     # return_attention_scores=True returns the scores too (the frontend sets that option per call)
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
@@ -158,6 +161,9 @@ class GroupedQueryAttention(Kind):
     """Grouped-query attention (Keras' GroupQueryAttention): num_query_heads query heads share
     num_key_value_heads key and value heads, each head_dim wide; the output goes back to the query's width.
     Called as gqa(query, value) or gqa(query, value, key)."""
+
+    weights_in_sublayers = True
+    sublayers_made_at_build = True
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         "keras:GroupQueryAttention": {"keras_class": "GroupedQueryAttention", "sublayer_names": ("softmax", "dropout"),

@@ -68,6 +68,11 @@ class Kind:
     # a wrapper whose weights are those of the layer object it holds (TimeDistributed(d) and d are one set of
     # weights): weights_owner() says which; a walk of the model counts each owner's weights once
     wraps_weights: ClassVar[bool] = False
+    # Keras 3 makes this layer's weights in sublayers (MultiHeadAttention's EinsumDense, a wrapper's layer, ConvLSTM's
+    # cell) without passing them its constructor's trainable=: `Layer(..., trainable=False)` leaves them trainable
+    weights_in_sublayers: ClassVar[bool] = False
+    # ... and makes those sublayers in build(), on the first call: `.trainable = False` set before that call reaches none
+    sublayers_made_at_build: ClassVar[bool] = False
 
     def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
         self.framework = framework

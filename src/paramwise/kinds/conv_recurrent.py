@@ -26,6 +26,8 @@ class ConvLSTM(Kind):
     """A convolutional LSTM: four gates, each a convolution over the input frame (kernel) and over the
     previous state (recurrent_kernel), plus a bias. (batch, time, h, w, c) -> (batch, h', w', filters)."""
 
+    weights_in_sublayers = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         "keras:ConvLSTM1D": {"rank": 1},
         "keras:ConvLSTM2D": {"rank": 2},

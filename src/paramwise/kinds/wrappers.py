@@ -47,6 +47,8 @@ class Bidirectional(Kind):
     """A bidirectional wrapper: a copy of the recurrent layer reads the sequence forwards and another
     backwards, so it has twice the layer's weights; the two outputs are merged (concat by default)."""
 
+    weights_in_sublayers = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:Bidirectional": {}}
     signatures = {"keras": signature("layer merge_mode weights backward_layer", layer=REQUIRED, merge_mode="concat")}
     n_inputs = (1, None)
@@ -132,6 +134,8 @@ class TimeDistributed(Kind):
     """A time-distributed wrapper: applies the same layer (one set of weights) to every time step:
     (batch, time, ...) -> (batch, time, ...layer output)."""
 
+    weights_in_sublayers = True
+
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:TimeDistributed": {}}
     signatures = {"keras": signature("layer", layer=REQUIRED)}
 
@@ -206,6 +210,8 @@ class StackedRNNCells(Kind):
 class RNN(Kind):
     """A recurrent layer built from a cell (or a list of cells, stacked): the cells' weights, applied at
     every step of the sequence. (batch, seq, d_in) -> (batch, units of the last cell)."""
+
+    weights_in_sublayers = True
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:RNN": {}}
     signatures = {

@@ -237,6 +237,10 @@ class LayerObj(HostValue):
         self.name = name
         self.location = location
         self.trainable = True
+        # trainable=False given to the constructor of a layer whose weights Keras 3 keeps in sublayers (see
+        # Kind.weights_in_sublayers): the layer says False, its weights stay trainable; setting .trainable later
+        # sets them all
+        self.sublayers_trainable = False
         self.calls: list[int] = []
         self.hidden = False
         self.input_shape: Shape | None = None  # from input_shape= / input_dim= on a Sequential's first layer
@@ -259,7 +263,8 @@ class LayerObj(HostValue):
         kind = self.kind
         if self.model is not None:
             kind = Submodel("keras", self.type_name, {"graph": self.model.to_graph(), "distributed": self.distributed})
-        return Layer(self.name, self.type_name, kind, self.location, self.trainable, hidden=self.hidden)
+        return Layer(self.name, self.type_name, kind, self.location, self.trainable or self.sublayers_trainable,
+                     hidden=self.hidden)
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         tensors = collect_tensors(args, kwargs)
@@ -303,9 +308,16 @@ class LayerObj(HostValue):
                 return value  # `self.embeddings[f].input_dim - 1`, `layer.units`: as the layer keeps its arguments
         return Opaque(f"{self.name}.{name}")
 
+    def set_trainable(self, value: Any) -> None:
+        """`layer.trainable = value`: Keras sets the flag on the layer and every sublayer it has made by then."""
+        self.trainable = bool(value)
+        kind = self.kind
+        self.sublayers_trainable = (not value and kind is not None and kind.sublayers_made_at_build
+                                    and not self.calls)
+
     def py_setattr(self, name: str, value: Any, ctx: Context) -> None:
         if name == "trainable":
-            self.trainable = bool(value)
+            self.set_trainable(value)
 
 
 @lru_cache(maxsize=1024)  # bounded: a type name is the source's text
@@ -398,6 +410,7 @@ class LayerClass(Atomic):
         base = snake_case(kind.attrs.get("keras_class") or self.type_name)
         layer = LayerObj(self.session, self.type_name, kind, self.session.auto_name(base) if name is None else name, ctx.location)
         layer.trainable = bool(trainable)
+        layer.sublayers_trainable = not trainable and kind.weights_in_sublayers
         layer.input_shape = input_shape
         return layer
 
@@ -477,7 +490,7 @@ class LayerClass(Atomic):
         if not isinstance(layer, LayerObj):
             return
         if name == "trainable":
-            layer.trainable = bool(value)
+            layer.set_trainable(value)
             return
         from .subclass import VariableValue  # subclass.py imports this module
 

@@ -41,6 +41,9 @@ class ModelBase:
     type_name: str
     location: Location
     trainable: bool = True
+    # trainable=False given to a subclass's constructor: Keras 3 freezes the weights the class makes itself
+    # (add_weight), not those of the layers it holds (they keep their own flag); setting .trainable freezes all
+    own_weights_only: bool = False
     layer_obj: LayerObj | None = None
     shows_inputs = False  # a functional model lists its InputLayers; Sequential and subclassed models do not
 
@@ -113,7 +116,7 @@ class ModelBase:
                 layer = self.untracked_layer(obj, layer)
             if id(obj) in shown_inputs and layer.hidden:  # Sequential's implicit input reused by Model(inputs, ...)
                 layer = replace(layer, hidden=False)
-            if not self.trainable and layer.trainable:
+            if not self.trainable and layer.trainable and (not self.own_weights_only or layer.type == "Variable"):
                 layer = replace(layer, trainable=False)
             layers.append(layer)
         return Graph(
@@ -156,6 +159,7 @@ class ModelBase:
             self.layer_obj = LayerObj(self.session, self.type_name, None, self.name, self.location)
             self.layer_obj.model = self
         self.layer_obj.trainable = self.trainable
+        self.layer_obj.sublayers_trainable = self.own_weights_only and not self.trainable  # see own_weights_only
         return self.layer_obj
 
     def common_attr(self, name: str, ctx: Context) -> Any:
@@ -206,11 +210,11 @@ class ModelBase:
     def set_trainable(self, value: Any) -> None:
         """`model.trainable = False` freezes every layer it holds (Keras sets the flag on each, recursively), so
         a model built on its layers (`Model(base.input, ...)`) keeps them frozen; `True` unfreezes them all."""
-        self.trainable = bool(value)
+        self.trainable, self.own_weights_only = bool(value), False
         for obj in self.ordered_layers():
             if obj.model is not None and obj.model is not self:
                 obj.model.set_trainable(value)
-            obj.trainable = bool(value)
+            obj.set_trainable(value)
 
 
 def reachable(session: Session, inputs: list[KTensor], outputs: list[KTensor]) -> list[int]:

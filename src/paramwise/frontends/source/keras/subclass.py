@@ -362,8 +362,8 @@ class ModelClass(HostValue):
         if name is not None:
             state.name = name
         state.input_shape = input_shape_of(kwargs) or state.input_shape
-        if kwargs.get("trainable") is False:
-            state.set_trainable(False)
+        if kwargs.get("trainable") is False:  # the class's own weights only (see ModelBase.own_weights_only)
+            state.trainable, state.own_weights_only = False, True
         inputs = args[0] if args else kwargs.get("inputs")
         outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
         if inputs is not None and outputs is not None:
