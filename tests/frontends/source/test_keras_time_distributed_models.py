@@ -50,6 +50,11 @@ cnn.trainable = False
 frames = keras.Input((6, 16, 16, 3))
 model = keras.Model(frames, layers.LSTM(3)(layers.TimeDistributed(cnn)(frames)))
 """,
+    # trainable=False given to TimeDistributed: Keras 3 leaves the model's weights trainable (they are its own)
+    "trainable_false_in_the_wrapper": CNN.replace("layers.Dense(8),", "layers.Dense(8), layers.BatchNormalization(),") + """
+frames = keras.Input((6, 16, 16, 3))
+model = keras.Model(frames, layers.TimeDistributed(cnn, trainable=False)(frames))
+""",
     "unbuilt_inner_sequential": """
 import keras
 from keras import layers

@@ -239,7 +239,7 @@ class LayerObj(HostValue):
         self.trainable = True
         # trainable=False given to the constructor of a layer whose weights Keras 3 keeps in sublayers (see
         # Kind.weights_in_sublayers): the layer says False, its weights stay trainable; setting .trainable later
-        # sets them all
+        # sets them all (see set_trainable)
         self.sublayers_trainable = False
         self.calls: list[int] = []
         self.hidden = False
@@ -401,6 +401,7 @@ class LayerClass(Atomic):
             layer = LayerObj(self.session, self.type_name, None,
                              self.session.auto_name("time_distributed") if name is None else name, ctx.location)
             layer.model, layer.distributed, layer.trainable = wrapped, True, bool(trainable)
+            layer.sublayers_trainable = not trainable  # the model's weights are its own (see weights_in_sublayers)
             return layer
         kind = self.make_kind(args, kwargs, ctx)
         named_at_init = kind.attrs.get("named_at_init")
