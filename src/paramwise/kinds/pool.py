@@ -229,3 +229,43 @@ def size_of(shape: Shape) -> Dim:
     for d in shape:
         n = n * d
     return n
+
+
+class MaxUnpool(Kind):
+    """PyTorch's MaxUnpool1d/2d/3d: each value put back where its max came from (the indices a MaxPool with
+    return_indices=True gave), zeros elsewhere. No parameters. Each spatial length is (n - 1)·stride - 2·padding +
+    kernel_size; a call's `output_size=` picks another within a stride of it (kept as attrs["output_size"])."""
+
+    spellings: ClassVar[dict[str, dict[str, Any]]] = {f"torch:MaxUnpool{r}d": {"rank": r} for r in (1, 2, 3)}
+    signatures = {"torch": (("kernel_size", REQUIRED), ("stride", None), ("padding", 0))}
+    n_inputs = (2, 2)  # the input and the indices
+
+    rank: int
+    data_format: str
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+
+    def setup(self) -> None:
+        a = self.attrs
+        a["kernel_size"] = tuple_of(a["kernel_size"], a["rank"], "kernel_size")
+        a["stride"] = tuple_of(a["stride"], a["rank"], "stride") if a["stride"] is not None else a["kernel_size"]
+        a["padding"] = tuple_of(a["padding"], a["rank"], "padding")
+        a["data_format"] = "channels_first"
+
+    def check(self, inputs: list[Shape]) -> None:
+        check_window_rank(self, inputs)
+        if tuple(inputs[1]) != tuple(inputs[0]):
+            raise KindError(f"takes indices of the input's shape {shape_text(inputs[0])}; got {shape_text(inputs[1])}",
+                            hint="pass the indices the MaxPool with return_indices=True gave for this input")
+
+    def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
+        return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def batched_output_shape(self, shape: Shape) -> Shape:
+        channels, spatial = split_channels(self, shape)
+        given = self.attrs.get("output_size")  # a call's output_size= (spatial sizes), see the torch reader
+        sizes = tuple(given) if given is not None else tuple(
+            None if n is None else (n - 1) * s - 2 * p + k
+            for n, k, s, p in zip(spatial, self.kernel_size, self.stride, self.padding))
+        return join_channels(self, shape[0], channels, sizes)

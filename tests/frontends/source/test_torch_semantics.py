@@ -841,3 +841,77 @@ model = Masked()
     assert [w.code for w in report.warnings] == ["forward_not_followed"]
     assert "indexing a tensor with a tensor" in report.warnings[0].message
     assert report.total == 20
+
+
+UNPOOLING = {
+    # MaxUnpool2d (it was an unknown module, its forward not followed), back to an odd size through output_size=
+    "max_unpool_to_the_input_size": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, return_indices=True)
+        self.unpool = nn.MaxUnpool2d(2)
+        self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+        self.head = nn.Conv2d(2, 1, 1)
+    def forward(self, x):
+        y = self.conv(x)
+        small, indices = self.pool(y)
+        back = self.unpool(small, indices, output_size=y.size())
+        return self.head(self.up(back, output_size=[2 * y.size(2), 2 * y.size(3)]))
+model = Net()
+""",
+    "max_unpool_default_sizes": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.MaxPool1d(3, stride=2, return_indices=True)
+        self.unpool = nn.MaxUnpool1d(3, stride=2)
+        self.fc = nn.Linear(7, 2)
+    def forward(self, x):
+        return self.fc(self.unpool(*self.pool(x)))
+model = Net()
+""",
+}
+
+
+@pytest.mark.parametrize("body", list(UNPOOLING.values()), ids=list(UNPOOLING))
+def test_unpooling_and_output_size_match_torch(tmp_path: Path, body: str) -> None:
+    shape = (1, 3, 7, 9) if "Conv2d" in body else (2, 4, 7)
+    report = agree(tmp_path, body, shape)
+    assert incomplete(report) == []
+
+
+def test_a_transposed_conv_called_on_two_output_sizes_stops_the_forward(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(2, 2, 3, stride=2, padding=1)
+    def forward(self, x):
+        return self.up(x, output_size=(7, 7)), self.up(x, output_size=(8, 8))
+model = Net()
+""")
+    report = paramwise.read(str(path), input_shape=(1, 2, 4, 4))
+    assert [w.code for w in report.warnings] == ["forward_not_followed"]
+    assert "output_size=(8, 8) is not followed" in report.warnings[0].message
+    assert compare(report, build(path)["model"]) == []
+
+
+def test_complex_parameters_and_distributions_match_torch(tmp_path: Path) -> None:
+    # S4D: a parameter made by torch.view_as_real of a complex tensor (refused: "needs a tensor whose shape
+    # paramwise can read"), and a torch.distributions object kept on a module (reported as an unread module)
+    report = agree(tmp_path, """
+class Kernel(nn.Module):
+    def __init__(self, h=4, n=8):
+        super().__init__()
+        c = torch.randn(h, n // 2, dtype=torch.cfloat)
+        self.C = nn.Parameter(torch.view_as_real(c))
+        self.noise = torch.distributions.binomial.Binomial(probs=0.5)
+        self.out = nn.Linear(n // 2, 3)
+    def forward(self, x):
+        c = torch.view_as_complex(self.C)
+        return self.out(x * c.real.sum(0))
+model = Kernel()
+""", (2, 4))
+    assert report.warnings == ()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 
-from ....errors import InputError, LimitError
+from ....errors import InputError, KindError, LimitError
+from ....frozen import replace
 from ....ir import TensorRef
 from ....kinds.rows import Container, Unknown
 from ..python.interpreter import preview
@@ -279,6 +280,10 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
     if not tensors:
         return fail(f"{node.type_name} was called without a tensor paramwise can follow", ctx)
     row = tracer.index.get(id(module))
+    if node.type_name.startswith(("MaxUnpool", "ConvTranspose")) and node.kind is not None:
+        size = kwargs.get("output_size", args[2] if node.type_name.startswith("MaxUnpool") and len(args) > 2 else None)
+        if size is not None and not sized_call(tracer, row, tensors, size):
+            return fail(f"{node.type_name} called with output_size={preview(size)} is not followed", ctx)
     # a built-in whose row is a container of its tensors (weight_norm, extra parameters): its kind gives the shape
     as_container = row is not None and isinstance(tracer.layers[row].kind, Container)
     index = row if row is not None and not as_container else tracer.hidden(node.type_name, node.kind, ctx)
@@ -287,6 +292,48 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
     made = [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)]
     out = ops.structure(node.type_name, made)
     return container_call(tracer, module, out, ctx) if as_container else out
+
+
+def sized_call(tracer: Tracer, row: int | None, tensors: list[TTensor], size: Any) -> bool:
+    """A MaxUnpool or ConvTranspose call given `output_size=` (torch reads its last `rank` entries: a whole shape
+    may be given). The size it gives anyway: the usual call. Another size torch takes (within a stride of that one):
+    the module's row gets a kind that gives it (ConvTranspose the output_padding torch works out, MaxUnpool the size
+    itself), as torch applies it on this call; a module called again on other sizes is not followed."""
+    if row is None:
+        return False
+    layer = tracer.layers[row]
+    kind = layer.kind
+    rank = getattr(kind, "rank", None)
+    wanted = tuple(size)[-rank:] if isinstance(size, (list, tuple)) and type(rank) is int and len(size) >= rank else None
+    if not wanted or not all(type(d) is int for d in wanted):
+        return False
+    try:
+        out = kind.output_shape([t.shape for t in tensors])
+    except (KindError, TypeError, ValueError, IndexError):
+        return False
+    if not isinstance(out, tuple) or len(out) < rank:
+        return False
+    made = tuple(out[len(out) - rank:])
+    if made == wanted:
+        return True
+    if any(row == call.layer for call in tracer.calls) or not all(type(d) is int for d in made):
+        return False  # called before on other sizes: one kind per row
+    attrs = dict(kind.attrs)
+    if layer.type.startswith("ConvTranspose"):
+        padding = tuple(w - (m - p) for w, m, p in zip(wanted, made, kind.output_padding or (0,) * rank))
+        if any(not 0 <= p < max(s, d) for p, s, d in zip(padding, kind.strides, kind.dilation_rate)):
+            return False  # torch refuses the size
+        attrs["output_padding"] = padding
+    elif all(abs(w - m) < s for w, m, s in zip(wanted, made, kind.stride)):
+        attrs["output_size"] = wanted
+    else:
+        return False
+    try:
+        sized = type(kind)(kind.framework, kind.type_name, attrs)
+    except KindError:
+        return False
+    tracer.layers[row] = replace(layer, kind=sized)
+    return True
 
 
 def container_call(tracer: Tracer, module: Any, out: Any, ctx: Context) -> Any:

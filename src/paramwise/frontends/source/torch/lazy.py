@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 # values from these are data or tools, never modules (an optimizer, a device, an array)
-NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.device",
-               "torch.Generator", "numpy", "math", "argparse", "random", "time", "os.", "logging", "json", "pathlib")
+NOT_MODULES = ("torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed", "torch.distributions",
+               "torch.device", "torch.Generator", "numpy", "math", "argparse", "random", "time", "os.", "logging", "json",
+               "pathlib")
 REGISTERS = {"register_parameter", "add_module", "register_module", "register_buffer"}
 HINT = "create it in __init__ (nn.Lazy* modules infer their sizes), or summarize the live model: paramwise.summary(model)"
 

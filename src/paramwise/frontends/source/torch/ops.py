@@ -244,6 +244,13 @@ def same(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return SAME
 
 
+def view_as_complex(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """`torch.view_as_complex(t)`: the last axis (real, imaginary) is one complex value."""
+    if not shape or shape[-1] != 2:
+        raise OpError(f"view_as_complex needs a last axis of size 2; got shape {tuple(shape)}")
+    return tuple(shape[:-1])
+
+
 def reduction(first: int) -> Callable[[Shape, list[Any], dict[str, Any]], Shape]:
     return lambda shape, args, kwargs: reduce(shape, args, kwargs, first)
 
@@ -275,6 +282,7 @@ RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     "split": split, "unbind": unbind, "narrow": narrow, "topk": topk, "view_as": like_other,
     "reshape_as": like_other, "expand_as": like_other, "new_zeros": new_tensor, "new_ones": new_tensor,
     "new_empty": new_tensor, "new_full": new_tensor, "new": new_tensor, "new_tensor": new_data, "glu": glu, "pad": pad,
+    "view_as_real": lambda s, a, k: (*s, 2), "view_as_complex": view_as_complex,
 }
 METHOD_ALIASES = {"swapaxes": "transpose", "swapdims": "transpose", "movedim": "transpose", "nelement": "numel",
                   "ndimension": "dim", "clip_": "clamp", "absolute": "abs", "concat": "cat"}

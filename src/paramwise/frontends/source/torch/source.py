@@ -50,7 +50,8 @@ IMPLIED = {"nn": "torch.nn", "F": "torch.nn.functional", "torch": "torch"}
 LIGHTNING = {"pytorch_lightning", "pytorch_lightning.core", "lightning", "lightning.pytorch", "lightning.pytorch.core"}
 LEGACY_TENSORS = ("Tensor", "FloatTensor", "LongTensor", "BoolTensor", "HalfTensor", "DoubleTensor", "IntTensor",
                   "ByteTensor")
-NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed")
+NO_OP_MODULES = ("torch.nn.init", "torch.optim", "torch.utils", "torch.cuda", "torch.backends", "torch.distributed",
+                 "torch.distributions")
 
 
 sniff = torch_sniff
