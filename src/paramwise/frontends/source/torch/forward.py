@@ -302,9 +302,11 @@ def sized_call(tracer: Tracer, row: int | None, tensors: list[TTensor], size: An
     if row is None:
         return False
     layer = tracer.layers[row]
-    kind = layer.kind
+    kind: Any = layer.kind  # a ConvTranspose or MaxUnpool kind: its window attributes
     rank = getattr(kind, "rank", None)
-    wanted = tuple(size)[-rank:] if isinstance(size, (list, tuple)) and type(rank) is int and len(size) >= rank else None
+    if type(rank) is not int or not isinstance(size, (list, tuple)) or len(size) < rank:
+        return False
+    wanted = tuple(size)[-rank:]
     if not wanted or not all(type(d) is int for d in wanted):
         return False
     try:
