@@ -98,8 +98,8 @@ def expr_Name(interp: Interpreter, node: ast.Name, scope: Scope) -> Any:
                                                "getattr", "setattr", "delattr", "vars", "issubclass",
                                                "callable", "iter", "next"):
         return _Builtin(node.id)
-    if node.id in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.id]
+    if node.id in ("True", "False", "None", "Ellipsis"):
+        return {"True": True, "False": False, "None": None, "Ellipsis": ...}[node.id]
     if node.id == "locals":
         return LocalsFunction(scope)
     if node.id == "__import__":

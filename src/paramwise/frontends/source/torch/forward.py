@@ -14,7 +14,7 @@ from ....frozen import replace
 from ....ir import TensorRef
 from ....kinds.rows import Container, Unknown
 from ..python.interpreter import preview
-from ..python.values import BoundMethod, Context, Function, Instance, Opaque
+from ..python.values import Atomic, BoundMethod, Context, Function, Instance, Opaque
 from . import ops, tensors
 from .containers import sequence
 from .functional import functional_module, sampling_grid
@@ -150,6 +150,8 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
     if name == "from_numpy":  # a NumPy array of the file is read as a tensor already: the same shape and values
         given = args[0] if args else kwargs.get("ndarray")
         return given if shape_of(given) is not None else fail("torch.from_numpy of an array paramwise cannot read", ctx)
+    if name in ("finfo", "iinfo"):  # `-torch.finfo(x.dtype).max`, a mask's fill value: numbers, no tensor
+        return NumberInfo(name, args[0] if args else kwargs.get("type"))
     if name in ops.CREATORS:
         shape = ops.CREATORS[name](args, kwargs)
         if not tensors.known_shape(shape):
@@ -186,6 +188,8 @@ def torch_function(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Cont
         return functional_module(name, args, kwargs, ctx)
     if name in ops.LOSSES:
         return result(name, args[:1], (), ctx)
+    if name in ("conv1d", "conv2d", "conv3d"):
+        return functional_conv(int(name[4]), args, kwargs, ctx)
     if name == "linear":
         x, w = shape_of(args[0]), shape_of(args[1] if len(args) > 1 else kwargs.get("weight"))
         if x is None or w is None:
@@ -234,6 +238,88 @@ def call_module(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Conte
     if isinstance(node.kind, Unknown):
         return fail(f"the forward passes through nn.{node.type_name}, which paramwise does not know", ctx)
     return leaf_call(tracer, module, node, args, kwargs, ctx)
+
+
+def builtin_forward(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """A built-in module's own forward called by name (`super().forward(x)` in `class MaskedConv2d(nn.Conv2d)`,
+    whose forward masks the weight first): the built-in's computation, as a tensor operation of the module's kind;
+    the module's row is called when the subclass's forward returns (call_module)."""
+    tracer = tracer_of(ctx)
+    node = node_of(module)
+    if tracer is None or node is None or node.kind is None:
+        return Opaque(f"{node.type_name if node else 'module'}.forward()")
+    if instance_forward(module) is None:  # the built-in itself: the usual call
+        return call_module(module, args, kwargs, ctx)
+    values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
+    tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
+    if not tensors:
+        return fail(f"{node.type_name}.forward was called without a tensor paramwise can follow", ctx)
+    outs = tracer.record(tracer.hidden(node.type_name, node.kind, ctx), tensors, ctx)
+    call = len(tracer.calls) - 1
+    return ops.structure(node.type_name, [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)])
+
+
+def functional_conv(rank: int, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+    """`F.conv2d(x, weight, bias, stride, padding, dilation, groups)`: the weight gives the output channels and the
+    window; lengths as nn.Conv2d's (padding a number, a tuple, 'valid' or 'same')."""
+    names = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")
+    given = dict(zip(names, args)) | kwargs
+    x, w = shape_of(given.get("input")), shape_of(given.get("weight"))
+    if x is None or w is None or len(w) != rank + 2 or len(x) not in (rank + 1, rank + 2):
+        return fail(f"F.conv{rank}d of values paramwise cannot read", ctx)
+
+    def per_axis(value: Any, default: int) -> tuple[Any, ...] | None:
+        value = default if value is None else value
+        if type(value) is int:
+            return (value,) * rank
+        return tuple(value) if isinstance(value, (list, tuple)) and len(value) == rank else None
+
+    stride, dilation = per_axis(given.get("stride"), 1), per_axis(given.get("dilation"), 1)
+    padding = given.get("padding", 0)
+    spatial = x[-rank:]
+    if stride is None or dilation is None:
+        return fail(f"F.conv{rank}d with a stride or dilation paramwise cannot read", ctx)
+    if padding == "same":
+        out = tuple(spatial)
+    else:
+        pads = per_axis(0 if padding == "valid" else padding, 0)
+        if pads is None or not all(type(v) is int for v in (*pads, *stride, *dilation)):
+            return fail(f"F.conv{rank}d with padding paramwise cannot read", ctx)
+        out = tuple(None if n is None else (n + 2 * p - d * (k - 1) - 1) // s + 1
+                    for n, p, d, k, s in zip(spatial, pads, dilation, w[2:], stride))
+    shape = (*x[:-rank - 1], w[0], *out)
+    return result(f"conv{rank}d", [given["input"]], shape, ctx)
+
+
+class NumberInfo(Atomic):
+    """`torch.finfo(dtype)` / `torch.iinfo(dtype)`: the limits of a number type. A dtype paramwise does not know
+    (`x.dtype`: tensors carry none here) is float32's (int64's for iinfo); the values fill masks, never sizes."""
+
+    FLOATS = {
+        "float16": (65504.0, 0.0009765625, 6.103515625e-05, 16), "half": (65504.0, 0.0009765625, 6.103515625e-05, 16),
+        "bfloat16": (3.3895313892515355e38, 0.0078125, 1.1754943508222875e-38, 16),
+        "float32": (3.4028234663852886e38, 1.1920928955078125e-07, 1.1754943508222875e-38, 32),
+        "float64": (1.7976931348623157e308, 2.220446049250313e-16, 2.2250738585072014e-308, 64),
+    }
+    FLOATS["float"], FLOATS["double"] = FLOATS["float32"], FLOATS["float64"]
+    INTS = {"int8": 8, "uint8": 8, "int16": 16, "short": 16, "int32": 32, "int": 32, "int64": 64, "long": 64}
+
+    def __init__(self, kind: str, dtype: Any) -> None:
+        self.kind = kind
+        self.dtype = str(getattr(dtype, "name", "") or "")
+
+    def __repr__(self) -> str:
+        return f"<torch.{self.kind}>"
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        if self.kind == "iinfo":
+            bits = self.INTS.get(self.dtype, 64)
+            low = 0 if self.dtype == "uint8" else -(2 ** (bits - 1))
+            found: dict[str, Any] = {"bits": bits, "min": low, "max": 2 ** bits - 1 if low == 0 else 2 ** (bits - 1) - 1}
+        else:
+            big, eps, tiny, bits = self.FLOATS.get(self.dtype, self.FLOATS["float32"])
+            found = {"max": big, "min": -big, "eps": eps, "tiny": tiny, "smallest_normal": tiny, "bits": bits}
+        return found[name] if name in found else Opaque(f"torch.{self.kind}.{name}")
 
 
 def run_for_shapes(module: Any, type_name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:

@@ -21,6 +21,7 @@ from .modules import (
     add_buffer,
     is_module,
     node_of,
+    operations,
     own_params,
     register,
     walk,
@@ -128,6 +129,9 @@ def module_api(value: Any, node: Node, name: str, ctx: Context) -> Any:
         return Method(lambda a, k, c: register(node, a[0] if a else k["name"], a[1] if len(a) > 1 else k.get("param"), c))
     if name == "training":
         return True
+    if name == "forward" and node.kind is not None and not isinstance(node.kind, Unknown):
+        # `super().forward(x)` in a subclass of a built-in, or its own forward called by name: the built-in's
+        return Method(lambda a, k, c: operations().builtin_forward(value, a, k, c))
     if name == "__class__" and not isinstance(value, Instance):
         return ModuleClass(node.type_name.removeprefix("Parametrized"))
     if name in node.buffers or name in node.computed:

@@ -457,6 +457,7 @@ class Operations:
     compare: Callable[[str, Any, Any], Any]
     scalar: Callable[[Any, Callable[[Any], Any]], Any]
     call_module: Callable[[Any, list[Any], dict[str, Any], Context], Any]
+    builtin_forward: Callable[[Any, list[Any], dict[str, Any], Context], Any]
     copy_param: Callable[[ParamValue, Callable[[Any], Any]], ParamValue]
     copy_node: Callable[[Node, bool, Callable[[Any], Any]], Node]
     warn_if_created: Callable[[str, Any, bool, Context | None], None]

@@ -218,6 +218,16 @@ def like_other(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
     return other
 
 
+def gather(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
+    """`t.gather(dim, index)`: the index's shape (of the input's rank)."""
+    index = tensor_shape(args[1] if len(args) > 1 else kwargs.get("index"))
+    if index is None:
+        raise OpError("needs an index tensor")
+    if len(index) != len(shape):
+        raise OpError(f"gather needs an index of the input's rank {len(shape)}; got shape {tuple(index)}")
+    return tuple(index)
+
+
 def new_tensor(shape: Shape, args: list[Any], kwargs: dict[str, Any]) -> Shape:
     return sizes(args[:1] if args and isinstance(args[0], (tuple, list)) else args, kwargs)
 
@@ -269,7 +279,7 @@ ELEMENTWISE = (
     "bitwise_not isnan isinf isfinite sgn positive negative rad2deg deg2rad real imag conj log_ neg_ reciprocal_ "
     "uniform normal bernoulli_ exponential_ geometric_ log_normal_ cauchy_ random_ orthogonal_ kaiming_uniform_ "
     "xavier_normal_ zeros_ ones_ constant_ eye_ dirac_ sparse_ lerp lerp_ addcmul addcdiv erfinv erfinv_ sinc "
-    "nan_to_num_ bool_ byte short char numpy astype"
+    "nan_to_num_ bool_ byte short char numpy astype triu_ tril_"
 ).split()
 RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     **{name: same for name in ELEMENTWISE},
@@ -282,7 +292,8 @@ RULES: dict[str, Callable[[Shape, list[Any], dict[str, Any]], Any]] = {
     "split": split, "unbind": unbind, "narrow": narrow, "topk": topk, "view_as": like_other,
     "reshape_as": like_other, "expand_as": like_other, "new_zeros": new_tensor, "new_ones": new_tensor,
     "new_empty": new_tensor, "new_full": new_tensor, "new": new_tensor, "new_tensor": new_data, "glu": glu, "pad": pad,
-    "view_as_real": lambda s, a, k: (*s, 2), "view_as_complex": view_as_complex,
+    "view_as_real": lambda s, a, k: (*s, 2), "view_as_complex": view_as_complex, "gather": gather,
+    "take_along_dim": gather,
 }
 METHOD_ALIASES = {"swapaxes": "transpose", "swapdims": "transpose", "movedim": "transpose", "nelement": "numel",
                   "ndimension": "dim", "clip_": "clamp", "absolute": "abs", "concat": "cat"}
@@ -442,6 +453,7 @@ CREATORS: dict[str, Callable[[list[Any], dict[str, Any]], Shape]] = {
                            "IntTensor", "ByteTensor")},
     "full": lambda a, k: sizes(a[:1], k), "tensor": data_shape, "as_tensor": data_shape, "arange": arange,
     "eye": lambda a, k: (a[0], a[1] if len(a) > 1 else a[0]), "linspace": lambda a, k: (arg(a, k, 2, "steps"),),
+    "logspace": lambda a, k: (arg(a, k, 2, "steps"),),
     "randint": lambda a, k: tuple(arg(a[-1:], k, 0, "size")), "randperm": lambda a, k: (a[0],),
 }
 LIKE = {"zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like"}

@@ -183,10 +183,11 @@ def outer(a: Any, b: Any) -> Any:
 
 
 def einsum(equation: Any, operands: list[Any]) -> Any:
-    """`torch.einsum("i,j->ij", t, freqs)`: the output's sizes from the letters of the inputs."""
+    """`torch.einsum("i,j->ij", t, freqs)`: the output's sizes from the letters of the inputs; `...` stands for the
+    same axes in each operand (broadcast, as torch does) and in the output."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = list(operands[0])
-    if not isinstance(equation, str) or "." in equation:
+    if not isinstance(equation, str):
         return None
     spec = equation.replace(" ", "")
     inputs, _, output = spec.partition("->")
@@ -195,18 +196,34 @@ def einsum(equation: Any, operands: list[Any]) -> Any:
     if len(terms) != len(operands) or any(s is None for s in shapes):
         return None
     sizes: dict[str, Any] = {}
+    dots: list[tuple[Any, ...]] = []
     for term, shape in zip(terms, shapes):
-        if shape is None or len(term) != len(shape):
+        if shape is None or term.count("...") > 1 or "." in term.replace("...", ""):
+            return None
+        head, found, tail = term.partition("...")
+        if found:
+            n = len(shape) - len(head) - len(tail)
+            if n < 0:
+                return None
+            dots.append(tuple(shape[len(head):len(head) + n]))
+            shape = (*shape[:len(head)], *shape[len(head) + n:])
+            term = head + tail
+        if len(term) != len(shape):
             return None
         for letter, d in zip(term, shape):
             if sizes.get(letter, 1) == 1 or d != 1:
                 sizes[letter] = d
+    try:
+        ellipsis = ops.broadcast(*dots) if dots else ()
+    except ops.OpError:
+        return None
     if "->" not in spec:
         counts = {c: inputs.count(c) for c in sizes}
-        output = "".join(sorted(c for c, n in counts.items() if n == 1))
-    if any(c not in sizes for c in output):
+        output = ("..." if dots else "") + "".join(sorted(c for c, n in counts.items() if n == 1))
+    head, found, tail = output.partition("...")
+    if found and not dots or "." in (head + tail) or any(c not in sizes for c in head + tail):
         return None
-    return tuple(sizes[c] for c in output)
+    return (*(sizes[c] for c in head), *(ellipsis if found else ()), *(sizes[c] for c in tail))
 
 
 def make(name: str, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:

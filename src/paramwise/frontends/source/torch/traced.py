@@ -13,7 +13,7 @@ from ....infer import apply_call
 from ....ir import Call, Layer, Shape, TensorRef
 from ....kinds.rows import TensorOp
 from ..python.interpreter import Interpreter
-from ..python.values import Context, Opaque
+from ..python.values import Atomic, Context, Opaque
 from .modules import ParamValue, TensorArithmetic, operations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -98,6 +98,25 @@ def examples(interp: Interpreter) -> dict[int, Shape]:
 COMPARISONS: dict[type, str] = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
 
 
+class TensorType(Atomic):
+    """`type(t)` of a tensor: torch.Tensor, never a list or a tuple (`if type(x) not in (list, tuple): x = [x]`)."""
+
+    def __repr__(self) -> str:
+        return "<class 'torch.Tensor'>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TensorType) or type(other).__name__ == "TorchFunction" and getattr(other, "name", "") == "Tensor"
+
+    def __hash__(self) -> int:
+        return hash("torch.Tensor")
+
+    def py_getattr(self, name: str, ctx: Context) -> Any:
+        return "Tensor" if name in ("__name__", "__qualname__") else Opaque(f"torch.Tensor.{name}")
+
+
+TENSOR_TYPE = TensorType()
+
+
 class TTensor(TensorArithmetic):
     """A tensor while code is read: its shape, and where the graph made it (None for constants)."""
 
@@ -110,6 +129,9 @@ class TTensor(TensorArithmetic):
 
     def __repr__(self) -> str:
         return f"<tensor {self.shape}>"
+
+    def py_type(self) -> Any:
+        return TENSOR_TYPE
 
     def __lt__(self, other: Any) -> Any:
         return operations().compare("lt", self, other)

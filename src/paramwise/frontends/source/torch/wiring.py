@@ -29,6 +29,7 @@ OPERATIONS = Operations(
     compare=tensors.compare,
     scalar=tensors.scalar,
     call_module=forward.call_module,
+    builtin_forward=forward.builtin_forward,
     copy_param=copying.copy_param,
     copy_node=copying.copy_node,
     warn_if_created=lazy.warn_if_created,
