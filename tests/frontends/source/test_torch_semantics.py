@@ -149,6 +149,15 @@ def test_weight_norm_of_a_missing_parameter_is_an_error(tmp_path: Path) -> None:
 # -- parameters deleted, set to None, registered by hand --------------------------------------------------
 
 REGISTERED = {
+    # register_buffer(name, None), then a tensor set under that name: torch makes it the buffer (paramwise had none)
+    "buffer_none_then_set": "class M(nn.Module):\n"
+                            "    def __init__(self):\n"
+                            "        super().__init__()\n"
+                            "        self.fc = nn.Linear(4, 4)\n"
+                            "        self.register_buffer('mask', None)\n"
+                            "        self.mask = torch.zeros(3)\n"
+                            "        self.register_buffer('unset', None)\n"
+                            "model = M()\n",
     "register_parameter_none": "conv = nn.Conv2d(3, 8, 3)\nconv.register_parameter('weight', None)\nmodel = conv\n",
     "bias_none": "model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 2))\nmodel[0].bias = None\n",
     "del_parameters": "conv = nn.Conv2d(3, 8, 3)\nw = conv.weight\ndel conv._parameters['weight']\n"

@@ -43,12 +43,12 @@ def copy_node(node: Node, deep: bool, copier: Callable[[Any], Any]) -> Node:
     if not deep:
         return replace(node, children=dict(node.children), params=dict(node.params), buffers=dict(node.buffers),
                        slots=dict(node.slots), replaced=set(node.replaced), deleted=set(node.deleted),
-                       computed=dict(node.computed))
+                       none_buffers=set(node.none_buffers), computed=dict(node.computed))
     return replace(
         node,
         children={n: copier(c) for n, c in node.children.items()},
         params={n: copier(handle(r)).ref for n, r in node.params.items()},
         slots={n: copier(handle(r)).ref for n, r in node.slots.items()},
         buffers=dict(node.buffers), replaced=set(node.replaced), deleted=set(node.deleted),
-        computed=dict(node.computed),
+        none_buffers=set(node.none_buffers), computed=dict(node.computed),
     )

@@ -53,6 +53,7 @@ class Node:
     slots: dict[str, ParamRef] = field(default_factory=dict)  # a built-in module's own weights
     replaced: set[str] = field(default_factory=set)  # a built-in's submodules a subclass set to something else
     deleted: set[str] = field(default_factory=set)  # a built-in's weights removed (`del m._parameters["weight"]`)
+    none_buffers: set[str] = field(default_factory=set)  # register_buffer(name, None): a tensor set later is a buffer
     computed: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # plain tensors: weight_norm's `weight`
     lenient: bool = False  # a subclass of a framework's module class (LightningModule): more attributes than nn's
     # the shapes the kind's arguments give its weights, kept when leaf_params makes the slots from them (a kind
@@ -252,7 +253,9 @@ def register(node: Node, name: Any, value: Any, ctx: Context | None = None) -> N
         node.children[name] = None
     elif value is None:
         remove(node, name)
-    elif name in node.buffers:
+    elif name in node.buffers or name in node.none_buffers:  # torch keeps a buffer's name: a tensor set is one
+        node.none_buffers.discard(name)
+        node.deleted.discard(name)
         add_buffer(node, name, value, ctx)
 
 
@@ -271,6 +274,7 @@ def add_buffer(node: Node, name: Any, tensor: Any, ctx: Context | None = None) -
     elif tensor is None:  # torch keeps the name, as None (`self.attn_mask is not None` reads it)
         node.buffers.pop(str(name), None)
         node.deleted.add(str(name))
+        node.none_buffers.add(str(name))
     elif ctx is not None:
         ctx.warn("unread_tensor", f"buffer '{name}' of {node.type_name} is made from a value paramwise cannot read "
                  f"({preview(tensor)}); it is not counted", hint="make it with torch.zeros(...) of sizes the file gives")
