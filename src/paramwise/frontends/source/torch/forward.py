@@ -73,6 +73,8 @@ def tensor_attr(value: Any, name: str, ctx: Context) -> Any:
         return len(shape)
     if name in ("T", "mT"):
         return apply_rule("transpose" if name == "mT" else "t", value, [-2, -1] if name == "mT" else [], {}, ctx)
+    if name in ("real", "imag"):  # attributes, not methods (torch.real(t) is the function)
+        return apply_rule(name, value, [], {}, ctx)
     if name == "is_cuda":  # a model is read as it is built, on the CPU (as torch builds it before .to(device))
         return False
     if name in ("dtype", "device", "grad", "requires_grad"):
