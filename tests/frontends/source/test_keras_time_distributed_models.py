@@ -161,3 +161,13 @@ def test_the_files_keras_saves_read_the_same(tmp_path: Path, suffix: str) -> Non
     assert [(r.name, r.params, r.output_shape) for r in report.rows if r.depth == 0] == [
         (layer.name, layer.count_params(), tuple(layer.output.shape)) for layer in model.layers]
     assert report.warnings == ()
+
+
+def test_a_model_on_each_step_and_called_directly_counts_once(tmp_path: Path) -> None:
+    report = keras_oracle.agrees(tmp_path, CNN + """
+frames = keras.Input((6, 16, 16, 3))
+still = keras.Input((16, 16, 3))
+model = keras.Model([frames, still], [layers.TimeDistributed(cnn)(frames), cnn(still)])
+""")
+    assert {w.code for w in report.warnings} == {"shared_layer"}
+    assert report.total < sum(r.params for r in report.rows if r.depth == 0)
