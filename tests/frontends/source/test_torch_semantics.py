@@ -990,3 +990,18 @@ def test_more_forwards_that_stopped_the_shape_pass_match_torch(tmp_path: Path, b
     shape = (2, 4, 9, 8) if "Conv" in body or "conv" in body else (2, 5) if "gather" in body else (2, 4)
     report = agree(tmp_path, body, shape)
     assert incomplete(report) == []
+
+
+def test_field_offsets_from_numpy_cumsum_match_torch(tmp_path: Path) -> None:
+    # torchfm's FeaturesEmbedding (DeepFM, FM): offsets from np.cumsum of the field sizes were unread (incomplete)
+    report = agree(tmp_path, """
+import numpy as np
+class FeaturesEmbedding(nn.Module):
+    def __init__(self, field_dims, embed_dim):
+        super().__init__()
+        self.embedding = nn.Embedding(sum(field_dims), embed_dim)
+        self.offsets = np.array((0, *np.cumsum(field_dims)[:-1]), dtype=np.int64)
+        self.bias = nn.Parameter(torch.zeros((len(self.offsets),)))
+model = FeaturesEmbedding([3, 5, 7], 4)
+""")
+    assert incomplete(report) == []
