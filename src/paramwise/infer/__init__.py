@@ -13,6 +13,7 @@ from contextvars import ContextVar
 
 from ..collect import paused as gc_paused
 from ..errors import Diagnostic, InputError, KindError, Location
+from ..formula import render_count
 from ..frozen import field, record, replace
 from ..ir import Graph, Layer, Shape, TensorRef, Weight
 from ..kinds.base import shape_text
@@ -235,10 +236,6 @@ def _report_of(graph: Graph, state: _State) -> Report:
     return report
 
 
-def _number(value: Any) -> str:
-    return f"{value:,}" if type(value) is int else str(value)
-
-
 _Leaf = tuple[int, Row, str]  # (id of a layer's kind, its row, the name of the top-level row that holds it)
 
 
@@ -258,7 +255,7 @@ def _counted_again(leaves: list[_Leaf], warnings: list[Diagnostic]) -> list[Row]
             where = f"is in '{seen[2]}' and '{holder}'" if seen[2] != holder else f"is in '{holder}' twice"
         warnings.append(Diagnostic(
             "shared_layer",
-            f"{row.type} '{row.name}' {where}: its {_number(row.params)} parameters are counted once in the total",
+            f"{row.type} '{row.name}' {where}: its {render_count(row.params)} parameters are counted once in the total",
             row.location,
             "one layer object used in two places (two models, or a wrapper such as TimeDistributed or RNN(cell) and "
             "the layer it holds) is one set of weights; each row still counts it, as the framework's summary does",

@@ -73,6 +73,10 @@ class Kind:
     weights_in_sublayers: ClassVar[bool] = False
     # ... and makes those sublayers in build(), on the first call: `.trainable = False` set before that call reaches none
     sublayers_made_at_build: ClassVar[bool] = False
+    # a Keras wrapper that takes a whole model as its layer and applies it (TimeDistributed): infer walks the model
+    applies_models: ClassVar[bool] = False
+    # where a call takes `output_size=` (its position among the call's arguments; see sized()), None: no such argument
+    output_size_at: ClassVar[int | None] = None
 
     def __init__(self, framework: str, type_name: str, attrs: dict[str, Any]) -> None:
         self.framework = framework
@@ -113,6 +117,11 @@ class Kind:
         return f"{type(self).__name__}({self.type_name}, {self.attrs})"
 
     # -- hooks a kind overrides -------------------------------------------------------------
+    def sized(self, inputs: list[Shape], wanted: tuple[int, ...]) -> Kind | None:
+        """This kind with the attributes that make its output's spatial sizes `wanted` on `inputs`, as a call's
+        `output_size=` makes them (see output_size_at); None where the framework refuses that size."""
+        return None
+
     def weights_owner(self) -> Kind:
         """The kind whose weights these are: itself, or for a wrapper the layer it holds (see wraps_weights)."""
         return self

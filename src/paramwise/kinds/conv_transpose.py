@@ -80,6 +80,7 @@ class ConvTranspose(Kind):
     """
 
     is_spatial = True
+    output_size_at = 1  # torch: forward(input, output_size=None)
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {
         **{f"keras:Conv{r}DTranspose": {"rank": r} for r in (1, 2, 3)},
@@ -141,6 +142,21 @@ class ConvTranspose(Kind):
             if n is not None and not known_positive(n):
                 raise KindError(f"the output would have size {n} for the input {shape_text(shape)}", hint="use less padding")
         return join_channels(self, shape[0], self.filters, out)
+
+    def sized(self, inputs: list[Shape], wanted: tuple[int, ...]) -> Kind | None:
+        """PyTorch's `output_size=`: the output_padding that makes it, each below max(stride, dilation), as
+        `_output_padding` works it out (other sizes torch refuses)."""
+        if self.framework != "torch":
+            return None
+        unpadded = type(self)(self.framework, self.type_name, {**self.attrs, "output_padding": (0,) * self.rank})
+        out = unpadded.output_shape(inputs)
+        least = out[len(out) - self.rank:]
+        if not all(type(m) is int for m in least):
+            return None
+        padding = tuple(w - m for w, m in zip(wanted, least))
+        if any(not 0 <= p < max(s, d) for p, s, d in zip(padding, self.strides, self.dilation_rate)):
+            return None
+        return type(self)(self.framework, self.type_name, {**self.attrs, "output_padding": padding})
 
     def _length(self, n: Any, i: int) -> Any:
         k, s, d = self.kernel_size[i], self.strides[i], self.dilation_rate[i]

@@ -239,6 +239,7 @@ class MaxUnpool(Kind):
     spellings: ClassVar[dict[str, dict[str, Any]]] = {f"torch:MaxUnpool{r}d": {"rank": r} for r in (1, 2, 3)}
     signatures = {"torch": (("kernel_size", REQUIRED), ("stride", None), ("padding", 0))}
     n_inputs = (2, 2)  # the input and the indices
+    output_size_at = 2  # forward(input, indices, output_size=None)
 
     rank: int
     data_format: str
@@ -261,6 +262,15 @@ class MaxUnpool(Kind):
 
     def output_shape(self, inputs: list[Shape]) -> Shape | list[Shape]:
         return with_batch(self, inputs[0], self.batched_output_shape)
+
+    def sized(self, inputs: list[Shape], wanted: tuple[int, ...]) -> Kind | None:
+        """`output_size=`: any size within a stride of the default one, as F.max_unpool takes it."""
+        default = self.output_shape([inputs[0], inputs[0]])
+        assert isinstance(default, tuple)
+        made = default[len(default) - self.rank:]
+        if not all(type(m) is int and abs(w - m) < s for w, m, s in zip(wanted, made, self.stride)):
+            return None
+        return type(self)(self.framework, self.type_name, {**self.attrs, "output_size": wanted})
 
     def batched_output_shape(self, shape: Shape) -> Shape:
         channels, spatial = split_channels(self, shape)

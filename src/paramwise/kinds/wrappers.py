@@ -135,6 +135,7 @@ class TimeDistributed(Kind):
     (batch, time, ...) -> (batch, time, ...layer output)."""
 
     weights_in_sublayers = True
+    applies_models = True  # TimeDistributed(model): read as the model walked on each step (kinds.rows.Submodel)
 
     spellings: ClassVar[dict[str, dict[str, Any]]] = {"keras:TimeDistributed": {}}
     signatures = {"keras": signature("layer", layer=REQUIRED)}

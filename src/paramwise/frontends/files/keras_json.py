@@ -318,7 +318,8 @@ class ConfigReader:
         if is_model(entry):
             return Submodel("keras", type_name, {"graph": self.model(entry, f"{path}.", sub)})
         inner = cfg.get("layer")
-        if type_name == "TimeDistributed" and isinstance(inner, dict) and is_model(inner):  # a model on each step
+        found = kinds.lookup("keras", type_name) if isinstance(inner, dict) and is_model(inner) else None
+        if found is not None and found[0].applies_models and isinstance(inner, dict):  # TimeDistributed(model)
             held = None if sub is None else sub.children.get("layer") or sub
             graph = self.model(inner, f"{path}.config.layer." if path else "", held)
             return Submodel("keras", type_name, {"graph": graph, "distributed": True})

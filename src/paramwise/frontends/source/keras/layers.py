@@ -395,9 +395,10 @@ class LayerClass(Atomic):
                 if key not in own:
                     kwargs.pop(key, None)
         self.default_data_format(args, kwargs)
-        wrapped = _model_of(args[0] if args else kwargs.get("layer")) if self.type_name == "TimeDistributed" else None
-        if wrapped is not None:  # TimeDistributed(model): the model's graph walked on each step (see Submodel)
-            _check_distributed_class(args[0] if args else kwargs.get("layer"), self.session, ctx)
+        given = args[0] if args else kwargs.get("layer")
+        wrapped = _model_of(given) if isinstance(given, (HostValue, Instance)) else None
+        if wrapped is not None and self.applies_models():  # TimeDistributed(model): walked on each step (Submodel)
+            _check_distributed_class(given, self.session, ctx)
             layer = LayerObj(self.session, self.type_name, None,
                              self.session.auto_name("time_distributed") if name is None else name, ctx.location)
             layer.model, layer.distributed, layer.trainable = wrapped, True, bool(trainable)
@@ -426,6 +427,11 @@ class LayerClass(Atomic):
         names = [p for p, _ in kinds.signature_of(found[0], "keras", self.type_name)]
         if "data_format" in names and names.index("data_format") >= len(args):
             kwargs["data_format"] = self.session.image_data_format
+
+    def applies_models(self) -> bool:
+        """Whether this layer class takes a whole model as its layer (Kind.applies_models)."""
+        found = kinds.lookup("keras", self.type_name)
+        return found is not None and found[0].applies_models
 
     def make_kind(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         found = kinds.lookup("keras", self.type_name)

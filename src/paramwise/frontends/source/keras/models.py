@@ -6,6 +6,7 @@ from __future__ import annotations
 from ....errors import InputError, Location
 from ....frozen import replace
 from ....ir import Call, Graph, Layer, Shape, TensorRef
+from ....kinds.rows import Parameter
 from ...files.keras_config import snake_case
 from ..python.values import Atomic, Context, HostValue, Instance, Opaque
 from .layers import (
@@ -116,7 +117,7 @@ class ModelBase:
                 layer = self.untracked_layer(obj, layer)
             if id(obj) in shown_inputs and layer.hidden:  # Sequential's implicit input reused by Model(inputs, ...)
                 layer = replace(layer, hidden=False)
-            if not self.trainable and layer.trainable and (not self.own_weights_only or layer.type == "Variable"):
+            if not self.trainable and layer.trainable and (not self.own_weights_only or isinstance(layer.kind, Parameter)):
                 layer = replace(layer, trainable=False)
             layers.append(layer)
         return Graph(

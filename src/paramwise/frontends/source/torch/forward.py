@@ -12,6 +12,7 @@ import ast
 from ....errors import InputError, KindError, LimitError
 from ....frozen import replace
 from ....ir import TensorRef
+from ....kinds.base import conv_length
 from ....kinds.rows import Container, Unknown
 from ..python.interpreter import preview
 from ..python.values import Atomic, BoundMethod, Context, Function, Instance, Opaque
@@ -252,13 +253,7 @@ def builtin_forward(module: Any, args: list[Any], kwargs: dict[str, Any], ctx: C
         return Opaque(f"{node.type_name if node else 'module'}.forward()")
     if instance_forward(module) is None:  # the built-in itself: the usual call
         return call_module(module, args, kwargs, ctx)
-    values = [*args, *(kwargs[k] for k in TENSOR_KWARGS if k in kwargs)]
-    tensors = [t for t in (as_tensor(v) for v in flatten(values)) if t is not None]
-    if not tensors:
-        return fail(f"{node.type_name}.forward was called without a tensor paramwise can follow", ctx)
-    outs = tracer.record(tracer.hidden(node.type_name, node.kind, ctx), tensors, ctx)
-    call = len(tracer.calls) - 1
-    return ops.structure(node.type_name, [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)])
+    return leaf_call(tracer, module, node, args, kwargs, ctx, own_row=False)
 
 
 def functional_conv(rank: int, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
@@ -278,17 +273,13 @@ def functional_conv(rank: int, args: list[Any], kwargs: dict[str, Any], ctx: Con
 
     stride, dilation = per_axis(given.get("stride"), 1), per_axis(given.get("dilation"), 1)
     padding = given.get("padding", 0)
-    spatial = x[-rank:]
-    if stride is None or dilation is None:
-        return fail(f"F.conv{rank}d with a stride or dilation paramwise cannot read", ctx)
-    if padding == "same":
-        out = tuple(spatial)
-    else:
-        pads = per_axis(0 if padding == "valid" else padding, 0)
-        if pads is None or not all(type(v) is int for v in (*pads, *stride, *dilation)):
-            return fail(f"F.conv{rank}d with padding paramwise cannot read", ctx)
-        out = tuple(None if n is None else (n + 2 * p - d * (k - 1) - 1) // s + 1
-                    for n, p, d, k, s in zip(spatial, pads, dilation, w[2:], stride))
+    pads = (padding,) * rank if padding in ("same", "valid") else per_axis(padding, 0)
+    unread = f"F.conv{rank}d with a stride, padding or dilation paramwise cannot read"
+    if stride is None or dilation is None or pads is None:
+        return fail(unread, ctx)
+    if not all(type(v) is int for v in (*stride, *dilation, *(() if isinstance(padding, str) else pads))):
+        return fail(unread, ctx)
+    out = tuple(conv_length(n, k, s, p, d) for n, k, s, p, d in zip(x[-rank:], w[2:], stride, pads, dilation))
     shape = (*x[:-rank - 1], w[0], *out)
     return result(f"conv{rank}d", [given["input"]], shape, ctx)
 
@@ -359,7 +350,10 @@ def instance_forward(module: Any) -> BoundMethod | None:
     return BoundMethod(fn, module) if found and isinstance(fn, Function) else None
 
 
-def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
+def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: dict[str, Any], ctx: Context,
+              own_row: bool = True) -> Any:
+    """A built-in module's computation on the call's tensors, recorded as its row's call; `own_row=False`: as a
+    tensor operation of its kind (builtin_forward: the row is the subclass's, called when its forward returns)."""
     if not kwargs and all(type(a) is TTensor for a in args):  # the usual call, `layer(x)`
         tensors = list(args)
     else:
@@ -368,13 +362,14 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
     if not tensors:
         return fail(f"{node.type_name} was called without a tensor paramwise can follow", ctx)
     row = tracer.index.get(id(module))
-    if node.type_name.startswith(("MaxUnpool", "ConvTranspose")) and node.kind is not None:
-        size = kwargs.get("output_size", args[2] if node.type_name.startswith("MaxUnpool") and len(args) > 2 else None)
+    at = node.kind.output_size_at if node.kind is not None else None
+    if at is not None:
+        size = kwargs.get("output_size", args[at] if len(args) > at else None)
         if size is not None and not sized_call(tracer, row, tensors, size):
             return fail(f"{node.type_name} called with output_size={preview(size)} is not followed", ctx)
     # a built-in whose row is a container of its tensors (weight_norm, extra parameters): its kind gives the shape
-    as_container = row is not None and isinstance(tracer.layers[row].kind, Container)
-    index = row if row is not None and not as_container else tracer.hidden(node.type_name, node.kind, ctx)
+    as_container = own_row and row is not None and isinstance(tracer.layers[row].kind, Container)
+    index = row if own_row and row is not None and not as_container else tracer.hidden(node.type_name, node.kind, ctx)
     outs = tracer.record(index, tensors, ctx)
     call = len(tracer.calls) - 1
     made = [TTensor(s, TensorRef(call, i), tracer) for i, s in enumerate(outs)]
@@ -383,44 +378,30 @@ def leaf_call(tracer: Tracer, module: Any, node: Any, args: list[Any], kwargs: d
 
 
 def sized_call(tracer: Tracer, row: int | None, tensors: list[TTensor], size: Any) -> bool:
-    """A MaxUnpool or ConvTranspose call given `output_size=` (torch reads its last `rank` entries: a whole shape
-    may be given). The size it gives anyway: the usual call. Another size torch takes (within a stride of that one):
-    the module's row gets a kind that gives it (ConvTranspose the output_padding torch works out, MaxUnpool the size
-    itself), as torch applies it on this call; a module called again on other sizes is not followed."""
+    """A call given `output_size=` (a MaxUnpool's, a ConvTranspose's: torch reads its last `rank` entries, so a
+    whole shape may be given). The size the module gives anyway: the usual call. Another that torch takes: the
+    module's row gets the kind that gives it (Kind.sized), as torch applies it on this call; a module called again
+    on other sizes, or a size torch refuses, is not followed."""
     if row is None:
         return False
     layer = tracer.layers[row]
-    kind: Any = layer.kind  # a ConvTranspose or MaxUnpool kind: its window attributes
+    kind = layer.kind
     rank = getattr(kind, "rank", None)
     if type(rank) is not int or not isinstance(size, (list, tuple)) or len(size) < rank:
         return False
-    wanted = tuple(size)[-rank:]
-    if not wanted or not all(type(d) is int for d in wanted):
+    wanted = tuple(size)[len(size) - rank:]
+    if not all(type(d) is int for d in wanted):
         return False
     try:
         out = kind.output_shape([t.shape for t in tensors])
+        if isinstance(out, tuple) and tuple(out[len(out) - rank:]) == wanted:
+            return True
+        if any(row == call.layer for call in tracer.calls):
+            return False  # called before on other sizes: one kind per row
+        sized = kind.sized([t.shape for t in tensors], wanted)
     except (KindError, TypeError, ValueError, IndexError):
         return False
-    if not isinstance(out, tuple) or len(out) < rank:
-        return False
-    made = tuple(out[len(out) - rank:])
-    if made == wanted:
-        return True
-    if any(row == call.layer for call in tracer.calls) or not all(type(d) is int for d in made):
-        return False  # called before on other sizes: one kind per row
-    attrs = dict(kind.attrs)
-    if layer.type.startswith("ConvTranspose"):
-        padding = tuple(w - (m - p) for w, m, p in zip(wanted, made, kind.output_padding or (0,) * rank))
-        if any(not 0 <= p < max(s, d) for p, s, d in zip(padding, kind.strides, kind.dilation_rate)):
-            return False  # torch refuses the size
-        attrs["output_padding"] = padding
-    elif all(abs(w - m) < s for w, m, s in zip(wanted, made, kind.stride)):
-        attrs["output_size"] = wanted
-    else:
-        return False
-    try:
-        sized = type(kind)(kind.framework, kind.type_name, attrs)
-    except KindError:
+    if sized is None:
         return False
     tracer.layers[row] = replace(layer, kind=sized)
     return True

@@ -39,7 +39,7 @@ from .modules import (
     node_of,
     walk,
 )
-from .traced import Tracer, TraceStop, TTensor, examples, set_tracer
+from .traced import TensorType, Tracer, TraceStop, TTensor, examples, set_tracer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -78,6 +78,15 @@ class TorchFunction(Atomic):
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
+
+    def __eq__(self, other: object) -> bool:
+        """`type(x) == torch.Tensor`: the class a tensor's type() gives (traced.TensorType); else this object."""
+        if isinstance(other, TensorType):
+            return self.name == "Tensor"
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(("torch", self.name))
 
     def py_call(self, args: list[Any], kwargs: dict[str, Any], ctx: Context) -> Any:
         return torch_function(self.name, args, kwargs, ctx)

@@ -104,8 +104,8 @@ class TensorType(Atomic):
     def __repr__(self) -> str:
         return "<class 'torch.Tensor'>"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TensorType) or type(other).__name__ == "TorchFunction" and getattr(other, "name", "") == "Tensor"
+    def __eq__(self, other: object) -> bool:  # `torch.Tensor` read from the file answers for itself (TorchFunction)
+        return True if isinstance(other, TensorType) else NotImplemented
 
     def __hash__(self) -> int:
         return hash("torch.Tensor")
